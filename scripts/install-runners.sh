@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs act and the Gitea/Forgejo runners with `go install` into .tools/<name>/ (gitignored),
+# reusing binaries that are already there. Prints one line per runner: name, path or "unavailable".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+mkdir -p "$tools"
+
+install_one() { # name module@version
+  local name=$1 spec=$2 bin="$tools/$1/bin"
+  if [ -x "$bin/act" ] || [ -x "$bin/runner" ]; then echo "$name $(ls "$bin"/* | head -n1)"; return 0; fi
+  mkdir -p "$bin"
+  if GOBIN="$bin" go install "$spec" >"$tools/$name.log" 2>&1; then
+    echo "$name $(ls "$bin"/* | head -n1)"; return 0
+  fi
+  # The proxy may serve the module but not its version list, which `go install` asks for; build it
+  # from the downloaded module instead.
+  local dir
+  if dir=$(cd "$tools" && go mod download -json "$spec" 2>>"$tools/$name.log" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p') && [ -n "$dir" ] &&
+     (cd "$dir" && GOBIN="$bin" GOFLAGS=-mod=mod go install . >>"$tools/$name.log" 2>&1); then
+    echo "$name $(ls "$bin"/* | head -n1)"; return 0
+  fi
+  echo "$name unavailable (see $tools/$name.log)"
+  return 1
+}
+
+status=0
+install_one act github.com/nektos/act@v0.2.87 || status=1
+install_one gitea gitea.com/gitea/runner@v1.0.8 || status=1
+install_one forgejo code.forgejo.org/forgejo/runner/v12@v12.3.1 || status=1
+exit $status

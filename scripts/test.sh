@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian machine: installs what it needs, type-checks, lints,
+# builds the bundles, runs the unit and integration tests against real Nix.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/setup-machine.sh
+npm run lint
+npm run build
+npx vitest run

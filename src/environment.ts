@@ -1,0 +1,165 @@
+import { access, constants, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Mode } from "./inputs.js";
+import { run } from "./exec.js";
+import { parseNixVersion } from "./nix/version.js";
+
+export type Platform = "github" | "gitea" | "forgejo" | "act";
+export type Kind = "image" | "native" | "installed";
+
+/** Everything detection looks at, gathered by cheap probes. Plain data so classify() stays pure. */
+export interface Facts {
+  nixPath: string | undefined;
+  nixVersion: string | undefined;
+  daemonSocket: boolean;
+  /** NIX_REMOTE names the daemon, or the store is not writable and the socket is there. */
+  viaDaemon: boolean;
+  storeWritable: boolean;
+  uid: number;
+  user: string;
+  sudo: boolean;
+  pid1Systemd: boolean;
+  container: boolean;
+  platform: Platform;
+}
+
+export interface Environment {
+  kind: Kind;
+  /** For `installed`: which init the installer should set up. */
+  init: "systemd" | "none";
+  platform: Platform;
+  container: boolean;
+}
+
+/** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
+export function daemonSocketPath(env: NodeJS.ProcessEnv): string {
+  return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
+}
+
+/**
+ * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
+ * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
+ * never says anything about containers.
+ */
+export function detectPlatform(env: NodeJS.ProcessEnv): Platform {
+  if (isTrue(env.FORGEJO_ACTIONS)) return "forgejo";
+  if (isTrue(env.GITEA_ACTIONS)) return "gitea";
+  if (isTrue(env.ACT)) return "act";
+  return "github";
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && v !== "" && v !== "false" && v !== "0";
+}
+
+export class ModeError extends Error {}
+
+/** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
+export function classify(f: Facts, mode: Mode = "auto"): Environment {
+  const base = { platform: f.platform, container: f.container, init: f.pid1Systemd ? "systemd" : "none" } as const;
+  switch (mode) {
+    case "install":
+      return { ...base, kind: "installed" };
+    case "image":
+    case "native":
+      if (!f.nixPath) {
+        throw new ModeError(
+          `mode is "${mode}" but there is no nix on PATH; use mode: install (or auto) to install Nix, or run the job in an image that has Nix`,
+        );
+      }
+      return { ...base, kind: mode };
+    case "auto":
+      if (!f.nixPath) return { ...base, kind: "installed" };
+      // A daemon socket on a host (not in a container) means a shared, persistent store even for root.
+      return { ...base, kind: f.viaDaemon || (f.daemonSocket && !f.container) ? "native" : "image" };
+  }
+}
+
+async function which(cmd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, cmd);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function writable(p: string): Promise<boolean> {
+  try {
+    await access(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function inContainer(): Promise<boolean> {
+  if ((await exists("/.dockerenv")) || (await exists("/run/.containerenv"))) return true;
+  try {
+    const cgroup = await readFile("/proc/1/cgroup", "utf8");
+    return /docker|containerd|kubepods|libpod|lxc/.test(cgroup);
+  } catch {
+    return false;
+  }
+}
+
+async function pid1IsSystemd(): Promise<boolean> {
+  try {
+    const comm = (await readFile("/proc/1/comm", "utf8")).trim();
+    return comm === "systemd";
+  } catch {
+    return false;
+  }
+}
+
+/** All probes at once: each is a stat, a read of /proc or one short command. */
+export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<Facts> {
+  const uid = process.getuid?.() ?? -1;
+  const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
+    which("nix", env),
+    exists(daemonSocketPath(env)),
+    writable("/nix/var/nix"),
+    inContainer(),
+    pid1IsSystemd(),
+  ]);
+  const [versionOut, sudo] = await Promise.all([
+    nixPath ? run(nixPath, ["--version"], { env }) : undefined,
+    uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+  ]);
+  const remote = env.NIX_REMOTE ?? "";
+  const viaDaemon =
+    remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
+  return {
+    nixPath,
+    nixVersion: versionOut && versionOut.code === 0 ? parseNixVersion(versionOut.stdout) : undefined,
+    daemonSocket,
+    viaDaemon,
+    storeWritable,
+    uid,
+    user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+    sudo,
+    pid1Systemd,
+    container,
+    platform: detectPlatform(env),
+  };
+}
+
+async function sudoWorks(env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (!(await which("sudo", env))) return false;
+  const r = await run("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
+  return r.code === 0;
+}

@@ -1,0 +1,89 @@
+import { spawn } from "node:child_process";
+import * as core from "@actions/core";
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** true when the command was killed because it ran past `timeoutMs`. */
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  input?: string;
+  /** Print the command line and stream its output to the log. Default: quiet. */
+  echo?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+export async function run(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  if (opts.echo) core.info(`[command]${[cmd, ...args].join(" ")}`);
+  return new Promise((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    let child;
+    try {
+      child = spawn(cmd, args, {
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+        stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        detached: opts.timeoutMs !== undefined,
+      });
+    } catch (err) {
+      resolve({ code: 127, stdout, stderr: String(err), timedOut });
+      return;
+    }
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid);
+          }, opts.timeoutMs);
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      if (opts.echo) process.stdout.write(d);
+    });
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      if (opts.echo) process.stdout.write(d);
+    });
+    if (opts.input !== undefined && child.stdin) child.stdin.end(opts.input);
+    child.on("error", (err: NodeJS.ErrnoException) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+    });
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+    });
+  });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    // detached children lead their own process group: a negative pid reaches nix and its helpers.
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+export function firstError(r: ExecResult): string {
+  const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+  return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}

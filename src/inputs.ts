@@ -1,0 +1,259 @@
+import * as core from "@actions/core";
+import semver from "semver";
+import { parseNixKey, publicKeyOf } from "./keys.js";
+
+export const MODES = ["auto", "image", "native", "install"] as const;
+export const INSTALLERS = ["nixos", "determinate", "none"] as const;
+export const INITS = ["auto", "systemd", "none"] as const;
+export type Mode = (typeof MODES)[number];
+export type Installer = (typeof INSTALLERS)[number];
+export type Init = (typeof INITS)[number];
+
+export interface Inputs {
+  mode: Mode;
+  substituters: string[];
+  trustedPublicKeys: string[];
+  extraConf: string;
+  accessTokens: string;
+  netrc: string;
+  pushTo: string;
+  /** The secret key text; only the post step writes it anywhere, and only to a 0600 file. */
+  signingKey: string;
+  /** `name:base64` public half of signingKey, derived and checked at read time. */
+  signingPublicKey: string;
+  pushFilter: string;
+  pushPaths: string[];
+  failOnPushError: boolean;
+  installer: Installer;
+  installerUrl: string;
+  installerSha256: string;
+  init: Init;
+  nixVersion: string;
+}
+
+/** A bad input: the message names the input and says how to fix it. */
+export class InputError extends Error {}
+
+export const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
+export const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
+
+type Getter = (name: string) => string;
+
+/**
+ * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
+ * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
+ */
+export function readInputs(get: Getter = (n) => core.getInput(n)): Inputs {
+  const errors: string[] = [];
+  const check = <T>(f: () => T, fallback: T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      errors.push(e.message);
+      return fallback;
+    }
+  };
+
+  const mode = check(() => oneOf(get, "mode", MODES, "auto"), "auto");
+  const installer = check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
+  const init = check(() => oneOf(get, "init", INITS, "auto"), "auto");
+  const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
+  const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
+  const trustedPublicKeys = check(() => publicKeys(get), []);
+  const signing = check(() => signingKey(get), { key: "", pub: "" });
+  const pushTo = check(() => pushUrl(get), "");
+  const pushFilter = check(() => regex(get, "push-filter"), "");
+  const extraConf = check(() => confLines(get, "extra-conf"), "");
+  const accessTokens = check(() => tokens(get), "");
+  const netrc = check(() => netrcText(get), "");
+  const installerUrl = check(() => installerUrlInput(get), "");
+  const installerSha256 = check(() => sha256(get), "");
+  const nixVersion = check(() => range(get), "");
+  const pushPaths = words(get("push-paths"));
+
+  if (errors.length > 0) throw new InputError(errors.join("\n"));
+  return {
+    mode,
+    substituters,
+    trustedPublicKeys,
+    extraConf,
+    accessTokens,
+    netrc,
+    pushTo,
+    signingKey: signing.key,
+    signingPublicKey: signing.pub,
+    pushFilter,
+    pushPaths,
+    failOnPushError,
+    installer,
+    installerUrl,
+    installerSha256,
+    init,
+    nixVersion,
+  };
+}
+
+export function words(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w.length > 0);
+}
+
+function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[], dflt: T): T {
+  const value = get(name).trim() || dflt;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function bool(get: Getter, name: string): boolean {
+  const value = get(name).trim();
+  if (value === "") return false;
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw new InputError(`${name} must be true or false (got "${value}")`);
+}
+
+function parseStoreUrl(name: string, text: string, schemes: string[]): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw new InputError(
+      `${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`,
+    );
+  }
+  if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
+    throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+  }
+  return url;
+}
+
+function storeUrls(get: Getter, name: string, schemes: string[]): string[] {
+  const urls = words(get(name));
+  for (const u of urls) parseStoreUrl(name, u, schemes);
+  return urls;
+}
+
+function publicKeys(get: Getter): string[] {
+  const keys = words(get("trusted-public-keys"));
+  for (const k of keys) {
+    const parsed = parseNixKey(k, 32);
+    if (typeof parsed === "string") {
+      throw new InputError(
+        `trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`,
+      );
+    }
+  }
+  return keys;
+}
+
+function signingKey(get: Getter): { key: string; pub: string } {
+  const key = get("signing-key").trim();
+  if (key === "") return { key: "", pub: "" };
+  core.setSecret(key);
+  const parsed = parseNixKey(key, 64);
+  if (typeof parsed === "string") {
+    throw new InputError(
+      `signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`,
+    );
+  }
+  const pub = publicKeyOf(parsed);
+  if (pub === undefined) {
+    throw new InputError(
+      `signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`,
+    );
+  }
+  return { key, pub };
+}
+
+function pushUrl(get: Getter): string {
+  const text = get("push-to").trim();
+  if (text === "") return "";
+  parseStoreUrl("push-to", text, PUSH_SCHEMES);
+  return text;
+}
+
+function regex(get: Getter, name: string): string {
+  const text = get(name).trim();
+  if (text === "") return "";
+  try {
+    new RegExp(text);
+  } catch (e) {
+    throw new InputError(`${name}: "${text}" is not a valid regular expression (${(e as Error).message}); escape special characters like \\. or \\+`);
+  }
+  return text;
+}
+
+function confLines(get: Getter, name: string): string {
+  const text = get(name);
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
+      throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+    }
+  });
+  return text.trim();
+}
+
+function tokens(get: Getter): string {
+  const text = get("access-tokens").trim();
+  if (text === "") return "";
+  core.setSecret(text);
+  for (const t of words(text)) {
+    core.setSecret(t);
+    if (!/^[^=\s]+=\S+$/.test(t)) {
+      throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+    }
+  }
+  return words(text).join(" ");
+}
+
+function netrcText(get: Getter): string {
+  const text = get("netrc");
+  if (text.trim() === "") return "";
+  core.setSecret(text.trim());
+  for (const w of words(text)) if (w.length >= 4) core.setSecret(w);
+  if (!/\b(machine|default)\b/.test(text)) {
+    throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+  }
+  return text.trim() + "\n";
+}
+
+function installerUrlInput(get: Getter): string {
+  const text = get("installer-url").trim();
+  if (text === "") return "";
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+  }
+  if (!["http:", "https:", "file:"].includes(url.protocol)) {
+    throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+  }
+  return text;
+}
+
+function sha256(get: Getter): string {
+  const text = get("installer-sha256").trim().toLowerCase();
+  if (text === "") return "";
+  if (!/^[0-9a-f]{64}$/.test(text)) {
+    throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+  }
+  return text;
+}
+
+function range(get: Getter): string {
+  const text = get("nix-version").trim();
+  if (text === "") return "";
+  if (semver.validRange(text) === null) {
+    throw new InputError(`nix-version: "${text}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+  }
+  return text;
+}

@@ -1,0 +1,176 @@
+import * as core from "@actions/core";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import semver from "semver";
+import { classify, type Environment, type Facts, ModeError, probeFacts } from "./environment.js";
+import { run } from "./exec.js";
+import { InputError, type Inputs, readInputs } from "./inputs.js";
+import { type BaseConfig, parseShowConfig, renderConf, userConfFiles } from "./nix/config.js";
+import { readNixpkgsDate } from "./nix/flake-lock.js";
+import { decideTrust, ignoredByDaemon, type Trust } from "./nix/trust.js";
+import { atLeast } from "./nix/version.js";
+import { save, StateKey } from "./state.js";
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+export function jobDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.RUNNER_TEMP || os.tmpdir(), "nix-runner-action");
+}
+
+export async function runMain(): Promise<void> {
+  try {
+    await setup();
+  } catch (err) {
+    if (err instanceof InputError || err instanceof ModeError || err instanceof SetupError) {
+      core.setFailed(err.message);
+    } else {
+      core.setFailed(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+}
+
+export class SetupError extends Error {}
+
+async function setup(): Promise<void> {
+  const inputs = readInputs();
+  let facts = await core.group("Detect", async () => {
+    const f = await probeFacts();
+    core.info(JSON.stringify({ ...f }, null, 2));
+    return f;
+  });
+  const envr = classify(facts, inputs.mode);
+  let installed = false;
+  if (envr.kind === "installed") {
+    const { installNix } = await import("./nix/install.js");
+    facts = await core.group("Install Nix", () => installNix(inputs, facts, envr));
+    installed = true;
+  } else {
+    checkVersion(inputs, facts);
+  }
+
+  const trust = await core.group("Configure", () => configure(inputs, facts, envr));
+
+  const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
+  core.setOutput("environment", envr.kind);
+  core.setOutput("platform", envr.platform);
+  core.setOutput("nix-version", facts.nixVersion ?? "");
+  core.setOutput("installed", String(installed));
+  core.setOutput("container", String(envr.container));
+  core.setOutput("nixpkgs-date", nixpkgsDate);
+  save(StateKey.MainDone, true);
+  core.info(
+    `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
+      `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`,
+  );
+}
+
+function checkVersion(inputs: Inputs, facts: Facts): void {
+  if (!inputs.nixVersion) return;
+  if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
+    throw new SetupError(
+      `nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+        `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`,
+    );
+  }
+}
+
+/** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
+async function baseConfig(env: NodeJS.ProcessEnv): Promise<BaseConfig> {
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+  if (r.code !== 0) throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
+  return parseShowConfig(r.stdout);
+}
+
+async function groupsOf(user: string): Promise<string[]> {
+  const r = await run("id", ["-Gn", user]);
+  return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
+}
+
+async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
+  // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
+  if (!atLeast(facts.nixVersion, "2.15.0")) return undefined;
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
+  if (r.code !== 0) return undefined;
+  try {
+    const t = (JSON.parse(r.stdout) as { trusted?: number | boolean }).trusted;
+    return t === undefined ? undefined : Boolean(t);
+  } catch {
+    return undefined;
+  }
+}
+
+async function configure(inputs: Inputs, facts: Facts, envr: Environment): Promise<Trust> {
+  const dir = jobDir();
+  const confPath = path.join(dir, "nix.conf");
+  const files = userConfFiles(confPath, process.env);
+  const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
+
+  const [base, groups, daemonSays] = await Promise.all([
+    baseConfig(baseEnv),
+    facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
+    facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
+  ]);
+  const trust = decideTrust(
+    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays },
+    base,
+  );
+
+  if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
+    core.warning(
+      `signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
+        `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`,
+    );
+  }
+
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const secretFiles: string[] = [];
+  let netrcFile: string | undefined;
+  if (inputs.netrc) {
+    netrcFile = path.join(dir, "netrc");
+    await writeFile(netrcFile, inputs.netrc, { mode: 0o600 });
+    await chmod(netrcFile, 0o600);
+    secretFiles.push(netrcFile);
+  }
+  const { preparePush } = await import("./push/prepare.js");
+  const push = await preparePush(inputs, facts, envr, trust, dir);
+
+  if (trust.trusted !== true) {
+    const ignored = ignoredByDaemon(
+      {
+        substituters: inputs.substituters,
+        trustedPublicKeys: inputs.trustedPublicKeys,
+        extraConf: inputs.extraConf,
+        netrc: Boolean(netrcFile),
+        hook: false,
+      },
+      base,
+      facts.user,
+    );
+    if (ignored.length > 0) {
+      const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
+      core.warning(
+        `The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
+          `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`,
+      );
+    }
+  }
+
+  const text = renderConf(
+    {
+      substituters: inputs.substituters,
+      trustedPublicKeys: inputs.trustedPublicKeys,
+      extraConf: inputs.extraConf,
+      accessTokens: inputs.accessTokens,
+      netrcFile,
+      postBuildHook: push.hook,
+    },
+    base,
+  );
+  await writeFile(confPath, text, { mode: 0o600 });
+  await chmod(confPath, 0o600);
+  if (inputs.accessTokens) secretFiles.push(confPath);
+  save(StateKey.SecretFiles, secretFiles);
+  core.exportVariable("NIX_USER_CONF_FILES", files.withOurs);
+  core.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
+  return trust;
+}
