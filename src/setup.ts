@@ -76,7 +76,7 @@ function checkVersion(inputs: Inputs, facts: Facts): void {
 
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env: NodeJS.ProcessEnv): Promise<BaseConfig> {
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
   if (r.code !== 0) throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
   return parseShowConfig(r.stdout);
 }
@@ -111,7 +111,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment): Promi
     facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
   ]);
   const trust = decideTrust(
-    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays },
+    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: facts.daemonSharesConfig, daemonSays },
     base,
   );
 

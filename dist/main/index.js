@@ -34696,7 +34696,11 @@ function atLeast(version, min) {
 
 
 
-const DAEMON_SOCKET = "/nix/var/nix/daemon-socket/socket";
+
+/** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
+function daemonSocketPath(env) {
+    return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
+}
 /**
  * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
  * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
@@ -34779,6 +34783,17 @@ async function inContainer() {
         return false;
     }
 }
+async function nixDaemonVisible() {
+    let pids;
+    try {
+        pids = (await (0,promises_namespaceObject.readdir)("/proc")).filter((p) => /^\d+$/.test(p));
+    }
+    catch {
+        return false;
+    }
+    const comms = await Promise.all(pids.map((p) => (0,promises_namespaceObject.readFile)(`/proc/${p}/comm`, "utf8").catch(() => "")));
+    return comms.some((c) => c.trim() === "nix-daemon");
+}
 async function pid1IsSystemd() {
     try {
         const comm = (await (0,promises_namespaceObject.readFile)("/proc/1/comm", "utf8")).trim();
@@ -34793,14 +34808,15 @@ async function probeFacts(env = process.env) {
     const uid = process.getuid?.() ?? -1;
     const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
         environment_which("nix", env),
-        environment_exists(DAEMON_SOCKET),
+        environment_exists(daemonSocketPath(env)),
         writable("/nix/var/nix"),
         inContainer(),
         pid1IsSystemd(),
     ]);
-    const [versionOut, sudo] = await Promise.all([
+    const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
         nixPath ? run(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+        daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
     ]);
     const remote = env.NIX_REMOTE ?? "";
     const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
@@ -34811,12 +34827,22 @@ async function probeFacts(env = process.env) {
         viaDaemon,
         storeWritable,
         uid,
-        user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+        user: userName(env, uid),
         sudo,
         pid1Systemd,
         container,
+        daemonSharesConfig,
         platform: detectPlatform(env),
     };
+}
+/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or in a container. */
+function userName(env, uid) {
+    try {
+        return external_node_os_default().userInfo().username;
+    }
+    catch {
+        return env.USER || env.LOGNAME || (uid === 0 ? "root" : String(uid));
+    }
 }
 async function sudoWorks(env) {
     if (!(await environment_which("sudo", env)))
@@ -35094,16 +35120,18 @@ function range(get) {
 
 
 const normalize = (url) => url.replace(/\/+$/, "");
-function parseShowConfig(json) {
-    const doc = JSON.parse(json);
-    const list = (name) => {
-        const v = doc[name]?.value;
-        if (Array.isArray(v))
-            return v.map(String);
-        if (typeof v === "string")
-            return v.split(/\s+/).filter(Boolean);
-        return [];
-    };
+/**
+ * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
+ * gives experimental-features as enum numbers, the text gives names in every version.
+ */
+function parseShowConfig(text) {
+    const values = new Map();
+    for (const line of text.split("\n")) {
+        const m = line.match(/^([A-Za-z0-9_-]+) = (.*)$/);
+        if (m)
+            values.set(m[1], m[2]);
+    }
+    const list = (name) => (values.get(name) ?? "").split(/\s+/).filter(Boolean);
     return {
         substituters: list("substituters"),
         trustedPublicKeys: list("trusted-public-keys"),
@@ -35369,7 +35397,7 @@ function checkVersion(inputs, facts) {
 }
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env) {
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
     if (r.code !== 0)
         throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
@@ -35403,7 +35431,7 @@ async function configure(inputs, facts, envr) {
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
     ]);
-    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays }, base);
+    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: facts.daemonSharesConfig, daemonSays }, base);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
         warning(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
             `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);

@@ -21,14 +21,17 @@ export interface ConfRequest {
 
 const normalize = (url: string): string => url.replace(/\/+$/, "");
 
-export function parseShowConfig(json: string): BaseConfig {
-  const doc = JSON.parse(json) as Record<string, { value?: unknown }>;
-  const list = (name: string): string[] => {
-    const v = doc[name]?.value;
-    if (Array.isArray(v)) return v.map(String);
-    if (typeof v === "string") return v.split(/\s+/).filter(Boolean);
-    return [];
-  };
+/**
+ * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
+ * gives experimental-features as enum numbers, the text gives names in every version.
+ */
+export function parseShowConfig(text: string): BaseConfig {
+  const values = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const m = line.match(/^([A-Za-z0-9_-]+) = (.*)$/);
+    if (m) values.set(m[1], m[2]);
+  }
+  const list = (name: string): string[] => (values.get(name) ?? "").split(/\s+/).filter(Boolean);
   return {
     substituters: list("substituters"),
     trustedPublicKeys: list("trusted-public-keys"),

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** Settings every test's Nix needs on this machine: no build users, no sandbox (Debian's nix-bin, root). */
-export const TEST_NIX_CONFIG = "build-users-group =\nsandbox = false\nexperimental-features = nix-command";
+export const TEST_NIX_CONFIG = "build-users-group =\nsandbox = false\nextra-experimental-features = nix-command";
 
 export const UNPRIVILEGED = "nixtest";
 
