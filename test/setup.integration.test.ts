@@ -18,15 +18,16 @@ function showConfig(env: NodeJS.ProcessEnv, uid?: number, gid?: number): Record<
 const count = (list: unknown, item: string) => (list as string[]).filter((x) => x.replace(/\/$/, "") === item).length;
 
 describe("image mode (single-user Nix, no daemon)", () => {
-  it("puts substituters and keys in effect for later steps, once each, keeping the defaults", async () => {
-    const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG, GITEA_ACTIONS: "true", ACT: "true" });
+  it("puts substituters and keys in effect for later steps, once each, keeping the image's own", async () => {
+    const IMAGE_CACHE = "http://127.0.0.1:18004";
+    const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\nsubstituters = ${IMAGE_CACHE}`, GITEA_ACTIONS: "true", ACT: "true" });
     const r = await runStep(job, "main", { substituters: `${LAN}\n${FILE_CACHE}`, "trusted-public-keys": LAN_KEY });
     expect(r.code, r.log).toBe(0);
     expect(r.outputs).toMatchObject({ environment: "image", platform: "gitea", installed: "false", "nix-version": "2.8.0" });
     expect(r.log).toMatch(/environment=image platform=gitea nix=2\.8\.0/);
 
     const conf = showConfig(laterStepEnv(job));
-    for (const s of [LAN, FILE_CACHE, "https://cache.nixos.org"]) expect(count(conf.substituters.value, s)).toBe(1);
+    for (const s of [LAN, FILE_CACHE, IMAGE_CACHE]) expect(count(conf.substituters.value, s)).toBe(1);
     expect(count(conf["trusted-public-keys"].value, LAN_KEY)).toBe(1);
     const text = execFileSync("nix", ["show-config"], { env: laterStepEnv(job) }).toString();
     expect(text).toMatch(/^experimental-features = .*\bflakes\b/m);
@@ -37,19 +38,20 @@ describe("image mode (single-user Nix, no daemon)", () => {
     const inputs = { substituters: LAN, "trusted-public-keys": LAN_KEY, "extra-conf": "keep-outputs = true" };
     await runStep(job, "main", inputs);
     const confFile = path.join(job.temp, "nix-runner-action", "nix.conf");
-    const first = { conf: readFileSync(confFile, "utf8"), env: laterStepEnv(job).NIX_USER_CONF_FILES };
+    const first = { conf: readFileSync(confFile, "utf8"), env: laterStepEnv(job).NIX_CONFIG };
     const r2 = await runStep(job, "main", inputs);
     expect(r2.code, r2.log).toBe(0);
     expect(readFileSync(confFile, "utf8")).toBe(first.conf);
-    expect(laterStepEnv(job).NIX_USER_CONF_FILES).toBe(first.env);
-    expect(first.env?.split(":").filter((f) => f === confFile)).toHaveLength(1);
+    expect(laterStepEnv(job).NIX_CONFIG).toBe(first.env);
+    expect(first.env?.split("\n").filter((l) => l === `!include ${confFile}`)).toHaveLength(1);
     const conf = showConfig(laterStepEnv(job));
     expect(count(conf.substituters.value, LAN)).toBe(1);
     expect(count(conf["trusted-public-keys"].value, LAN_KEY)).toBe(1);
   });
 
   it("keeps the user's own nix.conf files in effect", async () => {
-    const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
+    // no `substituters =` in NIX_CONFIG here: it would override the user's file, as Nix intends
+    const job = newJob({ NIX_CONFIG: "build-users-group =" });
     const home = path.join(job.temp, "home");
     mkdirSync(path.join(home, ".config", "nix"), { recursive: true });
     writeFileSync(path.join(home, ".config", "nix", "nix.conf"), "extra-substituters = http://127.0.0.1:18002\n");

@@ -35117,8 +35117,6 @@ function range(get) {
 }
 
 ;// CONCATENATED MODULE: ./src/nix/config.ts
-
-
 const normalize = (url) => url.replace(/\/+$/, "");
 /**
  * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
@@ -35137,7 +35135,6 @@ function parseShowConfig(text) {
         trustedPublicKeys: list("trusted-public-keys"),
         trustedSubstituters: list("trusted-substituters"),
         trustedUsers: list("trusted-users"),
-        experimentalFeatures: list("experimental-features"),
     };
 }
 /** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
@@ -35158,9 +35155,9 @@ function missing(wanted, have, key = (s) => s) {
  */
 function renderConf(req, base) {
     const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
-    const features = missing(["nix-command", "flakes"], base.experimentalFeatures);
-    if (features.length)
-        lines.push(`extra-experimental-features = ${features.join(" ")}`);
+    // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
+    // since reading it needs nix-command.
+    lines.push("extra-experimental-features = nix-command flakes");
     const subs = missing(req.substituters, base.substituters, normalize);
     if (subs.length)
         lines.push(`extra-substituters = ${subs.join(" ")}`);
@@ -35177,21 +35174,19 @@ function renderConf(req, base) {
         lines.push(req.extraConf);
     return lines.join("\n") + "\n";
 }
-/** Nix's own default list of user config files (XDG), used when NIX_USER_CONF_FILES is unset. */
-function defaultUserConfFiles(env) {
-    const home = env.HOME ?? external_node_os_default().homedir();
-    const configHome = env.XDG_CONFIG_HOME || external_node_path_default().join(home, ".config");
-    const dirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
-    return [configHome, ...dirs].map((d) => external_node_path_default().join(d, "nix", "nix.conf"));
-}
 /**
- * NIX_USER_CONF_FILES with our file first (the first file wins in Nix) and the user's own files kept
- * after it. Our file appears once however often the action runs.
+ * NIX_CONFIG for later steps: whatever the job already had, then `!include` of our file. NIX_CONFIG is
+ * applied after every nix.conf, and our line comes last in it, so our `extra-` settings add to the
+ * job's own even when the job sets `substituters = …` there. Only a path goes into the environment,
+ * never a token. Our line appears once however often the action runs.
  */
-function userConfFiles(ours, env) {
-    const current = env.NIX_USER_CONF_FILES !== undefined ? env.NIX_USER_CONF_FILES.split(":") : defaultUserConfFiles(env);
-    const others = current.filter((f) => f !== "" && f !== ours);
-    return { withOurs: [ours, ...others].join(":"), without: others.join(":") };
+function nixConfigEnv(ours, env) {
+    const line = `!include ${ours}`;
+    const kept = (env.NIX_CONFIG ?? "").split("\n").filter((l) => l.trim() !== line);
+    while (kept.length > 0 && kept[kept.length - 1].trim() === "")
+        kept.pop();
+    const without = kept.join("\n");
+    return { withOurs: without ? `${without}\n${line}` : line, without };
 }
 
 ;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
@@ -35360,6 +35355,9 @@ class SetupError extends Error {
 }
 async function setup() {
     const inputs = readInputs();
+    // Reading the config in effect costs one nix start; overlap it with detection. It is read again
+    // after an install, when the Nix it came from (if any) is not the one the job will use.
+    const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
     let facts = await group("Detect", async () => {
         const f = await probeFacts();
         info(JSON.stringify({ ...f }, null, 2));
@@ -35375,7 +35373,8 @@ async function setup() {
     else {
         checkVersion(inputs, facts);
     }
-    const trust = await group("Configure", () => configure(inputs, facts, envr));
+    const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
+    const trust = await group("Configure", () => configure(inputs, facts, envr, base));
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
     setOutput("environment", envr.kind);
     setOutput("platform", envr.platform);
@@ -35421,13 +35420,20 @@ async function daemonTrust(facts, env) {
         return undefined;
     }
 }
-async function configure(inputs, facts, envr) {
+/** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
+function confFiles() {
+    const confPath = external_node_path_default().join(jobDir(), "nix.conf");
+    return { confPath, ...nixConfigEnv(confPath, process.env) };
+}
+/** The environment to read the config in effect before ours: our own file left out. */
+function baseConfigEnv() {
+    return { ...process.env, NIX_CONFIG: confFiles().without };
+}
+async function configure(inputs, facts, envr, base) {
     const dir = jobDir();
-    const confPath = external_node_path_default().join(dir, "nix.conf");
-    const files = userConfFiles(confPath, process.env);
-    const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
-    const [base, groups, daemonSays] = await Promise.all([
-        baseConfig(baseEnv),
+    const { confPath, withOurs } = confFiles();
+    const baseEnv = baseConfigEnv();
+    const [groups, daemonSays] = await Promise.all([
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
     ]);
@@ -35474,7 +35480,7 @@ async function configure(inputs, facts, envr) {
     if (inputs.accessTokens)
         secretFiles.push(confPath);
     save(StateKey.SecretFiles, secretFiles);
-    exportVariable("NIX_USER_CONF_FILES", files.withOurs);
+    exportVariable("NIX_CONFIG", withOurs);
     info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
     return trust;
 }

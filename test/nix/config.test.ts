@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { type BaseConfig, defaultUserConfFiles, missing, parseShowConfig, renderConf, userConfFiles } from "../../src/nix/config.js";
+import { type BaseConfig, missing, nixConfigEnv, parseShowConfig, renderConf } from "../../src/nix/config.js";
 import { decideTrust, ignoredByDaemon } from "../../src/nix/trust.js";
 
 const base: BaseConfig = {
@@ -8,7 +8,6 @@ const base: BaseConfig = {
   trustedPublicKeys: ["cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY="],
   trustedSubstituters: [],
   trustedUsers: ["root"],
-  experimentalFeatures: [],
 };
 const req = { substituters: [], trustedPublicKeys: [], extraConf: "", accessTokens: "" };
 
@@ -28,10 +27,8 @@ describe("renderConf", () => {
     expect(text).not.toMatch(/^trusted-public-keys =/m);
   });
 
-  it("enables flakes only where they are not on already", () => {
-    expect(renderConf(req, base)).toContain("extra-experimental-features = nix-command flakes");
-    expect(renderConf(req, { ...base, experimentalFeatures: ["nix-command", "flakes"] })).not.toContain("experimental-features");
-    expect(renderConf(req, { ...base, experimentalFeatures: ["nix-command"] })).toContain("extra-experimental-features = flakes\n");
+  it("turns on nix-command and flakes, with extra- so the image's own features stay", () => {
+    expect(renderConf(req, base)).toContain("extra-experimental-features = nix-command flakes\n");
   });
 
   it("points at files, never embeds netrc text, and keeps extra-conf last so it wins", () => {
@@ -46,17 +43,17 @@ describe("missing", () => {
   });
 });
 
-describe("userConfFiles", () => {
-  it("puts ours first and keeps the user's XDG files when NIX_USER_CONF_FILES is unset", () => {
-    const env = { HOME: "/home/runner" };
-    expect(defaultUserConfFiles(env)).toEqual(["/home/runner/.config/nix/nix.conf", "/etc/xdg/nix/nix.conf"]);
-    expect(userConfFiles("/tmp/r/nix.conf", env).withOurs).toBe("/tmp/r/nix.conf:/home/runner/.config/nix/nix.conf:/etc/xdg/nix/nix.conf");
+describe("nixConfigEnv", () => {
+  it("keeps the job's NIX_CONFIG and includes ours last", () => {
+    expect(nixConfigEnv("/t/nix.conf", { NIX_CONFIG: "substituters = http://img\n" })).toEqual({
+      withOurs: "substituters = http://img\n!include /t/nix.conf",
+      without: "substituters = http://img",
+    });
+    expect(nixConfigEnv("/t/nix.conf", {}).withOurs).toBe("!include /t/nix.conf");
   });
-  it("is idempotent: a second run does not add ours again", () => {
-    const first = userConfFiles("/tmp/r/nix.conf", { NIX_USER_CONF_FILES: "/a.conf" });
-    const second = userConfFiles("/tmp/r/nix.conf", { NIX_USER_CONF_FILES: first.withOurs });
-    expect(second).toEqual(first);
-    expect(first).toEqual({ withOurs: "/tmp/r/nix.conf:/a.conf", without: "/a.conf" });
+  it("is idempotent: a second run does not include ours again", () => {
+    const first = nixConfigEnv("/t/nix.conf", { NIX_CONFIG: "max-jobs = 2" });
+    expect(nixConfigEnv("/t/nix.conf", { NIX_CONFIG: first.withOurs })).toEqual(first);
   });
 });
 
@@ -96,12 +93,11 @@ describe("ignoredByDaemon", () => {
 });
 
 describe("parseShowConfig", () => {
-  it("reads Nix's text output, experimental features by name", () => {
+  it("reads Nix's text output", () => {
     const text = execFileSync("nix", ["--extra-experimental-features", "nix-command flakes", "show-config"], {
       env: { ...process.env, NIX_CONFIG: "extra-substituters = http://127.0.0.1:18003\ntrusted-users = root @wheel" },
     }).toString();
     const c = parseShowConfig(text);
-    expect(c.experimentalFeatures).toEqual(expect.arrayContaining(["flakes", "nix-command"]));
     expect(c.substituters).toContain("http://127.0.0.1:18003");
     expect(c.trustedUsers).toEqual(["root", "@wheel"]);
   });
