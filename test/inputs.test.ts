@@ -16,7 +16,8 @@ beforeAll(() => {
   pub = readFileSync(`${dir}/pk`, "utf8").trim();
 });
 
-const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? "");
+const masked: string[] = [];
+const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? "", (s) => masked.push(s));
 
 describe("readInputs defaults", () => {
   it("gives the documented defaults when nothing is set", () => {
@@ -102,6 +103,16 @@ describe("validation: every bad value names the input and the fix", () => {
     }
     expect(message).toMatch(/signing-key: the key "ci-cache-1" is damaged/);
     expect(message).not.toContain(damaged.split(":")[1].slice(0, 20));
+  });
+});
+
+describe("masking", () => {
+  it("masks the secret values, and not the netrc keywords", () => {
+    masked.length = 0;
+    read({ "signing-key": secret, netrc: "machine cache.lan login ci password pw-123456", "access-tokens": "github.com=ghp_abc123" });
+    expect(masked).toEqual(expect.arrayContaining([secret, secret.split(":")[1], "pw-123456", "ghp_abc123", "github.com=ghp_abc123"]));
+    expect(masked).not.toContain("machine");
+    expect(masked).not.toContain("password");
   });
 });
 

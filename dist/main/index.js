@@ -34905,7 +34905,7 @@ const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-function readInputs(get = (n) => getInput(n)) {
+function readInputs(get = (n) => getInput(n), mask = (s) => core_setSecret(s)) {
     const errors = [];
     const check = (f, fallback) => {
         try {
@@ -34924,12 +34924,12 @@ function readInputs(get = (n) => getInput(n)) {
     const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
     const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = check(() => publicKeys(get), []);
-    const signing = check(() => signingKey(get), { key: "", pub: "" });
+    const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = check(() => pushUrl(get), "");
     const pushFilter = check(() => regex(get, "push-filter"), "");
     const extraConf = check(() => confLines(get, "extra-conf"), "");
-    const accessTokens = check(() => tokens(get), "");
-    const netrc = check(() => netrcText(get), "");
+    const accessTokens = check(() => tokens(get, mask), "");
+    const netrc = check(() => netrcText(get, mask), "");
     const installerUrl = check(() => installerUrlInput(get), "");
     const installerSha256 = check(() => sha256(get), "");
     const nixVersion = check(() => range(get), "");
@@ -35008,11 +35008,12 @@ function publicKeys(get) {
     }
     return keys;
 }
-function signingKey(get) {
+function signingKey(get, mask) {
     const key = get("signing-key").trim();
     if (key === "")
         return { key: "", pub: "" };
-    core_setSecret(key);
+    mask(key);
+    mask(key.slice(key.indexOf(":") + 1));
     const parsed = parseNixKey(key, 64);
     if (typeof parsed === "string") {
         throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
@@ -35055,27 +35056,32 @@ function confLines(get, name) {
     });
     return text.trim();
 }
-function tokens(get) {
+function tokens(get, mask) {
     const text = get("access-tokens").trim();
     if (text === "")
         return "";
-    core_setSecret(text);
+    mask(text);
     for (const t of words(text)) {
-        core_setSecret(t);
+        mask(t);
+        if (t.includes("="))
+            mask(t.slice(t.indexOf("=") + 1));
         if (!/^[^=\s]+=\S+$/.test(t)) {
             throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
         }
     }
     return words(text).join(" ");
 }
-function netrcText(get) {
+function netrcText(get, mask) {
     const text = get("netrc");
     if (text.trim() === "")
         return "";
-    core_setSecret(text.trim());
-    for (const w of words(text))
-        if (w.length >= 4)
-            core_setSecret(w);
+    mask(text.trim());
+    // the values after `password` and `account`, not every word: masking "machine" would blank logs
+    const w = words(text);
+    w.forEach((word, i) => {
+        if ((word === "password" || word === "account") && w[i + 1])
+            mask(w[i + 1]);
+    });
     if (!/\b(machine|default)\b/.test(text)) {
         throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
     }
