@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+
+export class DaemonError extends Error {}
+
+async function isSocket(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** Polls for a socket at `socket` until `timeoutMs` passes; true when it appeared. */
+export async function waitForSocket(socket: string, timeoutMs: number, stillAlive: () => boolean = () => true): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await isSocket(socket)) return true;
+    if (!stillAlive() || Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface StartedDaemon {
+  pid: number;
+  socket: string;
+  log: string;
+}
+
+/**
+ * Starts `argv` (nix-daemon, maybe behind sudo) detached from this step, so it outlives it and
+ * serves the job's later steps, and waits at most `timeoutMs` for its socket. On timeout or early
+ * exit it stops the process it started and says why, with the end of the daemon's log.
+ */
+export async function startDaemon(argv: string[], socket: string, logFile: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<StartedDaemon> {
+  const fd = openSync(logFile, "a", 0o600);
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let spawnError: Error | undefined;
+  const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  child.on("exit", (code, signal) => (exited = { code, signal }));
+  child.on("error", (e) => (spawnError = e));
+  const pid = child.pid;
+  const up = await waitForSocket(socket, timeoutMs, () => exited === undefined && spawnError === undefined);
+  if (up && pid !== undefined) {
+    child.unref();
+    return { pid, socket, log: logFile };
+  }
+  if (pid !== undefined && exited === undefined) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      child.kill("SIGKILL");
+    }
+  }
+  const tail = (await readFile(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-5).join(" | ");
+  const why = spawnError
+    ? `could not be started (${spawnError.message})`
+    : exited
+      ? `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`
+      : `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`;
+  throw new DaemonError(`nix-daemon (${argv.join(" ")}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+}
