@@ -78,6 +78,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
         child.unref();
         return { pid, socket, log: logFile };
     }
+    const timedOut = exited === undefined && spawnError === undefined;
     if (pid !== undefined && exited === undefined) {
         try {
             process.kill(-pid, "SIGKILL");
@@ -89,9 +90,9 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
     const tail = (await (0,promises_.readFile)(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-5).join(" | ");
     const why = spawnError
         ? `could not be started (${spawnError.message})`
-        : exited
-            ? `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`
-            : `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`;
+        : timedOut || !exited
+            ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
+            : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
     throw new DaemonError(`nix-daemon (${argv.join(" ")}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
 }
 
@@ -298,6 +299,8 @@ function cacheServiceConfigured(env) {
     return Boolean(env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL);
 }
 async function download(url, dest) {
+    // An earlier run in this job may have left a copy (tool-cache refuses to overwrite one).
+    await (0,promises_.rm)(dest, { force: true });
     if (url.startsWith("file:")) {
         await (0,promises_.copyFile)((0,external_node_url_.fileURLToPath)(url), dest);
         return;
@@ -359,7 +362,13 @@ async function fetchInstaller(req) {
         core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
     }
     const sum = await sha256File(cached);
-    verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
+    try {
+        verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
+    }
+    catch (e) {
+        await (0,promises_.rm)(cached, { force: true });
+        throw e;
+    }
     core/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
     await (0,promises_.chmod)(cached, 0o755);
     if (useCache && source === "download") {
@@ -492,6 +501,8 @@ async function installNix(inputs, facts, envr) {
             const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
             try {
                 const d = await startDaemon(argv, socket, external_node_path_default().join(workDir, "nix-daemon.log"), timeout, env);
+                // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
+                await (0,promises_.writeFile)(external_node_path_default().join(workDir, "nix-daemon.pid"), `${d.pid}\n`);
                 core/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
             }
             catch (e) {

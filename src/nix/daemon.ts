@@ -47,6 +47,7 @@ export async function startDaemon(argv: string[], socket: string, logFile: strin
     child.unref();
     return { pid, socket, log: logFile };
   }
+  const timedOut = exited === undefined && spawnError === undefined;
   if (pid !== undefined && exited === undefined) {
     try {
       process.kill(-pid, "SIGKILL");
@@ -57,8 +58,8 @@ export async function startDaemon(argv: string[], socket: string, logFile: strin
   const tail = (await readFile(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-5).join(" | ");
   const why = spawnError
     ? `could not be started (${spawnError.message})`
-    : exited
-      ? `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`
-      : `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`;
+    : timedOut || !exited
+      ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
+      : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
   throw new DaemonError(`nix-daemon (${argv.join(" ")}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
 }

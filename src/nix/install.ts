@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import semver from "semver";
@@ -127,6 +127,8 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
       const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
       try {
         const d = await startDaemon(argv, socket, path.join(workDir, "nix-daemon.log"), timeout, env);
+        // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
+        await writeFile(path.join(workDir, "nix-daemon.pid"), `${d.pid}\n`);
         core.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
       } catch (e) {
         if (e instanceof DaemonError) throw new SetupError(e.message);

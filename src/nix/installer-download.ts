@@ -3,7 +3,7 @@ import * as core from "@actions/core";
 import * as tc from "@actions/tool-cache";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { chmod, copyFile, mkdir } from "node:fs/promises";
+import { chmod, copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { installerCacheVersion, type InstallerKind } from "./installer-command.js";
@@ -53,6 +53,8 @@ export function cacheServiceConfigured(env: NodeJS.ProcessEnv): boolean {
 }
 
 async function download(url: string, dest: string): Promise<void> {
+  // An earlier run in this job may have left a copy (tool-cache refuses to overwrite one).
+  await rm(dest, { force: true });
   if (url.startsWith("file:")) {
     await copyFile(fileURLToPath(url), dest);
     return;
@@ -116,7 +118,12 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
     core.info(`Restored the installer from the Actions cache (${cacheKey})`);
   }
   const sum = await sha256File(cached);
-  verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
+  try {
+    verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
+  } catch (e) {
+    await rm(cached, { force: true });
+    throw e;
+  }
   core.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
   await chmod(cached, 0o755);
 
