@@ -93,7 +93,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
         : timedOut || !exited
             ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
             : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
-    throw new DaemonError(`nix-daemon (${argv.join(" ")}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+    throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
 }
 
 ;// CONCATENATED MODULE: ./src/nix/installer-command.ts
@@ -252,11 +252,15 @@ function laterStepEnv(layout, env, exists) {
 function needsOwnDaemon(init, uid) {
     return init === "none" && uid !== 0;
 }
-/** The daemon's command line: with sudo, the variables that place its socket go through `env`. */
+/**
+ * The daemon's command line: with sudo, the variables that place its socket and state go through
+ * `env`, since sudo resets the environment. Paths only: NIX_CONFIG may hold tokens, and argv is
+ * visible to every user; the daemon reads the nix.conf the installer wrote.
+ */
 function daemonCommand(daemon, priv, env) {
     if (priv === "root")
         return [daemon];
-    const keep = ["NIX_DAEMON_SOCKET_PATH", "NIX_STATE_DIR", "NIX_CONF_DIR", "NIX_CONFIG"].filter((k) => env[k]);
+    const keep = ["NIX_DAEMON_SOCKET_PATH", "NIX_STATE_DIR", "NIX_CONF_DIR"].filter((k) => env[k]);
     return ["sudo", "-n", "env", ...keep.map((k) => `${k}=${env[k]}`), daemon];
 }
 

@@ -61,5 +61,5 @@ export async function startDaemon(argv: string[], socket: string, logFile: strin
     : timedOut || !exited
       ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
       : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
-  throw new DaemonError(`nix-daemon (${argv.join(" ")}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+  throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
 }

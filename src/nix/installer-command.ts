@@ -201,9 +201,13 @@ export function needsOwnDaemon(init: "systemd" | "none", uid: number): boolean {
   return init === "none" && uid !== 0;
 }
 
-/** The daemon's command line: with sudo, the variables that place its socket go through `env`. */
+/**
+ * The daemon's command line: with sudo, the variables that place its socket and state go through
+ * `env`, since sudo resets the environment. Paths only: NIX_CONFIG may hold tokens, and argv is
+ * visible to every user; the daemon reads the nix.conf the installer wrote.
+ */
 export function daemonCommand(daemon: string, priv: "root" | "sudo", env: NodeJS.ProcessEnv): string[] {
   if (priv === "root") return [daemon];
-  const keep = ["NIX_DAEMON_SOCKET_PATH", "NIX_STATE_DIR", "NIX_CONF_DIR", "NIX_CONFIG"].filter((k) => env[k]);
+  const keep = ["NIX_DAEMON_SOCKET_PATH", "NIX_STATE_DIR", "NIX_CONF_DIR"].filter((k) => env[k]);
   return ["sudo", "-n", "env", ...keep.map((k) => `${k}=${env[k]}`), daemon];
 }

@@ -210,8 +210,8 @@ describe("small decisions", () => {
     ["systemd", 0, false],
   ] as const)("own daemon with init %s, uid %d: %s", (init, uid, want) => expect(needsOwnDaemon(init, uid)).toBe(want));
 
-  it("the daemon behind sudo gets its socket path through env, since sudo resets the environment", () => {
-    expect(daemonCommand("/nix/bin/nix-daemon", "sudo", { NIX_DAEMON_SOCKET_PATH: "/t/s", HOME: "/h" })).toEqual([
+  it("the daemon behind sudo gets its socket path through env, since sudo resets the environment; never NIX_CONFIG (argv is public)", () => {
+    expect(daemonCommand("/nix/bin/nix-daemon", "sudo", { NIX_DAEMON_SOCKET_PATH: "/t/s", HOME: "/h", NIX_CONFIG: "access-tokens = github.com=secret" })).toEqual([
       "sudo",
       "-n",
       "env",
