@@ -1,4 +1,5 @@
 import { access, constants, readFile, stat } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Mode } from "./inputs.js";
 import { run } from "./exec.js";
@@ -150,12 +151,21 @@ export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
     viaDaemon,
     storeWritable,
     uid,
-    user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+    user: env.USER ?? env.LOGNAME ?? accountName() ?? (uid === 0 ? "root" : String(uid)),
     sudo,
     pid1Systemd,
     container,
     platform: detectPlatform(env),
   };
+}
+
+/** The passwd name of this process's user: job containers often leave USER unset, and nix.conf wants names. */
+function accountName(): string | undefined {
+  try {
+    return os.userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function sudoWorks(env: NodeJS.ProcessEnv): Promise<boolean> {

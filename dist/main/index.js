@@ -31621,10 +31621,13 @@ module.exports = {
 /* unused harmony export detectPlatform */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
-/* harmony import */ var _nix_version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8547);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3190);
+/* harmony import */ var _nix_version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8547);
+
 
 
 
@@ -31672,10 +31675,10 @@ function classify(f, mode = "auto") {
     }
 }
 async function which(cmd, env) {
-    for (const dir of (env.PATH ?? "").split((node_path__WEBPACK_IMPORTED_MODULE_1___default().delimiter))) {
+    for (const dir of (env.PATH ?? "").split((node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter))) {
         if (!dir)
             continue;
-        const candidate = node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, cmd);
+        const candidate = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, cmd);
         try {
             await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(candidate, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK);
             return candidate;
@@ -31735,29 +31738,38 @@ async function probeFacts(env = process.env) {
         pid1IsSystemd(),
     ]);
     const [versionOut, sudo] = await Promise.all([
-        nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)(nixPath, ["--version"], { env }) : undefined,
+        nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
     ]);
     const remote = env.NIX_REMOTE ?? "";
     const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
     return {
         nixPath,
-        nixVersion: versionOut && versionOut.code === 0 ? (0,_nix_version_js__WEBPACK_IMPORTED_MODULE_3__/* .parseNixVersion */ .p)(versionOut.stdout) : undefined,
+        nixVersion: versionOut && versionOut.code === 0 ? (0,_nix_version_js__WEBPACK_IMPORTED_MODULE_4__/* .parseNixVersion */ .p)(versionOut.stdout) : undefined,
         daemonSocket,
         viaDaemon,
         storeWritable,
         uid,
-        user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+        user: env.USER ?? env.LOGNAME ?? accountName() ?? (uid === 0 ? "root" : String(uid)),
         sudo,
         pid1Systemd,
         container,
         platform: detectPlatform(env),
     };
 }
+/** The passwd name of this process's user: job containers often leave USER unset, and nix.conf wants names. */
+function accountName() {
+    try {
+        return node_os__WEBPACK_IMPORTED_MODULE_1___default().userInfo().username || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 async function sudoWorks(env) {
     if (!(await which("sudo", env)))
         return false;
-    const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
+    const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
     return r.code === 0;
 }
 
