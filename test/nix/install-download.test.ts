@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DownloadError, fetchInstaller, type FetchRequest } from "../../src/nix/installer-download.js";
-import { serve, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
+import { serve, serveCacheService, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
 
 const BODY = STAND_IN_INSTALLER;
 const SHA = createHash("sha256").update(BODY).digest("hex");
@@ -116,5 +116,28 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
     expect(got.source).toBe("download");
     expect(server.requests).toContain(PATH);
     expect(server.requests.some((p) => p.startsWith("/no-cache-service/"))).toBe(true);
+  });
+
+  it("ephemeral runners share the installer through the Actions cache: the second fresh machine does not download (cache service stand-in served locally)", async () => {
+    const service = await serveCacheService();
+    try {
+      process.env.ACTIONS_CACHE_URL = service.url;
+      process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
+      const work = path.join(dir, "runner-temp");
+      const first = await fetchInstaller(request({ sha256: SHA, workDir: work }));
+      expect(first.source).toBe("download");
+      expect(service.saved).toEqual([`nix-runner-action-nix-installer-nixos-x86_64-linux-0.0.0-sha256-${SHA}`]);
+
+      // A new ephemeral machine: empty tool cache, empty temp dir (at the same path, as on hosted runners).
+      rmSync(work, { recursive: true, force: true });
+      process.env.RUNNER_TOOL_CACHE = path.join(dir, "toolcache-2");
+      const second = await fetchInstaller(request({ sha256: SHA, workDir: work }));
+      expect(second.source).toBe("actions-cache");
+      expect(readFileSync(second.path, "utf8")).toBe(BODY);
+      expect(second.path.startsWith(path.join(dir, "toolcache-2"))).toBe(true);
+      expect(server.requests).toEqual([PATH]);
+    } finally {
+      await service.stop();
+    }
   });
 });
