@@ -454,6 +454,10 @@ async function installNix(inputs, facts, envr) {
     }
     else {
         const url = installerUrl(inputs, inputs.installer, system, env);
+        if (url.startsWith("http:") && !inputs.installerSha256) {
+            core/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
+                `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`);
+        }
         let fetched;
         try {
             fetched = await fetchInstaller({ installer: inputs.installer, system, url, sha256: inputs.installerSha256, workDir, env });

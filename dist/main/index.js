@@ -32524,7 +32524,9 @@ async function configure(inputs, facts, envr) {
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
     ]);
-    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays }, base);
+    const trust = decideTrust(
+    // A daemon the action installed in this container reads this container's nix.conf.
+    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: envr.kind === "installed" || !facts.container, daemonSays }, base);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
         lib_core/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
             `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);

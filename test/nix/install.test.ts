@@ -242,6 +242,16 @@ describe("installer choice, URLs and versions (stand-in installer served locally
     expect(out).toMatch(/::warning::installer: this release of Determinate's installer no longer offers --prefer-upstream-nix/);
   });
 
+  it("an unpinned plain-http mirror gets a warning; a pinned one does not", async () => {
+    await install(facts({}));
+    expect(out).toMatch(/::warning::installer-url: http:\/\/127\.0\.0\.1:\d+\/mirror\/nix-installer is plain http and not pinned/);
+    out = "";
+    process.env.NIX_RUNNER_ACTION_TEST_NIX_PREFIX = newPrefix();
+    await install(facts({}), { "installer-sha256": SHA });
+    expect(out).not.toMatch(/::warning::installer-url/);
+    rmSync(process.env.NIX_RUNNER_ACTION_TEST_NIX_PREFIX, { recursive: true, force: true });
+  });
+
   it("a good installer-sha256 pin installs; a wrong one refuses to run anything and names both hashes", async () => {
     await install(facts({}), { "installer-sha256": SHA.toUpperCase() });
     expect(calls(prefix)).toHaveLength(1);
