@@ -385,10 +385,17 @@ async function fetchInstaller(req) {
     }
     if (!toolCache)
         return { path: cached, sha256: sum, source };
-    const dir = await tool_cache/* cacheFile */.NJ(cached, FILE, tool, version, req.system);
-    const file = external_node_path_default().join(dir, FILE);
-    await (0,promises_.chmod)(file, 0o755);
-    return { path: file, sha256: sum, source };
+    try {
+        const dir = await tool_cache/* cacheFile */.NJ(cached, FILE, tool, version, req.system);
+        const file = external_node_path_default().join(dir, FILE);
+        await (0,promises_.chmod)(file, 0o755);
+        return { path: file, sha256: sum, source };
+    }
+    catch (e) {
+        // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
+        core/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
+        return { path: cached, sha256: sum, source };
+    }
 }
 
 // EXTERNAL MODULE: ./src/nix/version.ts

@@ -136,8 +136,14 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
   }
 
   if (!toolCache) return { path: cached, sha256: sum, source };
-  const dir = await tc.cacheFile(cached, FILE, tool, version, req.system);
-  const file = path.join(dir, FILE);
-  await chmod(file, 0o755);
-  return { path: file, sha256: sum, source };
+  try {
+    const dir = await tc.cacheFile(cached, FILE, tool, version, req.system);
+    const file = path.join(dir, FILE);
+    await chmod(file, 0o755);
+    return { path: file, sha256: sum, source };
+  } catch (e) {
+    // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
+    core.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
+    return { path: cached, sha256: sum, source };
+  }
 }

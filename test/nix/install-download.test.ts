@@ -109,6 +109,15 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
     expect(readFileSync(got.path, "utf8")).toBe(BODY);
   });
 
+  it("a tool cache that cannot be written is a warning: the job's own copy is used", async () => {
+    const notADir = path.join(dir, "toolcache-is-a-file");
+    writeFileSync(notADir, "");
+    process.env.RUNNER_TOOL_CACHE = notADir;
+    const got = await fetchInstaller(request({ sha256: SHA }));
+    expect(got.path).toBe(path.join(dir, "work", "installer-cache", "nix-installer"));
+    expect(readFileSync(got.path, "utf8")).toBe(BODY);
+  });
+
   it("a configured but failing cache service is a warning, not an error: the installer is downloaded", async () => {
     process.env.ACTIONS_CACHE_URL = `${server.origin}/no-cache-service/`;
     process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
