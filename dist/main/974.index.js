@@ -34,7 +34,10 @@ var exec = __webpack_require__(3190);
 var setup = __webpack_require__(5325);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
 ;// CONCATENATED MODULE: ./src/nix/daemon.ts
+
 
 
 
@@ -47,6 +50,20 @@ async function isSocket(p) {
     catch {
         return false;
     }
+}
+/** True when something accepts connections on the unix socket `socket` (a stale socket file does not). */
+function socketAnswers(socket, timeoutMs = 2000) {
+    return new Promise((resolve) => {
+        const conn = (0,external_node_net_.createConnection)({ path: socket });
+        const done = (ok) => {
+            clearTimeout(timer);
+            conn.destroy();
+            resolve(ok);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        conn.once("connect", () => done(true));
+        conn.once("error", () => done(false));
+    });
 }
 /** Polls for a socket at `socket` until `timeoutMs` passes; true when it appeared. */
 async function waitForSocket(socket, timeoutMs, stillAlive = () => true) {
@@ -508,7 +525,7 @@ async function installNix(inputs, facts, envr) {
     let viaDaemon = false;
     if (needsOwnDaemon(init, facts.uid)) {
         viaDaemon = true;
-        if ((0,external_node_fs_.existsSync)(socket)) {
+        if (await socketAnswers(socket)) {
             core/* info */.pq(`A Nix daemon already listens on ${socket}`);
         }
         else {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { createConnection } from "node:net";
 
 export class DaemonError extends Error {}
 
@@ -10,6 +11,21 @@ async function isSocket(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** True when something accepts connections on the unix socket `socket` (a stale socket file does not). */
+export function socketAnswers(socket: string, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const conn = createConnection({ path: socket });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      conn.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    conn.once("connect", () => done(true));
+    conn.once("error", () => done(false));
+  });
 }
 
 /** Polls for a socket at `socket` until `timeoutMs` passes; true when it appeared. */

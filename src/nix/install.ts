@@ -8,7 +8,7 @@ import { daemonSocketPath, type Environment, type Facts } from "../environment.j
 import { firstError, run } from "../exec.js";
 import type { Inputs } from "../inputs.js";
 import { SetupError } from "../setup.js";
-import { DaemonError, startDaemon } from "./daemon.js";
+import { DaemonError, socketAnswers, startDaemon } from "./daemon.js";
 import {
   daemonCommand,
   defaultInstallerUrl,
@@ -126,7 +126,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
   let viaDaemon = false;
   if (needsOwnDaemon(init, facts.uid)) {
     viaDaemon = true;
-    if (existsSync(socket)) {
+    if (await socketAnswers(socket)) {
       core.info(`A Nix daemon already listens on ${socket}`);
     } else {
       const argv = daemonCommand(path.join(layout.bin, "nix-daemon"), priv.how, env);

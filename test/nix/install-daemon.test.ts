@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DaemonError, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
+import { DaemonError, socketAnswers, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
 
 const started: number[] = [];
@@ -47,6 +47,7 @@ describe("startDaemon", () => {
     started.push(d.pid);
     expect(alive(d.pid)).toBe(true);
     expect(existsSync(socket)).toBe(true);
+    expect(await socketAnswers(socket)).toBe(true);
 
     // A non-root user adds a file to the store: only the daemon (running as root) can do that for it.
     const user = ensureUser();
@@ -88,6 +89,20 @@ describe("startDaemon", () => {
     );
     expect(Date.now() - t0).toBeLessThan(5000);
     expect((err as Error).message).toMatch(/exited \(code 1\) before creating its socket.*cannot open database/);
+  });
+
+  it("a stale socket file (its daemon was killed) does not count as a running daemon", async () => {
+    const socket = path.join(tempDir(), "socket");
+    const holder = spawn("python3", ["-c", `import socket,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(${JSON.stringify(socket)})\ns.listen()\ntime.sleep(60)`], {
+      stdio: "ignore",
+    });
+    expect(await waitForSocket(socket, 5000)).toBe(true);
+    expect(await socketAnswers(socket)).toBe(true);
+    const gone = new Promise((r) => holder.once("exit", r));
+    holder.kill("SIGKILL");
+    await gone;
+    expect(existsSync(socket)).toBe(true);
+    expect(await socketAnswers(socket)).toBe(false);
   });
 
   it("waitForSocket is bounded", async () => {
