@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { classify, type Facts } from "../../src/environment.js";
 import { readInputs } from "../../src/inputs.js";
+import { socketAnswers, waitForSocket } from "../../src/nix/daemon.js";
 import { installNix } from "../../src/nix/install.js";
 import { SetupError } from "../../src/setup.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
@@ -188,6 +189,25 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     });
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toMatch(/^\/nix\/store\/[a-z0-9]{32}-from-nixtest\.txt$/);
+    rmSync(path.dirname(sudo.dir), { recursive: true, force: true });
+  });
+
+  it("a stale daemon socket left by a killed daemon is replaced by a daemon that answers (sudo stand-in)", async () => {
+    const sudo = sudoStandIn();
+    process.env.PATH = `${sudo.dir}:${process.env.PATH}`;
+    const socket = path.join(prefix, "socket");
+    const holder = spawn("python3", ["-c", `import socket,time\ns=socket.socket(socket.AF_UNIX)\ns.bind(${JSON.stringify(socket)})\ns.listen()\ntime.sleep(60)`], {
+      stdio: "ignore",
+    });
+    expect(await waitForSocket(socket, 5000)).toBe(true);
+    const gone = new Promise((r) => holder.once("exit", r));
+    holder.kill("SIGKILL");
+    await gone;
+    expect(await socketAnswers(socket)).toBe(false);
+
+    await install(facts({ uid: 1001, user: "nixtest", sudo: true }));
+    daemons.push(Number(readFileSync(path.join(job.temp, "nix-runner-action", "nix-daemon.pid"), "utf8")));
+    expect(await socketAnswers(socket)).toBe(true);
     rmSync(path.dirname(sudo.dir), { recursive: true, force: true });
   });
 
