@@ -65,11 +65,14 @@ function socketAnswers(socket, timeoutMs = 2000) {
         conn.once("error", () => done(false));
     });
 }
-/** Polls for a socket at `socket` until `timeoutMs` passes; true when it appeared. */
+/**
+ * Polls until something accepts connections on `socket`, at most `timeoutMs`. Accepting, not just
+ * existing: a killed daemon leaves its socket file behind, and the new one replaces it a moment later.
+ */
 async function waitForSocket(socket, timeoutMs, stillAlive = () => true) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        if (await isSocket(socket))
+        if ((await isSocket(socket)) && (await socketAnswers(socket, 1000)))
             return true;
         if (!stillAlive() || Date.now() >= deadline)
             return false;

@@ -28,11 +28,14 @@ export function socketAnswers(socket: string, timeoutMs = 2000): Promise<boolean
   });
 }
 
-/** Polls for a socket at `socket` until `timeoutMs` passes; true when it appeared. */
+/**
+ * Polls until something accepts connections on `socket`, at most `timeoutMs`. Accepting, not just
+ * existing: a killed daemon leaves its socket file behind, and the new one replaces it a moment later.
+ */
 export async function waitForSocket(socket: string, timeoutMs: number, stillAlive: () => boolean = () => true): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await isSocket(socket)) return true;
+    if ((await isSocket(socket)) && (await socketAnswers(socket, 1000))) return true;
     if (!stillAlive() || Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 100));
   }
