@@ -174,7 +174,7 @@ export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
   };
 }
 
-/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or in a container. */
+/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or unset in a container. */
 function userName(env: NodeJS.ProcessEnv, uid: number): string {
   try {
     return os.userInfo().username;

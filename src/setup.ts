@@ -124,7 +124,8 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
     facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
   ]);
   const trust = decideTrust(
-    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: facts.daemonSharesConfig, daemonSays },
+    // A daemon the action installed in this container reads this container's nix.conf.
+    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: envr.kind === "installed" || facts.daemonSharesConfig, daemonSays },
     base,
   );
 

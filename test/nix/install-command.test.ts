@@ -1,0 +1,243 @@
+import { describe, expect, it } from "vitest";
+import {
+  certCandidates,
+  daemonCommand,
+  defaultInstallerUrl,
+  effectiveInit,
+  exactVersion,
+  installCommand,
+  installerCacheVersion,
+  installerExtraConf,
+  installerSystem,
+  laterStepEnv,
+  needsOwnDaemon,
+  nixLayout,
+  parseInstallerHelp,
+  privilege,
+  type CommandRequest,
+} from "../../src/nix/installer-command.js";
+import { parseNixVersion } from "../../src/nix/version.js";
+
+const BIN = "/tc/nix-installer";
+const CONF_ALICE = "trusted-users = root alice";
+const CONF_ROOT = "trusted-users = root";
+const SUDO_ENV = ["sudo", "-n", "env", "NIX_INSTALLER_DIAGNOSTIC_ENDPOINT=", "DETSYS_IDS_TELEMETRY=disabled"];
+const OLD_DETSYS = { preferUpstreamNix: true, nixPackageUrl: true };
+const NEW_DETSYS = { preferUpstreamNix: false, nixPackageUrl: true };
+const NIXOS = { preferUpstreamNix: false, nixPackageUrl: true };
+
+function req(over: Partial<CommandRequest>): CommandRequest {
+  return {
+    installer: "nixos",
+    binary: BIN,
+    init: "systemd",
+    privilege: "root",
+    user: "root",
+    substituters: [],
+    trustedPublicKeys: [],
+    nixVersion: "",
+    system: "x86_64-linux",
+    offers: NIXOS,
+    ...over,
+  };
+}
+
+describe("installCommand: every fact set and installer", () => {
+  const rows: { name: string; r: Partial<CommandRequest>; argv: string[]; notes?: RegExp }[] = [
+    {
+      name: "nixos, systemd, root",
+      r: {},
+      argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
+    },
+    {
+      name: "nixos, no systemd, root (a job container)",
+      r: { init: "none" },
+      argv: [BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ROOT],
+    },
+    {
+      name: "nixos, systemd, sudo",
+      r: { privilege: "sudo", user: "alice" },
+      argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ALICE],
+    },
+    {
+      name: "nixos, no systemd, sudo",
+      r: { privilege: "sudo", user: "alice", init: "none" },
+      argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ALICE],
+    },
+    {
+      name: "determinate (offers --prefer-upstream-nix), systemd, root",
+      r: { installer: "determinate", offers: OLD_DETSYS },
+      argv: [BIN, "install", "linux", "--no-confirm", "--prefer-upstream-nix", "--extra-conf", CONF_ROOT],
+    },
+    {
+      name: "determinate (offers --prefer-upstream-nix), no systemd, root",
+      r: { installer: "determinate", offers: OLD_DETSYS, init: "none" },
+      argv: [BIN, "install", "linux", "--no-confirm", "--init", "none", "--prefer-upstream-nix", "--extra-conf", CONF_ROOT],
+    },
+    {
+      name: "determinate (offers --prefer-upstream-nix), systemd, sudo",
+      r: { installer: "determinate", offers: OLD_DETSYS, privilege: "sudo", user: "alice" },
+      argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--prefer-upstream-nix", "--extra-conf", CONF_ALICE],
+    },
+    {
+      name: "determinate (offers --prefer-upstream-nix), no systemd, sudo",
+      r: { installer: "determinate", offers: OLD_DETSYS, privilege: "sudo", user: "alice", init: "none" },
+      argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--init", "none", "--prefer-upstream-nix", "--extra-conf", CONF_ALICE],
+    },
+    {
+      name: "determinate (no longer offers it), systemd, root: no unknown flag, a note",
+      r: { installer: "determinate", offers: NEW_DETSYS },
+      argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
+      notes: /installs Determinate Nix/,
+    },
+    {
+      name: "determinate (no longer offers it), no systemd, sudo",
+      r: { installer: "determinate", offers: NEW_DETSYS, privilege: "sudo", user: "alice", init: "none" },
+      argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ALICE],
+      notes: /installs Determinate Nix/,
+    },
+    {
+      name: "caches from the inputs go to the installer's extra-conf",
+      r: { substituters: ["https://a.example", "file:///srv/c"], trustedPublicKeys: ["a:AAAA", "b:BBBB"] },
+      argv: [
+        BIN,
+        "install",
+        "linux",
+        "--no-confirm",
+        "--extra-conf",
+        "trusted-users = root\nextra-substituters = https://a.example file:///srv/c\nextra-trusted-public-keys = a:AAAA b:BBBB",
+      ],
+    },
+    {
+      name: "an exact nix-version is fetched through --nix-package-url",
+      r: { nixVersion: "2.24.10", system: "aarch64-linux" },
+      argv: [
+        BIN,
+        "install",
+        "linux",
+        "--no-confirm",
+        "--nix-package-url",
+        "https://releases.nixos.org/nix/nix-2.24.10/nix-2.24.10-aarch64-linux.tar.xz",
+        "--extra-conf",
+        CONF_ROOT,
+      ],
+    },
+    {
+      name: "a range leaves the installer's own Nix (checked afterwards)",
+      r: { nixVersion: ">=2.18" },
+      argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
+    },
+    {
+      name: "an exact version the installer cannot fetch: a note, no unknown flag",
+      r: { nixVersion: "2.24.10", offers: { preferUpstreamNix: false, nixPackageUrl: false } },
+      argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
+      notes: /does not offer --nix-package-url/,
+    },
+  ];
+  it.each(rows)("$name", ({ r, argv, notes }) => {
+    const cmd = installCommand(req(r));
+    expect(cmd.argv).toEqual(argv);
+    expect(cmd.env).toEqual({ NIX_INSTALLER_DIAGNOSTIC_ENDPOINT: "", DETSYS_IDS_TELEMETRY: "disabled" });
+    if (notes) expect(cmd.notes.join("\n")).toMatch(notes);
+    else expect(cmd.notes).toEqual([]);
+  });
+});
+
+describe("privilege", () => {
+  it.each([
+    { uid: 0, sudo: false, how: "root" },
+    { uid: 0, sudo: true, how: "root" },
+    { uid: 1001, sudo: true, how: "sudo" },
+    { uid: 1001, sudo: false, how: "none" },
+  ])("uid $uid, sudo $sudo → $how", ({ uid, sudo, how }) => {
+    const p = privilege(uid, sudo, "runner");
+    expect(p.how).toBe(how);
+    if (p.how === "none") expect(p.reason).toMatch(/needs root.*"runner" \(uid 1001\).*sudo -n.*--user root/);
+  });
+});
+
+describe("small decisions", () => {
+  it.each([
+    ["x64", "linux", "x86_64-linux"],
+    ["arm64", "linux", "aarch64-linux"],
+    ["ia32", "linux", undefined],
+    ["x64", "darwin", undefined],
+  ])("installerSystem(%s, %s) = %s", (arch, platform, want) => expect(installerSystem(arch, platform)).toBe(want));
+
+  it("default installer URLs are each installer's published latest binary", () => {
+    expect(defaultInstallerUrl("nixos", "x86_64-linux")).toBe("https://artifacts.nixos.org/nix-installer/nix-installer-x86_64-linux");
+    expect(defaultInstallerUrl("determinate", "aarch64-linux")).toBe("https://install.determinate.systems/nix/nix-installer-aarch64-linux");
+  });
+
+  it.each([
+    ["auto", "systemd", "systemd"],
+    ["auto", "none", "none"],
+    ["none", "systemd", "none"],
+    ["systemd", "none", "systemd"],
+  ] as const)("init input %s with PID 1 %s → %s", (input, detected, want) => expect(effectiveInit(input, detected)).toBe(want));
+
+  it.each([
+    ["2.24.10", "2.24.10"],
+    ["=2.24.10", "2.24.10"],
+    ["v2.8.0", "2.8.0"],
+    [">=2.18", undefined],
+    ["2.24.x", undefined],
+    ["~2.24.1", undefined],
+    ["2.24.10 || 2.25.0", undefined],
+    ["", undefined],
+  ])("exactVersion(%j) = %s", (range, want) => expect(exactVersion(range)).toBe(want));
+
+  it("the cache version: pinned by hash forever, unpinned per URL and day; both valid semver for the tool cache", () => {
+    const pin = "0".repeat(64);
+    expect(installerCacheVersion(pin, "ab".repeat(32), "20261122")).toBe(`0.0.0-sha256-${pin}`);
+    expect(installerCacheVersion("", "ab".repeat(32), "20261122")).toBe("0.0.0-url-abababababababab-20261122");
+  });
+
+  it("help text tells which optional flags a release offers", () => {
+    expect(parseInstallerHelp("  --prefer-upstream-nix\n  --nix-package-url <URL>")).toEqual({ preferUpstreamNix: true, nixPackageUrl: true });
+    expect(parseInstallerHelp("  --extra-conf <EXTRA_CONF>")).toEqual({ preferUpstreamNix: false, nixPackageUrl: false });
+  });
+
+  it("trusted-users names root once", () => {
+    expect(installerExtraConf("root", [], [])).toBe("trusted-users = root");
+    expect(installerExtraConf("runner", [], [])).toBe("trusted-users = root runner");
+  });
+
+  it.each([
+    ["none", 1001, true],
+    ["none", 0, false],
+    ["systemd", 1001, false],
+    ["systemd", 0, false],
+  ] as const)("own daemon with init %s, uid %d: %s", (init, uid, want) => expect(needsOwnDaemon(init, uid)).toBe(want));
+
+  it("the daemon behind sudo gets its socket path through env, since sudo resets the environment; never NIX_CONFIG (argv is public)", () => {
+    expect(daemonCommand("/nix/bin/nix-daemon", "sudo", { NIX_DAEMON_SOCKET_PATH: "/t/s", HOME: "/h", NIX_CONFIG: "access-tokens = github.com=secret" })).toEqual([
+      "sudo",
+      "-n",
+      "env",
+      "NIX_DAEMON_SOCKET_PATH=/t/s",
+      "/nix/bin/nix-daemon",
+    ]);
+    expect(daemonCommand("/nix/bin/nix-daemon", "root", { NIX_DAEMON_SOCKET_PATH: "/t/s" })).toEqual(["/nix/bin/nix-daemon"]);
+  });
+
+  it("later steps get NIX_PROFILES and the first CA bundle that exists, unless NIX_SSL_CERT_FILE is set", () => {
+    const layout = nixLayout("/nix", "/home/r");
+    expect(layout.bin).toBe("/nix/var/nix/profiles/default/bin");
+    const fedora = "/etc/pki/tls/certs/ca-bundle.crt";
+    expect(laterStepEnv(layout, {}, (p) => p === fedora)).toEqual({
+      NIX_PROFILES: "/nix/var/nix/profiles/default /home/r/.nix-profile",
+      NIX_SSL_CERT_FILE: fedora,
+    });
+    const inProfile = certCandidates(layout.defaultProfile, layout.userProfile).at(-1)!;
+    expect(laterStepEnv(layout, {}, (p) => p === inProfile).NIX_SSL_CERT_FILE).toBe("/nix/var/nix/profiles/default/etc/ssl/certs/ca-bundle.crt");
+    expect(laterStepEnv(layout, { NIX_SSL_CERT_FILE: "/mine.pem" }, () => true).NIX_SSL_CERT_FILE).toBeUndefined();
+    expect(laterStepEnv(layout, {}, () => false).NIX_SSL_CERT_FILE).toBeUndefined();
+  });
+
+  it.each([
+    ["nix (Nix) 2.8.0", "2.8.0"],
+    ["nix (Determinate Nix 3.8.5) 2.30.2", "2.30.2"],
+    ["nix (Nix) 2.24.10pre20240101", "2.24.10"],
+  ])("parseNixVersion(%j) = %s", (out, want) => expect(parseNixVersion(out)).toBe(want));
+});

@@ -1,0 +1,152 @@
+import * as tc from "@actions/tool-cache";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DownloadError, fetchInstaller, type FetchRequest } from "../../src/nix/installer-download.js";
+import { serve, serveCacheService, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
+
+const BODY = STAND_IN_INSTALLER;
+const SHA = createHash("sha256").update(BODY).digest("hex");
+const PATH = "/mirror/nix-installer-x86_64-linux";
+
+let server: Served;
+let dir: string;
+let saved: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  server = await serve({ [PATH]: BODY });
+});
+afterAll(async () => {
+  await server.stop();
+});
+beforeEach(() => {
+  saved = { ...process.env };
+  dir = mkdtempSync(path.join(os.tmpdir(), "nra-dl-"));
+  // @actions/tool-cache reads these from the process environment.
+  process.env.RUNNER_TOOL_CACHE = path.join(dir, "toolcache");
+  process.env.RUNNER_TEMP = path.join(dir, "temp");
+  delete process.env.ACTIONS_CACHE_URL;
+  delete process.env.ACTIONS_RESULTS_URL;
+  server.requests.length = 0;
+});
+afterEach(() => {
+  process.env = saved;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function request(over: Partial<FetchRequest> = {}): FetchRequest {
+  return {
+    installer: "nixos",
+    system: "x86_64-linux",
+    url: `${server.origin}${PATH}`,
+    sha256: "",
+    workDir: path.join(dir, "work"),
+    env: process.env,
+    ...over,
+  };
+}
+
+describe("fetchInstaller (stand-in installer served locally)", () => {
+  it("downloads from the mirror URL, checks a good pin, and a second run reuses the tool cache without a request", async () => {
+    const first = await fetchInstaller(request({ sha256: SHA }));
+    expect(first.source).toBe("download");
+    expect(first.sha256).toBe(SHA);
+    expect(readFileSync(first.path, "utf8")).toBe(BODY);
+    expect(statSync(first.path).mode & 0o111).not.toBe(0);
+    expect(first.path.startsWith(path.join(dir, "toolcache", "nix-installer-nixos"))).toBe(true);
+    expect(server.requests).toEqual([PATH]);
+
+    const second = await fetchInstaller(request({ sha256: SHA, workDir: path.join(dir, "work2") }));
+    expect(second.source).toBe("tool-cache");
+    expect(second.path).toBe(first.path);
+    expect(server.requests).toEqual([PATH]);
+  });
+
+  it("refuses a binary whose sha256 does not match the pin, names both hashes, and caches nothing", async () => {
+    const wrong = "f".repeat(64);
+    const err = await fetchInstaller(request({ sha256: wrong })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect((err as Error).message).toContain(SHA);
+    expect((err as Error).message).toContain(wrong);
+    expect((err as Error).message).toMatch(/installer-sha256.*refusing/);
+    expect(tc.findAllVersions("nix-installer-nixos", "x86_64-linux")).toEqual([]);
+  });
+
+  it("an unpinned URL is cached per URL and day: same day reuses, next day downloads again", async () => {
+    const day1 = new Date("2026-11-22T06:00:00Z");
+    await fetchInstaller(request({ now: day1 }));
+    await fetchInstaller(request({ now: day1 }));
+    expect(server.requests).toEqual([PATH]);
+    await fetchInstaller(request({ now: new Date("2026-11-23T06:00:00Z") }));
+    expect(server.requests).toEqual([PATH, PATH]);
+  });
+
+  it("a mirror that does not have the file: a clear error naming the URL and the HTTP status", async () => {
+    const url = `${server.origin}/missing/nix-installer`;
+    const err = await fetchInstaller(request({ url })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect((err as Error).message).toContain(url);
+    expect((err as Error).message).toContain("HTTP 404");
+    expect((err as Error).message).toContain("installer-url");
+  });
+
+  it("a file:// mirror (a vendored binary) works, pinned", async () => {
+    const vendored = path.join(dir, "vendored-installer");
+    writeFileSync(vendored, BODY);
+    const got = await fetchInstaller(request({ url: pathToFileURL(vendored).toString(), sha256: SHA }));
+    expect(got.source).toBe("download");
+    expect(readFileSync(got.path, "utf8")).toBe(BODY);
+    expect(server.requests).toEqual([]);
+  });
+
+  it("without a runner tool cache it still works, keeping the binary in the job's folder", async () => {
+    delete process.env.RUNNER_TOOL_CACHE;
+    const got = await fetchInstaller(request({ sha256: SHA }));
+    expect(got.path).toBe(path.join(dir, "work", "installer-cache", "nix-installer"));
+    expect(readFileSync(got.path, "utf8")).toBe(BODY);
+  });
+
+  it("a tool cache that cannot be written is a warning: the job's own copy is used", async () => {
+    const notADir = path.join(dir, "toolcache-is-a-file");
+    writeFileSync(notADir, "");
+    process.env.RUNNER_TOOL_CACHE = notADir;
+    const got = await fetchInstaller(request({ sha256: SHA }));
+    expect(got.path).toBe(path.join(dir, "work", "installer-cache", "nix-installer"));
+    expect(readFileSync(got.path, "utf8")).toBe(BODY);
+  });
+
+  it("a configured but failing cache service is a warning, not an error: the installer is downloaded", async () => {
+    process.env.ACTIONS_CACHE_URL = `${server.origin}/no-cache-service/`;
+    process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
+    const got = await fetchInstaller(request({ sha256: SHA }));
+    expect(got.source).toBe("download");
+    expect(server.requests).toContain(PATH);
+    expect(server.requests.some((p) => p.startsWith("/no-cache-service/"))).toBe(true);
+  });
+
+  it("ephemeral runners share the installer through the Actions cache: the second fresh machine does not download (cache service stand-in served locally)", async () => {
+    const service = await serveCacheService();
+    try {
+      process.env.ACTIONS_CACHE_URL = service.url;
+      process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
+      const work = path.join(dir, "runner-temp");
+      const first = await fetchInstaller(request({ sha256: SHA, workDir: work }));
+      expect(first.source).toBe("download");
+      expect(service.saved).toEqual([`nix-runner-action-nix-installer-nixos-x86_64-linux-0.0.0-sha256-${SHA}`]);
+
+      // A new ephemeral machine: empty tool cache, empty temp dir (at the same path, as on hosted runners).
+      rmSync(work, { recursive: true, force: true });
+      process.env.RUNNER_TOOL_CACHE = path.join(dir, "toolcache-2");
+      const second = await fetchInstaller(request({ sha256: SHA, workDir: work }));
+      expect(second.source).toBe("actions-cache");
+      expect(readFileSync(second.path, "utf8")).toBe(BODY);
+      expect(second.path.startsWith(path.join(dir, "toolcache-2"))).toBe(true);
+      expect(server.requests).toEqual([PATH]);
+    } finally {
+      await service.stop();
+    }
+  });
+});
