@@ -1,7 +1,7 @@
 // Shared pieces of the workflow tests: act in host mode (offline), a throwaway fixture repo, Debian's
 // docker-registry with htpasswd auth, and git helpers. Every server listens on 127.0.0.1 in 18300–18399.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -131,7 +131,9 @@ export async function runAct(repo: string, o: ActOptions): Promise<ActRun> {
   const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 240_000);
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
   clearTimeout(timer);
-  writeFileSync(path.join(work, "act.log"), log);
+  // Keep act's temp dir (host workdirs, caches) only when asked, for debugging.
+  if (process.env.NRA_KEEP_ACT) writeFileSync(path.join(work, "act.log"), log);
+  else rmSync(work, { recursive: true, force: true });
   return { code, log };
 }
 
@@ -173,7 +175,7 @@ export async function startRegistry(): Promise<Registry> {
   );
   const logFile = path.join(dir, "registry.log");
   writeFileSync(logFile, "");
-  const out = (await import("node:fs")).openSync(logFile, "a");
+  const out = openSync(logFile, "a");
   const child = spawn("docker-registry", ["serve", config], { stdio: ["ignore", out, out] });
   const host = `127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
@@ -201,6 +203,7 @@ export async function startRegistry(): Promise<Registry> {
         await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -215,8 +218,4 @@ export function blobUploads(registryLog: string): string[] {
     if (digest) out.push(digest);
   }
   return out;
-}
-
-export function exists(p: string): boolean {
-  return existsSync(p);
 }
