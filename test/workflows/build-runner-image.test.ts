@@ -88,10 +88,46 @@ describe("build-runner-image.yml under act", () => {
     const blobs = [manifest.config.digest, ...manifest.layers.map((l) => l.digest)].sort();
     expect(manifest.layers).toHaveLength(2);
     expect(blobUploads(registry.log()).sort()).toEqual(blobs);
+    // latest and unstable were copied from the pushed image by digest (registry to registry), not from the archive again.
+    const readsByDigest = registry.log().split("\n").filter((l) => l.includes(`"GET /v2/ci/nix-runner/manifests/${digests[0]} `));
+    expect(readsByDigest.length).toBeGreaterThanOrEqual(2);
 
+    // The fixture, like buildLayeredImage, built a gzip-compressed archive.
+    expect(run.log).toContain("is a gzip-compressed archive");
     // The test job ran on the "nix" label and checked the image's tools.
     expect(run.log).toMatch(/Check the job image/);
     expect(run.log).toContain("ok: flakes enabled");
+  });
+
+  it("publishes a streamLayeredImage-style script's archive", async () => {
+    const image = `${registry.host}/ci/streamed`;
+    const run = await runAct(repo, {
+      workflow: ".gitea/workflows/caller.yml",
+      action,
+      vars: { IMAGE: image, FLAKE_ATTR: ".#runner-image-stream" },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+    });
+    expect(run.code, run.log).toBe(0);
+    expect(run.log).toContain("is a stream script (streamLayeredImage)");
+    const manifest = JSON.parse(
+      skopeo(["inspect", "--raw", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:20260115`]),
+    ) as { layers: unknown[] };
+    expect(manifest.layers).toHaveLength(2);
+    const latest = skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", "--format", "{{.Digest}}", `docker://${image}:latest`]);
+    expect(run.log).toContain(`published digest=${latest} date-tag=20260115`);
+  });
+
+  it("talks plain HTTP only when insecure-registry is set: otherwise it fails and says so", async () => {
+    const image = `${registry.host}/ci/plain`;
+    const run = await runAct(repo, {
+      workflow: ".gitea/workflows/caller.yml",
+      action,
+      vars: { IMAGE: image, INSECURE: "false" },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.log).toContain(`${registry.host} speaks plain HTTP; set the insecure-registry input to true if that is intended`);
+    expect(() => skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:latest`])).toThrow();
   });
 
   it("fails the job with a clear message when the registry refuses the credentials", async () => {
