@@ -9,6 +9,7 @@ import {
   blobUploads,
   commitAt,
   copyReusableWorkflows,
+  ensureAct,
   fakeNixpkgs,
   git,
   nixEnv,
@@ -28,6 +29,7 @@ let action: string;
 let registry: Registry;
 
 beforeAll(async () => {
+  ensureAct();
   dir = tempDir("image");
   const nixpkgs = fakeNixpkgs(path.join(dir, "nixpkgs"), NIXPKGS_DATE_ISO);
   action = actionCopy(path.join(dir, "action"));
@@ -45,7 +47,7 @@ beforeAll(async () => {
   execFileSync("nix", ["flake", "lock"], { cwd: repo, env: nixEnv(), stdio: "ignore" });
   commitAt(repo, "fixture consumer", "2026-02-01T00:00:00Z");
   registry = await startRegistry();
-});
+}, 900_000);
 
 afterAll(async () => {
   await registry?.stop();

@@ -4,12 +4,13 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { actionCopy, commitAt, copyReusableWorkflows, fakeNixpkgs, git, nixEnv, ROOT, runAct, tempDir } from "./harness.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actionCopy, commitAt, copyReusableWorkflows, ensureAct, fakeNixpkgs, git, nixEnv, ROOT, runAct, tempDir } from "./harness.js";
 import { startRecordingForge } from "./recording-forge.js";
 
 const FIXTURE = path.join(ROOT, "test/fixtures/workflows/bump-repo");
 const dirs: string[] = [];
+beforeAll(() => ensureAct(), 900_000);
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

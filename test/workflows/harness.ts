@@ -1,7 +1,7 @@
 // Shared pieces of the workflow tests: act in host mode (offline), a throwaway fixture repo, Debian's
 // docker-registry with htpasswd auth, and git helpers. Every server listens on 127.0.0.1 in 18300–18399.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +10,17 @@ import { ROOT } from "../helpers/runner.js";
 export { ROOT };
 
 export const ACT = path.join(ROOT, ".tools/act/bin/act");
+export const GITEA_RUNNER = path.join(ROOT, ".tools/gitea/bin/runner");
+
+/**
+ * act (and Gitea's runner) live in .tools/, which is not committed: a fresh clone installs them with
+ * scripts/install-runners.sh (`go install` through the Go module proxy) the first time a test needs them.
+ */
+export function ensureAct(): void {
+  if (existsSync(ACT) && existsSync(GITEA_RUNNER)) return;
+  const r = spawnSync("bash", [path.join(ROOT, "scripts/install-runners.sh")], { cwd: ROOT, encoding: "utf8", timeout: 880_000 });
+  if (!existsSync(ACT)) throw new Error(`act is not installed and scripts/install-runners.sh could not install it:\n${r.stdout}${r.stderr}`);
+}
 
 /** nix.conf for every Nix these tests start (Debian's nix-bin as root: no build users, no sandbox). */
 export const NIX_CONF = "build-users-group =\nsandbox = false\nexperimental-features = nix-command flakes";
