@@ -61,16 +61,24 @@ function skopeo(args: string[]): string {
 describe("build-runner-image.yml under act", () => {
   it("pushes the date tag once, adds latest and unstable by digest, and sets the outputs", async () => {
     const image = `${registry.host}/ci/nix-runner`;
+    const nixKey = (args: string[], input?: string) =>
+      execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", ...args], { input, encoding: "utf8" }).trim();
+    const signingKey = nixKey(["generate-secret", "--key-name", "fixture-cache-1"]);
+    const publicKey = nixKey(["convert-secret-to-public"], signingKey);
     const run = await runAct(repo, {
       workflow: ".gitea/workflows/caller.yml",
       action,
-      vars: { IMAGE: image },
-      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+      vars: { IMAGE: image, PUSH_TO: `file://${dir}/cache` },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password, NIX_SIGNING_KEY: signingKey },
     });
     expect(run.code, run.log).toBe(0);
-    // act masks secrets as ***: nothing in a successful run prints a credential, masked or not.
+    // act masks secrets as ***: nothing in a successful run prints a credential, masked or not
+    // (act's own echo of the action's ::add-mask:: command, "⚙  ***", is the one allowed line).
     expect(run.log).not.toContain(registry.password);
-    expect(run.log).not.toContain("***");
+    expect(run.log).not.toContain(signingKey);
+    expect(run.log.split("\n").filter((l) => l.includes("***") && !/⚙\s+\*\*\*$/.test(l)).join("\n")).toBe("");
+    // push-to and the signing-key secret reached the action: it names the key's public half (not yet trusted here).
+    expect(run.log).toContain(publicKey);
 
     const tags = JSON.parse(skopeo(["list-tags", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}`])) as { Tags: string[] };
     expect(tags.Tags.sort()).toEqual(["20260115", "latest", "unstable"]);
