@@ -140,6 +140,16 @@ describe("bump-nixpkgs.yml under act, pull-request mode (forge API: recording se
       expect(forge.pulls).toHaveLength(1);
       expect(f.remoteGit(["log", "-1", "--format=%s", "ci/bump-nixpkgs"])).toBe("chore(ci): Update nixos to 20260410");
       expect(f.remoteGit(["rev-list", "--count", "main..ci/bump-nixpkgs"])).toBe("1");
+
+      // Nothing new upstream: the waiting bump branch is not pushed again, the PR is only refreshed.
+      const waiting = f.remoteGit(["rev-parse", "ci/bump-nixpkgs"]);
+      forge.requests.length = 0;
+      const third = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars, secrets: { FORGE_TOKEN: token } });
+      expect(third.code, third.log).toBe(0);
+      expect(third.log).toContain("ci/bump-nixpkgs already carries this flake.lock on top of main; not pushing it again");
+      expect(f.remoteGit(["rev-parse", "ci/bump-nixpkgs"])).toBe(waiting);
+      expect(forge.requests.filter((r) => r.method === "PATCH").map((r) => r.path)).toEqual(["/api/v1/repos/acme/app/pulls/41"]);
+      expect(forge.pulls).toHaveLength(1);
     } finally {
       await forge.stop();
     }
