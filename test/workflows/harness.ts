@@ -108,7 +108,7 @@ export interface ActOptions {
 
 /**
  * Runs act in host mode, offline: no image pulls (host platform), no remote actions (the action is a
- * local folder), artifact and cache servers bound to 127.0.0.1. Secrets go through a 0600 file, not argv.
+ * local folder), no cache server. Secrets go through a 0600 file, not argv.
  */
 export async function runAct(repo: string, o: ActOptions): Promise<ActRun> {
   const work = tempDir("act");
@@ -120,8 +120,11 @@ export async function runAct(repo: string, o: ActOptions): Promise<ActRun> {
     "-P", "ubuntu-latest=-self-hosted",
     "-P", "native-nix=-self-hosted",
     "-P", "nix=-self-hosted",
-    "--cache-server-addr", "127.0.0.1",
+    // No cache server (act would bind a random port); the artifact server starts only with a path, which
+    // is not given, but its address and port stay inside 127.0.0.1:18300-18399 all the same.
+    "--no-cache-server",
     "--artifact-server-addr", "127.0.0.1",
+    "--artifact-server-port", String(await freePort()),
     "--action-offline-mode",
     "--local-repository", `org/nix-runner-action@v1=${o.action}`,
     "--secret-file", secretFile,

@@ -47,8 +47,9 @@ in
       type = lib.types.bool;
       default = true;
       description = ''
-        Make the runner's user a trusted Nix user, so the action's job-scoped substituters, keys and
-        post-build hook are honoured by the daemon. Jobs can then add caches and push what they build:
+        Make the runner's user (`gitea-runner`, a systemd DynamicUser that the daemon resolves while the
+        service runs) a trusted Nix user, so the action's job-scoped substituters, keys and post-build
+        hook are honoured by the daemon. Jobs can then add caches and push what they build:
         only enable for repositories you trust.
       '';
     };
@@ -57,7 +58,8 @@ in
   config = lib.mkIf cfg.enable {
     nix.settings = {
       experimental-features = [ "nix-command" "flakes" ];
-      trusted-users = lib.mkIf cfg.trusted [ "gitea-runner" ];
+      # Setting the option replaces its default ([ "root" ]), so root is listed again.
+      trusted-users = lib.mkIf cfg.trusted [ "root" "gitea-runner" ];
     };
 
     services.gitea-actions-runner = {
@@ -80,7 +82,7 @@ in
           zstd
           findutils
           nodejs
-          nix
+          config.nix.package # the same Nix as the host daemon
           skopeo
           jq
         ];
@@ -91,8 +93,5 @@ in
         };
       };
     };
-
-    # The runner reaches the host's daemon through its socket; nothing else to open.
-    systemd.services."gitea-runner-native\\x2dnix".environment.NIX_REMOTE = "daemon";
   };
 }
