@@ -1,0 +1,158 @@
+// The image workflow under act (host mode, offline), called from a fixture consumer repo, pushing a
+// docker-archive built by real Nix to Debian's docker-registry (htpasswd auth) with real skopeo.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  actionCopy,
+  blobUploads,
+  commitAt,
+  copyReusableWorkflows,
+  ensureAct,
+  fakeNixpkgs,
+  git,
+  nixEnv,
+  type Registry,
+  ROOT,
+  runAct,
+  startRegistry,
+  tempDir,
+} from "./harness.js";
+
+const FIXTURE = path.join(ROOT, "test/fixtures/workflows/image-repo");
+const NIXPKGS_DATE_ISO = "2026-01-15T12:00:00Z";
+
+let dir: string;
+let repo: string;
+let action: string;
+let registry: Registry;
+
+beforeAll(async () => {
+  ensureAct();
+  dir = tempDir("image");
+  const nixpkgs = fakeNixpkgs(path.join(dir, "nixpkgs"), NIXPKGS_DATE_ISO);
+  action = actionCopy(path.join(dir, "action"));
+  repo = path.join(dir, "repo");
+  mkdirSync(path.join(repo, ".gitea/workflows"), { recursive: true });
+  git(repo, ["init", "-q", "-b", "main"]);
+  const flake = readFileSync(path.join(FIXTURE, "flake.nix.in"), "utf8")
+    .replace("@NIXPKGS_URL@", `git+file://${nixpkgs}`)
+    .replace("@SALT@", `${process.pid}-${Date.now()}`);
+  writeFileSync(path.join(repo, "flake.nix"), flake);
+  cpSync(path.join(FIXTURE, "make-archive.sh"), path.join(repo, "make-archive.sh"));
+  cpSync(path.join(FIXTURE, "caller.yml"), path.join(repo, ".gitea/workflows/caller.yml"));
+  copyReusableWorkflows(repo);
+  git(repo, ["add", "-A"]);
+  execFileSync("nix", ["flake", "lock"], { cwd: repo, env: nixEnv(), stdio: "ignore" });
+  commitAt(repo, "fixture consumer", "2026-02-01T00:00:00Z");
+  registry = await startRegistry();
+}, 900_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function skopeo(args: string[]): string {
+  return execFileSync("skopeo", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+describe("build-runner-image.yml under act", () => {
+  it("pushes the date tag once, adds latest and unstable by digest, and sets the outputs", async () => {
+    const image = `${registry.host}/ci/nix-runner`;
+    const nixKey = (args: string[], input?: string) =>
+      execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", ...args], { input, encoding: "utf8" }).trim();
+    const signingKey = nixKey(["generate-secret", "--key-name", "fixture-cache-1"]);
+    const publicKey = nixKey(["convert-secret-to-public"], signingKey);
+    const run = await runAct(repo, {
+      workflow: ".gitea/workflows/caller.yml",
+      action,
+      vars: { IMAGE: image, PUSH_TO: `file://${dir}/cache` },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password, NIX_SIGNING_KEY: signingKey },
+    });
+    expect(run.code, run.log).toBe(0);
+    // act masks secrets as ***: nothing in a successful run prints a credential, masked or not
+    // (act's own echo of the action's ::add-mask:: command, "⚙  ***", is the one allowed line).
+    expect(run.log).not.toContain(registry.password);
+    expect(run.log).not.toContain(signingKey);
+    expect(run.log.split("\n").filter((l) => l.includes("***") && !/⚙\s+\*\*\*$/.test(l)).join("\n")).toBe("");
+    // push-to and the signing-key secret reached the action: it names the key's public half (not yet trusted here).
+    expect(run.log).toContain(publicKey);
+
+    const tags = JSON.parse(skopeo(["list-tags", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}`])) as { Tags: string[] };
+    expect(tags.Tags.sort()).toEqual(["20260115", "latest", "unstable"]);
+    const digests = ["20260115", "latest", "unstable"].map((t) =>
+      skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", "--format", "{{.Digest}}", `docker://${image}:${t}`]),
+    );
+    expect(new Set(digests).size).toBe(1);
+    expect(digests[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+
+    // The workflow's outputs reach the caller.
+    expect(run.log).toContain(`published digest=${digests[0]} date-tag=20260115`);
+
+    // Each blob of the image (2 layers + config) was uploaded exactly once; the extra tags sent only manifests.
+    const manifest = JSON.parse(
+      skopeo(["inspect", "--raw", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:latest`]),
+    ) as { config: { digest: string }; layers: { digest: string }[] };
+    const blobs = [manifest.config.digest, ...manifest.layers.map((l) => l.digest)].sort();
+    expect(manifest.layers).toHaveLength(2);
+    expect(blobUploads(registry.log()).sort()).toEqual(blobs);
+    // latest and unstable were copied from the pushed image by digest (registry to registry), not from the archive again.
+    const readsByDigest = registry.log().split("\n").filter((l) => l.includes(`"GET /v2/ci/nix-runner/manifests/${digests[0]} `));
+    expect(readsByDigest.length).toBeGreaterThanOrEqual(2);
+
+    // The fixture, like buildLayeredImage, built a gzip-compressed archive.
+    expect(run.log).toContain("is a gzip-compressed archive");
+    // The test job ran on the "nix" label and checked the image's tools.
+    expect(run.log).toMatch(/Check the job image/);
+    expect(run.log).toContain("ok: flakes enabled");
+  });
+
+  it("publishes a streamLayeredImage-style script's archive", async () => {
+    const image = `${registry.host}/ci/streamed`;
+    const run = await runAct(repo, {
+      workflow: ".gitea/workflows/caller.yml",
+      action,
+      vars: { IMAGE: image, FLAKE_ATTR: ".#runner-image-stream" },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+    });
+    expect(run.code, run.log).toBe(0);
+    expect(run.log).toContain("is a stream script (streamLayeredImage)");
+    const manifest = JSON.parse(
+      skopeo(["inspect", "--raw", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:20260115`]),
+    ) as { layers: unknown[] };
+    expect(manifest.layers).toHaveLength(2);
+    const latest = skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", "--format", "{{.Digest}}", `docker://${image}:latest`]);
+    expect(run.log).toContain(`published digest=${latest} date-tag=20260115`);
+  });
+
+  it("talks plain HTTP only when insecure-registry is set: otherwise it fails and says so", async () => {
+    const image = `${registry.host}/ci/plain`;
+    const run = await runAct(repo, {
+      workflow: ".gitea/workflows/caller.yml",
+      action,
+      vars: { IMAGE: image, INSECURE: "false" },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.log).toContain(`${registry.host} speaks plain HTTP; set the insecure-registry input to true if that is intended`);
+    expect(() => skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:latest`])).toThrow();
+  });
+
+  it("fails the job with a clear message when the registry refuses the credentials", async () => {
+    const image = `${registry.host}/ci/refused`;
+    const wrong = "definitely-not-the-password";
+    const run = await runAct(repo, {
+      workflow: ".gitea/workflows/caller.yml",
+      action,
+      vars: { IMAGE: image },
+      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: wrong },
+    });
+    expect(run.code).not.toBe(0);
+    // The user name is a secret too, so act masks it in the message.
+    expect(run.log).toContain(`login to ${registry.host} as *** was refused: check the registry-username and registry-password secrets`);
+    expect(run.log).not.toContain(wrong);
+    expect(() => skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:latest`])).toThrow();
+  });
+});

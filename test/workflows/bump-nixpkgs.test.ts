@@ -1,0 +1,201 @@
+// The bump workflow under act (host mode, offline) with real Nix and real git: a fixture nixpkgs repo with
+// dated commits, a consumer repo cloned from a bare remote. Pull-request mode talks to a recording HTTP
+// server on 127.0.0.1 standing in for the forge API (the only thing mocked).
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actionCopy, commitAt, copyReusableWorkflows, ensureAct, fakeNixpkgs, git, nixEnv, ROOT, runAct, tempDir } from "./harness.js";
+import { startRecordingForge } from "./recording-forge.js";
+
+const FIXTURE = path.join(ROOT, "test/fixtures/workflows/bump-repo");
+const dirs: string[] = [];
+beforeAll(() => ensureAct(), 900_000);
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Fixture {
+  nixpkgs: string;
+  remote: string;
+  action: string;
+  /** A fresh clone of the remote, as a runner's checkout would see it. */
+  clone: () => string;
+  /** A new nixpkgs commit dated `iso`; returns its rev. */
+  advanceNixpkgs: (iso: string) => string;
+  remoteGit: (args: string[]) => string;
+}
+
+function fixture(): Fixture {
+  const dir = tempDir("bump");
+  dirs.push(dir);
+  const nixpkgs = fakeNixpkgs(path.join(dir, "nixpkgs"), "2026-01-15T12:00:00Z");
+  const seed = path.join(dir, "seed");
+  mkdirSync(path.join(seed, ".gitea/workflows"), { recursive: true });
+  git(seed, ["init", "-q", "-b", "main"]);
+  writeFileSync(path.join(seed, "flake.nix"), readFileSync(path.join(FIXTURE, "flake.nix.in"), "utf8").replace("@NIXPKGS_URL@", `git+file://${nixpkgs}`));
+  cpSync(path.join(FIXTURE, "caller.yml"), path.join(seed, ".gitea/workflows/bump.yml"));
+  copyReusableWorkflows(seed);
+  git(seed, ["add", "-A"]);
+  execFileSync("nix", ["flake", "lock"], { cwd: seed, env: nixEnv(), stdio: "ignore" });
+  commitAt(seed, "consumer repo", "2026-02-01T00:00:00Z");
+  const remote = path.join(dir, "remote.git");
+  execFileSync("git", ["clone", "-q", "--bare", seed, remote]);
+  let n = 0;
+  return {
+    nixpkgs,
+    remote,
+    action: actionCopy(path.join(dir, "action")),
+    clone: () => {
+      const work = path.join(dir, `work-${++n}`);
+      execFileSync("git", ["clone", "-q", remote, work]);
+      return work;
+    },
+    advanceNixpkgs: (iso) => {
+      writeFileSync(path.join(nixpkgs, "default.nix"), `{ release = "${iso}"; }\n`);
+      return commitAt(nixpkgs, `nixpkgs at ${iso}`, iso);
+    },
+    remoteGit: (args) => git(remote, args),
+  };
+}
+
+function lockedRev(lockText: string): string {
+  const lock = JSON.parse(lockText) as { nodes: Record<string, { locked?: { rev?: string } }> };
+  return lock.nodes.nixpkgs.locked?.rev ?? "";
+}
+
+describe("bump-nixpkgs.yml under act, push mode", () => {
+  it("commits the new lock with the dated message and pushes it; a second run changes nothing", async () => {
+    const f = fixture();
+    const before = f.remoteGit(["rev-parse", "main"]);
+    const newRev = f.advanceNixpkgs("2026-03-02T08:00:00Z");
+
+    const first = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars: { BUMP_MODE: "push" } });
+    expect(first.code, first.log).toBe(0);
+    expect(f.remoteGit(["log", "-1", "--format=%s|%an <%ae>|%cn", "main"])).toBe("chore(ci): Update nixos to 20260302|Bump Bot <bump@example.invalid>|Bump Bot");
+    expect(f.remoteGit(["rev-parse", "main~1"])).toBe(before);
+    expect(f.remoteGit(["diff", "--name-only", "main~1", "main"])).toBe("flake.lock");
+    expect(lockedRev(f.remoteGit(["show", "main:flake.lock"]))).toBe(newRev);
+    expect(first.log).toContain("bump changed=true date=20260302");
+
+    const after = f.remoteGit(["rev-parse", "main"]);
+    const second = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars: { BUMP_MODE: "push" } });
+    expect(second.code, second.log).toBe(0);
+    expect(second.log).toContain("flake.lock unchanged: input nixpkgs is already at its newest revision; nothing to commit");
+    expect(second.log).toContain("bump changed=false");
+    expect(f.remoteGit(["rev-parse", "main"])).toBe(after);
+    expect(f.remoteGit(["branch", "--list"]).split("\n").map((s) => s.replace(/^[* ]+/, ""))).toEqual(["main"]);
+  });
+});
+
+describe("bump-nixpkgs.yml under act, pull-request mode (forge API: recording server on 127.0.0.1)", () => {
+  const token = `tok-${Math.random().toString(36).slice(2)}`;
+
+  it("Gitea/Forgejo API: opens one PR with label ids, then updates that PR instead of opening a second", async () => {
+    const forge = await startRecordingForge([
+      { id: 7, name: "dependencies" },
+      { id: 9, name: "nix" },
+      { id: 11, name: "other" },
+    ]);
+    try {
+      const f = fixture();
+      const mainBefore = f.remoteGit(["rev-parse", "main"]);
+      f.advanceNixpkgs("2026-03-02T08:00:00Z");
+      const vars = { BUMP_MODE: "pull-request", API_URL: forge.url, FORGE: "gitea" };
+      const first = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars, secrets: { FORGE_TOKEN: token } });
+      expect(first.code, first.log).toBe(0);
+      expect(first.log).not.toContain(token);
+
+      // The base branch is untouched; the bump branch carries the commit.
+      expect(f.remoteGit(["rev-parse", "main"])).toBe(mainBefore);
+      expect(f.remoteGit(["log", "-1", "--format=%s", "ci/bump-nixpkgs"])).toBe("chore(ci): Update nixos to 20260302");
+      expect(f.remoteGit(["rev-parse", "ci/bump-nixpkgs~1"])).toBe(mainBefore);
+
+      const calls = forge.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+      expect(calls).toEqual([
+        "GET /api/v1/repos/acme/app/pulls",
+        "POST /api/v1/repos/acme/app/pulls",
+        "GET /api/v1/repos/acme/app/labels",
+        "POST /api/v1/repos/acme/app/issues/41/labels",
+      ]);
+      expect(forge.requests.every((r) => r.authorization === `token ${token}`)).toBe(true);
+      expect(forge.requests[0].path).toContain("state=open");
+      expect(forge.requests[1].body).toMatchObject({ title: "chore(ci): Update nixos to 20260302", head: "ci/bump-nixpkgs", base: "main" });
+      expect(String((forge.requests[1].body as { body: string }).body)).toContain("nixpkgs");
+      expect(forge.requests[3].body).toEqual({ labels: [7, 9] });
+      expect(first.log).toContain('label "no-such-label" does not exist in acme/app');
+      expect(first.log).toContain("bump changed=true date=20260302 pr=41");
+
+      // nixpkgs moves again: the same PR is updated, no second one is opened.
+      f.advanceNixpkgs("2026-04-10T09:00:00Z");
+      forge.requests.length = 0;
+      const second = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars, secrets: { FORGE_TOKEN: token } });
+      expect(second.code, second.log).toBe(0);
+      expect(forge.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 2)).toEqual([
+        "GET /api/v1/repos/acme/app/pulls",
+        "PATCH /api/v1/repos/acme/app/pulls/41",
+      ]);
+      expect(forge.requests[1].body).toMatchObject({ title: "chore(ci): Update nixos to 20260410" });
+      expect(forge.requests.some((r) => r.method === "POST" && r.path.startsWith("/api/v1/repos/acme/app/pulls"))).toBe(false);
+      expect(forge.pulls).toHaveLength(1);
+      expect(f.remoteGit(["log", "-1", "--format=%s", "ci/bump-nixpkgs"])).toBe("chore(ci): Update nixos to 20260410");
+      expect(f.remoteGit(["rev-list", "--count", "main..ci/bump-nixpkgs"])).toBe("1");
+
+      // Nothing new upstream: the waiting bump branch is not pushed again, the PR is only refreshed.
+      const waiting = f.remoteGit(["rev-parse", "ci/bump-nixpkgs"]);
+      forge.requests.length = 0;
+      const third = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars, secrets: { FORGE_TOKEN: token } });
+      expect(third.code, third.log).toBe(0);
+      expect(third.log).toContain("ci/bump-nixpkgs already carries this flake.lock on top of main; not pushing it again");
+      expect(f.remoteGit(["rev-parse", "ci/bump-nixpkgs"])).toBe(waiting);
+      expect(forge.requests.filter((r) => r.method === "PATCH").map((r) => r.path)).toEqual(["/api/v1/repos/acme/app/pulls/41"]);
+      expect(forge.pulls).toHaveLength(1);
+    } finally {
+      await forge.stop();
+    }
+  });
+
+  it("GitHub API: opens the PR and adds labels by name", async () => {
+    const forge = await startRecordingForge([]);
+    try {
+      const f = fixture();
+      f.advanceNixpkgs("2026-03-02T08:00:00Z");
+      const run = await runAct(f.clone(), {
+        event: "workflow_dispatch",
+        workflow: ".gitea/workflows/bump.yml",
+        action: f.action,
+        vars: { BUMP_MODE: "pull-request", API_URL: forge.url, FORGE: "github" },
+        secrets: { FORGE_TOKEN: token },
+      });
+      expect(run.code, run.log).toBe(0);
+      expect(forge.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual([
+        "GET /api/v1/repos/acme/app/pulls",
+        "POST /api/v1/repos/acme/app/pulls",
+        "POST /api/v1/repos/acme/app/issues/41/labels",
+      ]);
+      expect(forge.requests[2].body).toEqual({ labels: ["dependencies", "nix", "no-such-label"] });
+    } finally {
+      await forge.stop();
+    }
+  });
+
+  it("makes no API call and no commit when the lock is already current", async () => {
+    const forge = await startRecordingForge([]);
+    try {
+      const f = fixture();
+      const run = await runAct(f.clone(), {
+        event: "workflow_dispatch",
+        workflow: ".gitea/workflows/bump.yml",
+        action: f.action,
+        vars: { BUMP_MODE: "pull-request", API_URL: forge.url, FORGE: "gitea" },
+        secrets: { FORGE_TOKEN: token },
+      });
+      expect(run.code, run.log).toBe(0);
+      expect(run.log).toContain("flake.lock unchanged: input nixpkgs is already at its newest revision; nothing to commit");
+      expect(forge.requests).toEqual([]);
+      expect(f.remoteGit(["branch", "--list", "ci/bump-nixpkgs"])).toBe("");
+    } finally {
+      await forge.stop();
+    }
+  });
+});

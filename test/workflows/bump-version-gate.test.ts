@@ -1,0 +1,81 @@
+// Which update command the bump workflow's own step script picks for each Nix version. Only Debian's Nix
+// 2.8 exists on this machine (the act tests run it for real); newer versions cannot be installed offline,
+// so here a recording `nix` stand-in on PATH reports a version and records the command it is given.
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { git, ROOT, tempDir } from "./harness.js";
+
+interface Step {
+  id?: string;
+  run?: string;
+}
+
+/** The `run` script of the workflow's `update` step, read with PyYAML. */
+function updateScript(): string {
+  const json = execFileSync(
+    "python3",
+    ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))['jobs']['bump']['steps']))", path.join(ROOT, ".gitea/workflows/bump-nixpkgs.yml")],
+    { encoding: "utf8" },
+  );
+  const step = (JSON.parse(json) as Step[]).find((s) => s.id === "update");
+  if (!step?.run) throw new Error("bump-nixpkgs.yml has no step with id update");
+  return step.run;
+}
+
+const dir = tempDir("gate");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runWith(versionLine: string, mode = "push", forge = "auto"): { code: number; calls: string[]; out: string } {
+  const work = path.join(dir, `w-${Math.random().toString(36).slice(2)}`);
+  const bin = path.join(work, "bin");
+  mkdirSync(bin, { recursive: true });
+  const calls = path.join(work, "calls");
+  writeFileSync(calls, "");
+  writeFileSync(
+    path.join(bin, "nix"),
+    `#!/bin/sh\nfor a; do [ "$a" = --version ] && { echo '${versionLine}'; exit 0; }; done\nprintf '%s\\n' "$*" >> '${calls}'\n`,
+  );
+  chmodSync(path.join(bin, "nix"), 0o755);
+  const repo = path.join(work, "repo");
+  mkdirSync(repo);
+  git(repo, ["init", "-q", "-b", "main"]);
+  writeFileSync(path.join(repo, "flake.lock"), '{"nodes":{"root":{}},"root":"root","version":7}\n');
+  git(repo, ["add", "-A"]);
+  git(repo, ["commit", "-q", "-m", "lock"]);
+  const output = path.join(work, "output");
+  writeFileSync(output, "");
+  const r = spawnSync("bash", ["-c", updateScript()], {
+    cwd: repo,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, INPUT: "nixpkgs", MODE: mode, FORGE: forge, GITHUB_OUTPUT: output },
+    encoding: "utf8",
+  });
+  return { code: r.status ?? 1, calls: readFileSync(calls, "utf8").split("\n").filter(Boolean), out: r.stdout + r.stderr };
+}
+
+describe("bump-nixpkgs.yml picks the update command by Nix version (newer Nix cannot exist here: recording nix stand-in)", () => {
+  it.each([
+    ["nix (Nix) 2.8.0", "flake lock --update-input nixpkgs"],
+    ["nix (Nix) 2.18.1", "flake lock --update-input nixpkgs"],
+    ["nix (Nix) 2.19.0", "flake update nixpkgs"],
+    ["nix (Nix) 2.24.10", "flake update nixpkgs"],
+    ["nix (Determinate Nix 3.6.2) 2.29.0", "flake update nixpkgs"],
+  ])("%s → nix … %s", (versionLine, command) => {
+    const r = runWith(versionLine);
+    expect(r.code, r.out).toBe(0);
+    expect(r.calls).toEqual([`--extra-experimental-features nix-command flakes ${command}`]);
+    expect(r.out).toContain("flake.lock unchanged");
+  });
+
+  it("rejects an unknown mode or forge before touching the lock", () => {
+    const badMode = runWith("nix (Nix) 2.8.0", "merge");
+    expect(badMode.code).not.toBe(0);
+    expect(badMode.out).toContain('mode must be push or pull-request (got "merge")');
+    expect(badMode.calls).toEqual([]);
+    const badForge = runWith("nix (Nix) 2.8.0", "push", "gitlab");
+    expect(badForge.code).not.toBe(0);
+    expect(badForge.out).toContain('forge must be auto, gitea or github (got "gitlab")');
+    expect(badForge.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+// A recording HTTP server on 127.0.0.1 standing in for the forge's REST API (Gitea/Forgejo /api/v1 or
+// GitHub): the one thing these tests cannot have for real offline. It keeps just enough state (open pull
+// requests, labels) to answer the calls the bump workflow makes, and records every request.
+import http from "node:http";
+import { freePort } from "./harness.js";
+
+export interface Recorded {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+export interface PullRequest {
+  number: number;
+  title: string;
+  body: string;
+  head: { ref: string };
+  base: { ref: string };
+  state: "open" | "closed";
+  labels: unknown[];
+}
+
+export interface RecordingForge {
+  url: string;
+  requests: Recorded[];
+  pulls: PullRequest[];
+  stop: () => Promise<void>;
+}
+
+export async function startRecordingForge(labels: { id: number; name: string }[]): Promise<RecordingForge> {
+  const requests: Recorded[] = [];
+  const pulls: PullRequest[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (d: Buffer) => (raw += d.toString()));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      let body: unknown = undefined;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
+      requests.push({ method: req.method ?? "", path: url.pathname + url.search, authorization: req.headers.authorization, body });
+      const send = (code: number, value: unknown) => {
+        res.writeHead(code, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(value));
+      };
+      const m = url.pathname.match(/^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/(.*)$/);
+      if (!m) return send(404, { message: "not found" });
+      const rest = m[3];
+      if (req.method === "GET" && rest === "pulls") {
+        const page = Number(url.searchParams.get("page") ?? "1");
+        return send(200, page === 1 ? pulls.filter((p) => p.state === "open") : []);
+      }
+      if (req.method === "POST" && rest === "pulls") {
+        const b = body as { title: string; body: string; head: string; base: string };
+        const pr: PullRequest = { number: 40 + pulls.length + 1, title: b.title, body: b.body, head: { ref: b.head }, base: { ref: b.base }, state: "open", labels: [] };
+        pulls.push(pr);
+        return send(201, pr);
+      }
+      const patch = rest.match(/^pulls\/(\d+)$/);
+      if (req.method === "PATCH" && patch) {
+        const pr = pulls.find((p) => p.number === Number(patch[1]));
+        if (!pr) return send(404, { message: "no such pull request" });
+        Object.assign(pr, body as object);
+        return send(201, pr);
+      }
+      if (req.method === "GET" && rest === "labels") return send(200, labels);
+      const addLabels = rest.match(/^issues\/(\d+)\/labels$/);
+      if (req.method === "POST" && addLabels) {
+        const pr = pulls.find((p) => p.number === Number(addLabels[1]));
+        if (!pr) return send(404, { message: "no such issue" });
+        pr.labels.push(...(body as { labels: unknown[] }).labels);
+        return send(200, pr.labels);
+      }
+      return send(404, { message: `unexpected ${req.method} ${url.pathname}` });
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port}/api/v1`,
+    requests,
+    pulls,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
