@@ -33,7 +33,7 @@ fail() { failed=$((failed + 1)); echo "FAIL  $*"; }
 skip() { skipped=$((skipped + 1)); echo "SKIP  $*"; }
 say() { echo "----  $*"; }
 verify_cache() { # cache key path
-  nix --extra-experimental-features nix-command store verify --store "file://$1" \
+  timeout -k 5 120 nix --extra-experimental-features nix-command store verify --store "file://$1" \
     --trusted-public-keys "$2" -r "$3" >/dev/null 2>&1
 }
 refused() { ! verify_cache "$@"; }
@@ -125,8 +125,8 @@ mkdir -p "$repo"
 # verifies under the run's key and is refused under another. If this fails, the harness is wrong,
 # not the action.
 say "harness self-check of the cache verification"
-control=$(nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
-  nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
+control=$(timeout -k 5 300 nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
+  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
 check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
 check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
 
@@ -143,20 +143,20 @@ run_runner() {
   case $runner in
     act)
       printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
-      cmd=("${runner_bin[act]}" push -W "$workflow" -P ubuntu-latest=-self-hosted --no-cache-server
+      cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" -P ubuntu-latest=-self-hosted --no-cache-server
         --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
     gitea | forgejo-on-gitea)
       # exec mode does not set GITEA_ACTIONS (a registered runner does); Forgejo's runner sets
       # FORGEJO_ACTIONS, and GITEA_ACTIONS is kept too so the precedence is what gets tested.
       local platform_env=(--env GITEA_ACTIONS=true)
       [ "$runner" = forgejo-on-gitea ] && platform_env+=(--env FORGEJO_ACTIONS=true)
-      cmd=("${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event push
+      cmd=("${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
         --env-file /dev/null "${platform_env[@]}" -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
     forgejo)
       # Untested here (the module proxy refuses Forgejo's runner); its exec shares these flags with
       # Gitea's, and like Gitea's exec mode it is not known to set the forge's variable itself.
-      cmd=("${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event push
+      cmd=("${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18432 --artifact-server-path "$dir/artifacts"
         --env-file /dev/null --env FORGEJO_ACTIONS=true -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
   esac
