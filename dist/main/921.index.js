@@ -146,11 +146,19 @@ async function listStore(storeDir) {
 }
 /**
  * A hook that only records: it must never fail a build, and it runs in whatever environment Nix
- * gives it (the daemon's, in daemon mode), so everything in it is an absolute path.
+ * gives it (the daemon's, in daemon mode), so everything in it is an absolute path. Some Nix
+ * versions (2.8 among them) hand the hook an empty OUT_PATHS; then the derivation is queued and
+ * post asks the store for its outputs.
  */
 function hookScript(sh, queueFile) {
-    const quoted = `'${queueFile.replace(/'/g, `'\\''`)}'`;
-    return `#!${sh}\n# nix-runner-action: queue what this job builds; the post step pushes it.\nprintf '%s\\n' $OUT_PATHS >> ${quoted} 2>/dev/null\nexit 0\n`;
+    const q = `'${queueFile.replace(/'/g, `'\\''`)}'`;
+    return [
+        `#!${sh}`,
+        "# nix-runner-action: queue what this job builds; the post step pushes it.",
+        `if [ -n "$OUT_PATHS" ]; then printf '%s\\n' $OUT_PATHS >> ${q}; else printf '%s\\n' "$DRV_PATH" >> ${q}; fi 2>/dev/null`,
+        "exit 0",
+        "",
+    ].join("\n");
 }
 /** An absolute sh from PATH: Nix images may have no /bin/sh. */
 async function absoluteSh() {

@@ -32308,7 +32308,7 @@ async function candidatesOf(plan, inputs, clock) {
             const text = await (0,promises_.readFile)(plan.queueFile, "utf8").catch(() => {
                 throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
             });
-            return (0,push_select/* parseQueue */.DY)(text);
+            return withOutputsOfDerivations((0,push_select/* parseQueue */.DY)(text), clock);
         }
         case "diff": {
             if (!plan.listingFile)
@@ -32320,6 +32320,18 @@ async function candidatesOf(plan, inputs, clock) {
             return (0,push_select/* newEntries */.f)(before.split("\n").filter(Boolean), after, plan.storeDir);
         }
     }
+}
+/** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
+async function withOutputsOfDerivations(entries, clock) {
+    const drvs = entries.filter((e) => e.endsWith(".drv"));
+    const out = entries.filter((e) => !e.endsWith(".drv"));
+    for (const chunk of chunks([...new Set(drvs)])) {
+        const r = await (0,exec/* run */.e)("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
+        if (r.code !== 0)
+            throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+        out.push(...r.stdout.split("\n").filter(Boolean));
+    }
+    return out;
 }
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items, plan, clock) {
@@ -32542,11 +32554,19 @@ async function listStore(storeDir) {
 }
 /**
  * A hook that only records: it must never fail a build, and it runs in whatever environment Nix
- * gives it (the daemon's, in daemon mode), so everything in it is an absolute path.
+ * gives it (the daemon's, in daemon mode), so everything in it is an absolute path. Some Nix
+ * versions (2.8 among them) hand the hook an empty OUT_PATHS; then the derivation is queued and
+ * post asks the store for its outputs.
  */
 function hookScript(sh, queueFile) {
-    const quoted = `'${queueFile.replace(/'/g, `'\\''`)}'`;
-    return `#!${sh}\n# nix-runner-action: queue what this job builds; the post step pushes it.\nprintf '%s\\n' $OUT_PATHS >> ${quoted} 2>/dev/null\nexit 0\n`;
+    const q = `'${queueFile.replace(/'/g, `'\\''`)}'`;
+    return [
+        `#!${sh}`,
+        "# nix-runner-action: queue what this job builds; the post step pushes it.",
+        `if [ -n "$OUT_PATHS" ]; then printf '%s\\n' $OUT_PATHS >> ${q}; else printf '%s\\n' "$DRV_PATH" >> ${q}; fi 2>/dev/null`,
+        "exit 0",
+        "",
+    ].join("\n");
 }
 /** An absolute sh from PATH: Nix images may have no /bin/sh. */
 async function absoluteSh() {

@@ -124,7 +124,7 @@ async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promi
       const text = await readFile(plan.queueFile, "utf8").catch(() => {
         throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
       });
-      return parseQueue(text);
+      return withOutputsOfDerivations(parseQueue(text), clock);
     }
     case "diff": {
       if (!plan.listingFile) throw new PushError("the push plan names no store listing; nothing was pushed");
@@ -135,6 +135,18 @@ async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promi
       return newEntries(before.split("\n").filter(Boolean), after, plan.storeDir);
     }
   }
+}
+
+/** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
+async function withOutputsOfDerivations(entries: string[], clock: Clock): Promise<string[]> {
+  const drvs = entries.filter((e) => e.endsWith(".drv"));
+  const out = entries.filter((e) => !e.endsWith(".drv"));
+  for (const chunk of chunks([...new Set(drvs)])) {
+    const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
+    if (r.code !== 0) throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    out.push(...r.stdout.split("\n").filter(Boolean));
+  }
+  return out;
 }
 
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
