@@ -141,7 +141,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment): Promi
         trustedPublicKeys: inputs.trustedPublicKeys,
         extraConf: inputs.extraConf,
         netrc: Boolean(netrcFile),
-        hook: false,
+        hook: push.hook !== undefined,
       },
       base,
       facts.user,

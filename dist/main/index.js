@@ -31613,7 +31613,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _setup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8994);
+/* harmony import */ var _setup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9807);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -31626,7 +31626,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8994:
+/***/ 9807:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31637,6 +31637,1124 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: jobDir
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+async function run(cmd, args, opts = {}) {
+    if (opts.echo)
+        core/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
+    return new Promise((resolve) => {
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
+                env: opts.env ?? process.env,
+                cwd: opts.cwd,
+                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+                detached: opts.timeoutMs !== undefined,
+            });
+        }
+        catch (err) {
+            resolve({ code: 127, stdout, stderr: String(err), timedOut });
+            return;
+        }
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid);
+            }, opts.timeoutMs);
+        child.stdout?.setEncoding("utf8").on("data", (d) => {
+            stdout += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        child.stderr?.setEncoding("utf8").on("data", (d) => {
+            stderr += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        if (opts.input !== undefined && child.stdin)
+            child.stdin.end(opts.input);
+        child.on("error", (err) => {
+            if (timer)
+                clearTimeout(timer);
+            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+        });
+        child.on("close", (code, signal) => {
+            if (timer)
+                clearTimeout(timer);
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        // detached children lead their own process group: a negative pid reaches nix and its helpers.
+        process.kill(-pid, "SIGKILL");
+    }
+    catch {
+        try {
+            process.kill(pid, "SIGKILL");
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+function firstError(r) {
+    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+/** "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre or "Determinate Nix 3.x (Nix 2.26)". */
+function parseNixVersion(output) {
+    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
+    const m = all.length > 0 ? (output.includes("(Nix ") ? all[all.length - 1] : all[0]) : undefined;
+    if (!m)
+        return undefined;
+    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
+}
+/** True when `version` is at least `min`; unknown versions count as old, so new flags stay off. */
+function atLeast(version, min) {
+    return version !== undefined && semver_default().valid(version) !== null && semver_default().gte(version, min);
+}
+
+;// CONCATENATED MODULE: ./src/environment.ts
+
+
+
+
+/** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
+function daemonSocketPath(env) {
+    return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
+}
+/**
+ * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
+ * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
+ * never says anything about containers.
+ */
+function detectPlatform(env) {
+    if (isTrue(env.FORGEJO_ACTIONS))
+        return "forgejo";
+    if (isTrue(env.GITEA_ACTIONS))
+        return "gitea";
+    if (isTrue(env.ACT))
+        return "act";
+    return "github";
+}
+function isTrue(v) {
+    return v !== undefined && v !== "" && v !== "false" && v !== "0";
+}
+class ModeError extends Error {
+}
+/** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
+function classify(f, mode = "auto") {
+    const base = { platform: f.platform, container: f.container, init: f.pid1Systemd ? "systemd" : "none" };
+    switch (mode) {
+        case "install":
+            return { ...base, kind: "installed" };
+        case "image":
+        case "native":
+            if (!f.nixPath) {
+                throw new ModeError(`mode is "${mode}" but there is no nix on PATH; use mode: install (or auto) to install Nix, or run the job in an image that has Nix`);
+            }
+            return { ...base, kind: mode };
+        case "auto":
+            if (!f.nixPath)
+                return { ...base, kind: "installed" };
+            // A daemon socket on a host (not in a container) means a shared, persistent store even for root.
+            return { ...base, kind: f.viaDaemon || (f.daemonSocket && !f.container) ? "native" : "image" };
+    }
+}
+async function which(cmd, env) {
+    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, cmd);
+        try {
+            await (0,promises_.access)(candidate, promises_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return undefined;
+}
+async function exists(p) {
+    try {
+        await (0,promises_.stat)(p);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function writable(p) {
+    try {
+        await (0,promises_.access)(p, promises_.constants.W_OK);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function inContainer() {
+    if ((await exists("/.dockerenv")) || (await exists("/run/.containerenv")))
+        return true;
+    try {
+        const cgroup = await (0,promises_.readFile)("/proc/1/cgroup", "utf8");
+        return /docker|containerd|kubepods|libpod|lxc/.test(cgroup);
+    }
+    catch {
+        return false;
+    }
+}
+async function pid1IsSystemd() {
+    try {
+        const comm = (await (0,promises_.readFile)("/proc/1/comm", "utf8")).trim();
+        return comm === "systemd";
+    }
+    catch {
+        return false;
+    }
+}
+/** All probes at once: each is a stat, a read of /proc or one short command. */
+async function probeFacts(env = process.env) {
+    const uid = process.getuid?.() ?? -1;
+    const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
+        which("nix", env),
+        exists(daemonSocketPath(env)),
+        writable("/nix/var/nix"),
+        inContainer(),
+        pid1IsSystemd(),
+    ]);
+    const [versionOut, sudo] = await Promise.all([
+        nixPath ? run(nixPath, ["--version"], { env }) : undefined,
+        uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+    ]);
+    const remote = env.NIX_REMOTE ?? "";
+    const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
+    return {
+        nixPath,
+        nixVersion: versionOut && versionOut.code === 0 ? parseNixVersion(versionOut.stdout) : undefined,
+        daemonSocket,
+        viaDaemon,
+        storeWritable,
+        uid,
+        user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+        sudo,
+        pid1Systemd,
+        container,
+        platform: detectPlatform(env),
+    };
+}
+async function sudoWorks(env) {
+    if (!(await which("sudo", env)))
+        return false;
+    const r = await run("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
+    return r.code === 0;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/keys.ts
+
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+/** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
+function parseNixKey(text, expectedBytes) {
+    const colon = text.indexOf(":");
+    if (colon <= 0)
+        return `"${redact(text)}" is not of the form name:base64`;
+    const name = text.slice(0, colon);
+    const b64 = text.slice(colon + 1);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+        return `key "${name}" does not have valid base64 after the colon`;
+    const bytes = Buffer.from(b64, "base64");
+    if (bytes.length !== expectedBytes) {
+        return `key "${name}" decodes to ${bytes.length} bytes, an ed25519 ${expectedBytes === 32 ? "public" : "secret"} key has ${expectedBytes}`;
+    }
+    return { name, bytes };
+}
+/**
+ * A Nix secret key is libsodium's 64 bytes: the 32-byte seed, then the public key. Derive the public
+ * key from the seed with node's crypto and check it matches the second half, so a corrupted or
+ * hand-edited key is caught here rather than by every consumer refusing our signatures.
+ */
+function publicKeyOf(secret) {
+    const seed = secret.bytes.subarray(0, 32);
+    const priv = (0,external_node_crypto_.createPrivateKey)({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+    const spki = (0,external_node_crypto_.createPublicKey)(priv).export({ format: "der", type: "spki" });
+    const pub = spki.subarray(spki.length - 32);
+    if (!pub.equals(secret.bytes.subarray(32)))
+        return undefined;
+    return `${secret.name}:${pub.toString("base64")}`;
+}
+function redact(text) {
+    return text.length > 12 ? `${text.slice(0, 6)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+const MODES = ["auto", "image", "native", "install"];
+const INSTALLERS = ["nixos", "determinate", "none"];
+const INITS = ["auto", "systemd", "none"];
+/** A bad input: the message names the input and says how to fix it. */
+class InputError extends Error {
+}
+const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
+const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
+/**
+ * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
+ * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
+ */
+function readInputs(get = (n) => core/* getInput */.V4(n)) {
+    const errors = [];
+    const check = (f, fallback) => {
+        try {
+            return f();
+        }
+        catch (e) {
+            if (!(e instanceof InputError))
+                throw e;
+            errors.push(e.message);
+            return fallback;
+        }
+    };
+    const mode = check(() => oneOf(get, "mode", MODES, "auto"), "auto");
+    const installer = check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
+    const init = check(() => oneOf(get, "init", INITS, "auto"), "auto");
+    const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
+    const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
+    const trustedPublicKeys = check(() => publicKeys(get), []);
+    const signing = check(() => signingKey(get), { key: "", pub: "" });
+    const pushTo = check(() => pushUrl(get), "");
+    const pushFilter = check(() => regex(get, "push-filter"), "");
+    const extraConf = check(() => confLines(get, "extra-conf"), "");
+    const accessTokens = check(() => tokens(get), "");
+    const netrc = check(() => netrcText(get), "");
+    const installerUrl = check(() => installerUrlInput(get), "");
+    const installerSha256 = check(() => sha256(get), "");
+    const nixVersion = check(() => range(get), "");
+    const pushPaths = words(get("push-paths"));
+    if (errors.length > 0)
+        throw new InputError(errors.join("\n"));
+    return {
+        mode,
+        substituters,
+        trustedPublicKeys,
+        extraConf,
+        accessTokens,
+        netrc,
+        pushTo,
+        signingKey: signing.key,
+        signingPublicKey: signing.pub,
+        pushFilter,
+        pushPaths,
+        failOnPushError,
+        installer,
+        installerUrl,
+        installerSha256,
+        init,
+        nixVersion,
+    };
+}
+function words(text) {
+    return text.split(/\s+/).filter((w) => w.length > 0);
+}
+function oneOf(get, name, allowed, dflt) {
+    const value = get(name).trim() || dflt;
+    if (!allowed.includes(value)) {
+        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+    }
+    return value;
+}
+function bool(get, name) {
+    const value = get(name).trim();
+    if (value === "")
+        return false;
+    if (["true", "True", "TRUE"].includes(value))
+        return true;
+    if (["false", "False", "FALSE"].includes(value))
+        return false;
+    throw new InputError(`${name} must be true or false (got "${value}")`);
+}
+function parseStoreUrl(name, text, schemes) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+    }
+    if (!schemes.includes(url.protocol)) {
+        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
+    }
+    if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
+        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+    }
+    return url;
+}
+function storeUrls(get, name, schemes) {
+    const urls = words(get(name));
+    for (const u of urls)
+        parseStoreUrl(name, u, schemes);
+    return urls;
+}
+function publicKeys(get) {
+    const keys = words(get("trusted-public-keys"));
+    for (const k of keys) {
+        const parsed = parseNixKey(k, 32);
+        if (typeof parsed === "string") {
+            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
+        }
+    }
+    return keys;
+}
+function signingKey(get) {
+    const key = get("signing-key").trim();
+    if (key === "")
+        return { key: "", pub: "" };
+    core/* setSecret */.Pq(key);
+    const parsed = parseNixKey(key, 64);
+    if (typeof parsed === "string") {
+        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
+    }
+    const pub = publicKeyOf(parsed);
+    if (pub === undefined) {
+        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
+    }
+    return { key, pub };
+}
+function pushUrl(get) {
+    const text = get("push-to").trim();
+    if (text === "")
+        return "";
+    parseStoreUrl("push-to", text, PUSH_SCHEMES);
+    return text;
+}
+function regex(get, name) {
+    const text = get(name).trim();
+    if (text === "")
+        return "";
+    try {
+        new RegExp(text);
+    }
+    catch (e) {
+        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
+    }
+    return text;
+}
+function confLines(get, name) {
+    const text = get(name);
+    const lines = text.split("\n");
+    lines.forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#"))
+            return;
+        if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
+            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+        }
+    });
+    return text.trim();
+}
+function tokens(get) {
+    const text = get("access-tokens").trim();
+    if (text === "")
+        return "";
+    core/* setSecret */.Pq(text);
+    for (const t of words(text)) {
+        core/* setSecret */.Pq(t);
+        if (!/^[^=\s]+=\S+$/.test(t)) {
+            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+        }
+    }
+    return words(text).join(" ");
+}
+function netrcText(get) {
+    const text = get("netrc");
+    if (text.trim() === "")
+        return "";
+    core/* setSecret */.Pq(text.trim());
+    for (const w of words(text))
+        if (w.length >= 4)
+            core/* setSecret */.Pq(w);
+    if (!/\b(machine|default)\b/.test(text)) {
+        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+    }
+    return text.trim() + "\n";
+}
+function installerUrlInput(get) {
+    const text = get("installer-url").trim();
+    if (text === "")
+        return "";
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+    }
+    if (!["http:", "https:", "file:"].includes(url.protocol)) {
+        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+    }
+    return text;
+}
+function sha256(get) {
+    const text = get("installer-sha256").trim().toLowerCase();
+    if (text === "")
+        return "";
+    if (!/^[0-9a-f]{64}$/.test(text)) {
+        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+    }
+    return text;
+}
+function range(get) {
+    const text = get("nix-version").trim();
+    if (text === "")
+        return "";
+    if (semver_default().validRange(text) === null) {
+        throw new InputError(`nix-version: "${text}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/nix/config.ts
+
+
+const normalize = (url) => url.replace(/\/+$/, "");
+function parseShowConfig(json) {
+    const doc = JSON.parse(json);
+    const list = (name) => {
+        const v = doc[name]?.value;
+        if (Array.isArray(v))
+            return v.map(String);
+        if (typeof v === "string")
+            return v.split(/\s+/).filter(Boolean);
+        return [];
+    };
+    return {
+        substituters: list("substituters"),
+        trustedPublicKeys: list("trusted-public-keys"),
+        trustedSubstituters: list("trusted-substituters"),
+        trustedUsers: list("trusted-users"),
+        experimentalFeatures: list("experimental-features"),
+    };
+}
+/** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
+function missing(wanted, have, key = (s) => s) {
+    const seen = new Set(have.map(key));
+    const out = [];
+    for (const w of wanted) {
+        if (seen.has(key(w)))
+            continue;
+        seen.add(key(w));
+        out.push(w);
+    }
+    return out;
+}
+/**
+ * The job's nix.conf. Only `extra-` settings for lists, so the image's or host's own caches and keys
+ * stay; values already in effect are left out, so the result holds each once.
+ */
+function renderConf(req, base) {
+    const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
+    const features = missing(["nix-command", "flakes"], base.experimentalFeatures);
+    if (features.length)
+        lines.push(`extra-experimental-features = ${features.join(" ")}`);
+    const subs = missing(req.substituters, base.substituters, normalize);
+    if (subs.length)
+        lines.push(`extra-substituters = ${subs.join(" ")}`);
+    const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
+    if (keys.length)
+        lines.push(`extra-trusted-public-keys = ${keys.join(" ")}`);
+    if (req.netrcFile)
+        lines.push(`netrc-file = ${req.netrcFile}`);
+    if (req.accessTokens)
+        lines.push(`access-tokens = ${req.accessTokens}`);
+    if (req.postBuildHook)
+        lines.push(`post-build-hook = ${req.postBuildHook}`);
+    if (req.extraConf)
+        lines.push(req.extraConf);
+    return lines.join("\n") + "\n";
+}
+/** Nix's own default list of user config files (XDG), used when NIX_USER_CONF_FILES is unset. */
+function defaultUserConfFiles(env) {
+    const home = env.HOME ?? external_node_os_default().homedir();
+    const configHome = env.XDG_CONFIG_HOME || external_node_path_default().join(home, ".config");
+    const dirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
+    return [configHome, ...dirs].map((d) => external_node_path_default().join(d, "nix", "nix.conf"));
+}
+/**
+ * NIX_USER_CONF_FILES with our file first (the first file wins in Nix) and the user's own files kept
+ * after it. Our file appears once however often the action runs.
+ */
+function userConfFiles(ours, env) {
+    const current = env.NIX_USER_CONF_FILES !== undefined ? env.NIX_USER_CONF_FILES.split(":") : defaultUserConfFiles(env);
+    const others = current.filter((f) => f !== "" && f !== ours);
+    return { withOurs: [ours, ...others].join(":"), without: others.join(":") };
+}
+
+;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
+
+
+/** Follows an input reference: a node name, or a follows path starting at the root node. */
+function resolve(lock, ref, depth = 0) {
+    const nodes = lock.nodes ?? {};
+    if (typeof ref === "string")
+        return nodes[ref];
+    if (depth > 32)
+        return undefined; // a cyclic follows chain: give up rather than loop
+    let node = nodes[lock.root ?? "root"];
+    for (const name of ref) {
+        const next = node?.inputs?.[name];
+        if (next === undefined)
+            return undefined;
+        node = resolve(lock, next, depth + 1);
+    }
+    return node;
+}
+/** YYYYMMDD (UTC) of root → inputs.nixpkgs → locked.lastModified, or "" when there is none. */
+function nixpkgsDate(lockText, input = "nixpkgs") {
+    let lock;
+    try {
+        lock = JSON.parse(lockText);
+    }
+    catch {
+        return "";
+    }
+    const root = lock.nodes?.[lock.root ?? "root"];
+    const ref = root?.inputs?.[input];
+    if (ref === undefined)
+        return "";
+    const seconds = resolve(lock, ref)?.locked?.lastModified;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds))
+        return "";
+    return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
+}
+async function readNixpkgsDate(workspace) {
+    try {
+        return nixpkgsDate(await (0,promises_.readFile)(external_node_path_default().join(workspace, "flake.lock"), "utf8"));
+    }
+    catch {
+        return "";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/nix/trust.ts
+/** Decides whether the daemon will honour privileged settings from this user. */
+function decideTrust(f, base) {
+    if (!f.viaDaemon)
+        return { trusted: true, how: "the store is opened directly, no daemon in between" };
+    if (f.daemonSays !== undefined)
+        return { trusted: f.daemonSays, how: "reported by the daemon (nix store ping)" };
+    if (!f.sameConfigAsDaemon)
+        return { trusted: "unknown", how: "the daemon's nix.conf is not visible from this container" };
+    const matches = base.trustedUsers.some((entry) => entry === "*" || entry === f.user || (entry.startsWith("@") && f.groups.includes(entry.slice(1))));
+    return { trusted: matches, how: `trusted-users = ${base.trustedUsers.join(" ")}` };
+}
+/** Settings only a trusted user may pass to the daemon (the daemon takes these few from anyone). */
+const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout"]);
+/** Settings the client applies itself, so the daemon's trust does not matter for them. */
+const CLIENT_SIDE = new Set([
+    "experimental-features",
+    "extra-experimental-features",
+    "access-tokens",
+    "accept-flake-config",
+    "flake-registry",
+    "warn-dirty",
+    "show-trace",
+    "eval-cache",
+    "allow-import-from-derivation",
+    "pure-eval",
+    "restrict-eval",
+    "allowed-uris",
+    "max-call-depth",
+    "tarball-ttl",
+]);
+/**
+ * What an untrusted client's settings lose at the daemon, each with the nix.conf line the host's
+ * admin must add. Substituters listed in trusted-substituters are allowed for anyone.
+ */
+function ignoredByDaemon(req, base, user) {
+    const out = [];
+    const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map((s) => s.replace(/\/+$/, "")));
+    const subs = req.substituters.filter((s) => !allowed.has(s.replace(/\/+$/, "")));
+    if (subs.length)
+        out.push({ setting: `substituters ${subs.join(" ")}`, fix: `extra-trusted-substituters = ${subs.join(" ")}` });
+    const keys = req.trustedPublicKeys.filter((k) => !base.trustedPublicKeys.includes(k));
+    if (keys.length)
+        out.push({ setting: `trusted-public-keys ${keys.map((k) => k.split(":")[0]).join(" ")}`, fix: `extra-trusted-public-keys = ${keys.join(" ")}` });
+    if (req.netrc)
+        out.push({ setting: "netrc-file", fix: `trusted-users = ${user} (or put the netrc in the daemon's netrc-file)` });
+    if (req.hook)
+        out.push({ setting: "post-build-hook", fix: `trusted-users = ${user}` });
+    for (const raw of req.extraConf.split("\n")) {
+        const name = raw.trim().match(/^([A-Za-z0-9_-]+)\s*=/)?.[1];
+        if (!name || UNTRUSTED_OK.has(name) || CLIENT_SIDE.has(name))
+            continue;
+        out.push({ setting: `extra-conf ${name}`, fix: `trusted-users = ${user}` });
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
+;// CONCATENATED MODULE: ./src/setup.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+}
+async function runMain() {
+    try {
+        await setup();
+    }
+    catch (err) {
+        if (err instanceof InputError || err instanceof ModeError || err instanceof SetupError) {
+            core/* setFailed */.C1(err.message);
+        }
+        else {
+            core/* setFailed */.C1(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        }
+    }
+}
+class SetupError extends Error {
+}
+async function setup() {
+    const inputs = readInputs();
+    let facts = await core/* group */.Os("Detect", async () => {
+        const f = await probeFacts();
+        core/* info */.pq(JSON.stringify({ ...f }, null, 2));
+        return f;
+    });
+    const envr = classify(facts, inputs.mode);
+    let installed = false;
+    if (envr.kind === "installed") {
+        const { installNix } = await __nccwpck_require__.e(/* import() */ 716).then(__nccwpck_require__.bind(__nccwpck_require__, 9716));
+        facts = await core/* group */.Os("Install Nix", () => installNix(inputs, facts, envr));
+        installed = true;
+    }
+    else {
+        checkVersion(inputs, facts);
+    }
+    const trust = await core/* group */.Os("Configure", () => configure(inputs, facts, envr));
+    const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
+    core/* setOutput */.uH("environment", envr.kind);
+    core/* setOutput */.uH("platform", envr.platform);
+    core/* setOutput */.uH("nix-version", facts.nixVersion ?? "");
+    core/* setOutput */.uH("installed", String(installed));
+    core/* setOutput */.uH("container", String(envr.container));
+    core/* setOutput */.uH("nixpkgs-date", nixpkgsDate);
+    (0,state/* save */.UN)(state/* StateKey */.zv.MainDone, true);
+    core/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
+        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
+}
+function checkVersion(inputs, facts) {
+    if (!inputs.nixVersion)
+        return;
+    if (!facts.nixVersion || !semver_default().satisfies(facts.nixVersion, inputs.nixVersion)) {
+        throw new SetupError(`nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+            `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`);
+    }
+}
+/** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
+async function baseConfig(env) {
+    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+    if (r.code !== 0)
+        throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
+    return parseShowConfig(r.stdout);
+}
+async function groupsOf(user) {
+    const r = await run("id", ["-Gn", user]);
+    return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
+}
+async function daemonTrust(facts, env) {
+    // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
+    if (!atLeast(facts.nixVersion, "2.15.0"))
+        return undefined;
+    const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
+    if (r.code !== 0)
+        return undefined;
+    try {
+        const t = JSON.parse(r.stdout).trusted;
+        return t === undefined ? undefined : Boolean(t);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function configure(inputs, facts, envr) {
+    const dir = jobDir();
+    const confPath = external_node_path_default().join(dir, "nix.conf");
+    const files = userConfFiles(confPath, process.env);
+    const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
+    const [base, groups, daemonSays] = await Promise.all([
+        baseConfig(baseEnv),
+        facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
+        facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
+    ]);
+    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays }, base);
+    if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
+        core/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
+            `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
+    }
+    await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+    const secretFiles = [];
+    let netrcFile;
+    if (inputs.netrc) {
+        netrcFile = external_node_path_default().join(dir, "netrc");
+        await (0,promises_.writeFile)(netrcFile, inputs.netrc, { mode: 0o600 });
+        await (0,promises_.chmod)(netrcFile, 0o600);
+        secretFiles.push(netrcFile);
+    }
+    const { preparePush } = await __nccwpck_require__.e(/* import() */ 921).then(__nccwpck_require__.bind(__nccwpck_require__, 1921));
+    const push = await preparePush(inputs, facts, envr, trust, dir);
+    if (trust.trusted !== true) {
+        const ignored = ignoredByDaemon({
+            substituters: inputs.substituters,
+            trustedPublicKeys: inputs.trustedPublicKeys,
+            extraConf: inputs.extraConf,
+            netrc: Boolean(netrcFile),
+            hook: push.hook !== undefined,
+        }, base, facts.user);
+        if (ignored.length > 0) {
+            const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
+            core/* warning */.$e(`The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
+                `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
+        }
+    }
+    const text = renderConf({
+        substituters: inputs.substituters,
+        trustedPublicKeys: inputs.trustedPublicKeys,
+        extraConf: inputs.extraConf,
+        accessTokens: inputs.accessTokens,
+        netrcFile,
+        postBuildHook: push.hook,
+    }, base);
+    await (0,promises_.writeFile)(confPath, text, { mode: 0o600 });
+    await (0,promises_.chmod)(confPath, 0o600);
+    if (inputs.accessTokens)
+        secretFiles.push(confPath);
+    (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
+    core/* exportVariable */.dN("NIX_USER_CONF_FILES", files.withOurs);
+    core/* info */.pq(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
+    return trust;
+}
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UN: () => (/* binding */ save),
+/* harmony export */   zv: () => (/* binding */ StateKey)
+/* harmony export */ });
+/* unused harmony export load */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+
+/** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
+var StateKey;
+(function (StateKey) {
+    /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
+    StateKey["PushPlan"] = "push-plan";
+    /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
+    StateKey["SecretFiles"] = "secret-files";
+    /** Set once main reached its end. */
+    StateKey["MainDone"] = "main-done";
+})(StateKey || (StateKey = {}));
+function save(key, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(value));
+}
+/** The saved value, or undefined when main never saved it or saved something unreadable. */
+function load(key) {
+    const raw = core.getState(key);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3218:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dN: () => (/* binding */ exportVariable),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  LZ: () => (/* binding */ saveState),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, setCommandEcho, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -34583,1070 +35701,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/exec.ts
-
-
-/**
- * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
- * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
- * kill of the whole process, which @actions/exec does not offer.
- */
-async function run(cmd, args, opts = {}) {
-    if (opts.echo)
-        info(`[command]${[cmd, ...args].join(" ")}`);
-    return new Promise((resolve) => {
-        let stdout = "";
-        let stderr = "";
-        let timedOut = false;
-        let child;
-        try {
-            child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
-                env: opts.env ?? process.env,
-                cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-                detached: opts.timeoutMs !== undefined,
-            });
-        }
-        catch (err) {
-            resolve({ code: 127, stdout, stderr: String(err), timedOut });
-            return;
-        }
-        const timer = opts.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                killGroup(child.pid);
-            }, opts.timeoutMs);
-        child.stdout?.setEncoding("utf8").on("data", (d) => {
-            stdout += d;
-            if (opts.echo)
-                process.stdout.write(d);
-        });
-        child.stderr?.setEncoding("utf8").on("data", (d) => {
-            stderr += d;
-            if (opts.echo)
-                process.stdout.write(d);
-        });
-        if (opts.input !== undefined && child.stdin)
-            child.stdin.end(opts.input);
-        child.on("error", (err) => {
-            if (timer)
-                clearTimeout(timer);
-            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
-        });
-        child.on("close", (code, signal) => {
-            if (timer)
-                clearTimeout(timer);
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-        });
-    });
-}
-function killGroup(pid) {
-    if (pid === undefined)
-        return;
-    try {
-        // detached children lead their own process group: a negative pid reaches nix and its helpers.
-        process.kill(-pid, "SIGKILL");
-    }
-    catch {
-        try {
-            process.kill(pid, "SIGKILL");
-        }
-        catch {
-            /* already gone */
-        }
-    }
-}
-/** The first line of stderr (or stdout) that says something, for one-line error messages. */
-function firstError(r) {
-    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
-    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
-}
-
-;// CONCATENATED MODULE: ./src/nix/version.ts
-
-/** "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre or "Determinate Nix 3.x (Nix 2.26)". */
-function parseNixVersion(output) {
-    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
-    const m = all.length > 0 ? (output.includes("(Nix ") ? all[all.length - 1] : all[0]) : undefined;
-    if (!m)
-        return undefined;
-    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
-}
-/** True when `version` is at least `min`; unknown versions count as old, so new flags stay off. */
-function atLeast(version, min) {
-    return version !== undefined && semver_default().valid(version) !== null && semver_default().gte(version, min);
-}
-
-;// CONCATENATED MODULE: ./src/environment.ts
-
-
-
-
-const DAEMON_SOCKET = "/nix/var/nix/daemon-socket/socket";
-/**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
- */
-function detectPlatform(env) {
-    if (isTrue(env.FORGEJO_ACTIONS))
-        return "forgejo";
-    if (isTrue(env.GITEA_ACTIONS))
-        return "gitea";
-    if (isTrue(env.ACT))
-        return "act";
-    return "github";
-}
-function isTrue(v) {
-    return v !== undefined && v !== "" && v !== "false" && v !== "0";
-}
-class ModeError extends Error {
-}
-/** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
-function classify(f, mode = "auto") {
-    const base = { platform: f.platform, container: f.container, init: f.pid1Systemd ? "systemd" : "none" };
-    switch (mode) {
-        case "install":
-            return { ...base, kind: "installed" };
-        case "image":
-        case "native":
-            if (!f.nixPath) {
-                throw new ModeError(`mode is "${mode}" but there is no nix on PATH; use mode: install (or auto) to install Nix, or run the job in an image that has Nix`);
-            }
-            return { ...base, kind: mode };
-        case "auto":
-            if (!f.nixPath)
-                return { ...base, kind: "installed" };
-            // A daemon socket on a host (not in a container) means a shared, persistent store even for root.
-            return { ...base, kind: f.viaDaemon || (f.daemonSocket && !f.container) ? "native" : "image" };
-    }
-}
-async function environment_which(cmd, env) {
-    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = external_node_path_default().join(dir, cmd);
-        try {
-            await (0,promises_namespaceObject.access)(candidate, promises_namespaceObject.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            /* not here */
-        }
-    }
-    return undefined;
-}
-async function environment_exists(p) {
-    try {
-        await (0,promises_namespaceObject.stat)(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function writable(p) {
-    try {
-        await (0,promises_namespaceObject.access)(p, promises_namespaceObject.constants.W_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function inContainer() {
-    if ((await environment_exists("/.dockerenv")) || (await environment_exists("/run/.containerenv")))
-        return true;
-    try {
-        const cgroup = await (0,promises_namespaceObject.readFile)("/proc/1/cgroup", "utf8");
-        return /docker|containerd|kubepods|libpod|lxc/.test(cgroup);
-    }
-    catch {
-        return false;
-    }
-}
-async function pid1IsSystemd() {
-    try {
-        const comm = (await (0,promises_namespaceObject.readFile)("/proc/1/comm", "utf8")).trim();
-        return comm === "systemd";
-    }
-    catch {
-        return false;
-    }
-}
-/** All probes at once: each is a stat, a read of /proc or one short command. */
-async function probeFacts(env = process.env) {
-    const uid = process.getuid?.() ?? -1;
-    const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
-        environment_which("nix", env),
-        environment_exists(DAEMON_SOCKET),
-        writable("/nix/var/nix"),
-        inContainer(),
-        pid1IsSystemd(),
-    ]);
-    const [versionOut, sudo] = await Promise.all([
-        nixPath ? run(nixPath, ["--version"], { env }) : undefined,
-        uid === 0 ? Promise.resolve(false) : sudoWorks(env),
-    ]);
-    const remote = env.NIX_REMOTE ?? "";
-    const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
-    return {
-        nixPath,
-        nixVersion: versionOut && versionOut.code === 0 ? parseNixVersion(versionOut.stdout) : undefined,
-        daemonSocket,
-        viaDaemon,
-        storeWritable,
-        uid,
-        user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
-        sudo,
-        pid1Systemd,
-        container,
-        platform: detectPlatform(env),
-    };
-}
-async function sudoWorks(env) {
-    if (!(await environment_which("sudo", env)))
-        return false;
-    const r = await run("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
-    return r.code === 0;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/keys.ts
-
-const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-/** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
-function parseNixKey(text, expectedBytes) {
-    const colon = text.indexOf(":");
-    if (colon <= 0)
-        return `"${redact(text)}" is not of the form name:base64`;
-    const name = text.slice(0, colon);
-    const b64 = text.slice(colon + 1);
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
-        return `key "${name}" does not have valid base64 after the colon`;
-    const bytes = Buffer.from(b64, "base64");
-    if (bytes.length !== expectedBytes) {
-        return `key "${name}" decodes to ${bytes.length} bytes, an ed25519 ${expectedBytes === 32 ? "public" : "secret"} key has ${expectedBytes}`;
-    }
-    return { name, bytes };
-}
-/**
- * A Nix secret key is libsodium's 64 bytes: the 32-byte seed, then the public key. Derive the public
- * key from the seed with node's crypto and check it matches the second half, so a corrupted or
- * hand-edited key is caught here rather than by every consumer refusing our signatures.
- */
-function publicKeyOf(secret) {
-    const seed = secret.bytes.subarray(0, 32);
-    const priv = (0,external_node_crypto_.createPrivateKey)({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
-    const spki = (0,external_node_crypto_.createPublicKey)(priv).export({ format: "der", type: "spki" });
-    const pub = spki.subarray(spki.length - 32);
-    if (!pub.equals(secret.bytes.subarray(32)))
-        return undefined;
-    return `${secret.name}:${pub.toString("base64")}`;
-}
-function redact(text) {
-    return text.length > 12 ? `${text.slice(0, 6)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-const MODES = ["auto", "image", "native", "install"];
-const INSTALLERS = ["nixos", "determinate", "none"];
-const INITS = ["auto", "systemd", "none"];
-/** A bad input: the message names the input and says how to fix it. */
-class InputError extends Error {
-}
-const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
-/**
- * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
- * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
- */
-function readInputs(get = (n) => getInput(n)) {
-    const errors = [];
-    const check = (f, fallback) => {
-        try {
-            return f();
-        }
-        catch (e) {
-            if (!(e instanceof InputError))
-                throw e;
-            errors.push(e.message);
-            return fallback;
-        }
-    };
-    const mode = check(() => oneOf(get, "mode", MODES, "auto"), "auto");
-    const installer = check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
-    const init = check(() => oneOf(get, "init", INITS, "auto"), "auto");
-    const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
-    const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
-    const trustedPublicKeys = check(() => publicKeys(get), []);
-    const signing = check(() => signingKey(get), { key: "", pub: "" });
-    const pushTo = check(() => pushUrl(get), "");
-    const pushFilter = check(() => regex(get, "push-filter"), "");
-    const extraConf = check(() => confLines(get, "extra-conf"), "");
-    const accessTokens = check(() => tokens(get), "");
-    const netrc = check(() => netrcText(get), "");
-    const installerUrl = check(() => installerUrlInput(get), "");
-    const installerSha256 = check(() => sha256(get), "");
-    const nixVersion = check(() => range(get), "");
-    const pushPaths = words(get("push-paths"));
-    if (errors.length > 0)
-        throw new InputError(errors.join("\n"));
-    return {
-        mode,
-        substituters,
-        trustedPublicKeys,
-        extraConf,
-        accessTokens,
-        netrc,
-        pushTo,
-        signingKey: signing.key,
-        signingPublicKey: signing.pub,
-        pushFilter,
-        pushPaths,
-        failOnPushError,
-        installer,
-        installerUrl,
-        installerSha256,
-        init,
-        nixVersion,
-    };
-}
-function words(text) {
-    return text.split(/\s+/).filter((w) => w.length > 0);
-}
-function oneOf(get, name, allowed, dflt) {
-    const value = get(name).trim() || dflt;
-    if (!allowed.includes(value)) {
-        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
-    }
-    return value;
-}
-function bool(get, name) {
-    const value = get(name).trim();
-    if (value === "")
-        return false;
-    if (["true", "True", "TRUE"].includes(value))
-        return true;
-    if (["false", "False", "FALSE"].includes(value))
-        return false;
-    throw new InputError(`${name} must be true or false (got "${value}")`);
-}
-function parseStoreUrl(name, text, schemes) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
-    }
-    if (!schemes.includes(url.protocol)) {
-        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
-    }
-    if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
-        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
-    }
-    return url;
-}
-function storeUrls(get, name, schemes) {
-    const urls = words(get(name));
-    for (const u of urls)
-        parseStoreUrl(name, u, schemes);
-    return urls;
-}
-function publicKeys(get) {
-    const keys = words(get("trusted-public-keys"));
-    for (const k of keys) {
-        const parsed = parseNixKey(k, 32);
-        if (typeof parsed === "string") {
-            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
-        }
-    }
-    return keys;
-}
-function signingKey(get) {
-    const key = get("signing-key").trim();
-    if (key === "")
-        return { key: "", pub: "" };
-    core_setSecret(key);
-    const parsed = parseNixKey(key, 64);
-    if (typeof parsed === "string") {
-        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
-    }
-    const pub = publicKeyOf(parsed);
-    if (pub === undefined) {
-        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
-    }
-    return { key, pub };
-}
-function pushUrl(get) {
-    const text = get("push-to").trim();
-    if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
-}
-function regex(get, name) {
-    const text = get(name).trim();
-    if (text === "")
-        return "";
-    try {
-        new RegExp(text);
-    }
-    catch (e) {
-        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
-    }
-    return text;
-}
-function confLines(get, name) {
-    const text = get(name);
-    const lines = text.split("\n");
-    lines.forEach((raw, i) => {
-        const line = raw.trim();
-        if (line === "" || line.startsWith("#"))
-            return;
-        if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
-            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
-        }
-    });
-    return text.trim();
-}
-function tokens(get) {
-    const text = get("access-tokens").trim();
-    if (text === "")
-        return "";
-    core_setSecret(text);
-    for (const t of words(text)) {
-        core_setSecret(t);
-        if (!/^[^=\s]+=\S+$/.test(t)) {
-            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
-        }
-    }
-    return words(text).join(" ");
-}
-function netrcText(get) {
-    const text = get("netrc");
-    if (text.trim() === "")
-        return "";
-    core_setSecret(text.trim());
-    for (const w of words(text))
-        if (w.length >= 4)
-            core_setSecret(w);
-    if (!/\b(machine|default)\b/.test(text)) {
-        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
-    }
-    return text.trim() + "\n";
-}
-function installerUrlInput(get) {
-    const text = get("installer-url").trim();
-    if (text === "")
-        return "";
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
-    }
-    if (!["http:", "https:", "file:"].includes(url.protocol)) {
-        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
-    }
-    return text;
-}
-function sha256(get) {
-    const text = get("installer-sha256").trim().toLowerCase();
-    if (text === "")
-        return "";
-    if (!/^[0-9a-f]{64}$/.test(text)) {
-        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
-    }
-    return text;
-}
-function range(get) {
-    const text = get("nix-version").trim();
-    if (text === "")
-        return "";
-    if (semver_default().validRange(text) === null) {
-        throw new InputError(`nix-version: "${text}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/nix/config.ts
-
-
-const normalize = (url) => url.replace(/\/+$/, "");
-function parseShowConfig(json) {
-    const doc = JSON.parse(json);
-    const list = (name) => {
-        const v = doc[name]?.value;
-        if (Array.isArray(v))
-            return v.map(String);
-        if (typeof v === "string")
-            return v.split(/\s+/).filter(Boolean);
-        return [];
-    };
-    return {
-        substituters: list("substituters"),
-        trustedPublicKeys: list("trusted-public-keys"),
-        trustedSubstituters: list("trusted-substituters"),
-        trustedUsers: list("trusted-users"),
-        experimentalFeatures: list("experimental-features"),
-    };
-}
-/** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
-function missing(wanted, have, key = (s) => s) {
-    const seen = new Set(have.map(key));
-    const out = [];
-    for (const w of wanted) {
-        if (seen.has(key(w)))
-            continue;
-        seen.add(key(w));
-        out.push(w);
-    }
-    return out;
-}
-/**
- * The job's nix.conf. Only `extra-` settings for lists, so the image's or host's own caches and keys
- * stay; values already in effect are left out, so the result holds each once.
- */
-function renderConf(req, base) {
-    const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
-    const features = missing(["nix-command", "flakes"], base.experimentalFeatures);
-    if (features.length)
-        lines.push(`extra-experimental-features = ${features.join(" ")}`);
-    const subs = missing(req.substituters, base.substituters, normalize);
-    if (subs.length)
-        lines.push(`extra-substituters = ${subs.join(" ")}`);
-    const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
-    if (keys.length)
-        lines.push(`extra-trusted-public-keys = ${keys.join(" ")}`);
-    if (req.netrcFile)
-        lines.push(`netrc-file = ${req.netrcFile}`);
-    if (req.accessTokens)
-        lines.push(`access-tokens = ${req.accessTokens}`);
-    if (req.postBuildHook)
-        lines.push(`post-build-hook = ${req.postBuildHook}`);
-    if (req.extraConf)
-        lines.push(req.extraConf);
-    return lines.join("\n") + "\n";
-}
-/** Nix's own default list of user config files (XDG), used when NIX_USER_CONF_FILES is unset. */
-function defaultUserConfFiles(env) {
-    const home = env.HOME ?? external_node_os_default().homedir();
-    const configHome = env.XDG_CONFIG_HOME || external_node_path_default().join(home, ".config");
-    const dirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
-    return [configHome, ...dirs].map((d) => external_node_path_default().join(d, "nix", "nix.conf"));
-}
-/**
- * NIX_USER_CONF_FILES with our file first (the first file wins in Nix) and the user's own files kept
- * after it. Our file appears once however often the action runs.
- */
-function userConfFiles(ours, env) {
-    const current = env.NIX_USER_CONF_FILES !== undefined ? env.NIX_USER_CONF_FILES.split(":") : defaultUserConfFiles(env);
-    const others = current.filter((f) => f !== "" && f !== ours);
-    return { withOurs: [ours, ...others].join(":"), without: others.join(":") };
-}
-
-;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
-
-
-/** Follows an input reference: a node name, or a follows path starting at the root node. */
-function resolve(lock, ref, depth = 0) {
-    const nodes = lock.nodes ?? {};
-    if (typeof ref === "string")
-        return nodes[ref];
-    if (depth > 32)
-        return undefined; // a cyclic follows chain: give up rather than loop
-    let node = nodes[lock.root ?? "root"];
-    for (const name of ref) {
-        const next = node?.inputs?.[name];
-        if (next === undefined)
-            return undefined;
-        node = resolve(lock, next, depth + 1);
-    }
-    return node;
-}
-/** YYYYMMDD (UTC) of root → inputs.nixpkgs → locked.lastModified, or "" when there is none. */
-function nixpkgsDate(lockText, input = "nixpkgs") {
-    let lock;
-    try {
-        lock = JSON.parse(lockText);
-    }
-    catch {
-        return "";
-    }
-    const root = lock.nodes?.[lock.root ?? "root"];
-    const ref = root?.inputs?.[input];
-    if (ref === undefined)
-        return "";
-    const seconds = resolve(lock, ref)?.locked?.lastModified;
-    if (typeof seconds !== "number" || !Number.isFinite(seconds))
-        return "";
-    return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
-}
-async function readNixpkgsDate(workspace) {
-    try {
-        return nixpkgsDate(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(workspace, "flake.lock"), "utf8"));
-    }
-    catch {
-        return "";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/nix/trust.ts
-/** Decides whether the daemon will honour privileged settings from this user. */
-function decideTrust(f, base) {
-    if (!f.viaDaemon)
-        return { trusted: true, how: "the store is opened directly, no daemon in between" };
-    if (f.daemonSays !== undefined)
-        return { trusted: f.daemonSays, how: "reported by the daemon (nix store ping)" };
-    if (!f.sameConfigAsDaemon)
-        return { trusted: "unknown", how: "the daemon's nix.conf is not visible from this container" };
-    const matches = base.trustedUsers.some((entry) => entry === "*" || entry === f.user || (entry.startsWith("@") && f.groups.includes(entry.slice(1))));
-    return { trusted: matches, how: `trusted-users = ${base.trustedUsers.join(" ")}` };
-}
-/** Settings only a trusted user may pass to the daemon (the daemon takes these few from anyone). */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout"]);
-/** Settings the client applies itself, so the daemon's trust does not matter for them. */
-const CLIENT_SIDE = new Set([
-    "experimental-features",
-    "extra-experimental-features",
-    "access-tokens",
-    "accept-flake-config",
-    "flake-registry",
-    "warn-dirty",
-    "show-trace",
-    "eval-cache",
-    "allow-import-from-derivation",
-    "pure-eval",
-    "restrict-eval",
-    "allowed-uris",
-    "max-call-depth",
-    "tarball-ttl",
-]);
-/**
- * What an untrusted client's settings lose at the daemon, each with the nix.conf line the host's
- * admin must add. Substituters listed in trusted-substituters are allowed for anyone.
- */
-function ignoredByDaemon(req, base, user) {
-    const out = [];
-    const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map((s) => s.replace(/\/+$/, "")));
-    const subs = req.substituters.filter((s) => !allowed.has(s.replace(/\/+$/, "")));
-    if (subs.length)
-        out.push({ setting: `substituters ${subs.join(" ")}`, fix: `extra-trusted-substituters = ${subs.join(" ")}` });
-    const keys = req.trustedPublicKeys.filter((k) => !base.trustedPublicKeys.includes(k));
-    if (keys.length)
-        out.push({ setting: `trusted-public-keys ${keys.map((k) => k.split(":")[0]).join(" ")}`, fix: `extra-trusted-public-keys = ${keys.join(" ")}` });
-    if (req.netrc)
-        out.push({ setting: "netrc-file", fix: `trusted-users = ${user} (or put the netrc in the daemon's netrc-file)` });
-    if (req.hook)
-        out.push({ setting: "post-build-hook", fix: `trusted-users = ${user}` });
-    for (const raw of req.extraConf.split("\n")) {
-        const name = raw.trim().match(/^([A-Za-z0-9_-]+)\s*=/)?.[1];
-        if (!name || UNTRUSTED_OK.has(name) || CLIENT_SIDE.has(name))
-            continue;
-        out.push({ setting: `extra-conf ${name}`, fix: `trusted-users = ${user}` });
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-
-/** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
-var StateKey;
-(function (StateKey) {
-    /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
-    StateKey["PushPlan"] = "push-plan";
-    /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
-    StateKey["SecretFiles"] = "secret-files";
-    /** Set once main reached its end. */
-    StateKey["MainDone"] = "main-done";
-})(StateKey || (StateKey = {}));
-function save(key, value) {
-    saveState(key, JSON.stringify(value));
-}
-/** The saved value, or undefined when main never saved it or saved something unreadable. */
-function load(key) {
-    const raw = core.getState(key);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/setup.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
-function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
-}
-async function runMain() {
-    try {
-        await setup();
-    }
-    catch (err) {
-        if (err instanceof InputError || err instanceof ModeError || err instanceof SetupError) {
-            setFailed(err.message);
-        }
-        else {
-            setFailed(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        }
-    }
-}
-class SetupError extends Error {
-}
-async function setup() {
-    const inputs = readInputs();
-    let facts = await group("Detect", async () => {
-        const f = await probeFacts();
-        info(JSON.stringify({ ...f }, null, 2));
-        return f;
-    });
-    const envr = classify(facts, inputs.mode);
-    let installed = false;
-    if (envr.kind === "installed") {
-        const { installNix } = await __nccwpck_require__.e(/* import() */ 716).then(__nccwpck_require__.bind(__nccwpck_require__, 9716));
-        facts = await group("Install Nix", () => installNix(inputs, facts, envr));
-        installed = true;
-    }
-    else {
-        checkVersion(inputs, facts);
-    }
-    const trust = await group("Configure", () => configure(inputs, facts, envr));
-    const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
-    setOutput("environment", envr.kind);
-    setOutput("platform", envr.platform);
-    setOutput("nix-version", facts.nixVersion ?? "");
-    setOutput("installed", String(installed));
-    setOutput("container", String(envr.container));
-    setOutput("nixpkgs-date", nixpkgsDate);
-    save(StateKey.MainDone, true);
-    info(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
-        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
-}
-function checkVersion(inputs, facts) {
-    if (!inputs.nixVersion)
-        return;
-    if (!facts.nixVersion || !semver_default().satisfies(facts.nixVersion, inputs.nixVersion)) {
-        throw new SetupError(`nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
-            `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`);
-    }
-}
-/** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
-async function baseConfig(env) {
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
-    if (r.code !== 0)
-        throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
-    return parseShowConfig(r.stdout);
-}
-async function groupsOf(user) {
-    const r = await run("id", ["-Gn", user]);
-    return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
-}
-async function daemonTrust(facts, env) {
-    // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
-    if (!atLeast(facts.nixVersion, "2.15.0"))
-        return undefined;
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
-    if (r.code !== 0)
-        return undefined;
-    try {
-        const t = JSON.parse(r.stdout).trusted;
-        return t === undefined ? undefined : Boolean(t);
-    }
-    catch {
-        return undefined;
-    }
-}
-async function configure(inputs, facts, envr) {
-    const dir = jobDir();
-    const confPath = external_node_path_default().join(dir, "nix.conf");
-    const files = userConfFiles(confPath, process.env);
-    const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
-    const [base, groups, daemonSays] = await Promise.all([
-        baseConfig(baseEnv),
-        facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
-        facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-    ]);
-    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays }, base);
-    if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
-        warning(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
-            `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
-    }
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    const secretFiles = [];
-    let netrcFile;
-    if (inputs.netrc) {
-        netrcFile = external_node_path_default().join(dir, "netrc");
-        await (0,promises_namespaceObject.writeFile)(netrcFile, inputs.netrc, { mode: 0o600 });
-        await (0,promises_namespaceObject.chmod)(netrcFile, 0o600);
-        secretFiles.push(netrcFile);
-    }
-    const { preparePush } = await __nccwpck_require__.e(/* import() */ 371).then(__nccwpck_require__.bind(__nccwpck_require__, 9371));
-    const push = await preparePush(inputs, facts, envr, trust, dir);
-    if (trust.trusted !== true) {
-        const ignored = ignoredByDaemon({
-            substituters: inputs.substituters,
-            trustedPublicKeys: inputs.trustedPublicKeys,
-            extraConf: inputs.extraConf,
-            netrc: Boolean(netrcFile),
-            hook: false,
-        }, base, facts.user);
-        if (ignored.length > 0) {
-            const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
-            warning(`The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
-                `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
-        }
-    }
-    const text = renderConf({
-        substituters: inputs.substituters,
-        trustedPublicKeys: inputs.trustedPublicKeys,
-        extraConf: inputs.extraConf,
-        accessTokens: inputs.accessTokens,
-        netrcFile,
-        postBuildHook: push.hook,
-    }, base);
-    await (0,promises_namespaceObject.writeFile)(confPath, text, { mode: 0o600 });
-    await (0,promises_namespaceObject.chmod)(confPath, 0o600);
-    if (inputs.accessTokens)
-        secretFiles.push(confPath);
-    save(StateKey.SecretFiles, secretFiles);
-    exportVariable("NIX_USER_CONF_FILES", files.withOurs);
-    info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
-    return trust;
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
