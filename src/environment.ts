@@ -1,4 +1,5 @@
-import { access, constants, readFile, stat } from "node:fs/promises";
+import { access, constants, readdir, readFile, stat } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Mode } from "./inputs.js";
 import { run } from "./exec.js";
@@ -20,6 +21,8 @@ export interface Facts {
   sudo: boolean;
   pid1Systemd: boolean;
   container: boolean;
+  /** The daemon reads the nix.conf we see: we are on the host, or a nix-daemon runs in our PID namespace. */
+  daemonSharesConfig: boolean;
   platform: Platform;
 }
 
@@ -117,6 +120,17 @@ async function inContainer(): Promise<boolean> {
   }
 }
 
+async function nixDaemonVisible(): Promise<boolean> {
+  let pids: string[];
+  try {
+    pids = (await readdir("/proc")).filter((p) => /^\d+$/.test(p));
+  } catch {
+    return false;
+  }
+  const comms = await Promise.all(pids.map((p) => readFile(`/proc/${p}/comm`, "utf8").catch(() => "")));
+  return comms.some((c) => c.trim() === "nix-daemon");
+}
+
 async function pid1IsSystemd(): Promise<boolean> {
   try {
     const comm = (await readFile("/proc/1/comm", "utf8")).trim();
@@ -136,9 +150,10 @@ export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
     inContainer(),
     pid1IsSystemd(),
   ]);
-  const [versionOut, sudo] = await Promise.all([
+  const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
     nixPath ? run(nixPath, ["--version"], { env }) : undefined,
     uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+    daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
   ]);
   const remote = env.NIX_REMOTE ?? "";
   const viaDaemon =
@@ -150,12 +165,22 @@ export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
     viaDaemon,
     storeWritable,
     uid,
-    user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+    user: userName(env, uid),
     sudo,
     pid1Systemd,
     container,
+    daemonSharesConfig,
     platform: detectPlatform(env),
   };
+}
+
+/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or in a container. */
+function userName(env: NodeJS.ProcessEnv, uid: number): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER || env.LOGNAME || (uid === 0 ? "root" : String(uid));
+  }
 }
 
 async function sudoWorks(env: NodeJS.ProcessEnv): Promise<boolean> {

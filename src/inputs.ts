@@ -38,12 +38,13 @@ export const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "
 export const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 
 type Getter = (name: string) => string;
+type Masker = (secret: string) => void;
 
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-export function readInputs(get: Getter = (n) => core.getInput(n)): Inputs {
+export function readInputs(get: Getter = (n) => core.getInput(n), mask: Masker = (s) => core.setSecret(s)): Inputs {
   const errors: string[] = [];
   const check = <T>(f: () => T, fallback: T): T => {
     try {
@@ -61,12 +62,12 @@ export function readInputs(get: Getter = (n) => core.getInput(n)): Inputs {
   const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
   const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
   const trustedPublicKeys = check(() => publicKeys(get), []);
-  const signing = check(() => signingKey(get), { key: "", pub: "" });
+  const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
   const pushTo = check(() => pushUrl(get), "");
   const pushFilter = check(() => regex(get, "push-filter"), "");
   const extraConf = check(() => confLines(get, "extra-conf"), "");
-  const accessTokens = check(() => tokens(get), "");
-  const netrc = check(() => netrcText(get), "");
+  const accessTokens = check(() => tokens(get, mask), "");
+  const netrc = check(() => netrcText(get, mask), "");
   const installerUrl = check(() => installerUrlInput(get), "");
   const installerSha256 = check(() => sha256(get), "");
   const nixVersion = check(() => range(get), "");
@@ -151,10 +152,11 @@ function publicKeys(get: Getter): string[] {
   return keys;
 }
 
-function signingKey(get: Getter): { key: string; pub: string } {
+function signingKey(get: Getter, mask: Masker): { key: string; pub: string } {
   const key = get("signing-key").trim();
   if (key === "") return { key: "", pub: "" };
-  core.setSecret(key);
+  mask(key);
+  mask(key.slice(key.indexOf(":") + 1));
   const parsed = parseNixKey(key, 64);
   if (typeof parsed === "string") {
     throw new InputError(
@@ -201,12 +203,13 @@ function confLines(get: Getter, name: string): string {
   return text.trim();
 }
 
-function tokens(get: Getter): string {
+function tokens(get: Getter, mask: Masker): string {
   const text = get("access-tokens").trim();
   if (text === "") return "";
-  core.setSecret(text);
+  mask(text);
   for (const t of words(text)) {
-    core.setSecret(t);
+    mask(t);
+    if (t.includes("=")) mask(t.slice(t.indexOf("=") + 1));
     if (!/^[^=\s]+=\S+$/.test(t)) {
       throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
     }
@@ -214,11 +217,15 @@ function tokens(get: Getter): string {
   return words(text).join(" ");
 }
 
-function netrcText(get: Getter): string {
+function netrcText(get: Getter, mask: Masker): string {
   const text = get("netrc");
   if (text.trim() === "") return "";
-  core.setSecret(text.trim());
-  for (const w of words(text)) if (w.length >= 4) core.setSecret(w);
+  mask(text.trim());
+  // the values after `password` and `account`, not every word: masking "machine" would blank logs
+  const w = words(text);
+  w.forEach((word, i) => {
+    if ((word === "password" || word === "account") && w[i + 1]) mask(w[i + 1]);
+  });
   if (!/\b(machine|default)\b/.test(text)) {
     throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
   }

@@ -6,7 +6,7 @@ import semver from "semver";
 import { classify, type Environment, type Facts, ModeError, probeFacts } from "./environment.js";
 import { run } from "./exec.js";
 import { InputError, type Inputs, readInputs } from "./inputs.js";
-import { type BaseConfig, parseShowConfig, renderConf, userConfFiles } from "./nix/config.js";
+import { type BaseConfig, parseShowConfig, renderConf, nixConfigEnv } from "./nix/config.js";
 import { readNixpkgsDate } from "./nix/flake-lock.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "./nix/trust.js";
 import { atLeast } from "./nix/version.js";
@@ -33,6 +33,9 @@ export class SetupError extends Error {}
 
 async function setup(): Promise<void> {
   const inputs = readInputs();
+  // Reading the config in effect costs one nix start; overlap it with detection. It is read again
+  // after an install, when the Nix it came from (if any) is not the one the job will use.
+  const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
   let facts = await core.group("Detect", async () => {
     const f = await probeFacts();
     core.info(JSON.stringify({ ...f }, null, 2));
@@ -48,7 +51,8 @@ async function setup(): Promise<void> {
     checkVersion(inputs, facts);
   }
 
-  const trust = await core.group("Configure", () => configure(inputs, facts, envr));
+  const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
+  const trust = await core.group("Configure", () => configure(inputs, facts, envr, base));
 
   const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
   core.setOutput("environment", envr.kind);
@@ -76,7 +80,7 @@ function checkVersion(inputs: Inputs, facts: Facts): void {
 
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env: NodeJS.ProcessEnv): Promise<BaseConfig> {
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
   if (r.code !== 0) throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
   return parseShowConfig(r.stdout);
 }
@@ -99,19 +103,28 @@ async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolea
   }
 }
 
-async function configure(inputs: Inputs, facts: Facts, envr: Environment): Promise<Trust> {
-  const dir = jobDir();
-  const confPath = path.join(dir, "nix.conf");
-  const files = userConfFiles(confPath, process.env);
-  const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
+/** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
+function confFiles(): { confPath: string; withOurs: string; without: string } {
+  const confPath = path.join(jobDir(), "nix.conf");
+  return { confPath, ...nixConfigEnv(confPath, process.env) };
+}
 
-  const [base, groups, daemonSays] = await Promise.all([
-    baseConfig(baseEnv),
+/** The environment to read the config in effect before ours: our own file left out. */
+function baseConfigEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, NIX_CONFIG: confFiles().without };
+}
+
+async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: BaseConfig): Promise<Trust> {
+  const dir = jobDir();
+  const { confPath, withOurs } = confFiles();
+  const baseEnv = baseConfigEnv();
+
+  const [groups, daemonSays] = await Promise.all([
     facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
     facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
   ]);
   const trust = decideTrust(
-    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays },
+    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: facts.daemonSharesConfig, daemonSays },
     base,
   );
 
@@ -170,7 +183,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment): Promi
   await chmod(confPath, 0o600);
   if (inputs.accessTokens) secretFiles.push(confPath);
   save(StateKey.SecretFiles, secretFiles);
-  core.exportVariable("NIX_USER_CONF_FILES", files.withOurs);
+  core.exportVariable("NIX_CONFIG", withOurs);
   core.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
   return trust;
 }

@@ -31753,6 +31753,7 @@ function atLeast(version, min) {
 
 
 
+
 /** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
 function daemonSocketPath(env) {
     return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
@@ -31839,6 +31840,17 @@ async function inContainer() {
         return false;
     }
 }
+async function nixDaemonVisible() {
+    let pids;
+    try {
+        pids = (await (0,promises_.readdir)("/proc")).filter((p) => /^\d+$/.test(p));
+    }
+    catch {
+        return false;
+    }
+    const comms = await Promise.all(pids.map((p) => (0,promises_.readFile)(`/proc/${p}/comm`, "utf8").catch(() => "")));
+    return comms.some((c) => c.trim() === "nix-daemon");
+}
 async function pid1IsSystemd() {
     try {
         const comm = (await (0,promises_.readFile)("/proc/1/comm", "utf8")).trim();
@@ -31858,9 +31870,10 @@ async function probeFacts(env = process.env) {
         inContainer(),
         pid1IsSystemd(),
     ]);
-    const [versionOut, sudo] = await Promise.all([
+    const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
         nixPath ? run(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+        daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
     ]);
     const remote = env.NIX_REMOTE ?? "";
     const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
@@ -31871,12 +31884,22 @@ async function probeFacts(env = process.env) {
         viaDaemon,
         storeWritable,
         uid,
-        user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+        user: userName(env, uid),
         sudo,
         pid1Systemd,
         container,
+        daemonSharesConfig,
         platform: detectPlatform(env),
     };
+}
+/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or in a container. */
+function userName(env, uid) {
+    try {
+        return external_node_os_default().userInfo().username;
+    }
+    catch {
+        return env.USER || env.LOGNAME || (uid === 0 ? "root" : String(uid));
+    }
 }
 async function sudoWorks(env) {
     if (!(await which("sudo", env)))
@@ -31939,7 +31962,7 @@ const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-function readInputs(get = (n) => core/* getInput */.V4(n)) {
+function readInputs(get = (n) => core/* getInput */.V4(n), mask = (s) => core/* setSecret */.Pq(s)) {
     const errors = [];
     const check = (f, fallback) => {
         try {
@@ -31958,12 +31981,12 @@ function readInputs(get = (n) => core/* getInput */.V4(n)) {
     const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
     const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = check(() => publicKeys(get), []);
-    const signing = check(() => signingKey(get), { key: "", pub: "" });
+    const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = check(() => pushUrl(get), "");
     const pushFilter = check(() => regex(get, "push-filter"), "");
     const extraConf = check(() => confLines(get, "extra-conf"), "");
-    const accessTokens = check(() => tokens(get), "");
-    const netrc = check(() => netrcText(get), "");
+    const accessTokens = check(() => tokens(get, mask), "");
+    const netrc = check(() => netrcText(get, mask), "");
     const installerUrl = check(() => installerUrlInput(get), "");
     const installerSha256 = check(() => sha256(get), "");
     const nixVersion = check(() => range(get), "");
@@ -32042,11 +32065,12 @@ function publicKeys(get) {
     }
     return keys;
 }
-function signingKey(get) {
+function signingKey(get, mask) {
     const key = get("signing-key").trim();
     if (key === "")
         return { key: "", pub: "" };
-    core/* setSecret */.Pq(key);
+    mask(key);
+    mask(key.slice(key.indexOf(":") + 1));
     const parsed = parseNixKey(key, 64);
     if (typeof parsed === "string") {
         throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
@@ -32089,27 +32113,32 @@ function confLines(get, name) {
     });
     return text.trim();
 }
-function tokens(get) {
+function tokens(get, mask) {
     const text = get("access-tokens").trim();
     if (text === "")
         return "";
-    core/* setSecret */.Pq(text);
+    mask(text);
     for (const t of words(text)) {
-        core/* setSecret */.Pq(t);
+        mask(t);
+        if (t.includes("="))
+            mask(t.slice(t.indexOf("=") + 1));
         if (!/^[^=\s]+=\S+$/.test(t)) {
             throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
         }
     }
     return words(text).join(" ");
 }
-function netrcText(get) {
+function netrcText(get, mask) {
     const text = get("netrc");
     if (text.trim() === "")
         return "";
-    core/* setSecret */.Pq(text.trim());
-    for (const w of words(text))
-        if (w.length >= 4)
-            core/* setSecret */.Pq(w);
+    mask(text.trim());
+    // the values after `password` and `account`, not every word: masking "machine" would blank logs
+    const w = words(text);
+    w.forEach((word, i) => {
+        if ((word === "password" || word === "account") && w[i + 1])
+            mask(w[i + 1]);
+    });
     if (!/\b(machine|default)\b/.test(text)) {
         throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
     }
@@ -32151,25 +32180,24 @@ function range(get) {
 }
 
 ;// CONCATENATED MODULE: ./src/nix/config.ts
-
-
 const normalize = (url) => url.replace(/\/+$/, "");
-function parseShowConfig(json) {
-    const doc = JSON.parse(json);
-    const list = (name) => {
-        const v = doc[name]?.value;
-        if (Array.isArray(v))
-            return v.map(String);
-        if (typeof v === "string")
-            return v.split(/\s+/).filter(Boolean);
-        return [];
-    };
+/**
+ * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
+ * gives experimental-features as enum numbers, the text gives names in every version.
+ */
+function parseShowConfig(text) {
+    const values = new Map();
+    for (const line of text.split("\n")) {
+        const m = line.match(/^([A-Za-z0-9_-]+) = (.*)$/);
+        if (m)
+            values.set(m[1], m[2]);
+    }
+    const list = (name) => (values.get(name) ?? "").split(/\s+/).filter(Boolean);
     return {
         substituters: list("substituters"),
         trustedPublicKeys: list("trusted-public-keys"),
         trustedSubstituters: list("trusted-substituters"),
         trustedUsers: list("trusted-users"),
-        experimentalFeatures: list("experimental-features"),
     };
 }
 /** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
@@ -32190,9 +32218,9 @@ function missing(wanted, have, key = (s) => s) {
  */
 function renderConf(req, base) {
     const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
-    const features = missing(["nix-command", "flakes"], base.experimentalFeatures);
-    if (features.length)
-        lines.push(`extra-experimental-features = ${features.join(" ")}`);
+    // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
+    // since reading it needs nix-command.
+    lines.push("extra-experimental-features = nix-command flakes");
     const subs = missing(req.substituters, base.substituters, normalize);
     if (subs.length)
         lines.push(`extra-substituters = ${subs.join(" ")}`);
@@ -32209,21 +32237,19 @@ function renderConf(req, base) {
         lines.push(req.extraConf);
     return lines.join("\n") + "\n";
 }
-/** Nix's own default list of user config files (XDG), used when NIX_USER_CONF_FILES is unset. */
-function defaultUserConfFiles(env) {
-    const home = env.HOME ?? external_node_os_default().homedir();
-    const configHome = env.XDG_CONFIG_HOME || external_node_path_default().join(home, ".config");
-    const dirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
-    return [configHome, ...dirs].map((d) => external_node_path_default().join(d, "nix", "nix.conf"));
-}
 /**
- * NIX_USER_CONF_FILES with our file first (the first file wins in Nix) and the user's own files kept
- * after it. Our file appears once however often the action runs.
+ * NIX_CONFIG for later steps: whatever the job already had, then `!include` of our file. NIX_CONFIG is
+ * applied after every nix.conf, and our line comes last in it, so our `extra-` settings add to the
+ * job's own even when the job sets `substituters = …` there. Only a path goes into the environment,
+ * never a token. Our line appears once however often the action runs.
  */
-function userConfFiles(ours, env) {
-    const current = env.NIX_USER_CONF_FILES !== undefined ? env.NIX_USER_CONF_FILES.split(":") : defaultUserConfFiles(env);
-    const others = current.filter((f) => f !== "" && f !== ours);
-    return { withOurs: [ours, ...others].join(":"), without: others.join(":") };
+function nixConfigEnv(ours, env) {
+    const line = `!include ${ours}`;
+    const kept = (env.NIX_CONFIG ?? "").split("\n").filter((l) => l.trim() !== line);
+    while (kept.length > 0 && kept[kept.length - 1].trim() === "")
+        kept.pop();
+    const without = kept.join("\n");
+    return { withOurs: without ? `${without}\n${line}` : line, without };
 }
 
 ;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
@@ -32366,6 +32392,9 @@ class SetupError extends Error {
 }
 async function setup() {
     const inputs = readInputs();
+    // Reading the config in effect costs one nix start; overlap it with detection. It is read again
+    // after an install, when the Nix it came from (if any) is not the one the job will use.
+    const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
     let facts = await core/* group */.Os("Detect", async () => {
         const f = await probeFacts();
         core/* info */.pq(JSON.stringify({ ...f }, null, 2));
@@ -32381,7 +32410,8 @@ async function setup() {
     else {
         checkVersion(inputs, facts);
     }
-    const trust = await core/* group */.Os("Configure", () => configure(inputs, facts, envr));
+    const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
+    const trust = await core/* group */.Os("Configure", () => configure(inputs, facts, envr, base));
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
     core/* setOutput */.uH("environment", envr.kind);
     core/* setOutput */.uH("platform", envr.platform);
@@ -32403,7 +32433,7 @@ function checkVersion(inputs, facts) {
 }
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env) {
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
     if (r.code !== 0)
         throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
@@ -32427,17 +32457,24 @@ async function daemonTrust(facts, env) {
         return undefined;
     }
 }
-async function configure(inputs, facts, envr) {
+/** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
+function confFiles() {
+    const confPath = external_node_path_default().join(jobDir(), "nix.conf");
+    return { confPath, ...nixConfigEnv(confPath, process.env) };
+}
+/** The environment to read the config in effect before ours: our own file left out. */
+function baseConfigEnv() {
+    return { ...process.env, NIX_CONFIG: confFiles().without };
+}
+async function configure(inputs, facts, envr, base) {
     const dir = jobDir();
-    const confPath = external_node_path_default().join(dir, "nix.conf");
-    const files = userConfFiles(confPath, process.env);
-    const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
-    const [base, groups, daemonSays] = await Promise.all([
-        baseConfig(baseEnv),
+    const { confPath, withOurs } = confFiles();
+    const baseEnv = baseConfigEnv();
+    const [groups, daemonSays] = await Promise.all([
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
     ]);
-    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays }, base);
+    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: facts.daemonSharesConfig, daemonSays }, base);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
         core/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
             `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
@@ -32480,7 +32517,7 @@ async function configure(inputs, facts, envr) {
     if (inputs.accessTokens)
         secretFiles.push(confPath);
     (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
-    core/* exportVariable */.dN("NIX_USER_CONF_FILES", files.withOurs);
+    core/* exportVariable */.dN("NIX_CONFIG", withOurs);
     core/* info */.pq(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
     return trust;
 }

@@ -31778,7 +31778,7 @@ const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-function readInputs(get = (n) => core/* getInput */.V4(n)) {
+function readInputs(get = (n) => core/* getInput */.V4(n), mask = (s) => core/* setSecret */.Pq(s)) {
     const errors = [];
     const check = (f, fallback) => {
         try {
@@ -31797,12 +31797,12 @@ function readInputs(get = (n) => core/* getInput */.V4(n)) {
     const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
     const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = check(() => publicKeys(get), []);
-    const signing = check(() => signingKey(get), { key: "", pub: "" });
+    const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = check(() => pushUrl(get), "");
     const pushFilter = check(() => regex(get, "push-filter"), "");
     const extraConf = check(() => confLines(get, "extra-conf"), "");
-    const accessTokens = check(() => tokens(get), "");
-    const netrc = check(() => netrcText(get), "");
+    const accessTokens = check(() => tokens(get, mask), "");
+    const netrc = check(() => netrcText(get, mask), "");
     const installerUrl = check(() => installerUrlInput(get), "");
     const installerSha256 = check(() => sha256(get), "");
     const nixVersion = check(() => range(get), "");
@@ -31881,11 +31881,12 @@ function publicKeys(get) {
     }
     return keys;
 }
-function signingKey(get) {
+function signingKey(get, mask) {
     const key = get("signing-key").trim();
     if (key === "")
         return { key: "", pub: "" };
-    core/* setSecret */.Pq(key);
+    mask(key);
+    mask(key.slice(key.indexOf(":") + 1));
     const parsed = parseNixKey(key, 64);
     if (typeof parsed === "string") {
         throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
@@ -31928,27 +31929,32 @@ function confLines(get, name) {
     });
     return text.trim();
 }
-function tokens(get) {
+function tokens(get, mask) {
     const text = get("access-tokens").trim();
     if (text === "")
         return "";
-    core/* setSecret */.Pq(text);
+    mask(text);
     for (const t of words(text)) {
-        core/* setSecret */.Pq(t);
+        mask(t);
+        if (t.includes("="))
+            mask(t.slice(t.indexOf("=") + 1));
         if (!/^[^=\s]+=\S+$/.test(t)) {
             throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
         }
     }
     return words(text).join(" ");
 }
-function netrcText(get) {
+function netrcText(get, mask) {
     const text = get("netrc");
     if (text.trim() === "")
         return "";
-    core/* setSecret */.Pq(text.trim());
-    for (const w of words(text))
-        if (w.length >= 4)
-            core/* setSecret */.Pq(w);
+    mask(text.trim());
+    // the values after `password` and `account`, not every word: masking "machine" would blank logs
+    const w = words(text);
+    w.forEach((word, i) => {
+        if ((word === "password" || word === "account") && w[i + 1])
+            mask(w[i + 1]);
+    });
     if (!/\b(machine|default)\b/.test(text)) {
         throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
     }
@@ -32438,8 +32444,8 @@ async function writeSummary(row) {
     }
 }
 
-// EXTERNAL MODULE: ./src/setup.ts + 5 modules
-var setup = __nccwpck_require__(7183);
+// EXTERNAL MODULE: ./src/setup.ts + 4 modules
+var setup = __nccwpck_require__(702);
 ;// CONCATENATED MODULE: ./src/post-step.ts
 
 
@@ -32673,7 +32679,7 @@ function parseQueue(text) {
 
 /***/ }),
 
-/***/ 7183:
+/***/ 702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32702,6 +32708,7 @@ var exec = __nccwpck_require__(4981);
 // EXTERNAL MODULE: ./src/nix/version.ts
 var version = __nccwpck_require__(8547);
 ;// CONCATENATED MODULE: ./src/environment.ts
+
 
 
 
@@ -32792,6 +32799,17 @@ async function inContainer() {
         return false;
     }
 }
+async function nixDaemonVisible() {
+    let pids;
+    try {
+        pids = (await readdir("/proc")).filter((p) => /^\d+$/.test(p));
+    }
+    catch {
+        return false;
+    }
+    const comms = await Promise.all(pids.map((p) => readFile(`/proc/${p}/comm`, "utf8").catch(() => "")));
+    return comms.some((c) => c.trim() === "nix-daemon");
+}
 async function pid1IsSystemd() {
     try {
         const comm = (await readFile("/proc/1/comm", "utf8")).trim();
@@ -32811,9 +32829,10 @@ async function environment_probeFacts(env = process.env) {
         inContainer(),
         pid1IsSystemd(),
     ]);
-    const [versionOut, sudo] = await Promise.all([
+    const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
         nixPath ? run(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+        daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
     ]);
     const remote = env.NIX_REMOTE ?? "";
     const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
@@ -32824,12 +32843,22 @@ async function environment_probeFacts(env = process.env) {
         viaDaemon,
         storeWritable,
         uid,
-        user: env.USER ?? env.LOGNAME ?? (uid === 0 ? "root" : String(uid)),
+        user: userName(env, uid),
         sudo,
         pid1Systemd,
         container,
+        daemonSharesConfig,
         platform: detectPlatform(env),
     };
+}
+/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or in a container. */
+function userName(env, uid) {
+    try {
+        return os.userInfo().username;
+    }
+    catch {
+        return env.USER || env.LOGNAME || (uid === 0 ? "root" : String(uid));
+    }
 }
 async function sudoWorks(env) {
     if (!(await which("sudo", env)))
@@ -32840,82 +32869,6 @@ async function sudoWorks(env) {
 
 // EXTERNAL MODULE: ./src/inputs.ts + 1 modules
 var inputs = __nccwpck_require__(2401);
-;// CONCATENATED MODULE: ./src/nix/config.ts
-
-
-const normalize = (url) => url.replace(/\/+$/, "");
-function config_parseShowConfig(json) {
-    const doc = JSON.parse(json);
-    const list = (name) => {
-        const v = doc[name]?.value;
-        if (Array.isArray(v))
-            return v.map(String);
-        if (typeof v === "string")
-            return v.split(/\s+/).filter(Boolean);
-        return [];
-    };
-    return {
-        substituters: list("substituters"),
-        trustedPublicKeys: list("trusted-public-keys"),
-        trustedSubstituters: list("trusted-substituters"),
-        trustedUsers: list("trusted-users"),
-        experimentalFeatures: list("experimental-features"),
-    };
-}
-/** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
-function missing(wanted, have, key = (s) => s) {
-    const seen = new Set(have.map(key));
-    const out = [];
-    for (const w of wanted) {
-        if (seen.has(key(w)))
-            continue;
-        seen.add(key(w));
-        out.push(w);
-    }
-    return out;
-}
-/**
- * The job's nix.conf. Only `extra-` settings for lists, so the image's or host's own caches and keys
- * stay; values already in effect are left out, so the result holds each once.
- */
-function config_renderConf(req, base) {
-    const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
-    const features = missing(["nix-command", "flakes"], base.experimentalFeatures);
-    if (features.length)
-        lines.push(`extra-experimental-features = ${features.join(" ")}`);
-    const subs = missing(req.substituters, base.substituters, normalize);
-    if (subs.length)
-        lines.push(`extra-substituters = ${subs.join(" ")}`);
-    const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
-    if (keys.length)
-        lines.push(`extra-trusted-public-keys = ${keys.join(" ")}`);
-    if (req.netrcFile)
-        lines.push(`netrc-file = ${req.netrcFile}`);
-    if (req.accessTokens)
-        lines.push(`access-tokens = ${req.accessTokens}`);
-    if (req.postBuildHook)
-        lines.push(`post-build-hook = ${req.postBuildHook}`);
-    if (req.extraConf)
-        lines.push(req.extraConf);
-    return lines.join("\n") + "\n";
-}
-/** Nix's own default list of user config files (XDG), used when NIX_USER_CONF_FILES is unset. */
-function defaultUserConfFiles(env) {
-    const home = env.HOME ?? os.homedir();
-    const configHome = env.XDG_CONFIG_HOME || path.join(home, ".config");
-    const dirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
-    return [configHome, ...dirs].map((d) => path.join(d, "nix", "nix.conf"));
-}
-/**
- * NIX_USER_CONF_FILES with our file first (the first file wins in Nix) and the user's own files kept
- * after it. Our file appears once however often the action runs.
- */
-function config_userConfFiles(ours, env) {
-    const current = env.NIX_USER_CONF_FILES !== undefined ? env.NIX_USER_CONF_FILES.split(":") : defaultUserConfFiles(env);
-    const others = current.filter((f) => f !== "" && f !== ours);
-    return { withOurs: [ours, ...others].join(":"), without: others.join(":") };
-}
-
 ;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
 
 
@@ -33056,6 +33009,9 @@ class SetupError extends Error {
 }
 async function setup() {
     const inputs = readInputs();
+    // Reading the config in effect costs one nix start; overlap it with detection. It is read again
+    // after an install, when the Nix it came from (if any) is not the one the job will use.
+    const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
     let facts = await core.group("Detect", async () => {
         const f = await probeFacts();
         core.info(JSON.stringify({ ...f }, null, 2));
@@ -33071,7 +33027,8 @@ async function setup() {
     else {
         checkVersion(inputs, facts);
     }
-    const trust = await core.group("Configure", () => configure(inputs, facts, envr));
+    const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
+    const trust = await core.group("Configure", () => configure(inputs, facts, envr, base));
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
     core.setOutput("environment", envr.kind);
     core.setOutput("platform", envr.platform);
@@ -33093,7 +33050,7 @@ function checkVersion(inputs, facts) {
 }
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env) {
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env });
+    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
     if (r.code !== 0)
         throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
@@ -33117,17 +33074,24 @@ async function daemonTrust(facts, env) {
         return undefined;
     }
 }
-async function configure(inputs, facts, envr) {
+/** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
+function confFiles() {
+    const confPath = path.join(jobDir(), "nix.conf");
+    return { confPath, ...nixConfigEnv(confPath, process.env) };
+}
+/** The environment to read the config in effect before ours: our own file left out. */
+function baseConfigEnv() {
+    return { ...process.env, NIX_CONFIG: confFiles().without };
+}
+async function configure(inputs, facts, envr, base) {
     const dir = jobDir();
-    const confPath = path.join(dir, "nix.conf");
-    const files = userConfFiles(confPath, process.env);
-    const baseEnv = { ...process.env, NIX_USER_CONF_FILES: files.without };
-    const [base, groups, daemonSays] = await Promise.all([
-        baseConfig(baseEnv),
+    const { confPath, withOurs } = confFiles();
+    const baseEnv = baseConfigEnv();
+    const [groups, daemonSays] = await Promise.all([
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
     ]);
-    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: !facts.container, daemonSays }, base);
+    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: facts.daemonSharesConfig, daemonSays }, base);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
         core.warning(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
             `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
@@ -33170,7 +33134,7 @@ async function configure(inputs, facts, envr) {
     if (inputs.accessTokens)
         secretFiles.push(confPath);
     save(StateKey.SecretFiles, secretFiles);
-    core.exportVariable("NIX_USER_CONF_FILES", files.withOurs);
+    core.exportVariable("NIX_CONFIG", withOurs);
     core.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
     return trust;
 }

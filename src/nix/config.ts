@@ -1,5 +1,3 @@
-import os from "node:os";
-import path from "node:path";
 
 /** The settings this job already has before the action adds anything (from `nix show-config --json`). */
 export interface BaseConfig {
@@ -7,7 +5,6 @@ export interface BaseConfig {
   trustedPublicKeys: string[];
   trustedSubstituters: string[];
   trustedUsers: string[];
-  experimentalFeatures: string[];
 }
 
 export interface ConfRequest {
@@ -21,20 +18,22 @@ export interface ConfRequest {
 
 const normalize = (url: string): string => url.replace(/\/+$/, "");
 
-export function parseShowConfig(json: string): BaseConfig {
-  const doc = JSON.parse(json) as Record<string, { value?: unknown }>;
-  const list = (name: string): string[] => {
-    const v = doc[name]?.value;
-    if (Array.isArray(v)) return v.map(String);
-    if (typeof v === "string") return v.split(/\s+/).filter(Boolean);
-    return [];
-  };
+/**
+ * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
+ * gives experimental-features as enum numbers, the text gives names in every version.
+ */
+export function parseShowConfig(text: string): BaseConfig {
+  const values = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const m = line.match(/^([A-Za-z0-9_-]+) = (.*)$/);
+    if (m) values.set(m[1], m[2]);
+  }
+  const list = (name: string): string[] => (values.get(name) ?? "").split(/\s+/).filter(Boolean);
   return {
     substituters: list("substituters"),
     trustedPublicKeys: list("trusted-public-keys"),
     trustedSubstituters: list("trusted-substituters"),
     trustedUsers: list("trusted-users"),
-    experimentalFeatures: list("experimental-features"),
   };
 }
 
@@ -56,8 +55,9 @@ export function missing(wanted: string[], have: string[], key: (s: string) => st
  */
 export function renderConf(req: ConfRequest, base: BaseConfig): string {
   const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
-  const features = missing(["nix-command", "flakes"], base.experimentalFeatures);
-  if (features.length) lines.push(`extra-experimental-features = ${features.join(" ")}`);
+  // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
+  // since reading it needs nix-command.
+  lines.push("extra-experimental-features = nix-command flakes");
   const subs = missing(req.substituters, base.substituters, normalize);
   if (subs.length) lines.push(`extra-substituters = ${subs.join(" ")}`);
   const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
@@ -69,20 +69,16 @@ export function renderConf(req: ConfRequest, base: BaseConfig): string {
   return lines.join("\n") + "\n";
 }
 
-/** Nix's own default list of user config files (XDG), used when NIX_USER_CONF_FILES is unset. */
-export function defaultUserConfFiles(env: NodeJS.ProcessEnv): string[] {
-  const home = env.HOME ?? os.homedir();
-  const configHome = env.XDG_CONFIG_HOME || path.join(home, ".config");
-  const dirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
-  return [configHome, ...dirs].map((d) => path.join(d, "nix", "nix.conf"));
-}
-
 /**
- * NIX_USER_CONF_FILES with our file first (the first file wins in Nix) and the user's own files kept
- * after it. Our file appears once however often the action runs.
+ * NIX_CONFIG for later steps: whatever the job already had, then `!include` of our file. NIX_CONFIG is
+ * applied after every nix.conf, and our line comes last in it, so our `extra-` settings add to the
+ * job's own even when the job sets `substituters = …` there. Only a path goes into the environment,
+ * never a token. Our line appears once however often the action runs.
  */
-export function userConfFiles(ours: string, env: NodeJS.ProcessEnv): { withOurs: string; without: string } {
-  const current = env.NIX_USER_CONF_FILES !== undefined ? env.NIX_USER_CONF_FILES.split(":") : defaultUserConfFiles(env);
-  const others = current.filter((f) => f !== "" && f !== ours);
-  return { withOurs: [ours, ...others].join(":"), without: others.join(":") };
+export function nixConfigEnv(ours: string, env: NodeJS.ProcessEnv): { withOurs: string; without: string } {
+  const line = `!include ${ours}`;
+  const kept = (env.NIX_CONFIG ?? "").split("\n").filter((l) => l.trim() !== line);
+  while (kept.length > 0 && kept[kept.length - 1].trim() === "") kept.pop();
+  const without = kept.join("\n");
+  return { withOurs: without ? `${without}\n${line}` : line, without };
 }

@@ -3,8 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-/** Settings every test's Nix needs on this machine: no build users, no sandbox (Debian's nix-bin, root). */
-export const TEST_NIX_CONFIG = "build-users-group =\nsandbox = false\nexperimental-features = nix-command";
+/**
+ * Settings every test's Nix needs on this machine: no build users, no sandbox (Debian's nix-bin,
+ * root), and no cache.nixos.org, which is out of reach here and must not be asked.
+ */
+export const TEST_NIX_CONFIG = "build-users-group =\nsandbox = false\nextra-experimental-features = nix-command\nsubstituters =";
 
 export const UNPRIVILEGED = "nixtest";
 

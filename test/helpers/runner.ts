@@ -3,28 +3,11 @@ import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from "
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseEnvFile } from "../../scripts/lib/env-file.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Parses the runner's key/value files: `k=v` lines and `k<<DELIM … DELIM` blocks. */
-export function parseEnvFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const heredoc = line.match(/^([^=<]+)<<(.+)$/);
-    if (heredoc) {
-      const [, key, delim] = heredoc;
-      const body: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delim; i++) body.push(lines[i]);
-      out[key] = body.join("\n");
-    } else if (line.includes("=")) {
-      const at = line.indexOf("=");
-      out[line.slice(0, at)] = line.slice(at + 1);
-    }
-  }
-  return out;
-}
+export { parseEnvFile };
 
 export interface Job {
   /** The job's temp dir (RUNNER_TEMP) and the folder holding the runner files. */

@@ -1,0 +1,49 @@
+// Shared bits of the benchmarks: timing, medians, and writing a section of BENCHMARKS.md.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export function timeMs(cmd, args, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return ms;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function machine() {
+  const nix = spawnSync("nix", ["--version"]).stdout?.toString().trim();
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${nix}`;
+}
+
+/** Replaces (or appends) the `## <title>` section of BENCHMARKS.md, leaving other sections alone. */
+export function writeSection(title, body) {
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nRun with `npm run bench`. Every figure is a ratio against the raw `nix` command doing the same work in the same run.\n";
+  const heading = `## ${title}`;
+  const start = text.indexOf(`\n${heading}\n`);
+  const section = `\n${heading}\n\n${body.trim()}\n`;
+  if (start === -1) text = text.trimEnd() + "\n" + section;
+  else {
+    const next = text.indexOf("\n## ", start + heading.length + 2);
+    text = text.slice(0, start) + section + (next === -1 ? "" : text.slice(next));
+  }
+  writeFileSync(file, text);
+}
+
+export function ensureBuilt() {
+  if (!existsSync(path.join(ROOT, "dist/main/index.js"))) {
+    const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+    if (r.status !== 0) throw new Error("npm run build failed");
+  }
+}

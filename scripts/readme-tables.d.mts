@@ -1,0 +1,3 @@
+export const BEGIN: string;
+export const END: string;
+export function renderTables(actionYml: string): string;

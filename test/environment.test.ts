@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { classify, detectPlatform, type Facts, ModeError } from "../src/environment.js";
+
+const base: Facts = {
+  nixPath: "/nix/var/nix/profiles/default/bin/nix",
+  nixVersion: "2.24.10",
+  daemonSocket: false,
+  viaDaemon: false,
+  storeWritable: true,
+  uid: 0,
+  user: "root",
+  sudo: false,
+  pid1Systemd: false,
+  container: true,
+  daemonSharesConfig: false,
+  platform: "gitea",
+};
+
+describe("classify (DESIGN.md §1)", () => {
+  it.each<[string, Partial<Facts>, string, "systemd" | "none"]>([
+    ["Nix image: nix on PATH, no daemon, root-owned store", {}, "image", "none"],
+    ["Nix image run as another user that owns the store", { uid: 1000, user: "runner" }, "image", "none"],
+    ["host runner, non-root, daemon socket, store not writable", { container: false, uid: 1001, user: "act", storeWritable: false, daemonSocket: true, viaDaemon: true }, "native", "none"],
+    ["host runner as root on the cache host (socket present, store writable)", { container: false, daemonSocket: true }, "native", "none"],
+    ["container with the host's daemon socket mounted", { daemonSocket: true, viaDaemon: true, storeWritable: false, uid: 1000 }, "native", "none"],
+    ["container as root, host socket mounted and NIX_REMOTE=daemon", { daemonSocket: true, viaDaemon: true }, "native", "none"],
+    ["ubuntu-latest on GitHub: no nix, systemd", { nixPath: undefined, nixVersion: undefined, container: false, pid1Systemd: true, platform: "github" }, "installed", "systemd"],
+    ["ubuntu container under act_runner: no nix, no systemd", { nixPath: undefined, nixVersion: undefined }, "installed", "none"],
+  ])("%s → %s", (_name, over, kind, init) => {
+    const env = classify({ ...base, ...over });
+    expect(env.kind).toBe(kind);
+    expect(env.init).toBe(init);
+  });
+
+  it("passes platform and container through", () => {
+    expect(classify({ ...base, container: false, platform: "forgejo" })).toMatchObject({ platform: "forgejo", container: false });
+  });
+
+  it.each([
+    ["image", { daemonSocket: true, viaDaemon: true }, "image"],
+    ["native", {}, "native"],
+    ["install", {}, "installed"],
+    ["install", { nixPath: undefined }, "installed"],
+  ] as const)("mode %s overrides detection", (mode, over, kind) => {
+    expect(classify({ ...base, ...over }, mode).kind).toBe(kind);
+  });
+
+  it.each(["image", "native"] as const)("mode %s without nix on PATH is a clear error", (mode) => {
+    expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(ModeError);
+    expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(/mode is "\w+" but there is no nix on PATH; use mode: install/);
+  });
+});
+
+describe("detectPlatform", () => {
+  it.each<[string, Record<string, string>, string]>([
+    ["GitHub", { GITHUB_ACTIONS: "true" }, "github"],
+    ["act", { GITHUB_ACTIONS: "true", ACT: "true" }, "act"],
+    ["Gitea host runner sets ACT=true too", { ACT: "true", GITEA_ACTIONS: "true" }, "gitea"],
+    ["Forgejo runner sets ACT and GITEA_ACTIONS-like vars", { ACT: "true", FORGEJO_ACTIONS: "true", GITEA_ACTIONS: "true" }, "forgejo"],
+    ["Forgejo without ACT", { FORGEJO_ACTIONS: "true" }, "forgejo"],
+    ["GITEA_ACTIONS=false is not Gitea", { GITEA_ACTIONS: "false", ACT: "true" }, "act"],
+    ["empty ACT is GitHub", { ACT: "" }, "github"],
+  ])("%s", (_n, env, platform) => {
+    expect(detectPlatform(env)).toBe(platform);
+  });
+});

@@ -1,0 +1,125 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { InputError, readInputs } from "../src/inputs.js";
+import { parseNixKey, publicKeyOf } from "../src/keys.js";
+
+/** A real key pair from Nix itself, so the checks are proven against what users paste. */
+let secret = "";
+let pub = "";
+beforeAll(() => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "nra-keys-"));
+  execFileSync("nix-store", ["--generate-binary-cache-key", "ci-cache-1", `${dir}/sk`, `${dir}/pk`]);
+  secret = readFileSync(`${dir}/sk`, "utf8").trim();
+  pub = readFileSync(`${dir}/pk`, "utf8").trim();
+});
+
+const masked: string[] = [];
+const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? "", (s) => masked.push(s));
+
+describe("readInputs defaults", () => {
+  it("gives the documented defaults when nothing is set", () => {
+    expect(read({})).toMatchObject({
+      mode: "auto",
+      installer: "nixos",
+      init: "auto",
+      failOnPushError: false,
+      substituters: [],
+      pushTo: "",
+      pushPaths: [],
+    });
+  });
+
+  it("splits lists on spaces and newlines", () => {
+    const i = read({ substituters: "https://a.example\n  file:///srv/cache  https://b.example?priority=10", "push-paths": "/nix/store/x .#pkg\n.#other" });
+    expect(i.substituters).toEqual(["https://a.example", "file:///srv/cache", "https://b.example?priority=10"]);
+    expect(i.pushPaths).toEqual(["/nix/store/x", ".#pkg", ".#other"]);
+  });
+});
+
+describe("validation: every bad value names the input and the fix", () => {
+  it.each<[string, Record<string, string>, RegExp]>([
+    ["mode typo", { mode: "imgae" }, /mode must be one of auto, image, native, install \(got "imgae"\)/],
+    ["installer", { installer: "cachix" }, /installer must be one of nixos, determinate, none \(got "cachix"\)/],
+    ["init", { init: "openrc" }, /init must be one of auto, systemd, none \(got "openrc"\)/],
+    ["boolean junk", { "fail-on-push-error": "yes" }, /fail-on-push-error must be true or false \(got "yes"\)/],
+    ["substituter not a URL", { substituters: "cache.example.org" }, /substituters: "cache.example.org" is not a URL; write it like https:\/\//],
+    ["substituter scheme", { substituters: "ftp://cache.example.org" }, /substituters: .* uses ftp:\/\/ which is not supported here; use one of/],
+    ["relative file URL", { substituters: "file://srv/cache" }, /substituters: .* must be an absolute file URL with three slashes/],
+    ["public key without name", { "trusted-public-keys": "6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=" }, /trusted-public-keys: .* is not of the form name:base64/],
+    ["public key wrong length", { "trusted-public-keys": "k:AAAA" }, /trusted-public-keys: key "k" decodes to 3 bytes, an ed25519 public key has 32/],
+    ["public key bad base64", { "trusted-public-keys": "k:!!!" }, /trusted-public-keys: key "k" does not have valid base64/],
+    ["signing key of public size", { "signing-key": "k:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=" }, /signing-key: key "k" decodes to 32 bytes, an ed25519 secret key has 64; pass the secret key file/],
+    ["push-to scheme", { "push-to": "gs://bucket" }, /push-to: "gs:\/\/bucket" uses gs:\/\/ which is not supported here/],
+    ["push-to not a URL", { "push-to": "/srv/cache" }, /push-to: "\/srv\/cache" is not a URL/],
+    ["push-filter regex", { "push-filter": "(unclosed" }, /push-filter: "\(unclosed" is not a valid regular expression/],
+    ["extra-conf junk", { "extra-conf": "sandbox = false\njust words" }, /extra-conf: line 2 \("just words"\) is not a nix.conf line; write "setting = value"/],
+    ["access-tokens form", { "access-tokens": "ghp_abcdef" }, /access-tokens: each entry must be host=token/],
+    ["netrc without machine", { netrc: "login x password y" }, /netrc: the text has no "machine" or "default" entry/],
+    ["installer-url", { "installer-url": "ftp://mirror/nix-installer" }, /installer-url: .* must be an http:\/\/, https:\/\/ or file:\/\/ URL/],
+    ["installer-sha256", { "installer-sha256": "abc" }, /installer-sha256: expected 64 hex characters/],
+    ["nix-version", { "nix-version": "two point eight" }, /nix-version: "two point eight" is not a semver range; write e.g. ">=2.18"/],
+  ])("%s", (_n, values, message) => {
+    expect(() => read(values)).toThrow(InputError);
+    expect(() => read(values)).toThrow(message);
+  });
+
+  it("reports every bad input at once", () => {
+    expect(() => read({ mode: "x", installer: "y" })).toThrow(/mode must be one of[^]*\ninstaller must be one of/);
+  });
+
+  it("accepts good values of every kind", () => {
+    const i = read({
+      mode: "native",
+      substituters: "https://cache.example.org/ file:///srv/nix-cache s3://bucket?region=eu-west-1 ssh-ng://builder",
+      "trusted-public-keys": pub,
+      "signing-key": secret,
+      "push-to": "file:///srv/nix-cache?compression=xz",
+      "push-filter": "-source$|\\.iso$",
+      "extra-conf": "# comment\nmax-jobs = 4\n\nkeep-outputs = true",
+      "access-tokens": "github.com=ghp_x gitea.example=abc",
+      netrc: "machine cache.example.org login ci password s3cr3t",
+      "installer-sha256": "A".repeat(64),
+      "nix-version": ">=2.8 <3",
+      "fail-on-push-error": "true",
+    });
+    expect(i.signingPublicKey).toBe(pub);
+    expect(i.installerSha256).toBe("a".repeat(64));
+    expect(i.failOnPushError).toBe(true);
+  });
+
+  it("never puts the secret key text in an error message", () => {
+    const [name, b64] = secret.split(":");
+    const bytes = Buffer.from(b64, "base64");
+    bytes[40] ^= 0xff; // a byte of the public half
+    const damaged = `${name}:${bytes.toString("base64")}`;
+    let message = "";
+    try {
+      read({ "signing-key": damaged });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/signing-key: the key "ci-cache-1" is damaged/);
+    expect(message).not.toContain(damaged.split(":")[1].slice(0, 20));
+  });
+});
+
+describe("masking", () => {
+  it("masks the secret values, and not the netrc keywords", () => {
+    masked.length = 0;
+    read({ "signing-key": secret, netrc: "machine cache.lan login ci password pw-123456", "access-tokens": "github.com=ghp_abc123" });
+    expect(masked).toEqual(expect.arrayContaining([secret, secret.split(":")[1], "pw-123456", "ghp_abc123", "github.com=ghp_abc123"]));
+    expect(masked).not.toContain("machine");
+    expect(masked).not.toContain("password");
+  });
+});
+
+describe("keys", () => {
+  it("derives the same public key as Nix", () => {
+    const parsed = parseNixKey(secret, 64);
+    if (typeof parsed === "string") throw new Error(parsed);
+    expect(publicKeyOf(parsed)).toBe(pub);
+  });
+});
