@@ -20,7 +20,8 @@ install_one() { # name module@version
      (cd "$dir" && GOBIN="$bin" GOFLAGS=-mod=mod go install . >>"$tools/$name.log" 2>&1); then
     echo "$name $(ls "$bin"/* | head -n1)"; return 0
   fi
-  echo "$name unavailable (see $tools/$name.log)"
+  # Say why on the same line (e.g. the proxy's "403 Forbidden"), so a harness can show it as is.
+  echo "$name unavailable: $(grep -v '^\s*$' "$tools/$name.log" | tail -n1 | cut -c1-240) (full log: $tools/$name.log)"
   return 1
 }
 

@@ -1,11 +1,15 @@
 import * as core from "@actions/core";
 import { rm } from "node:fs/promises";
+import { pushFromPost } from "./push/push.js";
+import { jobDir } from "./setup.js";
 import { load, StateKey } from "./state.js";
 
 /** Post: push what the job built (when asked), then remove the secret files main left for the job. */
 export async function runPost(): Promise<void> {
   try {
-    // the push lands here (issue: post step)
+    await pushFromPost(jobDir());
+  } catch (e) {
+    core.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
     for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
       await rm(f, { force: true }).catch(() => core.warning(`could not remove ${f}`));

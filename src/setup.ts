@@ -155,7 +155,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
         trustedPublicKeys: inputs.trustedPublicKeys,
         extraConf: inputs.extraConf,
         netrc: Boolean(netrcFile),
-        hook: false,
+        hook: push.hook !== undefined,
       },
       base,
       facts.user,

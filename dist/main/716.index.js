@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   installNix: () => (/* binding */ installNix)
 /* harmony export */ });
-/* harmony import */ var _setup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8994);
+/* harmony import */ var _setup_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9807);
 
 /** Installs Nix where it is absent and returns the facts as they are afterwards. */
 async function installNix(inputs, _facts, _envr) {

@@ -30,8 +30,8 @@ var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
 var environment = __webpack_require__(2678);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __webpack_require__(3190);
-// EXTERNAL MODULE: ./src/setup.ts + 6 modules
-var setup = __webpack_require__(5325);
+// EXTERNAL MODULE: ./src/setup.ts + 5 modules
+var setup = __webpack_require__(2497);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:net"

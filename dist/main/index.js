@@ -31885,7 +31885,7 @@ function firstError(r) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _setup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5325);
+/* harmony import */ var _setup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2497);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -31928,7 +31928,7 @@ function atLeast(version, min) {
 
 /***/ }),
 
-/***/ 5325:
+/***/ 2497:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31941,7 +31941,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: jobDir
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var lib_core = __nccwpck_require__(3838);
+var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -32011,7 +32011,7 @@ const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-function readInputs(get = (n) => lib_core/* getInput */.V4(n), mask = (s) => lib_core/* setSecret */.Pq(s)) {
+function readInputs(get = (n) => core/* getInput */.V4(n), mask = (s) => core/* setSecret */.Pq(s)) {
     const errors = [];
     const check = (f, fallback) => {
         try {
@@ -32406,34 +32406,8 @@ function ignoredByDaemon(req, base, user) {
 
 // EXTERNAL MODULE: ./src/nix/version.ts
 var version = __nccwpck_require__(8547);
-;// CONCATENATED MODULE: ./src/state.ts
-
-/** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
-var StateKey;
-(function (StateKey) {
-    /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
-    StateKey["PushPlan"] = "push-plan";
-    /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
-    StateKey["SecretFiles"] = "secret-files";
-    /** Set once main reached its end. */
-    StateKey["MainDone"] = "main-done";
-})(StateKey || (StateKey = {}));
-function save(key, value) {
-    lib_core/* saveState */.LZ(key, JSON.stringify(value));
-}
-/** The saved value, or undefined when main never saved it or saved something unreadable. */
-function load(key) {
-    const raw = core.getState(key);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
-
+// EXTERNAL MODULE: ./src/state.ts
+var state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/setup.ts
 
 
@@ -32458,10 +32432,10 @@ async function runMain() {
     }
     catch (err) {
         if (err instanceof InputError || err instanceof environment/* ModeError */.eC || err instanceof SetupError) {
-            lib_core/* setFailed */.C1(err.message);
+            core/* setFailed */.C1(err.message);
         }
         else {
-            lib_core/* setFailed */.C1(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            core/* setFailed */.C1(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         }
     }
 }
@@ -32472,32 +32446,32 @@ async function setup() {
     // Reading the config in effect costs one nix start; overlap it with detection. It is read again
     // after an install, when the Nix it came from (if any) is not the one the job will use.
     const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
-    let facts = await lib_core/* group */.Os("Detect", async () => {
+    let facts = await core/* group */.Os("Detect", async () => {
         const f = await (0,environment/* probeFacts */.iy)();
-        lib_core/* info */.pq(JSON.stringify({ ...f }, null, 2));
+        core/* info */.pq(JSON.stringify({ ...f }, null, 2));
         return f;
     });
     const envr = (0,environment/* classify */.L8)(facts, inputs.mode);
     let installed = false;
     if (envr.kind === "installed") {
         const { installNix } = await Promise.all(/* import() */[__nccwpck_require__.e(415), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3974));
-        facts = await lib_core/* group */.Os("Install Nix", () => installNix(inputs, facts, envr));
+        facts = await core/* group */.Os("Install Nix", () => installNix(inputs, facts, envr));
         installed = true;
     }
     else {
         checkVersion(inputs, facts);
     }
     const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
-    const trust = await lib_core/* group */.Os("Configure", () => configure(inputs, facts, envr, base));
+    const trust = await core/* group */.Os("Configure", () => configure(inputs, facts, envr, base));
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
-    lib_core/* setOutput */.uH("environment", envr.kind);
-    lib_core/* setOutput */.uH("platform", envr.platform);
-    lib_core/* setOutput */.uH("nix-version", facts.nixVersion ?? "");
-    lib_core/* setOutput */.uH("installed", String(installed));
-    lib_core/* setOutput */.uH("container", String(envr.container));
-    lib_core/* setOutput */.uH("nixpkgs-date", nixpkgsDate);
-    save(StateKey.MainDone, true);
-    lib_core/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
+    core/* setOutput */.uH("environment", envr.kind);
+    core/* setOutput */.uH("platform", envr.platform);
+    core/* setOutput */.uH("nix-version", facts.nixVersion ?? "");
+    core/* setOutput */.uH("installed", String(installed));
+    core/* setOutput */.uH("container", String(envr.container));
+    core/* setOutput */.uH("nixpkgs-date", nixpkgsDate);
+    (0,state/* save */.UN)(state/* StateKey */.zv.MainDone, true);
+    core/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
         `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
 }
 function checkVersion(inputs, facts) {
@@ -32555,7 +32529,7 @@ async function configure(inputs, facts, envr, base) {
     // A daemon the action installed in this container reads this container's nix.conf.
     { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: envr.kind === "installed" || facts.daemonSharesConfig, daemonSays }, base);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
-        lib_core/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
+        core/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
             `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
     }
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
@@ -32567,7 +32541,7 @@ async function configure(inputs, facts, envr, base) {
         await (0,promises_.chmod)(netrcFile, 0o600);
         secretFiles.push(netrcFile);
     }
-    const { preparePush } = await __nccwpck_require__.e(/* import() */ 371).then(__nccwpck_require__.bind(__nccwpck_require__, 9371));
+    const { preparePush } = await __nccwpck_require__.e(/* import() */ 921).then(__nccwpck_require__.bind(__nccwpck_require__, 1921));
     const push = await preparePush(inputs, facts, envr, trust, dir);
     if (trust.trusted !== true) {
         const ignored = ignoredByDaemon({
@@ -32575,11 +32549,11 @@ async function configure(inputs, facts, envr, base) {
             trustedPublicKeys: inputs.trustedPublicKeys,
             extraConf: inputs.extraConf,
             netrc: Boolean(netrcFile),
-            hook: false,
+            hook: push.hook !== undefined,
         }, base, facts.user);
         if (ignored.length > 0) {
             const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
-            lib_core/* warning */.$e(`The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
+            core/* warning */.$e(`The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
                 `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
         }
     }
@@ -32595,10 +32569,49 @@ async function configure(inputs, facts, envr, base) {
     await (0,promises_.chmod)(confPath, 0o600);
     if (inputs.accessTokens)
         secretFiles.push(confPath);
-    save(StateKey.SecretFiles, secretFiles);
-    lib_core/* exportVariable */.dN("NIX_CONFIG", withOurs);
-    lib_core/* info */.pq(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
+    (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
+    core/* exportVariable */.dN("NIX_CONFIG", withOurs);
+    core/* info */.pq(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
     return trust;
+}
+
+
+/***/ }),
+
+/***/ 2462:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UN: () => (/* binding */ save),
+/* harmony export */   zv: () => (/* binding */ StateKey)
+/* harmony export */ });
+/* unused harmony export load */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
+
+/** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
+var StateKey;
+(function (StateKey) {
+    /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
+    StateKey["PushPlan"] = "push-plan";
+    /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
+    StateKey["SecretFiles"] = "secret-files";
+    /** Set once main reached its end. */
+    StateKey["MainDone"] = "main-done";
+})(StateKey || (StateKey = {}));
+function save(key, value) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(value));
+}
+/** The saved value, or undefined when main never saved it or saved something unreadable. */
+function load(key) {
+    const raw = core.getState(key);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
 }
 
 

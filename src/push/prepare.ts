@@ -1,6 +1,12 @@
+import * as core from "@actions/core";
+import { access, chmod, constants, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { Environment, Facts } from "../environment.js";
 import type { Inputs } from "../inputs.js";
 import type { Trust } from "../nix/trust.js";
+import { save, StateKey } from "../state.js";
+import { type PushPlan, storeDirOf } from "./plan.js";
+import { chooseMethod } from "./select.js";
 
 export interface PreparedPush {
   /** Path of the post-build hook script to set for this job, when the hook method is used. */
@@ -10,11 +16,71 @@ export interface PreparedPush {
 /** Main's half of the push: decides how post will find what the job built, and sets that up. */
 export async function preparePush(
   inputs: Inputs,
-  _facts: Facts,
+  facts: Facts,
   _envr: Environment,
-  _trust: Trust,
-  _dir: string,
+  trust: Trust,
+  dir: string,
 ): Promise<PreparedPush> {
   if (!inputs.pushTo) return {};
-  return {};
+  const choice = chooseMethod(inputs.pushPaths, facts, trust);
+  const storeDir = storeDirOf(process.env);
+  const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
+  let hook: string | undefined;
+  if (choice.method === "hook") {
+    plan.queueFile = path.join(dir, "push-queue");
+    hook = path.join(dir, "post-build-hook.sh");
+    await writeFile(plan.queueFile, "", { flag: "a", mode: 0o600 });
+    await writeFile(hook, hookScript(await absoluteSh(), plan.queueFile), { mode: 0o700 });
+    await chmod(hook, 0o700);
+  } else if (choice.method === "diff") {
+    plan.listingFile = path.join(dir, "store-before");
+    const names = await listStore(storeDir);
+    await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
+    core.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
+  }
+  core.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
+  save(StateKey.PushPlan, plan);
+  return { hook };
+}
+
+/** The store's entries, or none when the store does not exist yet (a fresh image). */
+export async function listStore(storeDir: string): Promise<string[]> {
+  try {
+    return await readdir(storeDir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+}
+
+/**
+ * A hook that only records: it must never fail a build, and it runs in whatever environment Nix
+ * gives it (the daemon's, in daemon mode), so everything in it is an absolute path. Some Nix
+ * versions (2.8 among them) hand the hook an empty OUT_PATHS; then the derivation is queued and
+ * post asks the store for its outputs.
+ */
+export function hookScript(sh: string, queueFile: string): string {
+  const q = `'${queueFile.replace(/'/g, `'\\''`)}'`;
+  return [
+    `#!${sh}`,
+    "# nix-runner-action: queue what this job builds; the post step pushes it.",
+    `if [ -n "$OUT_PATHS" ]; then printf '%s\\n' $OUT_PATHS >> ${q}; else printf '%s\\n' "$DRV_PATH" >> ${q}; fi 2>/dev/null`,
+    "exit 0",
+    "",
+  ].join("\n");
+}
+
+/** An absolute sh from PATH: Nix images may have no /bin/sh. */
+async function absoluteSh(): Promise<string> {
+  for (const d of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (!d || !path.isAbsolute(d)) continue;
+    const candidate = path.join(d, "sh");
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return "/bin/sh";
 }

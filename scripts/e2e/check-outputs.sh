@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs as a step after the action: reads the action's outputs (handed in as OUT_* env by the
+# workflow), checks them against what this job can see for itself, and leaves them for the harness
+# in $RESULTS/$JOB_NAME.outputs. Exits non-zero on the first mismatch.
+set -euo pipefail
+: "${JOB_NAME:?} ${EXPECT_PLATFORM:?set vars.E2E_PLATFORM} ${RESULTS:?set vars.E2E_RESULTS}"
+fail() { echo "::error::e2e ($JOB_NAME): $*" >&2; exit 1; }
+
+[ "$OUT_PLATFORM" = "$EXPECT_PLATFORM" ] || fail "output platform is \"$OUT_PLATFORM\", expected \"$EXPECT_PLATFORM\""
+case "$OUT_ENVIRONMENT" in image | native | installed) ;; *) fail "output environment is \"$OUT_ENVIRONMENT\"" ;; esac
+# Nix was on PATH before the action ran (host mode), so the action must not have installed one.
+[ "$OUT_INSTALLED" = false ] || fail "output installed is \"$OUT_INSTALLED\", expected false (Nix was already on PATH)"
+[ "$OUT_ENVIRONMENT" != installed ] || fail "output environment is installed, but Nix was already on PATH"
+case "$OUT_CONTAINER" in true | false) ;; *) fail "output container is \"$OUT_CONTAINER\"" ;; esac
+seen=$(nix --version | sed -n 's/^nix (Nix) \([0-9][0-9.]*\).*/\1/p')
+[ -n "$seen" ] && [ "$OUT_NIX_VERSION" = "$seen" ] || fail "output nix-version is \"$OUT_NIX_VERSION\", this job's nix says \"$seen\""
+if [ -f flake.lock ]; then
+  [[ "$OUT_NIXPKGS_DATE" =~ ^[0-9]{8}$ || -z "$OUT_NIXPKGS_DATE" ]] || fail "output nixpkgs-date is \"$OUT_NIXPKGS_DATE\""
+else
+  [ -z "$OUT_NIXPKGS_DATE" ] || fail "output nixpkgs-date is \"$OUT_NIXPKGS_DATE\" but the workspace has no flake.lock"
+fi
+
+mkdir -p "$RESULTS"
+{
+  echo "platform=$OUT_PLATFORM"
+  echo "environment=$OUT_ENVIRONMENT"
+  echo "nix-version=$OUT_NIX_VERSION"
+  echo "installed=$OUT_INSTALLED"
+  echo "container=$OUT_CONTAINER"
+  echo "nixpkgs-date=$OUT_NIXPKGS_DATE"
+} >"$RESULTS/$JOB_NAME.outputs"
+echo "outputs read and checked: platform=$OUT_PLATFORM environment=$OUT_ENVIRONMENT nix-version=$OUT_NIX_VERSION"

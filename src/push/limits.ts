@@ -1,0 +1,36 @@
+/** How long and how often the post step tries before it gives up. */
+export interface Limits {
+  /** Wall-clock budget for the whole push (resolving paths, signing, every copy attempt). */
+  timeoutMs: number;
+  /** Copy attempts, the first included. */
+  attempts: number;
+  /** Wait before the second attempt; doubles for each later one. */
+  backoffMs: number;
+}
+
+/**
+ * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
+ * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ */
+export const DEFAULT_LIMITS: Limits = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
+
+/**
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
+ * fault tests finish in seconds. Not an input and not for production use.
+ */
+export function limitsFrom(env: NodeJS.ProcessEnv): Limits {
+  const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
+  if (!raw) return DEFAULT_LIMITS;
+  const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+  const ok = (n: number | undefined, min: number): n is number => n !== undefined && Number.isInteger(n) && n >= min;
+  return {
+    timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
+    attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
+    backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+  };
+}
+
+/** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
+export function backoffBefore(n: number, limits: Limits, remainingMs: number): number {
+  return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
+}

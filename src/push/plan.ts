@@ -1,0 +1,18 @@
+import type { PathMethod } from "./select.js";
+
+/** Main's decision, saved in state for post (StateKey.PushPlan). Files, not path lists, hold the data. */
+export interface PushPlan {
+  method: PathMethod;
+  why: string;
+  storeDir: string;
+  nixVersion?: string;
+  /** hook: the file the hook appends OUT_PATHS to. */
+  queueFile?: string;
+  /** diff: the store listing taken in main (one name per line). */
+  listingFile?: string;
+}
+
+/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
+export function storeDirOf(env: NodeJS.ProcessEnv): string {
+  return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
+}

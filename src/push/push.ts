@@ -1,0 +1,252 @@
+import * as core from "@actions/core";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { run } from "../exec.js";
+import { InputError, type Inputs, readInputs } from "../inputs.js";
+import { atLeast } from "../nix/version.js";
+import { load, StateKey } from "../state.js";
+import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
+import { type PushPlan, storeDirOf } from "./plan.js";
+import { listStore } from "./prepare.js";
+import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, summaryTable } from "./report.js";
+import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
+import { buildPushUrl, displayUrl } from "./url.js";
+
+const NIX = ["--extra-experimental-features", "nix-command"];
+/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
+const ARGV_BUDGET = 256 * 1024;
+
+/** A push that did not happen or did not finish; the message says what and what to do. */
+export class PushError extends Error {}
+
+interface Clock {
+  deadline: number;
+  left: () => number;
+}
+
+/** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
+export async function pushFromPost(jobDirPath: string): Promise<void> {
+  let inputs: Inputs;
+  try {
+    inputs = readInputs();
+  } catch (e) {
+    if (e instanceof InputError) {
+      core.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+      return;
+    }
+    throw e;
+  }
+  if (!inputs.pushTo) return;
+  const password = new URL(inputs.pushTo).password;
+  if (password) core.setSecret(decodeURIComponent(password));
+  const limits = limitsFrom(process.env);
+  try {
+    await push(inputs, limits, jobDirPath);
+  } catch (e) {
+    const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
+    if (inputs.failOnPushError) core.setFailed(msg);
+    else core.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
+  }
+}
+
+async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> {
+  const started = Date.now();
+  const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
+  const saved = load<PushPlan>(StateKey.PushPlan);
+  const plan: PushPlan | undefined =
+    inputs.pushPaths.length > 0
+      ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? storeDirOf(process.env) }
+      : saved;
+  if (!plan) {
+    throw new PushError(
+      "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
+    );
+  }
+  core.info(`push: ${plan.method} method: ${plan.why}`);
+  const cache = displayUrl(inputs.pushTo);
+
+  const candidates = await candidatesOf(plan, inputs, clock);
+  const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
+  const valid = await onlyValid(keep, clock);
+  const gone = keep.length - valid.length;
+  core.info(
+    `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push`,
+  );
+  if (valid.length === 0) {
+    await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
+    return;
+  }
+
+  const keyDir = inputs.signingKey ? await mkdtemp(path.join(dir, "push-key-")) : undefined;
+  const copyStart = Date.now();
+  const copied: Copied = { paths: new Set(), narBytes: 0 };
+  let failure: PushError | undefined;
+  try {
+    let keyFile: string | undefined;
+    if (keyDir) {
+      keyFile = path.join(keyDir, "signing-key");
+      core.setSecret(inputs.signingKey);
+      await writeFile(keyFile, inputs.signingKey, { mode: 0o600 });
+      await chmod(keyFile, 0o600);
+    }
+    const target = buildPushUrl(inputs.pushTo, { keyFile });
+    for (const n of target.notes) core.info(`push: ${n}`);
+    if (target.signLocally && keyFile) await signLocally(valid, keyFile, clock);
+    for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied);
+  } catch (e) {
+    failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
+  } finally {
+    if (keyDir) await rm(keyDir, { recursive: true, force: true });
+  }
+  const seconds = (Date.now() - copyStart) / 1000;
+  await writeSummary({
+    cache,
+    method: plan.method,
+    selected: valid.length,
+    uploaded: copied.paths.size,
+    narBytes: copied.narBytes,
+    seconds,
+    result: failure ? `failed: ${failure.message}` : "ok",
+  });
+  if (failure) throw failure;
+  core.info(
+    `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
+      `${valid.length} selected, the rest with their dependencies were already in the cache`,
+  );
+}
+
+async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promise<string[]> {
+  switch (plan.method) {
+    case "paths":
+      return resolvePushPaths(inputs.pushPaths, plan, clock);
+    case "hook": {
+      if (!plan.queueFile) throw new PushError("the push plan names no queue file; nothing was pushed");
+      const text = await readFile(plan.queueFile, "utf8").catch(() => {
+        throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
+      });
+      return withOutputsOfDerivations(parseQueue(text), clock);
+    }
+    case "diff": {
+      if (!plan.listingFile) throw new PushError("the push plan names no store listing; nothing was pushed");
+      const before = await readFile(plan.listingFile, "utf8").catch(() => {
+        throw new PushError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
+      });
+      const after = await listStore(plan.storeDir);
+      return newEntries(before.split("\n").filter(Boolean), after, plan.storeDir);
+    }
+  }
+}
+
+/** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
+async function withOutputsOfDerivations(entries: string[], clock: Clock): Promise<string[]> {
+  const drvs = entries.filter((e) => e.endsWith(".drv"));
+  const out = entries.filter((e) => !e.endsWith(".drv"));
+  for (const chunk of chunks([...new Set(drvs)])) {
+    const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
+    if (r.code !== 0) throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    out.push(...r.stdout.split("\n").filter(Boolean));
+  }
+  return out;
+}
+
+/** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
+async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): Promise<string[]> {
+  const out: string[] = [];
+  for (const item of items) {
+    const direct = storePathOf(item, plan.storeDir);
+    if (direct) {
+      out.push(direct);
+      continue;
+    }
+    if (!atLeast(plan.nixVersion ?? (await nixVersion()), "2.4.0")) {
+      throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
+    }
+    out.push(...(await resolveInstallable(item, clock)));
+  }
+  return out;
+}
+
+async function nixVersion(): Promise<string | undefined> {
+  const r = await run("nix", ["--version"]);
+  return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
+}
+
+async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {
+  const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
+  if (info.code === 0) return (JSON.parse(info.stdout) as { path: string }[]).map((p) => p.path);
+  core.info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+  const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
+  if (built.code !== 0) {
+    throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
+  }
+  return (JSON.parse(built.stdout) as { outputs: Record<string, string> }[]).flatMap((b) => Object.values(b.outputs));
+}
+
+/** Paths the store still holds as valid; vanished or half-built ones are dropped. */
+async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
+  const invalid = new Set<string>();
+  for (const chunk of chunks(paths)) {
+    const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
+    if (r.code !== 0) throw new PushError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    for (const p of r.stdout.split("\n")) if (p) invalid.add(p.trim());
+  }
+  return paths.filter((p) => !invalid.has(p));
+}
+
+async function signLocally(paths: string[], keyFile: string, clock: Clock): Promise<void> {
+  for (const chunk of chunks(paths)) {
+    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
+    if (r.code !== 0) core.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
+  }
+}
+
+/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
+export function chunks(paths: string[], budget = ARGV_BUDGET): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let size = 0;
+  for (const p of paths) {
+    if (cur.length > 0 && size + p.length + 1 > budget) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(p);
+    size += p.length + 1;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+async function copyWithRetries(url: string, paths: string[], limits: Limits, clock: Clock, copied: Copied): Promise<void> {
+  const cache = displayUrl(url);
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1) {
+      const wait = backoffBefore(attempt, limits, clock.left());
+      core.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    if (clock.left() <= 0) throw new PushError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
+    parseCopyLog(r.stderr + r.stdout, copied);
+    if (r.code === 0) return;
+    const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
+    const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
+    if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
+      const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
+        ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
+        : "";
+      throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+    }
+    core.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
+  }
+}
+
+async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
+  } catch (e) {
+    core.info(`push: could not write the job summary: ${String(e)}`);
+  }
+}

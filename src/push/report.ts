@@ -1,0 +1,74 @@
+/** What one `nix copy -v` said it uploaded: `copying path '<p>' (<n> bytes, compressed …) to binary cache`. */
+export interface Copied {
+  paths: Set<string>;
+  narBytes: number;
+}
+
+export function parseCopyLog(text: string, into: Copied = { paths: new Set(), narBytes: 0 }): Copied {
+  for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
+    if (into.paths.has(m[1])) continue;
+    into.paths.add(m[1]);
+    into.narBytes += Number(m[2]);
+  }
+  // ssh stores log no sizes; count the paths they report.
+  for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm)) into.paths.add(m[1]);
+  return into;
+}
+
+export type Failure = "permanent" | "transient";
+
+/** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
+export function classifyFailure(stderr: string): Failure {
+  const permanent = [
+    /don't know how to open Nix store/,
+    /HTTP error 40[1345]/,
+    /is not valid/,
+    /unknown (?:setting|compression method)/,
+    /invalid (?:secret key|base64)/i,
+    /No space left on device/,
+    /Permission denied/,
+  ];
+  return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
+}
+
+/** The error worth showing: nix's own `error:` line when there is one. */
+export function errorLine(stderr: string): string {
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const last = [...lines].reverse().find((l) => l.startsWith("error:"));
+  return redactCredentials((last ?? lines[lines.length - 1] ?? "no output").replace(/^error:\s*/, ""));
+}
+
+export interface SummaryRow {
+  cache: string;
+  method: string;
+  selected: number;
+  uploaded: number;
+  narBytes: number;
+  seconds: number;
+  result: string;
+}
+
+export function mbPerSecond(bytes: number, seconds: number): string {
+  return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
+}
+
+/** Rows for core.summary.addTable: a header then one row. */
+export function summaryTable(r: SummaryRow): { data: string; header?: boolean }[][] {
+  const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
+  const row = [
+    r.cache,
+    r.method,
+    String(r.selected),
+    String(r.uploaded),
+    String(r.narBytes),
+    r.seconds.toFixed(1),
+    mbPerSecond(r.narBytes, r.seconds),
+    r.result,
+  ];
+  return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
+}
+
+/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message. */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s']+@/gi, "$1***@");
+}

@@ -1,0 +1,62 @@
+export interface PushUrl {
+  /** The URL given to `nix copy --to`; holds the key FILE path, never the key. */
+  url: string;
+  /** Sign the paths in the local store before copying (ssh stores have no secret-key setting). */
+  signLocally: boolean;
+  /** Lines for the log: what was added and why. */
+  notes: string[];
+}
+
+export class PushUrlError extends Error {}
+
+const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
+
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v: string): string {
+  return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as a file path. Query values the user wrote are kept as written.
+ */
+export function buildPushUrl(pushTo: string, opts: { keyFile?: string }): PushUrl {
+  const parsed = new URL(pushTo);
+  const notes: string[] = [];
+  const have = new Set([...parsed.searchParams.keys()]);
+  const add: [string, string][] = [];
+  if (BINARY_CACHE.has(parsed.protocol)) {
+    if (!have.has("compression")) {
+      add.push(["compression", "zstd"]);
+      notes.push("compression=zstd added (set compression= in push-to to choose another)");
+    }
+    if (!have.has("parallel-compression")) {
+      add.push(["parallel-compression", "true"]);
+      notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+    }
+    if (opts.keyFile) {
+      if (have.has("secret-key")) notes.push("secret-key in push-to is replaced by the signing-key input");
+      add.push(["secret-key", opts.keyFile]);
+    }
+  }
+  const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+  const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+  const base = pushTo.split("?")[0].split("#")[0];
+  const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+  if (signLocally) notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+  return { url: query ? `${base}?${query}` : base, signLocally, notes };
+}
+
+/** The cache URL for logs and the summary: no user, password, query or key path. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return "(unparsable URL)";
+  }
+}

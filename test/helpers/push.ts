@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { TEST_NIX_CONFIG } from "./nix.js";
+import type { Job } from "./runner.js";
+
+export interface KeyPair {
+  secret: string;
+  pub: string;
+}
+
+/** A signing key made the way users make one with Nix 2.8. */
+export function generateKey(name: string): KeyPair {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "nra-key-"));
+  execFileSync("nix-store", ["--generate-binary-cache-key", name, path.join(dir, "sk"), path.join(dir, "pk")]);
+  const pair = { secret: readFileSync(path.join(dir, "sk"), "utf8").trim(), pub: readFileSync(path.join(dir, "pk"), "utf8").trim() };
+  execFileSync("rm", ["-rf", dir]);
+  return pair;
+}
+
+/** Runs a command the way a later step of `job` would (its env, its user). Throws on failure. */
+export function inStep(job: Job, env: NodeJS.ProcessEnv, cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { env, uid: job.uid, gid: job.gid, cwd: job.temp, encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** nix-build of an expression in a later step; returns the output path. */
+export function buildInStep(job: Job, env: NodeJS.ProcessEnv, expr: string): string {
+  return inStep(job, env, "nix-build", ["--no-out-link", "-E", expr]).trim().split("\n").pop()!;
+}
+
+/** Env for test-side nix commands (no job config): the test machine's build settings. */
+export function testNixEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, NIX_CONFIG: TEST_NIX_CONFIG, NIX_USER_CONF_FILES: "", ...extra };
+}
+
+export function nix(args: string[], env: NodeJS.ProcessEnv = testNixEnv()): { code: number; out: string; err: string } {
+  const r = spawnSync("nix", args, { env, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
+}
+
+/** Narinfos in a file cache whose NAR is missing or of the wrong size: a cache that would break consumers. */
+export function brokenNarinfos(cacheDir: string): string[] {
+  if (!existsSync(cacheDir)) return [];
+  const broken: string[] = [];
+  for (const f of readdirSync(cacheDir).filter((n) => n.endsWith(".narinfo"))) {
+    const text = readFileSync(path.join(cacheDir, f), "utf8");
+    const url = text.match(/^URL: (.+)$/m)?.[1];
+    const size = Number(text.match(/^FileSize: (\d+)$/m)?.[1]);
+    const nar = url ? path.join(cacheDir, url) : "";
+    if (!url || !existsSync(nar) || statSync(nar).size !== size) broken.push(f);
+  }
+  return broken;
+}
+
+export function narinfoCount(cacheDir: string): number {
+  return existsSync(cacheDir) ? readdirSync(cacheDir).filter((n) => n.endsWith(".narinfo")).length : 0;
+}
+
+/** Every regular file under `dir`, recursively. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** Files under the job's temp dir whose content holds `needle`. */
+export function filesContaining(dir: string, needle: string): string[] {
+  return filesUnder(dir).filter((f) => {
+    try {
+      return readFileSync(f).includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}
+
+export const salt = (): string => `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+/** The job's own Nix settings in push tests: the machine's, and no default substituter (offline). */
+export const JOB_NIX_CONFIG = `${TEST_NIX_CONFIG}\nsubstituters =`;
+
+/** Outputs named by the hook queue: out paths as they are, derivations resolved through the store. */
+export function queuedOutputs(queueText: string): string[] {
+  const words = queueText.split(/\s+/).filter(Boolean);
+  const drvs = words.filter((w) => w.endsWith(".drv"));
+  const outs = words.filter((w) => !w.endsWith(".drv"));
+  if (drvs.length) outs.push(...execFileSync("nix-store", ["--query", "--outputs", ...drvs]).toString().split("\n").filter(Boolean));
+  return outs;
+}

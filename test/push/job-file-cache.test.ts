@@ -1,0 +1,101 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trivialDrv } from "../helpers/nix.js";
+import { brokenNarinfos, buildInStep, filesContaining, filesUnder, generateKey, JOB_NIX_CONFIG, nix, queuedOutputs, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../helpers/runner.js";
+
+// Image mode: no daemon, the job owns the store, so the post-build hook records what later steps build.
+describe("a job in image mode pushes what it built to a file:// cache, signed", () => {
+  const key = generateKey(`nra-test-${salt()}`);
+  const s = salt();
+  let job: Job;
+  let cacheDir: string;
+  let main: StepResult;
+  let post: StepResult;
+  let built: { dep: string; app: string; skipped: string; drv: string };
+
+  beforeAll(async () => {
+    job = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
+    cacheDir = path.join(job.temp, "cache");
+    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-", "trusted-public-keys": key.pub };
+    main = await runStep(job, "main", inputs);
+    const env = laterStepEnv(job);
+    const depExpr = trivialDrv("nra-dep", s, "echo dep > $out");
+    built = {
+      dep: buildInStep(job, env, depExpr),
+      app: buildInStep(job, env, `let dep = ${depExpr}; in derivation { name = "nra-app"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo \${dep} > $out" ]; salt = "${s}"; }`),
+      skipped: buildInStep(job, env, trivialDrv("nra-skipme-x", s)),
+      drv: "",
+    };
+    post = await runStep(job, "post", inputs);
+  });
+  afterAll(() => rmSync(job.temp, { recursive: true, force: true }));
+
+  it("main chose the hook and said why", () => {
+    expect(main.code).toBe(0);
+    expect(main.log).toMatch(/push: paths will be found by the hook method: Nix opens the store directly/);
+    expect(readFileSync(path.join(job.temp, "nix-runner-action", "nix.conf"), "utf8")).toMatch(/^post-build-hook = \/.*post-build-hook\.sh$/m);
+    const hook = readFileSync(path.join(job.temp, "nix-runner-action", "post-build-hook.sh"), "utf8");
+    expect(hook).toMatch(/^#!\/\S+\/sh\n/);
+  });
+
+  it("the hook queued exactly the built outputs", () => {
+    // Nix 2.8 gives the hook an empty OUT_PATHS, so the hook queues DRV_PATH instead: either way, these outputs.
+    const queued = queuedOutputs(readFileSync(path.join(job.temp, "nix-runner-action", "push-queue"), "utf8"));
+    expect(new Set(queued)).toEqual(new Set([built.app, built.dep, built.skipped]));
+  });
+
+  it("post pushed them signed; nix store verify accepts our key", () => {
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/push: hook method/);
+    expect(post.log).not.toMatch(/::warning::|::error::/);
+    const v = nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, built.app, built.dep]);
+    expect(v.err).not.toMatch(/untrusted|corrupt|error/);
+    expect(v.code).toBe(0);
+    const sigs = nix(["path-info", "--sigs", "--store", `file://${cacheDir}`, built.app]);
+    expect(sigs.out).toContain(key.pub.split(":")[0] + ":");
+    expect(brokenNarinfos(cacheDir)).toEqual([]);
+  });
+
+  it("a different key does not verify (the signature is real)", () => {
+    const other = generateKey("other");
+    const v = nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", other.pub, built.app]);
+    expect(v.code).not.toBe(0);
+  });
+
+  it("zstd compression was added to the URL", () => {
+    const narinfo = readFileSync(path.join(cacheDir, `${path.basename(built.app).slice(0, 32)}.narinfo`), "utf8");
+    expect(narinfo).toMatch(/^Compression: zstd$/m);
+    expect(post.log).toContain("compression=zstd added");
+  });
+
+  it("push-filter matches and derivations are not pushed", () => {
+    expect(existsSync(path.join(cacheDir, `${path.basename(built.skipped).slice(0, 32)}.narinfo`))).toBe(false);
+    const r = nix(["path-info", "--store", `file://${cacheDir}`, "--all"]);
+    expect(r.out).not.toMatch(/\.drv$/m);
+  });
+
+  it("the job summary has the table, with the cache URL and byte count", () => {
+    const summary = readFileSync(job.files.summary, "utf8");
+    expect(summary).toContain("<th>NAR bytes</th>");
+    expect(summary).toContain(`file://${cacheDir}`);
+    expect(summary).toMatch(/<td>hook<\/td><td>2<\/td><td>2<\/td><td>\d+<\/td>/);
+    expect(summary).not.toContain("secret-key");
+  });
+
+  it("the key text is in no log, env, state, summary or leftover file, and the key file is gone", () => {
+    const b64 = key.secret.split(":")[1];
+    for (const step of [main, post]) expect(step.log).not.toContain(b64);
+    expect(filesContaining(job.temp, b64)).toEqual([]);
+    expect(filesUnder(path.join(job.temp, "nix-runner-action")).filter((f) => /key/.test(path.basename(f)))).toEqual([]);
+    // the masking happened: the runner was told to hide the key
+    expect(post.raw).toContain(`::add-mask::${key.secret}`);
+  });
+
+  it("a second post step is a no-op upload (Nix skips what the cache has)", async () => {
+    const again = await runStep(job, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-" });
+    expect(again.code).toBe(0);
+    expect(again.log).toMatch(/push: 0 path\(s\) uploaded/);
+  });
+});
