@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian machine: installs what it needs, type-checks, lints,
-# builds the bundles, runs the unit and integration tests against real Nix.
+# builds the bundles, runs the unit and integration tests against real Nix, then the end-to-end
+# runs on real runners.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -8,3 +9,5 @@ bash scripts/setup-machine.sh
 npm run lint
 npm run build
 npx vitest run
+# The committed action through real runners (act, Gitea's runner; Forgejo's when it can be installed).
+npm run e2e
