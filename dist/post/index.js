@@ -32199,7 +32199,7 @@ function displayUrl(url) {
 
 
 
-const NIX = ["--extra-experimental-features", "nix-command"];
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 /** A push that did not happen or did not finish; the message says what and what to do. */
@@ -32355,9 +32355,13 @@ async function nixVersion() {
 }
 async function resolveInstallable(item, clock) {
     const info = await (0,exec/* run */.e)("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
-    if (info.code === 0)
-        return JSON.parse(info.stdout).map((p) => p.path);
-    core/* info */.pq(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+    if (info.code === 0) {
+        // path-info names outputs that are not built yet too, marked "valid": false
+        const entries = JSON.parse(info.stdout);
+        if (entries.every((e) => e.valid !== false))
+            return entries.map((e) => e.path);
+    }
+    core/* info */.pq(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
     const built = await (0,exec/* run */.e)("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
         throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);

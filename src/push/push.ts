@@ -12,7 +12,7 @@ import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, sum
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
-const NIX = ["--extra-experimental-features", "nix-command"];
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 
@@ -173,8 +173,12 @@ async function nixVersion(): Promise<string | undefined> {
 
 async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {
   const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
-  if (info.code === 0) return (JSON.parse(info.stdout) as { path: string }[]).map((p) => p.path);
-  core.info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+  if (info.code === 0) {
+    // path-info names outputs that are not built yet too, marked "valid": false
+    const entries = JSON.parse(info.stdout) as { path: string; valid?: boolean }[];
+    if (entries.every((e) => e.valid !== false)) return entries.map((e) => e.path);
+  }
+  core.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
   const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
     throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
