@@ -116,6 +116,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
     const storeDir = storeDirOf(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
     let hook;
+    const t0 = Date.now();
     if (choice.method === "hook") {
         plan.queueFile = external_node_path_default().join(dir, "push-queue");
         hook = external_node_path_default().join(dir, "post-build-hook.sh");
@@ -129,6 +130,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
         await (0,promises_.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
         core/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }
+    core/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
     core/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,state/* save */.UN)(state/* StateKey */.zv.PushPlan, plan);
     return { hook };

@@ -32251,7 +32251,8 @@ async function push(inputs, limits, dir) {
     const { keep, dropped } = (0,push_select/* filterPaths */.R4)(candidates, plan.storeDir, inputs.pushFilter);
     const valid = await onlyValid(keep, clock);
     const gone = keep.length - valid.length;
-    core/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push`);
+    core/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+        `(selected in ${Date.now() - started} ms)`);
     if (valid.length === 0) {
         await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
         return;
@@ -32528,6 +32529,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
     const storeDir = (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .storeDirOf */ .c)(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
     let hook;
+    const t0 = Date.now();
     if (choice.method === "hook") {
         plan.queueFile = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "push-queue");
         hook = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "post-build-hook.sh");
@@ -32541,6 +32543,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .StateKey */ .zv.PushPlan, plan);
     return { hook };

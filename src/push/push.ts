@@ -70,7 +70,8 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   const valid = await onlyValid(keep, clock);
   const gone = keep.length - valid.length;
   core.info(
-    `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push`,
+    `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+      `(selected in ${Date.now() - started} ms)`,
   );
   if (valid.length === 0) {
     await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
