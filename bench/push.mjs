@@ -4,7 +4,7 @@
 //   1. push of a fresh workload (≥ 500 paths, ≥ 200 MB) : post step vs raw nix copy, file:// cache
 //   2. path selection cost as the store grows (2k → 20k entries, 20 new paths): hook and diff methods
 //   3. re-push of an already cached set: post step vs raw nix copy no-op
-// Env: BENCH_REPS (default 3), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part; ~420 KB total per path).
+// Env: BENCH_REPS (default 5), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const REPS = Number(process.env.BENCH_REPS ?? 3);
+const REPS = Number(process.env.BENCH_REPS ?? 5);
 const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
 const STORE = "/nix/store";
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
@@ -110,7 +110,7 @@ function pushVsRaw(key) {
   const cacheA = path.join(WORK, "cache-raw");
   const inputs = { "push-to": `file://${cacheB}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
   runStep(job, "main", inputs);
-  const kb = Number(process.env.BENCH_KB_PER_PATH ?? 220);
+  const kb = Number(process.env.BENCH_KB_PER_PATH ?? 300);
   // per path: KB of random bytes (incompressible) + a hex dump of 50 KB more (compressible, ~200 KB)
   const exprs = Array.from({ length: NPATHS }, (_, i) =>
     drv(`nra-bench-${i}`, `head -c ${kb * 1000} /dev/urandom > $out; head -c 50000 /dev/urandom | od -x >> $out`),
