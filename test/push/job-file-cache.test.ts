@@ -93,7 +93,11 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     const summary = readFileSync(job.files.summary, "utf8");
     expect(summary).toContain("<th>NAR bytes</th>");
     expect(summary).toContain(`file://${cacheDir}`);
-    expect(summary).toMatch(/<td>hook<\/td><td>2<\/td><td>2<\/td><td>\d+<\/td>/);
+    const row = summary.match(/<td>hook<\/td><td>2<\/td><td>2<\/td><td>(\d+)<\/td><td>([\d.]+)<\/td><td>([\d.-]+)<\/td><td>ok<\/td>/);
+    expect(row, summary).not.toBeNull();
+    // NAR bytes of the two paths as the local store knows them
+    const narSize = JSON.parse(nix(["path-info", "--json", built.app, built.dep]).out).reduce((n: number, p: { narSize: number }) => n + p.narSize, 0);
+    expect(Number(row![1])).toBe(narSize);
     expect(summary).not.toContain("secret-key");
   });
 
