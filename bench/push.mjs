@@ -97,8 +97,14 @@ function startDaemon() {
 
 const drv = (name, body, extra = "") =>
   `(derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "${body}" ]; salt = "${SALT}"; ${extra} })`;
-const buildMany = (env, exprs) =>
-  sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env).split("\n").filter(Boolean);
+/** Builds the derivations; the outputs and then their .drv files are deleted again at the end. */
+function buildMany(env, exprs) {
+  const out = sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env).split("\n").filter(Boolean);
+  const drvs = sh("nix-store", ["--query", "--deriver", ...out]).split("\n").filter((d) => d.endsWith(".drv"));
+  cleanup.push(() => spawnSync("nix-store", ["--delete", ...drvs], { env: BASE_ENV }));
+  cleanup.push(() => spawnSync("nix-store", ["--delete", ...out], { env: BASE_ENV }));
+  return out;
+}
 const narinfos = (dir) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".narinfo")).length : 0);
 const storeCount = () => readdirSync(STORE).length;
 const fmt = (ms) => (ms / 1000).toFixed(2);
@@ -118,7 +124,6 @@ function pushVsRaw(key) {
   log(`building ${NPATHS} paths in a later step (the job's hook records them)…`);
   const t = timed(() => buildMany(laterStepEnv(job), exprs));
   const paths = t.out;
-  cleanup.push(() => spawnSync("nix-store", ["--delete", ...paths], { env: BASE_ENV }));
   const narBytes = JSON.parse(sh("nix", ["path-info", "--json", ...paths])).reduce((s, p) => s + p.narSize, 0);
   log(`built ${paths.length} paths, ${(narBytes / 1e6).toFixed(0)} MB NAR, in ${fmt(t.ms)} s`);
   const rawUrl = `file://${cacheA}?compression=zstd&parallel-compression=true&secret-key=${key.file}`;
@@ -127,8 +132,10 @@ function pushVsRaw(key) {
   for (let rep = 0; rep < REPS; rep++) {
     rmSync(cacheA, { recursive: true, force: true });
     rmSync(cacheB, { recursive: true, force: true });
-    const runRaw = () => raw.push(timed(() => sh("nix", ["copy", "--to", rawUrl, ...paths])).ms);
+    // flush the previous run's writes first, so neither side pays for the other's writeback
+    const runRaw = () => (spawnSync("sync"), raw.push(timed(() => sh("nix", ["copy", "--to", rawUrl, ...paths])).ms));
     const runPost = () => {
+      spawnSync("sync");
       const r = timed(() => runStep(job, "post", inputs));
       if (!r.out.includes(`push: ${paths.length} path(s) uploaded`)) throw new Error(`post did not upload all paths:\n${r.out}`);
       post.push(r.ms);
@@ -172,7 +179,6 @@ function selectionAt(size, method, daemonEnv, key) {
   const setupMs = Number(main.match(/set up the \w+ method in (\d+) ms/)[1]);
   const exprs = Array.from({ length: 20 }, (_, i) => drv(`nra-bench-new-${size}-${method}-${i}`, "echo $salt > $out"));
   const built = buildMany(laterStepEnv(job), exprs);
-  cleanup.push(() => spawnSync("nix-store", ["--delete", ...built], { env: BASE_ENV }));
   const t = timed(() => runStep(job, "post", inputs));
   const selectMs = Number(t.out.match(/selected in (\d+) ms/)[1]);
   const pushed = Number(t.out.match(/to push/) && t.out.match(/(\d+) to push/)[1]);
@@ -192,7 +198,8 @@ function writeReport(r) {
     `Measured by \`node bench/push.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${r.machine}.`,
     "The post step is the built bundle run as a runner runs it (env files, STATE_*), so its time includes node start-up,",
     "path selection, writing and removing the key file and the summary. Raw is `nix copy` of exactly the same paths with the",
-    "same URL settings (zstd, parallel-compression, secret-key) to the same kind of `file://` cache, in the same run, order alternated.",
+    "same URL settings (zstd, parallel-compression, secret-key) to the same kind of `file://` cache, in the same run, order alternated,",
+    "\`sync\` before each timed run.",
     "",
     `### 1. Fresh push: ${r.push.paths} paths, ${(r.push.narBytes / 1e6).toFixed(0)} MB NAR (${(r.push.cacheBytes / 1e6).toFixed(0)} MB compressed), ${r.reps} reps`,
     "",

@@ -32265,7 +32265,6 @@ async function push(inputs, limits, dir) {
         let keyFile;
         if (keyDir) {
             keyFile = external_node_path_default().join(keyDir, "signing-key");
-            core/* setSecret */.Pq(inputs.signingKey);
             await (0,promises_.writeFile)(keyFile, inputs.signingKey, { mode: 0o600 });
             await (0,promises_.chmod)(keyFile, 0o600);
         }

@@ -86,7 +86,6 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     let keyFile: string | undefined;
     if (keyDir) {
       keyFile = path.join(keyDir, "signing-key");
-      core.setSecret(inputs.signingKey);
       await writeFile(keyFile, inputs.signingKey, { mode: 0o600 });
       await chmod(keyFile, 0o600);
     }
