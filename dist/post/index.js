@@ -32422,6 +32422,9 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
             return;
         const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
         const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
+        const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+        if (tail.length > 0)
+            core/* info */.pq(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
         if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
             const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
                 ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"

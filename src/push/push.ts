@@ -8,7 +8,7 @@ import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
 import { listStore } from "./prepare.js";
-import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, summaryTable } from "./report.js";
+import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
@@ -236,6 +236,8 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     if (r.code === 0) return;
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
     const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
+    const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+    if (tail.length > 0) core.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
       const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
         ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
