@@ -32257,6 +32257,9 @@ async function push(inputs, limits, dir) {
         await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
         return;
     }
+    // main may not have got as far as creating the job dir (push-paths works without it)
+    if (inputs.signingKey)
+        await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     const keyDir = inputs.signingKey ? await (0,promises_.mkdtemp)(external_node_path_default().join(dir, "push-key-")) : undefined;
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
@@ -32296,7 +32299,7 @@ async function push(inputs, limits, dir) {
     if (failure)
         throw failure;
     core/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-        `${valid.length} selected, the rest with their dependencies were already in the cache`);
+        `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`);
 }
 async function candidatesOf(plan, inputs, clock) {
     switch (plan.method) {

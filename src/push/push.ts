@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../exec.js";
 import { InputError, type Inputs, readInputs } from "../inputs.js";
@@ -78,6 +78,8 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     return;
   }
 
+  // main may not have got as far as creating the job dir (push-paths works without it)
+  if (inputs.signingKey) await mkdir(dir, { recursive: true, mode: 0o700 });
   const keyDir = inputs.signingKey ? await mkdtemp(path.join(dir, "push-key-")) : undefined;
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
@@ -111,7 +113,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   if (failure) throw failure;
   core.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-      `${valid.length} selected, the rest with their dependencies were already in the cache`,
+      `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { trivialDrv } from "../helpers/nix.js";
@@ -52,6 +52,17 @@ describe("a main step that failed half-way", () => {
     const post = await runStep(j, "post", inputs);
     expect(post.code).toBe(0);
     expect(post.log).toMatch(/::warning::.*queue .*push-queue is missing/);
+  });
+
+  it("main never ran but push-paths is set: post pushes those paths, signed", async () => {
+    const j = job();
+    const built = buildInStep(j, { ...j.env }, trivialDrv("nra-no-main", salt()));
+    const cacheDir = path.join(j.temp, "cache");
+    const post = await runStep(j, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-paths": built });
+    expect(post.code).toBe(0);
+    expect(post.log).not.toMatch(/::warning::/);
+    expect(nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, built]).code).toBe(0);
+    expect(existsSync(path.join(j.temp, "nix-runner-action")) ? readdirSync(path.join(j.temp, "nix-runner-action")) : []).toEqual([]);
   });
 
   it("invalid inputs (main failed on them): post skips the push with a warning, no crash", async () => {
