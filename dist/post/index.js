@@ -32092,6 +32092,7 @@ function classifyFailure(stderr) {
         /don't know how to open Nix store/,
         /HTTP error 40[1345]/,
         /is not valid/,
+        /lacks a valid signature/,
         /unknown (?:setting|compression method)/,
         /invalid (?:secret key|base64)/i,
         /No space left on device/,
@@ -32123,9 +32124,9 @@ function summaryTable(r) {
     ];
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
-/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message. */
+/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 function redactCredentials(text) {
-    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s']+@/gi, "$1***@");
+    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
 }
 
 // EXTERNAL MODULE: ./src/push/select.ts
@@ -32170,11 +32171,12 @@ function buildPushUrl(pushTo, opts) {
         notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
     return { url: query ? `${base}?${query}` : base, signLocally, notes };
 }
-/** The cache URL for logs and the summary: no user, password, query or key path. */
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
 function displayUrl(url) {
     try {
         const u = new URL(url);
-        u.username = "";
+        if (u.password || !u.protocol.startsWith("ssh"))
+            u.username = "";
         u.password = "";
         u.search = "";
         u.hash = "";
@@ -32431,7 +32433,9 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
         if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
             const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
                 ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-                : "";
+                : /lacks a valid signature/.test(r.stderr)
+                    ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
+                    : "";
             throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
         }
         core/* warning */.$e(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);

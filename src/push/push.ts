@@ -243,7 +243,9 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
       const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
         ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-        : "";
+        : /lacks a valid signature/.test(r.stderr)
+          ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
+          : "";
       throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
     }
     core.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);

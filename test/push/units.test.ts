@@ -76,6 +76,8 @@ describe("buildPushUrl (pure)", () => {
   it("displayUrl drops credentials, query and key path", () => {
     expect(displayUrl("https://user:pa55@cache.example/x?secret-key=/t/k")).toBe("https://cache.example/x");
     expect(displayUrl("file:///srv/c?compression=zstd")).toBe("file:///srv/c");
+    expect(displayUrl("ssh-ng://cache@host")).toBe("ssh-ng://cache@host");
+    expect(displayUrl("ssh://cache:pw@host")).toBe("ssh://host");
   });
 });
 
@@ -98,11 +100,12 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     ["error: unable to upload 'https://c/x': HTTP error 401", "permanent"],
     ["error: unable to upload 'https://c/x': HTTP error 403", "permanent"],
     ["error: path '/nix/store/x' is not valid", "permanent"],
+    ["error: cannot add path '/nix/store/x' because it lacks a valid signature", "permanent"],
   ];
   for (const [text, kind] of failures) it(`classifies "${text.slice(7, 60)}…" as ${kind}`, () => expect(classifyFailure(text)).toBe(kind));
   it("errorLine takes nix's last error line and hides credentials", () => {
     expect(errorLine("warning: x\nerror: unable to upload 'https://u:secretpw@c/x': HTTP error 500\n")).toBe("unable to upload 'https://***@c/x': HTTP error 500");
-    expect(redactCredentials("ssh://me@host and https://a:b@c")).toBe("ssh://***@host and https://***@c");
+    expect(redactCredentials("ssh://me@host and https://a:b@c")).toBe("ssh://me@host and https://***@c");
   });
   it("summaryTable has the columns a person wants and MB/s", () => {
     const t = summaryTable({ cache: "file:///c", method: "hook", selected: 3, uploaded: 2, narBytes: 50_000_000, seconds: 2, result: "ok" });
