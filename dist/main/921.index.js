@@ -31,8 +31,9 @@ function storeDirOf(env) {
 ;// CONCATENATED MODULE: ./src/push/select.ts
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
- * a store opened directly, or a daemon that trusts us and can see our script (not from a container,
- * whose files the host's daemon cannot reach). Otherwise the store listing taken in main is diffed.
+ * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
+ * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
+ * files). Otherwise the store listing taken in main is diffed.
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
@@ -46,7 +47,7 @@ function chooseMethod(pushPaths, facts, trust) {
             : `it is unknown whether the daemon trusts user "${facts.user}" (${trust.how}), so a post-build-hook may be ignored`;
         return { method: "diff", why: `${reason}; the store listing taken now is compared with the store in the post step` };
     }
-    if (facts.container) {
+    if (!facts.daemonSharesConfig) {
         return {
             method: "diff",
             why: "the daemon runs on the host and cannot run a hook script inside this container; the store listing taken now is compared in the post step",
@@ -116,6 +117,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
     const storeDir = storeDirOf(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
     let hook;
+    const t0 = Date.now();
     if (choice.method === "hook") {
         plan.queueFile = external_node_path_default().join(dir, "push-queue");
         hook = external_node_path_default().join(dir, "post-build-hook.sh");
@@ -129,6 +131,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
         await (0,promises_.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
         core/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }
+    core/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
     core/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,state/* save */.UN)(state/* StateKey */.zv.PushPlan, plan);
     return { hook };

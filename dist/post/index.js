@@ -32273,6 +32273,7 @@ function classifyFailure(stderr) {
         /don't know how to open Nix store/,
         /HTTP error 40[1345]/,
         /is not valid/,
+        /lacks a valid signature/,
         /unknown (?:setting|compression method)/,
         /invalid (?:secret key|base64)/i,
         /No space left on device/,
@@ -32304,9 +32305,9 @@ function summaryTable(r) {
     ];
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
-/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message. */
+/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 function redactCredentials(text) {
-    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s']+@/gi, "$1***@");
+    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
 }
 
 // EXTERNAL MODULE: ./src/push/select.ts
@@ -32351,11 +32352,12 @@ function buildPushUrl(pushTo, opts) {
         notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
     return { url: query ? `${base}?${query}` : base, signLocally, notes };
 }
-/** The cache URL for logs and the summary: no user, password, query or key path. */
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
 function displayUrl(url) {
     try {
         const u = new URL(url);
-        u.username = "";
+        if (u.password || !u.protocol.startsWith("ssh"))
+            u.username = "";
         u.password = "";
         u.search = "";
         u.hash = "";
@@ -32380,7 +32382,7 @@ function displayUrl(url) {
 
 
 
-const NIX = ["--extra-experimental-features", "nix-command"];
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 /** A push that did not happen or did not finish; the message says what and what to do. */
@@ -32432,11 +32434,15 @@ async function push(inputs, limits, dir) {
     const { keep, dropped } = (0,push_select/* filterPaths */.R4)(candidates, plan.storeDir, inputs.pushFilter);
     const valid = await onlyValid(keep, clock);
     const gone = keep.length - valid.length;
-    core/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push`);
+    core/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+        `(selected in ${Date.now() - started} ms)`);
     if (valid.length === 0) {
         await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
         return;
     }
+    // main may not have got as far as creating the job dir (push-paths works without it)
+    if (inputs.signingKey)
+        await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     const keyDir = inputs.signingKey ? await (0,promises_.mkdtemp)(external_node_path_default().join(dir, "push-key-")) : undefined;
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
@@ -32445,7 +32451,6 @@ async function push(inputs, limits, dir) {
         let keyFile;
         if (keyDir) {
             keyFile = external_node_path_default().join(keyDir, "signing-key");
-            core/* setSecret */.Pq(inputs.signingKey);
             await (0,promises_.writeFile)(keyFile, inputs.signingKey, { mode: 0o600 });
             await (0,promises_.chmod)(keyFile, 0o600);
         }
@@ -32477,7 +32482,7 @@ async function push(inputs, limits, dir) {
     if (failure)
         throw failure;
     core/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-        `${valid.length} selected, the rest with their dependencies were already in the cache`);
+        `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`);
 }
 async function candidatesOf(plan, inputs, clock) {
     switch (plan.method) {
@@ -32536,9 +32541,13 @@ async function nixVersion() {
 }
 async function resolveInstallable(item, clock) {
     const info = await (0,exec/* run */.e)("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
-    if (info.code === 0)
-        return JSON.parse(info.stdout).map((p) => p.path);
-    core/* info */.pq(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+    if (info.code === 0) {
+        // path-info names outputs that are not built yet too, marked "valid": false
+        const entries = JSON.parse(info.stdout);
+        if (entries.every((e) => e.valid !== false))
+            return entries.map((e) => e.path);
+    }
+    core/* info */.pq(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
     const built = await (0,exec/* run */.e)("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
         throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
@@ -32599,10 +32608,15 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
             return;
         const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
         const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
+        const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+        if (tail.length > 0)
+            core/* info */.pq(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
         if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
             const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
                 ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-                : "";
+                : /lacks a valid signature/.test(r.stderr)
+                    ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
+                    : "";
             throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
         }
         core/* warning */.$e(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
@@ -32705,6 +32719,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
     const storeDir = (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .storeDirOf */ .c)(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
     let hook;
+    const t0 = Date.now();
     if (choice.method === "hook") {
         plan.queueFile = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "push-queue");
         hook = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "post-build-hook.sh");
@@ -32718,6 +32733,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .StateKey */ .zv.PushPlan, plan);
     return { hook };
@@ -32781,8 +32797,9 @@ async function absoluteSh() {
 /* harmony export */ });
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
- * a store opened directly, or a daemon that trusts us and can see our script (not from a container,
- * whose files the host's daemon cannot reach). Otherwise the store listing taken in main is diffed.
+ * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
+ * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
+ * files). Otherwise the store listing taken in main is diffed.
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
@@ -32796,7 +32813,7 @@ function chooseMethod(pushPaths, facts, trust) {
             : `it is unknown whether the daemon trusts user "${facts.user}" (${trust.how}), so a post-build-hook may be ignored`;
         return { method: "diff", why: `${reason}; the store listing taken now is compared with the store in the post step` };
     }
-    if (facts.container) {
+    if (!facts.daemonSharesConfig) {
         return {
             method: "diff",
             why: "the daemon runs on the host and cannot run a hook script inside this container; the store listing taken now is compared in the post step",

@@ -26,6 +26,7 @@ export async function preparePush(
   const storeDir = storeDirOf(process.env);
   const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
   let hook: string | undefined;
+  const t0 = Date.now();
   if (choice.method === "hook") {
     plan.queueFile = path.join(dir, "push-queue");
     hook = path.join(dir, "post-build-hook.sh");
@@ -38,6 +39,7 @@ export async function preparePush(
     await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
     core.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
   }
+  core.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
   core.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
   save(StateKey.PushPlan, plan);
   return { hook };

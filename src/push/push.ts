@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../exec.js";
 import { InputError, type Inputs, readInputs } from "../inputs.js";
@@ -8,11 +8,11 @@ import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
 import { listStore } from "./prepare.js";
-import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, summaryTable } from "./report.js";
+import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
-const NIX = ["--extra-experimental-features", "nix-command"];
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 
@@ -70,13 +70,16 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   const valid = await onlyValid(keep, clock);
   const gone = keep.length - valid.length;
   core.info(
-    `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push`,
+    `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+      `(selected in ${Date.now() - started} ms)`,
   );
   if (valid.length === 0) {
     await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
     return;
   }
 
+  // main may not have got as far as creating the job dir (push-paths works without it)
+  if (inputs.signingKey) await mkdir(dir, { recursive: true, mode: 0o700 });
   const keyDir = inputs.signingKey ? await mkdtemp(path.join(dir, "push-key-")) : undefined;
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
@@ -85,7 +88,6 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     let keyFile: string | undefined;
     if (keyDir) {
       keyFile = path.join(keyDir, "signing-key");
-      core.setSecret(inputs.signingKey);
       await writeFile(keyFile, inputs.signingKey, { mode: 0o600 });
       await chmod(keyFile, 0o600);
     }
@@ -111,7 +113,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   if (failure) throw failure;
   core.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-      `${valid.length} selected, the rest with their dependencies were already in the cache`,
+      `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`,
   );
 }
 
@@ -173,8 +175,12 @@ async function nixVersion(): Promise<string | undefined> {
 
 async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {
   const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
-  if (info.code === 0) return (JSON.parse(info.stdout) as { path: string }[]).map((p) => p.path);
-  core.info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+  if (info.code === 0) {
+    // path-info names outputs that are not built yet too, marked "valid": false
+    const entries = JSON.parse(info.stdout) as { path: string; valid?: boolean }[];
+    if (entries.every((e) => e.valid !== false)) return entries.map((e) => e.path);
+  }
+  core.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
   const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
     throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
@@ -232,10 +238,14 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     if (r.code === 0) return;
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
     const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
+    const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+    if (tail.length > 0) core.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
       const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
         ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-        : "";
+        : /lacks a valid signature/.test(r.stderr)
+          ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
+          : "";
       throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
     }
     core.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);

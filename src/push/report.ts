@@ -23,6 +23,7 @@ export function classifyFailure(stderr: string): Failure {
     /don't know how to open Nix store/,
     /HTTP error 40[1345]/,
     /is not valid/,
+    /lacks a valid signature/,
     /unknown (?:setting|compression method)/,
     /invalid (?:secret key|base64)/i,
     /No space left on device/,
@@ -68,7 +69,7 @@ export function summaryTable(r: SummaryRow): { data: string; header?: boolean }[
   return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 
-/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message. */
+/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 export function redactCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s']+@/gi, "$1***@");
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
 }

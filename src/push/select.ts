@@ -12,12 +12,13 @@ export interface MethodChoice {
 
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
- * a store opened directly, or a daemon that trusts us and can see our script (not from a container,
- * whose files the host's daemon cannot reach). Otherwise the store listing taken in main is diffed.
+ * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
+ * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
+ * files). Otherwise the store listing taken in main is diffed.
  */
 export function chooseMethod(
   pushPaths: string[],
-  facts: Pick<Facts, "viaDaemon" | "container" | "user">,
+  facts: Pick<Facts, "viaDaemon" | "daemonSharesConfig" | "user">,
   trust: Trust,
 ): MethodChoice {
   if (pushPaths.length > 0) return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
@@ -31,7 +32,7 @@ export function chooseMethod(
         : `it is unknown whether the daemon trusts user "${facts.user}" (${trust.how}), so a post-build-hook may be ignored`;
     return { method: "diff", why: `${reason}; the store listing taken now is compared with the store in the post step` };
   }
-  if (facts.container) {
+  if (!facts.daemonSharesConfig) {
     return {
       method: "diff",
       why: "the daemon runs on the host and cannot run a hook script inside this container; the store listing taken now is compared in the post step",

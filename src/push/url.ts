@@ -47,11 +47,11 @@ export function buildPushUrl(pushTo: string, opts: { keyFile?: string }): PushUr
   return { url: query ? `${base}?${query}` : base, signLocally, notes };
 }
 
-/** The cache URL for logs and the summary: no user, password, query or key path. */
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
-    u.username = "";
+    if (u.password || !u.protocol.startsWith("ssh")) u.username = "";
     u.password = "";
     u.search = "";
     u.hash = "";

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trivialDrv } from "../helpers/nix.js";
@@ -13,6 +14,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
   let cacheDir: string;
   let main: StepResult;
   let post: StepResult;
+  let shimDir: string;
   let built: { dep: string; app: string; skipped: string; drv: string };
 
   beforeAll(async () => {
@@ -28,7 +30,18 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
       skipped: buildInStep(job, env, trivialDrv("nra-skipme-x", s)),
       drv: "",
     };
-    post = await runStep(job, "post", inputs);
+    // A `nix` first on PATH that records each call's argv, env and the key file's mode, then runs the real nix.
+    shimDir = path.join(job.temp, "shim");
+    mkdirSync(shimDir);
+    const realNix = execFileSync("sh", ["-c", "command -v nix"]).toString().trim();
+    writeFileSync(
+      path.join(shimDir, "nix"),
+      `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> ${shimDir}/calls\nenv >> ${shimDir}/calls\n` +
+        `k=$(printf '%s' "$*" | sed -n 's/.*secret-key=\\([^& ]*\\).*/\\1/p')\n` +
+        `[ -n "$k" ] && stat -c 'KEYFILE %a %n' "$k" >> ${shimDir}/calls\nexec ${realNix} "$@"\n`,
+      { mode: 0o755 },
+    );
+    post = await runStep(job, "post", inputs, { PATH: `${shimDir}:${process.env.PATH}` });
   });
   afterAll(() => rmSync(job.temp, { recursive: true, force: true }));
 
@@ -80,7 +93,11 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     const summary = readFileSync(job.files.summary, "utf8");
     expect(summary).toContain("<th>NAR bytes</th>");
     expect(summary).toContain(`file://${cacheDir}`);
-    expect(summary).toMatch(/<td>hook<\/td><td>2<\/td><td>2<\/td><td>\d+<\/td>/);
+    const row = summary.match(/<td>hook<\/td><td>2<\/td><td>2<\/td><td>(\d+)<\/td><td>([\d.]+)<\/td><td>([\d.-]+)<\/td><td>ok<\/td>/);
+    expect(row, summary).not.toBeNull();
+    // NAR bytes of the two paths as the local store knows them
+    const narSize = JSON.parse(nix(["path-info", "--json", built.app, built.dep]).out).reduce((n: number, p: { narSize: number }) => n + p.narSize, 0);
+    expect(Number(row![1])).toBe(narSize);
     expect(summary).not.toContain("secret-key");
   });
 
@@ -91,6 +108,16 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     expect(filesUnder(path.join(job.temp, "nix-runner-action")).filter((f) => /key/.test(path.basename(f)))).toEqual([]);
     // the masking happened: the runner was told to hide the key
     expect(post.raw).toContain(`::add-mask::${key.secret}`);
+  });
+
+  it("the key reaches nix only as a 0600 file under RUNNER_TEMP: never in argv or env", () => {
+    const calls = readFileSync(path.join(shimDir, "calls"), "utf8");
+    expect(calls).toMatch(/^ARGV .*copy -v --to file:\/\/.*secret-key=\/.*signing-key/m);
+    expect(calls).not.toContain(key.secret.split(":")[1]);
+    const keyFile = calls.match(/^KEYFILE (\d+) (.+)$/m);
+    expect(keyFile?.[1]).toBe("600");
+    expect(keyFile?.[2].startsWith(path.join(job.temp, "nix-runner-action") + "/")).toBe(true);
+    expect(existsSync(keyFile![2])).toBe(false);
   });
 
   it("a second post step is a no-op upload (Nix skips what the cache has)", async () => {

@@ -1,0 +1,288 @@
+// Push benchmark: `node bench/push.mjs` (root, offline, real Nix). Builds the bundles first if dist is
+// missing. Runs the built post step exactly as a runner would (env files, STATE_*), and compares it with
+// raw `nix copy` in the same run. Writes the `## Push` section of BENCHMARKS.md (other sections are kept).
+//   1. push of a fresh workload (≥ 500 paths, ≥ 200 MB) : post step vs raw nix copy, file:// cache
+//   2. path selection cost as the store grows (2k → 20k entries, 20 new paths): hook and diff methods
+//   3. re-push of an already cached set: post step vs raw nix copy no-op
+// Env: BENCH_REPS (default 5), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REPS = Number(process.env.BENCH_REPS ?? 5);
+const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
+const STORE = "/nix/store";
+const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
+const WORK = mkdtempSync(path.join(os.tmpdir(), "nra-bench-push-"));
+const NIX_CONFIG = "build-users-group =\nsandbox = false\nexperimental-features = nix-command\nsubstituters =\nmax-jobs = 2";
+const BASE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, NIX_CONFIG, NIX_USER_CONF_FILES: "" };
+const cleanup = [];
+
+const log = (...a) => console.error("[bench]", ...a);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sh = (cmd, args, env = BASE_ENV, opts = {}) => {
+  const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 600_000, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} … failed (${r.status}): ${r.stderr?.slice(-2000)}`);
+  return r.stdout;
+};
+const timed = (f) => {
+  const t0 = process.hrtime.bigint();
+  const out = f();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
+};
+
+// ---- a runner, as far as a step can tell (same contract as test/helpers/runner.ts) ----
+function parseEnvFile(text) {
+  const out = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = lines[i].match(/^([^=<]+)<<(.+)$/);
+    if (m) {
+      const body = [];
+      for (i++; i < lines.length && lines[i] !== m[2]; i++) body.push(lines[i]);
+      out[m[1]] = body.join("\n");
+    } else if (lines[i].includes("=")) {
+      const at = lines[i].indexOf("=");
+      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return out;
+}
+function newJob(extraEnv = {}) {
+  const temp = mkdtempSync(path.join(WORK, "job-"));
+  const files = Object.fromEntries(["env", "output", "state", "path", "summary"].map((k) => [k, path.join(temp, k)]));
+  for (const f of Object.values(files)) writeFileSync(f, "");
+  return { temp, files, env: { ...BASE_ENV, RUNNER_TEMP: temp, GITHUB_WORKSPACE: temp, GITHUB_ACTIONS: "true", ...extraEnv } };
+}
+function laterStepEnv(job) {
+  return { ...job.env, ...parseEnvFile(readFileSync(job.files.env, "utf8")) };
+}
+function runStep(job, which, inputs) {
+  const env = laterStepEnv(job);
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  if (which === "post") for (const [k, v] of Object.entries(parseEnvFile(readFileSync(job.files.state, "utf8")))) env[`STATE_${k}`] = v;
+  Object.assign(env, {
+    GITHUB_ENV: job.files.env,
+    GITHUB_OUTPUT: job.files.output,
+    GITHUB_STATE: job.files.state,
+    GITHUB_PATH: job.files.path,
+    GITHUB_STEP_SUMMARY: job.files.summary,
+  });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "dist", which, "index.js")], { env, cwd: job.temp, encoding: "utf8", timeout: 900_000 });
+  const logText = (r.stdout + r.stderr).split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n");
+  // main may warn about the environment (e.g. an untrusted daemon); the post step must not warn at all
+  if (r.status !== 0 || /::error::/.test(logText) || (which === "post" && /::warning::/.test(logText))) throw new Error(`${which} step: ${logText.slice(-3000)}`);
+  return logText;
+}
+
+function generateKey() {
+  const dir = mkdtempSync(path.join(WORK, "key-"));
+  sh("nix-store", ["--generate-binary-cache-key", `bench-${SALT}`, path.join(dir, "sk"), path.join(dir, "pk")]);
+  return { secret: readFileSync(path.join(dir, "sk"), "utf8").trim(), pub: readFileSync(path.join(dir, "pk"), "utf8").trim(), file: path.join(dir, "sk") };
+}
+
+function startDaemon() {
+  const dir = mkdtempSync(path.join(WORK, "daemon-"));
+  const socket = path.join(dir, "socket");
+  const child = spawn("nix-daemon", [], { env: { ...BASE_ENV, NIX_DAEMON_SOCKET_PATH: socket }, stdio: "ignore" });
+  for (let i = 0; i < 100 && !existsSync(socket); i++) spawnSync("sleep", ["0.05"]);
+  if (!existsSync(socket)) throw new Error("nix-daemon did not start");
+  cleanup.push(() => child.exitCode === null && process.kill(child.pid, "SIGTERM"));
+  return { NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon" };
+}
+
+const drv = (name, body, extra = "") =>
+  `(derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "${body}" ]; salt = "${SALT}"; ${extra} })`;
+/** Builds the derivations; the outputs and then their .drv files are deleted again at the end. */
+function buildMany(env, exprs) {
+  const out = sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env).split("\n").filter(Boolean);
+  const drvs = sh("nix-store", ["--query", "--deriver", ...out]).split("\n").filter((d) => d.endsWith(".drv"));
+  cleanup.push(() => spawnSync("nix-store", ["--delete", ...drvs], { env: BASE_ENV }));
+  cleanup.push(() => spawnSync("nix-store", ["--delete", ...out], { env: BASE_ENV }));
+  return out;
+}
+const narinfos = (dir) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".narinfo")).length : 0);
+const storeCount = () => readdirSync(STORE).length;
+const fmt = (ms) => (ms / 1000).toFixed(2);
+
+// ---- 1 + 3: fresh push and re-push, post step vs raw nix copy ----
+function pushVsRaw(key) {
+  const job = newJob();
+  const cacheB = path.join(WORK, "cache-post");
+  const cacheA = path.join(WORK, "cache-raw");
+  const inputs = { "push-to": `file://${cacheB}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
+  runStep(job, "main", inputs);
+  const kb = Number(process.env.BENCH_KB_PER_PATH ?? 300);
+  // per path: KB of random bytes (incompressible) + a hex dump of 50 KB more (compressible, ~200 KB)
+  const exprs = Array.from({ length: NPATHS }, (_, i) =>
+    drv(`nra-bench-${i}`, `head -c ${kb * 1000} /dev/urandom > $out; head -c 50000 /dev/urandom | od -x >> $out`),
+  );
+  log(`building ${NPATHS} paths in a later step (the job's hook records them)…`);
+  const t = timed(() => buildMany(laterStepEnv(job), exprs));
+  const paths = t.out;
+  const narBytes = JSON.parse(sh("nix", ["path-info", "--json", ...paths])).reduce((s, p) => s + p.narSize, 0);
+  log(`built ${paths.length} paths, ${(narBytes / 1e6).toFixed(0)} MB NAR, in ${fmt(t.ms)} s`);
+  const rawUrl = `file://${cacheA}?compression=zstd&parallel-compression=true&secret-key=${key.file}`;
+  const raw = [];
+  const post = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    rmSync(cacheA, { recursive: true, force: true });
+    rmSync(cacheB, { recursive: true, force: true });
+    // flush the previous run's writes first, so neither side pays for the other's writeback
+    const runRaw = () => (spawnSync("sync"), raw.push(timed(() => sh("nix", ["copy", "--to", rawUrl, ...paths])).ms));
+    const runPost = () => {
+      spawnSync("sync");
+      const r = timed(() => runStep(job, "post", inputs));
+      if (!r.out.includes(`push: ${paths.length} path(s) uploaded`)) throw new Error(`post did not upload all paths:\n${r.out}`);
+      post.push(r.ms);
+    };
+    if (rep % 2 === 0) (runRaw(), runPost());
+    else (runPost(), runRaw());
+    if (narinfos(cacheA) !== paths.length || narinfos(cacheB) !== paths.length) throw new Error("caches differ from the path set");
+    log(`rep ${rep + 1}: raw ${fmt(raw.at(-1))} s, post step ${fmt(post.at(-1))} s`);
+  }
+  const again = { raw: [], post: [] };
+  for (let rep = 0; rep < Math.max(REPS, 5); rep++) {
+    again.raw.push(timed(() => sh("nix", ["copy", "--to", rawUrl, ...paths])).ms);
+    const r = timed(() => runStep(job, "post", inputs));
+    if (!r.out.includes("push: 0 path(s) uploaded")) throw new Error(`re-push uploaded something:\n${r.out}`);
+    again.post.push(r.ms);
+  }
+  const cacheBytes = readdirSync(path.join(cacheB, "nar")).reduce((s, f) => s + Number(execFileSync("stat", ["-c", "%s", path.join(cacheB, "nar", f)])), 0);
+  return { paths: paths.length, narBytes, cacheBytes, raw, post, again };
+}
+
+// ---- 2: selection cost as the store grows ----
+function fillStoreTo(target) {
+  const have = storeCount();
+  const n = target - have;
+  if (n <= 0) return;
+  const env = { ...BASE_ENV, NIX_CONFIG: `${NIX_CONFIG}\nfsync-metadata = false` };
+  const expr = `builtins.concatStringsSep "\\n" (builtins.genList (i: builtins.toFile "nra-bench-fill-${have}-\${toString i}" "${SALT}-${have}-\${toString i}") ${n})`;
+  const out = sh("nix-instantiate", ["--read-write-mode", "--eval", "--json", "-E", expr], env);
+  const added = JSON.parse(out).split("\n");
+  cleanup.push(() => {
+    for (let i = 0; i < added.length; i += 2000) spawnSync("nix-store", ["--delete", ...added.slice(i, i + 2000)], { env: BASE_ENV });
+  });
+}
+
+function selectionAt(size, method, daemonEnv, key) {
+  const job = newJob(method === "diff" ? daemonEnv : {});
+  const cache = path.join(job.temp, "cache");
+  const inputs = { "push-to": `file://${cache}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
+  const main = runStep(job, "main", inputs);
+  if (!main.includes(`found by the ${method} method`)) throw new Error(`expected the ${method} method:\n${main}`);
+  const setupMs = Number(main.match(/set up the \w+ method in (\d+) ms/)[1]);
+  const exprs = Array.from({ length: 20 }, (_, i) => drv(`nra-bench-new-${size}-${method}-${i}`, "echo $salt > $out"));
+  const built = buildMany(laterStepEnv(job), exprs);
+  const t = timed(() => runStep(job, "post", inputs));
+  const selectMs = Number(t.out.match(/selected in (\d+) ms/)[1]);
+  const pushed = Number(t.out.match(/to push/) && t.out.match(/(\d+) to push/)[1]);
+  return { setupMs, selectMs, postMs: t.ms, pushed, entries: storeCount() };
+}
+
+function machine() {
+  const nix = sh("nix", ["--version"]).trim();
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}, ${nix}, node ${process.version}`;
+}
+
+function writeReport(r) {
+  const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
+  const lines = [
+    "## Push",
+    "",
+    `Measured by \`node bench/push.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${r.machine}.`,
+    "The post step is the built bundle run as a runner runs it (env files, STATE_*), so its time includes node start-up,",
+    "path selection, writing and removing the key file and the summary. Raw is `nix copy` of exactly the same paths with the",
+    "same URL settings (zstd, parallel-compression, secret-key) to the same kind of `file://` cache, in the same run, order alternated,",
+    "\`sync\` before each timed run.",
+    "",
+    `### 1. Fresh push: ${r.push.paths} paths, ${(r.push.narBytes / 1e6).toFixed(0)} MB NAR (${(r.push.cacheBytes / 1e6).toFixed(0)} MB compressed), ${r.reps} reps`,
+    "",
+    "| | median s | all runs s |",
+    "|---|---|---|",
+    `| raw \`nix copy\` | ${fmt(median(r.push.raw))} | ${r.push.raw.map(fmt).join(", ")} |`,
+    `| post step (hook method) | ${fmt(median(r.push.post))} | ${r.push.post.map(fmt).join(", ")} |`,
+    "",
+    `**Ratio post / raw: ${ratio(r.push.post, r.push.raw)}×** (target ≤ 1.15×). Throughput of the post step: ${(r.push.narBytes / 1e6 / (median(r.push.post) / 1000)).toFixed(0)} MB/s of NAR.`,
+    "",
+    "### 2. Path selection as the store grows (20 new paths each time)",
+    "",
+    "Selection = main's set-up (hook: write the script; diff: list the store) + post's selection (read the queue or list and",
+    "diff the store, resolve, filter, check validity), as logged by the steps themselves. The diff method runs through a",
+    "nix-daemon on a private socket (an untrusted or container client), the hook method in single-user mode.",
+    "",
+    "| store entries | hook: main ms | hook: post ms | hook total ms | diff: main ms | diff: post ms | diff total ms | pushed (hook/diff) |",
+    "|---|---|---|---|---|---|---|---|",
+    ...r.growth.map(
+      (g) =>
+        `| ${g.hook.entries} | ${g.hook.setupMs} | ${g.hook.selectMs} | ${g.hook.setupMs + g.hook.selectMs} | ${g.diff.setupMs} | ${g.diff.selectMs} | ${g.diff.setupMs + g.diff.selectMs} | ${g.hook.pushed}/${g.diff.pushed} |`,
+    ),
+    "",
+    `Hook selection at the largest store / at the smallest: ${((r.growth.at(-1).hook.setupMs + r.growth.at(-1).hook.selectMs) / Math.max(1, r.growth[0].hook.setupMs + r.growth[0].hook.selectMs)).toFixed(2)}× (flat: it never looks at the store).`,
+    `Diff selection at the largest store / at the smallest: ${((r.growth.at(-1).diff.setupMs + r.growth.at(-1).diff.selectMs) / Math.max(1, r.growth[0].diff.setupMs + r.growth[0].diff.selectMs)).toFixed(2)}× (two readdirs of the store, linear in its size).`,
+    "On a shared store the diff also picks up paths other jobs added meanwhile; it pushes them too (the counts above show only this bench's paths when the machine is otherwise idle).",
+    "",
+    `### 3. Re-push of the already cached set (${r.push.paths} paths, ${r.push.again.raw.length} runs)`,
+    "",
+    "| | median s |",
+    "|---|---|",
+    `| raw \`nix copy\` (no-op) | ${fmt(median(r.push.again.raw))} |`,
+    `| post step (uploads nothing) | ${fmt(median(r.push.again.post))} |`,
+    "",
+    `Ratio post / raw: ${ratio(r.push.again.post, r.push.again.raw)}× — the difference is a fixed cost (node start-up, reading state, \`nix-store --query --outputs\` and \`--check-validity\`), about ${fmt(median(r.push.again.post) - median(r.push.again.raw))} s.`,
+    "",
+  ];
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  const old = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n";
+  const section = lines.join("\n");
+  const start = old.search(/^## Push\s*$/m);
+  let text;
+  if (start < 0) text = `${old.trimEnd()}\n\n${section}`;
+  else {
+    const rest = old.slice(start + 7);
+    const next = rest.search(/^## /m);
+    text = old.slice(0, start) + section + (next < 0 ? "" : `\n${rest.slice(next)}`);
+  }
+  writeFileSync(file, text.trimEnd() + "\n");
+  console.log(section);
+}
+
+async function main() {
+  if (!existsSync(path.join(ROOT, "dist", "post", "index.js")) || !existsSync(path.join(ROOT, "dist", "main", "index.js"))) {
+    log("dist is missing: building the bundles");
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  }
+  const started = Date.now();
+  const key = generateKey();
+  const daemonEnv = startDaemon();
+  const growth = [];
+  for (const size of [2000, 5000, 10000, 20000]) {
+    fillStoreTo(size);
+    const hook = selectionAt(size, "hook", daemonEnv, key);
+    const diff = selectionAt(size, "diff", daemonEnv, key);
+    log(`store ${hook.entries}: hook ${hook.setupMs}+${hook.selectMs} ms, diff ${diff.setupMs}+${diff.selectMs} ms`);
+    growth.push({ size, hook, diff });
+  }
+  const push = pushVsRaw(key);
+  writeReport({ machine: machine(), reps: REPS, push, growth });
+  log(`done in ${fmt(Date.now() - started)} s`);
+}
+
+try {
+  await main();
+} finally {
+  log("cleaning up (daemon, bench store paths, temp dirs)…");
+  for (const f of cleanup.reverse()) {
+    try {
+      f();
+    } catch {
+      /* best effort */
+    }
+  }
+  rmSync(WORK, { recursive: true, force: true });
+}

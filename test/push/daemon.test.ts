@@ -1,0 +1,61 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Daemon, ensureUser, startDaemon, trivialDrv } from "../helpers/nix.js";
+import { brokenNarinfos, buildInStep, filesContaining, generateKey, JOB_NIX_CONFIG, nix, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+
+// Daemon mode: the job reaches the store through a real nix-daemon on a private socket.
+describe("daemon mode", () => {
+  const key = generateKey(`nra-daemon-${salt()}`);
+  let daemon: Daemon;
+  const jobs: Job[] = [];
+  beforeAll(async () => {
+    daemon = await startDaemon("trusted-users = root");
+  });
+  afterAll(async () => {
+    await daemon.stop();
+    for (const j of jobs) rmSync(j.temp, { recursive: true, force: true });
+  });
+
+  async function pushAs(user: { uid: number; gid: number } | undefined, name: string) {
+    const s = salt();
+    const job = newJob({ NIX_CONFIG: JOB_NIX_CONFIG, ...daemon.clientEnv }, user);
+    jobs.push(job);
+    const cacheDir = path.join(job.temp, "cache");
+    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret };
+    const main = await runStep(job, "main", inputs);
+    expect(main.code, main.log).toBe(0);
+    const built = buildInStep(job, laterStepEnv(job), trivialDrv(name, s));
+    const post = await runStep(job, "post", inputs);
+    return { job, cacheDir, main, post, built };
+  }
+
+  it("an untrusted user (nixtest): the store listing diff is used, said in the log, and the push works", async () => {
+    const u = ensureUser();
+    const { job, cacheDir, main, post, built } = await pushAs(u, "nra-untrusted");
+    // The daemon runs in this container's PID namespace, so its trusted-users (root only) are known.
+    expect(main.log).toMatch(/push: paths will be found by the diff method: the Nix daemon does not trust user "nixtest", so it ignores a post-build-hook from this job; the store listing taken now is compared/);
+    expect(main.log).toMatch(/store listing: \d+ entries in \/nix\/store/);
+    expect(readFileSync(path.join(job.temp, "nix-runner-action", "nix.conf"), "utf8")).not.toMatch(/post-build-hook/);
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/push: diff method/);
+    expect(post.log).not.toMatch(/::warning::|::error::/);
+    expect(nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, built]).code).toBe(0);
+    expect(brokenNarinfos(cacheDir)).toEqual([]);
+    expect(filesContaining(job.temp, key.secret.split(":")[1])).toEqual([]);
+    // the post step ran as nixtest, and the listing file is in the job dir, not in state
+    expect(post.state["push-plan"]).toMatch(/"listingFile":"[^"]+store-before"/);
+    expect(existsSync(path.join(job.temp, "nix-runner-action", "store-before"))).toBe(true);
+  });
+
+  it("root through the daemon pushes as well", async () => {
+    const { cacheDir, main, post, built } = await pushAs(undefined, "nra-root-daemon");
+    // root is trusted and the daemon can see this job's files: the exact hook method, run by the daemon
+    expect(main.log).toMatch(/push: paths will be found by the hook method: the daemon trusts user "root"/);
+    expect(post.code).toBe(0);
+    expect(post.log).not.toMatch(/::warning::|::error::/);
+    const sigs = nix(["path-info", "--sigs", "--store", `file://${cacheDir}`, built]);
+    expect(sigs.out).toContain(`${key.pub.split(":")[0]}:`);
+  });
+});

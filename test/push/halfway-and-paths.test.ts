@@ -1,0 +1,119 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { trivialDrv } from "../helpers/nix.js";
+import { buildInStep, generateKey, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+
+const key = generateKey(`nra-half-${salt()}`);
+const jobs: Job[] = [];
+afterAll(() => {
+  for (const j of jobs) rmSync(j.temp, { recursive: true, force: true });
+});
+function job(): Job {
+  const j = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
+  jobs.push(j);
+  return j;
+}
+
+describe("a main step that failed half-way", () => {
+  it("no state at all: post warns clearly, exits 0, and still removes the secret files main recorded", async () => {
+    const j = job();
+    const secret = path.join(j.temp, "nix-runner-action", "netrc");
+    mkdirSync(path.dirname(secret), { recursive: true });
+    writeFileSync(secret, "machine x login y password z\n");
+    appendFileSync(j.files.state, `secret-files=${JSON.stringify([secret])}\n`);
+    const post = await runStep(j, "post", { "push-to": `file://${j.temp}/cache`, "signing-key": key.secret });
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/::warning::push to file:\/\/.* failed: the main step did not get far enough .* nothing was pushed/);
+    expect(existsSync(secret)).toBe(false);
+  });
+
+  it("no state and fail-on-push-error: true: the post step fails with that message", async () => {
+    const j = job();
+    const post = await runStep(j, "post", { "push-to": `file://${j.temp}/cache`, "fail-on-push-error": "true" });
+    expect(post.code).not.toBe(0);
+    expect(post.log).toMatch(/::error::push to .* the main step did not get far enough/);
+  });
+
+  it("unreadable state (a truncated save) counts as missing, not a crash", async () => {
+    const j = job();
+    appendFileSync(j.files.state, `push-plan={"method":"ho\n`);
+    const post = await runStep(j, "post", { "push-to": `file://${j.temp}/cache` });
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/::warning::.*did not get far enough/);
+  });
+
+  it("the hook's queue vanished: a clear warning naming the file", async () => {
+    const j = job();
+    const inputs = { "push-to": `file://${j.temp}/cache` };
+    expect((await runStep(j, "main", inputs)).code).toBe(0);
+    rmSync(path.join(j.temp, "nix-runner-action", "push-queue"));
+    const post = await runStep(j, "post", inputs);
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/::warning::.*queue .*push-queue is missing/);
+  });
+
+  it("main never ran but push-paths is set: post pushes those paths, signed", async () => {
+    const j = job();
+    const built = buildInStep(j, { ...j.env }, trivialDrv("nra-no-main", salt()));
+    const cacheDir = path.join(j.temp, "cache");
+    const post = await runStep(j, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-paths": built });
+    expect(post.code).toBe(0);
+    expect(post.log).not.toMatch(/::warning::/);
+    expect(nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, built]).code).toBe(0);
+    expect(existsSync(path.join(j.temp, "nix-runner-action")) ? readdirSync(path.join(j.temp, "nix-runner-action")) : []).toEqual([]);
+  });
+
+  it("invalid inputs (main failed on them): post skips the push with a warning, no crash", async () => {
+    const j = job();
+    const post = await runStep(j, "post", { "push-to": `file://${j.temp}/cache`, "signing-key": "not-a-key" });
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/::warning::push skipped: the inputs are invalid .*signing-key/);
+  });
+
+  it("a push-to this Nix cannot open (s3 without S3 support) fails fast with a clear error, no retries", async () => {
+    const j = job();
+    const inputs = { "push-to": "s3://nra-bucket?endpoint=127.0.0.1:18199&scheme=http", "signing-key": key.secret };
+    expect((await runStep(j, "main", inputs)).code).toBe(0);
+    buildInStep(j, laterStepEnv(j), trivialDrv("nra-s3", salt()));
+    const post = await runStep(j, "post", inputs);
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/::warning::push to s3:\/\/nra-bucket failed: .*built without S3 support.*\[attempt 1 of 3\]/);
+  });
+});
+
+describe("push-paths: exactly those closures", () => {
+  it("store paths (also a file inside one) and a flake installable; nothing else the job built", async () => {
+    const s = salt();
+    const j = job();
+    const cacheDir = path.join(j.temp, "cache");
+    const flake = path.join(j.temp, "flake");
+    mkdirSync(flake);
+    const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux`;
+    // flakes evaluate purely: no builtins.currentSystem, so the system is spelled out
+    writeFileSync(
+      path.join(flake, "flake.nix"),
+      `{ outputs = { self }: { packages.${system}.hello = ${trivialDrv("nra-flake-hello", s).replace("builtins.currentSystem", `"${system}"`)}; }; }\n`,
+    );
+    const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-paths": "" };
+    expect((await runStep(j, "main", placeholder)).code).toBe(0);
+    const env = laterStepEnv(j);
+    const wanted = buildInStep(
+      j,
+      env,
+      `derivation { name = "nra-wanted"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "mkdir -p $out/bin; echo hi > $out/bin/x" ]; salt = "${s}"; }`,
+    );
+    const other = buildInStep(j, env, trivialDrv("nra-not-wanted", s));
+    const inputs = { ...placeholder, "push-paths": `${wanted}/bin/x\npath:${flake}#hello` };
+    const post = await runStep(j, "post", inputs);
+    expect(post.code, post.log).toBe(0);
+    expect(post.log).toMatch(/push: paths method: push-paths is set/);
+    expect(post.log).not.toMatch(/::warning::/);
+    expect(narinfoCount(cacheDir), post.log).toBe(2);
+    expect(nix(["path-info", "--store", `file://${cacheDir}`, wanted]).code).toBe(0);
+    expect(nix(["path-info", "--store", `file://${cacheDir}`, other]).code).not.toBe(0);
+    const all = nix(["path-info", "--all", "--store", `file://${cacheDir}`]).out;
+    expect(all).toMatch(/nra-flake-hello/);
+  });
+});
