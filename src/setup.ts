@@ -1,21 +1,16 @@
 import * as core from "@actions/core";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import semver from "semver";
 import { classify, type Environment, type Facts, ModeError, probeFacts } from "./environment.js";
 import { run } from "./exec.js";
+import { jobDir } from "./job-dir.js";
 import { InputError, type Inputs, readInputs } from "./inputs.js";
 import { type BaseConfig, parseShowConfig, renderConf, nixConfigEnv } from "./nix/config.js";
 import { readNixpkgsDate } from "./nix/flake-lock.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "./nix/trust.js";
 import { atLeast } from "./nix/version.js";
 import { save, StateKey } from "./state.js";
-
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
-export function jobDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.RUNNER_TEMP || os.tmpdir(), "nix-runner-action");
-}
 
 export async function runMain(): Promise<void> {
   try {

@@ -12,7 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
+var lib_core = __webpack_require__(3838);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -36,7 +36,12 @@ var setup = __webpack_require__(2497);
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
+// EXTERNAL MODULE: ./src/job-dir.ts
+var job_dir = __webpack_require__(4374);
 ;// CONCATENATED MODULE: ./src/nix/daemon.ts
+
+
+
 
 
 
@@ -114,6 +119,37 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
             ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
             : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
     throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+}
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Stops the nix-daemon that main started for this job (its PID is in the job dir), after the push
+ * has used it: the daemon served this job only and must not outlive it on a runner that is reused.
+ * It leads its own process group (spawned detached), so the group is signalled; behind sudo, a
+ * non-root job signals it through `sudo -n kill`.
+ */
+async function stopOwnDaemon(env = process.env) {
+    const pidFile = daemonPidFile(env);
+    const text = await readFile(pidFile, "utf8").catch(() => "");
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 1)
+        return;
+    if (signal(pid, 0) || (await run("sudo", ["-n", "kill", "-0", String(pid)], { env })).code === 0) {
+        if (!signal(-pid, "SIGTERM") && !signal(pid, "SIGTERM")) {
+            await run("sudo", ["-n", "kill", "-TERM", "--", `-${pid}`], { env });
+        }
+        for (let i = 0; i < 50 && signal(pid, 0); i++)
+            await new Promise((r) => setTimeout(r, 100));
+        core.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+    }
+    await rm(pidFile, { force: true });
 }
 
 ;// CONCATENATED MODULE: ./src/nix/installer-command.ts
@@ -355,7 +391,7 @@ async function fetchInstaller(req) {
             const file = external_node_path_default().join(dir, FILE);
             const sum = await sha256File(file);
             verify(sum, req, `the tool cache (${file})`);
-            core/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
+            lib_core/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
             return { path: file, sha256: sum, source: "tool-cache" };
         }
     }
@@ -372,18 +408,18 @@ async function fetchInstaller(req) {
                 source = "actions-cache";
         }
         catch (e) {
-            core/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
+            lib_core/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
         }
     }
     else {
-        core/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+        lib_core/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
     }
     if (source === "download") {
-        core/* info */.pq(`Downloading the installer from ${req.url}`);
+        lib_core/* info */.pq(`Downloading the installer from ${req.url}`);
         await download(req.url, cached);
     }
     else {
-        core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
+        lib_core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
     }
     const sum = await sha256File(cached);
     try {
@@ -393,14 +429,14 @@ async function fetchInstaller(req) {
         await (0,promises_.rm)(cached, { force: true });
         throw e;
     }
-    core/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+    lib_core/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
     await (0,promises_.chmod)(cached, 0o755);
     if (useCache && source === "download") {
         try {
             await cache/* saveCache */.Io([cacheDir], cacheKey);
         }
         catch (e) {
-            core/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
+            lib_core/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
         }
     }
     if (!toolCache)
@@ -413,7 +449,7 @@ async function fetchInstaller(req) {
     }
     catch (e) {
         // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-        core/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
+        lib_core/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
         return { path: cached, sha256: sum, source };
     }
 }
@@ -421,6 +457,7 @@ async function fetchInstaller(req) {
 // EXTERNAL MODULE: ./src/nix/version.ts
 var version = __webpack_require__(8547);
 ;// CONCATENATED MODULE: ./src/nix/install.ts
+
 
 
 
@@ -444,9 +481,6 @@ const TEST_NIX_PREFIX = "NIX_RUNNER_ACTION_TEST_NIX_PREFIX";
 const TEST_DAEMON_TIMEOUT_MS = "NIX_RUNNER_ACTION_TEST_DAEMON_TIMEOUT_MS";
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 const DAEMON_TIMEOUT_MS = 30_000;
-function jobWorkDir(env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
-}
 function installerUrl(inputs, installer, system, env) {
     if (inputs.installerUrl)
         return inputs.installerUrl;
@@ -462,27 +496,27 @@ async function nixVersionOf(nix, env) {
 async function installNix(inputs, facts, envr) {
     const env = process.env;
     if (inputs.installer === "none") {
-        throw new setup/* SetupError */.w3(`installer is "none" and this job has no Nix${inputs.mode === "install" ? " to use (mode: install asks for one)" : " on PATH"}; ` +
+        throw new setup/* SetupError */.w(`installer is "none" and this job has no Nix${inputs.mode === "install" ? " to use (mode: install asks for one)" : " on PATH"}; ` +
             `run the job in an image with Nix (mode: image), on a host with a Nix daemon (mode: native), or allow an installer (installer: nixos)`);
     }
     const system = installerSystem(process.arch, process.platform);
     if (!system) {
-        throw new setup/* SetupError */.w3(`installing Nix is supported on x86_64 and aarch64 Linux; this job runs on ${process.platform}/${process.arch}`);
+        throw new setup/* SetupError */.w(`installing Nix is supported on x86_64 and aarch64 Linux; this job runs on ${process.platform}/${process.arch}`);
     }
     const priv = privilege(facts.uid, facts.sudo, facts.user);
     if (priv.how === "none")
-        throw new setup/* SetupError */.w3(priv.reason);
+        throw new setup/* SetupError */.w(priv.reason);
     const init = effectiveInit(inputs.init, envr.init);
     const layout = nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || external_node_os_default().homedir());
-    const workDir = jobWorkDir(env);
+    const workDir = (0,job_dir/* jobDir */.j)(env);
     await (0,promises_.mkdir)(workDir, { recursive: true, mode: 0o700 });
     if ((0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-        core/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+        lib_core/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
     }
     else {
         const url = installerUrl(inputs, inputs.installer, system, env);
         if (url.startsWith("http:") && !inputs.installerSha256) {
-            core/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
+            lib_core/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
                 `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`);
         }
         let fetched;
@@ -491,7 +525,7 @@ async function installNix(inputs, facts, envr) {
         }
         catch (e) {
             if (e instanceof DownloadError)
-                throw new setup/* SetupError */.w3(e.message);
+                throw new setup/* SetupError */.w(e.message);
             throw e;
         }
         const help = await (0,exec/* run */.e)(fetched.path, ["install", "linux", "--help"], { env, timeoutMs: 60_000 });
@@ -509,27 +543,27 @@ async function installNix(inputs, facts, envr) {
             offers,
         });
         for (const note of cmd.notes)
-            core/* warning */.$e(`installer: ${note}`);
+            lib_core/* warning */.$e(`installer: ${note}`);
         const r = await (0,exec/* run */.e)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
         if (r.code !== 0) {
-            throw new setup/* SetupError */.w3(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.b)(r)}`}; ` +
+            throw new setup/* SetupError */.w(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.b)(r)}`}; ` +
                 `its full output is in the "Install Nix" group of this log`);
         }
         if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-            throw new setup/* SetupError */.w3(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
+            throw new setup/* SetupError */.w(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
         }
     }
     // The user profile first, as Nix's own profile script orders them.
-    core/* addPath */.fM(layout.bin);
-    core/* addPath */.fM(layout.userBin);
+    lib_core/* addPath */.fM(layout.bin);
+    lib_core/* addPath */.fM(layout.userBin);
     for (const [k, v] of Object.entries(laterStepEnv(layout, env, external_node_fs_.existsSync)))
-        core/* exportVariable */.dN(k, v);
+        lib_core/* exportVariable */.dN(k, v);
     const socket = (0,environment/* daemonSocketPath */.$Q)(env);
     let viaDaemon = false;
     if (needsOwnDaemon(init, facts.uid)) {
         viaDaemon = true;
         if (await socketAnswers(socket)) {
-            core/* info */.pq(`A Nix daemon already listens on ${socket}`);
+            lib_core/* info */.pq(`A Nix daemon already listens on ${socket}`);
         }
         else {
             const argv = daemonCommand(external_node_path_default().join(layout.bin, "nix-daemon"), priv.how, env);
@@ -537,12 +571,12 @@ async function installNix(inputs, facts, envr) {
             try {
                 const d = await startDaemon(argv, socket, external_node_path_default().join(workDir, "nix-daemon.log"), timeout, env);
                 // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
-                await (0,promises_.writeFile)(external_node_path_default().join(workDir, "nix-daemon.pid"), `${d.pid}\n`);
-                core/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
+                await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.I)(env), `${d.pid}\n`);
+                lib_core/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
             }
             catch (e) {
                 if (e instanceof DaemonError)
-                    throw new setup/* SetupError */.w3(e.message);
+                    throw new setup/* SetupError */.w(e.message);
                 throw e;
             }
         }
@@ -554,12 +588,12 @@ async function installNix(inputs, facts, envr) {
     const nixVersion = await nixVersionOf(nixPath, env);
     if (inputs.nixVersion && (!nixVersion || !semver_default().satisfies(nixVersion, inputs.nixVersion))) {
         const pinned = exactVersion(inputs.nixVersion);
-        throw new setup/* SetupError */.w3(`nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +
+        throw new setup/* SetupError */.w(`nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +
             (pinned
                 ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
                 : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));
     }
-    core/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
+    lib_core/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
     return { ...facts, nixPath, nixVersion, daemonSocket: (0,external_node_fs_.existsSync)(socket), viaDaemon, storeWritable: facts.uid === 0 };
 }
 

@@ -31881,6 +31881,31 @@ function firstError(r) {
 
 /***/ }),
 
+/***/ 4374:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ daemonPidFile),
+/* harmony export */   j: () => (/* binding */ jobDir)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_0___default().tmpdir(), "nix-runner-action");
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(jobDir(env), "nix-daemon.pid");
+}
+
+
+/***/ }),
+
 /***/ 1730:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -31891,7 +31916,7 @@ process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
     console.error(`::error::nix-runner-action: unhandled rejection: ${String(reason)}`);
 });
-await (0,_setup_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .VN)();
+await (0,_setup_js__WEBPACK_IMPORTED_MODULE_0__/* .runMain */ .V)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -31934,19 +31959,14 @@ function atLeast(version, min) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  w3: () => (/* binding */ SetupError),
-  VN: () => (/* binding */ runMain)
+  w: () => (/* binding */ SetupError),
+  V: () => (/* binding */ runMain)
 });
-
-// UNUSED EXPORTS: jobDir
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -31957,6 +31977,8 @@ var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 var environment = __nccwpck_require__(2678);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __nccwpck_require__(3190);
+// EXTERNAL MODULE: ./src/job-dir.ts
+var job_dir = __nccwpck_require__(4374);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/keys.ts
@@ -32422,10 +32444,6 @@ var state = __nccwpck_require__(2462);
 
 
 
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
-function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
-}
 async function runMain() {
     try {
         await setup();
@@ -32510,7 +32528,7 @@ async function daemonTrust(facts, env) {
 }
 /** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
 function confFiles() {
-    const confPath = external_node_path_default().join(jobDir(), "nix.conf");
+    const confPath = external_node_path_default().join((0,job_dir/* jobDir */.j)(), "nix.conf");
     return { confPath, ...nixConfigEnv(confPath, process.env) };
 }
 /** The environment to read the config in effect before ours: our own file left out. */
@@ -32518,7 +32536,7 @@ function baseConfigEnv() {
     return { ...process.env, NIX_CONFIG: confFiles().without };
 }
 async function configure(inputs, facts, envr, base) {
-    const dir = jobDir();
+    const dir = (0,job_dir/* jobDir */.j)();
     const { confPath, withOurs } = confFiles();
     const baseEnv = baseConfigEnv();
     const [groups, daemonSays] = await Promise.all([

@@ -3243,7 +3243,7 @@ module.exports = validRange
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
@@ -3263,10 +3263,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -3556,7 +3556,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
+__webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -31609,597 +31609,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2678:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $Q: () => (/* binding */ daemonSocketPath)
-/* harmony export */ });
-/* unused harmony exports detectPlatform, ModeError, classify, probeFacts */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3190);
-/* harmony import */ var _nix_version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8547);
-
-
-
-
-
-/** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
-function daemonSocketPath(env) {
-    return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
-}
-/**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
- */
-function detectPlatform(env) {
-    if (isTrue(env.FORGEJO_ACTIONS))
-        return "forgejo";
-    if (isTrue(env.GITEA_ACTIONS))
-        return "gitea";
-    if (isTrue(env.ACT))
-        return "act";
-    return "github";
-}
-function isTrue(v) {
-    return v !== undefined && v !== "" && v !== "false" && v !== "0";
-}
-class ModeError extends (/* unused pure expression or super */ null && (Error)) {
-}
-/** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
-function classify(f, mode = "auto") {
-    const base = { platform: f.platform, container: f.container, init: f.pid1Systemd ? "systemd" : "none" };
-    switch (mode) {
-        case "install":
-            return { ...base, kind: "installed" };
-        case "image":
-        case "native":
-            if (!f.nixPath) {
-                throw new ModeError(`mode is "${mode}" but there is no nix on PATH; use mode: install (or auto) to install Nix, or run the job in an image that has Nix`);
-            }
-            return { ...base, kind: mode };
-        case "auto":
-            if (!f.nixPath)
-                return { ...base, kind: "installed" };
-            // A daemon socket on a host (not in a container) means a shared, persistent store even for root.
-            return { ...base, kind: f.viaDaemon || (f.daemonSocket && !f.container) ? "native" : "image" };
-    }
-}
-async function which(cmd, env) {
-    for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-        if (!dir)
-            continue;
-        const candidate = path.join(dir, cmd);
-        try {
-            await access(candidate, constants.X_OK);
-            return candidate;
-        }
-        catch {
-            /* not here */
-        }
-    }
-    return undefined;
-}
-async function exists(p) {
-    try {
-        await stat(p);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function writable(p) {
-    try {
-        await access(p, constants.W_OK);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function inContainer() {
-    if ((await exists("/.dockerenv")) || (await exists("/run/.containerenv")))
-        return true;
-    try {
-        const cgroup = await readFile("/proc/1/cgroup", "utf8");
-        return /docker|containerd|kubepods|libpod|lxc/.test(cgroup);
-    }
-    catch {
-        return false;
-    }
-}
-async function nixDaemonVisible() {
-    let pids;
-    try {
-        pids = (await readdir("/proc")).filter((p) => /^\d+$/.test(p));
-    }
-    catch {
-        return false;
-    }
-    const comms = await Promise.all(pids.map((p) => readFile(`/proc/${p}/comm`, "utf8").catch(() => "")));
-    return comms.some((c) => c.trim() === "nix-daemon");
-}
-async function pid1IsSystemd() {
-    try {
-        const comm = (await readFile("/proc/1/comm", "utf8")).trim();
-        return comm === "systemd";
-    }
-    catch {
-        return false;
-    }
-}
-/** All probes at once: each is a stat, a read of /proc or one short command. */
-async function probeFacts(env = process.env) {
-    const uid = process.getuid?.() ?? -1;
-    const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
-        which("nix", env),
-        exists(daemonSocketPath(env)),
-        writable("/nix/var/nix"),
-        inContainer(),
-        pid1IsSystemd(),
-    ]);
-    const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
-        nixPath ? run(nixPath, ["--version"], { env }) : undefined,
-        uid === 0 ? Promise.resolve(false) : sudoWorks(env),
-        daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
-    ]);
-    const remote = env.NIX_REMOTE ?? "";
-    const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
-    return {
-        nixPath,
-        nixVersion: versionOut && versionOut.code === 0 ? parseNixVersion(versionOut.stdout) : undefined,
-        daemonSocket,
-        viaDaemon,
-        storeWritable,
-        uid,
-        user: userName(env, uid),
-        sudo,
-        pid1Systemd,
-        container,
-        daemonSharesConfig,
-        platform: detectPlatform(env),
-    };
-}
-/** The passwd name of this uid (what trusted-users lists); USER can be stale after su or unset in a container. */
-function userName(env, uid) {
-    try {
-        return os.userInfo().username;
-    }
-    catch {
-        return env.USER || env.LOGNAME || (uid === 0 ? "root" : String(uid));
-    }
-}
-async function sudoWorks(env) {
-    if (!(await which("sudo", env)))
-        return false;
-    const r = await run("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
-    return r.code === 0;
-}
-
-
-/***/ }),
-
-/***/ 3190:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ firstError),
-/* harmony export */   e: () => (/* binding */ run)
-/* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
-
-
-/**
- * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
- * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
- * kill of the whole process, which @actions/exec does not offer.
- */
-async function run(cmd, args, opts = {}) {
-    if (opts.echo)
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
-    return new Promise((resolve) => {
-        let stdout = "";
-        let stderr = "";
-        let timedOut = false;
-        let child;
-        try {
-            child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, {
-                env: opts.env ?? process.env,
-                cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-                detached: opts.timeoutMs !== undefined,
-            });
-        }
-        catch (err) {
-            resolve({ code: 127, stdout, stderr: String(err), timedOut });
-            return;
-        }
-        const timer = opts.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                killGroup(child.pid);
-            }, opts.timeoutMs);
-        child.stdout?.setEncoding("utf8").on("data", (d) => {
-            stdout += d;
-            if (opts.echo)
-                process.stdout.write(d);
-        });
-        child.stderr?.setEncoding("utf8").on("data", (d) => {
-            stderr += d;
-            if (opts.echo)
-                process.stdout.write(d);
-        });
-        if (opts.input !== undefined && child.stdin)
-            child.stdin.end(opts.input);
-        child.on("error", (err) => {
-            if (timer)
-                clearTimeout(timer);
-            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
-        });
-        child.on("close", (code, signal) => {
-            if (timer)
-                clearTimeout(timer);
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-        });
-    });
-}
-function killGroup(pid) {
-    if (pid === undefined)
-        return;
-    try {
-        // detached children lead their own process group: a negative pid reaches nix and its helpers.
-        process.kill(-pid, "SIGKILL");
-    }
-    catch {
-        try {
-            process.kill(pid, "SIGKILL");
-        }
-        catch {
-            /* already gone */
-        }
-    }
-}
-/** The first line of stderr (or stdout) that says something, for one-line error messages. */
-function firstError(r) {
-    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
-    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
-}
-
-
-/***/ }),
-
-/***/ 2401:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* binding */ InputError),
-  Ko: () => (/* binding */ readInputs)
-});
-
-// UNUSED EXPORTS: INITS, INSTALLERS, MODES, PUSH_SCHEMES, SUBSTITUTER_SCHEMES, words
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/keys.ts
-
-const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-/** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
-function parseNixKey(text, expectedBytes) {
-    const colon = text.indexOf(":");
-    if (colon <= 0)
-        return `"${redact(text)}" is not of the form name:base64`;
-    const name = text.slice(0, colon);
-    const b64 = text.slice(colon + 1);
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
-        return `key "${name}" does not have valid base64 after the colon`;
-    const bytes = Buffer.from(b64, "base64");
-    if (bytes.length !== expectedBytes) {
-        return `key "${name}" decodes to ${bytes.length} bytes, an ed25519 ${expectedBytes === 32 ? "public" : "secret"} key has ${expectedBytes}`;
-    }
-    return { name, bytes };
-}
-/**
- * A Nix secret key is libsodium's 64 bytes: the 32-byte seed, then the public key. Derive the public
- * key from the seed with node's crypto and check it matches the second half, so a corrupted or
- * hand-edited key is caught here rather than by every consumer refusing our signatures.
- */
-function publicKeyOf(secret) {
-    const seed = secret.bytes.subarray(0, 32);
-    const priv = (0,external_node_crypto_.createPrivateKey)({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
-    const spki = (0,external_node_crypto_.createPublicKey)(priv).export({ format: "der", type: "spki" });
-    const pub = spki.subarray(spki.length - 32);
-    if (!pub.equals(secret.bytes.subarray(32)))
-        return undefined;
-    return `${secret.name}:${pub.toString("base64")}`;
-}
-function redact(text) {
-    return text.length > 12 ? `${text.slice(0, 6)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-const MODES = ["auto", "image", "native", "install"];
-const INSTALLERS = ["nixos", "determinate", "none"];
-const INITS = ["auto", "systemd", "none"];
-/** A bad input: the message names the input and says how to fix it. */
-class InputError extends Error {
-}
-const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
-/**
- * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
- * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
- */
-function readInputs(get = (n) => core/* getInput */.V4(n), mask = (s) => core/* setSecret */.Pq(s)) {
-    const errors = [];
-    const check = (f, fallback) => {
-        try {
-            return f();
-        }
-        catch (e) {
-            if (!(e instanceof InputError))
-                throw e;
-            errors.push(e.message);
-            return fallback;
-        }
-    };
-    const mode = check(() => oneOf(get, "mode", MODES, "auto"), "auto");
-    const installer = check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
-    const init = check(() => oneOf(get, "init", INITS, "auto"), "auto");
-    const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
-    const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
-    const trustedPublicKeys = check(() => publicKeys(get), []);
-    const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = check(() => pushUrl(get), "");
-    const pushFilter = check(() => regex(get, "push-filter"), "");
-    const extraConf = check(() => confLines(get, "extra-conf"), "");
-    const accessTokens = check(() => tokens(get, mask), "");
-    const netrc = check(() => netrcText(get, mask), "");
-    const installerUrl = check(() => installerUrlInput(get), "");
-    const installerSha256 = check(() => sha256(get), "");
-    const nixVersion = check(() => range(get), "");
-    const pushPaths = words(get("push-paths"));
-    if (errors.length > 0)
-        throw new InputError(errors.join("\n"));
-    return {
-        mode,
-        substituters,
-        trustedPublicKeys,
-        extraConf,
-        accessTokens,
-        netrc,
-        pushTo,
-        signingKey: signing.key,
-        signingPublicKey: signing.pub,
-        pushFilter,
-        pushPaths,
-        failOnPushError,
-        installer,
-        installerUrl,
-        installerSha256,
-        init,
-        nixVersion,
-    };
-}
-function words(text) {
-    return text.split(/\s+/).filter((w) => w.length > 0);
-}
-function oneOf(get, name, allowed, dflt) {
-    const value = get(name).trim() || dflt;
-    if (!allowed.includes(value)) {
-        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
-    }
-    return value;
-}
-function bool(get, name) {
-    const value = get(name).trim();
-    if (value === "")
-        return false;
-    if (["true", "True", "TRUE"].includes(value))
-        return true;
-    if (["false", "False", "FALSE"].includes(value))
-        return false;
-    throw new InputError(`${name} must be true or false (got "${value}")`);
-}
-function parseStoreUrl(name, text, schemes) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
-    }
-    if (!schemes.includes(url.protocol)) {
-        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
-    }
-    if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
-        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
-    }
-    return url;
-}
-function storeUrls(get, name, schemes) {
-    const urls = words(get(name));
-    for (const u of urls)
-        parseStoreUrl(name, u, schemes);
-    return urls;
-}
-function publicKeys(get) {
-    const keys = words(get("trusted-public-keys"));
-    for (const k of keys) {
-        const parsed = parseNixKey(k, 32);
-        if (typeof parsed === "string") {
-            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
-        }
-    }
-    return keys;
-}
-function signingKey(get, mask) {
-    const key = get("signing-key").trim();
-    if (key === "")
-        return { key: "", pub: "" };
-    mask(key);
-    mask(key.slice(key.indexOf(":") + 1));
-    const parsed = parseNixKey(key, 64);
-    if (typeof parsed === "string") {
-        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
-    }
-    const pub = publicKeyOf(parsed);
-    if (pub === undefined) {
-        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
-    }
-    return { key, pub };
-}
-function pushUrl(get) {
-    const text = get("push-to").trim();
-    if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
-}
-function regex(get, name) {
-    const text = get(name).trim();
-    if (text === "")
-        return "";
-    try {
-        new RegExp(text);
-    }
-    catch (e) {
-        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
-    }
-    return text;
-}
-function confLines(get, name) {
-    const text = get(name);
-    const lines = text.split("\n");
-    lines.forEach((raw, i) => {
-        const line = raw.trim();
-        if (line === "" || line.startsWith("#"))
-            return;
-        if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
-            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
-        }
-    });
-    return text.trim();
-}
-function tokens(get, mask) {
-    const text = get("access-tokens").trim();
-    if (text === "")
-        return "";
-    mask(text);
-    for (const t of words(text)) {
-        mask(t);
-        if (t.includes("="))
-            mask(t.slice(t.indexOf("=") + 1));
-        if (!/^[^=\s]+=\S+$/.test(t)) {
-            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
-        }
-    }
-    return words(text).join(" ");
-}
-function netrcText(get, mask) {
-    const text = get("netrc");
-    if (text.trim() === "")
-        return "";
-    mask(text.trim());
-    // the values after `password` and `account`, not every word: masking "machine" would blank logs
-    const w = words(text);
-    w.forEach((word, i) => {
-        if ((word === "password" || word === "account") && w[i + 1])
-            mask(w[i + 1]);
-    });
-    if (!/\b(machine|default)\b/.test(text)) {
-        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
-    }
-    return text.trim() + "\n";
-}
-function installerUrlInput(get) {
-    const text = get("installer-url").trim();
-    if (text === "")
-        return "";
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
-    }
-    if (!["http:", "https:", "file:"].includes(url.protocol)) {
-        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
-    }
-    return text;
-}
-function sha256(get) {
-    const text = get("installer-sha256").trim().toLowerCase();
-    if (text === "")
-        return "";
-    if (!/^[0-9a-f]{64}$/.test(text)) {
-        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
-    }
-    return text;
-}
-function range(get) {
-    const text = get("nix-version").trim();
-    if (text === "")
-        return "";
-    if (semver_default().validRange(text) === null) {
-        throw new InputError(`nix-version: "${text}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-    }
-    return text;
-}
-
-
-/***/ }),
-
-/***/ 8547:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   j: () => (/* binding */ atLeast),
-/* harmony export */   p: () => (/* binding */ parseNixVersion)
-/* harmony export */ });
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2088);
-/* harmony import */ var semver__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(semver__WEBPACK_IMPORTED_MODULE_0__);
-
-/**
- * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
- * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
- */
-function parseNixVersion(output) {
-    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
-    const upstreamLast = output.includes("(Nix ") || /\(Determinate Nix [^)]*\)\s*\d/.test(output);
-    const m = all.length > 0 ? (upstreamLast ? all[all.length - 1] : all[0]) : undefined;
-    if (!m)
-        return undefined;
-    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
-}
-/** True when `version` is at least `min`; unknown versions count as old, so new flags stay off. */
-function atLeast(version, min) {
-    return version !== undefined && semver__WEBPACK_IMPORTED_MODULE_0___default().valid(version) !== null && semver__WEBPACK_IMPORTED_MODULE_0___default().gte(version, min);
-}
-
-
-/***/ }),
-
-/***/ 3608:
+/***/ 8235:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32208,1355 +31618,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/exec.ts
-var exec = __nccwpck_require__(3190);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var src_inputs = __nccwpck_require__(2401);
-// EXTERNAL MODULE: ./src/nix/version.ts
-var version = __nccwpck_require__(8547);
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/push/limits.ts
-/**
- * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
- * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
- */
-const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
-/**
- * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
- * fault tests finish in seconds. Not an input and not for production use.
- */
-function limitsFrom(env) {
-    const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
-    if (!raw)
-        return DEFAULT_LIMITS;
-    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
-    const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
-    return {
-        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
-        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
-        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
-    };
-}
-/** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
-function backoffBefore(n, limits, remainingMs) {
-    return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
-}
-
-// EXTERNAL MODULE: ./src/push/plan.ts
-var push_plan = __nccwpck_require__(4065);
-// EXTERNAL MODULE: ./src/push/prepare.ts
-var prepare = __nccwpck_require__(9371);
-;// CONCATENATED MODULE: ./src/push/report.ts
-function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
-    for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
-        if (into.paths.has(m[1]))
-            continue;
-        into.paths.add(m[1]);
-        into.narBytes += Number(m[2]);
-    }
-    // ssh stores log no sizes; count the paths they report.
-    for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm))
-        into.paths.add(m[1]);
-    return into;
-}
-/** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
-function classifyFailure(stderr) {
-    const permanent = [
-        /don't know how to open Nix store/,
-        /HTTP error 40[1345]/,
-        /is not valid/,
-        /lacks a valid signature/,
-        /unknown (?:setting|compression method)/,
-        /invalid (?:secret key|base64)/i,
-        /No space left on device/,
-        /Permission denied/,
-    ];
-    return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
-}
-/** The error worth showing: nix's own `error:` line when there is one. */
-function errorLine(stderr) {
-    const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
-    const last = [...lines].reverse().find((l) => l.startsWith("error:"));
-    return redactCredentials((last ?? lines[lines.length - 1] ?? "no output").replace(/^error:\s*/, ""));
-}
-function mbPerSecond(bytes, seconds) {
-    return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
-}
-/** Rows for core.summary.addTable: a header then one row. */
-function summaryTable(r) {
-    const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
-    const row = [
-        r.cache,
-        r.method,
-        String(r.selected),
-        String(r.uploaded),
-        String(r.narBytes),
-        r.seconds.toFixed(1),
-        mbPerSecond(r.narBytes, r.seconds),
-        r.result,
-    ];
-    return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
-}
-/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
-function redactCredentials(text) {
-    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
-}
-
-// EXTERNAL MODULE: ./src/push/select.ts
-var push_select = __nccwpck_require__(4126);
-;// CONCATENATED MODULE: ./src/push/url.ts
-class PushUrlError extends (/* unused pure expression or super */ null && (Error)) {
-}
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
-/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
-function q(v) {
-    return encodeURIComponent(v).replace(/%2F/gi, "/");
-}
-/**
- * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as a file path. Query values the user wrote are kept as written.
- */
-function buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
-    const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
-    const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
-        if (!have.has("compression")) {
-            add.push(["compression", "zstd"]);
-            notes.push("compression=zstd added (set compression= in push-to to choose another)");
-        }
-        if (!have.has("parallel-compression")) {
-            add.push(["parallel-compression", "true"]);
-            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
-        }
-        if (opts.keyFile) {
-            if (have.has("secret-key"))
-                notes.push("secret-key in push-to is replaced by the signing-key input");
-            add.push(["secret-key", opts.keyFile]);
-        }
-    }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
-    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
-    if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/push/push.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
-/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
-const ARGV_BUDGET = 256 * 1024;
-/** A push that did not happen or did not finish; the message says what and what to do. */
-class PushError extends Error {
-}
-/** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
-async function pushFromPost(jobDirPath) {
-    let inputs;
-    try {
-        inputs = (0,src_inputs/* readInputs */.Ko)();
-    }
-    catch (e) {
-        if (e instanceof src_inputs/* InputError */.dz) {
-            core/* warning */.$e(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
-            return;
-        }
-        throw e;
-    }
-    if (!inputs.pushTo)
-        return;
-    const password = new URL(inputs.pushTo).password;
-    if (password)
-        core/* setSecret */.Pq(decodeURIComponent(password));
-    const limits = limitsFrom(process.env);
-    try {
-        await push(inputs, limits, jobDirPath);
-    }
-    catch (e) {
-        const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
-        if (inputs.failOnPushError)
-            core/* setFailed */.C1(msg);
-        else
-            core/* warning */.$e(`${msg} (the job stays green: fail-on-push-error is false)`);
-    }
-}
-async function push(inputs, limits, dir) {
-    const started = Date.now();
-    const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-    const saved = (0,state/* load */.Hh)(state/* StateKey */.zv.PushPlan);
-    const plan = inputs.pushPaths.length > 0
-        ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? (0,push_plan/* storeDirOf */.c)(process.env) }
-        : saved;
-    if (!plan) {
-        throw new PushError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
-    }
-    core/* info */.pq(`push: ${plan.method} method: ${plan.why}`);
-    const cache = displayUrl(inputs.pushTo);
-    const candidates = await candidatesOf(plan, inputs, clock);
-    const { keep, dropped } = (0,push_select/* filterPaths */.R4)(candidates, plan.storeDir, inputs.pushFilter);
-    const valid = await onlyValid(keep, clock);
-    const gone = keep.length - valid.length;
-    core/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
-        `(selected in ${Date.now() - started} ms)`);
-    if (valid.length === 0) {
-        await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
-        return;
-    }
-    // main may not have got as far as creating the job dir (push-paths works without it)
-    if (inputs.signingKey)
-        await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
-    const keyDir = inputs.signingKey ? await (0,promises_.mkdtemp)(external_node_path_default().join(dir, "push-key-")) : undefined;
-    const copyStart = Date.now();
-    const copied = { paths: new Set(), narBytes: 0 };
-    let failure;
-    try {
-        let keyFile;
-        if (keyDir) {
-            keyFile = external_node_path_default().join(keyDir, "signing-key");
-            await (0,promises_.writeFile)(keyFile, inputs.signingKey, { mode: 0o600 });
-            await (0,promises_.chmod)(keyFile, 0o600);
-        }
-        const target = buildPushUrl(inputs.pushTo, { keyFile });
-        for (const n of target.notes)
-            core/* info */.pq(`push: ${n}`);
-        if (target.signLocally && keyFile)
-            await signLocally(valid, keyFile, clock);
-        for (const chunk of chunks(valid))
-            await copyWithRetries(target.url, chunk, limits, clock, copied);
-    }
-    catch (e) {
-        failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
-    }
-    finally {
-        if (keyDir)
-            await (0,promises_.rm)(keyDir, { recursive: true, force: true });
-    }
-    const seconds = (Date.now() - copyStart) / 1000;
-    await writeSummary({
-        cache,
-        method: plan.method,
-        selected: valid.length,
-        uploaded: copied.paths.size,
-        narBytes: copied.narBytes,
-        seconds,
-        result: failure ? `failed: ${failure.message}` : "ok",
-    });
-    if (failure)
-        throw failure;
-    core/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-        `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`);
-}
-async function candidatesOf(plan, inputs, clock) {
-    switch (plan.method) {
-        case "paths":
-            return resolvePushPaths(inputs.pushPaths, plan, clock);
-        case "hook": {
-            if (!plan.queueFile)
-                throw new PushError("the push plan names no queue file; nothing was pushed");
-            const text = await (0,promises_.readFile)(plan.queueFile, "utf8").catch(() => {
-                throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
-            });
-            return withOutputsOfDerivations((0,push_select/* parseQueue */.DY)(text), clock);
-        }
-        case "diff": {
-            if (!plan.listingFile)
-                throw new PushError("the push plan names no store listing; nothing was pushed");
-            const before = await (0,promises_.readFile)(plan.listingFile, "utf8").catch(() => {
-                throw new PushError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
-            });
-            const after = await (0,prepare/* listStore */.K)(plan.storeDir);
-            return (0,push_select/* newEntries */.f)(before.split("\n").filter(Boolean), after, plan.storeDir);
-        }
-    }
-}
-/** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
-async function withOutputsOfDerivations(entries, clock) {
-    const drvs = entries.filter((e) => e.endsWith(".drv"));
-    const out = entries.filter((e) => !e.endsWith(".drv"));
-    for (const chunk of chunks([...new Set(drvs)])) {
-        const r = await (0,exec/* run */.e)("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
-        if (r.code !== 0)
-            throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-        out.push(...r.stdout.split("\n").filter(Boolean));
-    }
-    return out;
-}
-/** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
-async function resolvePushPaths(items, plan, clock) {
-    const out = [];
-    for (const item of items) {
-        const direct = (0,push_select/* storePathOf */.CI)(item, plan.storeDir);
-        if (direct) {
-            out.push(direct);
-            continue;
-        }
-        if (!(0,version/* atLeast */.j)(plan.nixVersion ?? (await nixVersion()), "2.4.0")) {
-            throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
-        }
-        out.push(...(await resolveInstallable(item, clock)));
-    }
-    return out;
-}
-async function nixVersion() {
-    const r = await (0,exec/* run */.e)("nix", ["--version"]);
-    return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
-}
-async function resolveInstallable(item, clock) {
-    const info = await (0,exec/* run */.e)("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
-    if (info.code === 0) {
-        // path-info names outputs that are not built yet too, marked "valid": false
-        const entries = JSON.parse(info.stdout);
-        if (entries.every((e) => e.valid !== false))
-            return entries.map((e) => e.path);
-    }
-    core/* info */.pq(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
-    const built = await (0,exec/* run */.e)("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
-    if (built.code !== 0) {
-        throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
-    }
-    return JSON.parse(built.stdout).flatMap((b) => Object.values(b.outputs));
-}
-/** Paths the store still holds as valid; vanished or half-built ones are dropped. */
-async function onlyValid(paths, clock) {
-    const invalid = new Set();
-    for (const chunk of chunks(paths)) {
-        const r = await (0,exec/* run */.e)("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
-        if (r.code !== 0)
-            throw new PushError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-        for (const p of r.stdout.split("\n"))
-            if (p)
-                invalid.add(p.trim());
-    }
-    return paths.filter((p) => !invalid.has(p));
-}
-async function signLocally(paths, keyFile, clock) {
-    for (const chunk of chunks(paths)) {
-        const r = await (0,exec/* run */.e)("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
-        if (r.code !== 0)
-            core/* warning */.$e(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
-    }
-}
-/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
-function chunks(paths, budget = ARGV_BUDGET) {
-    const out = [];
-    let cur = [];
-    let size = 0;
-    for (const p of paths) {
-        if (cur.length > 0 && size + p.length + 1 > budget) {
-            out.push(cur);
-            cur = [];
-            size = 0;
-        }
-        cur.push(p);
-        size += p.length + 1;
-    }
-    if (cur.length > 0)
-        out.push(cur);
-    return out;
-}
-async function copyWithRetries(url, paths, limits, clock, copied) {
-    const cache = displayUrl(url);
-    for (let attempt = 1;; attempt++) {
-        if (attempt > 1) {
-            const wait = backoffBefore(attempt, limits, clock.left());
-            core/* info */.pq(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
-            await new Promise((r) => setTimeout(r, wait));
-        }
-        if (clock.left() <= 0)
-            throw new PushError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await (0,exec/* run */.e)("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
-        parseCopyLog(r.stderr + r.stdout, copied);
-        if (r.code === 0)
-            return;
-        const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
-        const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
-        const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
-        if (tail.length > 0)
-            core/* info */.pq(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
-        if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-            const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
-                ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-                : /lacks a valid signature/.test(r.stderr)
-                    ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
-                    : "";
-            throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
-        }
-        core/* warning */.$e(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
-    }
-}
-async function writeSummary(row) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await core/* summary */.z.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
-    }
-    catch (e) {
-        core/* info */.pq(`push: could not write the job summary: ${String(e)}`);
-    }
-}
-
-// EXTERNAL MODULE: ./src/setup.ts + 2 modules
-var setup = __nccwpck_require__(3358);
-;// CONCATENATED MODULE: ./src/post-step.ts
-
-
-
-
-
-/** Post: push what the job built (when asked), then remove the secret files main left for the job. */
-async function runPost() {
-    try {
-        await pushFromPost((0,setup/* jobDir */.jy)());
-    }
-    catch (e) {
-        core/* warning */.$e(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
-    finally {
-        for (const f of (0,state/* load */.Hh)(state/* StateKey */.zv.SecretFiles) ?? []) {
-            await (0,promises_.rm)(f, { force: true }).catch(() => core/* warning */.$e(`could not remove ${f}`));
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3608);
-
-process.on("unhandledRejection", (reason) => {
-    console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
-});
-await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 4065:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ storeDirOf)
-/* harmony export */ });
-/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
-function storeDirOf(env) {
-    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
-}
-
-
-/***/ }),
-
-/***/ 9371:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ listStore),
-/* harmony export */   preparePush: () => (/* binding */ preparePush)
-/* harmony export */ });
-/* unused harmony export hookScript */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2462);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4065);
-/* harmony import */ var _select_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4126);
-
-
-
-
-
-
-/** Main's half of the push: decides how post will find what the job built, and sets that up. */
-async function preparePush(inputs, facts, _envr, trust, dir) {
-    if (!inputs.pushTo)
-        return {};
-    const choice = (0,_select_js__WEBPACK_IMPORTED_MODULE_4__/* .chooseMethod */ .jN)(inputs.pushPaths, facts, trust);
-    const storeDir = (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .storeDirOf */ .c)(process.env);
-    const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
-    let hook;
-    const t0 = Date.now();
-    if (choice.method === "hook") {
-        plan.queueFile = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "push-queue");
-        hook = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "post-build-hook.sh");
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(plan.queueFile, "", { flag: "a", mode: 0o600 });
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(hook, hookScript(await absoluteSh(), plan.queueFile), { mode: 0o700 });
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(hook, 0o700);
-    }
-    else if (choice.method === "diff") {
-        plan.listingFile = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, "store-before");
-        const names = await listStore(storeDir);
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
-    }
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
-    (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .save */ .UN)(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .StateKey */ .zv.PushPlan, plan);
-    return { hook };
-}
-/** The store's entries, or none when the store does not exist yet (a fresh image). */
-async function listStore(storeDir) {
-    try {
-        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir)(storeDir);
-    }
-    catch (e) {
-        if (e.code === "ENOENT")
-            return [];
-        throw e;
-    }
-}
-/**
- * A hook that only records: it must never fail a build, and it runs in whatever environment Nix
- * gives it (the daemon's, in daemon mode), so everything in it is an absolute path. Some Nix
- * versions (2.8 among them) hand the hook an empty OUT_PATHS; then the derivation is queued and
- * post asks the store for its outputs.
- */
-function hookScript(sh, queueFile) {
-    const q = `'${queueFile.replace(/'/g, `'\\''`)}'`;
-    return [
-        `#!${sh}`,
-        "# nix-runner-action: queue what this job builds; the post step pushes it.",
-        `if [ -n "$OUT_PATHS" ]; then printf '%s\\n' $OUT_PATHS >> ${q}; else printf '%s\\n' "$DRV_PATH" >> ${q}; fi 2>/dev/null`,
-        "exit 0",
-        "",
-    ].join("\n");
-}
-/** An absolute sh from PATH: Nix images may have no /bin/sh. */
-async function absoluteSh() {
-    for (const d of (process.env.PATH ?? "").split((node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter))) {
-        if (!d || !node_path__WEBPACK_IMPORTED_MODULE_2___default().isAbsolute(d))
-            continue;
-        const candidate = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(d, "sh");
-        try {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.access)(candidate, node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.constants.X_OK);
-            return candidate;
-        }
-        catch {
-            /* not here */
-        }
-    }
-    return "/bin/sh";
-}
-
-
-/***/ }),
-
-/***/ 4126:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CI: () => (/* binding */ storePathOf),
-/* harmony export */   DY: () => (/* binding */ parseQueue),
-/* harmony export */   R4: () => (/* binding */ filterPaths),
-/* harmony export */   f: () => (/* binding */ newEntries),
-/* harmony export */   jN: () => (/* binding */ chooseMethod)
-/* harmony export */ });
-/**
- * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
- * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
- * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
- * files). Otherwise the store listing taken in main is diffed.
- */
-function chooseMethod(pushPaths, facts, trust) {
-    if (pushPaths.length > 0)
-        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
-    if (!facts.viaDaemon) {
-        return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
-    }
-    if (trust.trusted !== true) {
-        const reason = trust.trusted === false
-            ? `the Nix daemon does not trust user "${facts.user}", so it ignores a post-build-hook from this job`
-            : `it is unknown whether the daemon trusts user "${facts.user}" (${trust.how}), so a post-build-hook may be ignored`;
-        return { method: "diff", why: `${reason}; the store listing taken now is compared with the store in the post step` };
-    }
-    if (!facts.daemonSharesConfig) {
-        return {
-            method: "diff",
-            why: "the daemon runs on the host and cannot run a hook script inside this container; the store listing taken now is compared in the post step",
-        };
-    }
-    return { method: "hook", why: `the daemon trusts user "${facts.user}", so it runs this job's post-build-hook after every build` };
-}
-const SKIP_SUFFIXES = [".drv", ".lock", ".check"];
-/** The top-level store path a path points into (`/nix/store/abc-x/bin/y` → `/nix/store/abc-x`), or undefined. */
-function storePathOf(p, storeDir) {
-    const prefix = storeDir.replace(/\/+$/, "") + "/";
-    if (!p.startsWith(prefix))
-        return undefined;
-    const name = p.slice(prefix.length).split("/")[0];
-    if (!/^[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]+$/.test(name))
-        return undefined;
-    return prefix + name;
-}
-/**
- * Candidates in, paths worth pushing out: store paths only, once each, in order, without derivations,
- * lock and check files, and without what `push-filter` matches.
- */
-function filterPaths(candidates, storeDir, filter) {
-    const re = filter ? new RegExp(filter) : undefined;
-    const seen = new Set();
-    const keep = [];
-    let dropped = 0;
-    for (const c of candidates) {
-        const p = storePathOf(c.trim(), storeDir);
-        if (p === undefined || seen.has(p)) {
-            if (c.trim() !== "" && p === undefined)
-                dropped++;
-            continue;
-        }
-        seen.add(p);
-        if (SKIP_SUFFIXES.some((s) => p.endsWith(s)) || (re && re.test(p))) {
-            dropped++;
-            continue;
-        }
-        keep.push(p);
-    }
-    return { keep, dropped };
-}
-/** Store entries present after but not before (both as readdir names), as full paths. */
-function newEntries(before, after, storeDir) {
-    const had = new Set(before);
-    const dir = storeDir.replace(/\/+$/, "");
-    return after.filter((n) => !had.has(n) && !n.startsWith(".")).map((n) => `${dir}/${n}`);
-}
-/** Lines of the hook's queue file (OUT_PATHS are space-separated; each build appends one line). */
-function parseQueue(text) {
-    return text.split(/\s+/).filter((w) => w.length > 0);
-}
-
-
-/***/ }),
-
-/***/ 3358:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  w3: () => (/* binding */ SetupError),
-  jy: () => (/* binding */ jobDir)
-});
-
-// UNUSED EXPORTS: runMain
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var lib_core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-// EXTERNAL MODULE: ./src/environment.ts
-var environment = __nccwpck_require__(2678);
-// EXTERNAL MODULE: ./src/exec.ts
-var exec = __nccwpck_require__(3190);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var inputs = __nccwpck_require__(2401);
-;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
-
-
-/** Follows an input reference: a node name, or a follows path starting at the root node. */
-function resolve(lock, ref, depth = 0) {
-    const nodes = lock.nodes ?? {};
-    if (typeof ref === "string")
-        return nodes[ref];
-    if (depth > 32)
-        return undefined; // a cyclic follows chain: give up rather than loop
-    let node = nodes[lock.root ?? "root"];
-    for (const name of ref) {
-        const next = node?.inputs?.[name];
-        if (next === undefined)
-            return undefined;
-        node = resolve(lock, next, depth + 1);
-    }
-    return node;
-}
-/** YYYYMMDD (UTC) of root → inputs.nixpkgs → locked.lastModified, or "" when there is none. */
-function nixpkgsDate(lockText, input = "nixpkgs") {
-    let lock;
-    try {
-        lock = JSON.parse(lockText);
-    }
-    catch {
-        return "";
-    }
-    const root = lock.nodes?.[lock.root ?? "root"];
-    const ref = root?.inputs?.[input];
-    if (ref === undefined)
-        return "";
-    const seconds = resolve(lock, ref)?.locked?.lastModified;
-    if (typeof seconds !== "number" || !Number.isFinite(seconds))
-        return "";
-    return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
-}
-async function flake_lock_readNixpkgsDate(workspace) {
-    try {
-        return nixpkgsDate(await readFile(path.join(workspace, "flake.lock"), "utf8"));
-    }
-    catch {
-        return "";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/nix/trust.ts
-/** Decides whether the daemon will honour privileged settings from this user. */
-function trust_decideTrust(f, base) {
-    if (!f.viaDaemon)
-        return { trusted: true, how: "the store is opened directly, no daemon in between" };
-    if (f.daemonSays !== undefined)
-        return { trusted: f.daemonSays, how: "reported by the daemon (nix store ping)" };
-    if (!f.sameConfigAsDaemon)
-        return { trusted: "unknown", how: "the daemon's nix.conf is not visible from this container" };
-    const matches = base.trustedUsers.some((entry) => entry === "*" || entry === f.user || (entry.startsWith("@") && f.groups.includes(entry.slice(1))));
-    return { trusted: matches, how: `trusted-users = ${base.trustedUsers.join(" ")}` };
-}
-/** Settings only a trusted user may pass to the daemon (the daemon takes these few from anyone). */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout"]);
-/** Settings the client applies itself, so the daemon's trust does not matter for them. */
-const CLIENT_SIDE = new Set([
-    "experimental-features",
-    "extra-experimental-features",
-    "access-tokens",
-    "accept-flake-config",
-    "flake-registry",
-    "warn-dirty",
-    "show-trace",
-    "eval-cache",
-    "allow-import-from-derivation",
-    "pure-eval",
-    "restrict-eval",
-    "allowed-uris",
-    "max-call-depth",
-    "tarball-ttl",
-]);
-/**
- * What an untrusted client's settings lose at the daemon, each with the nix.conf line the host's
- * admin must add. Substituters listed in trusted-substituters are allowed for anyone.
- */
-function trust_ignoredByDaemon(req, base, user) {
-    const out = [];
-    const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map((s) => s.replace(/\/+$/, "")));
-    const subs = req.substituters.filter((s) => !allowed.has(s.replace(/\/+$/, "")));
-    if (subs.length)
-        out.push({ setting: `substituters ${subs.join(" ")}`, fix: `extra-trusted-substituters = ${subs.join(" ")}` });
-    const keys = req.trustedPublicKeys.filter((k) => !base.trustedPublicKeys.includes(k));
-    if (keys.length)
-        out.push({ setting: `trusted-public-keys ${keys.map((k) => k.split(":")[0]).join(" ")}`, fix: `extra-trusted-public-keys = ${keys.join(" ")}` });
-    if (req.netrc)
-        out.push({ setting: "netrc-file", fix: `trusted-users = ${user} (or put the netrc in the daemon's netrc-file)` });
-    if (req.hook)
-        out.push({ setting: "post-build-hook", fix: `trusted-users = ${user}` });
-    for (const raw of req.extraConf.split("\n")) {
-        const name = raw.trim().match(/^([A-Za-z0-9_-]+)\s*=/)?.[1];
-        if (!name || UNTRUSTED_OK.has(name) || CLIENT_SIDE.has(name))
-            continue;
-        out.push({ setting: `extra-conf ${name}`, fix: `trusted-users = ${user}` });
-    }
-    return out;
-}
-
-// EXTERNAL MODULE: ./src/nix/version.ts
-var version = __nccwpck_require__(8547);
-// EXTERNAL MODULE: ./src/state.ts
-var state = __nccwpck_require__(2462);
-;// CONCATENATED MODULE: ./src/setup.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
-function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
-}
-async function runMain() {
-    try {
-        await setup();
-    }
-    catch (err) {
-        if (err instanceof InputError || err instanceof ModeError || err instanceof SetupError) {
-            core.setFailed(err.message);
-        }
-        else {
-            core.setFailed(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        }
-    }
-}
-class SetupError extends Error {
-}
-async function setup() {
-    const inputs = readInputs();
-    // Reading the config in effect costs one nix start; overlap it with detection. It is read again
-    // after an install, when the Nix it came from (if any) is not the one the job will use.
-    const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
-    let facts = await core.group("Detect", async () => {
-        const f = await probeFacts();
-        core.info(JSON.stringify({ ...f }, null, 2));
-        return f;
-    });
-    const envr = classify(facts, inputs.mode);
-    let installed = false;
-    if (envr.kind === "installed") {
-        const { installNix } = await Promise.all(/* import() */[__nccwpck_require__.e(415), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3974));
-        facts = await core.group("Install Nix", () => installNix(inputs, facts, envr));
-        installed = true;
-    }
-    else {
-        checkVersion(inputs, facts);
-    }
-    const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
-    const trust = await core.group("Configure", () => configure(inputs, facts, envr, base));
-    const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
-    core.setOutput("environment", envr.kind);
-    core.setOutput("platform", envr.platform);
-    core.setOutput("nix-version", facts.nixVersion ?? "");
-    core.setOutput("installed", String(installed));
-    core.setOutput("container", String(envr.container));
-    core.setOutput("nixpkgs-date", nixpkgsDate);
-    save(StateKey.MainDone, true);
-    core.info(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
-        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
-}
-function checkVersion(inputs, facts) {
-    if (!inputs.nixVersion)
-        return;
-    if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
-        throw new SetupError(`nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
-            `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`);
-    }
-}
-/** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
-async function baseConfig(env) {
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
-    if (r.code !== 0)
-        throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
-    return parseShowConfig(r.stdout);
-}
-async function groupsOf(user) {
-    const r = await run("id", ["-Gn", user]);
-    return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
-}
-async function daemonTrust(facts, env) {
-    // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
-    if (!atLeast(facts.nixVersion, "2.15.0"))
-        return undefined;
-    const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
-    if (r.code !== 0)
-        return undefined;
-    try {
-        const t = JSON.parse(r.stdout).trusted;
-        return t === undefined ? undefined : Boolean(t);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
-function confFiles() {
-    const confPath = path.join(jobDir(), "nix.conf");
-    return { confPath, ...nixConfigEnv(confPath, process.env) };
-}
-/** The environment to read the config in effect before ours: our own file left out. */
-function baseConfigEnv() {
-    return { ...process.env, NIX_CONFIG: confFiles().without };
-}
-async function configure(inputs, facts, envr, base) {
-    const dir = jobDir();
-    const { confPath, withOurs } = confFiles();
-    const baseEnv = baseConfigEnv();
-    const [groups, daemonSays] = await Promise.all([
-        facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
-        facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-    ]);
-    const trust = decideTrust(
-    // A daemon the action installed in this container reads this container's nix.conf.
-    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: envr.kind === "installed" || facts.daemonSharesConfig, daemonSays }, base);
-    if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
-        core.warning(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
-            `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
-    }
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const secretFiles = [];
-    let netrcFile;
-    if (inputs.netrc) {
-        netrcFile = path.join(dir, "netrc");
-        await writeFile(netrcFile, inputs.netrc, { mode: 0o600 });
-        await chmod(netrcFile, 0o600);
-        secretFiles.push(netrcFile);
-    }
-    const { preparePush } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 9371));
-    const push = await preparePush(inputs, facts, envr, trust, dir);
-    if (trust.trusted !== true) {
-        const ignored = ignoredByDaemon({
-            substituters: inputs.substituters,
-            trustedPublicKeys: inputs.trustedPublicKeys,
-            extraConf: inputs.extraConf,
-            netrc: Boolean(netrcFile),
-            hook: push.hook !== undefined,
-        }, base, facts.user);
-        if (ignored.length > 0) {
-            const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
-            core.warning(`The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
-                `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
-        }
-    }
-    const text = renderConf({
-        substituters: inputs.substituters,
-        trustedPublicKeys: inputs.trustedPublicKeys,
-        extraConf: inputs.extraConf,
-        accessTokens: inputs.accessTokens,
-        netrcFile,
-        postBuildHook: push.hook,
-    }, base);
-    await writeFile(confPath, text, { mode: 0o600 });
-    await chmod(confPath, 0o600);
-    if (inputs.accessTokens)
-        secretFiles.push(confPath);
-    save(StateKey.SecretFiles, secretFiles);
-    core.exportVariable("NIX_CONFIG", withOurs);
-    core.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
-    return trust;
-}
-
-
-/***/ }),
-
-/***/ 2462:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hh: () => (/* binding */ load),
-/* harmony export */   UN: () => (/* binding */ save),
-/* harmony export */   zv: () => (/* binding */ StateKey)
-/* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-
-/** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
-var StateKey;
-(function (StateKey) {
-    /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
-    StateKey["PushPlan"] = "push-plan";
-    /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
-    StateKey["SecretFiles"] = "secret-files";
-    /** Set once main reached its end. */
-    StateKey["MainDone"] = "main-done";
-})(StateKey || (StateKey = {}));
-function save(key, value) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(value));
-}
-/** The saved value, or undefined when main never saved it or saved something unreadable. */
-function load(key) {
-    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(key);
-    if (!raw)
-        return undefined;
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 8995:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 2018:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
-
-/***/ }),
-
-/***/ 7016:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3838:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  fM: () => (/* binding */ addPath),
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  dN: () => (/* binding */ exportVariable),
-  V4: () => (/* binding */ getInput),
-  Gu: () => (/* binding */ getState),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  LZ: () => (/* binding */ saveState),
-  C1: () => (/* binding */ setFailed),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, endGroup, getBooleanInput, getIDToken, getMultilineInput, group, markdownSummary, notice, platform, setCommandEcho, setOutput, startGroup, toPlatformPath, toPosixPath, toWin32Path
-
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -33631,7 +31694,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_.EOL);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -33685,10 +31748,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -33702,16 +31765,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_.existsSync(filePath)) {
+    if (!fs.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -33721,1594 +31784,15 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __nccwpck_require__(4942);
-// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth = __nccwpck_require__(2145);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return __awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return __awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 2 modules
-var lib_exec = __nccwpck_require__(5260);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_.platform();
-const arch = external_os_.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = utils_toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('ENV', file_command_prepareKeyValueMessage(name, val));
-    }
-    command_issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        file_command_issueFileCommand('PATH', inputPath);
-    }
-    else {
-        command_issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
-    }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-
-/***/ }),
-
-/***/ 5260:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec)
-});
-
-// UNUSED EXPORTS: getExecOutput
-
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-// EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
-var io = __nccwpck_require__(8701);
-// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util = __nccwpck_require__(90);
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return __awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!io_util/* isRooted */.Qh(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield io/* which */.K7(this.toolPath, true);
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-
-/***/ }),
-
-/***/ 2145:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   tZ: () => (/* binding */ BearerCredentialHandler)
-/* harmony export */ });
-/* unused harmony exports BasicCredentialHandler, PersonalAccessTokenCredentialHandler */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-
-/***/ }),
-
-/***/ 4942:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qq: () => (/* binding */ HttpClient),
-  Kg: () => (/* binding */ HttpClientError),
-  Hv: () => (/* binding */ HttpCodes)
-});
-
-// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
-
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -35401,7 +31885,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -35479,7 +31963,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -35525,7 +32009,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class HttpClient {
+class lib_HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -35828,7 +32312,7 @@ class HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -35839,7 +32323,7 @@ class HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -35938,7 +32422,7 @@ class HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -35953,7 +32437,7 @@ class HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -35978,7 +32462,7 @@ class HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -36001,7 +32485,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -36101,32 +32585,84 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 90:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $1: () => (/* binding */ lstat),
-/* harmony export */   Ck: () => (/* binding */ mkdir),
-/* harmony export */   Cy: () => (/* binding */ readdir),
-/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
-/* harmony export */   Qh: () => (/* binding */ isRooted),
-/* harmony export */   YN: () => (/* binding */ symlink),
-/* harmony export */   dJ: () => (/* binding */ stat),
-/* harmony export */   h_: () => (/* binding */ readlink),
-/* harmony export */   k6: () => (/* binding */ chmod),
-/* harmony export */   m3: () => (/* binding */ copyFile),
-/* harmony export */   rm: () => (/* binding */ rm),
-/* harmony export */   t2: () => (/* binding */ exists),
-/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath),
-/* harmony export */   y1: () => (/* binding */ unlink)
-/* harmony export */ });
-/* unused harmony exports open, rename, rmdir, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
-/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9896);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -36137,7 +32673,404 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access: summary_access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield summary_access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod: io_util_chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -36152,8 +33085,8 @@ const IS_WINDOWS = process.platform === 'win32';
  * backslash to all junction results on Windows.
  */
 function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs__WEBPACK_IMPORTED_MODULE_0__.promises.readlink(fsPath);
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
         // since junctions on Windows are always directory links
         if (IS_WINDOWS && !result.endsWith('\\')) {
@@ -36164,11 +33097,11 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -36180,8 +33113,8 @@ function exists(fsPath) {
     });
 }
 function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -36207,11 +33140,11 @@ function isRooted(p) {
  * @return if file exists and is executable, returns the file path. otherwise empty string.
  */
 function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_util_awaiter(this, void 0, void 0, function* () {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -36222,7 +33155,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -36239,7 +33172,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -36251,11 +33184,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
-                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                filePath = external_path_namespaceObject.join(directory, actualName);
                                 break;
                             }
                         }
@@ -36305,23 +33238,8 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-
-/***/ }),
-
-/***/ 8701:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K7: () => (/* binding */ which),
-/* harmony export */   U$: () => (/* binding */ mkdirP),
-/* harmony export */   Yz: () => (/* binding */ rmRF),
-/* harmony export */   cp: () => (/* binding */ cp)
-/* harmony export */ });
-/* unused harmony exports mv, findInPath */
-/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2613);
-/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
-/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -36342,21 +33260,21 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
  * @param     options   optional. See CopyOptions.
  */
 function cp(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(dest)) ? yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(dest) : null;
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
         // Dest is an existing file, but not forcing
         if (destStat && destStat.isFile() && !force) {
             return;
         }
         // If dest is an existing directory, should copy inside.
         const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path__WEBPACK_IMPORTED_MODULE_1__.join(dest, path__WEBPACK_IMPORTED_MODULE_1__.basename(source))
+            ? path.join(dest, path.basename(source))
             : dest;
-        if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(source))) {
+        if (!(yield ioUtil.exists(source))) {
             throw new Error(`no such file or directory: ${source}`);
         }
-        const sourceStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(source);
+        const sourceStat = yield ioUtil.stat(source);
         if (sourceStat.isDirectory()) {
             if (!recursive) {
                 throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
@@ -36366,11 +33284,11 @@ function cp(source_1, dest_1) {
             }
         }
         else {
-            if (path__WEBPACK_IMPORTED_MODULE_1__.relative(source, newDest) === '') {
+            if (path.relative(source, newDest) === '') {
                 // a file cannot be copied to itself
                 throw new Error(`'${newDest}' and '${source}' are the same file`);
             }
-            yield copyFile(source, newDest, force);
+            yield io_copyFile(source, newDest, force);
         }
     });
 }
@@ -36382,7 +33300,7 @@ function cp(source_1, dest_1) {
  * @param     options   optional. See MoveOptions.
  */
 function mv(source_1, dest_1) {
-    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
         if (yield ioUtil.exists(dest)) {
             let destExists = true;
             if (yield ioUtil.isDirectory(dest)) {
@@ -36409,8 +33327,8 @@ function mv(source_1, dest_1) {
  * @param inputPath path to remove
  */
 function rmRF(inputPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
             // Check for invalid characters
             // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
             if (/[*"<>|]/.test(inputPath)) {
@@ -36419,7 +33337,7 @@ function rmRF(inputPath) {
         }
         try {
             // note if path does not exist, error is silent
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+            yield ioUtil.rm(inputPath, {
                 force: true,
                 maxRetries: 3,
                 recursive: true,
@@ -36439,9 +33357,9 @@ function rmRF(inputPath) {
  * @returns Promise<void>
  */
 function mkdirP(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
     });
 }
 /**
@@ -36453,7 +33371,7 @@ function mkdirP(fsPath) {
  * @returns   Promise<string>   path to tool
  */
 function which(tool, check) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
@@ -36461,7 +33379,7 @@ function which(tool, check) {
         if (check) {
             const result = yield which(tool, false);
             if (!result) {
-                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                if (IS_WINDOWS) {
                     throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
                 }
                 else {
@@ -36483,29 +33401,29 @@ function which(tool, check) {
  * @returns   Promise<string[]>  the paths of the tool
  */
 function findInPath(tool) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         if (!tool) {
             throw new Error("parameter 'tool' is required");
         }
         // build the list of extensions to try
         const extensions = [];
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
             }
         }
         // if it's rooted, return it if exists. otherwise return empty.
-        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
             if (filePath) {
                 return [filePath];
             }
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+        if (tool.includes(external_path_namespaceObject.sep)) {
             return [];
         }
         // build the list of directories
@@ -36516,7 +33434,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -36525,7 +33443,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -36542,56 +33460,2450 @@ function readCopyOptions(options) {
     return { force, recursive, copySourceDirectory };
 }
 function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return io_awaiter(this, void 0, void 0, function* () {
         // Ensure there is not a run away recursive copy
         if (currentDepth >= 255)
             return;
         currentDepth++;
         yield mkdirP(destDir);
-        const files = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readdir */ .Cy(sourceDir);
+        const files = yield ioUtil.readdir(sourceDir);
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile);
+            const srcFileStat = yield ioUtil.lstat(srcFile);
             if (srcFileStat.isDirectory()) {
                 // Recurse
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
             }
             else {
-                yield copyFile(srcFile, destFile, force);
+                yield io_copyFile(srcFile, destFile, force);
             }
         }
         // Change the mode for the newly created directory
-        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destDir, (yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .stat */ .dJ(sourceDir)).mode);
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
     });
 }
 // Buffered file copy
-function copyFile(srcFile, destFile, force) {
-    return __awaiter(this, void 0, void 0, function* () {
-        if ((yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(srcFile)).isSymbolicLink()) {
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
-                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .lstat */ .$1(destFile);
-                yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
             }
             catch (e) {
                 // Try to override file permission
                 if (e.code === 'EPERM') {
-                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .chmod */ .k6(destFile, '0666');
-                    yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .unlink */ .y1(destFile);
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
                 }
                 // other errors = it doesn't exist, no work to do
             }
             // Copy over symlink
-            const symlinkFull = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .readlink */ .h_(srcFile);
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .symlink */ .YN(symlinkFull, destFile, _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 ? 'junction' : null);
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
         }
-        else if (!(yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .exists */ .t2(destFile)) || force) {
-            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .copyFile */ .m3(srcFile, destFile);
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
         }
     });
 }
 //# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(os.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function core_info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+async function run(cmd, args, opts = {}) {
+    if (opts.echo)
+        core_info(`[command]${[cmd, ...args].join(" ")}`);
+    return new Promise((resolve) => {
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
+                env: opts.env ?? process.env,
+                cwd: opts.cwd,
+                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+                detached: opts.timeoutMs !== undefined,
+            });
+        }
+        catch (err) {
+            resolve({ code: 127, stdout, stderr: String(err), timedOut });
+            return;
+        }
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid);
+            }, opts.timeoutMs);
+        child.stdout?.setEncoding("utf8").on("data", (d) => {
+            stdout += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        child.stderr?.setEncoding("utf8").on("data", (d) => {
+            stderr += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        if (opts.input !== undefined && child.stdin)
+            child.stdin.end(opts.input);
+        child.on("error", (err) => {
+            if (timer)
+                clearTimeout(timer);
+            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+        });
+        child.on("close", (code, signal) => {
+            if (timer)
+                clearTimeout(timer);
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        // detached children lead their own process group: a negative pid reaches nix and its helpers.
+        process.kill(-pid, "SIGKILL");
+    }
+    catch {
+        try {
+            process.kill(pid, "SIGKILL");
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+function firstError(r) {
+    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/keys.ts
+
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+/** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
+function parseNixKey(text, expectedBytes) {
+    const colon = text.indexOf(":");
+    if (colon <= 0)
+        return `"${redact(text)}" is not of the form name:base64`;
+    const name = text.slice(0, colon);
+    const b64 = text.slice(colon + 1);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+        return `key "${name}" does not have valid base64 after the colon`;
+    const bytes = Buffer.from(b64, "base64");
+    if (bytes.length !== expectedBytes) {
+        return `key "${name}" decodes to ${bytes.length} bytes, an ed25519 ${expectedBytes === 32 ? "public" : "secret"} key has ${expectedBytes}`;
+    }
+    return { name, bytes };
+}
+/**
+ * A Nix secret key is libsodium's 64 bytes: the 32-byte seed, then the public key. Derive the public
+ * key from the seed with node's crypto and check it matches the second half, so a corrupted or
+ * hand-edited key is caught here rather than by every consumer refusing our signatures.
+ */
+function publicKeyOf(secret) {
+    const seed = secret.bytes.subarray(0, 32);
+    const priv = (0,external_node_crypto_.createPrivateKey)({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+    const spki = (0,external_node_crypto_.createPublicKey)(priv).export({ format: "der", type: "spki" });
+    const pub = spki.subarray(spki.length - 32);
+    if (!pub.equals(secret.bytes.subarray(32)))
+        return undefined;
+    return `${secret.name}:${pub.toString("base64")}`;
+}
+function redact(text) {
+    return text.length > 12 ? `${text.slice(0, 6)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+const MODES = ["auto", "image", "native", "install"];
+const INSTALLERS = ["nixos", "determinate", "none"];
+const INITS = ["auto", "systemd", "none"];
+/** A bad input: the message names the input and says how to fix it. */
+class InputError extends Error {
+}
+const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
+const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
+/**
+ * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
+ * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
+ */
+function readInputs(get = (n) => getInput(n), mask = (s) => core_setSecret(s)) {
+    const errors = [];
+    const check = (f, fallback) => {
+        try {
+            return f();
+        }
+        catch (e) {
+            if (!(e instanceof InputError))
+                throw e;
+            errors.push(e.message);
+            return fallback;
+        }
+    };
+    const mode = check(() => oneOf(get, "mode", MODES, "auto"), "auto");
+    const installer = check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
+    const init = check(() => oneOf(get, "init", INITS, "auto"), "auto");
+    const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
+    const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
+    const trustedPublicKeys = check(() => publicKeys(get), []);
+    const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
+    const pushTo = check(() => pushUrl(get), "");
+    const pushFilter = check(() => regex(get, "push-filter"), "");
+    const extraConf = check(() => confLines(get, "extra-conf"), "");
+    const accessTokens = check(() => tokens(get, mask), "");
+    const netrc = check(() => netrcText(get, mask), "");
+    const installerUrl = check(() => installerUrlInput(get), "");
+    const installerSha256 = check(() => sha256(get), "");
+    const nixVersion = check(() => range(get), "");
+    const pushPaths = words(get("push-paths"));
+    if (errors.length > 0)
+        throw new InputError(errors.join("\n"));
+    return {
+        mode,
+        substituters,
+        trustedPublicKeys,
+        extraConf,
+        accessTokens,
+        netrc,
+        pushTo,
+        signingKey: signing.key,
+        signingPublicKey: signing.pub,
+        pushFilter,
+        pushPaths,
+        failOnPushError,
+        installer,
+        installerUrl,
+        installerSha256,
+        init,
+        nixVersion,
+    };
+}
+function words(text) {
+    return text.split(/\s+/).filter((w) => w.length > 0);
+}
+function oneOf(get, name, allowed, dflt) {
+    const value = get(name).trim() || dflt;
+    if (!allowed.includes(value)) {
+        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+    }
+    return value;
+}
+function bool(get, name) {
+    const value = get(name).trim();
+    if (value === "")
+        return false;
+    if (["true", "True", "TRUE"].includes(value))
+        return true;
+    if (["false", "False", "FALSE"].includes(value))
+        return false;
+    throw new InputError(`${name} must be true or false (got "${value}")`);
+}
+function parseStoreUrl(name, text, schemes) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+    }
+    if (!schemes.includes(url.protocol)) {
+        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
+    }
+    if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
+        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+    }
+    return url;
+}
+function storeUrls(get, name, schemes) {
+    const urls = words(get(name));
+    for (const u of urls)
+        parseStoreUrl(name, u, schemes);
+    return urls;
+}
+function publicKeys(get) {
+    const keys = words(get("trusted-public-keys"));
+    for (const k of keys) {
+        const parsed = parseNixKey(k, 32);
+        if (typeof parsed === "string") {
+            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
+        }
+    }
+    return keys;
+}
+function signingKey(get, mask) {
+    const key = get("signing-key").trim();
+    if (key === "")
+        return { key: "", pub: "" };
+    mask(key);
+    mask(key.slice(key.indexOf(":") + 1));
+    const parsed = parseNixKey(key, 64);
+    if (typeof parsed === "string") {
+        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
+    }
+    const pub = publicKeyOf(parsed);
+    if (pub === undefined) {
+        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
+    }
+    return { key, pub };
+}
+function pushUrl(get) {
+    const text = get("push-to").trim();
+    if (text === "")
+        return "";
+    parseStoreUrl("push-to", text, PUSH_SCHEMES);
+    return text;
+}
+function regex(get, name) {
+    const text = get(name).trim();
+    if (text === "")
+        return "";
+    try {
+        new RegExp(text);
+    }
+    catch (e) {
+        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
+    }
+    return text;
+}
+function confLines(get, name) {
+    const text = get(name);
+    const lines = text.split("\n");
+    lines.forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#"))
+            return;
+        if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
+            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+        }
+    });
+    return text.trim();
+}
+function tokens(get, mask) {
+    const text = get("access-tokens").trim();
+    if (text === "")
+        return "";
+    mask(text);
+    for (const t of words(text)) {
+        mask(t);
+        if (t.includes("="))
+            mask(t.slice(t.indexOf("=") + 1));
+        if (!/^[^=\s]+=\S+$/.test(t)) {
+            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+        }
+    }
+    return words(text).join(" ");
+}
+function netrcText(get, mask) {
+    const text = get("netrc");
+    if (text.trim() === "")
+        return "";
+    mask(text.trim());
+    // the values after `password` and `account`, not every word: masking "machine" would blank logs
+    const w = words(text);
+    w.forEach((word, i) => {
+        if ((word === "password" || word === "account") && w[i + 1])
+            mask(w[i + 1]);
+    });
+    if (!/\b(machine|default)\b/.test(text)) {
+        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+    }
+    return text.trim() + "\n";
+}
+function installerUrlInput(get) {
+    const text = get("installer-url").trim();
+    if (text === "")
+        return "";
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+    }
+    if (!["http:", "https:", "file:"].includes(url.protocol)) {
+        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+    }
+    return text;
+}
+function sha256(get) {
+    const text = get("installer-sha256").trim().toLowerCase();
+    if (text === "")
+        return "";
+    if (!/^[0-9a-f]{64}$/.test(text)) {
+        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+    }
+    return text;
+}
+function range(get) {
+    const text = get("nix-version").trim();
+    if (text === "")
+        return "";
+    if (semver_default().validRange(text) === null) {
+        throw new InputError(`nix-version: "${text}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+/**
+ * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
+ * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
+ */
+function parseNixVersion(output) {
+    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
+    const upstreamLast = output.includes("(Nix ") || /\(Determinate Nix [^)]*\)\s*\d/.test(output);
+    const m = all.length > 0 ? (upstreamLast ? all[all.length - 1] : all[0]) : undefined;
+    if (!m)
+        return undefined;
+    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
+}
+/** True when `version` is at least `min`; unknown versions count as old, so new flags stay off. */
+function atLeast(version, min) {
+    return version !== undefined && semver_default().valid(version) !== null && semver_default().gte(version, min);
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+
+/** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
+var state_StateKey;
+(function (StateKey) {
+    /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
+    StateKey["PushPlan"] = "push-plan";
+    /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
+    StateKey["SecretFiles"] = "secret-files";
+    /** Set once main reached its end. */
+    StateKey["MainDone"] = "main-done";
+})(state_StateKey || (state_StateKey = {}));
+function state_save(key, value) {
+    core.saveState(key, JSON.stringify(value));
+}
+/** The saved value, or undefined when main never saved it or saved something unreadable. */
+function load(key) {
+    const raw = getState(key);
+    if (!raw)
+        return undefined;
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/limits.ts
+/**
+ * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
+ * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ */
+const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
+/**
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
+ * fault tests finish in seconds. Not an input and not for production use.
+ */
+function limitsFrom(env) {
+    const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
+    if (!raw)
+        return DEFAULT_LIMITS;
+    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+    const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
+    return {
+        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
+        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+    };
+}
+/** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
+function backoffBefore(n, limits, remainingMs) {
+    return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
+}
+
+;// CONCATENATED MODULE: ./src/push/plan.ts
+/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
+function plan_storeDirOf(env) {
+    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
+}
+
+;// CONCATENATED MODULE: ./src/push/prepare.ts
+
+
+
+
+
+
+/** Main's half of the push: decides how post will find what the job built, and sets that up. */
+async function preparePush(inputs, facts, _envr, trust, dir) {
+    if (!inputs.pushTo)
+        return {};
+    const choice = chooseMethod(inputs.pushPaths, facts, trust);
+    const storeDir = storeDirOf(process.env);
+    const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
+    let hook;
+    const t0 = Date.now();
+    if (choice.method === "hook") {
+        plan.queueFile = path.join(dir, "push-queue");
+        hook = path.join(dir, "post-build-hook.sh");
+        await writeFile(plan.queueFile, "", { flag: "a", mode: 0o600 });
+        await writeFile(hook, hookScript(await absoluteSh(), plan.queueFile), { mode: 0o700 });
+        await chmod(hook, 0o700);
+    }
+    else if (choice.method === "diff") {
+        plan.listingFile = path.join(dir, "store-before");
+        const names = await listStore(storeDir);
+        await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
+        core.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
+    }
+    core.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
+    core.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
+    save(StateKey.PushPlan, plan);
+    return { hook };
+}
+/** The store's entries, or none when the store does not exist yet (a fresh image). */
+async function listStore(storeDir) {
+    try {
+        return await (0,promises_namespaceObject.readdir)(storeDir);
+    }
+    catch (e) {
+        if (e.code === "ENOENT")
+            return [];
+        throw e;
+    }
+}
+/**
+ * A hook that only records: it must never fail a build, and it runs in whatever environment Nix
+ * gives it (the daemon's, in daemon mode), so everything in it is an absolute path. Some Nix
+ * versions (2.8 among them) hand the hook an empty OUT_PATHS; then the derivation is queued and
+ * post asks the store for its outputs.
+ */
+function hookScript(sh, queueFile) {
+    const q = `'${queueFile.replace(/'/g, `'\\''`)}'`;
+    return [
+        `#!${sh}`,
+        "# nix-runner-action: queue what this job builds; the post step pushes it.",
+        `if [ -n "$OUT_PATHS" ]; then printf '%s\\n' $OUT_PATHS >> ${q}; else printf '%s\\n' "$DRV_PATH" >> ${q}; fi 2>/dev/null`,
+        "exit 0",
+        "",
+    ].join("\n");
+}
+/** An absolute sh from PATH: Nix images may have no /bin/sh. */
+async function absoluteSh() {
+    for (const d of (process.env.PATH ?? "").split(path.delimiter)) {
+        if (!d || !path.isAbsolute(d))
+            continue;
+        const candidate = path.join(d, "sh");
+        try {
+            await access(candidate, constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return "/bin/sh";
+}
+
+;// CONCATENATED MODULE: ./src/push/report.ts
+function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
+    for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
+        if (into.paths.has(m[1]))
+            continue;
+        into.paths.add(m[1]);
+        into.narBytes += Number(m[2]);
+    }
+    // ssh stores log no sizes; count the paths they report.
+    for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm))
+        into.paths.add(m[1]);
+    return into;
+}
+/** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
+function classifyFailure(stderr) {
+    const permanent = [
+        /don't know how to open Nix store/,
+        /HTTP error 40[1345]/,
+        /is not valid/,
+        /lacks a valid signature/,
+        /unknown (?:setting|compression method)/,
+        /invalid (?:secret key|base64)/i,
+        /No space left on device/,
+        /Permission denied/,
+    ];
+    return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
+}
+/** The error worth showing: nix's own `error:` line when there is one. */
+function errorLine(stderr) {
+    const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+    const last = [...lines].reverse().find((l) => l.startsWith("error:"));
+    return redactCredentials((last ?? lines[lines.length - 1] ?? "no output").replace(/^error:\s*/, ""));
+}
+function mbPerSecond(bytes, seconds) {
+    return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
+}
+/** Rows for core.summary.addTable: a header then one row. */
+function summaryTable(r) {
+    const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
+    const row = [
+        r.cache,
+        r.method,
+        String(r.selected),
+        String(r.uploaded),
+        String(r.narBytes),
+        r.seconds.toFixed(1),
+        mbPerSecond(r.narBytes, r.seconds),
+        r.result,
+    ];
+    return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
+}
+/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
+function redactCredentials(text) {
+    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
+}
+
+;// CONCATENATED MODULE: ./src/push/select.ts
+/**
+ * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
+ * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
+ * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
+ * files). Otherwise the store listing taken in main is diffed.
+ */
+function select_chooseMethod(pushPaths, facts, trust) {
+    if (pushPaths.length > 0)
+        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+    if (!facts.viaDaemon) {
+        return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
+    }
+    if (trust.trusted !== true) {
+        const reason = trust.trusted === false
+            ? `the Nix daemon does not trust user "${facts.user}", so it ignores a post-build-hook from this job`
+            : `it is unknown whether the daemon trusts user "${facts.user}" (${trust.how}), so a post-build-hook may be ignored`;
+        return { method: "diff", why: `${reason}; the store listing taken now is compared with the store in the post step` };
+    }
+    if (!facts.daemonSharesConfig) {
+        return {
+            method: "diff",
+            why: "the daemon runs on the host and cannot run a hook script inside this container; the store listing taken now is compared in the post step",
+        };
+    }
+    return { method: "hook", why: `the daemon trusts user "${facts.user}", so it runs this job's post-build-hook after every build` };
+}
+const SKIP_SUFFIXES = [".drv", ".lock", ".check"];
+/** The top-level store path a path points into (`/nix/store/abc-x/bin/y` → `/nix/store/abc-x`), or undefined. */
+function storePathOf(p, storeDir) {
+    const prefix = storeDir.replace(/\/+$/, "") + "/";
+    if (!p.startsWith(prefix))
+        return undefined;
+    const name = p.slice(prefix.length).split("/")[0];
+    if (!/^[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]+$/.test(name))
+        return undefined;
+    return prefix + name;
+}
+/**
+ * Candidates in, paths worth pushing out: store paths only, once each, in order, without derivations,
+ * lock and check files, and without what `push-filter` matches.
+ */
+function filterPaths(candidates, storeDir, filter) {
+    const re = filter ? new RegExp(filter) : undefined;
+    const seen = new Set();
+    const keep = [];
+    let dropped = 0;
+    for (const c of candidates) {
+        const p = storePathOf(c.trim(), storeDir);
+        if (p === undefined || seen.has(p)) {
+            if (c.trim() !== "" && p === undefined)
+                dropped++;
+            continue;
+        }
+        seen.add(p);
+        if (SKIP_SUFFIXES.some((s) => p.endsWith(s)) || (re && re.test(p))) {
+            dropped++;
+            continue;
+        }
+        keep.push(p);
+    }
+    return { keep, dropped };
+}
+/** Store entries present after but not before (both as readdir names), as full paths. */
+function newEntries(before, after, storeDir) {
+    const had = new Set(before);
+    const dir = storeDir.replace(/\/+$/, "");
+    return after.filter((n) => !had.has(n) && !n.startsWith(".")).map((n) => `${dir}/${n}`);
+}
+/** Lines of the hook's queue file (OUT_PATHS are space-separated; each build appends one line). */
+function parseQueue(text) {
+    return text.split(/\s+/).filter((w) => w.length > 0);
+}
+
+;// CONCATENATED MODULE: ./src/push/url.ts
+class PushUrlError extends (/* unused pure expression or super */ null && (Error)) {
+}
+const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as a file path. Query values the user wrote are kept as written.
+ */
+function buildPushUrl(pushTo, opts) {
+    const parsed = new URL(pushTo);
+    const notes = [];
+    const have = new Set([...parsed.searchParams.keys()]);
+    const add = [];
+    if (BINARY_CACHE.has(parsed.protocol)) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const base = pushTo.split("?")[0].split("#")[0];
+    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${base}?${query}` : base, signLocally, notes };
+}
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
+function displayUrl(url) {
+    try {
+        const u = new URL(url);
+        if (u.password || !u.protocol.startsWith("ssh"))
+            u.username = "";
+        u.password = "";
+        u.search = "";
+        u.hash = "";
+        return u.toString().replace(/\/$/, "");
+    }
+    catch {
+        return "(unparsable URL)";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/push.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
+/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
+const ARGV_BUDGET = 256 * 1024;
+/** A push that did not happen or did not finish; the message says what and what to do. */
+class PushError extends Error {
+}
+/** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
+async function pushFromPost(jobDirPath) {
+    let inputs;
+    try {
+        inputs = readInputs();
+    }
+    catch (e) {
+        if (e instanceof InputError) {
+            warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+            return;
+        }
+        throw e;
+    }
+    if (!inputs.pushTo)
+        return;
+    const password = new URL(inputs.pushTo).password;
+    if (password)
+        core_setSecret(decodeURIComponent(password));
+    const limits = limitsFrom(process.env);
+    try {
+        await push(inputs, limits, jobDirPath);
+    }
+    catch (e) {
+        const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
+        if (inputs.failOnPushError)
+            setFailed(msg);
+        else
+            warning(`${msg} (the job stays green: fail-on-push-error is false)`);
+    }
+}
+async function push(inputs, limits, dir) {
+    const started = Date.now();
+    const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
+    const saved = load(state_StateKey.PushPlan);
+    const plan = inputs.pushPaths.length > 0
+        ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? plan_storeDirOf(process.env) }
+        : saved;
+    if (!plan) {
+        throw new PushError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
+    }
+    core_info(`push: ${plan.method} method: ${plan.why}`);
+    const cache = displayUrl(inputs.pushTo);
+    const candidates = await candidatesOf(plan, inputs, clock);
+    const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
+    const valid = await onlyValid(keep, clock);
+    const gone = keep.length - valid.length;
+    core_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+        `(selected in ${Date.now() - started} ms)`);
+    if (valid.length === 0) {
+        await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
+        return;
+    }
+    // main may not have got as far as creating the job dir (push-paths works without it)
+    if (inputs.signingKey)
+        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
+    const keyDir = inputs.signingKey ? await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(dir, "push-key-")) : undefined;
+    const copyStart = Date.now();
+    const copied = { paths: new Set(), narBytes: 0 };
+    let failure;
+    try {
+        let keyFile;
+        if (keyDir) {
+            keyFile = external_node_path_default().join(keyDir, "signing-key");
+            await (0,promises_namespaceObject.writeFile)(keyFile, inputs.signingKey, { mode: 0o600 });
+            await (0,promises_namespaceObject.chmod)(keyFile, 0o600);
+        }
+        const target = buildPushUrl(inputs.pushTo, { keyFile });
+        for (const n of target.notes)
+            core_info(`push: ${n}`);
+        if (target.signLocally && keyFile)
+            await signLocally(valid, keyFile, clock);
+        for (const chunk of chunks(valid))
+            await copyWithRetries(target.url, chunk, limits, clock, copied);
+    }
+    catch (e) {
+        failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
+    }
+    finally {
+        if (keyDir)
+            await (0,promises_namespaceObject.rm)(keyDir, { recursive: true, force: true });
+    }
+    const seconds = (Date.now() - copyStart) / 1000;
+    await writeSummary({
+        cache,
+        method: plan.method,
+        selected: valid.length,
+        uploaded: copied.paths.size,
+        narBytes: copied.narBytes,
+        seconds,
+        result: failure ? `failed: ${failure.message}` : "ok",
+    });
+    if (failure)
+        throw failure;
+    core_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
+        `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`);
+}
+async function candidatesOf(plan, inputs, clock) {
+    switch (plan.method) {
+        case "paths":
+            return resolvePushPaths(inputs.pushPaths, plan, clock);
+        case "hook": {
+            if (!plan.queueFile)
+                throw new PushError("the push plan names no queue file; nothing was pushed");
+            const text = await (0,promises_namespaceObject.readFile)(plan.queueFile, "utf8").catch(() => {
+                throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
+            });
+            return withOutputsOfDerivations(parseQueue(text), clock);
+        }
+        case "diff": {
+            if (!plan.listingFile)
+                throw new PushError("the push plan names no store listing; nothing was pushed");
+            const before = await (0,promises_namespaceObject.readFile)(plan.listingFile, "utf8").catch(() => {
+                throw new PushError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
+            });
+            const after = await listStore(plan.storeDir);
+            return newEntries(before.split("\n").filter(Boolean), after, plan.storeDir);
+        }
+    }
+}
+/** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
+async function withOutputsOfDerivations(entries, clock) {
+    const drvs = entries.filter((e) => e.endsWith(".drv"));
+    const out = entries.filter((e) => !e.endsWith(".drv"));
+    for (const chunk of chunks([...new Set(drvs)])) {
+        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
+        if (r.code !== 0)
+            throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+        out.push(...r.stdout.split("\n").filter(Boolean));
+    }
+    return out;
+}
+/** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
+async function resolvePushPaths(items, plan, clock) {
+    const out = [];
+    for (const item of items) {
+        const direct = storePathOf(item, plan.storeDir);
+        if (direct) {
+            out.push(direct);
+            continue;
+        }
+        if (!atLeast(plan.nixVersion ?? (await nixVersion()), "2.4.0")) {
+            throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
+        }
+        out.push(...(await resolveInstallable(item, clock)));
+    }
+    return out;
+}
+async function nixVersion() {
+    const r = await run("nix", ["--version"]);
+    return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
+}
+async function resolveInstallable(item, clock) {
+    const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
+    if (info.code === 0) {
+        // path-info names outputs that are not built yet too, marked "valid": false
+        const entries = JSON.parse(info.stdout);
+        if (entries.every((e) => e.valid !== false))
+            return entries.map((e) => e.path);
+    }
+    core_info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
+    const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
+    if (built.code !== 0) {
+        throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
+    }
+    return JSON.parse(built.stdout).flatMap((b) => Object.values(b.outputs));
+}
+/** Paths the store still holds as valid; vanished or half-built ones are dropped. */
+async function onlyValid(paths, clock) {
+    const invalid = new Set();
+    for (const chunk of chunks(paths)) {
+        const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
+        if (r.code !== 0)
+            throw new PushError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+        for (const p of r.stdout.split("\n"))
+            if (p)
+                invalid.add(p.trim());
+    }
+    return paths.filter((p) => !invalid.has(p));
+}
+async function signLocally(paths, keyFile, clock) {
+    for (const chunk of chunks(paths)) {
+        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
+        if (r.code !== 0)
+            warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
+    }
+}
+/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
+function chunks(paths, budget = ARGV_BUDGET) {
+    const out = [];
+    let cur = [];
+    let size = 0;
+    for (const p of paths) {
+        if (cur.length > 0 && size + p.length + 1 > budget) {
+            out.push(cur);
+            cur = [];
+            size = 0;
+        }
+        cur.push(p);
+        size += p.length + 1;
+    }
+    if (cur.length > 0)
+        out.push(cur);
+    return out;
+}
+async function copyWithRetries(url, paths, limits, clock, copied) {
+    const cache = displayUrl(url);
+    for (let attempt = 1;; attempt++) {
+        if (attempt > 1) {
+            const wait = backoffBefore(attempt, limits, clock.left());
+            core_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
+            await new Promise((r) => setTimeout(r, wait));
+        }
+        if (clock.left() <= 0)
+            throw new PushError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+        const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
+        parseCopyLog(r.stderr + r.stdout, copied);
+        if (r.code === 0)
+            return;
+        const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
+        const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
+        const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+        if (tail.length > 0)
+            core_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+        if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
+            const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
+                ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
+                : /lacks a valid signature/.test(r.stderr)
+                    ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
+                    : "";
+            throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+        }
+        warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
+    }
+}
+async function writeSummary(row) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
+    }
+    catch (e) {
+        core_info(`push: could not write the job summary: ${String(e)}`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/job-dir.ts
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return external_node_path_default().join(jobDir(env), "nix-daemon.pid");
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/nix/daemon.ts
+
+
+
+
+
+
+
+class DaemonError extends (/* unused pure expression or super */ null && (Error)) {
+}
+async function isSocket(p) {
+    try {
+        return (await stat(p)).isSocket();
+    }
+    catch {
+        return false;
+    }
+}
+/** True when something accepts connections on the unix socket `socket` (a stale socket file does not). */
+function socketAnswers(socket, timeoutMs = 2000) {
+    return new Promise((resolve) => {
+        const conn = createConnection({ path: socket });
+        const done = (ok) => {
+            clearTimeout(timer);
+            conn.destroy();
+            resolve(ok);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        conn.once("connect", () => done(true));
+        conn.once("error", () => done(false));
+    });
+}
+/**
+ * Polls until something accepts connections on `socket`, at most `timeoutMs`. Accepting, not just
+ * existing: a killed daemon leaves its socket file behind, and the new one replaces it a moment later.
+ */
+async function waitForSocket(socket, timeoutMs, stillAlive = () => true) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if ((await isSocket(socket)) && (await socketAnswers(socket, 1000)))
+            return true;
+        if (!stillAlive() || Date.now() >= deadline)
+            return false;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+/**
+ * Starts `argv` (nix-daemon, maybe behind sudo) detached from this step, so it outlives it and
+ * serves the job's later steps, and waits at most `timeoutMs` for its socket. On timeout or early
+ * exit it stops the process it started and says why, with the end of the daemon's log.
+ */
+async function startDaemon(argv, socket, logFile, timeoutMs, env) {
+    const fd = openSync(logFile, "a", 0o600);
+    let exited;
+    let spawnError;
+    const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    child.on("exit", (code, signal) => (exited = { code, signal }));
+    child.on("error", (e) => (spawnError = e));
+    const pid = child.pid;
+    const up = await waitForSocket(socket, timeoutMs, () => exited === undefined && spawnError === undefined);
+    if (up && pid !== undefined) {
+        child.unref();
+        return { pid, socket, log: logFile };
+    }
+    const timedOut = exited === undefined && spawnError === undefined;
+    if (pid !== undefined && exited === undefined) {
+        try {
+            process.kill(-pid, "SIGKILL");
+        }
+        catch {
+            child.kill("SIGKILL");
+        }
+    }
+    const tail = (await readFile(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-5).join(" | ");
+    const why = spawnError
+        ? `could not be started (${spawnError.message})`
+        : timedOut || !exited
+            ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
+            : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
+    throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+}
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Stops the nix-daemon that main started for this job (its PID is in the job dir), after the push
+ * has used it: the daemon served this job only and must not outlive it on a runner that is reused.
+ * It leads its own process group (spawned detached), so the group is signalled; behind sudo, a
+ * non-root job signals it through `sudo -n kill`.
+ */
+async function stopOwnDaemon(env = process.env) {
+    const pidFile = daemonPidFile(env);
+    const text = await (0,promises_namespaceObject.readFile)(pidFile, "utf8").catch(() => "");
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 1)
+        return;
+    if (signal(pid, 0) || (await run("sudo", ["-n", "kill", "-0", String(pid)], { env })).code === 0) {
+        if (!signal(-pid, "SIGTERM") && !signal(pid, "SIGTERM")) {
+            await run("sudo", ["-n", "kill", "-TERM", "--", `-${pid}`], { env });
+        }
+        for (let i = 0; i < 50 && signal(pid, 0); i++)
+            await new Promise((r) => setTimeout(r, 100));
+        core_info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+    }
+    await (0,promises_namespaceObject.rm)(pidFile, { force: true });
+}
+
+;// CONCATENATED MODULE: ./src/post-step.ts
+
+
+
+
+
+
+/**
+ * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
+ * job only), then remove the secret files main left for the job.
+ */
+async function runPost() {
+    try {
+        await pushFromPost(jobDir());
+    }
+    catch (e) {
+        warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+    finally {
+        await stopOwnDaemon().catch((e) => warning(`could not stop the nix-daemon this job started: ${String(e)}`));
+        for (const f of load(state_StateKey.SecretFiles) ?? []) {
+            await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8235);
+
+process.on("unhandledRejection", (reason) => {
+    console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
+});
+await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 
@@ -36617,7 +35929,7 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -36626,9 +35938,6 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -36715,36 +36024,6 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -36757,105 +36036,9 @@ function copyFile(srcFile, destFile, force) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

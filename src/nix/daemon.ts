@@ -1,7 +1,10 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import * as core from "@actions/core";
+import { readFile, rm, stat } from "node:fs/promises";
 import { createConnection } from "node:net";
+import { run } from "../exec.js";
+import { daemonPidFile } from "../job-dir.js";
 
 export class DaemonError extends Error {}
 
@@ -81,4 +84,34 @@ export async function startDaemon(argv: string[], socket: string, logFile: strin
       ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
       : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
   throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+}
+
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the nix-daemon that main started for this job (its PID is in the job dir), after the push
+ * has used it: the daemon served this job only and must not outlive it on a runner that is reused.
+ * It leads its own process group (spawned detached), so the group is signalled; behind sudo, a
+ * non-root job signals it through `sudo -n kill`.
+ */
+export async function stopOwnDaemon(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const pidFile = daemonPidFile(env);
+  const text = await readFile(pidFile, "utf8").catch(() => "");
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  if (signal(pid, 0) || (await run("sudo", ["-n", "kill", "-0", String(pid)], { env })).code === 0) {
+    if (!signal(-pid, "SIGTERM") && !signal(pid, "SIGTERM")) {
+      await run("sudo", ["-n", "kill", "-TERM", "--", `-${pid}`], { env });
+    }
+    for (let i = 0; i < 50 && signal(pid, 0); i++) await new Promise((r) => setTimeout(r, 100));
+    core.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+  }
+  await rm(pidFile, { force: true });
 }

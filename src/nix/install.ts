@@ -24,6 +24,7 @@ import {
 } from "./installer-command.js";
 import { DownloadError, fetchInstaller } from "./installer-download.js";
 import { parseNixVersion } from "./version.js";
+import { daemonPidFile, jobDir } from "../job-dir.js";
 
 /**
  * Knobs for this repository's tests only, never documented for users: the installers' download
@@ -36,10 +37,6 @@ const TEST_DAEMON_TIMEOUT_MS = "NIX_RUNNER_ACTION_TEST_DAEMON_TIMEOUT_MS";
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 const DAEMON_TIMEOUT_MS = 30_000;
-
-function jobWorkDir(env: NodeJS.ProcessEnv): string {
-  return path.join(env.RUNNER_TEMP || os.tmpdir(), "nix-runner-action");
-}
 
 function installerUrl(inputs: Inputs, installer: "nixos" | "determinate", system: string, env: NodeJS.ProcessEnv): string {
   if (inputs.installerUrl) return inputs.installerUrl;
@@ -70,7 +67,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
   if (priv.how === "none") throw new SetupError(priv.reason);
   const init = effectiveInit(inputs.init, envr.init);
   const layout = nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || os.homedir());
-  const workDir = jobWorkDir(env);
+  const workDir = jobDir(env);
   await mkdir(workDir, { recursive: true, mode: 0o700 });
 
   if (existsSync(path.join(layout.bin, "nix"))) {
@@ -134,7 +131,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
       try {
         const d = await startDaemon(argv, socket, path.join(workDir, "nix-daemon.log"), timeout, env);
         // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
-        await writeFile(path.join(workDir, "nix-daemon.pid"), `${d.pid}\n`);
+        await writeFile(daemonPidFile(env), `${d.pid}\n`);
         core.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
       } catch (e) {
         if (e instanceof DaemonError) throw new SetupError(e.message);

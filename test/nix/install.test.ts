@@ -11,6 +11,7 @@ import { SetupError } from "../../src/setup.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
 import { newJob, parseEnvFile, type Job } from "../helpers/runner.js";
 import { calls, newPrefix, serve, STAND_IN_INSTALLER, sudoCalls, sudoStandIn, type Served } from "./installer-stand-in.js";
+import { stopOwnDaemon } from "../../src/nix/daemon.js";
 
 const MIRROR = "/mirror/nix-installer";
 const SHA = createHash("sha256").update(STAND_IN_INSTALLER).digest("hex");
@@ -190,6 +191,12 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     });
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toMatch(/^\/nix\/store\/[a-z0-9]{32}-from-nixtest\.txt$/);
+
+    // the post step stops it: the daemon served this job only
+    await stopOwnDaemon();
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(path.join(job.temp, "nix-runner-action", "nix-daemon.pid"))).toBe(false);
+    expect(out).toContain(`Stopped the nix-daemon (pid ${pid}) this job started`);
     rmSync(path.dirname(sudo.dir), { recursive: true, force: true });
   });
 
