@@ -140,6 +140,9 @@ run_runner() {
   local vars=(--var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
     --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results")
   local cmd
+  # `-s NAME` without a value makes the runner read the secret from its environment; it is read from
+  # the 0600 key file inside the runner's own process, so it is never on any command line.
+  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$work/key.sec")
   case $runner in
     act)
       printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
@@ -150,15 +153,15 @@ run_runner() {
       # FORGEJO_ACTIONS, and GITEA_ACTIONS is kept too so the precedence is what gets tested.
       local platform_env=(--env GITEA_ACTIONS=true)
       [ "$runner" = forgejo-on-gitea ] && platform_env+=(--env FORGEJO_ACTIONS=true)
-      cmd=("${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
+      cmd=("${key_from_file[@]}" "${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
-        --env-file /dev/null "${platform_env[@]}" -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
+        --env-file /dev/null "${platform_env[@]}" -s E2E_SIGNING_KEY "${vars[@]}") ;;
     forgejo)
       # Untested here (the module proxy refuses Forgejo's runner); its exec shares these flags with
       # Gitea's, and like Gitea's exec mode it is not known to set the forge's variable itself.
-      cmd=("${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
+      cmd=("${key_from_file[@]}" "${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18432 --artifact-server-path "$dir/artifacts"
-        --env-file /dev/null --env FORGEJO_ACTIONS=true -s "E2E_SIGNING_KEY=$(cat "$work/key.sec")" "${vars[@]}") ;;
+        --env-file /dev/null --env FORGEJO_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
   esac
   # A clean, explicit environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*,
   # RUNNER_*, NIX_USER_CONF_FILES …) may leak into the jobs and decide the platform for them.

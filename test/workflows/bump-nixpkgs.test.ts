@@ -88,6 +88,26 @@ describe("bump-nixpkgs.yml under act, push mode", () => {
   });
 });
 
+describe("bump-nixpkgs.yml under act, run from another branch", () => {
+  it("starts from base-branch, so a feature branch's commits never reach it", async () => {
+    const f = fixture();
+    const before = f.remoteGit(["rev-parse", "main"]);
+    f.advanceNixpkgs("2026-03-05T08:00:00Z");
+    const work = f.clone();
+    git(work, ["checkout", "-q", "-b", "feature"]);
+    writeFileSync(path.join(work, "feature.txt"), "work in progress\n");
+    git(work, ["add", "feature.txt"]);
+    commitAt(work, "feature work", "2026-03-04T00:00:00Z");
+
+    const r = await runAct(work, { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars: { BUMP_MODE: "push", BASE_BRANCH: "main" } });
+    expect(r.code, r.log).toBe(0);
+    expect(r.log).toContain("Checked out feature; switching to the tip of main");
+    expect(f.remoteGit(["log", "-1", "--format=%s", "main"])).toBe("chore(ci): Update nixos to 20260305");
+    expect(f.remoteGit(["rev-parse", "main~1"])).toBe(before);
+    expect(f.remoteGit(["diff", "--name-only", "main~1", "main"])).toBe("flake.lock");
+  });
+});
+
 describe("bump-nixpkgs.yml under act, pull-request mode (forge API: recording server on 127.0.0.1)", () => {
   const token = `tok-${Math.random().toString(36).slice(2)}`;
 
