@@ -78,6 +78,23 @@ export function classify(f: Facts, mode: Mode = "auto"): Environment {
   }
 }
 
+/**
+ * Where an installed Nix lives when a runner's service PATH leaves it out (a host runner started by
+ * systemd, a NixOS host): the default profile, the user's profile, NixOS's system profile.
+ */
+export function nixLocations(env: NodeJS.ProcessEnv): string[] {
+  const home = env.HOME || os.homedir();
+  return ["/nix/var/nix/profiles/default/bin", path.join(home, ".nix-profile/bin"), "/run/current-system/sw/bin"];
+}
+
+/** The first of nixLocations() that holds an executable nix, or undefined. */
+export async function findNixOffPath(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  for (const dir of nixLocations(env)) {
+    if (await which("nix", { PATH: dir })) return dir;
+  }
+  return undefined;
+}
+
 async function which(cmd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   for (const dir of (env.PATH ?? "").split(path.delimiter)) {
     if (!dir) continue;

@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
-import { classify, type Environment, type Facts, ModeError, probeFacts } from "./environment.js";
+import { classify, type Environment, type Facts, findNixOffPath, ModeError, probeFacts } from "./environment.js";
 import { run } from "./exec.js";
 import { jobDir } from "./job-dir.js";
 import { InputError, type Inputs, readInputs } from "./inputs.js";
@@ -36,6 +36,15 @@ async function setup(): Promise<void> {
     core.info(JSON.stringify({ ...f }, null, 2));
     return f;
   });
+  if (!facts.nixPath && inputs.mode !== "install") {
+    // A Nix that is there but off PATH is still the host's or image's Nix, never one to install over.
+    const dir = await findNixOffPath();
+    if (dir) {
+      core.info(`nix is not on PATH but is installed in ${dir}: adding it to PATH for this job`);
+      core.addPath(dir);
+      facts = await probeFacts();
+    }
+  }
   const envr = classify(facts, inputs.mode);
   let installed = false;
   if (envr.kind === "installed") {

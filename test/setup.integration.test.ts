@@ -179,3 +179,23 @@ describe("native mode (a real nix-daemon)", () => {
     expect(r.log).not.toContain("::warning::");
   });
 });
+
+describe("a Nix that is installed but not on PATH (a runner service's short PATH)", () => {
+  it("is found in the user's profile and used, never installed over", async () => {
+    const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
+    const home = path.join(job.temp, "home");
+    const profileBin = path.join(home, ".nix-profile/bin");
+    mkdirSync(profileBin, { recursive: true });
+    for (const tool of ["nix", "nix-store"]) execFileSync("ln", ["-s", `/usr/bin/${tool}`, path.join(profileBin, tool)]);
+    const emptyBin = path.join(job.temp, "empty-bin");
+    mkdirSync(emptyBin);
+    Object.assign(job.env, { HOME: home, PATH: emptyBin });
+    const r = await runStep(job, "main", { substituters: LAN });
+    expect(r.code, r.log).toBe(0);
+    expect(r.log).toContain(`nix is not on PATH but is installed in ${profileBin}: adding it to PATH for this job`);
+    expect(r.outputs).toMatchObject({ environment: "image", installed: "false", "nix-version": "2.8.0" });
+    expect(r.path).toEqual([profileBin]);
+    const conf = showConfig(laterStepEnv(job));
+    expect(count(conf.substituters.value, LAN)).toBe(1);
+  });
+});

@@ -31616,9 +31616,10 @@ module.exports = {
 /* harmony export */   $Q: () => (/* binding */ daemonSocketPath),
 /* harmony export */   L8: () => (/* binding */ classify),
 /* harmony export */   eC: () => (/* binding */ ModeError),
-/* harmony export */   iy: () => (/* binding */ probeFacts)
+/* harmony export */   iy: () => (/* binding */ probeFacts),
+/* harmony export */   v5: () => (/* binding */ findNixOffPath)
 /* harmony export */ });
-/* unused harmony export detectPlatform */
+/* unused harmony exports detectPlatform, nixLocations */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
@@ -31673,6 +31674,22 @@ function classify(f, mode = "auto") {
             // A daemon socket on a host (not in a container) means a shared, persistent store even for root.
             return { ...base, kind: f.viaDaemon || (f.daemonSocket && !f.container) ? "native" : "image" };
     }
+}
+/**
+ * Where an installed Nix lives when a runner's service PATH leaves it out (a host runner started by
+ * systemd, a NixOS host): the default profile, the user's profile, NixOS's system profile.
+ */
+function nixLocations(env) {
+    const home = env.HOME || node_os__WEBPACK_IMPORTED_MODULE_1___default().homedir();
+    return ["/nix/var/nix/profiles/default/bin", node_path__WEBPACK_IMPORTED_MODULE_2___default().join(home, ".nix-profile/bin"), "/run/current-system/sw/bin"];
+}
+/** The first of nixLocations() that holds an executable nix, or undefined. */
+async function findNixOffPath(env = process.env) {
+    for (const dir of nixLocations(env)) {
+        if (await which("nix", { PATH: dir }))
+            return dir;
+    }
+    return undefined;
 }
 async function which(cmd, env) {
     for (const dir of (env.PATH ?? "").split((node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter))) {
@@ -32469,6 +32486,15 @@ async function setup() {
         core/* info */.pq(JSON.stringify({ ...f }, null, 2));
         return f;
     });
+    if (!facts.nixPath && inputs.mode !== "install") {
+        // A Nix that is there but off PATH is still the host's or image's Nix, never one to install over.
+        const dir = await (0,environment/* findNixOffPath */.v5)();
+        if (dir) {
+            core/* info */.pq(`nix is not on PATH but is installed in ${dir}: adding it to PATH for this job`);
+            core/* addPath */.fM(dir);
+            facts = await (0,environment/* probeFacts */.iy)();
+        }
+    }
     const envr = (0,environment/* classify */.L8)(facts, inputs.mode);
     let installed = false;
     if (envr.kind === "installed") {
