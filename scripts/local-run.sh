@@ -3,6 +3,6 @@
 # locally as a runner would: main step, a small nix build, post step pushing to .local-run/cache.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/scripts/setup-machine.sh"
+bash "$root/scripts/setup-machine.sh" --minimal
 [ -f "$root/dist/main/index.js" ] || (cd "$root" && npm run build)
 exec node "$root/scripts/local-run.mjs" "$@"

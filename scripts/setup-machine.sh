@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the action's local run and tests need on a Debian machine, skipping what is there:
-# Debian's nix-bin, skopeo, docker-registry, nginx, jq, htpasswd; a non-root user for daemon tests;
-# the npm dependencies. Safe to run again.
+# Installs what the action's local run and tests need on a Debian machine, skipping what is there.
+#   --minimal   the local run only: Debian's nix-bin and the npm dependencies
+#   (default)   the tests too: skopeo, docker-registry, nginx, jq, htpasswd, git, iproute2, and a
+#               non-root user `nixtest` for the daemon tests
+# Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 sudo_=""
 [ "$(id -u)" -eq 0 ] || sudo_="sudo"
 
-packages=(nix-bin skopeo docker-registry nginx jq apache2-utils git ca-certificates)
+packages=(nix-bin ca-certificates)
+[ "${1:-}" = "--minimal" ] || packages+=(skopeo docker-registry nginx jq apache2-utils git iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -16,9 +19,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo_ apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts nginx and docker-registry as services listening on every interface; the tests start
+  # their own on 127.0.0.1, so the ones installed just now are stopped and left disabled.
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    for svc in nginx docker-registry; do
+      if printf '%s\n' "${missing[@]}" | grep -qx "$svc"; then $sudo_ systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+    done
+  fi
 fi
-# Debian's nginx package starts a server on port 80 when installed; tests start their own on 127.0.0.1.
-id nixtest >/dev/null 2>&1 || $sudo_ useradd --create-home --shell /bin/sh nixtest
+if [ "${1:-}" != "--minimal" ]; then
+  id nixtest >/dev/null 2>&1 || $sudo_ useradd --create-home --shell /bin/sh nixtest
+fi
 
 cd "$root"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

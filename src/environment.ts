@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Mode } from "./inputs.js";
 import { run } from "./exec.js";
+import { socketAnswers } from "./nix/daemon.js";
 import { parseNixVersion } from "./nix/version.js";
 
 export type Platform = "github" | "gitea" | "forgejo" | "act";
@@ -24,6 +25,8 @@ export interface Facts {
   /** The daemon reads the nix.conf we see: we are on the host, or a nix-daemon runs in our PID namespace. */
   daemonSharesConfig: boolean;
   platform: Platform;
+  /** Why this job's Nix cannot reach a store, when it cannot (a dead daemon socket, say); else absent. */
+  daemonProblem?: string;
 }
 
 export interface Environment {
@@ -34,8 +37,10 @@ export interface Environment {
   container: boolean;
 }
 
-/** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
+/** Where Nix looks for the daemon: a `unix://` NIX_REMOTE, NIX_DAEMON_SOCKET_PATH, else the standard path. */
 export function daemonSocketPath(env: NodeJS.ProcessEnv): string {
+  const remote = env.NIX_REMOTE ?? "";
+  if (remote.startsWith("unix://")) return remote.slice("unix://".length).split("?")[0];
   return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
 }
 
@@ -160,21 +165,31 @@ async function pid1IsSystemd(): Promise<boolean> {
 /** All probes at once: each is a stat, a read of /proc or one short command. */
 export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<Facts> {
   const uid = process.getuid?.() ?? -1;
-  const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
+  const socket = daemonSocketPath(env);
+  const [nixPath, socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
     which("nix", env),
-    exists(daemonSocketPath(env)),
+    exists(socket),
     writable("/nix/var/nix"),
     inContainer(),
     pid1IsSystemd(),
   ]);
-  const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
+  const [versionOut, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
     nixPath ? run(nixPath, ["--version"], { env }) : undefined,
     uid === 0 ? Promise.resolve(false) : sudoWorks(env),
-    daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
+    socketFile && container ? nixDaemonVisible() : Promise.resolve(!container),
+    // present and answering: a daemon that died leaves its socket file behind
+    socketFile ? socketAnswers(socket, 1000) : Promise.resolve(false),
   ]);
   const remote = env.NIX_REMOTE ?? "";
-  const viaDaemon =
-    remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
+  const remoteDaemon = remote === "daemon" || remote.startsWith("unix://");
+  const viaDaemon = remoteDaemon || (remote === "" && !storeWritable && daemonSocket);
+  const needsDaemon = remoteDaemon || (remote === "" && !storeWritable);
+  const daemonProblem =
+    !nixPath || !needsDaemon || daemonSocket
+      ? undefined
+      : socketFile
+        ? `the Nix daemon socket ${socket} exists but nothing answers on it: the daemon has stopped; start it (e.g. systemctl start nix-daemon) on the host`
+        : `this user cannot write the Nix store and there is no daemon socket at ${socket}: start nix-daemon, or run the job as the store's owner`;
   return {
     nixPath,
     nixVersion: versionOut && versionOut.code === 0 ? parseNixVersion(versionOut.stdout) : undefined,
@@ -188,6 +203,7 @@ export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
     container,
     daemonSharesConfig,
     platform: detectPlatform(env),
+    ...(daemonProblem ? { daemonProblem } : {}),
   };
 }
 

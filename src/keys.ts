@@ -10,7 +10,8 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 /** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
 export function parseNixKey(text: string, expectedBytes: 32 | 64): NixKey | string {
   const colon = text.indexOf(":");
-  if (colon <= 0) return `"${redact(text)}" is not of the form name:base64`;
+  // Never quote the text: for a secret key even a few characters would reach the log unmasked.
+  if (colon <= 0) return `an entry is not of the form name:base64`;
   const name = text.slice(0, colon);
   const b64 = text.slice(colon + 1);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return `key "${name}" does not have valid base64 after the colon`;
@@ -33,8 +34,4 @@ export function publicKeyOf(secret: NixKey): string | undefined {
   const pub = spki.subarray(spki.length - 32);
   if (!pub.equals(secret.bytes.subarray(32))) return undefined;
   return `${secret.name}:${pub.toString("base64")}`;
-}
-
-function redact(text: string): string {
-  return text.length > 12 ? `${text.slice(0, 6)}…` : text;
 }

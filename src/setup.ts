@@ -46,6 +46,7 @@ async function setup(): Promise<void> {
     }
   }
   const envr = classify(facts, inputs.mode);
+  if (envr.kind !== "installed" && facts.daemonProblem) throw new SetupError(`Nix cannot reach its store: ${facts.daemonProblem}`);
   let installed = false;
   if (envr.kind === "installed") {
     const { installNix } = await import("./nix/install.js");
@@ -65,7 +66,6 @@ async function setup(): Promise<void> {
   core.setOutput("installed", String(installed));
   core.setOutput("container", String(envr.container));
   core.setOutput("nixpkgs-date", nixpkgsDate);
-  save(StateKey.MainDone, true);
   core.info(
     `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
       `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`,
@@ -89,6 +89,16 @@ async function baseConfig(env: NodeJS.ProcessEnv): Promise<BaseConfig> {
   return parseShowConfig(r.stdout);
 }
 
+/**
+ * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
+ * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
+ */
+async function daemonConfig(): Promise<BaseConfig> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NIX_USER_CONF_FILES: "" };
+  delete env.NIX_CONFIG;
+  return baseConfig(env);
+}
+
 async function groupsOf(user: string): Promise<string[]> {
   const r = await run("id", ["-Gn", user]);
   return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
@@ -97,7 +107,8 @@ async function groupsOf(user: string): Promise<string[]> {
 async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
   // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
   if (!atLeast(facts.nixVersion, "2.15.0")) return undefined;
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
+  const store = env.NIX_REMOTE || "daemon";
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
   if (r.code !== 0) return undefined;
   try {
     const t = (JSON.parse(r.stdout) as { trusted?: number | boolean }).trusted;
@@ -123,14 +134,16 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
   const { confPath, withOurs } = confFiles();
   const baseEnv = baseConfigEnv();
 
-  const [groups, daemonSays] = await Promise.all([
+  const [groups, daemonSays, daemonView] = await Promise.all([
     facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
     facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
+    facts.viaDaemon ? daemonConfig() : Promise.resolve(base),
   ]);
+  // A daemon the action installed in this container reads this container's nix.conf.
+  const sameConfigAsDaemon = envr.kind === "installed" || facts.daemonSharesConfig;
   const trust = decideTrust(
-    // A daemon the action installed in this container reads this container's nix.conf.
-    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: envr.kind === "installed" || facts.daemonSharesConfig, daemonSays },
-    base,
+    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon, daemonSays },
+    daemonView,
   );
 
   if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
@@ -148,6 +161,8 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
     await writeFile(netrcFile, inputs.netrc, { mode: 0o600 });
     await chmod(netrcFile, 0o600);
     secretFiles.push(netrcFile);
+    // recorded at once, so a failure further on still leaves post a note to remove it
+    save(StateKey.SecretFiles, secretFiles);
   }
   const { preparePush } = await import("./push/prepare.js");
   const push = await preparePush(inputs, facts, envr, trust, dir);
@@ -161,16 +176,26 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
         netrc: Boolean(netrcFile),
         hook: push.hook !== undefined,
       },
-      base,
+      daemonView,
       facts.user,
     );
     if (ignored.length > 0) {
-      const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
+      const verdict =
+        trust.trusted === "unknown"
+          ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
+          : `does not trust user "${facts.user}", so it will ignore`;
       core.warning(
-        `The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
+        `The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
           `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`,
       );
     }
+  }
+
+  if (netrcFile && facts.viaDaemon && !sameConfigAsDaemon) {
+    core.warning(
+      `netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
+        `will not use it; put the credentials in the daemon's own netrc-file on the host instead`,
+    );
   }
 
   const text = renderConf(

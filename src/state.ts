@@ -6,8 +6,6 @@ export enum StateKey {
   PushPlan = "push-plan",
   /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
   SecretFiles = "secret-files",
-  /** Set once main reached its end. */
-  MainDone = "main-done",
 }
 
 export function save<T>(key: StateKey, value: T): void {

@@ -48,7 +48,7 @@ describe("validation: every bad value names the input and the fix", () => {
     ["substituter not a URL", { substituters: "cache.example.org" }, /substituters: "cache.example.org" is not a URL; write it like https:\/\//],
     ["substituter scheme", { substituters: "ftp://cache.example.org" }, /substituters: .* uses ftp:\/\/ which is not supported here; use one of/],
     ["relative file URL", { substituters: "file://srv/cache" }, /substituters: .* must be an absolute file URL with three slashes/],
-    ["public key without name", { "trusted-public-keys": "6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=" }, /trusted-public-keys: .* is not of the form name:base64/],
+    ["public key without name", { "trusted-public-keys": "6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=" }, /trusted-public-keys: an entry is not of the form name:base64/],
     ["public key wrong length", { "trusted-public-keys": "k:AAAA" }, /trusted-public-keys: key "k" decodes to 3 bytes, an ed25519 public key has 32/],
     ["public key bad base64", { "trusted-public-keys": "k:!!!" }, /trusted-public-keys: key "k" does not have valid base64/],
     ["signing key of public size", { "signing-key": "k:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY=" }, /signing-key: key "k" decodes to 32 bytes, an ed25519 secret key has 64; pass the secret key file/],
@@ -103,6 +103,18 @@ describe("validation: every bad value names the input and the fix", () => {
     }
     expect(message).toMatch(/signing-key: the key "ci-cache-1" is damaged/);
     expect(message).not.toContain(damaged.split(":")[1].slice(0, 20));
+  });
+});
+
+describe("a malformed signing key", () => {
+  it("is not quoted in the error, not even its first characters", () => {
+    const noColon = secret.split(":")[1];
+    expect(() => read({ "signing-key": noColon })).toThrow(/signing-key: an entry is not of the form name:base64/);
+    try {
+      read({ "signing-key": noColon });
+    } catch (e) {
+      expect((e as Error).message).not.toContain(noColon.slice(0, 4));
+    }
   });
 });
 

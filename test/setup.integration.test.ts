@@ -170,13 +170,25 @@ describe("native mode (a real nix-daemon)", () => {
     expect(count(conf.substituters.value, LAN)).toBe(1);
   });
 
-  it("a trusted user gets no warning", async () => {
-    const trustedConf = `${TEST_NIX_CONFIG}\ntrusted-users = root ${user.name}`;
-    const job = newJob({ NIX_CONFIG: trustedConf, ...daemon.clientEnv }, user);
-    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY });
+  it("a user the job's own NIX_CONFIG calls trusted is still untrusted: only the daemon's nix.conf counts", async () => {
+    const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\ntrusted-users = root ${user.name}`, ...daemon.clientEnv }, user);
+    const r = await runStep(job, "main", { substituters: LAN });
     expect(r.code, r.log).toBe(0);
-    expect(r.log).toMatch(/environment=native .*trusted=true/);
-    expect(r.log).not.toContain("::warning::");
+    expect(r.log).toMatch(/trusted=false/);
+    expect(r.log).toMatch(new RegExp(`::warning::The Nix daemon does not trust user "${user.name}"`));
+  });
+
+  it("a user the daemon trusts gets no warning", async () => {
+    const trusting = await startDaemon(`trusted-users = root ${user.name}`);
+    try {
+      const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG, ...trusting.clientEnv }, user);
+      const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY });
+      expect(r.code, r.log).toBe(0);
+      expect(r.log).toMatch(/environment=native .*trusted=true/);
+      expect(r.log).not.toContain("::warning::");
+    } finally {
+      await trusting.stop();
+    }
   });
 });
 
@@ -197,5 +209,19 @@ describe("a Nix that is installed but not on PATH (a runner service's short PATH
     expect(r.path).toEqual([profileBin]);
     const conf = showConfig(laterStepEnv(job));
     expect(count(conf.substituters.value, LAN)).toBe(1);
+  });
+});
+
+describe("a daemon socket nobody answers on", () => {
+  it("fails the step saying the daemon has stopped, instead of reporting native and failing later", async () => {
+    const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
+    const socket = path.join(job.temp, "dead-socket");
+    // bound but never listening: what a killed daemon leaves behind
+    execFileSync("python3", ["-c", `import socket; s = socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(socket)})`]);
+    Object.assign(job.env, { NIX_REMOTE: "daemon", NIX_DAEMON_SOCKET_PATH: socket });
+    const r = await runStep(job, "main", { substituters: LAN });
+    expect(r.code).toBe(1);
+    expect(r.log).toContain(`::error::Nix cannot reach its store: the Nix daemon socket ${socket} exists but nothing answers on it`);
+    expect(readFileSync(job.files.env, "utf8")).toBe("");
   });
 });

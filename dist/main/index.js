@@ -31627,14 +31627,19 @@ module.exports = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3190);
-/* harmony import */ var _nix_version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8547);
+/* harmony import */ var _nix_daemon_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7883);
+/* harmony import */ var _nix_version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8547);
 
 
 
 
 
-/** Where Nix looks for the daemon: NIX_DAEMON_SOCKET_PATH, else the standard path. */
+
+/** Where Nix looks for the daemon: a `unix://` NIX_REMOTE, NIX_DAEMON_SOCKET_PATH, else the standard path. */
 function daemonSocketPath(env) {
+    const remote = env.NIX_REMOTE ?? "";
+    if (remote.startsWith("unix://"))
+        return remote.slice("unix://".length).split("?")[0];
     return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
 }
 /**
@@ -31758,23 +31763,33 @@ async function pid1IsSystemd() {
 /** All probes at once: each is a stat, a read of /proc or one short command. */
 async function probeFacts(env = process.env) {
     const uid = process.getuid?.() ?? -1;
-    const [nixPath, daemonSocket, storeWritable, container, pid1Systemd] = await Promise.all([
+    const socket = daemonSocketPath(env);
+    const [nixPath, socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
         which("nix", env),
-        exists(daemonSocketPath(env)),
+        exists(socket),
         writable("/nix/var/nix"),
         inContainer(),
         pid1IsSystemd(),
     ]);
-    const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
+    const [versionOut, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
         nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
-        daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
+        socketFile && container ? nixDaemonVisible() : Promise.resolve(!container),
+        // present and answering: a daemon that died leaves its socket file behind
+        socketFile ? (0,_nix_daemon_js__WEBPACK_IMPORTED_MODULE_4__/* .socketAnswers */ .Nv)(socket, 1000) : Promise.resolve(false),
     ]);
     const remote = env.NIX_REMOTE ?? "";
-    const viaDaemon = remote === "daemon" || remote.startsWith("unix://") || (remote === "" && !storeWritable && daemonSocket);
+    const remoteDaemon = remote === "daemon" || remote.startsWith("unix://");
+    const viaDaemon = remoteDaemon || (remote === "" && !storeWritable && daemonSocket);
+    const needsDaemon = remoteDaemon || (remote === "" && !storeWritable);
+    const daemonProblem = !nixPath || !needsDaemon || daemonSocket
+        ? undefined
+        : socketFile
+            ? `the Nix daemon socket ${socket} exists but nothing answers on it: the daemon has stopped; start it (e.g. systemctl start nix-daemon) on the host`
+            : `this user cannot write the Nix store and there is no daemon socket at ${socket}: start nix-daemon, or run the job as the store's owner`;
     return {
         nixPath,
-        nixVersion: versionOut && versionOut.code === 0 ? (0,_nix_version_js__WEBPACK_IMPORTED_MODULE_4__/* .parseNixVersion */ .p)(versionOut.stdout) : undefined,
+        nixVersion: versionOut && versionOut.code === 0 ? (0,_nix_version_js__WEBPACK_IMPORTED_MODULE_5__/* .parseNixVersion */ .p)(versionOut.stdout) : undefined,
         daemonSocket,
         viaDaemon,
         storeWritable,
@@ -31785,6 +31800,7 @@ async function probeFacts(env = process.env) {
         container,
         daemonSharesConfig,
         platform: detectPlatform(env),
+        ...(daemonProblem ? { daemonProblem } : {}),
     };
 }
 /** The passwd name of this uid (what trusted-users lists); USER can be stale after su or unset in a container. */
@@ -31940,6 +31956,142 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 7883:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $v: () => (/* binding */ DaemonError),
+/* harmony export */   LC: () => (/* binding */ startDaemon),
+/* harmony export */   Nv: () => (/* binding */ socketAnswers)
+/* harmony export */ });
+/* unused harmony exports waitForSocket, stopOwnDaemon */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3838);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3190);
+/* harmony import */ var _job_dir_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4374);
+
+
+
+
+
+
+
+class DaemonError extends Error {
+}
+async function isSocket(p) {
+    try {
+        return (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.stat)(p)).isSocket();
+    }
+    catch {
+        return false;
+    }
+}
+/** True when something accepts connections on the unix socket `socket` (a stale socket file does not). */
+function socketAnswers(socket, timeoutMs = 2000) {
+    return new Promise((resolve) => {
+        const conn = (0,node_net__WEBPACK_IMPORTED_MODULE_4__.createConnection)({ path: socket });
+        const done = (ok) => {
+            clearTimeout(timer);
+            conn.destroy();
+            resolve(ok);
+        };
+        const timer = setTimeout(() => done(false), timeoutMs);
+        conn.once("connect", () => done(true));
+        conn.once("error", () => done(false));
+    });
+}
+/**
+ * Polls until something accepts connections on `socket`, at most `timeoutMs`. Accepting, not just
+ * existing: a killed daemon leaves its socket file behind, and the new one replaces it a moment later.
+ */
+async function waitForSocket(socket, timeoutMs, stillAlive = () => true) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if ((await isSocket(socket)) && (await socketAnswers(socket, 1000)))
+            return true;
+        if (!stillAlive() || Date.now() >= deadline)
+            return false;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+/**
+ * Starts `argv` (nix-daemon, maybe behind sudo) detached from this step, so it outlives it and
+ * serves the job's later steps, and waits at most `timeoutMs` for its socket. On timeout or early
+ * exit it stops the process it started and says why, with the end of the daemon's log.
+ */
+async function startDaemon(argv, socket, logFile, timeoutMs, env) {
+    const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync)(logFile, "a", 0o600);
+    let exited;
+    let spawnError;
+    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(fd);
+    child.on("exit", (code, signal) => (exited = { code, signal }));
+    child.on("error", (e) => (spawnError = e));
+    const pid = child.pid;
+    const up = await waitForSocket(socket, timeoutMs, () => exited === undefined && spawnError === undefined);
+    if (up && pid !== undefined) {
+        child.unref();
+        return { pid, socket, log: logFile };
+    }
+    const timedOut = exited === undefined && spawnError === undefined;
+    if (pid !== undefined && exited === undefined) {
+        try {
+            process.kill(-pid, "SIGKILL");
+        }
+        catch {
+            child.kill("SIGKILL");
+        }
+    }
+    const tail = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.readFile)(logFile, "utf8").catch(() => "")).trim().split("\n").slice(-5).join(" | ");
+    const why = spawnError
+        ? `could not be started (${spawnError.message})`
+        : timedOut || !exited
+            ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
+            : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
+    throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+}
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Stops the nix-daemon that main started for this job (its PID is in the job dir), after the push
+ * has used it: the daemon served this job only and must not outlive it on a runner that is reused.
+ * It leads its own process group (spawned detached), so the group is signalled; behind sudo, a
+ * non-root job signals it through `sudo -n kill`.
+ */
+async function stopOwnDaemon(env = process.env) {
+    const pidFile = daemonPidFile(env);
+    const text = await readFile(pidFile, "utf8").catch(() => "");
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 1)
+        return;
+    if (signal(pid, 0) || (await run("sudo", ["-n", "kill", "-0", String(pid)], { env })).code === 0) {
+        if (!signal(-pid, "SIGTERM") && !signal(pid, "SIGTERM")) {
+            await run("sudo", ["-n", "kill", "-TERM", "--", `-${pid}`], { env });
+        }
+        for (let i = 0; i < 50 && signal(pid, 0); i++)
+            await new Promise((r) => setTimeout(r, 100));
+        core.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+    }
+    await rm(pidFile, { force: true });
+}
+
+
+/***/ }),
+
 /***/ 8547:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32004,8 +32156,9 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 /** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
 function parseNixKey(text, expectedBytes) {
     const colon = text.indexOf(":");
+    // Never quote the text: for a secret key even a few characters would reach the log unmasked.
     if (colon <= 0)
-        return `"${redact(text)}" is not of the form name:base64`;
+        return `an entry is not of the form name:base64`;
     const name = text.slice(0, colon);
     const b64 = text.slice(colon + 1);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
@@ -32029,9 +32182,6 @@ function publicKeyOf(secret) {
     if (!pub.equals(secret.bytes.subarray(32)))
         return undefined;
     return `${secret.name}:${pub.toString("base64")}`;
-}
-function redact(text) {
-    return text.length > 12 ? `${text.slice(0, 6)}…` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -32268,7 +32418,8 @@ function range(get) {
 }
 
 ;// CONCATENATED MODULE: ./src/nix/config.ts
-const normalize = (url) => url.replace(/\/+$/, "");
+/** A store URL without trailing slashes, as Nix compares substituters. */
+const normalizeUrl = (url) => url.replace(/\/+$/, "");
 /**
  * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
  * gives experimental-features as enum numbers, the text gives names in every version.
@@ -32309,7 +32460,7 @@ function renderConf(req, base) {
     // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
     // since reading it needs nix-command.
     lines.push("extra-experimental-features = nix-command flakes");
-    const subs = missing(req.substituters, base.substituters, normalize);
+    const subs = missing(req.substituters, base.substituters, normalizeUrl);
     if (subs.length)
         lines.push(`extra-substituters = ${subs.join(" ")}`);
     const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
@@ -32387,6 +32538,7 @@ async function readNixpkgsDate(workspace) {
 }
 
 ;// CONCATENATED MODULE: ./src/nix/trust.ts
+
 /** Decides whether the daemon will honour privileged settings from this user. */
 function decideTrust(f, base) {
     if (!f.viaDaemon)
@@ -32423,8 +32575,8 @@ const CLIENT_SIDE = new Set([
  */
 function ignoredByDaemon(req, base, user) {
     const out = [];
-    const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map((s) => s.replace(/\/+$/, "")));
-    const subs = req.substituters.filter((s) => !allowed.has(s.replace(/\/+$/, "")));
+    const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map(normalizeUrl));
+    const subs = req.substituters.filter((s) => !allowed.has(normalizeUrl(s)));
     if (subs.length)
         out.push({ setting: `substituters ${subs.join(" ")}`, fix: `extra-trusted-substituters = ${subs.join(" ")}` });
     const keys = req.trustedPublicKeys.filter((k) => !base.trustedPublicKeys.includes(k));
@@ -32496,9 +32648,11 @@ async function setup() {
         }
     }
     const envr = (0,environment/* classify */.L8)(facts, inputs.mode);
+    if (envr.kind !== "installed" && facts.daemonProblem)
+        throw new SetupError(`Nix cannot reach its store: ${facts.daemonProblem}`);
     let installed = false;
     if (envr.kind === "installed") {
-        const { installNix } = await Promise.all(/* import() */[__nccwpck_require__.e(415), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3974));
+        const { installNix } = await Promise.all(/* import() */[__nccwpck_require__.e(415), __nccwpck_require__.e(638)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1638));
         facts = await core/* group */.Os("Install Nix", () => installNix(inputs, facts, envr));
         installed = true;
     }
@@ -32514,7 +32668,6 @@ async function setup() {
     core/* setOutput */.uH("installed", String(installed));
     core/* setOutput */.uH("container", String(envr.container));
     core/* setOutput */.uH("nixpkgs-date", nixpkgsDate);
-    (0,state/* save */.UN)(state/* StateKey */.zv.MainDone, true);
     core/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
         `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
 }
@@ -32533,6 +32686,15 @@ async function baseConfig(env) {
         throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
 }
+/**
+ * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
+ * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
+ */
+async function daemonConfig() {
+    const env = { ...process.env, NIX_USER_CONF_FILES: "" };
+    delete env.NIX_CONFIG;
+    return baseConfig(env);
+}
 async function groupsOf(user) {
     const r = await (0,exec/* run */.e)("id", ["-Gn", user]);
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
@@ -32541,7 +32703,8 @@ async function daemonTrust(facts, env) {
     // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
     if (!(0,version/* atLeast */.j)(facts.nixVersion, "2.15.0"))
         return undefined;
-    const r = await (0,exec/* run */.e)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
+    const store = env.NIX_REMOTE || "daemon";
+    const r = await (0,exec/* run */.e)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {
@@ -32565,13 +32728,14 @@ async function configure(inputs, facts, envr, base) {
     const dir = (0,job_dir/* jobDir */.j)();
     const { confPath, withOurs } = confFiles();
     const baseEnv = baseConfigEnv();
-    const [groups, daemonSays] = await Promise.all([
+    const [groups, daemonSays, daemonView] = await Promise.all([
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
+        facts.viaDaemon ? daemonConfig() : Promise.resolve(base),
     ]);
-    const trust = decideTrust(
     // A daemon the action installed in this container reads this container's nix.conf.
-    { viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon: envr.kind === "installed" || facts.daemonSharesConfig, daemonSays }, base);
+    const sameConfigAsDaemon = envr.kind === "installed" || facts.daemonSharesConfig;
+    const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon, daemonSays }, daemonView);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
         core/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
             `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
@@ -32584,6 +32748,8 @@ async function configure(inputs, facts, envr, base) {
         await (0,promises_.writeFile)(netrcFile, inputs.netrc, { mode: 0o600 });
         await (0,promises_.chmod)(netrcFile, 0o600);
         secretFiles.push(netrcFile);
+        // recorded at once, so a failure further on still leaves post a note to remove it
+        (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
     }
     const { preparePush } = await __nccwpck_require__.e(/* import() */ 921).then(__nccwpck_require__.bind(__nccwpck_require__, 1921));
     const push = await preparePush(inputs, facts, envr, trust, dir);
@@ -32594,12 +32760,18 @@ async function configure(inputs, facts, envr, base) {
             extraConf: inputs.extraConf,
             netrc: Boolean(netrcFile),
             hook: push.hook !== undefined,
-        }, base, facts.user);
+        }, daemonView, facts.user);
         if (ignored.length > 0) {
-            const unsure = trust.trusted === "unknown" ? ` (trust could not be determined: ${trust.how})` : "";
-            core/* warning */.$e(`The Nix daemon does not trust user "${facts.user}"${unsure}, so it will ignore: ${ignored.map((i) => i.setting).join("; ")}. ` +
+            const verdict = trust.trusted === "unknown"
+                ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
+                : `does not trust user "${facts.user}", so it will ignore`;
+            core/* warning */.$e(`The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
                 `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
         }
+    }
+    if (netrcFile && facts.viaDaemon && !sameConfigAsDaemon) {
+        core/* warning */.$e(`netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
+            `will not use it; put the credentials in the daemon's own netrc-file on the host instead`);
     }
     const text = renderConf({
         substituters: inputs.substituters,
@@ -32639,8 +32811,6 @@ var StateKey;
     StateKey["PushPlan"] = "push-plan";
     /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
     StateKey["SecretFiles"] = "secret-files";
-    /** Set once main reached its end. */
-    StateKey["MainDone"] = "main-done";
 })(StateKey || (StateKey = {}));
 function save(key, value) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(key, JSON.stringify(value));

@@ -34661,8 +34661,9 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 /** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
 function parseNixKey(text, expectedBytes) {
     const colon = text.indexOf(":");
+    // Never quote the text: for a secret key even a few characters would reach the log unmasked.
     if (colon <= 0)
-        return `"${redact(text)}" is not of the form name:base64`;
+        return `an entry is not of the form name:base64`;
     const name = text.slice(0, colon);
     const b64 = text.slice(colon + 1);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
@@ -34686,9 +34687,6 @@ function publicKeyOf(secret) {
     if (!pub.equals(secret.bytes.subarray(32)))
         return undefined;
     return `${secret.name}:${pub.toString("base64")}`;
-}
-function redact(text) {
-    return text.length > 12 ? `${text.slice(0, 6)}…` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -34952,8 +34950,6 @@ var state_StateKey;
     StateKey["PushPlan"] = "push-plan";
     /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
     StateKey["SecretFiles"] = "secret-files";
-    /** Set once main reached its end. */
-    StateKey["MainDone"] = "main-done";
 })(state_StateKey || (state_StateKey = {}));
 function state_save(key, value) {
     core.saveState(key, JSON.stringify(value));

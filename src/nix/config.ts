@@ -16,7 +16,8 @@ export interface ConfRequest {
   postBuildHook?: string;
 }
 
-const normalize = (url: string): string => url.replace(/\/+$/, "");
+/** A store URL without trailing slashes, as Nix compares substituters. */
+export const normalizeUrl = (url: string): string => url.replace(/\/+$/, "");
 
 /**
  * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
@@ -58,7 +59,7 @@ export function renderConf(req: ConfRequest, base: BaseConfig): string {
   // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
   // since reading it needs nix-command.
   lines.push("extra-experimental-features = nix-command flakes");
-  const subs = missing(req.substituters, base.substituters, normalize);
+  const subs = missing(req.substituters, base.substituters, normalizeUrl);
   if (subs.length) lines.push(`extra-substituters = ${subs.join(" ")}`);
   const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
   if (keys.length) lines.push(`extra-trusted-public-keys = ${keys.join(" ")}`);

@@ -1,4 +1,4 @@
-import type { BaseConfig } from "./config.js";
+import { type BaseConfig, normalizeUrl } from "./config.js";
 
 export type Trust = { trusted: boolean; how: string } | { trusted: "unknown"; how: string };
 
@@ -59,8 +59,8 @@ export function ignoredByDaemon(
   user: string,
 ): Ignored[] {
   const out: Ignored[] = [];
-  const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map((s) => s.replace(/\/+$/, "")));
-  const subs = req.substituters.filter((s) => !allowed.has(s.replace(/\/+$/, "")));
+  const allowed = new Set([...base.trustedSubstituters, ...base.substituters].map(normalizeUrl));
+  const subs = req.substituters.filter((s) => !allowed.has(normalizeUrl(s)));
   if (subs.length) out.push({ setting: `substituters ${subs.join(" ")}`, fix: `extra-trusted-substituters = ${subs.join(" ")}` });
   const keys = req.trustedPublicKeys.filter((k) => !base.trustedPublicKeys.includes(k));
   if (keys.length) out.push({ setting: `trusted-public-keys ${keys.map((k) => k.split(":")[0]).join(" ")}`, fix: `extra-trusted-public-keys = ${keys.join(" ")}` });

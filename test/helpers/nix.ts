@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -28,16 +28,18 @@ export interface Daemon {
 
 /**
  * A real nix-daemon on a private socket (NIX_DAEMON_SOCKET_PATH), so tests never touch a system
- * daemon; `conf` is extra nix.conf text for the daemon (trusted-users, trusted-substituters, …).
+ * daemon. Its nix.conf (TEST_NIX_CONFIG plus `conf`: trusted-users, trusted-substituters, …) lives in
+ * its own NIX_CONF_DIR, which clients get too: like a host's /etc/nix/nix.conf, the daemon and the
+ * job's Nix read the same file, while the job's NIX_CONFIG reaches only the client.
  */
 export async function startDaemon(conf = ""): Promise<Daemon> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "nra-daemon-"));
   execFileSync("chmod", ["755", dir]);
+  writeFileSync(path.join(dir, "nix.conf"), `${TEST_NIX_CONFIG}\n${conf}\n`);
   const socket = path.join(dir, "socket");
-  const child: ChildProcess = spawn("nix-daemon", [], {
-    env: { ...process.env, NIX_DAEMON_SOCKET_PATH: socket, NIX_CONFIG: `${TEST_NIX_CONFIG}\n${conf}` },
-    stdio: "ignore",
-  });
+  const env: NodeJS.ProcessEnv = { ...process.env, NIX_DAEMON_SOCKET_PATH: socket, NIX_CONF_DIR: dir };
+  delete env.NIX_CONFIG;
+  const child: ChildProcess = spawn("nix-daemon", [], { env, stdio: "ignore" });
   for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
   if (!existsSync(socket)) {
     child.kill("SIGKILL");
@@ -45,7 +47,7 @@ export async function startDaemon(conf = ""): Promise<Daemon> {
   }
   return {
     socket,
-    clientEnv: { NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon" },
+    clientEnv: { NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon", NIX_CONF_DIR: dir },
     stop: async () => {
       if (child.exitCode === null) {
         const gone = new Promise((r) => child.once("exit", r));
