@@ -107,6 +107,7 @@ function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[
   return value as T;
 }
 
+/** The same values core.getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
 function bool(get: Getter, name: string): boolean {
   const value = get(name).trim();
   if (value === "") return false;
