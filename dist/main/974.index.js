@@ -222,10 +222,17 @@ function exactVersion(range) {
 function nixPackageUrl(version, system) {
     return `https://releases.nixos.org/nix/nix-${version}/nix-${version}-${system}.tar.xz`;
 }
-/** The lines the installer appends to /etc/nix/nix.conf: trust for the job's user, and the job's caches. */
-function installerExtraConf(user, substituters, trustedPublicKeys) {
+/**
+ * The lines the installer appends to /etc/nix/nix.conf: trust for the job's user, the job's caches,
+ * and in a container `sandbox = false`. The sandbox needs namespaces and mounts that container
+ * runtimes usually deny (Podman, which Forgejo's runner supports, always; Docker unless privileged),
+ * and the NixOS installer's own instructions for `--init none` containers pass exactly this line.
+ */
+function installerExtraConf(user, substituters, trustedPublicKeys, container) {
     const users = [...new Set(["root", user])];
     const lines = [`trusted-users = ${users.join(" ")}`];
+    if (container)
+        lines.push("sandbox = false");
     if (substituters.length)
         lines.push(`extra-substituters = ${substituters.join(" ")}`);
     if (trustedPublicKeys.length)
@@ -260,7 +267,7 @@ function installCommand(req) {
         else
             notes.push(`this installer does not offer --nix-package-url, so it installs its own Nix, not ${pinned}`);
     }
-    args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys));
+    args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys, req.container));
     const env = { ...TELEMETRY_OFF };
     const argv = req.privilege === "root"
         ? [req.binary, ...args]
@@ -536,6 +543,7 @@ async function installNix(inputs, facts, envr) {
             init,
             privilege: priv.how,
             user: facts.user,
+            container: facts.container,
             substituters: inputs.substituters,
             trustedPublicKeys: inputs.trustedPublicKeys,
             nixVersion: inputs.nixVersion,

@@ -48,9 +48,10 @@ describe("the built bundle installs Nix (stand-in installer served locally)", ()
     expect(r.outputs).toMatchObject({ installed: "true", environment: "installed", "nix-version": "2.8.0" });
     expect(server.requests).toEqual([MIRROR]);
 
-    // PID 1 on this machine is not systemd and the step runs as root.
+    // PID 1 on this machine is not systemd and the step runs as root; in a container the sandbox is off.
+    const sandbox = r.outputs.container === "true" ? "\nsandbox = false" : "";
     expect(calls(prefix).map((c) => c.argv)).toEqual([
-      ["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", "trusted-users = root\nextra-substituters = http://127.0.0.1:18299/job-cache"],
+      ["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", `trusted-users = root${sandbox}\nextra-substituters = http://127.0.0.1:18299/job-cache`],
     ]);
     expect(r.path).toContain(bin);
     expect(r.exportedEnv.NIX_PROFILES).toContain(path.join(prefix, "var/nix/profiles/default"));
