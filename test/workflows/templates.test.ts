@@ -14,7 +14,9 @@ interface Job {
   with?: Record<string, unknown>;
 }
 interface Doc {
-  jobs?: Record<string, Job>;
+  jobs?: Record<string, Job & { concurrency?: unknown }>;
+  permissions?: Record<string, string> | string;
+  concurrency?: string | { group?: string; "cancel-in-progress"?: boolean };
   /** PyYAML reads the key `on` as YAML 1.1's boolean true. */
   true?: { workflow_call?: { inputs: Record<string, { default?: string }> } };
   runner?: { labels: string[] };
@@ -126,6 +128,29 @@ describe("runner configs", () => {
 });
 
 describe("caller workflow templates", () => {
+  it.each([
+    // The bump pushes a branch and opens a pull request: GitHub's default job token is read-only.
+    ["bump-nixpkgs.yml", { contents: "write", "pull-requests": "write" }, "bump-nixpkgs-"],
+    ["build-runner-image.yml", { contents: "read" }, "runner-image-"],
+  ])("%s asks for the job-token permissions it needs, and one run at a time (queued, not cancelled)", (file, permissions, group) => {
+    const wf = yaml(path.join(T, file));
+    expect(wf.permissions).toEqual(permissions);
+    expect(wf.concurrency).toEqual({ group: `${group}\${{ github.repository }}`, "cancel-in-progress": false });
+  });
+
+  it("nix-build.yml reads the repository only", () => {
+    expect(yaml(path.join(T, "nix-build.yml")).permissions).toEqual({ contents: "read" });
+  });
+
+  it.each(["build-runner-image.yml", "bump-nixpkgs.yml"])(
+    "the reusable %s declares no concurrency of its own (GitHub deadlocks when a called workflow shares its caller's group)",
+    (file) => {
+      const wf = yaml(path.join(ROOT, ".gitea/workflows", file));
+      expect(wf.concurrency).toBeUndefined();
+      for (const job of Object.values(wf.jobs ?? {})) expect(job.concurrency).toBeUndefined();
+    },
+  );
+
   it("act parses every template and the reusable workflows, and lists their jobs", () => {
     const repo = tempDir("templates");
     dirs.push(repo);
