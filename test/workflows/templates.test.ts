@@ -143,7 +143,7 @@ describe("caller workflow templates", () => {
   });
 
   it.each(["build-runner-image.yml", "bump-nixpkgs.yml"])(
-    "the reusable %s declares no concurrency of its own (GitHub deadlocks when a called workflow shares its caller's group)",
+    "the reusable %s declares no concurrency of its own (GitHub cancels a called workflow that shares its caller's group as a deadlock)",
     (file) => {
       const wf = yaml(path.join(ROOT, ".gitea/workflows", file));
       expect(wf.concurrency).toBeUndefined();
