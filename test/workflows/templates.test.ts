@@ -20,6 +20,7 @@ interface Doc {
   /** PyYAML reads the key `on` as YAML 1.1's boolean true. */
   true?: { workflow_call?: { inputs: Record<string, { default?: string }> } };
   runner?: { labels: string[] };
+  container?: { force_pull?: boolean };
 }
 
 /** YAML → JSON through PyYAML's safe_load. */
@@ -116,6 +117,22 @@ describe("runner configs", () => {
     expect([...used].sort()).toEqual(["native-nix", "nix"]);
     for (const labels of served) for (const l of used) expect(labels).toContain(l);
   });
+
+  it.each(configs)(
+    "%s makes the image workflow's test job check the image just pushed: the nix label is the template's image at a tag the workflow pushes, pulled for every job",
+    (file) => {
+      const conf = yaml(path.join(T, file));
+      expect(conf.container?.force_pull).toBe(true);
+      const ref = (conf.runner?.labels ?? []).find((l) => l.startsWith("nix:"))?.replace(/^nix:docker:\/\//, "") ?? "";
+      const [image, tag] = [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)];
+      const caller = yaml(path.join(T, "build-runner-image.yml")).jobs?.image?.with ?? {};
+      expect(caller.image).toBe(image);
+      expect(caller["test-runs-on"]).toBe("nix");
+      const reusable = yaml(path.join(ROOT, ".gitea/workflows/build-runner-image.yml"));
+      const tags = String(caller["extra-tags"] ?? reusable.true?.workflow_call?.inputs["extra-tags"]?.default ?? "").split(/\s+/);
+      expect(tags).toContain(tag);
+    },
+  );
 
   it("Gitea's runner loads its config (and stops only at the missing registration)", () => {
     const dir = tempDir("gitea-runner");
