@@ -489,15 +489,15 @@ async function fetchInstaller(req) {
         }
     }
     let source = "download";
-    if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
-        source = "actions-cache";
-        lib_core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
-    }
-    else {
-        lib_core/* info */.pq(`Downloading the installer from ${req.url}`);
-        await download(req.url, own);
-    }
     try {
+        if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
+            source = "actions-cache";
+            lib_core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
+        }
+        else {
+            lib_core/* info */.pq(`Downloading the installer from ${req.url}`);
+            await download(req.url, own);
+        }
         const sum = await sha256File(own);
         try {
             verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);

@@ -177,14 +177,14 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
   }
 
   let source: FetchedInstaller["source"] = "download";
-  if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
-    source = "actions-cache";
-    core.info(`Restored the installer from the Actions cache (${cacheKey})`);
-  } else {
-    core.info(`Downloading the installer from ${req.url}`);
-    await download(req.url, own);
-  }
   try {
+    if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
+      source = "actions-cache";
+      core.info(`Restored the installer from the Actions cache (${cacheKey})`);
+    } else {
+      core.info(`Downloading the installer from ${req.url}`);
+      await download(req.url, own);
+    }
     const sum = await sha256File(own);
     try {
       verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);

@@ -164,6 +164,28 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
     }
   });
 
+  it("an entry saved from a workspace at another depth unpacks elsewhere (@actions/cache keeps paths relative to GITHUB_WORKSPACE): a warning and a download, not a crash (cache service stand-in)", async () => {
+    const service = await serveCacheService();
+    try {
+      process.env.ACTIONS_CACHE_URL = service.url;
+      process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
+      process.env.GITHUB_WORKSPACE = path.join(dir, "ws1");
+      mkdirSync(process.env.GITHUB_WORKSPACE);
+      expect((await fetchInstaller(request({ sha256: SHA }))).source).toBe("download");
+      expect(service.saved).toHaveLength(1);
+      process.env.RUNNER_TOOL_CACHE = path.join(dir, "toolcache-2");
+      process.env.GITHUB_WORKSPACE = path.join(dir, "deeper", "ws2");
+      mkdirSync(process.env.GITHUB_WORKSPACE, { recursive: true });
+      const second = await fetchInstaller(request({ sha256: SHA, workDir: path.join(dir, "work2") }));
+      expect(second.source).toBe("download");
+      expect(readFileSync(second.path, "utf8")).toBe(BODY);
+      expect(server.requests).toEqual([PATH, PATH]);
+      expect(out).toMatch(/::warning::The Actions cache entry nix-runner-action-nix-installer-nixos-x86_64-linux-\S+ was restored, but not to /);
+    } finally {
+      await service.stop();
+    }
+  });
+
   it.each([
     ["writable by other users", (d: string) => chmodSync(d, 0o777)],
     ["owned by another user", (d: string) => chownSync(d, 65534, 65534)],
