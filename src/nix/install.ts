@@ -95,6 +95,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
       init,
       privilege: priv.how,
       user: facts.user,
+      container: facts.container,
       substituters: inputs.substituters,
       trustedPublicKeys: inputs.trustedPublicKeys,
       nixVersion: inputs.nixVersion,

@@ -87,10 +87,16 @@ export function nixPackageUrl(version: string, system: string): string {
   return `https://releases.nixos.org/nix/nix-${version}/nix-${version}-${system}.tar.xz`;
 }
 
-/** The lines the installer appends to /etc/nix/nix.conf: trust for the job's user, and the job's caches. */
-export function installerExtraConf(user: string, substituters: string[], trustedPublicKeys: string[]): string {
+/**
+ * The lines the installer appends to /etc/nix/nix.conf: trust for the job's user, the job's caches,
+ * and in a container `sandbox = false`. The sandbox needs namespaces and mounts that container
+ * runtimes usually deny (Podman, which Forgejo's runner supports, always; Docker unless privileged),
+ * and the NixOS installer's own instructions for `--init none` containers pass exactly this line.
+ */
+export function installerExtraConf(user: string, substituters: string[], trustedPublicKeys: string[], container: boolean): string {
   const users = [...new Set(["root", user])];
   const lines = [`trusted-users = ${users.join(" ")}`];
+  if (container) lines.push("sandbox = false");
   if (substituters.length) lines.push(`extra-substituters = ${substituters.join(" ")}`);
   if (trustedPublicKeys.length) lines.push(`extra-trusted-public-keys = ${trustedPublicKeys.join(" ")}`);
   return lines.join("\n");
@@ -113,6 +119,8 @@ export interface CommandRequest {
   init: "systemd" | "none";
   privilege: "root" | "sudo";
   user: string;
+  /** The job runs in a container (facts.container): the installed Nix gets `sandbox = false`. */
+  container: boolean;
   substituters: string[];
   trustedPublicKeys: string[];
   /** The nix-version range input ("" for none). */
@@ -144,7 +152,7 @@ export function installCommand(req: CommandRequest): InstallCommand {
     if (req.offers.nixPackageUrl) args.push("--nix-package-url", nixPackageUrl(pinned, req.system));
     else notes.push(`this installer does not offer --nix-package-url, so it installs its own Nix, not ${pinned}`);
   }
-  args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys));
+  args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys, req.container));
   const env = { ...TELEMETRY_OFF };
   const argv =
     req.privilege === "root"

@@ -2,8 +2,9 @@ import * as cache from "@actions/cache";
 import * as core from "@actions/core";
 import * as tc from "@actions/tool-cache";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { chmod, copyFile, mkdir, rm } from "node:fs/promises";
+import { createReadStream, existsSync } from "node:fs";
+import { chmod, copyFile, lstat, mkdir, rename, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { installerCacheVersion, type InstallerKind } from "./installer-command.js";
@@ -17,8 +18,10 @@ export interface FetchRequest {
   url: string;
   /** Expected sha256 (hex, lower case); "" for none. */
   sha256: string;
-  /** A folder of this job's own, for the download and the Actions-cache copy. */
+  /** A folder of this job's own: the downloaded or restored binary is kept (and run) from here. */
   workDir: string;
+  /** The machine's temp folder, where the Actions cache's fixed path lives; os.tmpdir() unless a test sets it. */
+  tmpDir?: string;
   env?: NodeJS.ProcessEnv;
   now?: Date;
 }
@@ -71,9 +74,73 @@ async function download(url: string, dest: string): Promise<void> {
 }
 
 /**
+ * The folder the Actions cache saves and restores the installer from. @actions/cache makes the paths
+ * part of the cache version, so a restore finds only what was saved from the same path: a folder under
+ * RUNNER_TEMP never matches on runners that make a new RUNNER_TEMP per job (act, and Gitea's and
+ * Forgejo's runners in host mode). This one is the same in every job of a user, and one per user,
+ * since its content runs as root and must not be writable by anyone else.
+ */
+export function actionsCacheDir(tmpDir: string, uid: number, tool: string, system: string, version: string): string {
+  return path.join(tmpDir, `nix-runner-action-installer-cache-${uid}`, `${tool}-${system}-${version}`);
+}
+
+/** Why `dir` (created if missing) is not safe to keep a binary that runs as root in; undefined when it is. */
+async function notPrivate(dir: string): Promise<string | undefined> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const st = await lstat(dir);
+    const uid = process.getuid?.() ?? 0;
+    if (!st.isDirectory()) return `${dir} is not a directory`;
+    if (st.uid !== uid) return `${dir} belongs to uid ${st.uid}, not to this job's uid ${uid}`;
+    if (st.mode & 0o022) return `${dir} can be written by other users (mode ${(st.mode & 0o777).toString(8)})`;
+    return undefined;
+  } catch (e) {
+    return `${dir} cannot be created (${(e as Error).message})`;
+  }
+}
+
+/**
+ * Puts the Actions cache's copy into this job's folder. False when there is none: a miss, a cache
+ * service that fails (a warning), or an entry saved from a workspace elsewhere, whose relative paths
+ * @actions/cache unpacked somewhere else.
+ */
+async function restoreFromActionsCache(shared: string, key: string, dest: string): Promise<boolean> {
+  const file = path.join(shared, FILE);
+  try {
+    await rm(file, { force: true });
+    if (!(await cache.restoreCache([shared], key))) return false;
+    if (!existsSync(file)) {
+      core.warning(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
+      return false;
+    }
+    await copyFile(file, dest);
+    return true;
+  } catch (e) {
+    core.warning(`The Actions cache could not be read (${(e as Error).message}); downloading the installer instead`);
+    return false;
+  }
+}
+
+async function saveToActionsCache(shared: string, key: string, from: string): Promise<void> {
+  const file = path.join(shared, FILE);
+  // Another job of this user may be restoring into the same folder: never show it a half-written file.
+  const part = `${file}.${process.pid}.part`;
+  try {
+    await copyFile(from, part);
+    await rename(part, file);
+    await cache.saveCache([shared], key);
+  } catch (e) {
+    core.warning(`The installer could not be saved to the Actions cache (${(e as Error).message}); the next run downloads it again`);
+  } finally {
+    await rm(part, { force: true });
+  }
+}
+
+/**
  * The installer binary, from the cheapest place that has it: the runner's tool cache (persistent
  * runners download once), the Actions cache (ephemeral runners with a cache service), else the URL.
- * Whatever the source, the pin is checked before the path is returned.
+ * Whatever the source, the binary that runs is this job's own copy (or the tool cache's), and the pin
+ * is checked on it before the path is returned.
  */
 export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstaller> {
   const env = req.env ?? process.env;
@@ -93,57 +160,55 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
     }
   }
 
-  const cacheDir = path.join(req.workDir, "installer-cache");
-  const cached = path.join(cacheDir, FILE);
+  const own = path.join(req.workDir, "installer", FILE);
+  await mkdir(path.dirname(own), { recursive: true });
   const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
-  const useCache = cacheServiceConfigured(env);
-  let source: FetchedInstaller["source"] = "download";
-  await mkdir(cacheDir, { recursive: true });
-
-  if (useCache) {
-    try {
-      const hit = await cache.restoreCache([cacheDir], cacheKey);
-      if (hit) source = "actions-cache";
-    } catch (e) {
-      core.warning(`The Actions cache could not be read (${(e as Error).message}); downloading the installer instead`);
-    }
-  } else {
+  let shared: string | undefined;
+  if (!cacheServiceConfigured(env)) {
     core.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
-  }
-
-  if (source === "download") {
-    core.info(`Downloading the installer from ${req.url}`);
-    await download(req.url, cached);
   } else {
-    core.info(`Restored the installer from the Actions cache (${cacheKey})`);
-  }
-  const sum = await sha256File(cached);
-  try {
-    verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
-  } catch (e) {
-    await rm(cached, { force: true });
-    throw e;
-  }
-  core.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
-  await chmod(cached, 0o755);
-
-  if (useCache && source === "download") {
-    try {
-      await cache.saveCache([cacheDir], cacheKey);
-    } catch (e) {
-      core.warning(`The installer could not be saved to the Actions cache (${(e as Error).message}); the next run downloads it again`);
+    const dir = actionsCacheDir(req.tmpDir ?? os.tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
+    const unsafe = await notPrivate(path.dirname(dir));
+    if (unsafe) core.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+    else {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      shared = dir;
     }
   }
 
-  if (!toolCache) return { path: cached, sha256: sum, source };
+  let source: FetchedInstaller["source"] = "download";
   try {
-    const dir = await tc.cacheFile(cached, FILE, tool, version, req.system);
-    const file = path.join(dir, FILE);
-    await chmod(file, 0o755);
-    return { path: file, sha256: sum, source };
-  } catch (e) {
-    // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-    core.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
-    return { path: cached, sha256: sum, source };
+    if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
+      source = "actions-cache";
+      core.info(`Restored the installer from the Actions cache (${cacheKey})`);
+    } else {
+      core.info(`Downloading the installer from ${req.url}`);
+      await download(req.url, own);
+    }
+    const sum = await sha256File(own);
+    try {
+      verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
+    } catch (e) {
+      await rm(own, { force: true });
+      throw e;
+    }
+    core.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+    await chmod(own, 0o755);
+    if (shared && source === "download") await saveToActionsCache(shared, cacheKey, own);
+
+    if (!toolCache) return { path: own, sha256: sum, source };
+    try {
+      const dir = await tc.cacheFile(own, FILE, tool, version, req.system);
+      const file = path.join(dir, FILE);
+      await chmod(file, 0o755);
+      return { path: file, sha256: sum, source };
+    } catch (e) {
+      // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
+      core.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
+      return { path: own, sha256: sum, source };
+    }
+  } finally {
+    // The shared folder only carries the binary to and from the Actions cache; this job runs its own copy.
+    if (shared) await rm(shared, { recursive: true, force: true });
   }
 }

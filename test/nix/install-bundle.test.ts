@@ -40,7 +40,7 @@ describe("the built bundle installs Nix (stand-in installer served locally)", ()
       mode: "install",
       "installer-url": `${server.origin}${MIRROR}`,
       "installer-sha256": SHA,
-      substituters: "http://127.0.0.1:18299/job-cache",
+      substituters: "http://127.0.0.1:18399/job-cache",
     };
     const r = await runStep(j, "main", inputs);
     expect(r.log).not.toMatch(/::error::/);
@@ -48,9 +48,10 @@ describe("the built bundle installs Nix (stand-in installer served locally)", ()
     expect(r.outputs).toMatchObject({ installed: "true", environment: "installed", "nix-version": "2.8.0" });
     expect(server.requests).toEqual([MIRROR]);
 
-    // PID 1 on this machine is not systemd and the step runs as root.
+    // PID 1 on this machine is not systemd and the step runs as root; in a container the sandbox is off.
+    const sandbox = r.outputs.container === "true" ? "\nsandbox = false" : "";
     expect(calls(prefix).map((c) => c.argv)).toEqual([
-      ["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", "trusted-users = root\nextra-substituters = http://127.0.0.1:18299/job-cache"],
+      ["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", `trusted-users = root${sandbox}\nextra-substituters = http://127.0.0.1:18399/job-cache`],
     ]);
     expect(r.path).toContain(bin);
     expect(r.exportedEnv.NIX_PROFILES).toContain(path.join(prefix, "var/nix/profiles/default"));
@@ -63,7 +64,7 @@ describe("the built bundle installs Nix (stand-in installer served locally)", ()
     const ev = spawnSync("nix-instantiate", ["--eval", "-E", "1 + 1"], { env: later, encoding: "utf8" });
     expect(ev.stdout.trim()).toBe("2");
     const conf = spawnSync("nix", ["--extra-experimental-features", "nix-command", "show-config", "--json"], { env: later, encoding: "utf8" });
-    expect((JSON.parse(conf.stdout) as Record<string, { value: string[] }>).substituters.value).toContain("http://127.0.0.1:18299/job-cache");
+    expect((JSON.parse(conf.stdout) as Record<string, { value: string[] }>).substituters.value).toContain("http://127.0.0.1:18399/job-cache");
 
     // Another job on the same runner: the installer comes from the tool cache, no second download.
     const prefix2 = newPrefix();

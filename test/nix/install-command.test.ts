@@ -21,6 +21,8 @@ import { parseNixVersion } from "../../src/nix/version.js";
 const BIN = "/tc/nix-installer";
 const CONF_ALICE = "trusted-users = root alice";
 const CONF_ROOT = "trusted-users = root";
+const CONF_ROOT_CONTAINER = "trusted-users = root\nsandbox = false";
+const CONF_ALICE_CONTAINER = "trusted-users = root alice\nsandbox = false";
 const SUDO_ENV = ["sudo", "-n", "env", "NIX_INSTALLER_DIAGNOSTIC_ENDPOINT=", "DETSYS_IDS_TELEMETRY=disabled"];
 const OLD_DETSYS = { preferUpstreamNix: true, nixPackageUrl: true };
 const NEW_DETSYS = { preferUpstreamNix: false, nixPackageUrl: true };
@@ -33,6 +35,7 @@ function req(over: Partial<CommandRequest>): CommandRequest {
     init: "systemd",
     privilege: "root",
     user: "root",
+    container: false,
     substituters: [],
     trustedPublicKeys: [],
     nixVersion: "",
@@ -53,6 +56,40 @@ describe("installCommand: every fact set and installer", () => {
       name: "nixos, no systemd, root (a job container)",
       r: { init: "none" },
       argv: [BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ROOT],
+    },
+    {
+      name: "nixos, in a container, no systemd, root: sandbox = false, as the installer advises for containers",
+      r: { init: "none", container: true },
+      argv: [BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ROOT_CONTAINER],
+    },
+    {
+      name: "nixos, in a container, no systemd, sudo",
+      r: { init: "none", container: true, privilege: "sudo", user: "alice" },
+      argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ALICE_CONTAINER],
+    },
+    {
+      name: "nixos, in a container with systemd as PID 1: still no sandbox (the runtime's limits, not the init, decide)",
+      r: { container: true },
+      argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT_CONTAINER],
+    },
+    {
+      name: "determinate (offers --prefer-upstream-nix), in a container, no systemd, root",
+      r: { installer: "determinate", offers: OLD_DETSYS, init: "none", container: true },
+      argv: [BIN, "install", "linux", "--no-confirm", "--init", "none", "--prefer-upstream-nix", "--extra-conf", CONF_ROOT_CONTAINER],
+    },
+    {
+      name: "caches and the container's sandbox line together",
+      r: { container: true, init: "none", substituters: ["https://a.example"], trustedPublicKeys: ["a:AAAA"] },
+      argv: [
+        BIN,
+        "install",
+        "linux",
+        "--no-confirm",
+        "--init",
+        "none",
+        "--extra-conf",
+        "trusted-users = root\nsandbox = false\nextra-substituters = https://a.example\nextra-trusted-public-keys = a:AAAA",
+      ],
     },
     {
       name: "nixos, systemd, sudo",
@@ -199,8 +236,9 @@ describe("small decisions", () => {
   });
 
   it("trusted-users names root once", () => {
-    expect(installerExtraConf("root", [], [])).toBe("trusted-users = root");
-    expect(installerExtraConf("runner", [], [])).toBe("trusted-users = root runner");
+    expect(installerExtraConf("root", [], [], false)).toBe("trusted-users = root");
+    expect(installerExtraConf("runner", [], [], false)).toBe("trusted-users = root runner");
+    expect(installerExtraConf("runner", [], [], true)).toBe("trusted-users = root runner\nsandbox = false");
   });
 
   it.each([

@@ -1,10 +1,10 @@
 import * as tc from "@actions/tool-cache";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DownloadError, fetchInstaller, type FetchRequest } from "../../src/nix/installer-download.js";
 import { serve, serveCacheService, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
 
@@ -15,6 +15,7 @@ const PATH = "/mirror/nix-installer-x86_64-linux";
 let server: Served;
 let dir: string;
 let saved: NodeJS.ProcessEnv;
+let out: string;
 
 beforeAll(async () => {
   server = await serve({ [PATH]: BODY });
@@ -31,8 +32,14 @@ beforeEach(() => {
   delete process.env.ACTIONS_CACHE_URL;
   delete process.env.ACTIONS_RESULTS_URL;
   server.requests.length = 0;
+  out = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  });
 });
 afterEach(() => {
+  vi.restoreAllMocks();
   process.env = saved;
   rmSync(dir, { recursive: true, force: true });
 });
@@ -44,6 +51,7 @@ function request(over: Partial<FetchRequest> = {}): FetchRequest {
     url: `${server.origin}${PATH}`,
     sha256: "",
     workDir: path.join(dir, "work"),
+    tmpDir: path.join(dir, "tmp"),
     env: process.env,
     ...over,
   };
@@ -105,7 +113,7 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
   it("without a runner tool cache it still works, keeping the binary in the job's folder", async () => {
     delete process.env.RUNNER_TOOL_CACHE;
     const got = await fetchInstaller(request({ sha256: SHA }));
-    expect(got.path).toBe(path.join(dir, "work", "installer-cache", "nix-installer"));
+    expect(got.path).toBe(path.join(dir, "work", "installer", "nix-installer"));
     expect(readFileSync(got.path, "utf8")).toBe(BODY);
   });
 
@@ -114,7 +122,7 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
     writeFileSync(notADir, "");
     process.env.RUNNER_TOOL_CACHE = notADir;
     const got = await fetchInstaller(request({ sha256: SHA }));
-    expect(got.path).toBe(path.join(dir, "work", "installer-cache", "nix-installer"));
+    expect(got.path).toBe(path.join(dir, "work", "installer", "nix-installer"));
     expect(readFileSync(got.path, "utf8")).toBe(BODY);
   });
 
@@ -127,24 +135,73 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
     expect(server.requests.some((p) => p.startsWith("/no-cache-service/"))).toBe(true);
   });
 
-  it("ephemeral runners share the installer through the Actions cache: the second fresh machine does not download (cache service stand-in served locally)", async () => {
+  it("ephemeral runners share the installer through the Actions cache, though each job has its own RUNNER_TEMP: the second job restores, not downloads (cache service stand-in served locally)", async () => {
     const service = await serveCacheService();
     try {
       process.env.ACTIONS_CACHE_URL = service.url;
       process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
-      const work = path.join(dir, "runner-temp");
-      const first = await fetchInstaller(request({ sha256: SHA, workDir: work }));
+      // act and Gitea's/Forgejo's runners in host mode give every job a new RUNNER_TEMP (…/act/<random>/tmp).
+      process.env.RUNNER_TEMP = path.join(dir, "act", "eed9b2a0c73a917f", "tmp");
+      const first = await fetchInstaller(request({ sha256: SHA, workDir: path.join(process.env.RUNNER_TEMP, "nix-runner-action") }));
       expect(first.source).toBe("download");
+      expect(out).not.toMatch(/::warning::/);
       expect(service.saved).toEqual([`nix-runner-action-nix-installer-nixos-x86_64-linux-0.0.0-sha256-${SHA}`]);
+      // The shared folder only carried the binary to the cache; nothing is left in the machine's temp.
+      expect(readdirSync(path.join(dir, "tmp", `nix-runner-action-installer-cache-${process.getuid?.()}`))).toEqual([]);
 
-      // A new ephemeral machine: empty tool cache, empty temp dir (at the same path, as on hosted runners).
-      rmSync(work, { recursive: true, force: true });
+      // The next job: a new machine (empty tool cache) and a different RUNNER_TEMP.
       process.env.RUNNER_TOOL_CACHE = path.join(dir, "toolcache-2");
-      const second = await fetchInstaller(request({ sha256: SHA, workDir: work }));
+      process.env.RUNNER_TEMP = path.join(dir, "act", "3ca3ab27e543dc7b", "tmp");
+      const second = await fetchInstaller(request({ sha256: SHA, workDir: path.join(process.env.RUNNER_TEMP, "nix-runner-action") }));
       expect(second.source).toBe("actions-cache");
       expect(readFileSync(second.path, "utf8")).toBe(BODY);
+      expect(statSync(second.path).mode & 0o111).not.toBe(0);
       expect(second.path.startsWith(path.join(dir, "toolcache-2"))).toBe(true);
       expect(server.requests).toEqual([PATH]);
+      expect(service.saved).toHaveLength(1);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it("an entry saved from a workspace at another depth unpacks elsewhere (@actions/cache keeps paths relative to GITHUB_WORKSPACE): a warning and a download, not a crash (cache service stand-in)", async () => {
+    const service = await serveCacheService();
+    try {
+      process.env.ACTIONS_CACHE_URL = service.url;
+      process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
+      process.env.GITHUB_WORKSPACE = path.join(dir, "ws1");
+      mkdirSync(process.env.GITHUB_WORKSPACE);
+      expect((await fetchInstaller(request({ sha256: SHA }))).source).toBe("download");
+      expect(service.saved).toHaveLength(1);
+      process.env.RUNNER_TOOL_CACHE = path.join(dir, "toolcache-2");
+      process.env.GITHUB_WORKSPACE = path.join(dir, "deeper", "ws2");
+      mkdirSync(process.env.GITHUB_WORKSPACE, { recursive: true });
+      const second = await fetchInstaller(request({ sha256: SHA, workDir: path.join(dir, "work2") }));
+      expect(second.source).toBe("download");
+      expect(readFileSync(second.path, "utf8")).toBe(BODY);
+      expect(server.requests).toEqual([PATH, PATH]);
+      expect(out).toMatch(/::warning::The Actions cache entry nix-runner-action-nix-installer-nixos-x86_64-linux-\S+ was restored, but not to /);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it.each([
+    ["writable by other users", (d: string) => chmodSync(d, 0o777)],
+    ["owned by another user", (d: string) => chownSync(d, 65534, 65534)],
+  ])("a shared cache folder %s is not trusted (its binary would run as root): a warning, no Actions cache, a download (cache service stand-in)", async (_, spoil) => {
+    const service = await serveCacheService();
+    try {
+      process.env.ACTIONS_CACHE_URL = service.url;
+      process.env.ACTIONS_RUNTIME_TOKEN = "test-token";
+      const shared = path.join(dir, "tmp", `nix-runner-action-installer-cache-${process.getuid?.()}`);
+      mkdirSync(shared, { recursive: true, mode: 0o700 });
+      spoil(shared);
+      const got = await fetchInstaller(request({ sha256: SHA }));
+      expect(got.source).toBe("download");
+      expect(service.lookups).toEqual([]);
+      expect(service.saved).toEqual([]);
+      expect(out).toMatch(new RegExp(`::warning::Not using the Actions cache for the installer: ${shared} (can be written by other users|belongs to uid 65534)`));
     } finally {
       await service.stop();
     }

@@ -124,7 +124,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
       "--init",
       "none",
       "--extra-conf",
-      "trusted-users = root\nextra-substituters = https://cache.example.org",
+      "trusted-users = root\nsandbox = false\nextra-substituters = https://cache.example.org",
     ]);
     expect(call.uid).toBe(0);
     expect(call.env.NIX_INSTALLER_DIAGNOSTIC_ENDPOINT).toBe("");
@@ -142,8 +142,8 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     expect(existsSync(path.join(job.temp, "nix-runner-action", "nix-daemon.pid"))).toBe(false);
   });
 
-  it("root with systemd as PID 1: the installer's own init, no --init none", async () => {
-    await install(facts({ pid1Systemd: true }));
+  it("root with systemd as PID 1 on a machine (not a container): the installer's own init, no --init none, the sandbox left on", async () => {
+    await install(facts({ pid1Systemd: true, container: false }));
     expect(calls(prefix)[0].argv).toEqual(["install", "linux", "--no-confirm", "--extra-conf", "trusted-users = root"]);
   });
 
@@ -155,7 +155,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
   it("not root, sudo works, systemd: the installer runs through sudo -n with telemetry off passed through env (sudo stand-in: this machine has no sudo)", async () => {
     const sudo = sudoStandIn();
     process.env.PATH = `${sudo.dir}:${process.env.PATH}`;
-    const after = await install(facts({ uid: 1001, user: "nixtest", sudo: true, pid1Systemd: true }));
+    const after = await install(facts({ uid: 1001, user: "nixtest", sudo: true, pid1Systemd: true, container: false }));
     const [installCall, ...rest] = sudoCalls(sudo.log);
     expect(installCall.slice(0, 4)).toEqual(["-n", "env", ...TELEMETRY]);
     expect(installCall.slice(5)).toEqual(["install", "linux", "--no-confirm", "--extra-conf", "trusted-users = root nixtest"]);
@@ -175,7 +175,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     daemons.push(pid);
 
     const [installCall, daemonCall] = sudoCalls(sudo.log);
-    expect(installCall.slice(5)).toEqual(["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", `trusted-users = root ${user.name}`]);
+    expect(installCall.slice(5)).toEqual(["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", `trusted-users = root ${user.name}\nsandbox = false`]);
     expect(daemonCall).toEqual(["-n", "env", `NIX_DAEMON_SOCKET_PATH=${socket}`, path.join(bin, "nix-daemon")]);
     expect(alive(pid)).toBe(true);
     expect(after).toMatchObject({ viaDaemon: true, daemonSocket: true, nixVersion: "2.8.0" });
@@ -259,7 +259,7 @@ describe("installer choice, URLs and versions (stand-in installer served locally
     await install(facts({}), { installer: "determinate", "installer-url": "" });
     expect(server.requests).toEqual(["/nix/nix-installer-x86_64-linux"]);
     const [call] = calls(prefix);
-    expect(call.argv).toEqual(["install", "linux", "--no-confirm", "--init", "none", "--prefer-upstream-nix", "--extra-conf", "trusted-users = root"]);
+    expect(call.argv).toEqual(["install", "linux", "--no-confirm", "--init", "none", "--prefer-upstream-nix", "--extra-conf", "trusted-users = root\nsandbox = false"]);
     expect(call.env.NIX_INSTALLER_DIAGNOSTIC_ENDPOINT).toBe("");
     expect(call.env.DETSYS_IDS_TELEMETRY).toBe("disabled");
   });

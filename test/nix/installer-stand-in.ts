@@ -44,10 +44,10 @@ export interface Served {
   stop: () => Promise<void>;
 }
 
-/** Serves `files` (path → body) on 127.0.0.1, on a free port in 18200–18299; anything else is a 404. */
+/** Serves `files` (path → body) on 127.0.0.1, on a free port in 18300–18399; anything else is a 404. */
 export async function serve(files: Record<string, string | Buffer>): Promise<Served> {
   const requests: string[] = [];
-  const ports = Array.from({ length: 100 }, (_, i) => 18200 + i).sort(() => Math.random() - 0.5);
+  const ports = Array.from({ length: 100 }, (_, i) => 18300 + i).sort(() => Math.random() - 0.5);
   for (const port of ports) {
     const server: Server = createServer((req, res) => {
       const p = new URL(req.url ?? "/", "http://x").pathname;
@@ -70,7 +70,7 @@ export async function serve(files: Record<string, string | Buffer>): Promise<Ser
       stop: () => new Promise((r) => server.close(() => r())),
     };
   }
-  throw new Error("no free port in 18200-18299");
+  throw new Error("no free port in 18300-18399");
 }
 
 /** A test prefix that stands for /nix, readable by every user (daemon tests use a non-root client). */
@@ -144,7 +144,7 @@ export async function serveCacheService(): Promise<CacheService> {
   const saved: string[] = [];
   const lookups: string[] = [];
   let origin = "";
-  const ports = Array.from({ length: 100 }, (_, i) => 18200 + i).sort(() => Math.random() - 0.5);
+  const ports = Array.from({ length: 100 }, (_, i) => 18300 + i).sort(() => Math.random() - 0.5);
   for (const port of ports) {
     const server: Server = createServer((req, res) => {
       const body: Buffer[] = [];
@@ -193,5 +193,5 @@ export async function serveCacheService(): Promise<CacheService> {
     origin = `http://127.0.0.1:${port}`;
     return { url: `${origin}/`, saved, lookups, stop: () => new Promise((r) => server.close(() => r())) };
   }
-  throw new Error("no free port in 18200-18299");
+  throw new Error("no free port in 18300-18399");
 }

@@ -111,12 +111,16 @@ describe("bump-nixpkgs.yml under act, run from another branch", () => {
 describe("bump-nixpkgs.yml under act, pull-request mode (forge API: recording server on 127.0.0.1)", () => {
   const token = `tok-${Math.random().toString(36).slice(2)}`;
 
-  it("Gitea/Forgejo API: opens one PR with label ids, then updates that PR instead of opening a second", async () => {
-    const forge = await startRecordingForge([
-      { id: 7, name: "dependencies" },
-      { id: 9, name: "nix" },
-      { id: 11, name: "other" },
-    ]);
+  it("Gitea/Forgejo API: opens one PR with label ids (repo labels paged, org labels too), then updates that PR instead of opening a second", async () => {
+    // Two labels a page (a server with a low MAX_RESPONSE_ITEMS): "nix" is on page 2; "dependencies" is an org label.
+    const forge = await startRecordingForge(
+      [
+        { id: 11, name: "other" },
+        { id: 12, name: "ci" },
+        { id: 9, name: "nix" },
+      ],
+      { pageSize: 2, orgLabels: [{ id: 7, name: "dependencies" }] },
+    );
     try {
       const f = fixture();
       const mainBefore = f.remoteGit(["rev-parse", "main"]);
@@ -131,24 +135,32 @@ describe("bump-nixpkgs.yml under act, pull-request mode (forge API: recording se
       expect(f.remoteGit(["log", "-1", "--format=%s", "ci/bump-nixpkgs"])).toBe("chore(ci): Update nixos to 20260302");
       expect(f.remoteGit(["rev-parse", "ci/bump-nixpkgs~1"])).toBe(mainBefore);
 
-      const calls = forge.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+      const calls = forge.requests.map((r) => `${r.method} ${r.path.split("?")[0]}${/[?&]page=/.test(r.path) && r.path.includes("labels") ? ` page ${new URL(r.path, "http://x").searchParams.get("page")}` : ""}`);
       expect(calls).toEqual([
         "GET /api/v1/repos/acme/app/pulls",
         "POST /api/v1/repos/acme/app/pulls",
-        "GET /api/v1/repos/acme/app/labels",
+        "GET /api/v1/repos/acme/app/labels page 1",
+        "GET /api/v1/repos/acme/app/labels page 2",
+        "GET /api/v1/repos/acme/app/labels page 3",
+        "GET /api/v1/orgs/acme/labels page 1",
+        "GET /api/v1/orgs/acme/labels page 2",
         "POST /api/v1/repos/acme/app/issues/41/labels",
       ]);
       expect(forge.requests.every((r) => r.authorization === `token ${token}`)).toBe(true);
       expect(forge.requests[0].path).toContain("state=open");
       expect(forge.requests[1].body).toMatchObject({ title: "chore(ci): Update nixos to 20260302", head: "ci/bump-nixpkgs", base: "main" });
       expect(String((forge.requests[1].body as { body: string }).body)).toContain("nixpkgs");
-      expect(forge.requests[3].body).toEqual({ labels: [7, 9] });
-      expect(first.log).toContain('label "no-such-label" does not exist in acme/app');
+      expect(forge.requests.at(-1)?.body).toEqual({ labels: [7, 9] });
+      expect(first.log).toContain('label "no-such-label" does not exist in acme/app nor in the acme organisation');
+      expect(first.log).not.toContain('label "dependencies" does not exist');
+      expect(first.log).not.toContain('label "nix" does not exist');
       expect(first.log).toContain("bump changed=true date=20260302 pr=41");
 
-      // nixpkgs moves again: the same PR is updated, no second one is opened.
+      // nixpkgs moves again: the same PR is updated, no second one is opened. This time the owner is a
+      // user, not an organisation: its 404 on /orgs/…/labels is no error, only the missing label is reported.
       f.advanceNixpkgs("2026-04-10T09:00:00Z");
       forge.requests.length = 0;
+      forge.orgLabels = undefined;
       const second = await runAct(f.clone(), { event: "workflow_dispatch", workflow: ".gitea/workflows/bump.yml", action: f.action, vars, secrets: { FORGE_TOKEN: token } });
       expect(second.code, second.log).toBe(0);
       expect(forge.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`).slice(0, 2)).toEqual([
@@ -160,6 +172,9 @@ describe("bump-nixpkgs.yml under act, pull-request mode (forge API: recording se
       expect(forge.pulls).toHaveLength(1);
       expect(f.remoteGit(["log", "-1", "--format=%s", "ci/bump-nixpkgs"])).toBe("chore(ci): Update nixos to 20260410");
       expect(f.remoteGit(["rev-list", "--count", "main..ci/bump-nixpkgs"])).toBe("1");
+      expect(forge.requests.some((r) => r.path.startsWith("/api/v1/orgs/acme/labels"))).toBe(true);
+      expect(forge.requests.at(-1)?.body).toEqual({ labels: [9] });
+      expect(second.log).toContain('label "dependencies" does not exist in acme/app nor in the acme organisation');
 
       // Nothing new upstream: the waiting bump branch is not pushed again, the PR is only refreshed.
       const waiting = f.remoteGit(["rev-parse", "ci/bump-nixpkgs"]);

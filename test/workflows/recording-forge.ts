@@ -21,16 +21,36 @@ export interface PullRequest {
   labels: unknown[];
 }
 
+export interface Label {
+  id: number;
+  name: string;
+}
+
 export interface RecordingForge {
   url: string;
   requests: Recorded[];
   pulls: PullRequest[];
+  /** Labels of the repository owner's organisation; undefined: the owner is a user (GET /orgs/… answers 404). */
+  orgLabels: Label[] | undefined;
   stop: () => Promise<void>;
 }
 
-export async function startRecordingForge(labels: { id: number; name: string }[]): Promise<RecordingForge> {
+export interface ForgeOptions {
+  /** Items per page at most, whatever `limit` asks (Gitea's MAX_RESPONSE_ITEMS; 50 by default). */
+  pageSize?: number;
+  orgLabels?: Label[];
+}
+
+export async function startRecordingForge(labels: Label[], options: ForgeOptions = {}): Promise<RecordingForge> {
   const requests: Recorded[] = [];
   const pulls: PullRequest[] = [];
+  const forge = { orgLabels: options.orgLabels };
+  // Gitea's paging: page from 1, `limit` capped by the server's maximum; past the end, an empty list.
+  const page = (items: Label[], url: URL) => {
+    const size = Math.min(Number(url.searchParams.get("limit") ?? "50") || 50, options.pageSize ?? 50);
+    const n = Math.max(1, Number(url.searchParams.get("page") ?? "1") || 1);
+    return items.slice((n - 1) * size, n * size);
+  };
   const server = http.createServer((req, res) => {
     let raw = "";
     req.on("data", (d: Buffer) => (raw += d.toString()));
@@ -47,6 +67,11 @@ export async function startRecordingForge(labels: { id: number; name: string }[]
         res.writeHead(code, { "Content-Type": "application/json" });
         res.end(JSON.stringify(value));
       };
+      const org = url.pathname.match(/^\/api\/v1\/orgs\/([^/]+)\/labels$/);
+      if (req.method === "GET" && org) {
+        if (!forge.orgLabels) return send(404, { message: `${org[1]} is not an organization` });
+        return send(200, page(forge.orgLabels, url));
+      }
       const m = url.pathname.match(/^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/(.*)$/);
       if (!m) return send(404, { message: "not found" });
       const rest = m[3];
@@ -67,7 +92,7 @@ export async function startRecordingForge(labels: { id: number; name: string }[]
         Object.assign(pr, body as object);
         return send(201, pr);
       }
-      if (req.method === "GET" && rest === "labels") return send(200, labels);
+      if (req.method === "GET" && rest === "labels") return send(200, page(labels, url));
       const addLabels = rest.match(/^issues\/(\d+)\/labels$/);
       if (req.method === "POST" && addLabels) {
         const pr = pulls.find((p) => p.number === Number(addLabels[1]));
@@ -80,10 +105,10 @@ export async function startRecordingForge(labels: { id: number; name: string }[]
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
+  return Object.assign(forge, {
     url: `http://127.0.0.1:${port}/api/v1`,
     requests,
     pulls,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  });
 }

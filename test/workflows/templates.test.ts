@@ -14,10 +14,13 @@ interface Job {
   with?: Record<string, unknown>;
 }
 interface Doc {
-  jobs?: Record<string, Job>;
+  jobs?: Record<string, Job & { concurrency?: unknown }>;
+  permissions?: Record<string, string> | string;
+  concurrency?: string | { group?: string; "cancel-in-progress"?: boolean };
   /** PyYAML reads the key `on` as YAML 1.1's boolean true. */
   true?: { workflow_call?: { inputs: Record<string, { default?: string }> } };
   runner?: { labels: string[] };
+  container?: { force_pull?: boolean };
 }
 
 /** YAML → JSON through PyYAML's safe_load. */
@@ -115,6 +118,22 @@ describe("runner configs", () => {
     for (const labels of served) for (const l of used) expect(labels).toContain(l);
   });
 
+  it.each(configs)(
+    "%s makes the image workflow's test job check the image just pushed: the nix label is the template's image at a tag the workflow pushes, pulled for every job",
+    (file) => {
+      const conf = yaml(path.join(T, file));
+      expect(conf.container?.force_pull).toBe(true);
+      const ref = (conf.runner?.labels ?? []).find((l) => l.startsWith("nix:"))?.replace(/^nix:docker:\/\//, "") ?? "";
+      const [image, tag] = [ref.slice(0, ref.lastIndexOf(":")), ref.slice(ref.lastIndexOf(":") + 1)];
+      const caller = yaml(path.join(T, "build-runner-image.yml")).jobs?.image?.with ?? {};
+      expect(caller.image).toBe(image);
+      expect(caller["test-runs-on"]).toBe("nix");
+      const reusable = yaml(path.join(ROOT, ".gitea/workflows/build-runner-image.yml"));
+      const tags = String(caller["extra-tags"] ?? reusable.true?.workflow_call?.inputs["extra-tags"]?.default ?? "").split(/\s+/);
+      expect(tags).toContain(tag);
+    },
+  );
+
   it("Gitea's runner loads its config (and stops only at the missing registration)", () => {
     const dir = tempDir("gitea-runner");
     dirs.push(dir);
@@ -126,6 +145,29 @@ describe("runner configs", () => {
 });
 
 describe("caller workflow templates", () => {
+  it.each([
+    // The bump pushes a branch and opens a pull request: GitHub's default job token is read-only.
+    ["bump-nixpkgs.yml", { contents: "write", "pull-requests": "write" }, "bump-nixpkgs-"],
+    ["build-runner-image.yml", { contents: "read" }, "runner-image-"],
+  ])("%s asks for the job-token permissions it needs, and one run at a time (queued, not cancelled)", (file, permissions, group) => {
+    const wf = yaml(path.join(T, file));
+    expect(wf.permissions).toEqual(permissions);
+    expect(wf.concurrency).toEqual({ group: `${group}\${{ github.repository }}`, "cancel-in-progress": false });
+  });
+
+  it("nix-build.yml reads the repository only", () => {
+    expect(yaml(path.join(T, "nix-build.yml")).permissions).toEqual({ contents: "read" });
+  });
+
+  it.each(["build-runner-image.yml", "bump-nixpkgs.yml"])(
+    "the reusable %s declares no concurrency of its own (GitHub cancels a called workflow that shares its caller's group as a deadlock)",
+    (file) => {
+      const wf = yaml(path.join(ROOT, ".gitea/workflows", file));
+      expect(wf.concurrency).toBeUndefined();
+      for (const job of Object.values(wf.jobs ?? {})) expect(job.concurrency).toBeUndefined();
+    },
+  );
+
   it("act parses every template and the reusable workflows, and lists their jobs", () => {
     const repo = tempDir("templates");
     dirs.push(repo);
