@@ -104,10 +104,17 @@ function exactVersion(range) {
 function nixPackageUrl(version, system) {
     return `https://releases.nixos.org/nix/nix-${version}/nix-${version}-${system}.tar.xz`;
 }
-/** The lines the installer appends to /etc/nix/nix.conf: trust for the job's user, and the job's caches. */
-function installerExtraConf(user, substituters, trustedPublicKeys) {
+/**
+ * The lines the installer appends to /etc/nix/nix.conf: trust for the job's user, the job's caches,
+ * and in a container `sandbox = false`. The sandbox needs namespaces and mounts that container
+ * runtimes usually deny (Podman, which Forgejo's runner supports, always; Docker unless privileged),
+ * and the NixOS installer's own instructions for `--init none` containers pass exactly this line.
+ */
+function installerExtraConf(user, substituters, trustedPublicKeys, container) {
     const users = [...new Set(["root", user])];
     const lines = [`trusted-users = ${users.join(" ")}`];
+    if (container)
+        lines.push("sandbox = false");
     if (substituters.length)
         lines.push(`extra-substituters = ${substituters.join(" ")}`);
     if (trustedPublicKeys.length)
@@ -142,7 +149,7 @@ function installCommand(req) {
         else
             notes.push(`this installer does not offer --nix-package-url, so it installs its own Nix, not ${pinned}`);
     }
-    args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys));
+    args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys, req.container));
     const env = { ...TELEMETRY_OFF };
     const argv = req.privilege === "root"
         ? [req.binary, ...args]
@@ -220,6 +227,7 @@ var external_node_url_ = __webpack_require__(3136);
 
 
 
+
 /** A download problem the user can act on (bad pin, unreachable mirror). */
 class DownloadError extends Error {
 }
@@ -257,9 +265,77 @@ async function download(url, dest) {
     }
 }
 /**
+ * The folder the Actions cache saves and restores the installer from. @actions/cache makes the paths
+ * part of the cache version, so a restore finds only what was saved from the same path: a folder under
+ * RUNNER_TEMP never matches on runners that make a new RUNNER_TEMP per job (act, and Gitea's and
+ * Forgejo's runners in host mode). This one is the same in every job of a user, and one per user,
+ * since its content runs as root and must not be writable by anyone else.
+ */
+function actionsCacheDir(tmpDir, uid, tool, system, version) {
+    return external_node_path_default().join(tmpDir, `nix-runner-action-installer-cache-${uid}`, `${tool}-${system}-${version}`);
+}
+/** Why `dir` (created if missing) is not safe to keep a binary that runs as root in; undefined when it is. */
+async function notPrivate(dir) {
+    try {
+        await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+        const st = await (0,promises_.lstat)(dir);
+        const uid = process.getuid?.() ?? 0;
+        if (!st.isDirectory())
+            return `${dir} is not a directory`;
+        if (st.uid !== uid)
+            return `${dir} belongs to uid ${st.uid}, not to this job's uid ${uid}`;
+        if (st.mode & 0o022)
+            return `${dir} can be written by other users (mode ${(st.mode & 0o777).toString(8)})`;
+        return undefined;
+    }
+    catch (e) {
+        return `${dir} cannot be created (${e.message})`;
+    }
+}
+/**
+ * Puts the Actions cache's copy into this job's folder. False when there is none: a miss, a cache
+ * service that fails (a warning), or an entry saved from a workspace elsewhere, whose relative paths
+ * @actions/cache unpacked somewhere else.
+ */
+async function restoreFromActionsCache(shared, key, dest) {
+    const file = external_node_path_default().join(shared, FILE);
+    try {
+        await (0,promises_.rm)(file, { force: true });
+        if (!(await cache/* restoreCache */.P3([shared], key)))
+            return false;
+        if (!(0,external_node_fs_.existsSync)(file)) {
+            core/* warning */.$e(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
+            return false;
+        }
+        await (0,promises_.copyFile)(file, dest);
+        return true;
+    }
+    catch (e) {
+        core/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
+        return false;
+    }
+}
+async function saveToActionsCache(shared, key, from) {
+    const file = external_node_path_default().join(shared, FILE);
+    // Another job of this user may be restoring into the same folder: never show it a half-written file.
+    const part = `${file}.${process.pid}.part`;
+    try {
+        await (0,promises_.copyFile)(from, part);
+        await (0,promises_.rename)(part, file);
+        await cache/* saveCache */.Io([shared], key);
+    }
+    catch (e) {
+        core/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
+    }
+    finally {
+        await (0,promises_.rm)(part, { force: true });
+    }
+}
+/**
  * The installer binary, from the cheapest place that has it: the runner's tool cache (persistent
  * runners download once), the Actions cache (ephemeral runners with a cache service), else the URL.
- * Whatever the source, the pin is checked before the path is returned.
+ * Whatever the source, the binary that runs is this job's own copy (or the tool cache's), and the pin
+ * is checked on it before the path is returned.
  */
 async function fetchInstaller(req) {
     const env = req.env ?? process.env;
@@ -277,62 +353,63 @@ async function fetchInstaller(req) {
             return { path: file, sha256: sum, source: "tool-cache" };
         }
     }
-    const cacheDir = external_node_path_default().join(req.workDir, "installer-cache");
-    const cached = external_node_path_default().join(cacheDir, FILE);
+    const own = external_node_path_default().join(req.workDir, "installer", FILE);
+    await (0,promises_.mkdir)(external_node_path_default().dirname(own), { recursive: true });
     const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
-    const useCache = cacheServiceConfigured(env);
-    let source = "download";
-    await (0,promises_.mkdir)(cacheDir, { recursive: true });
-    if (useCache) {
-        try {
-            const hit = await cache/* restoreCache */.P3([cacheDir], cacheKey);
-            if (hit)
-                source = "actions-cache";
-        }
-        catch (e) {
-            core/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
-        }
-    }
-    else {
+    let shared;
+    if (!cacheServiceConfigured(env)) {
         core/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
     }
-    if (source === "download") {
-        core/* info */.pq(`Downloading the installer from ${req.url}`);
-        await download(req.url, cached);
-    }
     else {
-        core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
+        const dir = actionsCacheDir(req.tmpDir ?? external_node_os_default().tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
+        const unsafe = await notPrivate(external_node_path_default().dirname(dir));
+        if (unsafe)
+            core/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+        else {
+            await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+            shared = dir;
+        }
     }
-    const sum = await sha256File(cached);
+    let source = "download";
     try {
-        verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
-    }
-    catch (e) {
-        await (0,promises_.rm)(cached, { force: true });
-        throw e;
-    }
-    core/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
-    await (0,promises_.chmod)(cached, 0o755);
-    if (useCache && source === "download") {
+        if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
+            source = "actions-cache";
+            core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
+        }
+        else {
+            core/* info */.pq(`Downloading the installer from ${req.url}`);
+            await download(req.url, own);
+        }
+        const sum = await sha256File(own);
         try {
-            await cache/* saveCache */.Io([cacheDir], cacheKey);
+            verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
         }
         catch (e) {
-            core/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
+            await (0,promises_.rm)(own, { force: true });
+            throw e;
+        }
+        core/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+        await (0,promises_.chmod)(own, 0o755);
+        if (shared && source === "download")
+            await saveToActionsCache(shared, cacheKey, own);
+        if (!toolCache)
+            return { path: own, sha256: sum, source };
+        try {
+            const dir = await tool_cache/* cacheFile */.NJ(own, FILE, tool, version, req.system);
+            const file = external_node_path_default().join(dir, FILE);
+            await (0,promises_.chmod)(file, 0o755);
+            return { path: file, sha256: sum, source };
+        }
+        catch (e) {
+            // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
+            core/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
+            return { path: own, sha256: sum, source };
         }
     }
-    if (!toolCache)
-        return { path: cached, sha256: sum, source };
-    try {
-        const dir = await tool_cache/* cacheFile */.NJ(cached, FILE, tool, version, req.system);
-        const file = external_node_path_default().join(dir, FILE);
-        await (0,promises_.chmod)(file, 0o755);
-        return { path: file, sha256: sum, source };
-    }
-    catch (e) {
-        // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-        core/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
-        return { path: cached, sha256: sum, source };
+    finally {
+        // The shared folder only carries the binary to and from the Actions cache; this job runs its own copy.
+        if (shared)
+            await (0,promises_.rm)(shared, { recursive: true, force: true });
     }
 }
 
@@ -420,6 +497,7 @@ async function installNix(inputs, facts, envr) {
             init,
             privilege: priv.how,
             user: facts.user,
+            container: facts.container,
             substituters: inputs.substituters,
             trustedPublicKeys: inputs.trustedPublicKeys,
             nixVersion: inputs.nixVersion,

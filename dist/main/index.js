@@ -32261,6 +32261,7 @@ function oneOf(get, name, allowed, dflt) {
     }
     return value;
 }
+/** The same values core.getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
 function bool(get, name) {
     const value = get(name).trim();
     if (value === "")
