@@ -35437,7 +35437,7 @@ async function resolvePushPaths(items, plan, clock) {
 }
 async function nixVersion() {
     const r = await run("nix", ["--version"]);
-    return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
+    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 async function resolveInstallable(item, clock) {
     const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });

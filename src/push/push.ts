@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import path from "node:path";
 import { run } from "../exec.js";
 import { InputError, type Inputs, readInputs } from "../inputs.js";
-import { atLeast } from "../nix/version.js";
+import { atLeast, parseNixVersion } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
@@ -170,7 +170,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
 
 async function nixVersion(): Promise<string | undefined> {
   const r = await run("nix", ["--version"]);
-  return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
+  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 
 async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {
