@@ -19,6 +19,17 @@ export interface ExecOptions {
 }
 
 /**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !/^INPUT_/i.test(k)) out[k] = v;
+  return out;
+}
+
+/**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
  * kill of the whole process, which @actions/exec does not offer.
@@ -32,7 +43,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     let child;
     try {
       child = spawn(cmd, args, {
-        env: opts.env ?? process.env,
+        env: childEnv(opts.env ?? process.env),
         cwd: opts.cwd,
         stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         detached: opts.timeoutMs !== undefined,

@@ -31766,7 +31766,7 @@ async function probeFacts(env = process.env) {
         pid1IsSystemd(),
     ]);
     const [versionOut, sudo, daemonSharesConfig] = await Promise.all([
-        nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(nixPath, ["--version"], { env }) : undefined,
+        nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
         daemonSocket && container ? nixDaemonVisible() : Promise.resolve(!container),
     ]);
@@ -31799,7 +31799,7 @@ function userName(env, uid) {
 async function sudoWorks(env) {
     if (!(await which("sudo", env)))
         return false;
-    const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
+    const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
     return r.code === 0;
 }
 
@@ -31810,14 +31810,27 @@ async function sudoWorks(env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ firstError),
-/* harmony export */   e: () => (/* binding */ run)
+/* harmony export */   bv: () => (/* binding */ firstError),
+/* harmony export */   eF: () => (/* binding */ run),
+/* harmony export */   gf: () => (/* binding */ childEnv)
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
 
 
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -31833,7 +31846,7 @@ async function run(cmd, args, opts = {}) {
         let child;
         try {
             child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, {
-                env: opts.env ?? process.env,
+                env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
                 stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
                 detached: opts.timeoutMs !== undefined,
@@ -32528,20 +32541,20 @@ function checkVersion(inputs, facts) {
 }
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env) {
-    const r = await (0,exec/* run */.e)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
     if (r.code !== 0)
         throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
 }
 async function groupsOf(user) {
-    const r = await (0,exec/* run */.e)("id", ["-Gn", user]);
+    const r = await (0,exec/* run */.eF)("id", ["-Gn", user]);
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
 }
 async function daemonTrust(facts, env) {
     // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
     if (!(0,version/* atLeast */.j)(facts.nixVersion, "2.15.0"))
         return undefined;
-    const r = await (0,exec/* run */.e)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", "daemon"], { env });
     if (r.code !== 0)
         return undefined;
     try {

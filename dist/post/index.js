@@ -34574,6 +34574,18 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 
 /**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function exec_childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
  * kill of the whole process, which @actions/exec does not offer.
@@ -34588,7 +34600,7 @@ async function run(cmd, args, opts = {}) {
         let child;
         try {
             child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
-                env: opts.env ?? process.env,
+                env: exec_childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
                 stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
                 detached: opts.timeoutMs !== undefined,
@@ -35607,7 +35619,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
     const fd = openSync(logFile, "a", 0o600);
     let exited;
     let spawnError;
-    const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+    const child = spawn(argv[0], argv.slice(1), { env: childEnv(env), detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     child.on("exit", (code, signal) => (exited = { code, signal }));
     child.on("error", (e) => (spawnError = e));
