@@ -29,6 +29,20 @@ export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
   return out;
 }
 
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set<number>();
+
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+export function killRunning(): number[] {
+  const pids = [...running];
+  for (const pid of pids) killGroup(pid);
+  running.clear();
+  return pids;
+}
+
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -52,6 +66,12 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       resolve({ code: 127, stdout, stderr: String(err), timedOut });
       return;
     }
+    const pid = child.pid;
+    if (opts.timeoutMs !== undefined && pid !== undefined) running.add(pid);
+    const done = () => {
+      if (timer) clearTimeout(timer);
+      if (pid !== undefined) running.delete(pid);
+    };
     const timer =
       opts.timeoutMs === undefined
         ? undefined
@@ -69,11 +89,11 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     });
     if (opts.input !== undefined && child.stdin) child.stdin.end(opts.input);
     child.on("error", (err: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
+      done();
       resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
     });
     child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
+      done();
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
     });
   });

@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { childEnv, run } from "../src/exec.js";
+import { childEnv, killRunning, run } from "../src/exec.js";
 
 describe("childEnv: the step's inputs never reach a child process", () => {
   it.each([
@@ -47,5 +48,28 @@ describe("run: children get the environment without INPUT_*", () => {
   it("(the probe sees names with a dash, so it would catch the signing key)", async () => {
     const r = await run("sh", ["-c", environOf], { env: { PATH: process.env.PATH, "A-B": "1" } });
     expect(r.stdout).toMatch(/^A-B=1$/m);
+  });
+});
+
+describe("killRunning: a cancelled step takes its detached commands with it", () => {
+  it("kills the whole process group of a running command with a timeout, grandchildren included", async () => {
+    const marker = `/tmp/nra-exec-${process.pid}-${Date.now()}`;
+    // sh starts a grandchild that would create the marker after 2 s, then waits
+    const pending = run("sh", ["-c", `(sleep 2; touch ${marker}) & wait`], { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const killed = killRunning();
+    expect(killed).toHaveLength(1);
+    const r = await pending;
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(r.code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(existsSync(marker)).toBe(false);
+    expect(killRunning()).toEqual([]);
+  });
+
+  it("a command that ended is no longer tracked", async () => {
+    await run("true", [], { timeoutMs: 5000 });
+    expect(killRunning()).toEqual([]);
   });
 });

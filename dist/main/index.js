@@ -31814,6 +31814,7 @@ async function sudoWorks(env) {
 /* harmony export */   eF: () => (/* binding */ run),
 /* harmony export */   gf: () => (/* binding */ childEnv)
 /* harmony export */ });
+/* unused harmony export killRunning */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
@@ -31830,6 +31831,19 @@ function childEnv(env = process.env) {
         if (v !== undefined && !/^INPUT_/i.test(k))
             out[k] = v;
     return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
 }
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
@@ -31856,6 +31870,15 @@ async function run(cmd, args, opts = {}) {
             resolve({ code: 127, stdout, stderr: String(err), timedOut });
             return;
         }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
@@ -31875,13 +31898,11 @@ async function run(cmd, args, opts = {}) {
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
         child.on("error", (err) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
         });
         child.on("close", (code, signal) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });

@@ -34563,11 +34563,10 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/exec.ts
@@ -34584,6 +34583,19 @@ function exec_childEnv(env = process.env) {
         if (v !== undefined && !/^INPUT_/i.test(k))
             out[k] = v;
     return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
 }
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
@@ -34610,6 +34622,15 @@ async function run(cmd, args, opts = {}) {
             resolve({ code: 127, stdout, stderr: String(err), timedOut });
             return;
         }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
@@ -34629,13 +34650,11 @@ async function run(cmd, args, opts = {}) {
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
         child.on("error", (err) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
         });
         child.on("close", (code, signal) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
@@ -34662,6 +34681,9 @@ function firstError(r) {
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -35294,9 +35316,20 @@ function displayUrl(url) {
 
 
 
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
+/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
+const keyDirs = new Set();
+/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
+function removeKeyDirsSync() {
+    const removed = [...keyDirs];
+    for (const d of removed)
+        (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true });
+    keyDirs.clear();
+    return removed;
+}
 /** A push that did not happen or did not finish; the message says what and what to do. */
 class PushError extends Error {
 }
@@ -35355,7 +35388,10 @@ async function push(inputs, limits, dir) {
     // main may not have got as far as creating the job dir (push-paths works without it)
     if (inputs.signingKey)
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    const keyDir = inputs.signingKey ? await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(dir, "push-key-")) : undefined;
+    // created and registered in one synchronous step, so a cancel can never miss it
+    const keyDir = inputs.signingKey ? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(dir, "push-key-")) : undefined;
+    if (keyDir)
+        keyDirs.add(keyDir);
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
     let failure;
@@ -35378,8 +35414,10 @@ async function push(inputs, limits, dir) {
         failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
     }
     finally {
-        if (keyDir)
+        if (keyDir) {
             await (0,promises_namespaceObject.rm)(keyDir, { recursive: true, force: true });
+            keyDirs.delete(keyDir);
+        }
     }
     const seconds = (Date.now() - copyStart) / 1000;
     await writeSummary({
@@ -35560,8 +35598,6 @@ function daemonPidFile(env = process.env) {
     return external_node_path_default().join(jobDir(env), "nix-daemon.pid");
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/nix/daemon.ts
@@ -35685,11 +35721,15 @@ async function stopOwnDaemon(env = process.env) {
 
 
 
+
+
 /**
  * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
  * job only), then remove the secret files main left for the job.
  */
 async function runPost() {
+    process.once("SIGINT", () => cancel("SIGINT", 130));
+    process.once("SIGTERM", () => cancel("SIGTERM", 143));
     try {
         await pushFromPost(jobDir());
     }
@@ -35702,6 +35742,26 @@ async function runPost() {
             await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
         }
     }
+}
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM (then SIGKILL). Commands with a timeout run
+ * detached in their own process group, so without this an upload would outlive the step with the
+ * signing key's file still on disk. Everything here is synchronous: the process exits right after.
+ */
+function cancel(sig, code) {
+    const killed = killRunning();
+    const removed = removeKeyDirsSync();
+    for (const f of load(state_StateKey.SecretFiles) ?? []) {
+        try {
+            (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
+        }
+        catch {
+            /* best effort: the process is exiting */
+        }
+    }
+    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
+        `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`);
+    process.exit(code);
 }
 
 
