@@ -35045,10 +35045,15 @@ function plan_storeDirOf(env) {
 
 
 
+/** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
+const UNSIGNED = (/* unused pure expression or super */ null && ("push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
+    "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust"));
 /** Main's half of the push: decides how post will find what the job built, and sets that up. */
 async function preparePush(inputs, facts, _envr, trust, dir) {
     if (!inputs.pushTo)
         return {};
+    if (!inputs.signingKey)
+        core.warning(UNSIGNED);
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
     const storeDir = storeDirOf(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };

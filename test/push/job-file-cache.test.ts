@@ -123,6 +123,20 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     expect(existsSync(keyFile![2])).toBe(false);
   });
 
+  it("main warned about neither a missing key nor anything else; without signing-key it warns once that the push is unsigned", async () => {
+    expect(main.log).not.toMatch(/unsigned/);
+    const j = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
+    try {
+      const unsigned = await runStep(j, "main", { "push-to": `file://${cacheDir}` });
+      expect(unsigned.code).toBe(0);
+      const warnings = unsigned.log.match(/^::warning::.*signing-key is empty.*$/gm) ?? [];
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/pushed unsigned, and consumers that check signatures .* will refuse them; set signing-key/);
+    } finally {
+      rmSync(j.temp, { recursive: true, force: true });
+    }
+  });
+
   it("a second post step is a no-op upload (Nix skips what the cache has)", async () => {
     const again = await runStep(job, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-" });
     expect(again.code).toBe(0);
