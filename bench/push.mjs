@@ -7,7 +7,7 @@
 // Env: BENCH_REPS (default 5), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
 const STORE = "/nix/store";
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
 const WORK = mkdtempSync(path.join(os.tmpdir(), "nra-bench-push-"));
+chmodSync(WORK, 0o755); // the diff case's steps run as an unprivileged user and must reach their job dir
 const NIX_CONFIG = "build-users-group =\nsandbox = false\nexperimental-features = nix-command\nsubstituters =\nmax-jobs = 2";
 const BASE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, NIX_CONFIG, NIX_USER_CONF_FILES: "" };
 const cleanup = [];
@@ -52,11 +53,14 @@ function parseEnvFile(text) {
   }
   return out;
 }
-function newJob(extraEnv = {}) {
+/** A job's temp dir and runner files; with `user`, owned by that user and its steps run as it. */
+function newJob(extraEnv = {}, user) {
   const temp = mkdtempSync(path.join(WORK, "job-"));
   const files = Object.fromEntries(["env", "output", "state", "path", "summary"].map((k) => [k, path.join(temp, k)]));
   for (const f of Object.values(files)) writeFileSync(f, "");
-  return { temp, files, env: { ...BASE_ENV, RUNNER_TEMP: temp, GITHUB_WORKSPACE: temp, GITHUB_ACTIONS: "true", ...extraEnv } };
+  if (user) for (const f of [temp, ...Object.values(files)]) chownSync(f, user.uid, user.gid);
+  const home = user ? { HOME: temp } : {};
+  return { temp, files, user, env: { ...BASE_ENV, ...home, RUNNER_TEMP: temp, GITHUB_WORKSPACE: temp, GITHUB_ACTIONS: "true", ...extraEnv } };
 }
 function laterStepEnv(job) {
   return { ...job.env, ...parseEnvFile(readFileSync(job.files.env, "utf8")) };
@@ -72,7 +76,14 @@ function runStep(job, which, inputs) {
     GITHUB_PATH: job.files.path,
     GITHUB_STEP_SUMMARY: job.files.summary,
   });
-  const r = spawnSync(process.execPath, [path.join(ROOT, "dist", which, "index.js")], { env, cwd: job.temp, encoding: "utf8", timeout: 900_000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "dist", which, "index.js")], {
+    env,
+    cwd: job.temp,
+    encoding: "utf8",
+    timeout: 900_000,
+    uid: job.user?.uid,
+    gid: job.user?.gid,
+  });
   const logText = (r.stdout + r.stderr).split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n");
   // main may warn about the environment (e.g. an untrusted daemon); the post step must not warn at all
   if (r.status !== 0 || /::error::/.test(logText) || (which === "post" && /::warning::/.test(logText))) throw new Error(`${which} step: ${logText.slice(-3000)}`);
@@ -87,6 +98,7 @@ function generateKey() {
 
 function startDaemon() {
   const dir = mkdtempSync(path.join(WORK, "daemon-"));
+  chmodSync(dir, 0o755); // nixtest connects to it
   const socket = path.join(dir, "socket");
   const child = spawn("nix-daemon", [], { env: { ...BASE_ENV, NIX_DAEMON_SOCKET_PATH: socket }, stdio: "ignore" });
   for (let i = 0; i < 100 && !existsSync(socket); i++) spawnSync("sleep", ["0.05"]);
@@ -98,8 +110,10 @@ function startDaemon() {
 const drv = (name, body, extra = "") =>
   `(derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "${body}" ]; salt = "${SALT}"; ${extra} })`;
 /** Builds the derivations; the outputs and then their .drv files are deleted again at the end. */
-function buildMany(env, exprs) {
-  const out = sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env).split("\n").filter(Boolean);
+function buildMany(env, exprs, user) {
+  const out = sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env, { uid: user?.uid, gid: user?.gid, cwd: env.RUNNER_TEMP })
+    .split("\n")
+    .filter(Boolean);
   const drvs = sh("nix-store", ["--query", "--deriver", ...out]).split("\n").filter((d) => d.endsWith(".drv"));
   cleanup.push(() => spawnSync("nix-store", ["--delete", ...drvs], { env: BASE_ENV }));
   cleanup.push(() => spawnSync("nix-store", ["--delete", ...out], { env: BASE_ENV }));
@@ -170,15 +184,25 @@ function fillStoreTo(target) {
   });
 }
 
+/**
+ * The diff method is what a client the daemon does not trust gets (a trusted root client of a daemon
+ * in its own PID namespace gets the hook), so the diff case runs its steps and builds as the
+ * unprivileged user UNPRIVILEGED through the daemon; the hook case runs as root in single-user mode.
+ */
+const UNPRIVILEGED = "nixtest";
+function unprivilegedUser() {
+  return { uid: Number(sh("id", ["-u", UNPRIVILEGED])), gid: Number(sh("id", ["-g", UNPRIVILEGED])) };
+}
+
 function selectionAt(size, method, daemonEnv, key) {
-  const job = newJob(method === "diff" ? daemonEnv : {});
+  const job = method === "diff" ? newJob(daemonEnv, unprivilegedUser()) : newJob();
   const cache = path.join(job.temp, "cache");
   const inputs = { "push-to": `file://${cache}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
   const main = runStep(job, "main", inputs);
   if (!main.includes(`found by the ${method} method`)) throw new Error(`expected the ${method} method:\n${main}`);
   const setupMs = Number(main.match(/set up the \w+ method in (\d+) ms/)[1]);
   const exprs = Array.from({ length: 20 }, (_, i) => drv(`nra-bench-new-${size}-${method}-${i}`, "echo $salt > $out"));
-  const built = buildMany(laterStepEnv(job), exprs);
+  const built = buildMany(laterStepEnv(job), exprs, job.user);
   const t = timed(() => runStep(job, "post", inputs));
   const selectMs = Number(t.out.match(/selected in (\d+) ms/)[1]);
   const pushed = Number(t.out.match(/to push/) && t.out.match(/(\d+) to push/)[1]);
@@ -214,7 +238,7 @@ function writeReport(r) {
     "",
     "Selection = main's set-up (hook: write the script; diff: list the store) + post's selection (read the queue or list and",
     "diff the store, resolve, filter, check validity), as logged by the steps themselves. The diff method runs through a",
-    "nix-daemon on a private socket (an untrusted or container client), the hook method in single-user mode.",
+    "nix-daemon on a private socket as the unprivileged user nixtest (a client the daemon does not trust), the hook method as root in single-user mode.",
     "",
     "| store entries | hook: main ms | hook: post ms | hook total ms | diff: main ms | diff: post ms | diff total ms | pushed (hook/diff) |",
     "|---|---|---|---|---|---|---|---|",

@@ -19,6 +19,31 @@ export interface ExecOptions {
 }
 
 /**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !/^INPUT_/i.test(k)) out[k] = v;
+  return out;
+}
+
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set<number>();
+
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+export function killRunning(): number[] {
+  const pids = [...running];
+  for (const pid of pids) killGroup(pid);
+  running.clear();
+  return pids;
+}
+
+/**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
  * kill of the whole process, which @actions/exec does not offer.
@@ -32,7 +57,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     let child;
     try {
       child = spawn(cmd, args, {
-        env: opts.env ?? process.env,
+        env: childEnv(opts.env ?? process.env),
         cwd: opts.cwd,
         stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         detached: opts.timeoutMs !== undefined,
@@ -41,6 +66,12 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       resolve({ code: 127, stdout, stderr: String(err), timedOut });
       return;
     }
+    const pid = child.pid;
+    if (opts.timeoutMs !== undefined && pid !== undefined) running.add(pid);
+    const done = () => {
+      if (timer) clearTimeout(timer);
+      if (pid !== undefined) running.delete(pid);
+    };
     const timer =
       opts.timeoutMs === undefined
         ? undefined
@@ -58,11 +89,11 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     });
     if (opts.input !== undefined && child.stdin) child.stdin.end(opts.input);
     child.on("error", (err: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
+      done();
       resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
     });
     child.on("close", (code, signal) => {
-      if (timer) clearTimeout(timer);
+      done();
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
     });
   });

@@ -1,6 +1,8 @@
 import * as core from "@actions/core";
+import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { pushFromPost } from "./push/push.js";
+import { killRunning } from "./exec.js";
+import { pushFromPost, removeKeyDirsSync } from "./push/push.js";
 import { jobDir } from "./job-dir.js";
 import { stopOwnDaemon } from "./nix/daemon.js";
 import { load, StateKey } from "./state.js";
@@ -10,6 +12,8 @@ import { load, StateKey } from "./state.js";
  * job only), then remove the secret files main left for the job.
  */
 export async function runPost(): Promise<void> {
+  process.once("SIGINT", () => cancel("SIGINT", 130));
+  process.once("SIGTERM", () => cancel("SIGTERM", 143));
   try {
     await pushFromPost(jobDir());
   } catch (e) {
@@ -20,4 +24,26 @@ export async function runPost(): Promise<void> {
       await rm(f, { force: true }).catch(() => core.warning(`could not remove ${f}`));
     }
   }
+}
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM (then SIGKILL). Commands with a timeout run
+ * detached in their own process group, so without this an upload would outlive the step with the
+ * signing key's file still on disk. Everything here is synchronous: the process exits right after.
+ */
+function cancel(sig: NodeJS.Signals, code: number): void {
+  const killed = killRunning();
+  const removed = removeKeyDirsSync();
+  for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
+    try {
+      rmSync(f, { force: true });
+    } catch {
+      /* best effort: the process is exiting */
+    }
+  }
+  core.warning(
+    `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
+      `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`,
+  );
+  process.exit(code);
 }

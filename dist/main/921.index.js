@@ -109,10 +109,15 @@ function parseQueue(text) {
 
 
 
+/** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
+const UNSIGNED = "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
+    "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
 /** Main's half of the push: decides how post will find what the job built, and sets that up. */
 async function preparePush(inputs, facts, _envr, trust, dir) {
     if (!inputs.pushTo)
         return {};
+    if (!inputs.signingKey)
+        core/* warning */.$e(UNSIGNED);
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
     const storeDir = storeDirOf(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };

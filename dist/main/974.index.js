@@ -93,7 +93,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
     const fd = (0,external_node_fs_.openSync)(logFile, "a", 0o600);
     let exited;
     let spawnError;
-    const child = (0,external_node_child_process_.spawn)(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+    const child = (0,external_node_child_process_.spawn)(argv[0], argv.slice(1), { env: (0,exec/* childEnv */.gf)(env), detached: true, stdio: ["ignore", fd, fd] });
     (0,external_node_fs_.closeSync)(fd);
     child.on("exit", (code, signal) => (exited = { code, signal }));
     child.on("error", (e) => (spawnError = e));
@@ -566,7 +566,7 @@ function installerUrl(inputs, installer, system, env) {
     return origin ? `${origin.replace(/\/+$/, "")}${url.pathname}` : url.toString();
 }
 async function nixVersionOf(nix, env) {
-    const r = await (0,exec/* run */.e)(nix, ["--version"], { env });
+    const r = await (0,exec/* run */.eF)(nix, ["--version"], { env });
     return r.code === 0 ? (0,version/* parseNixVersion */.p)(r.stdout) : undefined;
 }
 /** Installs Nix where it is absent and returns the facts as they are afterwards. */
@@ -605,7 +605,7 @@ async function installNix(inputs, facts, envr) {
                 throw new setup/* SetupError */.w(e.message);
             throw e;
         }
-        const help = await (0,exec/* run */.e)(fetched.path, ["install", "linux", "--help"], { env, timeoutMs: 60_000 });
+        const help = await (0,exec/* run */.eF)(fetched.path, ["install", "linux", "--help"], { env, timeoutMs: 60_000 });
         const offers = parseInstallerHelp(help.code === 0 ? help.stdout + help.stderr : "");
         const cmd = installCommand({
             installer: inputs.installer,
@@ -622,9 +622,9 @@ async function installNix(inputs, facts, envr) {
         });
         for (const note of cmd.notes)
             lib_core/* warning */.$e(`installer: ${note}`);
-        const r = await (0,exec/* run */.e)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
+        const r = await (0,exec/* run */.eF)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
         if (r.code !== 0) {
-            throw new setup/* SetupError */.w(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.b)(r)}`}; ` +
+            throw new setup/* SetupError */.w(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.bv)(r)}`}; ` +
                 `its full output is in the "Install Nix" group of this log`);
         }
         if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {

@@ -31772,7 +31772,7 @@ async function probeFacts(env = process.env) {
         pid1IsSystemd(),
     ]);
     const [versionOut, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
-        nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(nixPath, ["--version"], { env }) : undefined,
+        nixPath ? (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(nixPath, ["--version"], { env }) : undefined,
         uid === 0 ? Promise.resolve(false) : sudoWorks(env),
         socketFile && container ? nixDaemonVisible() : Promise.resolve(!container),
         // present and answering: a daemon that died leaves its socket file behind
@@ -31815,7 +31815,7 @@ function userName(env, uid) {
 async function sudoWorks(env) {
     if (!(await which("sudo", env)))
         return false;
-    const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
+    const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
     return r.code === 0;
 }
 
@@ -31826,14 +31826,41 @@ async function sudoWorks(env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ firstError),
-/* harmony export */   e: () => (/* binding */ run)
+/* harmony export */   bv: () => (/* binding */ firstError),
+/* harmony export */   eF: () => (/* binding */ run),
+/* harmony export */   gf: () => (/* binding */ childEnv)
 /* harmony export */ });
+/* unused harmony export killRunning */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3838);
 
 
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -31849,7 +31876,7 @@ async function run(cmd, args, opts = {}) {
         let child;
         try {
             child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd, args, {
-                env: opts.env ?? process.env,
+                env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
                 stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
                 detached: opts.timeoutMs !== undefined,
@@ -31859,6 +31886,15 @@ async function run(cmd, args, opts = {}) {
             resolve({ code: 127, stdout, stderr: String(err), timedOut });
             return;
         }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
@@ -31878,13 +31914,11 @@ async function run(cmd, args, opts = {}) {
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
         child.on("error", (err) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
         });
         child.on("close", (code, signal) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
@@ -32030,7 +32064,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
     const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.openSync)(logFile, "a", 0o600);
     let exited;
     let spawnError;
-    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), { env: (0,_exec_js__WEBPACK_IMPORTED_MODULE_5__/* .childEnv */ .gf)(env), detached: true, stdio: ["ignore", fd, fd] });
     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.closeSync)(fd);
     child.on("exit", (code, signal) => (exited = { code, signal }));
     child.on("error", (e) => (spawnError = e));
@@ -32682,7 +32716,7 @@ function checkVersion(inputs, facts) {
 }
 /** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
 async function baseConfig(env) {
-    const r = await (0,exec/* run */.e)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
     if (r.code !== 0)
         throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
@@ -32697,7 +32731,7 @@ async function daemonConfig() {
     return baseConfig(env);
 }
 async function groupsOf(user) {
-    const r = await (0,exec/* run */.e)("id", ["-Gn", user]);
+    const r = await (0,exec/* run */.eF)("id", ["-Gn", user]);
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
 }
 async function daemonTrust(facts, env) {
@@ -32705,7 +32739,7 @@ async function daemonTrust(facts, env) {
     if (!(0,version/* atLeast */.j)(facts.nixVersion, "2.15.0"))
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
-    const r = await (0,exec/* run */.e)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {

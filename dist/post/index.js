@@ -34563,16 +34563,40 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function exec_childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -34588,7 +34612,7 @@ async function run(cmd, args, opts = {}) {
         let child;
         try {
             child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, {
-                env: opts.env ?? process.env,
+                env: exec_childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
                 stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
                 detached: opts.timeoutMs !== undefined,
@@ -34598,6 +34622,15 @@ async function run(cmd, args, opts = {}) {
             resolve({ code: 127, stdout, stderr: String(err), timedOut });
             return;
         }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
@@ -34617,13 +34650,11 @@ async function run(cmd, args, opts = {}) {
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
         child.on("error", (err) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
         });
         child.on("close", (code, signal) => {
-            if (timer)
-                clearTimeout(timer);
+            done();
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
@@ -34650,6 +34681,9 @@ function firstError(r) {
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -35008,10 +35042,15 @@ function plan_storeDirOf(env) {
 
 
 
+/** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
+const UNSIGNED = (/* unused pure expression or super */ null && ("push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
+    "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust"));
 /** Main's half of the push: decides how post will find what the job built, and sets that up. */
 async function preparePush(inputs, facts, _envr, trust, dir) {
     if (!inputs.pushTo)
         return {};
+    if (!inputs.signingKey)
+        core.warning(UNSIGNED);
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
     const storeDir = storeDirOf(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
@@ -35279,9 +35318,20 @@ function displayUrl(url) {
 
 
 
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
+/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
+const keyDirs = new Set();
+/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
+function removeKeyDirsSync() {
+    const removed = [...keyDirs];
+    for (const d of removed)
+        (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true });
+    keyDirs.clear();
+    return removed;
+}
 /** A push that did not happen or did not finish; the message says what and what to do. */
 class PushError extends Error {
 }
@@ -35340,7 +35390,10 @@ async function push(inputs, limits, dir) {
     // main may not have got as far as creating the job dir (push-paths works without it)
     if (inputs.signingKey)
         await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    const keyDir = inputs.signingKey ? await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(dir, "push-key-")) : undefined;
+    // created and registered in one synchronous step, so a cancel can never miss it
+    const keyDir = inputs.signingKey ? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(dir, "push-key-")) : undefined;
+    if (keyDir)
+        keyDirs.add(keyDir);
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
     let failure;
@@ -35363,8 +35416,10 @@ async function push(inputs, limits, dir) {
         failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
     }
     finally {
-        if (keyDir)
+        if (keyDir) {
             await (0,promises_namespaceObject.rm)(keyDir, { recursive: true, force: true });
+            keyDirs.delete(keyDir);
+        }
     }
     const seconds = (Date.now() - copyStart) / 1000;
     await writeSummary({
@@ -35434,7 +35489,7 @@ async function resolvePushPaths(items, plan, clock) {
 }
 async function nixVersion() {
     const r = await run("nix", ["--version"]);
-    return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
+    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 async function resolveInstallable(item, clock) {
     const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
@@ -35545,8 +35600,6 @@ function daemonPidFile(env = process.env) {
     return external_node_path_default().join(jobDir(env), "nix-daemon.pid");
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/nix/daemon.ts
@@ -35604,7 +35657,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
     const fd = openSync(logFile, "a", 0o600);
     let exited;
     let spawnError;
-    const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+    const child = spawn(argv[0], argv.slice(1), { env: childEnv(env), detached: true, stdio: ["ignore", fd, fd] });
     closeSync(fd);
     child.on("exit", (code, signal) => (exited = { code, signal }));
     child.on("error", (e) => (spawnError = e));
@@ -35670,11 +35723,15 @@ async function stopOwnDaemon(env = process.env) {
 
 
 
+
+
 /**
  * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
  * job only), then remove the secret files main left for the job.
  */
 async function runPost() {
+    process.once("SIGINT", () => cancel("SIGINT", 130));
+    process.once("SIGTERM", () => cancel("SIGTERM", 143));
     try {
         await pushFromPost(jobDir());
     }
@@ -35687,6 +35744,26 @@ async function runPost() {
             await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
         }
     }
+}
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM (then SIGKILL). Commands with a timeout run
+ * detached in their own process group, so without this an upload would outlive the step with the
+ * signing key's file still on disk. Everything here is synchronous: the process exits right after.
+ */
+function cancel(sig, code) {
+    const killed = killRunning();
+    const removed = removeKeyDirsSync();
+    for (const f of load(state_StateKey.SecretFiles) ?? []) {
+        try {
+            (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
+        }
+        catch {
+            /* best effort: the process is exiting */
+        }
+    }
+    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
+        `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`);
+    process.exit(code);
 }
 
 

@@ -3,7 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import * as core from "@actions/core";
 import { readFile, rm, stat } from "node:fs/promises";
 import { createConnection } from "node:net";
-import { run } from "../exec.js";
+import { childEnv, run } from "../exec.js";
 import { daemonPidFile } from "../job-dir.js";
 
 export class DaemonError extends Error {}
@@ -59,7 +59,7 @@ export async function startDaemon(argv: string[], socket: string, logFile: strin
   const fd = openSync(logFile, "a", 0o600);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let spawnError: Error | undefined;
-  const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ["ignore", fd, fd] });
+  const child = spawn(argv[0], argv.slice(1), { env: childEnv(env), detached: true, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   child.on("exit", (code, signal) => (exited = { code, signal }));
   child.on("error", (e) => (spawnError = e));

@@ -8,6 +8,11 @@ import { save, StateKey } from "../state.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
 import { chooseMethod } from "./select.js";
 
+/** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
+const UNSIGNED =
+  "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
+  "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
+
 export interface PreparedPush {
   /** Path of the post-build hook script to set for this job, when the hook method is used. */
   hook?: string;
@@ -22,6 +27,7 @@ export async function preparePush(
   dir: string,
 ): Promise<PreparedPush> {
   if (!inputs.pushTo) return {};
+  if (!inputs.signingKey) core.warning(UNSIGNED);
   const choice = chooseMethod(inputs.pushPaths, facts, trust);
   const storeDir = storeDirOf(process.env);
   const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };

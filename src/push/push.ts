@@ -1,9 +1,10 @@
 import * as core from "@actions/core";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../exec.js";
 import { InputError, type Inputs, readInputs } from "../inputs.js";
-import { atLeast } from "../nix/version.js";
+import { atLeast, parseNixVersion } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
@@ -15,6 +16,17 @@ import { buildPushUrl, displayUrl } from "./url.js";
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
+
+/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
+const keyDirs = new Set<string>();
+
+/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
+export function removeKeyDirsSync(): string[] {
+  const removed = [...keyDirs];
+  for (const d of removed) rmSync(d, { recursive: true, force: true });
+  keyDirs.clear();
+  return removed;
+}
 
 /** A push that did not happen or did not finish; the message says what and what to do. */
 export class PushError extends Error {}
@@ -80,7 +92,9 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
 
   // main may not have got as far as creating the job dir (push-paths works without it)
   if (inputs.signingKey) await mkdir(dir, { recursive: true, mode: 0o700 });
-  const keyDir = inputs.signingKey ? await mkdtemp(path.join(dir, "push-key-")) : undefined;
+  // created and registered in one synchronous step, so a cancel can never miss it
+  const keyDir = inputs.signingKey ? mkdtempSync(path.join(dir, "push-key-")) : undefined;
+  if (keyDir) keyDirs.add(keyDir);
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
   let failure: PushError | undefined;
@@ -98,7 +112,10 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   } catch (e) {
     failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
   } finally {
-    if (keyDir) await rm(keyDir, { recursive: true, force: true });
+    if (keyDir) {
+      await rm(keyDir, { recursive: true, force: true });
+      keyDirs.delete(keyDir);
+    }
   }
   const seconds = (Date.now() - copyStart) / 1000;
   await writeSummary({
@@ -170,7 +187,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
 
 async function nixVersion(): Promise<string | undefined> {
   const r = await run("nix", ["--version"]);
-  return r.code === 0 ? (r.stdout.match(/(\d+\.\d+(?:\.\d+)?)/)?.[1] ?? undefined) : undefined;
+  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 
 async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {

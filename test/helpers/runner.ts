@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -71,6 +71,8 @@ export async function runStep(
   inputs: Record<string, string> = {},
   extraEnv: NodeJS.ProcessEnv = {},
   node = process.execPath,
+  /** Called once the step's process is started (to signal it, as a runner cancelling the step would). */
+  onSpawn?: (child: ChildProcess) => void,
 ): Promise<StepResult> {
   const read = (f: string) => readFileSync(f, "utf8");
   const before = { output: read(job.files.output) };
@@ -98,6 +100,7 @@ export async function runStep(
       gid: job.gid,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    onSpawn?.(child);
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));

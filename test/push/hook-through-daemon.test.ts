@@ -8,8 +8,9 @@ import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG, trivialDrv } fro
 import { queuedOutputs, salt } from "../helpers/push.js";
 
 // Why the method choice is what it is: a real daemon runs a client's post-build-hook only for a trusted
-// client. (The action itself never picks the hook from this machine's daemon tests: they run in a
-// container, where the host daemon could not see the script; that branch is covered by chooseMethod's table.)
+// client. So the action picks the hook through a daemon only for a client it trusts whose files it can
+// see (daemon.test.ts: root and a daemon in this PID namespace get the hook, nixtest gets the diff);
+// the other branches (a daemon in another container, unknown trust) are covered by chooseMethod's table.
 describe("post-build-hook through a real nix-daemon", () => {
   let daemon: Daemon;
   const dir = mkdtempSync(path.join(os.tmpdir(), "nra-hookd-"));

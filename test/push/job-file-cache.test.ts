@@ -30,13 +30,13 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
       skipped: buildInStep(job, env, trivialDrv("nra-skipme-x", s)),
       drv: "",
     };
-    // A `nix` first on PATH that records each call's argv, env and the key file's mode, then runs the real nix.
+    // A `nix` first on PATH that records each call's argv, env (exactly as exec gave it) and the key file's mode, then runs the real nix.
     shimDir = path.join(job.temp, "shim");
     mkdirSync(shimDir);
     const realNix = execFileSync("sh", ["-c", "command -v nix"]).toString().trim();
     writeFileSync(
       path.join(shimDir, "nix"),
-      `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> ${shimDir}/calls\nenv >> ${shimDir}/calls\n` +
+      `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> ${shimDir}/calls\ntr '\\0' '\\n' < /proc/$$/environ >> ${shimDir}/calls\n` +
         `k=$(printf '%s' "$*" | sed -n 's/.*secret-key=\\([^& ]*\\).*/\\1/p')\n` +
         `[ -n "$k" ] && stat -c 'KEYFILE %a %n' "$k" >> ${shimDir}/calls\nexec ${realNix} "$@"\n`,
       { mode: 0o755 },
@@ -114,10 +114,27 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     const calls = readFileSync(path.join(shimDir, "calls"), "utf8");
     expect(calls).toMatch(/^ARGV .*copy -v --to file:\/\/.*secret-key=\/.*signing-key/m);
     expect(calls).not.toContain(key.secret.split(":")[1]);
+    // the step's inputs (INPUT_SIGNING-KEY among them) are not passed on to any command
+    expect(calls).toMatch(/^RUNNER_TEMP=/m);
+    expect(calls).not.toMatch(/^INPUT_/im);
     const keyFile = calls.match(/^KEYFILE (\d+) (.+)$/m);
     expect(keyFile?.[1]).toBe("600");
     expect(keyFile?.[2].startsWith(path.join(job.temp, "nix-runner-action") + "/")).toBe(true);
     expect(existsSync(keyFile![2])).toBe(false);
+  });
+
+  it("main warned about neither a missing key nor anything else; without signing-key it warns once that the push is unsigned", async () => {
+    expect(main.log).not.toMatch(/unsigned/);
+    const j = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
+    try {
+      const unsigned = await runStep(j, "main", { "push-to": `file://${cacheDir}` });
+      expect(unsigned.code).toBe(0);
+      const warnings = unsigned.log.match(/^::warning::.*signing-key is empty.*$/gm) ?? [];
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/pushed unsigned, and consumers that check signatures .* will refuse them; set signing-key/);
+    } finally {
+      rmSync(j.temp, { recursive: true, force: true });
+    }
   });
 
   it("a second post step is a no-op upload (Nix skips what the cache has)", async () => {

@@ -1,0 +1,75 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { childEnv, killRunning, run } from "../src/exec.js";
+
+describe("childEnv: the step's inputs never reach a child process", () => {
+  it.each([
+    ["INPUT_SIGNING-KEY", "name:c2VjcmV0", false],
+    ["INPUT_ACCESS-TOKENS", "github.com=ghp_x", false],
+    ["INPUT_NETRC", "machine x password y", false],
+    ["INPUT_PUSH-TO", "file:///srv/cache", false],
+    ["input_lowercase", "x", false],
+    ["PATH", "/usr/bin", true],
+    ["NIX_CONFIG", "substituters =", true],
+    ["MY_INPUT_DIR", "/tmp", true],
+    ["STATE_push-plan", "{}", true],
+  ])("%s kept: %s", (name, value, kept) => {
+    const env = childEnv({ [name]: value, HOME: "/root" });
+    expect(name in env).toBe(kept);
+    expect(env.HOME).toBe("/root");
+  });
+
+  it("defaults to process.env and does not change it", () => {
+    process.env["INPUT_SIGNING-KEY"] = "name:c2VjcmV0";
+    try {
+      expect(childEnv()["INPUT_SIGNING-KEY"]).toBeUndefined();
+      expect(childEnv().PATH).toBe(process.env.PATH);
+      expect(process.env["INPUT_SIGNING-KEY"]).toBe("name:c2VjcmV0");
+    } finally {
+      delete process.env["INPUT_SIGNING-KEY"];
+    }
+  });
+});
+
+// /proc/self/environ shows the environment as exec gave it, names a shell would drop (with "-") included.
+const environOf = "tr '\\0' '\\n' < /proc/$$/environ";
+
+describe("run: children get the environment without INPUT_*", () => {
+  for (const timeoutMs of [undefined, 10_000]) {
+    it(`${timeoutMs === undefined ? "attached" : "detached (with a timeout)"}: INPUT_* are gone, the rest is there`, async () => {
+      const env = { PATH: process.env.PATH, "INPUT_SIGNING-KEY": "name:c2VjcmV0", INPUT_NETRC: "machine x", KEEP_ME: "1" };
+      const r = await run("sh", ["-c", environOf], { env, timeoutMs });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/^INPUT_/m);
+      expect(r.stdout).not.toContain("c2VjcmV0");
+      expect(r.stdout).toMatch(/^KEEP_ME=1$/m);
+    });
+  }
+  it("(the probe sees names with a dash, so it would catch the signing key)", async () => {
+    const r = await run("sh", ["-c", environOf], { env: { PATH: process.env.PATH, "A-B": "1" } });
+    expect(r.stdout).toMatch(/^A-B=1$/m);
+  });
+});
+
+describe("killRunning: a cancelled step takes its detached commands with it", () => {
+  it("kills the whole process group of a running command with a timeout, grandchildren included", async () => {
+    const marker = `/tmp/nra-exec-${process.pid}-${Date.now()}`;
+    // sh starts a grandchild that would create the marker after 2 s, then waits
+    const pending = run("sh", ["-c", `(sleep 2; touch ${marker}) & wait`], { timeoutMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const killed = killRunning();
+    expect(killed).toHaveLength(1);
+    const r = await pending;
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(r.code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(existsSync(marker)).toBe(false);
+    expect(killRunning()).toEqual([]);
+  });
+
+  it("a command that ended is no longer tracked", async () => {
+    await run("true", [], { timeoutMs: 5000 });
+    expect(killRunning()).toEqual([]);
+  });
+});
