@@ -1,10 +1,11 @@
 // Which update command the bump workflow's own step script picks for each Nix version. Only Debian's Nix
 // 2.8 exists on this machine (the act tests run it for real); newer versions cannot be installed offline,
 // so here a recording `nix` stand-in on PATH reports a version and records the command it is given.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { git, ROOT, tempDir } from "./harness.js";
 
 interface Step {
@@ -12,14 +13,10 @@ interface Step {
   run?: string;
 }
 
-/** The `run` script of the workflow's `update` step, read with PyYAML. */
+/** The `run` script of the workflow's `update` step. */
 function updateScript(): string {
-  const json = execFileSync(
-    "python3",
-    ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))['jobs']['bump']['steps']))", path.join(ROOT, ".gitea/workflows/bump-nixpkgs.yml")],
-    { encoding: "utf8" },
-  );
-  const step = (JSON.parse(json) as Step[]).find((s) => s.id === "update");
+  const wf = parseYaml(readFileSync(path.join(ROOT, ".gitea/workflows/bump-nixpkgs.yml"), "utf8")) as { jobs: { bump: { steps: Step[] } } };
+  const step = wf.jobs.bump.steps.find((s) => s.id === "update");
   if (!step?.run) throw new Error("bump-nixpkgs.yml has no step with id update");
   return step.run;
 }

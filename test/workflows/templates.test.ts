@@ -1,10 +1,11 @@
 // The ready-to-copy templates: the Nix files parse with real Nix, and the image flake evaluates against a
-// stand-in for nixpkgs (the real one is not reachable offline), the runner configs and caller workflows parse as YAML (PyYAML), and
+// stand-in for nixpkgs (the real one is not reachable offline), the runner configs and caller workflows parse as YAML, and
 // the runner labels cover every label the workflows run on. Act and Gitea's runner load what they can.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { ACT, ensureAct, GITEA_RUNNER, git, nixEnv, ROOT, tempDir } from "./harness.js";
 
 const T = path.join(ROOT, "workflows-templates");
@@ -17,17 +18,14 @@ interface Doc {
   jobs?: Record<string, Job & { concurrency?: unknown }>;
   permissions?: Record<string, string> | string;
   concurrency?: string | { group?: string; "cancel-in-progress"?: boolean };
-  /** PyYAML reads the key `on` as YAML 1.1's boolean true. */
-  true?: { workflow_call?: { inputs: Record<string, { default?: string }> } };
+  on?: { workflow_call?: { inputs: Record<string, { default?: string }> } };
   runner?: { labels: string[] };
   container?: { force_pull?: boolean };
 }
 
-/** YAML → JSON through PyYAML's safe_load. */
+/** A YAML file parsed strictly (YAML 1.2, as the runners read it): a syntax error fails the test. */
 function yaml(file: string): Doc {
-  const r = spawnSync("python3", ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`PyYAML could not load ${file} (python3 with PyYAML is required): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return parseYaml(readFileSync(file, "utf8")) as Doc;
 }
 
 /** Labels a workflow runs on: runs-on of plain jobs, and runs-on/test-runs-on given to reusable workflows. */
@@ -110,7 +108,7 @@ describe("runner configs", () => {
     for (const f of readdirSync(T).filter((n) => n.endsWith(".yml"))) labelsUsed(yaml(path.join(T, f))).forEach((l) => used.add(l));
     for (const f of ["build-runner-image.yml", "bump-nixpkgs.yml"]) {
       const wf = yaml(path.join(ROOT, ".gitea/workflows", f));
-      const label = wf.true?.workflow_call?.inputs["runs-on"]?.default;
+      const label = wf.on?.workflow_call?.inputs["runs-on"]?.default;
       expect(label, f).toBeTruthy();
       used.add(label ?? "");
     }
@@ -129,7 +127,7 @@ describe("runner configs", () => {
       expect(caller.image).toBe(image);
       expect(caller["test-runs-on"]).toBe("nix");
       const reusable = yaml(path.join(ROOT, ".gitea/workflows/build-runner-image.yml"));
-      const tags = String(caller["extra-tags"] ?? reusable.true?.workflow_call?.inputs["extra-tags"]?.default ?? "").split(/\s+/);
+      const tags = String(caller["extra-tags"] ?? reusable.on?.workflow_call?.inputs["extra-tags"]?.default ?? "").split(/\s+/);
       expect(tags).toContain(tag);
     },
   );
