@@ -4,16 +4,17 @@
 //   1. push of a fresh workload (≥ 500 paths, ≥ 200 MB) : post step vs raw nix copy, file:// cache
 //   2. path selection cost as the store grows (2k → 20k entries, 20 new paths): hook and diff methods
 //   3. re-push of an already cached set: post step vs raw nix copy no-op
-// Env: BENCH_REPS (default 5), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
+// Env: BENCH_REPS (default 7), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeSection } from "./lib.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const REPS = Number(process.env.BENCH_REPS ?? 5);
+const REPS = Number(process.env.BENCH_REPS ?? 7);
 const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
 const STORE = "/nix/store";
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
@@ -217,8 +218,6 @@ function machine() {
 function writeReport(r) {
   const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
   const lines = [
-    "## Push",
-    "",
     `Measured by \`node bench/push.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${r.machine}.`,
     "The post step is the built bundle run as a runner runs it (env files, STATE_*), so its time includes node start-up,",
     "path selection, writing and removing the key file and the summary. Raw is `nix copy` of exactly the same paths with the",
@@ -261,18 +260,8 @@ function writeReport(r) {
     `Ratio post / raw: ${ratio(r.push.again.post, r.push.again.raw)}× — the difference is a fixed cost (node start-up, reading state, \`nix-store --query --outputs\` and \`--check-validity\`), about ${fmt(median(r.push.again.post) - median(r.push.again.raw))} s.`,
     "",
   ];
-  const file = path.join(ROOT, "BENCHMARKS.md");
-  const old = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n";
   const section = lines.join("\n");
-  const start = old.search(/^## Push\s*$/m);
-  let text;
-  if (start < 0) text = `${old.trimEnd()}\n\n${section}`;
-  else {
-    const rest = old.slice(start + 7);
-    const next = rest.search(/^## /m);
-    text = old.slice(0, start) + section + (next < 0 ? "" : `\n${rest.slice(next)}`);
-  }
-  writeFileSync(file, text.trimEnd() + "\n");
+  writeSection("Push", section);
   console.log(section);
 }
 
