@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_pr
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { stopChild } from "./process.js";
 
 /**
  * Settings every test's Nix needs on this machine: no build users, no sandbox (Debian's nix-bin,
@@ -49,12 +50,7 @@ export async function startDaemon(conf = ""): Promise<Daemon> {
     socket,
     clientEnv: { NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon", NIX_CONF_DIR: dir },
     stop: async () => {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

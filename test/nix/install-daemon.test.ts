@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonError, socketAnswers, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
+import { alive, stopPids } from "../helpers/process.js";
 
 const started: number[] = [];
 const dirs: string[] = [];
@@ -16,25 +17,8 @@ function tempDir(): string {
   return d;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 afterEach(async () => {
-  for (const pid of started.splice(0)) {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      /* gone */
-    }
-    for (let i = 0; i < 30 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) process.kill(pid, "SIGKILL");
-  }
+  await stopPids(started.splice(0));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 

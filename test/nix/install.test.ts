@@ -12,6 +12,7 @@ import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
 import { newJob, parseEnvFile, type Job } from "../helpers/runner.js";
 import { calls, newPrefix, serve, STAND_IN_INSTALLER, sudoCalls, sudoStandIn, type Served } from "./installer-stand-in.js";
 import { stopOwnDaemon } from "../../src/nix/daemon.js";
+import { alive, stopPids } from "../helpers/process.js";
 
 const MIRROR = "/mirror/nix-installer";
 const SHA = createHash("sha256").update(STAND_IN_INSTALLER).digest("hex");
@@ -66,28 +67,11 @@ beforeEach(() => {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const pid of daemons.splice(0)) {
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      /* gone */
-    }
-    for (let i = 0; i < 30 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) process.kill(pid, "SIGKILL");
-  }
+  await stopPids(daemons.splice(0));
   process.env = saved;
   rmSync(job.temp, { recursive: true, force: true });
   rmSync(prefix, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function facts(over: Partial<Facts>): Facts {
   return {

@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../helpers/runner.js";
+import { stopChild } from "../helpers/process.js";
 
 export { ROOT };
 
@@ -211,12 +212,7 @@ export async function startRegistry(): Promise<Registry> {
     authfile,
     log: () => readFileSync(logFile, "utf8"),
     stop: async () => {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
+      await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
