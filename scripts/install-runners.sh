@@ -5,6 +5,12 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 mkdir -p "$tools"
+# Go as installed on these machines may not be on a non-login shell's PATH.
+command -v go >/dev/null 2>&1 || export PATH="/usr/local/go/bin:$PATH"
+if ! command -v go >/dev/null 2>&1; then
+  echo "go is not installed: the runners are built with 'go install' (install Go 1.22 or newer)" >&2
+  exit 1
+fi
 
 install_one() { # name module@version
   local name=$1 spec=$2 bin="$tools/$1/bin"
