@@ -228,6 +228,17 @@ narinfo_signed() { # cache path
 }
 
 # good CASE RUNNER NODE PLATFORM LABEL
+# What the post step pushed for `path`: a narinfo signed by the run's key, accepted by nix store
+# verify with that key, and refused under an unrelated one (which shows the check can fail).
+pushed_ok() { # label-prefix dir path
+  local label=$1 dir=$2 path=$3
+  check "$label: post step pushed a narinfo signed by $key_name" narinfo_signed "$dir/cache" "$path"
+  check "$label: nix store verify -r in the cache with the run's key" verify_cache "$dir/cache" "$public_key" "$path"
+  if verify_cache "$dir/cache" "$public_key" "$path"; then
+    check "$label: nix store verify refuses the same cache under another key" refused "$dir/cache" "$wrong_key" "$path"
+  fi
+}
+
 good() {
   local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
   say "$label: e2e.yml (expect success, platform=$platform, node $node)"
@@ -239,12 +250,7 @@ good() {
     if [ -s "$dir/results/$job.path" ]; then
       path=$(cat "$dir/results/$job.path")
       pass "$label/$job: built $(basename "$path")"
-      check "$label/$job: post step pushed a narinfo signed by $key_name" narinfo_signed "$dir/cache" "$path"
-      check "$label/$job: nix store verify -r in the cache with the run's key" verify_cache "$dir/cache" "$public_key" "$path"
-      if verify_cache "$dir/cache" "$public_key" "$path"; then
-        # The check above can fail: the same cache, verified against an unrelated key, must be refused.
-        check "$label/$job: nix store verify refuses the same cache under another key" refused "$dir/cache" "$wrong_key" "$path"
-      fi
+      pushed_ok "$label/$job" "$dir" "$path"
     else
       fail "$label/$job: no store path recorded (build step did not run or failed)"
     fi
@@ -318,11 +324,7 @@ installed() {
   if [ -s "$dir/results/install.path" ]; then
     path=$(cat "$dir/results/install.path")
     pass "$label: built $(basename "$path") with the installed Nix"
-    check "$label: post step pushed a narinfo signed by $key_name" narinfo_signed "$dir/cache" "$path"
-    check "$label: nix store verify -r in the cache with the run's key" verify_cache "$dir/cache" "$public_key" "$path"
-    if verify_cache "$dir/cache" "$public_key" "$path"; then
-      check "$label: nix store verify refuses the same cache under another key" refused "$dir/cache" "$wrong_key" "$path"
-    fi
+    pushed_ok "$label" "$dir" "$path"
   else
     fail "$label: no store path recorded (build step did not run or failed)"
   fi
