@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import * as core from "@actions/core";
+import * as runner from "./runner.js";
 
 export interface ExecResult {
   code: number;
@@ -49,7 +49,7 @@ export function killRunning(): number[] {
  * kill of the whole process, which @actions/exec does not offer.
  */
 export async function run(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  if (opts.echo) core.info(`[command]${[cmd, ...args].join(" ")}`);
+  if (opts.echo) runner.info(`[command]${[cmd, ...args].join(" ")}`);
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";

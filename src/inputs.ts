@@ -1,4 +1,4 @@
-import * as core from "@actions/core";
+import * as runner from "./runner.js";
 import semver from "semver";
 import { parseNixKey, publicKeyOf } from "./keys.js";
 
@@ -44,7 +44,7 @@ type Masker = (secret: string) => void;
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-export function readInputs(get: Getter = (n) => core.getInput(n), mask: Masker = (s) => core.setSecret(s)): Inputs {
+export function readInputs(get: Getter = (n) => runner.getInput(n), mask: Masker = (s) => runner.setSecret(s)): Inputs {
   const errors: string[] = [];
   const check = <T>(f: () => T, fallback: T): T => {
     try {
@@ -107,7 +107,7 @@ function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[
   return value as T;
 }
 
-/** The same values core.getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
+/** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
 function bool(get: Getter, name: string): boolean {
   const value = get(name).trim();
   if (value === "") return false;

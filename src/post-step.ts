@@ -1,4 +1,4 @@
-import * as core from "@actions/core";
+import * as runner from "./runner.js";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { killRunning } from "./exec.js";
@@ -17,11 +17,11 @@ export async function runPost(): Promise<void> {
   try {
     await pushFromPost(jobDir());
   } catch (e) {
-    core.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    runner.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
-    await stopOwnDaemon().catch((e: unknown) => core.warning(`could not stop the nix-daemon this job started: ${String(e)}`));
+    await stopOwnDaemon().catch((e: unknown) => runner.warning(`could not stop the nix-daemon this job started: ${String(e)}`));
     for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
-      await rm(f, { force: true }).catch(() => core.warning(`could not remove ${f}`));
+      await rm(f, { force: true }).catch(() => runner.warning(`could not remove ${f}`));
     }
   }
 }
@@ -41,7 +41,7 @@ function cancel(sig: NodeJS.Signals, code: number): void {
       /* best effort: the process is exiting */
     }
   }
-  core.warning(
+  runner.warning(
     `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
       `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`,
   );

@@ -1,4 +1,4 @@
-import * as core from "@actions/core";
+import * as runner from "./runner.js";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
@@ -17,9 +17,9 @@ export async function runMain(): Promise<void> {
     await setup();
   } catch (err) {
     if (err instanceof InputError || err instanceof ModeError || err instanceof SetupError) {
-      core.setFailed(err.message);
+      runner.setFailed(err.message);
     } else {
-      core.setFailed(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      runner.setFailed(`nix-runner-action failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
   }
 }
@@ -31,17 +31,17 @@ async function setup(): Promise<void> {
   // Reading the config in effect costs one nix start; overlap it with detection. It is read again
   // after an install, when the Nix it came from (if any) is not the one the job will use.
   const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
-  let facts = await core.group("Detect", async () => {
+  let facts = await runner.group("Detect", async () => {
     const f = await probeFacts();
-    core.info(JSON.stringify({ ...f }, null, 2));
+    runner.info(JSON.stringify({ ...f }, null, 2));
     return f;
   });
   if (!facts.nixPath && inputs.mode !== "install") {
     // A Nix that is there but off PATH is still the host's or image's Nix, never one to install over.
     const dir = await findNixOffPath();
     if (dir) {
-      core.info(`nix is not on PATH but is installed in ${dir}: adding it to PATH for this job`);
-      core.addPath(dir);
+      runner.info(`nix is not on PATH but is installed in ${dir}: adding it to PATH for this job`);
+      runner.addPath(dir);
       facts = await probeFacts();
     }
   }
@@ -50,23 +50,23 @@ async function setup(): Promise<void> {
   let installed = false;
   if (envr.kind === "installed") {
     const { installNix } = await import("./nix/install.js");
-    facts = await core.group("Install Nix", () => installNix(inputs, facts, envr));
+    facts = await runner.group("Install Nix", () => installNix(inputs, facts, envr));
     installed = true;
   } else {
     checkVersion(inputs, facts);
   }
 
   const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
-  const trust = await core.group("Configure", () => configure(inputs, facts, envr, base));
+  const trust = await runner.group("Configure", () => configure(inputs, facts, envr, base));
 
   const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
-  core.setOutput("environment", envr.kind);
-  core.setOutput("platform", envr.platform);
-  core.setOutput("nix-version", facts.nixVersion ?? "");
-  core.setOutput("installed", String(installed));
-  core.setOutput("container", String(envr.container));
-  core.setOutput("nixpkgs-date", nixpkgsDate);
-  core.info(
+  runner.setOutput("environment", envr.kind);
+  runner.setOutput("platform", envr.platform);
+  runner.setOutput("nix-version", facts.nixVersion ?? "");
+  runner.setOutput("installed", String(installed));
+  runner.setOutput("container", String(envr.container));
+  runner.setOutput("nixpkgs-date", nixpkgsDate);
+  runner.info(
     `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
       `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`,
   );
@@ -147,7 +147,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
   );
 
   if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
-    core.warning(
+    runner.warning(
       `signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
         `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`,
     );
@@ -184,7 +184,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
         trust.trusted === "unknown"
           ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
           : `does not trust user "${facts.user}", so it will ignore`;
-      core.warning(
+      runner.warning(
         `The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
           `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`,
       );
@@ -192,7 +192,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
   }
 
   if (netrcFile && facts.viaDaemon && !sameConfigAsDaemon) {
-    core.warning(
+    runner.warning(
       `netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
         `will not use it; put the credentials in the daemon's own netrc-file on the host instead`,
     );
@@ -213,7 +213,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
   await chmod(confPath, 0o600);
   if (inputs.accessTokens) secretFiles.push(confPath);
   save(StateKey.SecretFiles, secretFiles);
-  core.exportVariable("NIX_CONFIG", withOurs);
-  core.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
+  runner.exportVariable("NIX_CONFIG", withOurs);
+  runner.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
   return trust;
 }

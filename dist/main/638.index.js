@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   installNix: () => (/* binding */ installNix)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -304,14 +304,14 @@ async function restoreFromActionsCache(shared, key, dest) {
         if (!(await cache/* restoreCache */.P3([shared], key)))
             return false;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            core/* warning */.$e(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
+            runner/* warning */.$e(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
             return false;
         }
         await (0,promises_.copyFile)(file, dest);
         return true;
     }
     catch (e) {
-        core/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
+        runner/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
         return false;
     }
 }
@@ -325,7 +325,7 @@ async function saveToActionsCache(shared, key, from) {
         await cache/* saveCache */.Io([shared], key);
     }
     catch (e) {
-        core/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
+        runner/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
     }
     finally {
         await (0,promises_.rm)(part, { force: true });
@@ -349,7 +349,7 @@ async function fetchInstaller(req) {
             const file = external_node_path_default().join(dir, FILE);
             const sum = await sha256File(file);
             verify(sum, req, `the tool cache (${file})`);
-            core/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
+            runner/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
             return { path: file, sha256: sum, source: "tool-cache" };
         }
     }
@@ -358,13 +358,13 @@ async function fetchInstaller(req) {
     const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
     let shared;
     if (!cacheServiceConfigured(env)) {
-        core/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+        runner/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
     }
     else {
         const dir = actionsCacheDir(req.tmpDir ?? external_node_os_default().tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
         const unsafe = await notPrivate(external_node_path_default().dirname(dir));
         if (unsafe)
-            core/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+            runner/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
         else {
             await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
             shared = dir;
@@ -374,10 +374,10 @@ async function fetchInstaller(req) {
     try {
         if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
             source = "actions-cache";
-            core/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
+            runner/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
         }
         else {
-            core/* info */.pq(`Downloading the installer from ${req.url}`);
+            runner/* info */.pq(`Downloading the installer from ${req.url}`);
             await download(req.url, own);
         }
         const sum = await sha256File(own);
@@ -388,7 +388,7 @@ async function fetchInstaller(req) {
             await (0,promises_.rm)(own, { force: true });
             throw e;
         }
-        core/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+        runner/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
         await (0,promises_.chmod)(own, 0o755);
         if (shared && source === "download")
             await saveToActionsCache(shared, cacheKey, own);
@@ -402,7 +402,7 @@ async function fetchInstaller(req) {
         }
         catch (e) {
             // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-            core/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
+            runner/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
             return { path: own, sha256: sum, source };
         }
     }
@@ -472,12 +472,12 @@ async function installNix(inputs, facts, envr) {
     const workDir = (0,job_dir/* jobDir */.j)(env);
     await (0,promises_.mkdir)(workDir, { recursive: true, mode: 0o700 });
     if ((0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-        core/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+        runner/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
     }
     else {
         const url = installerUrl(inputs, inputs.installer, system, env);
         if (url.startsWith("http:") && !inputs.installerSha256) {
-            core/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
+            runner/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
                 `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`);
         }
         let fetched;
@@ -505,7 +505,7 @@ async function installNix(inputs, facts, envr) {
             offers,
         });
         for (const note of cmd.notes)
-            core/* warning */.$e(`installer: ${note}`);
+            runner/* warning */.$e(`installer: ${note}`);
         const r = await (0,exec/* run */.eF)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
         if (r.code !== 0) {
             throw new setup/* SetupError */.w(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.bv)(r)}`}; ` +
@@ -516,16 +516,16 @@ async function installNix(inputs, facts, envr) {
         }
     }
     // The user profile first, as Nix's own profile script orders them.
-    core/* addPath */.fM(layout.bin);
-    core/* addPath */.fM(layout.userBin);
+    runner/* addPath */.fM(layout.bin);
+    runner/* addPath */.fM(layout.userBin);
     for (const [k, v] of Object.entries(laterStepEnv(layout, env, external_node_fs_.existsSync)))
-        core/* exportVariable */.dN(k, v);
+        runner/* exportVariable */.dN(k, v);
     const socket = (0,environment/* daemonSocketPath */.$Q)(env);
     let viaDaemon = false;
     if (needsOwnDaemon(init, facts.uid)) {
         viaDaemon = true;
         if (await (0,daemon/* socketAnswers */.Nv)(socket)) {
-            core/* info */.pq(`A Nix daemon already listens on ${socket}`);
+            runner/* info */.pq(`A Nix daemon already listens on ${socket}`);
         }
         else {
             const argv = daemonCommand(external_node_path_default().join(layout.bin, "nix-daemon"), priv.how, env);
@@ -534,7 +534,7 @@ async function installNix(inputs, facts, envr) {
                 const d = await (0,daemon/* startDaemon */.LC)(argv, socket, external_node_path_default().join(workDir, "nix-daemon.log"), timeout, env);
                 // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
                 await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.I)(env), `${d.pid}\n`);
-                core/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
+                runner/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
             }
             catch (e) {
                 if (e instanceof daemon/* DaemonError */.$v)
@@ -555,7 +555,7 @@ async function installNix(inputs, facts, envr) {
                 ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
                 : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));
     }
-    core/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
+    runner/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
     return { ...facts, nixPath, nixVersion, daemonSocket: (0,external_node_fs_.existsSync)(socket), viaDaemon, storeWritable: facts.uid === 0 };
 }
 

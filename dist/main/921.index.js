@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: hookScript, listStore
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -117,7 +117,7 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
     if (!inputs.pushTo)
         return {};
     if (!inputs.signingKey)
-        core/* warning */.$e(UNSIGNED);
+        runner/* warning */.$e(UNSIGNED);
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
     const storeDir = storeDirOf(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
@@ -134,10 +134,10 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
         plan.listingFile = external_node_path_default().join(dir, "store-before");
         const names = await listStore(storeDir);
         await (0,promises_.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
-        core/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
+        runner/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }
-    core/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
-    core/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
+    runner/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
+    runner/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,state/* save */.UN)(state/* StateKey */.zv.PushPlan, plan);
     return { hook };
 }

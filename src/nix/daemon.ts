@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import * as core from "@actions/core";
+import * as runner from "../runner.js";
 import { readFile, rm, stat } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { childEnv, run } from "../exec.js";
@@ -111,7 +111,7 @@ export async function stopOwnDaemon(env: NodeJS.ProcessEnv = process.env): Promi
       await run("sudo", ["-n", "kill", "-TERM", "--", `-${pid}`], { env });
     }
     for (let i = 0; i < 50 && signal(pid, 0); i++) await new Promise((r) => setTimeout(r, 100));
-    core.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+    runner.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
   }
   await rm(pidFile, { force: true });
 }

@@ -1,4 +1,4 @@
-import * as core from "@actions/core";
+import * as runner from "../runner.js";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -71,11 +71,11 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
   await mkdir(workDir, { recursive: true, mode: 0o700 });
 
   if (existsSync(path.join(layout.bin, "nix"))) {
-    core.info(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+    runner.info(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
   } else {
     const url = installerUrl(inputs, inputs.installer, system, env);
     if (url.startsWith("http:") && !inputs.installerSha256) {
-      core.warning(
+      runner.warning(
         `installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
           `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`,
       );
@@ -102,7 +102,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
       system,
       offers,
     });
-    for (const note of cmd.notes) core.warning(`installer: ${note}`);
+    for (const note of cmd.notes) runner.warning(`installer: ${note}`);
     const r = await run(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
     if (r.code !== 0) {
       throw new SetupError(
@@ -116,16 +116,16 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
   }
 
   // The user profile first, as Nix's own profile script orders them.
-  core.addPath(layout.bin);
-  core.addPath(layout.userBin);
-  for (const [k, v] of Object.entries(laterStepEnv(layout, env, existsSync))) core.exportVariable(k, v);
+  runner.addPath(layout.bin);
+  runner.addPath(layout.userBin);
+  for (const [k, v] of Object.entries(laterStepEnv(layout, env, existsSync))) runner.exportVariable(k, v);
 
   const socket = daemonSocketPath(env);
   let viaDaemon = false;
   if (needsOwnDaemon(init, facts.uid)) {
     viaDaemon = true;
     if (await socketAnswers(socket)) {
-      core.info(`A Nix daemon already listens on ${socket}`);
+      runner.info(`A Nix daemon already listens on ${socket}`);
     } else {
       const argv = daemonCommand(path.join(layout.bin, "nix-daemon"), priv.how, env);
       const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
@@ -133,7 +133,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
         const d = await startDaemon(argv, socket, path.join(workDir, "nix-daemon.log"), timeout, env);
         // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
         await writeFile(daemonPidFile(env), `${d.pid}\n`);
-        core.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
+        runner.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
       } catch (e) {
         if (e instanceof DaemonError) throw new SetupError(e.message);
         throw e;
@@ -154,6 +154,6 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
           : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`),
     );
   }
-  core.info(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
+  runner.info(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
   return { ...facts, nixPath, nixVersion, daemonSocket: existsSync(socket), viaDaemon, storeWritable: facts.uid === 0 };
 }

@@ -1,5 +1,5 @@
 import * as cache from "@actions/cache";
-import * as core from "@actions/core";
+import * as runner from "../runner.js";
 import * as tc from "@actions/tool-cache";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
@@ -110,13 +110,13 @@ async function restoreFromActionsCache(shared: string, key: string, dest: string
     await rm(file, { force: true });
     if (!(await cache.restoreCache([shared], key))) return false;
     if (!existsSync(file)) {
-      core.warning(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
+      runner.warning(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
       return false;
     }
     await copyFile(file, dest);
     return true;
   } catch (e) {
-    core.warning(`The Actions cache could not be read (${(e as Error).message}); downloading the installer instead`);
+    runner.warning(`The Actions cache could not be read (${(e as Error).message}); downloading the installer instead`);
     return false;
   }
 }
@@ -130,7 +130,7 @@ async function saveToActionsCache(shared: string, key: string, from: string): Pr
     await rename(part, file);
     await cache.saveCache([shared], key);
   } catch (e) {
-    core.warning(`The installer could not be saved to the Actions cache (${(e as Error).message}); the next run downloads it again`);
+    runner.warning(`The installer could not be saved to the Actions cache (${(e as Error).message}); the next run downloads it again`);
   } finally {
     await rm(part, { force: true });
   }
@@ -155,7 +155,7 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
       const file = path.join(dir, FILE);
       const sum = await sha256File(file);
       verify(sum, req, `the tool cache (${file})`);
-      core.info(`Using the installer from the runner's tool cache: ${file}`);
+      runner.info(`Using the installer from the runner's tool cache: ${file}`);
       return { path: file, sha256: sum, source: "tool-cache" };
     }
   }
@@ -165,11 +165,11 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
   const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
   let shared: string | undefined;
   if (!cacheServiceConfigured(env)) {
-    core.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+    runner.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
   } else {
     const dir = actionsCacheDir(req.tmpDir ?? os.tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
     const unsafe = await notPrivate(path.dirname(dir));
-    if (unsafe) core.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+    if (unsafe) runner.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
     else {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       shared = dir;
@@ -180,9 +180,9 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
   try {
     if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
       source = "actions-cache";
-      core.info(`Restored the installer from the Actions cache (${cacheKey})`);
+      runner.info(`Restored the installer from the Actions cache (${cacheKey})`);
     } else {
-      core.info(`Downloading the installer from ${req.url}`);
+      runner.info(`Downloading the installer from ${req.url}`);
       await download(req.url, own);
     }
     const sum = await sha256File(own);
@@ -192,7 +192,7 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
       await rm(own, { force: true });
       throw e;
     }
-    core.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+    runner.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
     await chmod(own, 0o755);
     if (shared && source === "download") await saveToActionsCache(shared, cacheKey, own);
 
@@ -204,7 +204,7 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
       return { path: file, sha256: sum, source };
     } catch (e) {
       // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-      core.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
+      runner.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
       return { path: own, sha256: sum, source };
     }
   } finally {

@@ -1,4 +1,4 @@
-import * as core from "@actions/core";
+import * as runner from "../runner.js";
 import { access, chmod, constants, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Environment, Facts } from "../environment.js";
@@ -27,7 +27,7 @@ export async function preparePush(
   dir: string,
 ): Promise<PreparedPush> {
   if (!inputs.pushTo) return {};
-  if (!inputs.signingKey) core.warning(UNSIGNED);
+  if (!inputs.signingKey) runner.warning(UNSIGNED);
   const choice = chooseMethod(inputs.pushPaths, facts, trust);
   const storeDir = storeDirOf(process.env);
   const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
@@ -43,10 +43,10 @@ export async function preparePush(
     plan.listingFile = path.join(dir, "store-before");
     const names = await listStore(storeDir);
     await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
-    core.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
+    runner.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
   }
-  core.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
-  core.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
+  runner.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
+  runner.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
   save(StateKey.PushPlan, plan);
   return { hook };
 }

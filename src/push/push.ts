@@ -1,4 +1,4 @@
-import * as core from "@actions/core";
+import * as runner from "../runner.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -43,21 +43,21 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
     inputs = readInputs();
   } catch (e) {
     if (e instanceof InputError) {
-      core.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+      runner.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
       return;
     }
     throw e;
   }
   if (!inputs.pushTo) return;
   const password = new URL(inputs.pushTo).password;
-  if (password) core.setSecret(decodeURIComponent(password));
+  if (password) runner.setSecret(decodeURIComponent(password));
   const limits = limitsFrom(process.env);
   try {
     await push(inputs, limits, jobDirPath);
   } catch (e) {
     const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
-    if (inputs.failOnPushError) core.setFailed(msg);
-    else core.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
+    if (inputs.failOnPushError) runner.setFailed(msg);
+    else runner.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
   }
 }
 
@@ -74,14 +74,14 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
       "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
     );
   }
-  core.info(`push: ${plan.method} method: ${plan.why}`);
+  runner.info(`push: ${plan.method} method: ${plan.why}`);
   const cache = displayUrl(inputs.pushTo);
 
   const candidates = await candidatesOf(plan, inputs, clock);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
   const valid = await onlyValid(keep, clock);
   const gone = keep.length - valid.length;
-  core.info(
+  runner.info(
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
       `(selected in ${Date.now() - started} ms)`,
   );
@@ -106,7 +106,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
       await chmod(keyFile, 0o600);
     }
     const target = buildPushUrl(inputs.pushTo, { keyFile });
-    for (const n of target.notes) core.info(`push: ${n}`);
+    for (const n of target.notes) runner.info(`push: ${n}`);
     if (target.signLocally && keyFile) await signLocally(valid, keyFile, clock);
     for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied);
   } catch (e) {
@@ -128,7 +128,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     result: failure ? `failed: ${failure.message}` : "ok",
   });
   if (failure) throw failure;
-  core.info(
+  runner.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
       `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`,
   );
@@ -197,7 +197,7 @@ async function resolveInstallable(item: string, clock: Clock): Promise<string[]>
     const entries = JSON.parse(info.stdout) as { path: string; valid?: boolean }[];
     if (entries.every((e) => e.valid !== false)) return entries.map((e) => e.path);
   }
-  core.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
+  runner.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
   const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
     throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
@@ -219,7 +219,7 @@ async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
 async function signLocally(paths: string[], keyFile: string, clock: Clock): Promise<void> {
   for (const chunk of chunks(paths)) {
     const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
-    if (r.code !== 0) core.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
+    if (r.code !== 0) runner.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
   }
 }
 
@@ -246,7 +246,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
       const wait = backoffBefore(attempt, limits, clock.left());
-      core.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
+      runner.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
       await new Promise((r) => setTimeout(r, wait));
     }
     if (clock.left() <= 0) throw new PushError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
@@ -256,7 +256,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
     const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
     const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
-    if (tail.length > 0) core.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+    if (tail.length > 0) runner.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
       const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
         ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
@@ -265,15 +265,17 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
           : "";
       throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
     }
-    core.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
+    runner.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
   }
 }
 
 async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
+    // loaded only here: @actions/core brings undici with it, and only the summary needs the library
+    const { summary } = await import("@actions/core");
+    await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
   } catch (e) {
-    core.info(`push: could not write the job summary: ${String(e)}`);
+    runner.info(`push: could not write the job summary: ${String(e)}`);
   }
 }
