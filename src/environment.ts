@@ -1,10 +1,10 @@
-import { access, constants, readdir, readFile, stat } from "node:fs/promises";
+import { access, constants, readdir, readFile, realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Mode } from "./inputs.js";
 import { run } from "./exec.js";
 import { socketAnswers } from "./nix/daemon.js";
-import { parseNixVersion } from "./nix/version.js";
+import { parseNixVersion, versionFromStorePath } from "./nix/version.js";
 
 export type Platform = "github" | "gitea" | "forgejo" | "act";
 export type Kind = "image" | "native" | "installed";
@@ -19,6 +19,7 @@ export interface Facts {
   storeWritable: boolean;
   uid: number;
   user: string;
+  /** `sudo -n` works; only asked when Nix may be installed (no nix on PATH, or mode: install), else false. */
   sudo: boolean;
   pid1Systemd: boolean;
   container: boolean;
@@ -162,20 +163,32 @@ async function pid1IsSystemd(): Promise<boolean> {
   }
 }
 
+/** The version of the nix at `nixPath`: from its store path's name when it has one, else by asking it. */
+async function nixVersionAt(nixPath: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const named = versionFromStorePath(await realpath(nixPath).catch(() => nixPath));
+  if (named) return named;
+  const r = await run(nixPath, ["--version"], { env });
+  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+}
+
 /** All probes at once: each is a stat, a read of /proc or one short command. */
-export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<Facts> {
+export async function probeFacts(env: NodeJS.ProcessEnv = process.env, opts: { installing?: boolean } = {}): Promise<Facts> {
   const uid = process.getuid?.() ?? -1;
   const socket = daemonSocketPath(env);
+  // the version starts as soon as nix is found: asking nix is the slowest probe
+  const nixFound = which("nix", env);
+  const version = nixFound.then((p) => (p ? nixVersionAt(p, env) : undefined));
   const [nixPath, socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
-    which("nix", env),
+    nixFound,
     exists(socket),
     writable("/nix/var/nix"),
     inContainer(),
     pid1IsSystemd(),
   ]);
-  const [versionOut, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
-    nixPath ? run(nixPath, ["--version"], { env }) : undefined,
-    uid === 0 ? Promise.resolve(false) : sudoWorks(env),
+  const [nixVersion, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
+    version,
+    // asked only where Nix may be installed: a host runner's job with Nix has no use for sudo
+    uid === 0 || (nixPath && !opts.installing) ? Promise.resolve(false) : sudoWorks(env),
     socketFile && container ? nixDaemonVisible() : Promise.resolve(!container),
     // present and answering: a daemon that died leaves its socket file behind
     socketFile ? socketAnswers(socket, 1000) : Promise.resolve(false),
@@ -192,7 +205,7 @@ export async function probeFacts(env: NodeJS.ProcessEnv = process.env): Promise<
         : `this user cannot write the Nix store and there is no daemon socket at ${socket}: start nix-daemon, or run the job as the store's owner`;
   return {
     nixPath,
-    nixVersion: versionOut && versionOut.code === 0 ? parseNixVersion(versionOut.stdout) : undefined,
+    nixVersion,
     daemonSocket,
     viaDaemon,
     storeWritable,

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import * as runner from "./runner.js";
 
 export interface ExecResult {
@@ -50,6 +49,8 @@ export function killRunning(): number[] {
  */
 export async function run(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
   if (opts.echo) runner.info(`[command]${[cmd, ...args].join(" ")}`);
+  // loaded on first use: where Nix lives in the store, the main step starts no process at all
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";

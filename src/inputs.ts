@@ -1,5 +1,4 @@
 import * as runner from "./runner.js";
-import semver from "semver";
 import { parseNixKey, publicKeyOf } from "./keys.js";
 
 export const MODES = ["auto", "image", "native", "install"] as const;
@@ -44,11 +43,11 @@ type Masker = (secret: string) => void;
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-export function readInputs(get: Getter = (n) => runner.getInput(n), mask: Masker = (s) => runner.setSecret(s)): Inputs {
+export async function readInputs(get: Getter = (n) => runner.getInput(n), mask: Masker = (s) => runner.setSecret(s)): Promise<Inputs> {
   const errors: string[] = [];
-  const check = <T>(f: () => T, fallback: T): T => {
+  const check = async <T>(f: () => T | Promise<T>, fallback: T): Promise<T> => {
     try {
-      return f();
+      return await f();
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       errors.push(e.message);
@@ -56,21 +55,28 @@ export function readInputs(get: Getter = (n) => runner.getInput(n), mask: Masker
     }
   };
 
-  const mode = check(() => oneOf(get, "mode", MODES, "auto"), "auto");
-  const installer = check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
-  const init = check(() => oneOf(get, "init", INITS, "auto"), "auto");
-  const failOnPushError = check(() => bool(get, "fail-on-push-error"), false);
-  const substituters = check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
-  const trustedPublicKeys = check(() => publicKeys(get), []);
-  const signing = check(() => signingKey(get, mask), { key: "", pub: "" });
-  const pushTo = check(() => pushUrl(get), "");
-  const pushFilter = check(() => regex(get, "push-filter"), "");
-  const extraConf = check(() => confLines(get, "extra-conf"), "");
-  const accessTokens = check(() => tokens(get, mask), "");
-  const netrc = check(() => netrcText(get, mask), "");
-  const installerUrl = check(() => installerUrlInput(get), "");
-  const installerSha256 = check(() => sha256(get), "");
-  const nixVersion = check(() => range(get), "");
+  const mode = await check(() => oneOf(get, "mode", MODES, "auto"), "auto");
+  const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
+  const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
+  const failOnPushError = await check(() => bool(get, "fail-on-push-error"), false);
+  const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
+  const trustedPublicKeys = await check(() => publicKeys(get), []);
+  const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
+  const pushTo = await check(() => pushUrl(get), "");
+  const pushFilter = await check(() => regex(get, "push-filter"), "");
+  const extraConf = await check(() => confLines(get, "extra-conf"), "");
+  const accessTokens = await check(() => tokens(get, mask), "");
+  const netrc = await check(() => netrcText(get, mask), "");
+  const installerUrl = await check(() => installerUrlInput(get), "");
+  const installerSha256 = await check(() => sha256(get), "");
+  const nixVersion = get("nix-version").trim();
+  if (nixVersion) {
+    // semver only when there is a range to check: loading it is most of what reading inputs costs
+    const { default: semver } = await import("semver");
+    if (semver.validRange(nixVersion) === null) {
+      errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    }
+  }
   const pushPaths = words(get("push-paths"));
 
   if (errors.length > 0) throw new InputError(errors.join("\n"));
@@ -153,7 +159,7 @@ function publicKeys(get: Getter): string[] {
   return keys;
 }
 
-function signingKey(get: Getter, mask: Masker): { key: string; pub: string } {
+async function signingKey(get: Getter, mask: Masker): Promise<{ key: string; pub: string }> {
   const key = get("signing-key").trim();
   if (key === "") return { key: "", pub: "" };
   mask(key);
@@ -164,7 +170,7 @@ function signingKey(get: Getter, mask: Masker): { key: string; pub: string } {
       `signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`,
     );
   }
-  const pub = publicKeyOf(parsed);
+  const pub = await publicKeyOf(parsed);
   if (pub === undefined) {
     throw new InputError(
       `signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`,
@@ -257,11 +263,3 @@ function sha256(get: Getter): string {
   return text;
 }
 
-function range(get: Getter): string {
-  const text = get("nix-version").trim();
-  if (text === "") return "";
-  if (semver.validRange(text) === null) {
-    throw new InputError(`nix-version: "${text}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-  }
-  return text;
-}

@@ -1,5 +1,3 @@
-import { createPrivateKey, createPublicKey } from "node:crypto";
-
 export interface NixKey {
   name: string;
   bytes: Buffer;
@@ -27,7 +25,9 @@ export function parseNixKey(text: string, expectedBytes: 32 | 64): NixKey | stri
  * key from the seed with node's crypto and check it matches the second half, so a corrupted or
  * hand-edited key is caught here rather than by every consumer refusing our signatures.
  */
-export function publicKeyOf(secret: NixKey): string | undefined {
+export async function publicKeyOf(secret: NixKey): Promise<string | undefined> {
+  // node:crypto loads only for a signing key: loading it costs more than the rest of input checking
+  const { createPrivateKey, createPublicKey } = await import("node:crypto");
   const seed = secret.bytes.subarray(0, 32);
   const priv = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
   const spki = createPublicKey(priv).export({ format: "der", type: "spki" });

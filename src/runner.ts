@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { EOL } from "node:os";
 import path from "node:path";
@@ -34,10 +33,24 @@ function fileCommand(kind: FileCommand, text: string): boolean {
   return true;
 }
 
-/** `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. */
+/**
+ * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
+ * from ending the block early and adding lines of its own is that the delimiter is not in it, which
+ * is checked, so the random part need not come from node:crypto (whose loading costs more than the
+ * rest of this module's work in a main step).
+ */
 function keyValue(name: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  let delimiter: string;
+  do {
+    delimiter = `ghadelimiter_${randomHex(32)}`;
+  } while (name.includes(delimiter) || value.includes(delimiter));
   return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
+}
+
+function randomHex(digits: number): string {
+  let out = "";
+  while (out.length < digits) out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+  return out.slice(0, digits);
 }
 
 /** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */

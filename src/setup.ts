@@ -1,12 +1,12 @@
 import * as runner from "./runner.js";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import semver from "semver";
 import { classify, type Environment, type Facts, findNixOffPath, ModeError, probeFacts } from "./environment.js";
 import { run } from "./exec.js";
 import { jobDir } from "./job-dir.js";
 import { InputError, type Inputs, readInputs } from "./inputs.js";
 import { type BaseConfig, parseShowConfig, renderConf, nixConfigEnv } from "./nix/config.js";
+import { readConfFiles } from "./nix/conf-files.js";
 import { readNixpkgsDate } from "./nix/flake-lock.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "./nix/trust.js";
 import { atLeast } from "./nix/version.js";
@@ -27,12 +27,12 @@ export async function runMain(): Promise<void> {
 export class SetupError extends Error {}
 
 async function setup(): Promise<void> {
-  const inputs = readInputs();
+  const inputs = await readInputs();
   // Reading the config in effect costs one nix start; overlap it with detection. It is read again
   // after an install, when the Nix it came from (if any) is not the one the job will use.
   const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
   let facts = await runner.group("Detect", async () => {
-    const f = await probeFacts();
+    const f = await probeFacts(process.env, { installing: inputs.mode === "install" });
     runner.info(JSON.stringify({ ...f }, null, 2));
     return f;
   });
@@ -53,7 +53,7 @@ async function setup(): Promise<void> {
     facts = await runner.group("Install Nix", () => installNix(inputs, facts, envr));
     installed = true;
   } else {
-    checkVersion(inputs, facts);
+    await checkVersion(inputs, facts);
   }
 
   const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
@@ -72,8 +72,9 @@ async function setup(): Promise<void> {
   );
 }
 
-function checkVersion(inputs: Inputs, facts: Facts): void {
+async function checkVersion(inputs: Inputs, facts: Facts): Promise<void> {
   if (!inputs.nixVersion) return;
+  const { default: semver } = await import("semver");
   if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
     throw new SetupError(
       `nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
@@ -82,8 +83,14 @@ function checkVersion(inputs: Inputs, facts: Facts): void {
   }
 }
 
-/** Reads the settings in effect before ours, with our own file left out so a second run sees the same base. */
-async function baseConfig(env: NodeJS.ProcessEnv): Promise<BaseConfig> {
+/**
+ * Reads the settings in effect before ours, with our own file left out so a second run sees the same
+ * base: from the files Nix reads, or from `nix show-config` when they hold anything the reader is not
+ * sure of (and then Nix's own error, if it has one, is what the user sees).
+ */
+async function baseConfig(env: NodeJS.ProcessEnv, opts: { systemOnly?: boolean } = {}): Promise<BaseConfig> {
+  const fromFiles = await readConfFiles(env, opts);
+  if (fromFiles) return fromFiles;
   const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
   if (r.code !== 0) throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
   return parseShowConfig(r.stdout);
@@ -96,7 +103,7 @@ async function baseConfig(env: NodeJS.ProcessEnv): Promise<BaseConfig> {
 async function daemonConfig(): Promise<BaseConfig> {
   const env: NodeJS.ProcessEnv = { ...process.env, NIX_USER_CONF_FILES: "" };
   delete env.NIX_CONFIG;
-  return baseConfig(env);
+  return baseConfig(env, { systemOnly: true });
 }
 
 async function groupsOf(user: string): Promise<string[]> {
@@ -106,7 +113,7 @@ async function groupsOf(user: string): Promise<string[]> {
 
 async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
   // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
-  if (!atLeast(facts.nixVersion, "2.15.0")) return undefined;
+  if (!(await atLeast(facts.nixVersion, "2.15.0"))) return undefined;
   const store = env.NIX_REMOTE || "daemon";
   const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
   if (r.code !== 0) return undefined;

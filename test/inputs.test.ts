@@ -20,8 +20,8 @@ const masked: string[] = [];
 const read = (values: Record<string, string>) => readInputs((name) => values[name] ?? "", (s) => masked.push(s));
 
 describe("readInputs defaults", () => {
-  it("gives the documented defaults when nothing is set", () => {
-    expect(read({})).toMatchObject({
+  it("gives the documented defaults when nothing is set", async () => {
+    expect(await read({})).toMatchObject({
       mode: "auto",
       installer: "nixos",
       init: "auto",
@@ -32,8 +32,8 @@ describe("readInputs defaults", () => {
     });
   });
 
-  it("splits lists on spaces and newlines", () => {
-    const i = read({ substituters: "https://a.example\n  file:///srv/cache  https://b.example?priority=10", "push-paths": "/nix/store/x .#pkg\n.#other" });
+  it("splits lists on spaces and newlines", async () => {
+    const i = await read({ substituters: "https://a.example\n  file:///srv/cache  https://b.example?priority=10", "push-paths": "/nix/store/x .#pkg\n.#other" });
     expect(i.substituters).toEqual(["https://a.example", "file:///srv/cache", "https://b.example?priority=10"]);
     expect(i.pushPaths).toEqual(["/nix/store/x", ".#pkg", ".#other"]);
   });
@@ -61,17 +61,17 @@ describe("validation: every bad value names the input and the fix", () => {
     ["installer-url", { "installer-url": "ftp://mirror/nix-installer" }, /installer-url: .* must be an http:\/\/, https:\/\/ or file:\/\/ URL/],
     ["installer-sha256", { "installer-sha256": "abc" }, /installer-sha256: expected 64 hex characters/],
     ["nix-version", { "nix-version": "two point eight" }, /nix-version: "two point eight" is not a semver range; write e.g. ">=2.18"/],
-  ])("%s", (_n, values, message) => {
-    expect(() => read(values)).toThrow(InputError);
-    expect(() => read(values)).toThrow(message);
+  ])("%s", async (_n, values, message) => {
+    await expect(read(values)).rejects.toThrow(InputError);
+    await expect(read(values)).rejects.toThrow(message);
   });
 
-  it("reports every bad input at once", () => {
-    expect(() => read({ mode: "x", installer: "y" })).toThrow(/mode must be one of[^]*\ninstaller must be one of/);
+  it("reports every bad input at once", async () => {
+    await expect(read({ mode: "x", installer: "y" })).rejects.toThrow(/mode must be one of[^]*\ninstaller must be one of/);
   });
 
-  it("accepts good values of every kind", () => {
-    const i = read({
+  it("accepts good values of every kind", async () => {
+    const i = await read({
       mode: "native",
       substituters: "https://cache.example.org/ file:///srv/nix-cache s3://bucket?region=eu-west-1 ssh-ng://builder",
       "trusted-public-keys": pub,
@@ -90,14 +90,14 @@ describe("validation: every bad value names the input and the fix", () => {
     expect(i.failOnPushError).toBe(true);
   });
 
-  it("never puts the secret key text in an error message", () => {
+  it("never puts the secret key text in an error message", async () => {
     const [name, b64] = secret.split(":");
     const bytes = Buffer.from(b64, "base64");
     bytes[40] ^= 0xff; // a byte of the public half
     const damaged = `${name}:${bytes.toString("base64")}`;
     let message = "";
     try {
-      read({ "signing-key": damaged });
+      await read({ "signing-key": damaged });
     } catch (e) {
       message = (e as Error).message;
     }
@@ -107,11 +107,11 @@ describe("validation: every bad value names the input and the fix", () => {
 });
 
 describe("a malformed signing key", () => {
-  it("is not quoted in the error, not even its first characters", () => {
+  it("is not quoted in the error, not even its first characters", async () => {
     const noColon = secret.split(":")[1];
-    expect(() => read({ "signing-key": noColon })).toThrow(/signing-key: an entry is not of the form name:base64/);
+    await expect(read({ "signing-key": noColon })).rejects.toThrow(/signing-key: an entry is not of the form name:base64/);
     try {
-      read({ "signing-key": noColon });
+      await read({ "signing-key": noColon });
     } catch (e) {
       expect((e as Error).message).not.toContain(noColon.slice(0, 4));
     }
@@ -119,9 +119,9 @@ describe("a malformed signing key", () => {
 });
 
 describe("masking", () => {
-  it("masks the secret values, and not the netrc keywords", () => {
+  it("masks the secret values, and not the netrc keywords", async () => {
     masked.length = 0;
-    read({ "signing-key": secret, netrc: "machine cache.lan login ci password pw-123456", "access-tokens": "github.com=ghp_abc123" });
+    await read({ "signing-key": secret, netrc: "machine cache.lan login ci password pw-123456", "access-tokens": "github.com=ghp_abc123" });
     expect(masked).toEqual(expect.arrayContaining([secret, secret.split(":")[1], "pw-123456", "ghp_abc123", "github.com=ghp_abc123"]));
     expect(masked).not.toContain("machine");
     expect(masked).not.toContain("password");
@@ -129,9 +129,9 @@ describe("masking", () => {
 });
 
 describe("keys", () => {
-  it("derives the same public key as Nix", () => {
+  it("derives the same public key as Nix", async () => {
     const parsed = parseNixKey(secret, 64);
     if (typeof parsed === "string") throw new Error(parsed);
-    expect(publicKeyOf(parsed)).toBe(pub);
+    expect(await publicKeyOf(parsed)).toBe(pub);
   });
 });

@@ -60,7 +60,8 @@ async function capture(api: typeof runner, withFiles: boolean): Promise<Run> {
   } finally {
     vi.restoreAllMocks();
   }
-  const same = (s: string) => s.replace(/ghadelimiter_[0-9a-f-]{36}/g, "ghadelimiter_X");
+  // @actions/core's delimiter is a UUID, ours 32 random hex digits: the same up to the random part
+  const same = (s: string) => s.replace(/ghadelimiter_(?:[0-9a-f-]{36}|[0-9a-f]{32})\b/g, "ghadelimiter_X");
   const files = withFiles ? Object.fromEntries(FILES.map((f) => [f, same(readFileSync(path.join(dir, f), "utf8"))])) : {};
   const run = { stdout, files, env: { PATH: process.env.PATH, NIX_CONFIG: process.env.NIX_CONFIG }, exitCode: process.exitCode };
   rmSync(dir, { recursive: true, force: true });
@@ -100,6 +101,19 @@ describe("runner protocol: byte for byte what @actions/core writes", () => {
     expect(runner.getInput("extra-conf")).toBe("max-jobs = 2");
     expect(runner.getState("push-plan")).toBe(core.getState("push-plan"));
     expect(runner.getState("absent")).toBe("");
+  });
+
+  it("gives each value its own delimiter, so a value's lines cannot add variables", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-runner-"));
+    process.env.GITHUB_OUTPUT = path.join(dir, "out");
+    writeFileSync(process.env.GITHUB_OUTPUT, "");
+    for (let i = 0; i < 50; i++) runner.setOutput("v", `line\nEVIL=1\nghadelimiter_${i}`);
+    const text = readFileSync(process.env.GITHUB_OUTPUT, "utf8");
+    const delimiters = [...text.matchAll(/^v<<(ghadelimiter_[0-9a-f]{32})$/gm)].map((m) => m[1]);
+    expect(new Set(delimiters).size).toBe(50);
+    for (const d of delimiters) expect(text.split("\n").filter((l) => l === d)).toHaveLength(1);
+    expect(Object.keys(parseEnvFile(text))).toEqual(["v"]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("closes the group when the work inside it throws", async () => {

@@ -225,3 +225,48 @@ describe("a daemon socket nobody answers on", () => {
     expect(readFileSync(job.files.env, "utf8")).toBe("");
   });
 });
+
+describe("a Nix from the store, as in a Nix-built job image", () => {
+  it("takes the version from the store path's name and reads the config from the files: no nix runs at all", async () => {
+    const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
+    // bin/nix in a store path named nix-2.8.0: a wrapper that logs each call, then runs Debian's nix
+    const pkg = path.join(job.temp, "pkg", "nix-2.8.0");
+    mkdirSync(path.join(pkg, "bin"), { recursive: true });
+    const calls = path.join(job.temp, "nix-calls.log");
+    writeFileSync(path.join(pkg, "bin", "nix"), `#!/bin/sh\necho "$*" >> ${calls}\nexec /usr/bin/nix "$@"\n`, { mode: 0o755 });
+    const stored = execFileSync("nix-store", ["--add", pkg], { env: { ...process.env, NIX_CONFIG: TEST_NIX_CONFIG } }).toString().trim();
+    expect(stored).toMatch(/^\/nix\/store\/[0-9a-z]{32}-nix-2\.8\.0$/);
+    const profileBin = path.join(job.temp, "profile", "bin");
+    mkdirSync(profileBin, { recursive: true });
+    execFileSync("ln", ["-s", path.join(stored, "bin", "nix"), path.join(profileBin, "nix")]);
+    job.env.PATH = `${profileBin}:${job.env.PATH}`;
+
+    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY });
+    expect(r.code, r.log).toBe(0);
+    expect(r.outputs).toMatchObject({ environment: "image", "nix-version": "2.8.0" });
+    expect(existsSync(calls) ? readFileSync(calls, "utf8") : "").toBe("");
+    const conf = showConfig(laterStepEnv(job));
+    expect(count(conf.substituters.value, LAN)).toBe(1);
+    expect(count(conf["trusted-public-keys"].value, LAN_KEY)).toBe(1);
+  });
+});
+
+describe("config the file reader is not sure of", () => {
+  it("is read with nix show-config instead, and takes effect once", async () => {
+    // built-in values differ between Nix versions when NIX_STORE_DIR is set, so the reader defers to Nix
+    const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\nextra-substituters = ${LAN}`, NIX_STORE_DIR: "/nix/store" });
+    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY });
+    expect(r.code, r.log).toBe(0);
+    const conf = showConfig(laterStepEnv(job));
+    expect(count(conf.substituters.value, LAN)).toBe(1);
+    expect(count(conf["trusted-public-keys"].value, LAN_KEY)).toBe(1);
+  });
+
+  it("that Nix itself rejects fails the step with Nix's own error", async () => {
+    const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\ninclude /nowhere/nix.conf` });
+    const r = await runStep(job, "main", { substituters: LAN });
+    expect(r.code).toBe(1);
+    expect(r.log).toMatch(/::error::could not read Nix's configuration \('nix show-config' failed: .*\/nowhere\/nix\.conf/);
+    expect(readFileSync(job.files.env, "utf8")).toBe("");
+  });
+});

@@ -30,8 +30,8 @@ var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
 var environment = __webpack_require__(2678);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __webpack_require__(3190);
-// EXTERNAL MODULE: ./src/setup.ts + 5 modules
-var setup = __webpack_require__(2497);
+// EXTERNAL MODULE: ./src/setup.ts + 6 modules
+var setup = __webpack_require__(6774);
 // EXTERNAL MODULE: ./src/nix/daemon.ts
 var daemon = __webpack_require__(7883);
 ;// CONCATENATED MODULE: ./src/nix/installer-command.ts
@@ -451,7 +451,7 @@ function installerUrl(inputs, installer, system, env) {
 }
 async function nixVersionOf(nix, env) {
     const r = await (0,exec/* run */.eF)(nix, ["--version"], { env });
-    return r.code === 0 ? (0,version/* parseNixVersion */.p)(r.stdout) : undefined;
+    return r.code === 0 ? (0,version/* parseNixVersion */.p_)(r.stdout) : undefined;
 }
 /** Installs Nix where it is absent and returns the facts as they are afterwards. */
 async function installNix(inputs, facts, envr) {

@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import * as runner from "../runner.js";
 import { readFile, rm, stat } from "node:fs/promises";
-import { createConnection } from "node:net";
 import { childEnv, run } from "../exec.js";
 import { daemonPidFile } from "../job-dir.js";
 
@@ -17,7 +15,9 @@ async function isSocket(p: string): Promise<boolean> {
 }
 
 /** True when something accepts connections on the unix socket `socket` (a stale socket file does not). */
-export function socketAnswers(socket: string, timeoutMs = 2000): Promise<boolean> {
+export async function socketAnswers(socket: string, timeoutMs = 2000): Promise<boolean> {
+  // node:net loads only here: most jobs have no daemon socket to try
+  const { createConnection } = await import("node:net");
   return new Promise((resolve) => {
     const conn = createConnection({ path: socket });
     const done = (ok: boolean) => {
@@ -56,6 +56,7 @@ export interface StartedDaemon {
  * exit it stops the process it started and says why, with the end of the daemon's log.
  */
 export async function startDaemon(argv: string[], socket: string, logFile: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<StartedDaemon> {
+  const { spawn } = await import("node:child_process");
   const fd = openSync(logFile, "a", 0o600);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let spawnError: Error | undefined;

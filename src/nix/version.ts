@@ -1,5 +1,3 @@
-import semver from "semver";
-
 /**
  * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
  * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
@@ -12,7 +10,23 @@ export function parseNixVersion(output: string): string | undefined {
   return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
 }
 
-/** True when `version` is at least `min`; unknown versions count as old, so new flags stay off. */
-export function atLeast(version: string | undefined, min: string): boolean {
-  return version !== undefined && semver.valid(version) !== null && semver.gte(version, min);
+/**
+ * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
+ * → "2.28.3". A store path never changes, so its name answers as well as `nix --version` and costs
+ * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
+ */
+export function versionFromStorePath(realPath: string): string | undefined {
+  const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+)(?:pre[0-9a-z_]*|rc\d*)?\/bin\/nix$/);
+  return m?.[1];
+}
+
+/**
+ * True when `version` is at least `min`; unknown versions count as old, so new flags stay off.
+ * semver is loaded on first use: most main steps never compare versions, and loading it costs more
+ * than the rest of this module.
+ */
+export async function atLeast(version: string | undefined, min: string): Promise<boolean> {
+  if (version === undefined) return false;
+  const { default: semver } = await import("semver");
+  return semver.valid(version) !== null && semver.gte(version, min);
 }

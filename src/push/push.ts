@@ -40,7 +40,7 @@ interface Clock {
 export async function pushFromPost(jobDirPath: string): Promise<void> {
   let inputs: Inputs;
   try {
-    inputs = readInputs();
+    inputs = await readInputs();
   } catch (e) {
     if (e instanceof InputError) {
       runner.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
@@ -177,7 +177,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
       out.push(direct);
       continue;
     }
-    if (!atLeast(plan.nixVersion ?? (await nixVersion()), "2.4.0")) {
+    if (!(await atLeast(plan.nixVersion ?? (await nixVersion()), "2.4.0"))) {
       throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
     out.push(...(await resolveInstallable(item, clock)));

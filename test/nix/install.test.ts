@@ -93,7 +93,7 @@ function facts(over: Partial<Facts>): Facts {
 
 async function install(f: Facts, inputs: Record<string, string> = {}) {
   const all: Record<string, string> = { "installer-url": `${server.origin}${MIRROR}`, ...inputs };
-  const parsed = readInputs((n) => all[n] ?? "");
+  const parsed = await readInputs((n) => all[n] ?? "");
   return installNix(parsed, f, classify(f, "install"));
 }
 
