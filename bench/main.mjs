@@ -1,7 +1,8 @@
 // Benchmark: the main step where Nix is already there (image mode), against a bare `nix --version`,
 // under the host's node and under Node 24 (what GitHub runs `node24` actions with).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureBuilt, machine, median, ROOT, timeMs, writeSection } from "./lib.mjs";
@@ -20,40 +21,58 @@ function node24() {
 }
 
 /**
- * The floor for any JavaScript action doing this job: start node, run the two nix commands the step
- * needs (version, config in effect) in parallel, write one file. No library, no checks.
+ * The floor for any JavaScript action that must ask nix its version: start node, run `nix --version`,
+ * write one output. No library, no checks.
  */
 const FLOOR = `import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
-const nix = (a) => new Promise((r) => { const c = spawn("nix", a, { stdio: ["ignore", "pipe", "ignore"] }); let o = ""; c.stdout.on("data", (d) => (o += d)); c.on("close", () => r(o)); });
-const [v] = await Promise.all([nix(["--version"]), nix(["--extra-experimental-features", "nix-command", "show-config"])]);
-appendFileSync(process.env.GITHUB_OUTPUT, "nix-version=" + v.trim() + "\\n");
+const c = spawn("nix", ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
+let v = ""; c.stdout.on("data", (d) => (v += d));
+c.on("close", () => appendFileSync(process.env.GITHUB_OUTPUT, "nix-version=" + v.trim() + "\\n"));
 `;
-const floorFile = path.join(mkdtempSync(path.join(os.tmpdir(), "nra-bench-floor-")), "floor.mjs");
+const scratch = mkdtempSync(path.join(os.tmpdir(), "nra-bench-main-"));
+const floorFile = path.join(scratch, "floor.mjs");
 writeFileSync(floorFile, FLOOR);
-function floor(node) {
-  return timeMs(node, [floorFile], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: "/dev/null", NIX_CONFIG: "build-users-group =" } });
+
+/**
+ * Nix as a Nix-built job image, the official installers and NixOS have it: the binary inside a store
+ * path named nix-<version>, reached through a profile's bin/. Here that binary is a byte-for-byte
+ * copy of Debian's /usr/bin/nix added to the store, so both layouts run the very same program.
+ */
+function storeNix() {
+  const pkg = path.join(scratch, "nix-" + NIX_VERSION);
+  mkdirSync(path.join(pkg, "bin"), { recursive: true });
+  copyFileSync("/usr/bin/nix", path.join(pkg, "bin", "nix"));
+  const stored = execFileSync("nix-store", ["--add", pkg], { env: { ...process.env, NIX_CONFIG: "build-users-group =" } }).toString().trim();
+  const profileBin = path.join(scratch, "profile", "bin");
+  mkdirSync(profileBin, { recursive: true });
+  symlinkSync(path.join(stored, "bin", "nix"), path.join(profileBin, "nix"));
+  return { stored, pathVar: `${profileBin}:${process.env.PATH}` };
 }
+
+const NIX_VERSION = /(\d+\.\d+\.\d+)/.exec(execFileSync("/usr/bin/nix", ["--version"]).toString())[1];
+
+const baseEnv = (pathVar) => ({ PATH: pathVar, HOME: process.env.HOME });
 
 /** The bundle run with a bad input: node's start, loading the bundle, reading inputs, and no more. */
 function loadOnly(node) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env: { PATH: process.env.PATH, INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" }, stdio: "ignore" });
+  const r = spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env: { ...baseEnv(process.env.PATH), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" }, stdio: "ignore" });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 1) throw new Error(`expected the bad input to fail the step, got exit ${r.status}`);
   return ms;
 }
 
-function mainStep(node) {
-  const temp = mkdtempSync(path.join(os.tmpdir(), "nra-bench-"));
+/** The whole main step as a runner runs it, with one substituter and one key; checks what it reported. */
+function mainStep(node, pathVar) {
+  const temp = mkdtempSync(path.join(scratch, "job-"));
   const files = {};
   for (const f of ["GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_PATH"]) {
     files[f] = path.join(temp, f.toLowerCase());
     writeFileSync(files[f], "");
   }
   const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
+    ...baseEnv(pathVar),
     RUNNER_TEMP: temp,
     GITHUB_WORKSPACE: temp,
     NIX_CONFIG: "build-users-group =\nsandbox = false",
@@ -62,71 +81,74 @@ function mainStep(node) {
     ...files,
   };
   const ms = timeMs(node, [path.join(ROOT, "dist/main/index.js")], { env });
+  const out = readFileSync(files.GITHUB_OUTPUT, "utf8");
+  if (!out.includes(`\n${NIX_VERSION}\n`)) throw new Error(`the main step did not report nix ${NIX_VERSION}:\n${out}`);
   rmSync(temp, { recursive: true, force: true });
   return ms;
 }
 
+const store = storeNix();
 const nodes = [["host node " + process.version, process.execPath]];
 const n24 = node24();
 if (n24) nodes.push([`node ${spawnSync(n24, ["--version"]).stdout.toString().trim()}`, n24]);
 
-const samples = { nix: [] };
+const samples = { nix: [], storeNix: [] };
 for (const [name, bin] of nodes) {
-  samples[`start:${name}`] = [];
-  samples[`load:${name}`] = [];
-  samples[`floor:${name}`] = [];
-  samples[`main:${name}`] = [];
-  for (let i = 0; i < 3; i++) mainStep(bin); // warm the page cache
+  for (const k of ["start", "load", "floor", "store", "debian"]) samples[`${k}:${name}`] = [];
+  for (let i = 0; i < 3; i++) mainStep(bin, store.pathVar); // warm the page cache
 }
+const plain = baseEnv(process.env.PATH);
 for (let i = 0; i < RUNS; i++) {
   // interleaved, so drift on a shared machine hits every command alike
-  samples.nix.push(timeMs("nix", ["--version"]));
+  samples.nix.push(timeMs("/usr/bin/nix", ["--version"], { env: plain }));
+  samples.storeNix.push(timeMs(path.join(store.stored, "bin/nix"), ["--version"], { env: plain }));
   for (const [name, bin] of nodes) {
-    samples[`main:${name}`].push(mainStep(bin));
-    samples[`start:${name}`].push(timeMs(bin, ["-e", "0"]));
+    samples[`store:${name}`].push(mainStep(bin, store.pathVar));
+    samples[`debian:${name}`].push(mainStep(bin, process.env.PATH));
+    samples[`start:${name}`].push(timeMs(bin, ["-e", "0"], { env: plain }));
     samples[`load:${name}`].push(loadOnly(bin));
-    samples[`floor:${name}`].push(floor(bin));
+    samples[`floor:${name}`].push(timeMs(bin, [floorFile], { env: { ...plain, GITHUB_OUTPUT: "/dev/null" } }));
   }
 }
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
-const row = (label, ms) => `| ${label} | ${ms.toFixed(1)} | ${(ms / m.nix).toFixed(2)} |`;
-const rows = [row("`nix --version`", m.nix)];
+const ratio = (ms) => (ms / m.nix).toFixed(2);
+const row = (label, ms) => `| ${label} | ${ms.toFixed(1)} | ${ratio(ms)} |`;
+const rows = [row("`nix --version` (Debian's /usr/bin/nix)", m.nix), row("`nix --version` (the same binary in the store)", m.storeNix)];
 for (const [name] of nodes) {
   rows.push(row(`${name}: \`node -e 0\` (only starting node)`, m[`start:${name}`]));
   rows.push(row(`${name}: the bundle stopped at input validation (start + loading the code)`, m[`load:${name}`]));
-  rows.push(row(`${name}: the floor: a 5-line script running the same two nix commands, no library`, m[`floor:${name}`]));
-  rows.push(row(`${name}: **main step**`, m[`main:${name}`]));
+  rows.push(row(`${name}: a 5-line script that runs \`nix --version\` and writes the output, no library`, m[`floor:${name}`]));
+  rows.push(row(`${name}: **main step, Nix in the store** (job image, installer, NixOS): no nix process`, m[`store:${name}`]));
+  rows.push(row(`${name}: **main step, Debian's /usr/bin/nix**: one \`nix --version\``, m[`debian:${name}`]));
 }
-const verdicts = nodes.map(([name]) => {
-  const start = m[`start:${name}`];
-  const load = m[`load:${name}`] - start;
-  const work = m[`main:${name}`] - m[`load:${name}`];
-  return `${name}: ${(m[`main:${name}`] / m.nix).toFixed(2)}× = starting node ${(start / m.nix).toFixed(2)}× + loading the bundle ${(load / m.nix).toFixed(2)}× + the step's work ${(work / m.nix).toFixed(2)}×`;
-});
-const best = Math.min(...nodes.map(([name]) => m[`main:${name}`] / m.nix));
-const bestFloor = Math.min(...nodes.map(([name]) => m[`floor:${name}`] / m.nix));
+const best = (k) => Math.min(...nodes.map(([name]) => m[`${k}:${name}`] / m.nix));
+const verdict = (x) => (x <= 3 ? `met (${x.toFixed(2)}×)` : `not met (${x.toFixed(2)}×)`);
 const body = `
 What: the whole main step (\`dist/main/index.js\` run as a runner runs it: detect, read the config in
 effect, write the job's nix.conf, export it, set outputs) with Nix already present (image mode), one
 substituter and one key, against a bare \`nix --version\` in the same run; ${RUNS} interleaved runs, medians.
+Two layouts of the same Nix binary: inside a store path named nix-<version> (how Nix-built job images,
+the official installers and NixOS have it; here a copy of Debian's binary added to the store), and
+Debian's /usr/bin/nix.
 
 | command | median ms | ratio to \`nix --version\` |
 |---|---:|---:|
 ${rows.join("\n")}
 
-Target: within 3× of \`nix --version\`: ${best <= 3 ? "met" : `not met (best ${best.toFixed(2)}×)`}. The floor, a script that
-does nothing but start node and run the same two nix commands, is ${bestFloor.toFixed(2)}× at best${bestFloor > 3 ? ", itself above the target" : ""}. Where the time goes:
-${verdicts.map((v) => `- ${v}`).join("\n")}
+Target: within 3× of \`nix --version\`.
+- Nix in the store: ${verdict(best("store"))}. The version comes from the store path's name and the
+  settings in effect from the nix.conf files Nix reads, so no nix process starts.
+- Debian's /usr/bin/nix: ${verdict(best("debian"))}. Its version can only be learnt by running it;
+  starting node and one nix already costs ${best("floor").toFixed(2)}× (the 5-line script).
 
-The step's work is mostly two \`nix\` runs in parallel (\`--version\` and \`show-config\`). Of the
-1.2 MB bundle, @actions/core alone is 1.0 MB, 0.9 MB of it undici (ncc with and without undici
-external), which @actions/core loads for its OIDC client whether or not that is used. ${
-  bestFloor >= 3
-    ? "Since the floor itself is above 3× in this run, no JavaScript action doing this work can meet the target here."
-    : `Meeting 3× would leave the step ${((3 - bestFloor) * m.nix).toFixed(0)} ms over the floor for everything it does beyond those two commands.`
-}
+What made the difference: the step no longer loads @actions/core (whose import brings undici, about
+50 ms here) but writes the runner's files itself (\`src/runner.ts\`, checked byte for byte against
+@actions/core), loads semver only when a version must be compared, and no longer runs
+\`nix show-config\` (\`src/nix/conf-files.ts\`, checked against it over a table of real setups, falls
+back to it when unsure).
 Machine: ${machine()}.
 `;
-rmSync(path.dirname(floorFile), { recursive: true, force: true });
+spawnSync("nix-store", ["--delete", store.stored], { env: { ...process.env, NIX_CONFIG: "build-users-group =" }, stdio: "ignore" });
+rmSync(scratch, { recursive: true, force: true });
 writeSection("Main step", body);
 console.log(body);
