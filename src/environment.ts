@@ -1,10 +1,10 @@
-import { access, constants, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { access, constants, readdir, readFile, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Mode } from "./inputs.js";
 import { run } from "./exec.js";
 import { socketAnswers } from "./nix/daemon.js";
-import { parseNixVersion, versionFromStorePath } from "./nix/version.js";
+import { locateNix, type NixFound, which } from "./nix/locate.js";
 
 export type Platform = "github" | "gitea" | "forgejo" | "act";
 export type Kind = "image" | "native" | "installed";
@@ -96,21 +96,7 @@ export function nixLocations(env: NodeJS.ProcessEnv): string[] {
 /** The first of nixLocations() that holds an executable nix, or undefined. */
 export async function findNixOffPath(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   for (const dir of nixLocations(env)) {
-    if (await which("nix", { PATH: dir })) return dir;
-  }
-  return undefined;
-}
-
-async function which(cmd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      /* not here */
-    }
+    if (which("nix", { PATH: dir })) return dir;
   }
   return undefined;
 }
@@ -163,30 +149,23 @@ async function pid1IsSystemd(): Promise<boolean> {
   }
 }
 
-/** The version of the nix at `nixPath`: from its store path's name when it has one, else by asking it. */
-async function nixVersionAt(nixPath: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const named = versionFromStorePath(await realpath(nixPath).catch(() => nixPath));
-  if (named) return named;
-  const r = await run(nixPath, ["--version"], { env });
-  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
-}
-
 /** All probes at once: each is a stat, a read of /proc or one short command. */
-export async function probeFacts(env: NodeJS.ProcessEnv = process.env, opts: { installing?: boolean } = {}): Promise<Facts> {
+export async function probeFacts(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { installing?: boolean; nix?: Promise<NixFound> } = {},
+): Promise<Facts> {
   const uid = process.getuid?.() ?? -1;
   const socket = daemonSocketPath(env);
-  // the version starts as soon as nix is found: asking nix is the slowest probe
-  const nixFound = which("nix", env);
-  const version = nixFound.then((p) => (p ? nixVersionAt(p, env) : undefined));
+  const nix = opts.nix ?? locateNix(env);
   const [nixPath, socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
-    nixFound,
+    nix.then((n) => n.path),
     exists(socket),
     writable("/nix/var/nix"),
     inContainer(),
     pid1IsSystemd(),
   ]);
   const [nixVersion, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
-    version,
+    nix.then((n) => n.version),
     // asked only where Nix may be installed: a host runner's job with Nix has no use for sudo
     uid === 0 || (nixPath && !opts.installing) ? Promise.resolve(false) : sudoWorks(env),
     socketFile && container ? nixDaemonVisible() : Promise.resolve(!container),
@@ -230,7 +209,7 @@ function userName(env: NodeJS.ProcessEnv, uid: number): string {
 }
 
 async function sudoWorks(env: NodeJS.ProcessEnv): Promise<boolean> {
-  if (!(await which("sudo", env))) return false;
+  if (!which("sudo", env)) return false;
   const r = await run("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
   return r.code === 0;
 }

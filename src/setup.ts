@@ -7,14 +7,16 @@ import { jobDir } from "./job-dir.js";
 import { InputError, type Inputs, readInputs } from "./inputs.js";
 import { type BaseConfig, parseShowConfig, renderConf, nixConfigEnv } from "./nix/config.js";
 import { readConfFiles } from "./nix/conf-files.js";
+import type { NixFound } from "./nix/locate.js";
 import { readNixpkgsDate } from "./nix/flake-lock.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "./nix/trust.js";
 import { atLeast } from "./nix/version.js";
 import { save, StateKey } from "./state.js";
 
-export async function runMain(): Promise<void> {
+/** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
+export async function runMain(nix?: Promise<NixFound>): Promise<void> {
   try {
-    await setup();
+    await setup(nix);
   } catch (err) {
     if (err instanceof InputError || err instanceof ModeError || err instanceof SetupError) {
       runner.setFailed(err.message);
@@ -26,13 +28,13 @@ export async function runMain(): Promise<void> {
 
 export class SetupError extends Error {}
 
-async function setup(): Promise<void> {
+async function setup(nix?: Promise<NixFound>): Promise<void> {
   const inputs = await readInputs();
   // Reading the config in effect costs one nix start; overlap it with detection. It is read again
   // after an install, when the Nix it came from (if any) is not the one the job will use.
   const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
   let facts = await runner.group("Detect", async () => {
-    const f = await probeFacts(process.env, { installing: inputs.mode === "install" });
+    const f = await probeFacts(process.env, { installing: inputs.mode === "install", nix });
     runner.info(JSON.stringify({ ...f }, null, 2));
     return f;
   });

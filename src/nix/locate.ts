@@ -1,0 +1,50 @@
+import { accessSync, constants, realpathSync } from "node:fs";
+import path from "node:path";
+import { run } from "../exec.js";
+import { parseNixVersion, versionFromStorePath } from "./version.js";
+
+/** The nix a job's steps would run, and its version; both undefined when there is none on PATH. */
+export interface NixFound {
+  path: string | undefined;
+  version: string | undefined;
+}
+
+/**
+ * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
+ * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
+ */
+export function which(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, cmd);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds nix on PATH and learns its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`, the slowest of all probes (the main step starts this before
+ * loading the rest of its code).
+ */
+export async function locateNix(env: NodeJS.ProcessEnv): Promise<NixFound> {
+  const nixPath = which("nix", env);
+  if (!nixPath) return { path: undefined, version: undefined };
+  const named = versionFromStorePath(realPathOf(nixPath));
+  if (named) return { path: nixPath, version: named };
+  const r = await run(nixPath, ["--version"], { env });
+  return { path: nixPath, version: r.code === 0 ? parseNixVersion(r.stdout) : undefined };
+}
+
+function realPathOf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
