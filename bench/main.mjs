@@ -54,10 +54,15 @@ const NIX_VERSION = /(\d+\.\d+\.\d+)/.exec(execFileSync("/usr/bin/nix", ["--vers
 
 const baseEnv = (pathVar) => ({ PATH: pathVar, HOME: process.env.HOME });
 
-/** The bundle run with a bad input: node's start, loading the bundle, reading inputs, and no more. */
+/**
+ * The bundle run with a bad input and no nix on PATH: node's start, loading the bundle, reading
+ * inputs, and no more (with nix on PATH the entry would start `nix --version` first).
+ */
 function loadOnly(node) {
+  const noNix = path.join(scratch, "no-nix");
+  mkdirSync(noNix, { recursive: true });
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env: { ...baseEnv(process.env.PATH), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" }, stdio: "ignore" });
+  const r = spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env: { ...baseEnv(noNix), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" }, stdio: "ignore" });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 1) throw new Error(`expected the bad input to fail the step, got exit ${r.status}`);
   return ms;
@@ -138,14 +143,17 @@ ${rows.join("\n")}
 Target: within 3× of \`nix --version\`.
 - Nix in the store: ${verdict(best("store"))}. The version comes from the store path's name and the
   settings in effect from the nix.conf files Nix reads, so no nix process starts.
-- Debian's /usr/bin/nix: ${verdict(best("debian"))}. Its version can only be learnt by running it;
-  starting node and one nix already costs ${best("floor").toFixed(2)}× (the 5-line script).
+- Debian's /usr/bin/nix: ${verdict(best("debian"))}. Its version can only be learnt by running it, and
+  starting node and one nix already costs ${best("floor").toFixed(2)}× (the 5-line script); the step starts
+  \`nix --version\` before loading the rest of its code, so what it adds is mostly the work that needs
+  the answer.
 
 What made the difference: the step no longer loads @actions/core (whose import brings undici, about
 50 ms here) but writes the runner's files itself (\`src/runner.ts\`, checked byte for byte against
-@actions/core), loads semver only when a version must be compared, and no longer runs
-\`nix show-config\` (\`src/nix/conf-files.ts\`, checked against it over a table of real setups, falls
-back to it when unsure).
+@actions/core), loads semver, node's crypto, net and child_process only when they are used, no
+longer runs \`nix show-config\` (\`src/nix/conf-files.ts\`, checked against it over a table of real
+setups, falls back to it when unsure), and starts \`nix --version\`, where it is needed, before the
+rest of its code loads.
 Machine: ${machine()}.
 `;
 spawnSync("nix-store", ["--delete", store.stored], { env: { ...process.env, NIX_CONFIG: "build-users-group =" }, stdio: "ignore" });
