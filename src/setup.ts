@@ -6,8 +6,8 @@ import { run } from "./exec.js";
 import { jobDir } from "./job-dir.js";
 import { InputError, type Inputs, readInputs } from "./inputs.js";
 import { type BaseConfig, parseShowConfig, renderConf, nixConfigEnv } from "./nix/config.js";
-import { readConfFiles } from "./nix/conf-files.js";
-import type { NixFound } from "./nix/locate.js";
+import { readConfFiles, readsEtcNix } from "./nix/conf-files.js";
+import { type NixFound, realPathOf } from "./nix/locate.js";
 import { readNixpkgsDate } from "./nix/flake-lock.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "./nix/trust.js";
 import { atLeast } from "./nix/version.js";
@@ -30,9 +30,6 @@ export class SetupError extends Error {}
 
 async function setup(nix?: Promise<NixFound>): Promise<void> {
   const inputs = await readInputs();
-  // Reading the config in effect costs one nix start; overlap it with detection. It is read again
-  // after an install, when the Nix it came from (if any) is not the one the job will use.
-  const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
   let facts = await runner.group("Detect", async () => {
     const f = await probeFacts(process.env, { installing: inputs.mode === "install", nix });
     runner.info(JSON.stringify({ ...f }, null, 2));
@@ -58,8 +55,10 @@ async function setup(nix?: Promise<NixFound>): Promise<void> {
     await checkVersion(inputs, facts);
   }
 
-  const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
-  const trust = await runner.group("Configure", () => configure(inputs, facts, envr, base));
+  // read after an install, so that it is the installed Nix's view
+  const filesKnown = facts.nixPath !== undefined && readsEtcNix(realPathOf(facts.nixPath));
+  const base = await baseConfig(baseConfigEnv(), { filesKnown });
+  const trust = await runner.group("Configure", () => configure(inputs, facts, envr, base, filesKnown));
 
   const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
   runner.setOutput("environment", envr.kind);
@@ -88,10 +87,11 @@ async function checkVersion(inputs: Inputs, facts: Facts): Promise<void> {
 /**
  * Reads the settings in effect before ours, with our own file left out so a second run sees the same
  * base: from the files Nix reads, or from `nix show-config` when they hold anything the reader is not
- * sure of (and then Nix's own error, if it has one, is what the user sees).
+ * sure of (and then Nix's own error, if it has one, is what the user sees), or when this nix may
+ * not read /etc/nix (`filesKnown` false).
  */
-async function baseConfig(env: NodeJS.ProcessEnv, opts: { systemOnly?: boolean } = {}): Promise<BaseConfig> {
-  const fromFiles = await readConfFiles(env, opts);
+async function baseConfig(env: NodeJS.ProcessEnv, opts: { systemOnly?: boolean; filesKnown: boolean }): Promise<BaseConfig> {
+  const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
   if (fromFiles) return fromFiles;
   const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
   if (r.code !== 0) throw new SetupError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
@@ -102,10 +102,10 @@ async function baseConfig(env: NodeJS.ProcessEnv, opts: { systemOnly?: boolean }
  * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
  * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
  */
-async function daemonConfig(): Promise<BaseConfig> {
+async function daemonConfig(filesKnown: boolean): Promise<BaseConfig> {
   const env: NodeJS.ProcessEnv = { ...process.env, NIX_USER_CONF_FILES: "" };
   delete env.NIX_CONFIG;
-  return baseConfig(env, { systemOnly: true });
+  return baseConfig(env, { systemOnly: true, filesKnown });
 }
 
 async function groupsOf(user: string): Promise<string[]> {
@@ -138,7 +138,7 @@ function baseConfigEnv(): NodeJS.ProcessEnv {
   return { ...process.env, NIX_CONFIG: confFiles().without };
 }
 
-async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: BaseConfig): Promise<Trust> {
+async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: BaseConfig, filesKnown: boolean): Promise<Trust> {
   const dir = jobDir();
   const { confPath, withOurs } = confFiles();
   const baseEnv = baseConfigEnv();
@@ -146,7 +146,7 @@ async function configure(inputs: Inputs, facts: Facts, envr: Environment, base: 
   const [groups, daemonSays, daemonView] = await Promise.all([
     facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
     facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-    facts.viaDaemon ? daemonConfig() : Promise.resolve(base),
+    facts.viaDaemon ? daemonConfig(filesKnown) : Promise.resolve(base),
   ]);
   // A daemon the action installed in this container reads this container's nix.conf.
   const sameConfigAsDaemon = envr.kind === "installed" || facts.daemonSharesConfig;

@@ -252,6 +252,19 @@ describe("a Nix from the store, as in a Nix-built job image", () => {
 });
 
 describe("config the file reader is not sure of", () => {
+  it("a nix built by hand (may read another sysconfdir): asked with nix show-config", async () => {
+    const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
+    const bin = path.join(job.temp, "opt", "bin");
+    mkdirSync(bin, { recursive: true });
+    const calls = path.join(job.temp, "nix-calls.log");
+    writeFileSync(path.join(bin, "nix"), `#!/bin/sh\necho "$*" >> ${calls}\nexec /usr/bin/nix "$@"\n`, { mode: 0o755 });
+    job.env.PATH = `${bin}:${job.env.PATH}`;
+    const r = await runStep(job, "main", { substituters: LAN });
+    expect(r.code, r.log).toBe(0);
+    expect(readFileSync(calls, "utf8")).toMatch(/^--extra-experimental-features nix-command show-config$/m);
+    expect(count(showConfig(laterStepEnv(job)).substituters.value, LAN)).toBe(1);
+  });
+
   it("is read with nix show-config instead, and takes effect once", async () => {
     // built-in values differ between Nix versions when NIX_STORE_DIR is set, so the reader defers to Nix
     const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\nextra-substituters = ${LAN}`, NIX_STORE_DIR: "/nix/store" });

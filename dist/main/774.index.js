@@ -84,7 +84,7 @@ function nixLocations(env) {
 /** The first of nixLocations() that holds an executable nix, or undefined. */
 async function findNixOffPath(env = process.env) {
     for (const dir of nixLocations(env)) {
-        if ((0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .which */ .K)("nix", { PATH: dir }))
+        if ((0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .which */ .K7)("nix", { PATH: dir }))
             return dir;
     }
     return undefined;
@@ -142,7 +142,7 @@ async function pid1IsSystemd() {
 async function probeFacts(env = process.env, opts = {}) {
     const uid = process.getuid?.() ?? -1;
     const socket = daemonSocketPath(env);
-    const nix = opts.nix ?? (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .locateNix */ .W)(env);
+    const nix = opts.nix ?? (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .locateNix */ .WH)(env);
     const [nixPath, socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
         nix.then((n) => n.path),
         exists(socket),
@@ -193,7 +193,7 @@ function userName(env, uid) {
     }
 }
 async function sudoWorks(env) {
-    if (!(0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .which */ .K)("sudo", env))
+    if (!(0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .which */ .K7)("sudo", env))
         return false;
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)("sudo", ["-n", "true"], { env, timeoutMs: 5000 });
     return r.code === 0;
@@ -747,6 +747,14 @@ const NIX_DEFAULTS = Object.freeze({
     trustedSubstituters: [],
     trustedUsers: ["root"],
 });
+/**
+ * Whether the nix at `realPath` reads /etc/nix (or NIX_CONF_DIR): Nix from the store and
+ * distributions' packages do; one built by hand may have been configured with another sysconfdir,
+ * so for it the action asks `nix show-config` instead of reading files.
+ */
+function readsEtcNix(realPath) {
+    return /^(\/nix\/store|\/usr\/bin|\/bin)\//.test(realPath);
+}
 /** The machine's nix.conf: what a nix-daemon reads (and only it), and the first file a client reads. */
 function systemConfFile(env) {
     return external_node_path_default().join(env.NIX_CONF_DIR || "/etc/nix", "nix.conf");
@@ -849,6 +857,8 @@ async function readConfFiles(env, opts = {}) {
     return config;
 }
 
+// EXTERNAL MODULE: ./src/nix/locate.ts
+var locate = __webpack_require__(6545);
 ;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
 
 
@@ -971,6 +981,7 @@ var state = __webpack_require__(2462);
 
 
 
+
 /** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
 async function runMain(nix) {
     try {
@@ -989,9 +1000,6 @@ class SetupError extends Error {
 }
 async function setup(nix) {
     const inputs = await readInputs();
-    // Reading the config in effect costs one nix start; overlap it with detection. It is read again
-    // after an install, when the Nix it came from (if any) is not the one the job will use.
-    const earlyBase = baseConfig(baseConfigEnv()).catch(() => undefined);
     let facts = await runner/* group */.Os("Detect", async () => {
         const f = await (0,environment/* probeFacts */.iy)(process.env, { installing: inputs.mode === "install", nix });
         runner/* info */.pq(JSON.stringify({ ...f }, null, 2));
@@ -1018,8 +1026,10 @@ async function setup(nix) {
     else {
         await checkVersion(inputs, facts);
     }
-    const base = (installed ? undefined : await earlyBase) ?? (await baseConfig(baseConfigEnv()));
-    const trust = await runner/* group */.Os("Configure", () => configure(inputs, facts, envr, base));
+    // read after an install, so that it is the installed Nix's view
+    const filesKnown = facts.nixPath !== undefined && readsEtcNix((0,locate/* realPathOf */.dN)(facts.nixPath));
+    const base = await baseConfig(baseConfigEnv(), { filesKnown });
+    const trust = await runner/* group */.Os("Configure", () => configure(inputs, facts, envr, base, filesKnown));
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
     runner/* setOutput */.uH("environment", envr.kind);
     runner/* setOutput */.uH("platform", envr.platform);
@@ -1042,10 +1052,11 @@ async function checkVersion(inputs, facts) {
 /**
  * Reads the settings in effect before ours, with our own file left out so a second run sees the same
  * base: from the files Nix reads, or from `nix show-config` when they hold anything the reader is not
- * sure of (and then Nix's own error, if it has one, is what the user sees).
+ * sure of (and then Nix's own error, if it has one, is what the user sees), or when this nix may
+ * not read /etc/nix (`filesKnown` false).
  */
-async function baseConfig(env, opts = {}) {
-    const fromFiles = await readConfFiles(env, opts);
+async function baseConfig(env, opts) {
+    const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
     if (fromFiles)
         return fromFiles;
     const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
@@ -1057,10 +1068,10 @@ async function baseConfig(env, opts = {}) {
  * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
  * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
  */
-async function daemonConfig() {
+async function daemonConfig(filesKnown) {
     const env = { ...process.env, NIX_USER_CONF_FILES: "" };
     delete env.NIX_CONFIG;
-    return baseConfig(env, { systemOnly: true });
+    return baseConfig(env, { systemOnly: true, filesKnown });
 }
 async function groupsOf(user) {
     const r = await (0,exec/* run */.eF)("id", ["-Gn", user]);
@@ -1091,14 +1102,14 @@ function confFiles() {
 function baseConfigEnv() {
     return { ...process.env, NIX_CONFIG: confFiles().without };
 }
-async function configure(inputs, facts, envr, base) {
+async function configure(inputs, facts, envr, base, filesKnown) {
     const dir = (0,job_dir/* jobDir */.j)();
     const { confPath, withOurs } = confFiles();
     const baseEnv = baseConfigEnv();
     const [groups, daemonSays, daemonView] = await Promise.all([
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-        facts.viaDaemon ? daemonConfig() : Promise.resolve(base),
+        facts.viaDaemon ? daemonConfig(filesKnown) : Promise.resolve(base),
     ]);
     // A daemon the action installed in this container reads this container's nix.conf.
     const sameConfigAsDaemon = envr.kind === "installed" || facts.daemonSharesConfig;

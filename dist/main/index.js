@@ -138,7 +138,7 @@ process.on("unhandledRejection", (reason) => {
 });
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
-const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .W)(process.env);
+const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
 const { runMain } = await __nccwpck_require__.e(/* import() */ 774).then(__nccwpck_require__.bind(__nccwpck_require__, 6774));
 await runMain(nix);
 
@@ -151,8 +151,9 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ which),
-/* harmony export */   W: () => (/* binding */ locateNix)
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   WH: () => (/* binding */ locateNix),
+/* harmony export */   dN: () => (/* binding */ realPathOf)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -198,6 +199,7 @@ async function locateNix(env) {
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(nixPath, ["--version"], { env });
     return { path: nixPath, version: r.code === 0 ? (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .parseNixVersion */ .p_)(r.stdout) : undefined };
 }
+/** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
         return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(p);

@@ -35,6 +35,15 @@ export const NIX_DEFAULTS: Readonly<BaseConfig> = Object.freeze({
   trustedUsers: ["root"],
 });
 
+/**
+ * Whether the nix at `realPath` reads /etc/nix (or NIX_CONF_DIR): Nix from the store and
+ * distributions' packages do; one built by hand may have been configured with another sysconfdir,
+ * so for it the action asks `nix show-config` instead of reading files.
+ */
+export function readsEtcNix(realPath: string): boolean {
+  return /^(\/nix\/store|\/usr\/bin|\/bin)\//.test(realPath);
+}
+
 /** The machine's nix.conf: what a nix-daemon reads (and only it), and the first file a client reads. */
 export function systemConfFile(env: NodeJS.ProcessEnv): string {
   return path.join(env.NIX_CONF_DIR || "/etc/nix", "nix.conf");

@@ -41,7 +41,8 @@ export async function locateNix(env: NodeJS.ProcessEnv): Promise<NixFound> {
   return { path: nixPath, version: r.code === 0 ? parseNixVersion(r.stdout) : undefined };
 }
 
-function realPathOf(p: string): string {
+/** `p` with every symlink resolved; `p` itself when that fails. */
+export function realPathOf(p: string): string {
   try {
     return realpathSync(p);
   } catch {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseShowConfig } from "../../src/nix/config.js";
-import { readConfFiles, userConfFiles } from "../../src/nix/conf-files.js";
+import { readConfFiles, readsEtcNix, userConfFiles } from "../../src/nix/conf-files.js";
 
 const K1 = "k1:" + Buffer.alloc(32, 1).toString("base64");
 const K2 = "k2:" + Buffer.alloc(32, 2).toString("base64");
@@ -158,4 +158,15 @@ describe("userConfFiles", () => {
     expect(userConfFiles({ NIX_USER_CONF_FILES: "/1:/2", HOME: "/h" })).toEqual(["/2", "/1"]);
     expect(userConfFiles({ NIX_USER_CONF_FILES: "", HOME: "/h" })).toEqual([]);
   });
+});
+
+describe("readsEtcNix", () => {
+  it.each([
+    ["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nix-2.28.3/bin/nix", true],
+    ["/usr/bin/nix", true],
+    ["/bin/nix", true],
+    ["/usr/local/bin/nix", false],
+    ["/opt/nix/bin/nix", false],
+    ["/home/ci/src/nix/build/src/nix/nix", false],
+  ])("%s: %s", (p, known) => expect(readsEtcNix(p)).toBe(known));
 });
