@@ -413,8 +413,8 @@ async function fetchInstaller(req) {
     }
 }
 
-// EXTERNAL MODULE: ./src/nix/version.ts
-var version = __webpack_require__(8547);
+// EXTERNAL MODULE: ./src/nix/locate.ts
+var locate = __webpack_require__(6545);
 // EXTERNAL MODULE: ./src/job-dir.ts
 var job_dir = __webpack_require__(4374);
 ;// CONCATENATED MODULE: ./src/nix/install.ts
@@ -448,10 +448,6 @@ function installerUrl(inputs, installer, system, env) {
     const url = new URL(defaultInstallerUrl(installer, system));
     const origin = env[TEST_DOWNLOAD_ORIGIN];
     return origin ? `${origin.replace(/\/+$/, "")}${url.pathname}` : url.toString();
-}
-async function nixVersionOf(nix, env) {
-    const r = await (0,exec/* run */.eF)(nix, ["--version"], { env });
-    return r.code === 0 ? (0,version/* parseNixVersion */.p_)(r.stdout) : undefined;
 }
 /** Installs Nix where it is absent and returns the facts as they are afterwards. */
 async function installNix(inputs, facts, envr) {
@@ -547,7 +543,7 @@ async function installNix(inputs, facts, envr) {
         viaDaemon = true;
     }
     const nixPath = external_node_path_default().join(layout.bin, "nix");
-    const nixVersion = await nixVersionOf(nixPath, env);
+    const nixVersion = await (0,locate/* nixVersionOf */.z9)(nixPath, env);
     if (inputs.nixVersion && (!nixVersion || !semver_default().satisfies(nixVersion, inputs.nixVersion))) {
         const pinned = exactVersion(inputs.nixVersion);
         throw new setup/* SetupError */.w(`nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +

@@ -153,7 +153,8 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K7: () => (/* binding */ which),
 /* harmony export */   WH: () => (/* binding */ locateNix),
-/* harmony export */   dN: () => (/* binding */ realPathOf)
+/* harmony export */   dN: () => (/* binding */ realPathOf),
+/* harmony export */   z9: () => (/* binding */ nixVersionOf)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
@@ -185,19 +186,20 @@ function which(cmd, env) {
     return undefined;
 }
 /**
- * Finds nix on PATH and learns its version: from the name of the store path it lives in when it has
- * one, else by running `nix --version`, the slowest of all probes (the main step starts this before
- * loading the rest of its code).
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
  */
 async function locateNix(env) {
     const nixPath = which("nix", env);
-    if (!nixPath)
-        return { path: undefined, version: undefined };
+    return { path: nixPath, version: nixPath ? await nixVersionOf(nixPath, env) : undefined };
+}
+/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+async function nixVersionOf(nixPath, env) {
     const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
     if (named)
-        return { path: nixPath, version: named };
+        return named;
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(nixPath, ["--version"], { env });
-    return { path: nixPath, version: r.code === 0 ? (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .parseNixVersion */ .p_)(r.stdout) : undefined };
+    return r.code === 0 ? (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .parseNixVersion */ .p_)(r.stdout) : undefined;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3624:
+/***/ 3499:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -532,6 +532,56 @@ async function atLeast(version, min) {
     return semver.valid(version) !== null && semver.gte(version, min);
 }
 
+;// CONCATENATED MODULE: ./src/nix/locate.ts
+
+
+
+
+/**
+ * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
+ * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
+ */
+function which(cmd, env) {
+    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, cmd);
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return undefined;
+}
+/**
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
+ */
+async function locateNix(env) {
+    const nixPath = which("nix", env);
+    return { path: nixPath, version: nixPath ? await nixVersionOf(nixPath, env) : undefined };
+}
+/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+async function nixVersionOf(nixPath, env) {
+    const named = versionFromStorePath(realPathOf(nixPath));
+    if (named)
+        return named;
+    const r = await run(nixPath, ["--version"], { env });
+    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+}
+/** `p` with every symlink resolved; `p` itself when that fails. */
+function realPathOf(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
@@ -875,6 +925,7 @@ function displayUrl(url) {
 
 
 
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
@@ -1036,16 +1087,12 @@ async function resolvePushPaths(items, plan, clock) {
             out.push(direct);
             continue;
         }
-        if (!(await atLeast(plan.nixVersion ?? (await nixVersion()), "2.4.0"))) {
+        if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env)).version, "2.4.0"))) {
             throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
         out.push(...(await resolveInstallable(item, clock)));
     }
     return out;
-}
-async function nixVersion() {
-    const r = await run("nix", ["--version"]);
-    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 async function resolveInstallable(item, clock) {
     const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
@@ -1327,7 +1374,7 @@ function cancel(sig, code) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3624);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3499);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);

@@ -23,7 +23,7 @@ import {
   privilege,
 } from "./installer-command.js";
 import { DownloadError, fetchInstaller } from "./installer-download.js";
-import { parseNixVersion } from "./version.js";
+import { nixVersionOf } from "./locate.js";
 import { daemonPidFile, jobDir } from "../job-dir.js";
 
 /**
@@ -43,11 +43,6 @@ function installerUrl(inputs: Inputs, installer: "nixos" | "determinate", system
   const url = new URL(defaultInstallerUrl(installer, system));
   const origin = env[TEST_DOWNLOAD_ORIGIN];
   return origin ? `${origin.replace(/\/+$/, "")}${url.pathname}` : url.toString();
-}
-
-async function nixVersionOf(nix: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const r = await run(nix, ["--version"], { env });
-  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 
 /** Installs Nix where it is absent and returns the facts as they are afterwards. */

@@ -28,17 +28,20 @@ export function which(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * Finds nix on PATH and learns its version: from the name of the store path it lives in when it has
- * one, else by running `nix --version`, the slowest of all probes (the main step starts this before
- * loading the rest of its code).
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
  */
 export async function locateNix(env: NodeJS.ProcessEnv): Promise<NixFound> {
   const nixPath = which("nix", env);
-  if (!nixPath) return { path: undefined, version: undefined };
+  return { path: nixPath, version: nixPath ? await nixVersionOf(nixPath, env) : undefined };
+}
+
+/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+export async function nixVersionOf(nixPath: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const named = versionFromStorePath(realPathOf(nixPath));
-  if (named) return { path: nixPath, version: named };
+  if (named) return named;
   const r = await run(nixPath, ["--version"], { env });
-  return { path: nixPath, version: r.code === 0 ? parseNixVersion(r.stdout) : undefined };
+  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 
 /** `p` with every symlink resolved; `p` itself when that fails. */

@@ -4,7 +4,8 @@ import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../exec.js";
 import { InputError, type Inputs, readInputs } from "../inputs.js";
-import { atLeast, parseNixVersion } from "../nix/version.js";
+import { locateNix } from "../nix/locate.js";
+import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
@@ -177,17 +178,12 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
       out.push(direct);
       continue;
     }
-    if (!(await atLeast(plan.nixVersion ?? (await nixVersion()), "2.4.0"))) {
+    if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env)).version, "2.4.0"))) {
       throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
     out.push(...(await resolveInstallable(item, clock)));
   }
   return out;
-}
-
-async function nixVersion(): Promise<string | undefined> {
-  const r = await run("nix", ["--version"]);
-  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
 }
 
 async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {
