@@ -14,7 +14,7 @@ import { atLeast } from "./nix/version.js";
 import { save, StateKey } from "./state.js";
 
 /** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
-export async function runMain(nix?: Promise<NixFound>): Promise<void> {
+export async function runMain(nix?: NixFound): Promise<void> {
   try {
     await setup(nix);
   } catch (err) {
@@ -28,7 +28,7 @@ export async function runMain(nix?: Promise<NixFound>): Promise<void> {
 
 export class SetupError extends Error {}
 
-async function setup(nix?: Promise<NixFound>): Promise<void> {
+async function setup(nix?: NixFound): Promise<void> {
   const inputs = await readInputs();
   let facts = await runner.group("Detect", async () => {
     const f = await probeFacts(process.env, { installing: inputs.mode === "install", nix });

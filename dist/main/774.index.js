@@ -143,15 +143,16 @@ async function probeFacts(env = process.env, opts = {}) {
     const uid = process.getuid?.() ?? -1;
     const socket = daemonSocketPath(env);
     const nix = opts.nix ?? (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .locateNix */ .WH)(env);
-    const [nixPath, socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
-        nix.then((n) => n.path),
+    const nixPath = nix.path;
+    const [socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
         exists(socket),
         writable("/nix/var/nix"),
         inContainer(),
         pid1IsSystemd(),
     ]);
     const [nixVersion, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
-        nix.then((n) => n.version),
+        // the one probe that may run nix; the others above and beside it do not wait for it
+        nix.version,
         // asked only where Nix may be installed: a host runner's job with Nix has no use for sudo
         uid === 0 || (nixPath && !opts.installing) ? Promise.resolve(false) : sudoWorks(env),
         socketFile && container ? nixDaemonVisible() : Promise.resolve(!container),

@@ -189,9 +189,9 @@ function which(cmd, env) {
  * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
  * step starts this before loading the rest of its code.
  */
-async function locateNix(env) {
+function locateNix(env) {
     const nixPath = which("nix", env);
-    return { path: nixPath, version: nixPath ? await nixVersionOf(nixPath, env) : undefined };
+    return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
 /** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
 async function nixVersionOf(nixPath, env) {

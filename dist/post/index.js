@@ -560,9 +560,9 @@ function which(cmd, env) {
  * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
  * step starts this before loading the rest of its code.
  */
-async function locateNix(env) {
+function locateNix(env) {
     const nixPath = which("nix", env);
-    return { path: nixPath, version: nixPath ? await nixVersionOf(nixPath, env) : undefined };
+    return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
 /** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
 async function nixVersionOf(nixPath, env) {
@@ -1087,7 +1087,7 @@ async function resolvePushPaths(items, plan, clock) {
             out.push(direct);
             continue;
         }
-        if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env)).version, "2.4.0"))) {
+        if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
             throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
         out.push(...(await resolveInstallable(item, clock)));

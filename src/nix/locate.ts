@@ -3,10 +3,13 @@ import path from "node:path";
 import { run } from "../exec.js";
 import { parseNixVersion, versionFromStorePath } from "./version.js";
 
-/** The nix a job's steps would run, and its version; both undefined when there is none on PATH. */
+/**
+ * The nix a job's steps would run (undefined when there is none on PATH), known at once, and its
+ * version, which may take a `nix --version`.
+ */
 export interface NixFound {
   path: string | undefined;
-  version: string | undefined;
+  version: Promise<string | undefined>;
 }
 
 /**
@@ -31,9 +34,9 @@ export function which(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
  * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
  * step starts this before loading the rest of its code.
  */
-export async function locateNix(env: NodeJS.ProcessEnv): Promise<NixFound> {
+export function locateNix(env: NodeJS.ProcessEnv): NixFound {
   const nixPath = which("nix", env);
-  return { path: nixPath, version: nixPath ? await nixVersionOf(nixPath, env) : undefined };
+  return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
 
 /** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */

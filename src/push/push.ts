@@ -178,7 +178,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
       out.push(direct);
       continue;
     }
-    if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env)).version, "2.4.0"))) {
+    if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
       throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
     out.push(...(await resolveInstallable(item, clock)));
