@@ -101,7 +101,7 @@ function startDaemon() {
   const dir = mkdtempSync(path.join(WORK, "daemon-"));
   chmodSync(dir, 0o755); // nixtest connects to it
   const socket = path.join(dir, "socket");
-  const child = spawn("nix-daemon", [], { env: { ...BASE_ENV, NIX_DAEMON_SOCKET_PATH: socket }, stdio: "ignore" });
+  const child = spawn("nix-daemon", [], { env: { ...BASE_ENV, NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "local" }, stdio: "ignore" });
   for (let i = 0; i < 100 && !existsSync(socket); i++) spawnSync("sleep", ["0.05"]);
   if (!existsSync(socket)) throw new Error("nix-daemon did not start");
   cleanup.push(() => child.exitCode === null && process.kill(child.pid, "SIGTERM"));

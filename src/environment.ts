@@ -16,7 +16,14 @@ export interface Facts {
   daemonSocket: boolean;
   /** NIX_REMOTE names the daemon, or the store is not writable and the socket is there. */
   viaDaemon: boolean;
+  /** This user can open the store directly (see storeAccess): it is writable, or Nix could create what is missing. */
   storeWritable: boolean;
+  /**
+   * With NIX_REMOTE unset, Nix itself picks the daemon (its state dir is not writable and the socket
+   * exists). When we go through the daemon but Nix would not (a writable /nix/var/nix over a read-only
+   * store or database), the job needs NIX_REMOTE=daemon.
+   */
+  autoPicksDaemon: boolean;
   uid: number;
   user: string;
   /** `sudo -n` works; only asked when Nix may be installed (no nix on PATH, or mode: install), else false. */
@@ -62,6 +69,39 @@ function isTrue(v: string | undefined): boolean {
 }
 
 export class ModeError extends Error {}
+
+/** One directory the local store needs, as seen by this user. */
+export interface DirProbe {
+  path: string;
+  exists: boolean;
+  /** Exists: readable and writable (false on a read-only mount). Missing: its nearest existing parent is writable, so Nix can create it. */
+  usable: boolean;
+}
+
+export interface StoreProbe {
+  store: DirProbe;
+  state: DirProbe;
+  db: DirProbe;
+}
+
+export type StoreAccess = { writable: true } | { writable: false; why: string };
+
+/**
+ * Can this user open the store directly, as Nix's local store does? Nix creates the store, its state
+ * dir and its database when they are missing, so a store that was never used (no /nix/var/nix, no
+ * db/, or no /nix at all, as right after `apt-get install nix-bin`) is writable when the directories
+ * above can be written. Not writable: a read-only store (mounted read-only from the host), a store or
+ * database owned by someone else (a daemon's), a missing one this user cannot create.
+ */
+export function storeAccess(p: StoreProbe): StoreAccess {
+  const why = (d: DirProbe, what: string) =>
+    d.exists ? `${what} ${d.path} is read-only or belongs to another user` : `${what} ${d.path} does not exist and this user cannot create it`;
+  // a missing db/ is usable exactly when the state dir is (Nix creates it there)
+  if (p.db.exists && !p.db.usable) return { writable: false, why: why(p.db, "the store's database") };
+  if (!p.state.usable) return { writable: false, why: why(p.state, "the store's state directory") };
+  if (!p.store.usable) return { writable: false, why: why(p.store, "the Nix store") };
+  return { writable: true };
+}
 
 /** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
 export function classify(f: Facts, mode: Mode = "auto"): Environment {
@@ -110,13 +150,32 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-async function writable(p: string): Promise<boolean> {
+async function accessible(p: string, mode: number): Promise<boolean> {
   try {
-    await access(p, constants.W_OK);
+    await access(p, mode);
     return true;
   } catch {
     return false;
   }
+}
+
+/** A directory as Nix's createDirs would meet it: there and read-write, or creatable under its nearest existing parent. */
+async function probeDir(p: string): Promise<DirProbe> {
+  if (await exists(p)) return { path: p, exists: true, usable: await accessible(p, constants.R_OK | constants.W_OK) };
+  let parent = path.dirname(p);
+  while (parent !== path.dirname(parent) && !(await exists(parent))) parent = path.dirname(parent);
+  return { path: p, exists: false, usable: await accessible(parent, constants.W_OK | constants.X_OK) };
+}
+
+/** The store's directories where this job's Nix looks for them (NIX_STORE_DIR and NIX_STATE_DIR move them, as in Nix). */
+export async function probeStore(env: NodeJS.ProcessEnv): Promise<StoreProbe> {
+  const state = env.NIX_STATE_DIR || "/nix/var/nix";
+  const [store, stateDir, db] = await Promise.all([
+    probeDir(env.NIX_STORE_DIR || "/nix/store"),
+    probeDir(state),
+    probeDir(path.join(state, "db")),
+  ]);
+  return { store, state: stateDir, db };
 }
 
 async function inContainer(): Promise<boolean> {
@@ -158,12 +217,14 @@ export async function probeFacts(
   const socket = daemonSocketPath(env);
   const nix = opts.nix ?? locateNix(env);
   const nixPath = nix.path;
-  const [socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
+  const [socketFile, store, container, pid1Systemd] = await Promise.all([
     exists(socket),
-    writable("/nix/var/nix"),
+    probeStore(env),
     inContainer(),
     pid1IsSystemd(),
   ]);
+  const verdict = storeAccess(store);
+  const storeWritable = verdict.writable;
   const [nixVersion, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
     // the one probe that may run nix; the others above and beside it do not wait for it
     nix.version,
@@ -182,13 +243,16 @@ export async function probeFacts(
       ? undefined
       : socketFile
         ? `the Nix daemon socket ${socket} exists but nothing answers on it: the daemon has stopped; start it (e.g. systemctl start nix-daemon) on the host`
-        : `this user cannot write the Nix store and there is no daemon socket at ${socket}: start nix-daemon, or run the job as the store's owner`;
+        : `${verdict.writable ? "NIX_REMOTE names the daemon" : verdict.why}, and there is no daemon socket at ${socket}: ` +
+          `start nix-daemon (in a container: mount the host's socket), or run the job as the store's owner with a writable store`;
   return {
     nixPath,
     nixVersion,
     daemonSocket,
     viaDaemon,
     storeWritable,
+    // Nix's own choice for NIX_REMOTE unset: local when it can read and write its state dir, else the socket
+    autoPicksDaemon: remote === "" && !(store.state.exists && store.state.usable) && socketFile,
     uid,
     user: userName(env, uid),
     sudo,

@@ -46,6 +46,11 @@ async function setup(nix?: NixFound): Promise<void> {
   }
   const envr = classify(facts, inputs.mode);
   if (envr.kind !== "installed" && facts.daemonProblem) throw new SetupError(`Nix cannot reach its store: ${facts.daemonProblem}`);
+  if (envr.kind !== "installed" && facts.viaDaemon && !facts.autoPicksDaemon && !process.env.NIX_REMOTE) {
+    // Nix would open the store directly (its state dir is writable) and fail on the read-only store or database.
+    runner.info("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps");
+    runner.exportVariable("NIX_REMOTE", "daemon");
+  }
   let installed = false;
   if (envr.kind === "installed") {
     const { installNix } = await import("./nix/install.js");

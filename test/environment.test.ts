@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, detectPlatform, type Facts, ModeError } from "../src/environment.js";
+import { classify, detectPlatform, type DirProbe, type Facts, ModeError, storeAccess } from "../src/environment.js";
 
 const base: Facts = {
   nixPath: "/nix/var/nix/profiles/default/bin/nix",
@@ -7,6 +7,7 @@ const base: Facts = {
   daemonSocket: false,
   viaDaemon: false,
   storeWritable: true,
+  autoPicksDaemon: false,
   uid: 0,
   user: "root",
   sudo: false,
@@ -62,5 +63,29 @@ describe("detectPlatform", () => {
     ["empty ACT is GitHub", { ACT: "" }, "github"],
   ])("%s", (_n, env, platform) => {
     expect(detectPlatform(env)).toBe(platform);
+  });
+});
+
+describe("storeAccess: can this job open the store directly, as Nix's local store would", () => {
+  const dir = (p: string, exists: boolean, usable: boolean): DirProbe => ({ path: p, exists, usable });
+  const probe = (store: [boolean, boolean], state: [boolean, boolean], db: [boolean, boolean]) => ({
+    store: dir("/nix/store", ...store),
+    state: dir("/nix/var/nix", ...state),
+    db: dir("/nix/var/nix/db", ...db),
+  });
+  it.each<[string, ReturnType<typeof probe>, RegExp | true]>([
+    ["a used store of this user's", probe([true, true], [true, true], [true, true]), true],
+    ["right after apt-get install nix-bin: no /nix at all, / writable (root)", probe([false, true], [false, true], [false, true]), true],
+    ["a store whose /nix/var/nix was never made", probe([true, true], [false, true], [false, true]), true],
+    ["a state dir without db/ yet", probe([true, true], [true, true], [false, true]), true],
+    ["no /nix, and this user cannot create it", probe([false, false], [false, false], [false, false]), /state directory \/nix\/var\/nix does not exist and this user cannot create it/],
+    ["a multi-user store seen by a non-root user", probe([true, false], [true, false], [true, false]), /database \/nix\/var\/nix\/db is read-only or belongs to another user/],
+    ["the host's database mounted read-only under a writable /nix/var/nix", probe([true, false], [true, true], [true, false]), /database .* is read-only/],
+    ["a read-only /nix/store from the host, state dir writable", probe([true, false], [true, true], [true, true]), /the Nix store \/nix\/store is read-only or belongs to another user/],
+    ["a writable state dir but a store this user cannot create", probe([false, false], [true, true], [true, true]), /the Nix store \/nix\/store does not exist and this user cannot create it/],
+  ])("%s", (_name, p, want) => {
+    const got = storeAccess(p);
+    if (want === true) expect(got).toEqual({ writable: true });
+    else expect(got.writable === false && got.why).toMatch(want);
   });
 });

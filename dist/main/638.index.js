@@ -198,15 +198,18 @@ function needsOwnDaemon(init, uid) {
     return init === "none" && uid !== 0;
 }
 /**
- * The daemon's command line: with sudo, the variables that place its socket and state go through
- * `env`, since sudo resets the environment. Paths only: NIX_CONFIG may hold tokens, and argv is
- * visible to every user; the daemon reads the nix.conf the installer wrote.
+ * The daemon's command line. NIX_REMOTE=local: the daemon serves the store itself; left to Nix's
+ * automatic choice, a daemon on a store whose /nix/var/nix is not there yet finds its own socket
+ * and connects to itself, again and again, until fork fails. With sudo, the variables that place
+ * its socket and state go through `env` too, since sudo resets the environment. Paths only:
+ * NIX_CONFIG may hold tokens, and argv is visible to every user; the daemon reads the nix.conf the
+ * installer wrote.
  */
 function daemonCommand(daemon, priv, env) {
     if (priv === "root")
-        return [daemon];
+        return ["env", "NIX_REMOTE=local", daemon];
     const keep = ["NIX_DAEMON_SOCKET_PATH", "NIX_STATE_DIR", "NIX_CONF_DIR"].filter((k) => env[k]);
-    return ["sudo", "-n", "env", ...keep.map((k) => `${k}=${env[k]}`), daemon];
+    return ["sudo", "-n", "env", "NIX_REMOTE=local", ...keep.map((k) => `${k}=${env[k]}`), daemon];
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
@@ -552,7 +555,7 @@ async function installNix(inputs, facts, envr) {
                 : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));
     }
     runner/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
-    return { ...facts, nixPath, nixVersion, daemonSocket: (0,external_node_fs_.existsSync)(socket), viaDaemon, storeWritable: facts.uid === 0 };
+    return { ...facts, nixPath, nixVersion, daemonSocket: (0,external_node_fs_.existsSync)(socket), viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
 }
 
 

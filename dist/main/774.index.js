@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */   iy: () => (/* binding */ probeFacts),
 /* harmony export */   v5: () => (/* binding */ findNixOffPath)
 /* harmony export */ });
-/* unused harmony exports detectPlatform, nixLocations */
+/* unused harmony exports detectPlatform, storeAccess, nixLocations, probeStore */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
@@ -53,6 +53,24 @@ function isTrue(v) {
     return v !== undefined && v !== "" && v !== "false" && v !== "0";
 }
 class ModeError extends Error {
+}
+/**
+ * Can this user open the store directly, as Nix's local store does? Nix creates the store, its state
+ * dir and its database when they are missing, so a store that was never used (no /nix/var/nix, no
+ * db/, or no /nix at all, as right after `apt-get install nix-bin`) is writable when the directories
+ * above can be written. Not writable: a read-only store (mounted read-only from the host), a store or
+ * database owned by someone else (a daemon's), a missing one this user cannot create.
+ */
+function storeAccess(p) {
+    const why = (d, what) => d.exists ? `${what} ${d.path} is read-only or belongs to another user` : `${what} ${d.path} does not exist and this user cannot create it`;
+    // a missing db/ is usable exactly when the state dir is (Nix creates it there)
+    if (p.db.exists && !p.db.usable)
+        return { writable: false, why: why(p.db, "the store's database") };
+    if (!p.state.usable)
+        return { writable: false, why: why(p.state, "the store's state directory") };
+    if (!p.store.usable)
+        return { writable: false, why: why(p.store, "the Nix store") };
+    return { writable: true };
 }
 /** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
 function classify(f, mode = "auto") {
@@ -98,14 +116,33 @@ async function exists(p) {
         return false;
     }
 }
-async function writable(p) {
+async function accessible(p, mode) {
     try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(p, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(p, mode);
         return true;
     }
     catch {
         return false;
     }
+}
+/** A directory as Nix's createDirs would meet it: there and read-write, or creatable under its nearest existing parent. */
+async function probeDir(p) {
+    if (await exists(p))
+        return { path: p, exists: true, usable: await accessible(p, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.R_OK | node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK) };
+    let parent = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(p);
+    while (parent !== node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(parent) && !(await exists(parent)))
+        parent = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(parent);
+    return { path: p, exists: false, usable: await accessible(parent, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK | node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.X_OK) };
+}
+/** The store's directories where this job's Nix looks for them (NIX_STORE_DIR and NIX_STATE_DIR move them, as in Nix). */
+async function probeStore(env) {
+    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    const [store, stateDir, db] = await Promise.all([
+        probeDir(env.NIX_STORE_DIR || "/nix/store"),
+        probeDir(state),
+        probeDir(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(state, "db")),
+    ]);
+    return { store, state: stateDir, db };
 }
 async function inContainer() {
     if ((await exists("/.dockerenv")) || (await exists("/run/.containerenv")))
@@ -144,12 +181,14 @@ async function probeFacts(env = process.env, opts = {}) {
     const socket = daemonSocketPath(env);
     const nix = opts.nix ?? (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_5__/* .locateNix */ .WH)(env);
     const nixPath = nix.path;
-    const [socketFile, storeWritable, container, pid1Systemd] = await Promise.all([
+    const [socketFile, store, container, pid1Systemd] = await Promise.all([
         exists(socket),
-        writable("/nix/var/nix"),
+        probeStore(env),
         inContainer(),
         pid1IsSystemd(),
     ]);
+    const verdict = storeAccess(store);
+    const storeWritable = verdict.writable;
     const [nixVersion, sudo, daemonSharesConfig, daemonSocket] = await Promise.all([
         // the one probe that may run nix; the others above and beside it do not wait for it
         nix.version,
@@ -167,13 +206,16 @@ async function probeFacts(env = process.env, opts = {}) {
         ? undefined
         : socketFile
             ? `the Nix daemon socket ${socket} exists but nothing answers on it: the daemon has stopped; start it (e.g. systemctl start nix-daemon) on the host`
-            : `this user cannot write the Nix store and there is no daemon socket at ${socket}: start nix-daemon, or run the job as the store's owner`;
+            : `${verdict.writable ? "NIX_REMOTE names the daemon" : verdict.why}, and there is no daemon socket at ${socket}: ` +
+                `start nix-daemon (in a container: mount the host's socket), or run the job as the store's owner with a writable store`;
     return {
         nixPath,
         nixVersion,
         daemonSocket,
         viaDaemon,
         storeWritable,
+        // Nix's own choice for NIX_REMOTE unset: local when it can read and write its state dir, else the socket
+        autoPicksDaemon: remote === "" && !(store.state.exists && store.state.usable) && socketFile,
         uid,
         user: userName(env, uid),
         sudo,
@@ -1018,6 +1060,11 @@ async function setup(nix) {
     const envr = (0,environment/* classify */.L8)(facts, inputs.mode);
     if (envr.kind !== "installed" && facts.daemonProblem)
         throw new SetupError(`Nix cannot reach its store: ${facts.daemonProblem}`);
+    if (envr.kind !== "installed" && facts.viaDaemon && !facts.autoPicksDaemon && !process.env.NIX_REMOTE) {
+        // Nix would open the store directly (its state dir is writable) and fail on the read-only store or database.
+        runner/* info */.pq("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps");
+        runner/* exportVariable */.dN("NIX_REMOTE", "daemon");
+    }
     let installed = false;
     if (envr.kind === "installed") {
         const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(415), __webpack_require__.e(638)]).then(__webpack_require__.bind(__webpack_require__, 1638));

@@ -150,5 +150,5 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
     );
   }
   runner.info(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
-  return { ...facts, nixPath, nixVersion, daemonSocket: existsSync(socket), viaDaemon, storeWritable: facts.uid === 0 };
+  return { ...facts, nixPath, nixVersion, daemonSocket: existsSync(socket), viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
 }

@@ -210,12 +210,15 @@ export function needsOwnDaemon(init: "systemd" | "none", uid: number): boolean {
 }
 
 /**
- * The daemon's command line: with sudo, the variables that place its socket and state go through
- * `env`, since sudo resets the environment. Paths only: NIX_CONFIG may hold tokens, and argv is
- * visible to every user; the daemon reads the nix.conf the installer wrote.
+ * The daemon's command line. NIX_REMOTE=local: the daemon serves the store itself; left to Nix's
+ * automatic choice, a daemon on a store whose /nix/var/nix is not there yet finds its own socket
+ * and connects to itself, again and again, until fork fails. With sudo, the variables that place
+ * its socket and state go through `env` too, since sudo resets the environment. Paths only:
+ * NIX_CONFIG may hold tokens, and argv is visible to every user; the daemon reads the nix.conf the
+ * installer wrote.
  */
 export function daemonCommand(daemon: string, priv: "root" | "sudo", env: NodeJS.ProcessEnv): string[] {
-  if (priv === "root") return [daemon];
+  if (priv === "root") return ["env", "NIX_REMOTE=local", daemon];
   const keep = ["NIX_DAEMON_SOCKET_PATH", "NIX_STATE_DIR", "NIX_CONF_DIR"].filter((k) => env[k]);
-  return ["sudo", "-n", "env", ...keep.map((k) => `${k}=${env[k]}`), daemon];
+  return ["sudo", "-n", "env", "NIX_REMOTE=local", ...keep.map((k) => `${k}=${env[k]}`), daemon];
 }

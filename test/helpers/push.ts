@@ -19,9 +19,16 @@ export function generateKey(name: string): KeyPair {
   return pair;
 }
 
-/** Runs a command the way a later step of `job` would (its env, its user). Throws on failure. */
+/** Runs a command the way a later step of `job` would (its env, its user, its wrapper). Throws on failure. */
 export function inStep(job: Job, env: NodeJS.ProcessEnv, cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { env, uid: job.uid, gid: job.gid, cwd: job.temp, encoding: "utf8", timeout: 120_000 });
+  const argv = [...(job.wrap ?? []), cmd, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), {
+    env,
+    ...(job.wrap ? {} : { uid: job.uid, gid: job.gid }),
+    cwd: job.temp,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }

@@ -18,6 +18,11 @@ export interface Job {
   /** Unix user the steps run as; undefined: this process's user. */
   uid?: number;
   gid?: number;
+  /**
+   * An argv prefix every step and later command runs under (e.g. a private mount namespace, see
+   * underFreshNix); it is started as this process's user and switches to uid/gid itself.
+   */
+  wrap?: string[];
 }
 
 export interface StepResult {
@@ -93,11 +98,11 @@ export async function runStep(
   });
   for (const k of Object.keys(stepEnv)) if (stepEnv[k] === undefined) delete stepEnv[k];
   const raw = await new Promise<{ code: number; out: string }>((resolve, reject) => {
-    const child = spawn(node, [path.join(ROOT, "dist", which, "index.js")], {
+    const argv = [...(job.wrap ?? []), node, path.join(ROOT, "dist", which, "index.js")];
+    const child = spawn(argv[0], argv.slice(1), {
       env: stepEnv,
       cwd: job.env.GITHUB_WORKSPACE,
-      uid: job.uid,
-      gid: job.gid,
+      ...(job.wrap ? {} : { uid: job.uid, gid: job.gid }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     onSpawn?.(child);
@@ -129,3 +134,4 @@ export function laterStepEnv(job: Job): NodeJS.ProcessEnv {
   if (added.length) env.PATH = [...added.reverse(), env.PATH].join(":");
   return env;
 }
+

@@ -253,10 +253,11 @@ describe("small decisions", () => {
       "sudo",
       "-n",
       "env",
+      "NIX_REMOTE=local",
       "NIX_DAEMON_SOCKET_PATH=/t/s",
       "/nix/bin/nix-daemon",
     ]);
-    expect(daemonCommand("/nix/bin/nix-daemon", "root", { NIX_DAEMON_SOCKET_PATH: "/t/s" })).toEqual(["/nix/bin/nix-daemon"]);
+    expect(daemonCommand("/nix/bin/nix-daemon", "root", { NIX_DAEMON_SOCKET_PATH: "/t/s" })).toEqual(["env", "NIX_REMOTE=local", "/nix/bin/nix-daemon"]);
   });
 
   it("later steps get NIX_PROFILES and the first CA bundle that exists, unless NIX_SSL_CERT_FILE is set", () => {

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DaemonError, socketAnswers, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
+import { daemonCommand } from "../../src/nix/installer-command.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
 import { alive, stopPids } from "../helpers/process.js";
 
@@ -27,7 +28,8 @@ describe("startDaemon", () => {
     const dir = tempDir();
     const socket = path.join(dir, "socket");
     const env = { ...process.env, NIX_DAEMON_SOCKET_PATH: socket, NIX_CONFIG: TEST_NIX_CONFIG };
-    const d = await startDaemon(["nix-daemon"], socket, path.join(dir, "daemon.log"), 10_000, env);
+    // the command line the action runs as root (on a never-used store too: the CI runs this on one)
+    const d = await startDaemon(daemonCommand("nix-daemon", "root", env), socket, path.join(dir, "daemon.log"), 10_000, env);
     started.push(d.pid);
     expect(alive(d.pid)).toBe(true);
     expect(existsSync(socket)).toBe(true);

@@ -80,6 +80,7 @@ function facts(over: Partial<Facts>): Facts {
     daemonSocket: false,
     viaDaemon: false,
     storeWritable: false,
+    autoPicksDaemon: false,
     uid: 0,
     user: "root",
     sudo: false,
@@ -160,7 +161,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
 
     const [installCall, daemonCall] = sudoCalls(sudo.log);
     expect(installCall.slice(5)).toEqual(["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", `trusted-users = root ${user.name}\nsandbox = false`]);
-    expect(daemonCall).toEqual(["-n", "env", `NIX_DAEMON_SOCKET_PATH=${socket}`, path.join(bin, "nix-daemon")]);
+    expect(daemonCall).toEqual(["-n", "env", "NIX_REMOTE=local", `NIX_DAEMON_SOCKET_PATH=${socket}`, path.join(bin, "nix-daemon")]);
     expect(alive(pid)).toBe(true);
     expect(after).toMatchObject({ viaDaemon: true, daemonSocket: true, nixVersion: "2.8.0" });
 
