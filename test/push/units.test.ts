@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { backoffBefore, DEFAULT_LIMITS, limitsFrom } from "../../src/push/limits.js";
 import { hookScript } from "../../src/push/prepare.js";
 import { chunks } from "../../src/push/push.js";
@@ -136,22 +136,27 @@ describe("limits", () => {
 
 describe("the hook script (run with a real sh)", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "nra-hook-"));
-  const queue = path.join(dir, "it's a queue");
-  const script = path.join(dir, "hook.sh");
-  writeFileSync(script, hookScript("/bin/sh", queue), { mode: 0o700 });
-  const runHook = (env: Record<string, string>) => execFileSync(script, { env });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A hook of its own for each test (tests may run in any order), queueing into `queue`. */
+  const hookFor = (name: string, queue = path.join(dir, `it's the ${name} queue`)) => {
+    const script = path.join(dir, `${name}.sh`);
+    writeFileSync(script, hookScript("/bin/sh", queue), { mode: 0o700 });
+    return { queue, run: (env: Record<string, string>) => execFileSync(script, { env }) };
+  };
 
   it("appends OUT_PATHS one per line, with no PATH at all", () => {
-    runHook({ OUT_PATHS: "/nix/store/a-x /nix/store/b-y", DRV_PATH: "/nix/store/c-x.drv" });
-    expect(readFileSync(queue, "utf8")).toBe("/nix/store/a-x\n/nix/store/b-y\n");
+    const hook = hookFor("out-paths");
+    hook.run({ OUT_PATHS: "/nix/store/a-x /nix/store/b-y", DRV_PATH: "/nix/store/c-x.drv" });
+    hook.run({ OUT_PATHS: "/nix/store/d-z", DRV_PATH: "/nix/store/e-z.drv" });
+    expect(readFileSync(hook.queue, "utf8")).toBe("/nix/store/a-x\n/nix/store/b-y\n/nix/store/d-z\n");
   });
   it("queues DRV_PATH when Nix gives no OUT_PATHS (Nix 2.8)", () => {
-    runHook({ OUT_PATHS: "", DRV_PATH: "/nix/store/c-x.drv" });
-    expect(readFileSync(queue, "utf8").split("\n").at(-2)).toBe("/nix/store/c-x.drv");
+    const hook = hookFor("drv-path");
+    hook.run({ OUT_PATHS: "", DRV_PATH: "/nix/store/c-x.drv" });
+    expect(readFileSync(hook.queue, "utf8")).toBe("/nix/store/c-x.drv\n");
   });
   it("never fails a build, even when the queue cannot be written", () => {
-    writeFileSync(script, hookScript("/bin/sh", path.join(dir, "no-such-dir", "queue")), { mode: 0o700 });
-    expect(() => runHook({ OUT_PATHS: "/nix/store/a-x" })).not.toThrow();
-    rmSync(dir, { recursive: true, force: true });
+    const hook = hookFor("broken", path.join(dir, "no-such-dir", "queue"));
+    expect(() => hook.run({ OUT_PATHS: "/nix/store/a-x" })).not.toThrow();
   });
 });

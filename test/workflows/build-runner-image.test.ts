@@ -60,6 +60,17 @@ function skopeo(args: string[]): string {
 
 describe("build-runner-image.yml under act", () => {
   it("pushes the date tag once, adds latest and unstable by digest, and sets the outputs", async () => {
+    // a registry of its own: the other tests' images share layers with this one, and the registry
+    // would mount those instead of taking uploads, whatever order the tests run in
+    const own = await startRegistry();
+    try {
+      await publishesOnce(own);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  async function publishesOnce(registry: Registry): Promise<void> {
     const image = `${registry.host}/ci/nix-runner`;
     const nixKey = (args: string[], input?: string) =>
       execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", ...args], { input, encoding: "utf8" }).trim();
@@ -107,7 +118,7 @@ describe("build-runner-image.yml under act", () => {
     // The test job ran on the "nix" label and checked the image's tools.
     expect(run.log).toMatch(/Check the job image/);
     expect(run.log).toContain("ok: flakes enabled");
-  });
+  }
 
   it("publishes a streamLayeredImage-style script's archive", async () => {
     const image = `${registry.host}/ci/streamed`;
