@@ -45,11 +45,12 @@ install_forgejo() {
   fi
   mkdir -p "$(dirname "$bin")"
   # Built under a temporary name, so an interrupted build never leaves a binary that would be reused.
-  if bash "$build" "$bin.partial" >"$tools/forgejo.log" 2>&1 && mv "$bin.partial" "$bin"; then
-    echo "forgejo $bin"; return 0
-  fi
+  local rc=0
+  bash "$build" "$bin.partial" >"$tools/forgejo.log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ] && mv "$bin.partial" "$bin"; then echo "forgejo $bin"; return 0; fi
   rm -f "$bin.partial"
-  echo "forgejo unavailable: $(grep -v '^\s*$' "$tools/forgejo.log" | tail -n1 | cut -c1-240) (full log: $tools/forgejo.log)"
+  local why; why=$(grep -v '^\s*$' "$tools/forgejo.log" | tail -n1 | cut -c1-240)
+  echo "forgejo unavailable: $build exited $rc: ${why:-no message} (full log: $tools/forgejo.log)"
   return 1
 }
 
