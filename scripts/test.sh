@@ -9,5 +9,5 @@ bash scripts/setup-machine.sh
 npm run lint
 npm run build
 npx vitest run
-# The committed action through real runners (act, Gitea's runner; Forgejo's when it can be installed).
+# The committed action through real runners: act, Gitea's runner and Forgejo's runner.
 npm run e2e
