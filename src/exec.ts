@@ -1,4 +1,4 @@
-import * as runner from "./runner.js";
+import * as io from "./step-io.js";
 
 export interface ExecResult {
   code: number;
@@ -48,7 +48,7 @@ export function killRunning(): number[] {
  * kill of the whole process, which @actions/exec does not offer.
  */
 export async function run(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-  if (opts.echo) runner.info(`[command]${[cmd, ...args].join(" ")}`);
+  if (opts.echo) io.info(`[command]${[cmd, ...args].join(" ")}`);
   // loaded on first use: where Nix lives in the store, the main step starts no process at all
   const { spawn } = await import("node:child_process");
   return new Promise((resolve) => {

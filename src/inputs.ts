@@ -1,4 +1,5 @@
-import * as runner from "./runner.js";
+import * as io from "./step-io.js";
+import { InputError } from "./errors.js";
 import { parseNixKey, publicKeyOf } from "./keys.js";
 
 export const MODES = ["auto", "image", "native", "install"] as const;
@@ -30,9 +31,6 @@ export interface Inputs {
   nixVersion: string;
 }
 
-/** A bad input: the message names the input and says how to fix it. */
-export class InputError extends Error {}
-
 export const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
 export const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 
@@ -43,7 +41,7 @@ type Masker = (secret: string) => void;
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-export async function readInputs(get: Getter = (n) => runner.getInput(n), mask: Masker = (s) => runner.setSecret(s)): Promise<Inputs> {
+export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Masker = (s) => io.setSecret(s)): Promise<Inputs> {
   const errors: string[] = [];
   const check = async <T>(f: () => T | Promise<T>, fallback: T): Promise<T> => {
     try {

@@ -1,4 +1,4 @@
-import * as runner from "./runner.js";
+import * as io from "./step-io.js";
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
 export enum StateKey {
@@ -9,12 +9,12 @@ export enum StateKey {
 }
 
 export function save<T>(key: StateKey, value: T): void {
-  runner.saveState(key, JSON.stringify(value));
+  io.saveState(key, JSON.stringify(value));
 }
 
 /** The saved value, or undefined when main never saved it or saved something unreadable. */
 export function load<T>(key: StateKey): T | undefined {
-  const raw = runner.getState(key);
+  const raw = io.getState(key);
   if (!raw) return undefined;
   try {
     return JSON.parse(raw) as T;

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { InputError, readInputs } from "../src/inputs.js";
+import { InputError } from "../src/errors.js";
+import { readInputs } from "../src/inputs.js";
 import { parseNixKey, publicKeyOf } from "../src/keys.js";
 
 /** A real key pair from Nix itself, so the checks are proven against what users paste. */

@@ -10,7 +10,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   gf: () => (/* binding */ childEnv)
 /* harmony export */ });
 /* unused harmony export killRunning */
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4813);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
 
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
@@ -44,7 +44,7 @@ function killRunning() {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
+        _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     return new Promise((resolve) => {
@@ -139,7 +139,7 @@ process.on("unhandledRejection", (reason) => {
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
 const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
-const { runMain } = await __nccwpck_require__.e(/* import() */ 774).then(__nccwpck_require__.bind(__nccwpck_require__, 6774));
+const { runMain } = await __nccwpck_require__.e(/* import() */ 186).then(__nccwpck_require__.bind(__nccwpck_require__, 5186));
 await runMain(nix);
 
 __webpack_async_result__();
@@ -258,7 +258,7 @@ async function atLeast(version, min) {
 
 /***/ }),
 
-/***/ 4813:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

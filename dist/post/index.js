@@ -1,7 +1,23 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3499:
+/***/ 6661:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5382);
+
+process.on("unhandledRejection", (reason) => {
+    console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
+});
+await (0,_steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5382:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18,7 +34,7 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/runner.ts
+;// CONCATENATED MODULE: ./src/step-io.ts
 
 
 
@@ -92,7 +108,7 @@ function getState(name) {
 function setSecret(secret) {
     command("add-mask", secret);
 }
-function runner_info(message) {
+function step_io_info(message) {
     process.stdout.write(message + external_node_os_namespaceObject.EOL);
 }
 function warning(message) {
@@ -153,7 +169,7 @@ function killRunning() {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        runner_info(`[command]${[cmd, ...args].join(" ")}`);
+        step_io_info(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     return new Promise((resolve) => {
@@ -232,6 +248,23 @@ function firstError(r) {
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
 }
 
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can act on: its message says what is wrong and what to do, so the main step
+ * fails with the message alone (no stack), and the post step warns with it (or fails, when
+ * fail-on-push-error asks). Anything else that is thrown is a bug and is reported with its stack.
+ */
+class errors_ActionError extends Error {
+    name = "ActionError";
+}
+/**
+ * Bad input: the message names the input and the fix. Its own class because the post step must
+ * tell it apart: main has already failed on it, so post says so once and pushes nothing.
+ */
+class InputError extends errors_ActionError {
+    name = "InputError";
+}
+
 ;// CONCATENATED MODULE: ./src/keys.ts
 const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 /** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
@@ -270,12 +303,10 @@ async function publicKeyOf(secret) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
+
 const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
-/** A bad input: the message names the input and says how to fix it. */
-class InputError extends Error {
-}
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
 const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 /**
@@ -585,15 +616,15 @@ function realPathOf(p) {
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
-var state_StateKey;
+var StateKey;
 (function (StateKey) {
     /** JSON of the PushPlan main decided on; absent when there is nothing to push. */
     StateKey["PushPlan"] = "push-plan";
     /** Files that hold secrets for later steps (netrc, conf with access-tokens): post removes them. */
     StateKey["SecretFiles"] = "secret-files";
-})(state_StateKey || (state_StateKey = {}));
-function state_save(key, value) {
-    runner.saveState(key, JSON.stringify(value));
+})(StateKey || (StateKey = {}));
+function save(key, value) {
+    io.saveState(key, JSON.stringify(value));
 }
 /** The saved value, or undefined when main never saved it or saved something unreadable. */
 function load(key) {
@@ -635,50 +666,11 @@ function backoffBefore(n, limits, remainingMs) {
     return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
 }
 
-;// CONCATENATED MODULE: ./src/push/plan.ts
+;// CONCATENATED MODULE: ./src/nix/store.ts
+
 /** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
-function plan_storeDirOf(env) {
+function storeDirOf(env) {
     return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
-}
-
-;// CONCATENATED MODULE: ./src/push/prepare.ts
-
-
-
-
-
-
-/** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
-const UNSIGNED = (/* unused pure expression or super */ null && ("push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
-    "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust"));
-/** Main's half of the push: decides how post will find what the job built, and sets that up. */
-async function preparePush(inputs, facts, _envr, trust, dir) {
-    if (!inputs.pushTo)
-        return {};
-    if (!inputs.signingKey)
-        runner.warning(UNSIGNED);
-    const choice = chooseMethod(inputs.pushPaths, facts, trust);
-    const storeDir = storeDirOf(process.env);
-    const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
-    let hook;
-    const t0 = Date.now();
-    if (choice.method === "hook") {
-        plan.queueFile = path.join(dir, "push-queue");
-        hook = path.join(dir, "post-build-hook.sh");
-        await writeFile(plan.queueFile, "", { flag: "a", mode: 0o600 });
-        await writeFile(hook, hookScript(await absoluteSh(), plan.queueFile), { mode: 0o700 });
-        await chmod(hook, 0o700);
-    }
-    else if (choice.method === "diff") {
-        plan.listingFile = path.join(dir, "store-before");
-        const names = await listStore(storeDir);
-        await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
-        runner.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
-    }
-    runner.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
-    runner.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
-    save(StateKey.PushPlan, plan);
-    return { hook };
 }
 /** The store's entries, or none when the store does not exist yet (a fresh image). */
 async function listStore(storeDir) {
@@ -690,38 +682,6 @@ async function listStore(storeDir) {
             return [];
         throw e;
     }
-}
-/**
- * A hook that only records: it must never fail a build, and it runs in whatever environment Nix
- * gives it (the daemon's, in daemon mode), so everything in it is an absolute path. Some Nix
- * versions (2.8 among them) hand the hook an empty OUT_PATHS; then the derivation is queued and
- * post asks the store for its outputs.
- */
-function hookScript(sh, queueFile) {
-    const q = `'${queueFile.replace(/'/g, `'\\''`)}'`;
-    return [
-        `#!${sh}`,
-        "# nix-runner-action: queue what this job builds; the post step pushes it.",
-        `if [ -n "$OUT_PATHS" ]; then printf '%s\\n' $OUT_PATHS >> ${q}; else printf '%s\\n' "$DRV_PATH" >> ${q}; fi 2>/dev/null`,
-        "exit 0",
-        "",
-    ].join("\n");
-}
-/** An absolute sh from PATH: Nix images may have no /bin/sh. */
-async function absoluteSh() {
-    for (const d of (process.env.PATH ?? "").split(path.delimiter)) {
-        if (!d || !path.isAbsolute(d))
-            continue;
-        const candidate = path.join(d, "sh");
-        try {
-            await access(candidate, constants.X_OK);
-            return candidate;
-        }
-        catch {
-            /* not here */
-        }
-    }
-    return "/bin/sh";
 }
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
@@ -787,7 +747,7 @@ function redactCredentials(text) {
  * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
  * files). Otherwise the store listing taken in main is diffed.
  */
-function select_chooseMethod(pushPaths, facts, trust) {
+function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
         return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
     if (!facts.viaDaemon) {
@@ -855,8 +815,6 @@ function parseQueue(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/url.ts
-class PushUrlError extends (/* unused pure expression or super */ null && (Error)) {
-}
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v) {
@@ -939,9 +897,6 @@ function removeKeyDirsSync() {
     keyDirs.clear();
     return removed;
 }
-/** A push that did not happen or did not finish; the message says what and what to do. */
-class PushError extends Error {
-}
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
 async function pushFromPost(jobDirPath) {
     let inputs;
@@ -975,20 +930,20 @@ async function pushFromPost(jobDirPath) {
 async function push(inputs, limits, dir) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-    const saved = load(state_StateKey.PushPlan);
+    const saved = load(StateKey.PushPlan);
     const plan = inputs.pushPaths.length > 0
-        ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? plan_storeDirOf(process.env) }
+        ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? storeDirOf(process.env) }
         : saved;
     if (!plan) {
-        throw new PushError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
+        throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }
-    runner_info(`push: ${plan.method} method: ${plan.why}`);
+    step_io_info(`push: ${plan.method} method: ${plan.why}`);
     const cache = displayUrl(inputs.pushTo);
     const candidates = await candidatesOf(plan, inputs, clock);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     const valid = await onlyValid(keep, clock);
     const gone = keep.length - valid.length;
-    runner_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+    step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
         `(selected in ${Date.now() - started} ms)`);
     if (valid.length === 0) {
         await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
@@ -1013,14 +968,14 @@ async function push(inputs, limits, dir) {
         }
         const target = buildPushUrl(inputs.pushTo, { keyFile });
         for (const n of target.notes)
-            runner_info(`push: ${n}`);
+            step_io_info(`push: ${n}`);
         if (target.signLocally && keyFile)
             await signLocally(valid, keyFile, clock);
         for (const chunk of chunks(valid))
             await copyWithRetries(target.url, chunk, limits, clock, copied);
     }
     catch (e) {
-        failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
+        failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
     }
     finally {
         if (keyDir) {
@@ -1040,7 +995,7 @@ async function push(inputs, limits, dir) {
     });
     if (failure)
         throw failure;
-    runner_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
+    step_io_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
         `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`);
 }
 async function candidatesOf(plan, inputs, clock) {
@@ -1049,17 +1004,17 @@ async function candidatesOf(plan, inputs, clock) {
             return resolvePushPaths(inputs.pushPaths, plan, clock);
         case "hook": {
             if (!plan.queueFile)
-                throw new PushError("the push plan names no queue file; nothing was pushed");
+                throw new errors_ActionError("the push plan names no queue file; nothing was pushed");
             const text = await (0,promises_namespaceObject.readFile)(plan.queueFile, "utf8").catch(() => {
-                throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
+                throw new errors_ActionError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
             });
             return withOutputsOfDerivations(parseQueue(text), clock);
         }
         case "diff": {
             if (!plan.listingFile)
-                throw new PushError("the push plan names no store listing; nothing was pushed");
+                throw new errors_ActionError("the push plan names no store listing; nothing was pushed");
             const before = await (0,promises_namespaceObject.readFile)(plan.listingFile, "utf8").catch(() => {
-                throw new PushError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
+                throw new errors_ActionError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
             });
             const after = await listStore(plan.storeDir);
             return newEntries(before.split("\n").filter(Boolean), after, plan.storeDir);
@@ -1073,7 +1028,7 @@ async function withOutputsOfDerivations(entries, clock) {
     for (const chunk of chunks([...new Set(drvs)])) {
         const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
         if (r.code !== 0)
-            throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+            throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
         out.push(...r.stdout.split("\n").filter(Boolean));
     }
     return out;
@@ -1088,7 +1043,7 @@ async function resolvePushPaths(items, plan, clock) {
             continue;
         }
         if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
-            throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
+            throw new errors_ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
         out.push(...(await resolveInstallable(item, clock)));
     }
@@ -1102,10 +1057,10 @@ async function resolveInstallable(item, clock) {
         if (entries.every((e) => e.valid !== false))
             return entries.map((e) => e.path);
     }
-    runner_info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
+    step_io_info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
     const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
-        throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
+        throw new errors_ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
     }
     return JSON.parse(built.stdout).flatMap((b) => Object.values(b.outputs));
 }
@@ -1115,7 +1070,7 @@ async function onlyValid(paths, clock) {
     for (const chunk of chunks(paths)) {
         const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
         if (r.code !== 0)
-            throw new PushError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+            throw new errors_ActionError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
         for (const p of r.stdout.split("\n"))
             if (p)
                 invalid.add(p.trim());
@@ -1152,11 +1107,11 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
     for (let attempt = 1;; attempt++) {
         if (attempt > 1) {
             const wait = backoffBefore(attempt, limits, clock.left());
-            runner_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
+            step_io_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
             await new Promise((r) => setTimeout(r, wait));
         }
         if (clock.left() <= 0)
-            throw new PushError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+            throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
         const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
         parseCopyLog(r.stderr + r.stdout, copied);
         if (r.code === 0)
@@ -1165,14 +1120,14 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
         const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
         const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
         if (tail.length > 0)
-            runner_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+            step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
         if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
             const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
                 ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
                 : /lacks a valid signature/.test(r.stderr)
                     ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
                     : "";
-            throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+            throw new errors_ActionError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
         }
         warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
     }
@@ -1186,7 +1141,7 @@ async function writeSummary(row) {
         await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
     }
     catch (e) {
-        runner_info(`push: could not write the job summary: ${String(e)}`);
+        step_io_info(`push: could not write the job summary: ${String(e)}`);
     }
 }
 
@@ -1208,7 +1163,13 @@ function daemonPidFile(env = process.env) {
 
 
 
-class DaemonError extends (/* unused pure expression or super */ null && (Error)) {
+
+/** Where Nix looks for the daemon: a `unix://` NIX_REMOTE, NIX_DAEMON_SOCKET_PATH, else the standard path. */
+function daemonSocketPath(env) {
+    const remote = env.NIX_REMOTE ?? "";
+    if (remote.startsWith("unix://"))
+        return remote.slice("unix://".length).split("?")[0];
+    return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
 }
 async function isSocket(p) {
     try {
@@ -1283,7 +1244,7 @@ async function startDaemon(argv, socket, logFile, timeoutMs, env) {
         : timedOut || !exited
             ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
             : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
-    throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+    throw new ActionError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
 }
 function signal(pid, sig) {
     try {
@@ -1312,12 +1273,12 @@ async function stopOwnDaemon(env = process.env) {
         }
         for (let i = 0; i < 50 && signal(pid, 0); i++)
             await new Promise((r) => setTimeout(r, 100));
-        runner_info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+        step_io_info(`Stopped the nix-daemon (pid ${pid}) this job started`);
     }
     await (0,promises_namespaceObject.rm)(pidFile, { force: true });
 }
 
-;// CONCATENATED MODULE: ./src/post-step.ts
+;// CONCATENATED MODULE: ./src/steps/post-step.ts
 
 
 
@@ -1341,7 +1302,7 @@ async function runPost() {
     }
     finally {
         await stopOwnDaemon().catch((e) => warning(`could not stop the nix-daemon this job started: ${String(e)}`));
-        for (const f of load(state_StateKey.SecretFiles) ?? []) {
+        for (const f of load(StateKey.SecretFiles) ?? []) {
             await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
         }
     }
@@ -1354,7 +1315,7 @@ async function runPost() {
 function cancel(sig, code) {
     const killed = killRunning();
     const removed = removeKeyDirsSync();
-    for (const f of load(state_StateKey.SecretFiles) ?? []) {
+    for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
             (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
         }
@@ -1367,22 +1328,6 @@ function cancel(sig, code) {
     process.exit(code);
 }
 
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3499);
-
-process.on("unhandledRejection", (reason) => {
-    console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
-});
-await (0,_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

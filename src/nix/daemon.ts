@@ -1,10 +1,16 @@
 import { closeSync, openSync } from "node:fs";
-import * as runner from "../runner.js";
+import * as io from "../step-io.js";
 import { readFile, rm, stat } from "node:fs/promises";
 import { childEnv, run } from "../exec.js";
 import { daemonPidFile } from "../job-dir.js";
+import { ActionError } from "../errors.js";
 
-export class DaemonError extends Error {}
+/** Where Nix looks for the daemon: a `unix://` NIX_REMOTE, NIX_DAEMON_SOCKET_PATH, else the standard path. */
+export function daemonSocketPath(env: NodeJS.ProcessEnv): string {
+  const remote = env.NIX_REMOTE ?? "";
+  if (remote.startsWith("unix://")) return remote.slice("unix://".length).split("?")[0];
+  return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
+}
 
 async function isSocket(p: string): Promise<boolean> {
   try {
@@ -84,7 +90,7 @@ export async function startDaemon(argv: string[], socket: string, logFile: strin
     : timedOut || !exited
       ? `did not create its socket ${socket} within ${Math.round(timeoutMs / 1000)} s and was stopped`
       : `exited (${exited.signal ?? `code ${exited.code}`}) before creating its socket ${socket}`;
-  throw new DaemonError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
+  throw new ActionError(`nix-daemon (${argv[argv.length - 1]}${argv[0] === "sudo" ? ", through sudo" : ""}) ${why}${tail ? `; its log ends: ${tail}` : ""}`);
 }
 
 function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
@@ -112,7 +118,7 @@ export async function stopOwnDaemon(env: NodeJS.ProcessEnv = process.env): Promi
       await run("sudo", ["-n", "kill", "-TERM", "--", `-${pid}`], { env });
     }
     for (let i = 0; i < 50 && signal(pid, 0); i++) await new Promise((r) => setTimeout(r, 100));
-    runner.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+    io.info(`Stopped the nix-daemon (pid ${pid}) this job started`);
   }
   await rm(pidFile, { force: true });
 }

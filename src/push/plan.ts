@@ -11,8 +11,3 @@ export interface PushPlan {
   /** diff: the store listing taken in main (one name per line). */
   listingFile?: string;
 }
-
-/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
-export function storeDirOf(env: NodeJS.ProcessEnv): string {
-  return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
-}

@@ -1,11 +1,12 @@
-import * as runner from "../runner.js";
-import { access, chmod, constants, readdir, writeFile } from "node:fs/promises";
+import * as io from "../step-io.js";
+import { access, chmod, constants, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Environment, Facts } from "../environment.js";
+import type { Facts } from "../detect/classify.js";
 import type { Inputs } from "../inputs.js";
 import type { Trust } from "../nix/trust.js";
 import { save, StateKey } from "../state.js";
-import { type PushPlan, storeDirOf } from "./plan.js";
+import { listStore, storeDirOf } from "../nix/store.js";
+import type { PushPlan } from "./plan.js";
 import { chooseMethod } from "./select.js";
 
 /** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
@@ -19,15 +20,10 @@ export interface PreparedPush {
 }
 
 /** Main's half of the push: decides how post will find what the job built, and sets that up. */
-export async function preparePush(
-  inputs: Inputs,
-  facts: Facts,
-  _envr: Environment,
-  trust: Trust,
-  dir: string,
-): Promise<PreparedPush> {
+export async function preparePush(inputs: Inputs, facts: Facts, trust: Trust, dir: string): Promise<PreparedPush> {
   if (!inputs.pushTo) return {};
-  if (!inputs.signingKey) runner.warning(UNSIGNED);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!inputs.signingKey) io.warning(UNSIGNED);
   const choice = chooseMethod(inputs.pushPaths, facts, trust);
   const storeDir = storeDirOf(process.env);
   const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
@@ -43,22 +39,12 @@ export async function preparePush(
     plan.listingFile = path.join(dir, "store-before");
     const names = await listStore(storeDir);
     await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
-    runner.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
+    io.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
   }
-  runner.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
-  runner.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
+  io.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
+  io.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
   save(StateKey.PushPlan, plan);
   return { hook };
-}
-
-/** The store's entries, or none when the store does not exist yet (a fresh image). */
-export async function listStore(storeDir: string): Promise<string[]> {
-  try {
-    return await readdir(storeDir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw e;
-  }
 }
 
 /**

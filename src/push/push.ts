@@ -1,15 +1,16 @@
-import * as runner from "../runner.js";
+import * as io from "../step-io.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../exec.js";
-import { InputError, type Inputs, readInputs } from "../inputs.js";
+import { ActionError, InputError } from "../errors.js";
+import { type Inputs, readInputs } from "../inputs.js";
 import { locateNix } from "../nix/locate.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
-import { type PushPlan, storeDirOf } from "./plan.js";
-import { listStore } from "./prepare.js";
+import { listStore, storeDirOf } from "../nix/store.js";
+import type { PushPlan } from "./plan.js";
 import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
@@ -30,7 +31,6 @@ export function removeKeyDirsSync(): string[] {
 }
 
 /** A push that did not happen or did not finish; the message says what and what to do. */
-export class PushError extends Error {}
 
 interface Clock {
   deadline: number;
@@ -44,21 +44,21 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
     inputs = await readInputs();
   } catch (e) {
     if (e instanceof InputError) {
-      runner.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+      io.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
       return;
     }
     throw e;
   }
   if (!inputs.pushTo) return;
   const password = new URL(inputs.pushTo).password;
-  if (password) runner.setSecret(decodeURIComponent(password));
+  if (password) io.setSecret(decodeURIComponent(password));
   const limits = limitsFrom(process.env);
   try {
     await push(inputs, limits, jobDirPath);
   } catch (e) {
     const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
-    if (inputs.failOnPushError) runner.setFailed(msg);
-    else runner.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
+    if (inputs.failOnPushError) io.setFailed(msg);
+    else io.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
   }
 }
 
@@ -71,18 +71,18 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
       ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? storeDirOf(process.env) }
       : saved;
   if (!plan) {
-    throw new PushError(
+    throw new ActionError(
       "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
     );
   }
-  runner.info(`push: ${plan.method} method: ${plan.why}`);
+  io.info(`push: ${plan.method} method: ${plan.why}`);
   const cache = displayUrl(inputs.pushTo);
 
   const candidates = await candidatesOf(plan, inputs, clock);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
   const valid = await onlyValid(keep, clock);
   const gone = keep.length - valid.length;
-  runner.info(
+  io.info(
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
       `(selected in ${Date.now() - started} ms)`,
   );
@@ -98,7 +98,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   if (keyDir) keyDirs.add(keyDir);
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
-  let failure: PushError | undefined;
+  let failure: ActionError | undefined;
   try {
     let keyFile: string | undefined;
     if (keyDir) {
@@ -107,11 +107,11 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
       await chmod(keyFile, 0o600);
     }
     const target = buildPushUrl(inputs.pushTo, { keyFile });
-    for (const n of target.notes) runner.info(`push: ${n}`);
+    for (const n of target.notes) io.info(`push: ${n}`);
     if (target.signLocally && keyFile) await signLocally(valid, keyFile, clock);
     for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied);
   } catch (e) {
-    failure = e instanceof PushError ? e : new PushError(e instanceof Error ? e.message : String(e));
+    failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
   } finally {
     if (keyDir) {
       await rm(keyDir, { recursive: true, force: true });
@@ -129,7 +129,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     result: failure ? `failed: ${failure.message}` : "ok",
   });
   if (failure) throw failure;
-  runner.info(
+  io.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
       `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`,
   );
@@ -140,16 +140,16 @@ async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promi
     case "paths":
       return resolvePushPaths(inputs.pushPaths, plan, clock);
     case "hook": {
-      if (!plan.queueFile) throw new PushError("the push plan names no queue file; nothing was pushed");
+      if (!plan.queueFile) throw new ActionError("the push plan names no queue file; nothing was pushed");
       const text = await readFile(plan.queueFile, "utf8").catch(() => {
-        throw new PushError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
+        throw new ActionError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
       });
       return withOutputsOfDerivations(parseQueue(text), clock);
     }
     case "diff": {
-      if (!plan.listingFile) throw new PushError("the push plan names no store listing; nothing was pushed");
+      if (!plan.listingFile) throw new ActionError("the push plan names no store listing; nothing was pushed");
       const before = await readFile(plan.listingFile, "utf8").catch(() => {
-        throw new PushError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
+        throw new ActionError(`the store listing ${plan.listingFile} taken in main is missing, so what this job built is unknown; nothing was pushed`);
       });
       const after = await listStore(plan.storeDir);
       return newEntries(before.split("\n").filter(Boolean), after, plan.storeDir);
@@ -163,7 +163,7 @@ async function withOutputsOfDerivations(entries: string[], clock: Clock): Promis
   const out = entries.filter((e) => !e.endsWith(".drv"));
   for (const chunk of chunks([...new Set(drvs)])) {
     const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
-    if (r.code !== 0) throw new PushError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    if (r.code !== 0) throw new ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
     out.push(...r.stdout.split("\n").filter(Boolean));
   }
   return out;
@@ -179,7 +179,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
       continue;
     }
     if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
-      throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
+      throw new ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
     out.push(...(await resolveInstallable(item, clock)));
   }
@@ -193,10 +193,10 @@ async function resolveInstallable(item: string, clock: Clock): Promise<string[]>
     const entries = JSON.parse(info.stdout) as { path: string; valid?: boolean }[];
     if (entries.every((e) => e.valid !== false)) return entries.map((e) => e.path);
   }
-  runner.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
+  io.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
   const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
-    throw new PushError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
+    throw new ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
   }
   return (JSON.parse(built.stdout) as { outputs: Record<string, string> }[]).flatMap((b) => Object.values(b.outputs));
 }
@@ -206,7 +206,7 @@ async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
   const invalid = new Set<string>();
   for (const chunk of chunks(paths)) {
     const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
-    if (r.code !== 0) throw new PushError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    if (r.code !== 0) throw new ActionError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
     for (const p of r.stdout.split("\n")) if (p) invalid.add(p.trim());
   }
   return paths.filter((p) => !invalid.has(p));
@@ -215,7 +215,7 @@ async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
 async function signLocally(paths: string[], keyFile: string, clock: Clock): Promise<void> {
   for (const chunk of chunks(paths)) {
     const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
-    if (r.code !== 0) runner.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
+    if (r.code !== 0) io.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
   }
 }
 
@@ -242,26 +242,26 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
       const wait = backoffBefore(attempt, limits, clock.left());
-      runner.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
+      io.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
       await new Promise((r) => setTimeout(r, wait));
     }
-    if (clock.left() <= 0) throw new PushError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+    if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
     const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
     parseCopyLog(r.stderr + r.stdout, copied);
     if (r.code === 0) return;
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
     const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
     const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
-    if (tail.length > 0) runner.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+    if (tail.length > 0) io.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
       const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
         ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
         : /lacks a valid signature/.test(r.stderr)
           ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
           : "";
-      throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+      throw new ActionError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
     }
-    runner.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
+    io.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
   }
 }
 
@@ -272,6 +272,6 @@ async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<vo
     const { summary } = await import("@actions/core");
     await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
   } catch (e) {
-    runner.info(`push: could not write the job summary: ${String(e)}`);
+    io.info(`push: could not write the job summary: ${String(e)}`);
   }
 }

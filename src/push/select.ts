@@ -1,4 +1,4 @@
-import type { Facts } from "../environment.js";
+import type { Facts } from "../detect/classify.js";
 import type { Trust } from "../nix/trust.js";
 
 /** How the post step finds what this job built. */

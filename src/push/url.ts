@@ -7,8 +7,6 @@ export interface PushUrl {
   notes: string[];
 }
 
-export class PushUrlError extends Error {}
-
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */

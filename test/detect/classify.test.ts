@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classify, detectPlatform, type DirProbe, type Facts, ModeError, storeAccess } from "../src/environment.js";
+import { classify, detectPlatform, type DirProbe, type Facts, storeAccess } from "../../src/detect/classify.js";
+import { ActionError } from "../../src/errors.js";
 
 const base: Facts = {
   nixPath: "/nix/var/nix/profiles/default/bin/nix",
@@ -47,7 +48,7 @@ describe("classify (DESIGN.md §1)", () => {
   });
 
   it.each(["image", "native"] as const)("mode %s without nix on PATH is a clear error", (mode) => {
-    expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(ModeError);
+    expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(ActionError);
     expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(/mode is "\w+" but there is no nix on PATH; use mode: install/);
   });
 });

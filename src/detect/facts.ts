@@ -1,128 +1,13 @@
 import { access, constants, readdir, readFile, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Mode } from "./inputs.js";
-import { run } from "./exec.js";
-import { socketAnswers } from "./nix/daemon.js";
-import { locateNix, type NixFound, which } from "./nix/locate.js";
+import { run } from "../exec.js";
+import { daemonSocketPath, socketAnswers } from "../nix/daemon.js";
+import { locateNix, type NixFound, which } from "../nix/locate.js";
+import { storeDirOf } from "../nix/store.js";
+import { detectPlatform, type DirProbe, type Facts, storeAccess, type StoreProbe } from "./classify.js";
 
-export type Platform = "github" | "gitea" | "forgejo" | "act";
-export type Kind = "image" | "native" | "installed";
-
-/** Everything detection looks at, gathered by cheap probes. Plain data so classify() stays pure. */
-export interface Facts {
-  nixPath: string | undefined;
-  nixVersion: string | undefined;
-  daemonSocket: boolean;
-  /** NIX_REMOTE names the daemon, or the store is not writable and the socket is there. */
-  viaDaemon: boolean;
-  /** This user can open the store directly (see storeAccess): it is writable, or Nix could create what is missing. */
-  storeWritable: boolean;
-  /**
-   * With NIX_REMOTE unset, Nix itself picks the daemon (its state dir is not writable and the socket
-   * exists). When we go through the daemon but Nix would not (a writable /nix/var/nix over a read-only
-   * store or database), the job needs NIX_REMOTE=daemon.
-   */
-  autoPicksDaemon: boolean;
-  uid: number;
-  user: string;
-  /** `sudo -n` works; only asked when Nix may be installed (no nix on PATH, or mode: install), else false. */
-  sudo: boolean;
-  pid1Systemd: boolean;
-  container: boolean;
-  /** The daemon reads the nix.conf we see: we are on the host, or a nix-daemon runs in our PID namespace. */
-  daemonSharesConfig: boolean;
-  platform: Platform;
-  /** Why this job's Nix cannot reach a store, when it cannot (a dead daemon socket, say); else absent. */
-  daemonProblem?: string;
-}
-
-export interface Environment {
-  kind: Kind;
-  /** For `installed`: which init the installer should set up. */
-  init: "systemd" | "none";
-  platform: Platform;
-  container: boolean;
-}
-
-/** Where Nix looks for the daemon: a `unix://` NIX_REMOTE, NIX_DAEMON_SOCKET_PATH, else the standard path. */
-export function daemonSocketPath(env: NodeJS.ProcessEnv): string {
-  const remote = env.NIX_REMOTE ?? "";
-  if (remote.startsWith("unix://")) return remote.slice("unix://".length).split("?")[0];
-  return env.NIX_DAEMON_SOCKET_PATH || "/nix/var/nix/daemon-socket/socket";
-}
-
-/**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
- */
-export function detectPlatform(env: NodeJS.ProcessEnv): Platform {
-  if (isTrue(env.FORGEJO_ACTIONS)) return "forgejo";
-  if (isTrue(env.GITEA_ACTIONS)) return "gitea";
-  if (isTrue(env.ACT)) return "act";
-  return "github";
-}
-
-function isTrue(v: string | undefined): boolean {
-  return v !== undefined && v !== "" && v !== "false" && v !== "0";
-}
-
-export class ModeError extends Error {}
-
-/** One directory the local store needs, as seen by this user. */
-export interface DirProbe {
-  path: string;
-  exists: boolean;
-  /** Exists: readable and writable (false on a read-only mount). Missing: its nearest existing parent is writable, so Nix can create it. */
-  usable: boolean;
-}
-
-export interface StoreProbe {
-  store: DirProbe;
-  state: DirProbe;
-  db: DirProbe;
-}
-
-export type StoreAccess = { writable: true } | { writable: false; why: string };
-
-/**
- * Can this user open the store directly, as Nix's local store does? Nix creates the store, its state
- * dir and its database when they are missing, so a store that was never used (no /nix/var/nix, no
- * db/, or no /nix at all, as right after `apt-get install nix-bin`) is writable when the directories
- * above can be written. Not writable: a read-only store (mounted read-only from the host), a store or
- * database owned by someone else (a daemon's), a missing one this user cannot create.
- */
-export function storeAccess(p: StoreProbe): StoreAccess {
-  const why = (d: DirProbe, what: string) =>
-    d.exists ? `${what} ${d.path} is read-only or belongs to another user` : `${what} ${d.path} does not exist and this user cannot create it`;
-  // a missing db/ is usable exactly when the state dir is (Nix creates it there)
-  if (p.db.exists && !p.db.usable) return { writable: false, why: why(p.db, "the store's database") };
-  if (!p.state.usable) return { writable: false, why: why(p.state, "the store's state directory") };
-  if (!p.store.usable) return { writable: false, why: why(p.store, "the Nix store") };
-  return { writable: true };
-}
-
-/** Facts in, decision out. `mode` (the input) wins over detection, but cannot conjure a missing Nix. */
-export function classify(f: Facts, mode: Mode = "auto"): Environment {
-  const base = { platform: f.platform, container: f.container, init: f.pid1Systemd ? "systemd" : "none" } as const;
-  switch (mode) {
-    case "install":
-      return { ...base, kind: "installed" };
-    case "image":
-    case "native":
-      if (!f.nixPath) {
-        throw new ModeError(
-          `mode is "${mode}" but there is no nix on PATH; use mode: install (or auto) to install Nix, or run the job in an image that has Nix`,
-        );
-      }
-      return { ...base, kind: mode };
-    case "auto":
-      if (!f.nixPath) return { ...base, kind: "installed" };
-      // A daemon socket on a host (not in a container) means a shared, persistent store even for root.
-      return { ...base, kind: f.viaDaemon || (f.daemonSocket && !f.container) ? "native" : "image" };
-  }
-}
+// Detection's I/O half: cheap probes (a stat, a read of /proc, one short command) gathered into Facts.
 
 /**
  * Where an installed Nix lives when a runner's service PATH leaves it out (a host runner started by
@@ -171,7 +56,7 @@ async function probeDir(p: string): Promise<DirProbe> {
 export async function probeStore(env: NodeJS.ProcessEnv): Promise<StoreProbe> {
   const state = env.NIX_STATE_DIR || "/nix/var/nix";
   const [store, stateDir, db] = await Promise.all([
-    probeDir(env.NIX_STORE_DIR || "/nix/store"),
+    probeDir(storeDirOf(env)),
     probeDir(state),
     probeDir(path.join(state, "db")),
   ]);

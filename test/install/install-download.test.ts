@@ -5,7 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { DownloadError, fetchInstaller, type FetchRequest } from "../../src/nix/installer-download.js";
+import { ActionError } from "../../src/errors.js";
+import { fetchInstaller, type FetchRequest } from "../../src/install/installer-download.js";
 import { serve, serveCacheService, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
 
 const BODY = STAND_IN_INSTALLER;
@@ -76,7 +77,7 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
   it("refuses a binary whose sha256 does not match the pin, names both hashes, and caches nothing", async () => {
     const wrong = "f".repeat(64);
     const err = await fetchInstaller(request({ sha256: wrong })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DownloadError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toContain(SHA);
     expect((err as Error).message).toContain(wrong);
     expect((err as Error).message).toMatch(/installer-sha256.*refusing/);
@@ -95,7 +96,7 @@ describe("fetchInstaller (stand-in installer served locally)", () => {
   it("a mirror that does not have the file: a clear error naming the URL and the HTTP status", async () => {
     const url = `${server.origin}/missing/nix-installer`;
     const err = await fetchInstaller(request({ url })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DownloadError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toContain(url);
     expect((err as Error).message).toContain("HTTP 404");
     expect((err as Error).message).toContain("installer-url");

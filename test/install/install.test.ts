@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { classify, type Facts } from "../../src/environment.js";
+import { classify, type Facts } from "../../src/detect/classify.js";
 import { readInputs } from "../../src/inputs.js";
 import { socketAnswers, waitForSocket } from "../../src/nix/daemon.js";
-import { installNix } from "../../src/nix/install.js";
-import { SetupError } from "../../src/setup.js";
+import { installNix } from "../../src/install/install.js";
+import { ActionError } from "../../src/errors.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
 import { newJob, parseEnvFile, type Job } from "../helpers/runner.js";
 import { calls, newPrefix, serve, STAND_IN_INSTALLER, sudoCalls, sudoStandIn, type Served } from "./installer-stand-in.js";
@@ -206,7 +206,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
 
   it("not root and no sudo: refuses before downloading, saying what the runner image lacks", async () => {
     const err = await install(facts({ uid: 1001, user: "runner", sudo: false })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SetupError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toMatch(/needs root.*"runner" \(uid 1001\).*sudo -n.*(no sudo|password)/);
     expect(server.requests).toEqual([]);
     expect(calls(prefix)).toEqual([]);
@@ -220,7 +220,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     const t0 = Date.now();
     const err = await install(facts({ uid: 1001, user: "nixtest", sudo: true })).catch((e: unknown) => e);
     expect(Date.now() - t0).toBeLessThan(15_000);
-    expect(err).toBeInstanceOf(SetupError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toBe(
       `nix-daemon (${path.join(bin, "nix-daemon")}, through sudo) did not create its socket ${path.join(prefix, "socket")} within 2 s and was stopped`,
     );
@@ -274,7 +274,7 @@ describe("installer choice, URLs and versions (stand-in installer served locally
     process.env.RUNNER_TOOL_CACHE = path.join(job.temp, "toolcache2");
     const wrong = "0".repeat(64);
     const err = await install(facts({}), { "installer-sha256": wrong }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SetupError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toContain(SHA);
     expect((err as Error).message).toContain(wrong);
     expect(calls(prefix2)).toEqual([]);
@@ -292,20 +292,20 @@ describe("installer choice, URLs and versions (stand-in installer served locally
 
   it("a nix-version range the installed Nix does not satisfy fails clearly", async () => {
     const err = await install(facts({}), { "nix-version": ">=2.18" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SetupError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toMatch(/nix-version: the installer installed Nix 2\.8\.0, which does not satisfy ">=2\.18"/);
   });
 
   it("a failing installer: its exit code and first error line", async () => {
     writeFileSync(path.join(prefix, "fail"), "");
     const err = await install(facts({})).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SetupError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toMatch(/installer failed \(exit 3\): error: could not create the nixbld group/);
   });
 
   it("installer: none fails clearly without downloading anything", async () => {
     const err = await install(facts({}), { installer: "none" }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SetupError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toMatch(/installer is "none".*mode: image.*installer: nixos/);
     expect(server.requests).toEqual([]);
   });

@@ -1,14 +1,14 @@
-import * as runner from "../runner.js";
+import * as io from "../step-io.js";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import semver from "semver";
-import { daemonSocketPath, type Environment, type Facts } from "../environment.js";
+import type { Environment, Facts } from "../detect/classify.js";
 import { firstError, run } from "../exec.js";
 import type { Inputs } from "../inputs.js";
-import { SetupError } from "../setup.js";
-import { DaemonError, socketAnswers, startDaemon } from "./daemon.js";
+import { ActionError } from "../errors.js";
+import { daemonSocketPath, socketAnswers, startDaemon } from "../nix/daemon.js";
 import {
   daemonCommand,
   defaultInstallerUrl,
@@ -22,8 +22,8 @@ import {
   parseInstallerHelp,
   privilege,
 } from "./installer-command.js";
-import { DownloadError, fetchInstaller } from "./installer-download.js";
-import { nixVersionOf } from "./locate.js";
+import { fetchInstaller } from "./installer-download.js";
+import { nixVersionOf } from "../nix/locate.js";
 import { daemonPidFile, jobDir } from "../job-dir.js";
 
 /**
@@ -49,39 +49,33 @@ function installerUrl(inputs: Inputs, installer: "nixos" | "determinate", system
 export async function installNix(inputs: Inputs, facts: Facts, envr: Environment): Promise<Facts> {
   const env = process.env;
   if (inputs.installer === "none") {
-    throw new SetupError(
+    throw new ActionError(
       `installer is "none" and this job has no Nix${inputs.mode === "install" ? " to use (mode: install asks for one)" : " on PATH"}; ` +
         `run the job in an image with Nix (mode: image), on a host with a Nix daemon (mode: native), or allow an installer (installer: nixos)`,
     );
   }
   const system = installerSystem(process.arch, process.platform);
   if (!system) {
-    throw new SetupError(`installing Nix is supported on x86_64 and aarch64 Linux; this job runs on ${process.platform}/${process.arch}`);
+    throw new ActionError(`installing Nix is supported on x86_64 and aarch64 Linux; this job runs on ${process.platform}/${process.arch}`);
   }
   const priv = privilege(facts.uid, facts.sudo, facts.user);
-  if (priv.how === "none") throw new SetupError(priv.reason);
+  if (priv.how === "none") throw new ActionError(priv.reason);
   const init = effectiveInit(inputs.init, envr.init);
   const layout = nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || os.homedir());
   const workDir = jobDir(env);
   await mkdir(workDir, { recursive: true, mode: 0o700 });
 
   if (existsSync(path.join(layout.bin, "nix"))) {
-    runner.info(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+    io.info(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
   } else {
     const url = installerUrl(inputs, inputs.installer, system, env);
     if (url.startsWith("http:") && !inputs.installerSha256) {
-      runner.warning(
+      io.warning(
         `installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
           `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`,
       );
     }
-    let fetched;
-    try {
-      fetched = await fetchInstaller({ installer: inputs.installer, system, url, sha256: inputs.installerSha256, workDir, env });
-    } catch (e) {
-      if (e instanceof DownloadError) throw new SetupError(e.message);
-      throw e;
-    }
+    const fetched = await fetchInstaller({ installer: inputs.installer, system, url, sha256: inputs.installerSha256, workDir, env });
     const help = await run(fetched.path, ["install", "linux", "--help"], { env, timeoutMs: 60_000 });
     const offers = parseInstallerHelp(help.code === 0 ? help.stdout + help.stderr : "");
     const cmd = installCommand({
@@ -97,42 +91,37 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
       system,
       offers,
     });
-    for (const note of cmd.notes) runner.warning(`installer: ${note}`);
+    for (const note of cmd.notes) io.warning(`installer: ${note}`);
     const r = await run(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
     if (r.code !== 0) {
-      throw new SetupError(
+      throw new ActionError(
         `the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${firstError(r)}`}; ` +
           `its full output is in the "Install Nix" group of this log`,
       );
     }
     if (!existsSync(path.join(layout.bin, "nix"))) {
-      throw new SetupError(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
+      throw new ActionError(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
     }
   }
 
   // The user profile first, as Nix's own profile script orders them.
-  runner.addPath(layout.bin);
-  runner.addPath(layout.userBin);
-  for (const [k, v] of Object.entries(laterStepEnv(layout, env, existsSync))) runner.exportVariable(k, v);
+  io.addPath(layout.bin);
+  io.addPath(layout.userBin);
+  for (const [k, v] of Object.entries(laterStepEnv(layout, env, existsSync))) io.exportVariable(k, v);
 
   const socket = daemonSocketPath(env);
   let viaDaemon = false;
   if (needsOwnDaemon(init, facts.uid)) {
     viaDaemon = true;
     if (await socketAnswers(socket)) {
-      runner.info(`A Nix daemon already listens on ${socket}`);
+      io.info(`A Nix daemon already listens on ${socket}`);
     } else {
       const argv = daemonCommand(path.join(layout.bin, "nix-daemon"), priv.how, env);
       const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
-      try {
-        const d = await startDaemon(argv, socket, path.join(workDir, "nix-daemon.log"), timeout, env);
-        // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
-        await writeFile(daemonPidFile(env), `${d.pid}\n`);
-        runner.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
-      } catch (e) {
-        if (e instanceof DaemonError) throw new SetupError(e.message);
-        throw e;
-      }
+      const d = await startDaemon(argv, socket, path.join(workDir, "nix-daemon.log"), timeout, env);
+      // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
+      await writeFile(daemonPidFile(env), `${d.pid}\n`);
+      io.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
     }
   } else if (init === "systemd" && facts.uid !== 0) {
     viaDaemon = true;
@@ -142,13 +131,13 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
   const nixVersion = await nixVersionOf(nixPath, env);
   if (inputs.nixVersion && (!nixVersion || !semver.satisfies(nixVersion, inputs.nixVersion))) {
     const pinned = exactVersion(inputs.nixVersion);
-    throw new SetupError(
+    throw new ActionError(
       `nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +
         (pinned
           ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
           : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`),
     );
   }
-  runner.info(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
+  io.info(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
   return { ...facts, nixPath, nixVersion, daemonSocket: existsSync(socket), viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import * as runner from "../src/runner.js";
+import * as runner from "../src/step-io.js";
 import { parseEnvFile } from "./helpers/runner.js";
 
 /** What both implementations are asked to do: awkward values included (newlines, %, :, commas). */

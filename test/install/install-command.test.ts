@@ -15,7 +15,7 @@ import {
   parseInstallerHelp,
   privilege,
   type CommandRequest,
-} from "../../src/nix/installer-command.js";
+} from "../../src/install/installer-command.js";
 import { parseNixVersion } from "../../src/nix/version.js";
 
 const BIN = "/tc/nix-installer";

@@ -1,8 +1,8 @@
-export const id = 921;
-export const ids = [921];
+export const id = 121;
+export const ids = [121];
 export const modules = {
 
-/***/ 1921:
+/***/ 7121:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,10 +11,10 @@ __webpack_require__.d(__webpack_exports__, {
   preparePush: () => (/* binding */ preparePush)
 });
 
-// UNUSED EXPORTS: hookScript, listStore
+// UNUSED EXPORTS: hookScript
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -22,12 +22,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
-;// CONCATENATED MODULE: ./src/push/plan.ts
-/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
-function storeDirOf(env) {
-    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
-}
-
+// EXTERNAL MODULE: ./src/nix/store.ts
+var store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/push/select.ts
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
@@ -113,13 +109,14 @@ function parseQueue(text) {
 const UNSIGNED = "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
     "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
 /** Main's half of the push: decides how post will find what the job built, and sets that up. */
-async function preparePush(inputs, facts, _envr, trust, dir) {
+async function preparePush(inputs, facts, trust, dir) {
     if (!inputs.pushTo)
         return {};
+    await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     if (!inputs.signingKey)
-        runner/* warning */.$e(UNSIGNED);
+        step_io/* warning */.$e(UNSIGNED);
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
-    const storeDir = storeDirOf(process.env);
+    const storeDir = (0,store/* storeDirOf */.c)(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
     let hook;
     const t0 = Date.now();
@@ -132,25 +129,14 @@ async function preparePush(inputs, facts, _envr, trust, dir) {
     }
     else if (choice.method === "diff") {
         plan.listingFile = external_node_path_default().join(dir, "store-before");
-        const names = await listStore(storeDir);
+        const names = await (0,store/* listStore */.K)(storeDir);
         await (0,promises_.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
-        runner/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
+        step_io/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }
-    runner/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
-    runner/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
+    step_io/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
+    step_io/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,state/* save */.UN)(state/* StateKey */.zv.PushPlan, plan);
     return { hook };
-}
-/** The store's entries, or none when the store does not exist yet (a fresh image). */
-async function listStore(storeDir) {
-    try {
-        return await (0,promises_.readdir)(storeDir);
-    }
-    catch (e) {
-        if (e.code === "ENOENT")
-            return [];
-        throw e;
-    }
 }
 /**
  * A hook that only records: it must never fail a build, and it runs in whatever environment Nix

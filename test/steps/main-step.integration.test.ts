@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "./helpers/nix.js";
-import { laterStepEnv, newJob, runStep } from "./helpers/runner.js";
+import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../helpers/nix.js";
+import { laterStepEnv, newJob, ROOT, runStep } from "../helpers/runner.js";
 
 // These run the built bundle (dist/main/index.js) as a runner would, against Debian's real Nix.
 
@@ -65,7 +65,7 @@ describe("image mode (single-user Nix, no daemon)", () => {
 
   it("reports nixpkgs-date from the workspace flake.lock", async () => {
     const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
-    writeFileSync(path.join(job.temp, "flake.lock"), readFileSync(path.join(import.meta.dirname, "fixtures/flake-lock/nixpkgs_2.json")));
+    writeFileSync(path.join(job.temp, "flake.lock"), readFileSync(path.join(ROOT, "test/fixtures/flake-lock/nixpkgs_2.json")));
     const r = await runStep(job, "main");
     expect(r.outputs["nixpkgs-date"]).toBe("20250301");
   });

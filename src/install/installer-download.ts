@@ -1,5 +1,5 @@
 import * as cache from "@actions/cache";
-import * as runner from "../runner.js";
+import * as io from "../step-io.js";
 import * as tc from "@actions/tool-cache";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
@@ -8,9 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { installerCacheVersion, type InstallerKind } from "./installer-command.js";
+import { ActionError } from "../errors.js";
 
 /** A download problem the user can act on (bad pin, unreachable mirror). */
-export class DownloadError extends Error {}
 
 export interface FetchRequest {
   installer: InstallerKind;
@@ -43,7 +43,7 @@ export async function sha256File(file: string): Promise<string> {
 
 function verify(actual: string, req: FetchRequest, from: string): void {
   if (req.sha256 && actual !== req.sha256) {
-    throw new DownloadError(
+    throw new ActionError(
       `installer-sha256: the installer from ${from} has sha256 ${actual}, but installer-sha256 is ${req.sha256}; ` +
         `refusing to run it. Check that the mirror serves the release you pinned, or update the pin`,
     );
@@ -66,7 +66,7 @@ async function download(url: string, dest: string): Promise<void> {
     await tc.downloadTool(url, dest);
   } catch (e) {
     const status = e instanceof tc.HTTPError ? ` (HTTP ${e.httpStatusCode ?? "error"})` : "";
-    throw new DownloadError(
+    throw new ActionError(
       `could not download the installer from ${url}${status}: ${(e as Error).message}. ` +
         `Runners without internet access need installer-url pointing to a mirror they can reach`,
     );
@@ -110,13 +110,13 @@ async function restoreFromActionsCache(shared: string, key: string, dest: string
     await rm(file, { force: true });
     if (!(await cache.restoreCache([shared], key))) return false;
     if (!existsSync(file)) {
-      runner.warning(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
+      io.warning(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
       return false;
     }
     await copyFile(file, dest);
     return true;
   } catch (e) {
-    runner.warning(`The Actions cache could not be read (${(e as Error).message}); downloading the installer instead`);
+    io.warning(`The Actions cache could not be read (${(e as Error).message}); downloading the installer instead`);
     return false;
   }
 }
@@ -130,7 +130,7 @@ async function saveToActionsCache(shared: string, key: string, from: string): Pr
     await rename(part, file);
     await cache.saveCache([shared], key);
   } catch (e) {
-    runner.warning(`The installer could not be saved to the Actions cache (${(e as Error).message}); the next run downloads it again`);
+    io.warning(`The installer could not be saved to the Actions cache (${(e as Error).message}); the next run downloads it again`);
   } finally {
     await rm(part, { force: true });
   }
@@ -155,7 +155,7 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
       const file = path.join(dir, FILE);
       const sum = await sha256File(file);
       verify(sum, req, `the tool cache (${file})`);
-      runner.info(`Using the installer from the runner's tool cache: ${file}`);
+      io.info(`Using the installer from the runner's tool cache: ${file}`);
       return { path: file, sha256: sum, source: "tool-cache" };
     }
   }
@@ -165,11 +165,11 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
   const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
   let shared: string | undefined;
   if (!cacheServiceConfigured(env)) {
-    runner.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+    io.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
   } else {
     const dir = actionsCacheDir(req.tmpDir ?? os.tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
     const unsafe = await notPrivate(path.dirname(dir));
-    if (unsafe) runner.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+    if (unsafe) io.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
     else {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       shared = dir;
@@ -180,9 +180,9 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
   try {
     if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
       source = "actions-cache";
-      runner.info(`Restored the installer from the Actions cache (${cacheKey})`);
+      io.info(`Restored the installer from the Actions cache (${cacheKey})`);
     } else {
-      runner.info(`Downloading the installer from ${req.url}`);
+      io.info(`Downloading the installer from ${req.url}`);
       await download(req.url, own);
     }
     const sum = await sha256File(own);
@@ -192,7 +192,7 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
       await rm(own, { force: true });
       throw e;
     }
-    runner.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+    io.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
     await chmod(own, 0o755);
     if (shared && source === "download") await saveToActionsCache(shared, cacheKey, own);
 
@@ -204,7 +204,7 @@ export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstalle
       return { path: file, sha256: sum, source };
     } catch (e) {
       // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-      runner.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
+      io.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
       return { path: own, sha256: sum, source };
     }
   } finally {

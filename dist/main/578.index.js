@@ -1,8 +1,8 @@
-export const id = 638;
-export const ids = [638];
+export const id = 578;
+export const ids = [578];
 export const modules = {
 
-/***/ 1638:
+/***/ 578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   installNix: () => (/* binding */ installNix)
 });
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -26,15 +26,13 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __webpack_require__(2088);
 var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
-// EXTERNAL MODULE: ./src/environment.ts
-var environment = __webpack_require__(2678);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __webpack_require__(3190);
-// EXTERNAL MODULE: ./src/setup.ts + 6 modules
-var setup = __webpack_require__(6774);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/nix/daemon.ts
 var daemon = __webpack_require__(7883);
-;// CONCATENATED MODULE: ./src/nix/installer-command.ts
+;// CONCATENATED MODULE: ./src/install/installer-command.ts
 
 
 /** The installer's name for this machine, e.g. x86_64-linux; undefined where no installer exists. */
@@ -220,7 +218,7 @@ var tool_cache = __webpack_require__(9805);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(3136);
-;// CONCATENATED MODULE: ./src/nix/installer-download.ts
+;// CONCATENATED MODULE: ./src/install/installer-download.ts
 
 
 
@@ -231,9 +229,7 @@ var external_node_url_ = __webpack_require__(3136);
 
 
 
-/** A download problem the user can act on (bad pin, unreachable mirror). */
-class DownloadError extends Error {
-}
+
 const FILE = "nix-installer";
 async function sha256File(file) {
     const hash = (0,external_node_crypto_.createHash)("sha256");
@@ -243,7 +239,7 @@ async function sha256File(file) {
 }
 function verify(actual, req, from) {
     if (req.sha256 && actual !== req.sha256) {
-        throw new DownloadError(`installer-sha256: the installer from ${from} has sha256 ${actual}, but installer-sha256 is ${req.sha256}; ` +
+        throw new errors/* ActionError */.l(`installer-sha256: the installer from ${from} has sha256 ${actual}, but installer-sha256 is ${req.sha256}; ` +
             `refusing to run it. Check that the mirror serves the release you pinned, or update the pin`);
     }
 }
@@ -263,7 +259,7 @@ async function download(url, dest) {
     }
     catch (e) {
         const status = e instanceof tool_cache/* HTTPError */.Hl ? ` (HTTP ${e.httpStatusCode ?? "error"})` : "";
-        throw new DownloadError(`could not download the installer from ${url}${status}: ${e.message}. ` +
+        throw new errors/* ActionError */.l(`could not download the installer from ${url}${status}: ${e.message}. ` +
             `Runners without internet access need installer-url pointing to a mirror they can reach`);
     }
 }
@@ -307,14 +303,14 @@ async function restoreFromActionsCache(shared, key, dest) {
         if (!(await cache/* restoreCache */.P3([shared], key)))
             return false;
         if (!(0,external_node_fs_.existsSync)(file)) {
-            runner/* warning */.$e(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
+            step_io/* warning */.$e(`The Actions cache entry ${key} was restored, but not to ${file}; downloading the installer instead`);
             return false;
         }
         await (0,promises_.copyFile)(file, dest);
         return true;
     }
     catch (e) {
-        runner/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
+        step_io/* warning */.$e(`The Actions cache could not be read (${e.message}); downloading the installer instead`);
         return false;
     }
 }
@@ -328,7 +324,7 @@ async function saveToActionsCache(shared, key, from) {
         await cache/* saveCache */.Io([shared], key);
     }
     catch (e) {
-        runner/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
+        step_io/* warning */.$e(`The installer could not be saved to the Actions cache (${e.message}); the next run downloads it again`);
     }
     finally {
         await (0,promises_.rm)(part, { force: true });
@@ -352,7 +348,7 @@ async function fetchInstaller(req) {
             const file = external_node_path_default().join(dir, FILE);
             const sum = await sha256File(file);
             verify(sum, req, `the tool cache (${file})`);
-            runner/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
+            step_io/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
             return { path: file, sha256: sum, source: "tool-cache" };
         }
     }
@@ -361,13 +357,13 @@ async function fetchInstaller(req) {
     const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
     let shared;
     if (!cacheServiceConfigured(env)) {
-        runner/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+        step_io/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
     }
     else {
         const dir = actionsCacheDir(req.tmpDir ?? external_node_os_default().tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
         const unsafe = await notPrivate(external_node_path_default().dirname(dir));
         if (unsafe)
-            runner/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+            step_io/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
         else {
             await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
             shared = dir;
@@ -377,10 +373,10 @@ async function fetchInstaller(req) {
     try {
         if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
             source = "actions-cache";
-            runner/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
+            step_io/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
         }
         else {
-            runner/* info */.pq(`Downloading the installer from ${req.url}`);
+            step_io/* info */.pq(`Downloading the installer from ${req.url}`);
             await download(req.url, own);
         }
         const sum = await sha256File(own);
@@ -391,7 +387,7 @@ async function fetchInstaller(req) {
             await (0,promises_.rm)(own, { force: true });
             throw e;
         }
-        runner/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
+        step_io/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
         await (0,promises_.chmod)(own, 0o755);
         if (shared && source === "download")
             await saveToActionsCache(shared, cacheKey, own);
@@ -405,7 +401,7 @@ async function fetchInstaller(req) {
         }
         catch (e) {
             // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-            runner/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
+            step_io/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
             return { path: own, sha256: sum, source };
         }
     }
@@ -420,8 +416,7 @@ async function fetchInstaller(req) {
 var locate = __webpack_require__(6545);
 // EXTERNAL MODULE: ./src/job-dir.ts
 var job_dir = __webpack_require__(4374);
-;// CONCATENATED MODULE: ./src/nix/install.ts
-
+;// CONCATENATED MODULE: ./src/install/install.ts
 
 
 
@@ -456,38 +451,30 @@ function installerUrl(inputs, installer, system, env) {
 async function installNix(inputs, facts, envr) {
     const env = process.env;
     if (inputs.installer === "none") {
-        throw new setup/* SetupError */.w(`installer is "none" and this job has no Nix${inputs.mode === "install" ? " to use (mode: install asks for one)" : " on PATH"}; ` +
+        throw new errors/* ActionError */.l(`installer is "none" and this job has no Nix${inputs.mode === "install" ? " to use (mode: install asks for one)" : " on PATH"}; ` +
             `run the job in an image with Nix (mode: image), on a host with a Nix daemon (mode: native), or allow an installer (installer: nixos)`);
     }
     const system = installerSystem(process.arch, process.platform);
     if (!system) {
-        throw new setup/* SetupError */.w(`installing Nix is supported on x86_64 and aarch64 Linux; this job runs on ${process.platform}/${process.arch}`);
+        throw new errors/* ActionError */.l(`installing Nix is supported on x86_64 and aarch64 Linux; this job runs on ${process.platform}/${process.arch}`);
     }
     const priv = privilege(facts.uid, facts.sudo, facts.user);
     if (priv.how === "none")
-        throw new setup/* SetupError */.w(priv.reason);
+        throw new errors/* ActionError */.l(priv.reason);
     const init = effectiveInit(inputs.init, envr.init);
     const layout = nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || external_node_os_default().homedir());
     const workDir = (0,job_dir/* jobDir */.j)(env);
     await (0,promises_.mkdir)(workDir, { recursive: true, mode: 0o700 });
     if ((0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-        runner/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+        step_io/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
     }
     else {
         const url = installerUrl(inputs, inputs.installer, system, env);
         if (url.startsWith("http:") && !inputs.installerSha256) {
-            runner/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
+            step_io/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
                 `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`);
         }
-        let fetched;
-        try {
-            fetched = await fetchInstaller({ installer: inputs.installer, system, url, sha256: inputs.installerSha256, workDir, env });
-        }
-        catch (e) {
-            if (e instanceof DownloadError)
-                throw new setup/* SetupError */.w(e.message);
-            throw e;
-        }
+        const fetched = await fetchInstaller({ installer: inputs.installer, system, url, sha256: inputs.installerSha256, workDir, env });
         const help = await (0,exec/* run */.eF)(fetched.path, ["install", "linux", "--help"], { env, timeoutMs: 60_000 });
         const offers = parseInstallerHelp(help.code === 0 ? help.stdout + help.stderr : "");
         const cmd = installCommand({
@@ -504,42 +491,35 @@ async function installNix(inputs, facts, envr) {
             offers,
         });
         for (const note of cmd.notes)
-            runner/* warning */.$e(`installer: ${note}`);
+            step_io/* warning */.$e(`installer: ${note}`);
         const r = await (0,exec/* run */.eF)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
         if (r.code !== 0) {
-            throw new setup/* SetupError */.w(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.bv)(r)}`}; ` +
+            throw new errors/* ActionError */.l(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.bv)(r)}`}; ` +
                 `its full output is in the "Install Nix" group of this log`);
         }
         if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-            throw new setup/* SetupError */.w(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
+            throw new errors/* ActionError */.l(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
         }
     }
     // The user profile first, as Nix's own profile script orders them.
-    runner/* addPath */.fM(layout.bin);
-    runner/* addPath */.fM(layout.userBin);
+    step_io/* addPath */.fM(layout.bin);
+    step_io/* addPath */.fM(layout.userBin);
     for (const [k, v] of Object.entries(laterStepEnv(layout, env, external_node_fs_.existsSync)))
-        runner/* exportVariable */.dN(k, v);
-    const socket = (0,environment/* daemonSocketPath */.$Q)(env);
+        step_io/* exportVariable */.dN(k, v);
+    const socket = (0,daemon/* daemonSocketPath */.$Q)(env);
     let viaDaemon = false;
     if (needsOwnDaemon(init, facts.uid)) {
         viaDaemon = true;
         if (await (0,daemon/* socketAnswers */.Nv)(socket)) {
-            runner/* info */.pq(`A Nix daemon already listens on ${socket}`);
+            step_io/* info */.pq(`A Nix daemon already listens on ${socket}`);
         }
         else {
             const argv = daemonCommand(external_node_path_default().join(layout.bin, "nix-daemon"), priv.how, env);
             const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
-            try {
-                const d = await (0,daemon/* startDaemon */.LC)(argv, socket, external_node_path_default().join(workDir, "nix-daemon.log"), timeout, env);
-                // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
-                await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.I)(env), `${d.pid}\n`);
-                runner/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
-            }
-            catch (e) {
-                if (e instanceof daemon/* DaemonError */.$v)
-                    throw new setup/* SetupError */.w(e.message);
-                throw e;
-            }
+            const d = await (0,daemon/* startDaemon */.LC)(argv, socket, external_node_path_default().join(workDir, "nix-daemon.log"), timeout, env);
+            // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
+            await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.I)(env), `${d.pid}\n`);
+            step_io/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
         }
     }
     else if (init === "systemd" && facts.uid !== 0) {
@@ -549,12 +529,12 @@ async function installNix(inputs, facts, envr) {
     const nixVersion = await (0,locate/* nixVersionOf */.z9)(nixPath, env);
     if (inputs.nixVersion && (!nixVersion || !semver_default().satisfies(nixVersion, inputs.nixVersion))) {
         const pinned = exactVersion(inputs.nixVersion);
-        throw new setup/* SetupError */.w(`nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +
+        throw new errors/* ActionError */.l(`nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +
             (pinned
                 ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
                 : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));
     }
-    runner/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
+    step_io/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
     return { ...facts, nixPath, nixVersion, daemonSocket: (0,external_node_fs_.existsSync)(socket), viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
 }
 

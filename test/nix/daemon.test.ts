@@ -3,8 +3,9 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DaemonError, socketAnswers, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
-import { daemonCommand } from "../../src/nix/installer-command.js";
+import { ActionError } from "../../src/errors.js";
+import { socketAnswers, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
+import { daemonCommand } from "../../src/install/installer-command.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
 import { alive, stopPids } from "../helpers/process.js";
 
@@ -59,7 +60,7 @@ describe("startDaemon", () => {
       (e: unknown) => e,
     );
     const took = Date.now() - t0;
-    expect(err).toBeInstanceOf(DaemonError);
+    expect(err).toBeInstanceOf(ActionError);
     expect((err as Error).message).toMatch(/did not create its socket .*socket within 2 s and was stopped; its log ends: starting up/);
     expect(took).toBeGreaterThanOrEqual(1400);
     expect(took).toBeLessThan(5000);

@@ -1,11 +1,11 @@
-import * as runner from "./runner.js";
+import * as io from "../step-io.js";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { killRunning } from "./exec.js";
-import { pushFromPost, removeKeyDirsSync } from "./push/push.js";
-import { jobDir } from "./job-dir.js";
-import { stopOwnDaemon } from "./nix/daemon.js";
-import { load, StateKey } from "./state.js";
+import { killRunning } from "../exec.js";
+import { pushFromPost, removeKeyDirsSync } from "../push/push.js";
+import { jobDir } from "../job-dir.js";
+import { stopOwnDaemon } from "../nix/daemon.js";
+import { load, StateKey } from "../state.js";
 
 /**
  * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
@@ -17,11 +17,11 @@ export async function runPost(): Promise<void> {
   try {
     await pushFromPost(jobDir());
   } catch (e) {
-    runner.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    io.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
-    await stopOwnDaemon().catch((e: unknown) => runner.warning(`could not stop the nix-daemon this job started: ${String(e)}`));
+    await stopOwnDaemon().catch((e: unknown) => io.warning(`could not stop the nix-daemon this job started: ${String(e)}`));
     for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
-      await rm(f, { force: true }).catch(() => runner.warning(`could not remove ${f}`));
+      await rm(f, { force: true }).catch(() => io.warning(`could not remove ${f}`));
     }
   }
 }
@@ -41,7 +41,7 @@ function cancel(sig: NodeJS.Signals, code: number): void {
       /* best effort: the process is exiting */
     }
   }
-  runner.warning(
+  io.warning(
     `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
       `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`,
   );

@@ -1,0 +1,55 @@
+import * as io from "../step-io.js";
+import { ActionError } from "../errors.js";
+import type { Inputs } from "../inputs.js";
+import type { NixFound } from "../nix/locate.js";
+import { classify, type Environment, type Facts } from "./classify.js";
+import { findNixOffPath, probeFacts } from "./facts.js";
+
+export interface Detected {
+  facts: Facts;
+  envr: Environment;
+}
+
+/**
+ * The main step's first phase: probe, use a Nix that is installed but off PATH, classify. Where
+ * the job's Nix stays (not `installed`), it must reach a store and satisfy nix-version, or the step
+ * fails here, before anything is written.
+ */
+export async function detect(inputs: Inputs, nix?: NixFound): Promise<Detected> {
+  let facts = await io.group("Detect", async () => {
+    const f = await probeFacts(process.env, { installing: inputs.mode === "install", nix });
+    io.info(JSON.stringify({ ...f }, null, 2));
+    return f;
+  });
+  if (!facts.nixPath && inputs.mode !== "install") {
+    // A Nix that is there but off PATH is still the host's or image's Nix, never one to install over.
+    const dir = await findNixOffPath();
+    if (dir) {
+      io.info(`nix is not on PATH but is installed in ${dir}: adding it to PATH for this job`);
+      io.addPath(dir);
+      facts = await probeFacts();
+    }
+  }
+  const envr = classify(facts, inputs.mode);
+  if (envr.kind === "installed") return { facts, envr };
+
+  if (facts.daemonProblem) throw new ActionError(`Nix cannot reach its store: ${facts.daemonProblem}`);
+  if (facts.viaDaemon && !facts.autoPicksDaemon && !process.env.NIX_REMOTE) {
+    // Nix would open the store directly (its state dir is writable) and fail on the read-only store or database.
+    io.info("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps");
+    io.exportVariable("NIX_REMOTE", "daemon");
+  }
+  await checkVersion(inputs, facts);
+  return { facts, envr };
+}
+
+async function checkVersion(inputs: Inputs, facts: Facts): Promise<void> {
+  if (!inputs.nixVersion) return;
+  const { default: semver } = await import("semver");
+  if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
+    throw new ActionError(
+      `nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+        `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`,
+    );
+  }
+}
