@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "bench/**", "scripts/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tools/**", "bench/**", "scripts/**", "test/fixtures/**"] },
   {
     files: ["src/**/*.ts", "test/**/*.ts"],
     extends: [tseslint.configs.recommended],
