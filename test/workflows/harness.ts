@@ -2,13 +2,13 @@
 // docker-registry with htpasswd auth, and git helpers. Every server listens on 127.0.0.1 in 18300–18399.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../helpers/runner.js";
 import { stopChild } from "../helpers/process.js";
+import { freePort } from "./ports.js";
 
-export { ROOT };
+export { freePort, ROOT };
 
 export const ACT = path.join(ROOT, ".tools/act/bin/act");
 export const GITEA_RUNNER = path.join(ROOT, ".tools/gitea/bin/runner");
@@ -28,21 +28,6 @@ export const NIX_CONF = "build-users-group =\nsandbox = false\nexperimental-feat
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nra-wf-${prefix}-`));
-}
-
-/** A port in 18300–18399 that nothing listens on right now (start at a random place to keep parallel runs apart). */
-export async function freePort(): Promise<number> {
-  const start = Math.floor(Math.random() * 100);
-  for (let i = 0; i < 100; i++) {
-    const port = 18300 + ((start + i) % 100);
-    const ok = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once("error", () => resolve(false));
-      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-  throw new Error("no free port in 18300-18399");
 }
 
 export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {

@@ -2,7 +2,7 @@
 // GitHub): the one thing these tests cannot have for real offline. It keeps just enough state (open pull
 // requests, labels) to answer the calls the bump workflow makes, and records every request.
 import http from "node:http";
-import { freePort } from "./harness.js";
+import { freePort } from "./ports.js";
 
 export interface Recorded {
   method: string;
