@@ -24,7 +24,8 @@ export function ensureAct(): void {
 }
 
 /** nix.conf for every Nix these tests start (Debian's nix-bin as root: no build users, no sandbox). */
-export const NIX_CONF = "build-users-group =\nsandbox = false\nexperimental-features = nix-command flakes";
+// No substituters: offline, the default (cache.nixos.org) could only be a failed lookup.
+export const NIX_CONF = "build-users-group =\nsandbox = false\nsubstituters =\nexperimental-features = nix-command flakes";
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nra-wf-${prefix}-`));
