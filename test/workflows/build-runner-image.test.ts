@@ -1,21 +1,26 @@
-// The image workflow under act (host mode, offline), called from a fixture consumer repo, pushing a
-// docker-archive built by real Nix to Debian's docker-registry (htpasswd auth) with real skopeo.
+// The image workflow under each runner (act, Gitea's, Forgejo's; host mode, offline), called from a
+// fixture consumer repo, pushing a docker-archive built by real Nix to Debian's docker-registry
+// (htpasswd auth, a registry of its own per runner) with real skopeo.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  type ActionCopy,
   actionCopy,
   blobUploads,
   commitAt,
   copyReusableWorkflows,
-  ensureAct,
+  ensureRunners,
   fakeNixpkgs,
   git,
   nixEnv,
   type Registry,
   ROOT,
-  runAct,
+  type Runner,
+  type RunOptions,
+  RUNNERS,
+  runWorkflow,
   startRegistry,
   tempDir,
 } from "./harness.js";
@@ -25,11 +30,10 @@ const NIXPKGS_DATE_ISO = "2026-01-15T12:00:00Z";
 
 let dir: string;
 let repo: string;
-let action: string;
-let registry: Registry;
+let action: ActionCopy;
 
-beforeAll(async () => {
-  ensureAct();
+beforeAll(() => {
+  ensureRunners();
   dir = tempDir("image");
   const nixpkgs = fakeNixpkgs(path.join(dir, "nixpkgs"), NIXPKGS_DATE_ISO);
   action = actionCopy(path.join(dir, "action"));
@@ -46,19 +50,39 @@ beforeAll(async () => {
   git(repo, ["add", "-A"]);
   execFileSync("nix", ["flake", "lock"], { cwd: repo, env: nixEnv(), stdio: "ignore" });
   commitAt(repo, "fixture consumer", "2026-02-01T00:00:00Z");
-  registry = await startRegistry();
 }, 900_000);
 
-afterAll(async () => {
-  await registry?.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * Lines a runner prints by itself where a secret is involved, masked: its echo of the action's
+ * ::add-mask:: command (act: "⚙  ***"; Gitea's runner: "[job] ***" and the command line itself;
+ * Forgejo's runner: "⚙  ***" and the command line), and the env block Gitea's runner lists above
+ * every run step ("|   REGISTRY_PASSWORD: ***", three spaces in).
+ */
+const RUNNER_OWN_MASKED_LINES: Record<Runner, RegExp[]> = {
+  act: [/⚙\s+\*\*\*$/],
+  gitea: [/\] \*\*\*$/, /\| ::add-mask::\*\*\*$/, /\| {3}[A-Z_]+: \*\*\*$/],
+  forgejo: [/⚙\s+\*\*\*$/, /\| ::add-mask::\*\*\*$/],
+};
 
 function skopeo(args: string[]): string {
   return execFileSync("skopeo", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
-describe("build-runner-image.yml under act", () => {
+describe.each(RUNNERS)("build-runner-image.yml under %s", (runner) => {
+  let registry: Registry;
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+  const publish = (o: Omit<RunOptions, "workflow" | "action" | "reach">) =>
+    runWorkflow(runner, repo, { ...o, workflow: ".gitea/workflows/caller.yml", action, reach: [registry.port] });
+
   it("pushes the date tag once, adds latest and unstable by digest, and sets the outputs", async () => {
     // a registry of its own: the other tests' images share layers with this one, and the registry
     // would mount those instead of taking uploads, whatever order the tests run in
@@ -76,18 +100,19 @@ describe("build-runner-image.yml under act", () => {
       execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", ...args], { input, encoding: "utf8" }).trim();
     const signingKey = nixKey(["generate-secret", "--key-name", "fixture-cache-1"]);
     const publicKey = nixKey(["convert-secret-to-public"], signingKey);
-    const run = await runAct(repo, {
-      workflow: ".gitea/workflows/caller.yml",
-      action,
+    const run = await publish({
       vars: { IMAGE: image, PUSH_TO: `file://${dir}/cache` },
-      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password, NIX_SIGNING_KEY: signingKey },
+      secrets: { CI_REGISTRY_USER: registry.user, CI_REGISTRY_PASSWORD: registry.password, NIX_SIGNING_KEY: signingKey },
     });
     expect(run.code, run.log).toBe(0);
-    // act masks secrets as ***: nothing in a successful run prints a credential, masked or not
-    // (act's own echo of the action's ::add-mask:: command, "⚙  ***", is the one allowed line).
+    // The runners mask secrets as ***: nothing in a successful run prints a credential, masked or not,
+    // but what the runner itself prints (RUNNER_OWN_MASKED_LINES).
     expect(run.log).not.toContain(registry.password);
     expect(run.log).not.toContain(signingKey);
-    expect(run.log.split("\n").filter((l) => l.includes("***") && !/⚙\s+\*\*\*$/.test(l)).join("\n")).toBe("");
+    const ownLines = RUNNER_OWN_MASKED_LINES[runner];
+    expect(run.log.split("\n").filter((l) => l.includes("***") && !ownLines.some((own) => own.test(l))).join("\n")).toBe("");
+    // The action ran, from the copy, and knew which runner's forge it was on.
+    expect(run.log).toContain(`::set-output:: platform=${runner}`);
     // push-to and the signing-key secret reached the action: it names the key's public half (not yet trusted here).
     expect(run.log).toContain(publicKey);
 
@@ -122,11 +147,9 @@ describe("build-runner-image.yml under act", () => {
 
   it("publishes a streamLayeredImage-style script's archive", async () => {
     const image = `${registry.host}/ci/streamed`;
-    const run = await runAct(repo, {
-      workflow: ".gitea/workflows/caller.yml",
-      action,
+    const run = await publish({
       vars: { IMAGE: image, FLAKE_ATTR: ".#runner-image-stream" },
-      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+      secrets: { CI_REGISTRY_USER: registry.user, CI_REGISTRY_PASSWORD: registry.password },
     });
     expect(run.code, run.log).toBe(0);
     expect(run.log).toContain("is a stream script (streamLayeredImage)");
@@ -140,11 +163,9 @@ describe("build-runner-image.yml under act", () => {
 
   it("talks plain HTTP only when insecure-registry is set: otherwise it fails and says so", async () => {
     const image = `${registry.host}/ci/plain`;
-    const run = await runAct(repo, {
-      workflow: ".gitea/workflows/caller.yml",
-      action,
+    const run = await publish({
       vars: { IMAGE: image, INSECURE: "false" },
-      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: registry.password },
+      secrets: { CI_REGISTRY_USER: registry.user, CI_REGISTRY_PASSWORD: registry.password },
     });
     expect(run.code).not.toBe(0);
     expect(run.log).toContain(`${registry.host} speaks plain HTTP; set the insecure-registry input to true if that is intended`);
@@ -154,14 +175,12 @@ describe("build-runner-image.yml under act", () => {
   it("fails the job with a clear message when the registry refuses the credentials", async () => {
     const image = `${registry.host}/ci/refused`;
     const wrong = "definitely-not-the-password";
-    const run = await runAct(repo, {
-      workflow: ".gitea/workflows/caller.yml",
-      action,
+    const run = await publish({
       vars: { IMAGE: image },
-      secrets: { REGISTRY_USERNAME: registry.user, REGISTRY_PASSWORD: wrong },
+      secrets: { CI_REGISTRY_USER: registry.user, CI_REGISTRY_PASSWORD: wrong },
     });
     expect(run.code).not.toBe(0);
-    // The user name is a secret too, so act masks it in the message.
+    // The user name is a secret too, so the runner masks it in the message.
     expect(run.log).toContain(`login to ${registry.host} as *** was refused: check the registry-username and registry-password secrets`);
     expect(run.log).not.toContain(wrong);
     expect(() => skopeo(["inspect", "--authfile", registry.authfile, "--tls-verify=false", `docker://${image}:latest`])).toThrow();

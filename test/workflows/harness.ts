@@ -1,48 +1,56 @@
-// Shared pieces of the workflow tests: act in host mode (offline), a throwaway fixture repo, Debian's
-// docker-registry with htpasswd auth, and git helpers. Every server listens on 127.0.0.1 in 18300–18399.
+// Shared pieces of the workflow tests: the three runners a Gitea or Forgejo user may run the reusable
+// workflows with (act, Gitea's runner, Forgejo's runner), each in host mode and offline, a throwaway
+// fixture repo, Debian's docker-registry with htpasswd auth, and git helpers. Every server listens on
+// 127.0.0.1 in 18300–18399, or inside a network namespace the harness made.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../helpers/runner.js";
-import { stopChild } from "../helpers/process.js";
+import { alive, stopChild } from "../helpers/process.js";
+import { startGitHttpServer } from "./git-http-server.js";
+import { freePort } from "./ports.js";
 
-export { ROOT };
+export { freePort, ROOT };
 
-export const ACT = path.join(ROOT, ".tools/act/bin/act");
-export const GITEA_RUNNER = path.join(ROOT, ".tools/gitea/bin/runner");
+/** The runners every workflow test runs under, each case once per runner. */
+export const RUNNERS = ["act", "gitea", "forgejo"] as const;
+export type Runner = (typeof RUNNERS)[number];
+
+export const RUNNER_BIN: Record<Runner, string> = {
+  act: path.join(ROOT, ".tools/act/bin/act"),
+  gitea: path.join(ROOT, ".tools/gitea/bin/runner"),
+  forgejo: path.join(ROOT, ".tools/forgejo/bin/forgejo-runner"),
+};
+export const ACT = RUNNER_BIN.act;
+export const GITEA_RUNNER = RUNNER_BIN.gitea;
+
+const RUNNER_NAME: Record<Runner, string> = { act: "act", gitea: "Gitea's runner", forgejo: "Forgejo's runner" };
 
 /**
- * act (and Gitea's runner) live in .tools/, which is not committed: a fresh clone installs them with
- * scripts/install-runners.sh (`go install` through the Go module proxy) the first time a test needs them.
+ * The runners live in .tools/, which is not committed: a fresh clone installs them with
+ * scripts/install-runners.sh the first time a test needs them. A runner still missing after that is
+ * an error, never a skip: these tests exist to prove the workflows under each of them.
  */
-export function ensureAct(): void {
-  if (existsSync(ACT) && existsSync(GITEA_RUNNER)) return;
+export function ensureRunners(which: readonly Runner[] = RUNNERS): void {
+  const missing = () => which.filter((r) => !existsSync(RUNNER_BIN[r]));
+  if (missing().length === 0) return;
   const r = spawnSync("bash", [path.join(ROOT, "scripts/install-runners.sh")], { cwd: ROOT, encoding: "utf8", timeout: 880_000 });
-  if (!existsSync(ACT)) throw new Error(`act is not installed and scripts/install-runners.sh could not install it:\n${r.stdout}${r.stderr}`);
+  const still = missing();
+  if (still.length === 0) return;
+  throw new Error(
+    `these tests run under ${which.map((w) => RUNNER_NAME[w]).join(", ")}; still missing after scripts/install-runners.sh: ` +
+      `${still.map((w) => `${RUNNER_NAME[w]} (${path.relative(ROOT, RUNNER_BIN[w])})`).join(", ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`,
+  );
 }
 
 /** nix.conf for every Nix these tests start (Debian's nix-bin as root: no build users, no sandbox). */
-export const NIX_CONF = "build-users-group =\nsandbox = false\nexperimental-features = nix-command flakes";
+// No substituters: offline, the default (cache.nixos.org) could only be a failed lookup.
+export const NIX_CONF = "build-users-group =\nsandbox = false\nsubstituters =\nexperimental-features = nix-command flakes";
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nra-wf-${prefix}-`));
-}
-
-/** A port in 18300–18399 that nothing listens on right now (start at a random place to keep parallel runs apart). */
-export async function freePort(): Promise<number> {
-  const start = Math.floor(Math.random() * 100);
-  for (let i = 0; i < 100; i++) {
-    const port = 18300 + ((start + i) % 100);
-    const ok = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once("error", () => resolve(false));
-      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-    if (ok) return port;
-  }
-  throw new Error("no free port in 18300-18399");
 }
 
 export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
@@ -69,12 +77,27 @@ export function fakeNixpkgs(dir: string, iso: string): string {
   return dir;
 }
 
-/** The action as a consumer gets it (action.yml + the committed bundles), for act's --local-repository. */
-export function actionCopy(dir: string): string {
+export interface ActionCopy {
+  /** The action's folder: action.yml and the committed bundles (act's --local-repository). */
+  dir: string;
+  /**
+   * The folder that holds `dir` as org/nix-runner-action, a git repository whose tag v1 is the copy:
+   * Gitea's and Forgejo's runners clone `uses: org/nix-runner-action@v1` from it over HTTP.
+   */
+  gitRoot: string;
+}
+
+/** The action as a consumer gets it (action.yml + the committed bundles), tagged v1. */
+export function actionCopy(parent: string): ActionCopy {
+  const gitRoot = path.join(parent, "actions");
+  const dir = path.join(gitRoot, "org/nix-runner-action");
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(ROOT, "action.yml"), path.join(dir, "action.yml"));
   cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
-  return dir;
+  git(dir, ["init", "-q", "-b", "main"]);
+  commitAt(dir, "nix-runner-action as committed", "2026-01-01T00:00:00Z");
+  git(dir, ["tag", "v1"]);
+  return { dir, gitRoot };
 }
 
 /** Copies the reusable workflows of this repo into a fixture repo, as a caller's local workflows. */
@@ -90,70 +113,167 @@ export function nixEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, NIX_CONFIG: NIX_CONF, ...extra };
 }
 
-export interface ActRun {
+export interface WorkflowRun {
   code: number;
+  /** The runner's stdout and stderr. */
   log: string;
 }
 
-export interface ActOptions {
+export interface RunOptions {
   event?: string;
   workflow: string;
   secrets?: Record<string, string>;
-  inputs?: Record<string, string>;
   env?: Record<string, string>;
   vars?: Record<string, string>;
   /** The action, served offline in place of org/nix-runner-action@v1. */
-  action: string;
+  action: ActionCopy;
+  /** Ports on 127.0.0.1 the jobs must reach (a registry, a forge API). */
+  reach?: number[];
   timeoutMs?: number;
 }
 
+/** Variable by which the action tells the forge, which a registered runner sets and `exec` does not. */
+const PLATFORM_ENV: Record<Exclude<Runner, "act">, string> = { gitea: "GITEA_ACTIONS", forgejo: "FORGEJO_ACTIONS" };
+const NETNS_RUN = path.join(ROOT, "test/workflows/netns-run.mjs");
+
 /**
- * Runs act in host mode, offline: no image pulls (host platform), no remote actions (the action is a
- * local folder), no cache server. Secrets go through a 0600 file, not argv.
+ * Runs a workflow under one runner in host mode, offline, and waits for it. The runner starts in a
+ * clean environment with a HOME of its own (its action clones and caches stay in this run's temp
+ * dir). Secrets never appear on a command line.
+ *
+ * - act: no image pulls (host platform), the action as a local repository, no cache server; it runs
+ *   in this network namespace and reaches the servers directly.
+ * - Gitea's and Forgejo's runners (`exec`): in a network namespace of their own (netns-run.mjs),
+ *   since their exec mode always opens a cache server on all interfaces; `reach` ports are bridged
+ *   into it. They clone the action from a git server on 127.0.0.1 (--default-actions-url, as a
+ *   registered runner clones from its instance); their exec mode has no secret file, so a secret
+ *   goes by name on the command line (`-s NAME`) and by value in the runner's environment. In host
+ *   mode they copy that environment into every job: a caller's secret names must not be names a
+ *   step reads (a secret that failed to pass through `secrets:` would be found there all the same).
  */
-export async function runAct(repo: string, o: ActOptions): Promise<ActRun> {
-  const work = tempDir("act");
-  const secretFile = path.join(work, "secrets");
-  writeFileSync(secretFile, Object.entries(o.secrets ?? {}).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
-  const args = [
-    o.event ?? "push",
-    "-W", o.workflow,
-    "-P", "ubuntu-latest=-self-hosted",
-    "-P", "native-nix=-self-hosted",
-    "-P", "nix=-self-hosted",
-    // No cache server (act would bind a random port); the artifact server starts only with a path, which
-    // is not given, but its address and port stay inside 127.0.0.1:18300-18399 all the same.
-    "--no-cache-server",
-    "--artifact-server-addr", "127.0.0.1",
-    "--artifact-server-port", String(await freePort()),
-    "--action-offline-mode",
-    "--local-repository", `org/nix-runner-action@v1=${o.action}`,
-    "--secret-file", secretFile,
-    "--env", `NIX_CONFIG=${NIX_CONF}`,
-  ];
-  for (const [k, v] of Object.entries(o.env ?? {})) args.push("--env", `${k}=${v}`);
-  for (const [k, v] of Object.entries(o.vars ?? {})) args.push("--var", `${k}=${v}`);
-  for (const [k, v] of Object.entries(o.inputs ?? {})) args.push("--input", `${k}=${v}`);
-  const child: ChildProcess = spawn(ACT, args, {
-    cwd: repo,
-    // act's own cache (action copies, host workdirs) stays in this test's temp dir.
-    env: { ...process.env, XDG_CACHE_HOME: path.join(work, "cache"), HOME: process.env.HOME },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): Promise<WorkflowRun> {
+  const work = tempDir(runner);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: path.join(work, "home"),
+    XDG_CACHE_HOME: path.join(work, "cache"),
+    USER: os.userInfo().username,
+    LANG: "C.UTF-8",
+  };
+  // The host stands in for the job image, which sets both (workflows-templates/runner-image).
+  const caBundle = process.env.NIX_SSL_CERT_FILE ?? process.env.SSL_CERT_FILE ?? "/etc/ssl/certs/ca-certificates.crt";
+  if (existsSync(caBundle)) Object.assign(env, { NIX_SSL_CERT_FILE: caBundle, SSL_CERT_FILE: caBundle });
+  mkdirSync(path.join(work, "home"));
+  const common = ["-W", o.workflow, "--env-file", "/dev/null", "--env", `NIX_CONFIG=${NIX_CONF}`];
+  for (const [k, v] of Object.entries(o.env ?? {})) common.push("--env", `${k}=${v}`);
+  for (const [k, v] of Object.entries(o.vars ?? {})) common.push("--var", `${k}=${v}`);
+  const cleanup: (() => Promise<void>)[] = [];
+  let cmd: string;
+  let args: string[];
+  if (runner === "act") {
+    const secretFile = path.join(work, "secrets");
+    writeFileSync(secretFile, Object.entries(o.secrets ?? {}).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+    cmd = RUNNER_BIN.act;
+    args = [
+      o.event ?? "push",
+      ...common,
+      "-P", "ubuntu-latest=-self-hosted",
+      "-P", "native-nix=-self-hosted",
+      "-P", "nix=-self-hosted",
+      // No cache server (act would bind a random port); the artifact server starts only with a path,
+      // which is not given, but its address and port stay inside 127.0.0.1:18300-18399 all the same.
+      "--no-cache-server",
+      "--artifact-server-addr", "127.0.0.1",
+      "--artifact-server-port", String(await freePort()),
+      "--action-offline-mode",
+      "--local-repository", `org/nix-runner-action@v1=${o.action.dir}`,
+      "--secret-file", secretFile,
+    ];
+  } else {
+    const actions = await startGitHttpServer(o.action.gitRoot);
+    cleanup.push(actions.stop);
+    const ports = [actions.port, ...(o.reach ?? [])];
+    const sockets = path.join(work, "sockets");
+    cleanup.push(await bridgeIntoNamespace(sockets, ports));
+    const exec = [RUNNER_BIN[runner], "exec", ...common, "--image=-self-hosted", "--event", o.event ?? "push"];
+    exec.push("--default-actions-url", actions.url, "--env", `${PLATFORM_ENV[runner]}=true`);
+    // Gitea's exec always starts an artifact server: inside the namespace, on its loopback only.
+    if (runner === "gitea") exec.push("--artifact-server-addr", "127.0.0.1", "--artifact-server-path", path.join(work, "artifacts"));
+    for (const [k, v] of Object.entries(o.secrets ?? {})) {
+      exec.push("-s", k);
+      env[k] = v;
+    }
+    cmd = "unshare";
+    args = ["-n", process.execPath, NETNS_RUN, sockets, ports.join(","), "--", ...exec];
+  }
+  // Its own process group, so that a timeout stops the runner and everything it started.
+  const child: ChildProcess = spawn(cmd, args, { cwd: repo, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 240_000);
+  const group = child.pid ?? 0;
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-group, signal);
+    } catch {
+      // the group is gone
+    }
+  };
+  const timer = setTimeout(() => {
+    log += `\n[harness] ${runner} timed out after ${o.timeoutMs ?? 240_000} ms: stopping its process group\n`;
+    killGroup("SIGTERM");
+    setTimeout(() => killGroup("SIGKILL"), 5000).unref();
+  }, o.timeoutMs ?? 240_000);
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
   clearTimeout(timer);
-  // Keep act's temp dir (host workdirs, caches) only when asked, for debugging.
-  if (process.env.NRA_KEEP_ACT) writeFileSync(path.join(work, "act.log"), log);
+  if (group && alive(-group)) {
+    log += `\n[harness] processes of ${runner}'s group were left running after it exited: killed\n`;
+    killGroup("SIGKILL");
+  }
+  for (const stop of cleanup.reverse()) await stop();
+  // Keep the runner's temp dir (home, caches) only when asked, for debugging.
+  if (process.env.NRA_KEEP_ACT) writeFileSync(path.join(work, "runner.log"), log);
   else rmSync(work, { recursive: true, force: true });
   return { code, log };
 }
 
+/**
+ * Makes host ports reachable from a network namespace started by netns-run.mjs: listens on
+ * DIR/PORT.sock (a Unix socket, which crosses network namespaces; DIR is 0700) and passes each
+ * connection on to 127.0.0.1:PORT. Returns the function that closes it.
+ */
+async function bridgeIntoNamespace(dir: string, ports: number[]): Promise<() => Promise<void>> {
+  mkdirSync(dir, { mode: 0o700 });
+  const open = new Set<net.Socket>();
+  const servers = await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer((inner) => {
+            const outer = net.connect(port, "127.0.0.1");
+            for (const s of [inner, outer]) {
+              open.add(s);
+              s.on("close", () => open.delete(s));
+            }
+            inner.pipe(outer).pipe(inner);
+            inner.on("error", () => outer.destroy());
+            outer.on("error", () => inner.destroy());
+          });
+          server.once("error", reject);
+          server.listen(path.join(dir, `${port}.sock`), () => resolve(server));
+        }),
+    ),
+  );
+  return async () => {
+    for (const s of open) s.destroy();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  };
+}
+
 export interface Registry {
+  /** 127.0.0.1:PORT */
   host: string;
+  port: number;
   user: string;
   password: string;
   /** The registry's log (access log included). */
@@ -207,6 +327,7 @@ export async function startRegistry(): Promise<Registry> {
   writeFileSync(authfile, JSON.stringify({ auths: { [host]: { auth } } }), { mode: 0o600 });
   return {
     host,
+    port,
     user,
     password,
     authfile,

@@ -2,7 +2,7 @@
 // GitHub): the one thing these tests cannot have for real offline. It keeps just enough state (open pull
 // requests, labels) to answer the calls the bump workflow makes, and records every request.
 import http from "node:http";
-import { freePort } from "./harness.js";
+import { freePort } from "./ports.js";
 
 export interface Recorded {
   method: string;
@@ -28,6 +28,7 @@ export interface Label {
 
 export interface RecordingForge {
   url: string;
+  port: number;
   requests: Recorded[];
   pulls: PullRequest[];
   /** Labels of the repository owner's organisation; undefined: the owner is a user (GET /orgs/… answers 404). */
@@ -107,6 +108,7 @@ export async function startRecordingForge(labels: Label[], options: ForgeOptions
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return Object.assign(forge, {
     url: `http://127.0.0.1:${port}/api/v1`,
+    port,
     requests,
     pulls,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

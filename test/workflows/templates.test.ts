@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ACT, ensureAct, GITEA_RUNNER, git, nixEnv, ROOT, tempDir } from "./harness.js";
+import { ACT, ensureRunners, GITEA_RUNNER, git, nixEnv, ROOT, tempDir } from "./harness.js";
 
 const T = path.join(ROOT, "workflows-templates");
 
@@ -42,7 +42,7 @@ function labelsUsed(wf: Doc): string[] {
 }
 
 const dirs: string[] = [];
-beforeAll(() => ensureAct(), 900_000);
+beforeAll(() => ensureRunners(["act", "gitea"]), 900_000);
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe("image flake and NixOS module", () => {
