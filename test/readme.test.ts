@@ -20,7 +20,7 @@ describe("README and action.yml agree", () => {
     expect(block).toBe(renderTables(actionYml));
   });
 
-  it("declares the contract of DESIGN.md §2: node24, main, post, post-if always()", () => {
+  it("declares the contract of docs/design.md §2: node24, main, post, post-if always()", () => {
     expect(action.runs).toEqual({ using: "node24", main: "dist/main/index.js", post: "dist/post/index.js", "post-if": "always()" });
   });
 

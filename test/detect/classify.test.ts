@@ -18,7 +18,7 @@ const base: Facts = {
   platform: "gitea",
 };
 
-describe("classify (DESIGN.md §1)", () => {
+describe("classify (docs/design.md §1)", () => {
   it.each<[string, Partial<Facts>, string, "systemd" | "none"]>([
     ["Nix image: nix on PATH, no daemon, root-owned store", {}, "image", "none"],
     ["Nix image run as another user that owns the store", { uid: 1000, user: "runner" }, "image", "none"],
