@@ -1,11 +1,16 @@
 import { defineConfig } from "vitest/config";
 
+// Two tiers: `unit` needs neither Nix nor root (npm run test:unit, seconds); `integration`
+// (*.integration.test.ts) runs real Nix, daemons, runners and servers, as root. `npm test` runs both.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Integration tests share one real Nix store and daemon; running files one at a time keeps them honest.
     fileParallelism: false,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts"] } },
+      { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },
+    ],
   },
 });

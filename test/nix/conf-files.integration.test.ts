@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseShowConfig } from "../../src/nix/config.js";
-import { readConfFiles, readsEtcNix, userConfFiles } from "../../src/nix/conf-files.js";
+import { readConfFiles } from "../../src/nix/conf-files.js";
 
 const K1 = "k1:" + Buffer.alloc(32, 1).toString("base64");
 const K2 = "k2:" + Buffer.alloc(32, 2).toString("base64");
@@ -149,24 +149,4 @@ describe("readConfFiles: when unsure, it says so and the action asks Nix", () =>
     const { env } = prepare({ files: { "etc/nix.conf": "include loop.conf\n", "etc/loop.conf": "include nix.conf\n" } });
     expect(await readConfFiles(env)).toBeUndefined();
   });
-});
-
-describe("userConfFiles", () => {
-  it("lists the files in the order Nix applies them", () => {
-    expect(userConfFiles({ HOME: "/h", XDG_CONFIG_DIRS: "/a:/b" })).toEqual(["/b/nix/nix.conf", "/a/nix/nix.conf", "/h/.config/nix/nix.conf"]);
-    expect(userConfFiles({ HOME: "/h" })).toEqual(["/etc/xdg/nix/nix.conf", "/h/.config/nix/nix.conf"]);
-    expect(userConfFiles({ NIX_USER_CONF_FILES: "/1:/2", HOME: "/h" })).toEqual(["/2", "/1"]);
-    expect(userConfFiles({ NIX_USER_CONF_FILES: "", HOME: "/h" })).toEqual([]);
-  });
-});
-
-describe("readsEtcNix", () => {
-  it.each([
-    ["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-nix-2.28.3/bin/nix", true],
-    ["/usr/bin/nix", true],
-    ["/bin/nix", true],
-    ["/usr/local/bin/nix", false],
-    ["/opt/nix/bin/nix", false],
-    ["/home/ci/src/nix/build/src/nix/nix", false],
-  ])("%s: %s", (p, known) => expect(readsEtcNix(p)).toBe(known));
 });

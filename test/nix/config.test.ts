@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { type BaseConfig, missing, nixConfigEnv, parseShowConfig, renderConf } from "../../src/nix/config.js";
+import { type BaseConfig, missing, nixConfigEnv, renderConf } from "../../src/nix/config.js";
 import { decideTrust, ignoredByDaemon } from "../../src/nix/trust.js";
 
 const base: BaseConfig = {
@@ -89,16 +88,5 @@ describe("ignoredByDaemon", () => {
   it("allows substituters the admin listed in trusted-substituters", () => {
     const out = ignoredByDaemon({ substituters: ["http://cache.lan/"], trustedPublicKeys: [], extraConf: "", netrc: false, hook: false }, { ...base, trustedSubstituters: ["http://cache.lan"] }, "runner");
     expect(out).toEqual([]);
-  });
-});
-
-describe("parseShowConfig", () => {
-  it("reads Nix's text output", () => {
-    const text = execFileSync("nix", ["--extra-experimental-features", "nix-command flakes", "show-config"], {
-      env: { ...process.env, NIX_CONFIG: "extra-substituters = http://127.0.0.1:18003\ntrusted-users = root @wheel" },
-    }).toString();
-    const c = parseShowConfig(text);
-    expect(c.substituters).toContain("http://127.0.0.1:18003");
-    expect(c.trustedUsers).toEqual(["root", "@wheel"]);
   });
 });
