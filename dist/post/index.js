@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3499:
+/***/ 9159:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -582,6 +582,35 @@ function realPathOf(p) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/nix/path-info.ts
+
+/**
+ * The flags for `nix path-info` JSON on this Nix. Nix 2.34 warns that a bare `--json` will become an
+ * error and wants `--json-format`, a flag older versions reject; format 1 is the one 2.19–2.33 print.
+ */
+async function pathInfoJsonArgs(version) {
+    return (await atLeast(version, "2.34.0")) ? ["--json", "--json-format", "1"] : ["--json"];
+}
+/**
+ * Reads `nix path-info --json` in each shape Nix has printed: a list of `{path, valid?}` (≤ 2.18, an
+ * unbuilt output marked `"valid": false`), an object keyed by store path whose value is `null` for an
+ * unbuilt output (2.19 on, format 1), and format 2's `{info: {<name>: …}, storeDir}` keyed by name.
+ */
+function parsePathInfo(stdout, storeDir) {
+    const data = JSON.parse(stdout);
+    if (Array.isArray(data)) {
+        return data.map((e) => ({ path: e.path, valid: e.valid !== false }));
+    }
+    if (data === null || typeof data !== "object")
+        throw new Error(`nix path-info printed ${stdout.trim().slice(0, 80)}, not a list or an object`);
+    const obj = data;
+    if (obj.version === 2 && obj.info !== null && typeof obj.info === "object") {
+        const dir = typeof obj.storeDir === "string" ? obj.storeDir : storeDir;
+        return Object.entries(obj.info).map(([name, info]) => ({ path: `${dir}/${name}`, valid: info !== null }));
+    }
+    return Object.entries(obj).map(([path, info]) => ({ path, valid: info !== null }));
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
@@ -926,6 +955,7 @@ function displayUrl(url) {
 
 
 
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
@@ -1081,25 +1111,27 @@ async function withOutputsOfDerivations(entries, clock) {
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items, plan, clock) {
     const out = [];
+    let version;
     for (const item of items) {
         const direct = storePathOf(item, plan.storeDir);
         if (direct) {
             out.push(direct);
             continue;
         }
-        if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
+        version ??= plan.nixVersion ?? (await locateNix(process.env).version);
+        if (!(await atLeast(version, "2.4.0"))) {
             throw new PushError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
-        out.push(...(await resolveInstallable(item, clock)));
+        out.push(...(await resolveInstallable(item, version, plan.storeDir, clock)));
     }
     return out;
 }
-async function resolveInstallable(item, clock) {
-    const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
+async function resolveInstallable(item, version, storeDir, clock) {
+    const info = await run("nix", [...NIX, "path-info", ...(await pathInfoJsonArgs(version)), item], { timeoutMs: clock.left() });
     if (info.code === 0) {
-        // path-info names outputs that are not built yet too, marked "valid": false
-        const entries = JSON.parse(info.stdout);
-        if (entries.every((e) => e.valid !== false))
+        // path-info names outputs that are not built yet too, as not valid
+        const entries = parsePathInfo(info.stdout, storeDir);
+        if (entries.every((e) => e.valid))
             return entries.map((e) => e.path);
     }
     runner_info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
@@ -1374,7 +1406,7 @@ function cancel(sig, code) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3499);
+/* harmony import */ var _post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9159);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
