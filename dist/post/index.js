@@ -780,6 +780,20 @@ function classifyFailure(stderr) {
     ];
     return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
 }
+/**
+ * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
+ * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'".
+ */
+function failureHint(stderr) {
+    if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
+        return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
+    }
+    if (/lacks a valid signature/.test(stderr)) {
+        return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
+    }
+    return "";
+}
 /** The error worth showing: nix's own `error:` line when there is one. */
 function errorLine(stderr) {
     const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
@@ -1199,12 +1213,7 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
         if (tail.length > 0)
             runner_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
         if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-            const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
-                ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-                : /lacks a valid signature/.test(r.stderr)
-                    ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
-                    : "";
-            throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+            throw new PushError(`${why}${failureHint(r.stderr)} [attempt ${attempt} of ${limits.attempts}]`);
         }
         warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
     }

@@ -11,7 +11,7 @@ import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { type PushPlan, storeDirOf } from "./plan.js";
 import { listStore } from "./prepare.js";
-import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
+import { classifyFailure, type Copied, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
@@ -257,12 +257,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
     if (tail.length > 0) runner.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-      const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
-        ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-        : /lacks a valid signature/.test(r.stderr)
-          ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
-          : "";
-      throw new PushError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+      throw new PushError(`${why}${failureHint(r.stderr)} [attempt ${attempt} of ${limits.attempts}]`);
     }
     runner.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
   }
