@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5382);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1473);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5382:
+/***/ 1473:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -613,6 +613,35 @@ function realPathOf(p) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/nix/path-info.ts
+
+/**
+ * The flags for `nix path-info` JSON on this Nix. Nix 2.34 warns that a bare `--json` will become an
+ * error and wants `--json-format`, a flag older versions reject; format 1 is the one 2.19–2.33 print.
+ */
+async function pathInfoJsonArgs(version) {
+    return (await atLeast(version, "2.34.0")) ? ["--json", "--json-format", "1"] : ["--json"];
+}
+/**
+ * Reads `nix path-info --json` in each shape Nix has printed: a list of `{path, valid?}` (≤ 2.18, an
+ * unbuilt output marked `"valid": false`), an object keyed by store path whose value is `null` for an
+ * unbuilt output (2.19 on, format 1), and format 2's `{info: {<name>: …}, storeDir}` keyed by name.
+ */
+function parsePathInfo(stdout, storeDir) {
+    const data = JSON.parse(stdout);
+    if (Array.isArray(data)) {
+        return data.map((e) => ({ path: e.path, valid: e.valid !== false }));
+    }
+    if (data === null || typeof data !== "object")
+        throw new Error(`nix path-info printed ${stdout.trim().slice(0, 80)}, not a list or an object`);
+    const obj = data;
+    if (obj.version === 2 && obj.info !== null && typeof obj.info === "object") {
+        const dir = typeof obj.storeDir === "string" ? obj.storeDir : storeDir;
+        return Object.entries(obj.info).map(([name, info]) => ({ path: `${dir}/${name}`, valid: info !== null }));
+    }
+    return Object.entries(obj).map(([path, info]) => ({ path, valid: info !== null }));
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
@@ -710,6 +739,20 @@ function classifyFailure(stderr) {
         /Permission denied/,
     ];
     return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
+}
+/**
+ * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
+ * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'".
+ */
+function failureHint(stderr) {
+    if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
+        return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
+    }
+    if (/lacks a valid signature/.test(stderr)) {
+        return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
+    }
+    return "";
 }
 /** The error worth showing: nix's own `error:` line when there is one. */
 function errorLine(stderr) {
@@ -884,6 +927,7 @@ function displayUrl(url) {
 
 
 
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
@@ -1036,25 +1080,27 @@ async function withOutputsOfDerivations(entries, clock) {
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items, plan, clock) {
     const out = [];
+    let version;
     for (const item of items) {
         const direct = storePathOf(item, plan.storeDir);
         if (direct) {
             out.push(direct);
             continue;
         }
-        if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
+        version ??= plan.nixVersion ?? (await locateNix(process.env).version);
+        if (!(await atLeast(version, "2.4.0"))) {
             throw new errors_ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
-        out.push(...(await resolveInstallable(item, clock)));
+        out.push(...(await resolveInstallable(item, version, plan.storeDir, clock)));
     }
     return out;
 }
-async function resolveInstallable(item, clock) {
-    const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
+async function resolveInstallable(item, version, storeDir, clock) {
+    const info = await run("nix", [...NIX, "path-info", ...(await pathInfoJsonArgs(version)), item], { timeoutMs: clock.left() });
     if (info.code === 0) {
-        // path-info names outputs that are not built yet too, marked "valid": false
-        const entries = JSON.parse(info.stdout);
-        if (entries.every((e) => e.valid !== false))
+        // path-info names outputs that are not built yet too, as not valid
+        const entries = parsePathInfo(info.stdout, storeDir);
+        if (entries.every((e) => e.valid))
             return entries.map((e) => e.path);
     }
     step_io_info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
@@ -1122,12 +1168,7 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
         if (tail.length > 0)
             step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
         if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-            const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
-                ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-                : /lacks a valid signature/.test(r.stderr)
-                    ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
-                    : "";
-            throw new errors_ActionError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+            throw new errors_ActionError(`${why}${failureHint(r.stderr)} [attempt ${attempt} of ${limits.attempts}]`);
         }
         warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
     }

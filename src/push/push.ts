@@ -6,12 +6,13 @@ import { run } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
 import { locateNix } from "../nix/locate.js";
+import { parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
-import { classifyFailure, type Copied, errorLine, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
+import { classifyFailure, type Copied, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
@@ -172,26 +173,28 @@ async function withOutputsOfDerivations(entries: string[], clock: Clock): Promis
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): Promise<string[]> {
   const out: string[] = [];
+  let version: string | undefined;
   for (const item of items) {
     const direct = storePathOf(item, plan.storeDir);
     if (direct) {
       out.push(direct);
       continue;
     }
-    if (!(await atLeast(plan.nixVersion ?? (await locateNix(process.env).version), "2.4.0"))) {
+    version ??= plan.nixVersion ?? (await locateNix(process.env).version);
+    if (!(await atLeast(version, "2.4.0"))) {
       throw new ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
-    out.push(...(await resolveInstallable(item, clock)));
+    out.push(...(await resolveInstallable(item, version, plan.storeDir, clock)));
   }
   return out;
 }
 
-async function resolveInstallable(item: string, clock: Clock): Promise<string[]> {
-  const info = await run("nix", [...NIX, "path-info", "--json", item], { timeoutMs: clock.left() });
+async function resolveInstallable(item: string, version: string | undefined, storeDir: string, clock: Clock): Promise<string[]> {
+  const info = await run("nix", [...NIX, "path-info", ...(await pathInfoJsonArgs(version)), item], { timeoutMs: clock.left() });
   if (info.code === 0) {
-    // path-info names outputs that are not built yet too, marked "valid": false
-    const entries = JSON.parse(info.stdout) as { path: string; valid?: boolean }[];
-    if (entries.every((e) => e.valid !== false)) return entries.map((e) => e.path);
+    // path-info names outputs that are not built yet too, as not valid
+    const entries = parsePathInfo(info.stdout, storeDir);
+    if (entries.every((e) => e.valid)) return entries.map((e) => e.path);
   }
   io.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
   const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
@@ -254,12 +257,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
     if (tail.length > 0) io.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-      const hint = /don't know how to open Nix store 's3:/.test(r.stderr)
-        ? " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)"
-        : /lacks a valid signature/.test(r.stderr)
-          ? " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)"
-          : "";
-      throw new ActionError(`${why}${hint} [attempt ${attempt} of ${limits.attempts}]`);
+      throw new ActionError(`${why}${failureHint(r.stderr)} [attempt ${attempt} of ${limits.attempts}]`);
     }
     io.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
   }

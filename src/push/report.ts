@@ -32,6 +32,21 @@ export function classifyFailure(stderr: string): Failure {
   return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
 }
 
+/**
+ * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
+ * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'".
+ */
+export function failureHint(stderr: string): string {
+  if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
+    return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
+  }
+  if (/lacks a valid signature/.test(stderr)) {
+    return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
+  }
+  return "";
+}
+
 /** The error worth showing: nix's own `error:` line when there is one. */
 export function errorLine(stderr: string): string {
   const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);

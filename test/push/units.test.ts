@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { backoffBefore, DEFAULT_LIMITS, limitsFrom } from "../../src/push/limits.js";
 import { hookScript } from "../../src/push/prepare.js";
 import { chunks } from "../../src/push/push.js";
-import { classifyFailure, errorLine, parseCopyLog, redactCredentials, summaryTable } from "../../src/push/report.js";
+import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryTable } from "../../src/push/report.js";
 import { chooseMethod, filterPaths, newEntries, storePathOf } from "../../src/push/select.js";
 import { buildPushUrl, displayUrl } from "../../src/push/url.js";
 
@@ -103,6 +103,17 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     ["error: cannot add path '/nix/store/x' because it lacks a valid signature", "permanent"],
   ];
   for (const [text, kind] of failures) it(`classifies "${text.slice(7, 60)}…" as ${kind}`, () => expect(classifyFailure(text)).toBe(kind));
+  // the words of Debian's nix-bin 2.8.0 and 2.26.3, both built without S3
+  const hints: [string, RegExp | ""][] = [
+    ["error: don't know how to open Nix store 's3://nra-bucket?endpoint=http://127.0.0.1:1'", /built without S3 support/],
+    ["error: don't know how to open Nix store with scheme 's3'", /built without S3 support/],
+    ["error: cannot add path '/nix/store/x' because it lacks a valid signature", /trusted-public-keys/],
+    ["error: don't know how to open Nix store with scheme 'gs'", ""],
+    ["error: unable to upload 'https://c/x': HTTP error 403", ""],
+  ];
+  for (const [text, want] of hints) {
+    it(`failureHint for "${text.slice(7, 60)}…"`, () => (want ? expect(failureHint(text)).toMatch(want) : expect(failureHint(text)).toBe("")));
+  }
   it("errorLine takes nix's last error line and hides credentials", () => {
     expect(errorLine("warning: x\nerror: unable to upload 'https://u:secretpw@c/x': HTTP error 500\n")).toBe("unable to upload 'https://***@c/x': HTTP error 500");
     expect(redactCredentials("ssh://me@host and https://a:b@c")).toBe("ssh://me@host and https://***@c");

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { parsePathInfo, pathInfoJsonArgs } from "../../src/nix/path-info.js";
+
+// Against real nix path-info: path-info.integration.test.ts.
+
+const S = "/nix/store";
+const A = `${S}/cwa6wgwkylrxg7wnhrbhwxdr7iqyl2hg-pi`;
+const B = `${S}/3wbsv5ipmvsraig81qp7i3jkqgb2mal6-x`;
+
+describe("parsePathInfo (pure): every shape nix path-info --json has printed", () => {
+  // verbatim from Debian's nix-bin 2.8.0, 2.26.3 and 2.34.8 (trimmed to the fields that matter)
+  const cases: { nix: string; stdout: string; want: { path: string; valid: boolean }[] }[] = [
+    { nix: "2.8 unbuilt", stdout: `[{"path":"${A}","valid":false}]`, want: [{ path: A, valid: false }] },
+    { nix: "2.8 built", stdout: `[{"path":"${B}","narHash":"sha256-x","narSize":120,"references":[],"ultimate":true}]`, want: [{ path: B, valid: true }] },
+    { nix: "2.26 unbuilt", stdout: `{"${A}":null}`, want: [{ path: A, valid: false }] },
+    { nix: "2.26 built", stdout: `{"${B}":{"ca":null,"narHash":"sha256-x","narSize":120,"references":[],"signatures":[]}}`, want: [{ path: B, valid: true }] },
+    { nix: "2.34 format 1, mixed", stdout: `{"${A}":null,"${B}":{"narSize":120,"storeDir":"/nix/store","version":1}}`, want: [{ path: A, valid: false }, { path: B, valid: true }] },
+    {
+      nix: "2.34 format 2",
+      stdout: `{"info":{"cwa6wgwkylrxg7wnhrbhwxdr7iqyl2hg-pi":null,"3wbsv5ipmvsraig81qp7i3jkqgb2mal6-x":{"narSize":120,"version":2}},"storeDir":"/nix/store","version":2}`,
+      want: [{ path: A, valid: false }, { path: B, valid: true }],
+    },
+    { nix: "empty list", stdout: "[]", want: [] },
+  ];
+  for (const c of cases) it(c.nix, () => expect(parsePathInfo(c.stdout, S)).toEqual(c.want));
+
+  it("format 2 in another store dir names paths in that dir", () => {
+    expect(parsePathInfo(`{"info":{"abc-x":null},"storeDir":"/gnu/store","version":2}`, S)).toEqual([{ path: "/gnu/store/abc-x", valid: false }]);
+  });
+  it("anything else is an error that quotes it", () => {
+    expect(() => parsePathInfo("42", S)).toThrow(/printed 42/);
+  });
+  it.each([
+    ["2.8.0", ["--json"]],
+    ["2.26.3", ["--json"]],
+    ["2.34.8", ["--json", "--json-format", "1"]],
+    [undefined, ["--json"]],
+  ])("flags for Nix %s: %j", async (v, want) => expect(await pathInfoJsonArgs(v)).toEqual(want));
+});
