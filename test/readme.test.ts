@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -41,16 +41,31 @@ describe("README and action.yml agree", () => {
     expect(INITS).toContain(action.inputs.init.default);
   });
 
-  it("the README's with: example uses only real inputs", () => {
-    const example = readme.match(/```yaml\n([^]*?)```/)?.[1] ?? "";
-    const withKeys = [...example.matchAll(/^ {10}([a-z-]+):/gm)].map((m) => m[1]);
-    expect(withKeys.length).toBeGreaterThan(8);
-    for (const k of withKeys) expect(Object.keys(action.inputs)).toContain(k);
+  it("the README's with: examples use only real inputs, and the full one uses every input", () => {
+    const examples = [...readme.matchAll(/```yaml\n([^]*?)```/g)].map((m) => m[1]);
+    const keysOf = (example: string) => [...example.matchAll(/^ {10}([a-z0-9-]+):/gm)].map((m) => m[1]);
+    for (const k of examples.flatMap(keysOf)) expect(Object.keys(action.inputs)).toContain(k);
+    const full = readme.slice(readme.indexOf("### Every input at once")).match(/```yaml\n([^]*?)```/)?.[1] ?? "";
+    expect(keysOf(full).sort()).toEqual(Object.keys(action.inputs).sort());
   });
 
-  it("starts with the two commands", () => {
-    const top = readme.split("\n").slice(0, 20).join("\n");
-    expect(top).toContain("bash scripts/local-run.sh");
-    expect(top).toContain("bash scripts/test.sh");
+  it("says what the action is, then gives the two commands", () => {
+    const [intro, afterIntro] = readme.split("```sh\n", 2);
+    expect(intro).toMatch(/^# nix-runner-action\n\nAn Actions action that makes Nix first-class on self-hosted/);
+    const commands = afterIntro.slice(0, afterIntro.indexOf("```"));
+    expect(commands).toMatch(/^bash scripts\/local-run\.sh /m);
+    expect(commands).toMatch(/^bash scripts\/test\.sh /m);
+    expect(readme.split("\n").findIndex((l) => l.startsWith("bash scripts/test.sh"))).toBeLessThan(20);
+  });
+
+  it("links only to files the repository has", () => {
+    for (const doc of ["README.md", "CONTRIBUTING.md", "docs/design.md", "docs/detection.md", "docs/configuration.md", "docs/install.md", "docs/push.md"]) {
+      const text = readFileSync(path.join(ROOT, doc), "utf8");
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        expect(existsSync(path.join(ROOT, path.dirname(doc), target)), `${doc} links to ${target}`).toBe(true);
+      }
+      expect(text, `${doc} points outside the repository`).not.toMatch(/shared\/DESIGN\.md|\.\.\/DESIGN\.md/);
+    }
   });
 });
