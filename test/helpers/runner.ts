@@ -72,7 +72,8 @@ export function newJob(baseEnv: NodeJS.ProcessEnv = {}, user?: { uid: number; gi
  */
 export async function runStep(
   job: Job,
-  which: "main" | "post",
+  /** The bundle: the root action's main or post, or a sub-action's (dist/bump). */
+  which: "main" | "post" | "bump",
   inputs: Record<string, string> = {},
   extraEnv: NodeJS.ProcessEnv = {},
   node = process.execPath,
