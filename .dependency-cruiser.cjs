@@ -1,12 +1,14 @@
 // The layers of src/, checked by `npm run lint` (depcruise). Imports point down only:
-//   entries   src/main.ts, src/post.ts            one call each
-//   steps     src/steps/                          the main and post orchestrators
-//   features  src/{detect,configure,install,push}/ one job each; apart from each other, except for types
+//   entries   src/main.ts, src/post.ts            one call each (the root action's main and post)
+//             src/bump.ts, src/publish-image.ts,  one call each (the sub-actions bump/, publish-image/,
+//             src/check-image.ts                  check-image/)
+//   steps     src/steps/                          the orchestrators, one per entry
+//   features  src/{detect,configure,install,push,bump,publish}/ one job each; apart from each other, except for types
 //   nix       src/nix/                            the leaf: locate, version, conf files, flake.lock, store, daemon
-//   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys
+//   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys, platform
 // test/lint-layers.test.ts shows each rule failing on a fixture tree.
-const FEATURES = "(detect|configure|install|push)";
-const ENTRIES = "^src/(main|post)\\.ts$";
+const FEATURES = "(detect|configure|install|push|bump|publish)";
+const ENTRIES = "^src/(main|post|bump|publish-image|check-image)\\.ts$";
 
 module.exports = {
   forbidden: [

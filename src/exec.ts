@@ -1,3 +1,4 @@
+import { closeSync, openSync } from "node:fs";
 import * as io from "./step-io.js";
 
 export interface ExecResult {
@@ -15,6 +16,8 @@ export interface ExecOptions {
   /** Print the command line and stream its output to the log. Default: quiet. */
   echo?: boolean;
   timeoutMs?: number;
+  /** Write the command's stdout to this file (created 0600, or truncated) instead of collecting it: for output too large to hold, like an image archive. */
+  stdoutFile?: string;
 }
 
 /**
@@ -51,7 +54,13 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
   if (opts.echo) io.info(`[command]${[cmd, ...args].join(" ")}`);
   // loaded on first use: where Nix lives in the store, the main step starts no process at all
   const { spawn } = await import("node:child_process");
-  return new Promise((resolve) => {
+  let outFd: number | undefined;
+  try {
+    if (opts.stdoutFile !== undefined) outFd = openSync(opts.stdoutFile, "w", 0o600);
+  } catch (err) {
+    return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+  }
+  const result = await new Promise<ExecResult>((resolve) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -60,7 +69,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       child = spawn(cmd, args, {
         env: childEnv(opts.env ?? process.env),
         cwd: opts.cwd,
-        stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
         detached: opts.timeoutMs !== undefined,
       });
     } catch (err) {
@@ -98,6 +107,8 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
     });
   });
+  if (outFd !== undefined) closeSync(outFd);
+  return result;
 }
 
 function killGroup(pid: number | undefined): void {

@@ -34,7 +34,7 @@ export interface Inputs {
 export const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
 export const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 
-type Getter = (name: string) => string;
+export type Getter = (name: string) => string;
 type Masker = (secret: string) => void;
 
 /**
@@ -56,7 +56,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const mode = await check(() => oneOf(get, "mode", MODES, "auto"), "auto");
   const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
   const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
-  const failOnPushError = await check(() => bool(get, "fail-on-push-error"), false);
+  const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
   const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
   const trustedPublicKeys = await check(() => publicKeys(get), []);
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -112,7 +112,7 @@ function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[
 }
 
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function bool(get: Getter, name: string): boolean {
+export function boolInput(get: Getter, name: string): boolean {
   const value = get(name).trim();
   if (value === "") return false;
   if (["true", "True", "TRUE"].includes(value)) return true;

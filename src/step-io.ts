@@ -108,6 +108,14 @@ export function setFailed(message: string): void {
   error(message);
 }
 
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+export function appendSummary(markdown: string): boolean {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return false;
+  appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+  return true;
+}
+
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
   command("group", name);

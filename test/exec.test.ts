@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { childEnv, killRunning, run } from "../src/exec.js";
 
@@ -71,5 +73,30 @@ describe("killRunning: a cancelled step takes its detached commands with it", ()
   it("a command that ended is no longer tracked", async () => {
     await run("true", [], { timeoutMs: 5000 });
     expect(killRunning()).toEqual([]);
+  });
+});
+
+describe("run with stdoutFile: output too large to hold goes to a file", () => {
+  it("writes the command's stdout to the file (0600), keeps stderr, and reports the exit code", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-exec-"));
+    try {
+      const file = path.join(dir, "out");
+      // 3 MiB: more than one pipe buffer, so a dropped chunk would show
+      const r = await run("sh", ["-c", "head -c 3145728 /dev/zero | tr '\\0' x; echo oops >&2; exit 3"], { stdoutFile: file });
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe("oops\n");
+      expect(statSync(file).size).toBe(3 * 1024 * 1024);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, "utf8").slice(0, 3)).toBe("xxx");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a file that cannot be opened is a failed command, not a throw", async () => {
+    const r = await run("true", [], { stdoutFile: "/nonexistent-dir/out" });
+    expect(r.code).toBe(126);
+    expect(r.stderr).toContain("ENOENT");
   });
 });

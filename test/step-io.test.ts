@@ -125,4 +125,25 @@ describe("runner protocol: byte for byte what @actions/core writes", () => {
     await expect(runner.group("g", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(stdout).toBe("::group::g\n::endgroup::\n");
   });
+
+  it("appends to the job summary as @actions/core's summary does, keeping what earlier steps wrote", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-runner-"));
+    const texts = ["### Runner image", "| tag | digest |\n|---|---|\n"];
+    const write = async (api: "ours" | "core") => {
+      const file = path.join(dir, api);
+      writeFileSync(file, "earlier step\n");
+      process.env.GITHUB_STEP_SUMMARY = file;
+      for (const t of texts) {
+        if (api === "ours") expect(runner.appendSummary(t)).toBe(true);
+        else await core.summary.addRaw(t, !t.endsWith("\n")).write();
+      }
+      return readFileSync(file, "utf8");
+    };
+    const ours = await write("ours");
+    expect(ours).toBe(await write("core"));
+    expect(ours).toBe("earlier step\n### Runner image\n| tag | digest |\n|---|---|\n");
+    delete process.env.GITHUB_STEP_SUMMARY;
+    expect(runner.appendSummary("x")).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -10,7 +10,10 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   gf: () => (/* binding */ childEnv)
 /* harmony export */ });
 /* unused harmony export killRunning */
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7814);
+
 
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
@@ -44,10 +47,18 @@ function killRunning() {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
+        _step_io_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
-    return new Promise((resolve) => {
+    let outFd;
+    try {
+        if (opts.stdoutFile !== undefined)
+            outFd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(opts.stdoutFile, "w", 0o600);
+    }
+    catch (err) {
+        return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+    }
+    const result = await new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
@@ -56,7 +67,7 @@ async function run(cmd, args, opts = {}) {
             child = spawn(cmd, args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -100,6 +111,9 @@ async function run(cmd, args, opts = {}) {
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
+    if (outFd !== undefined)
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(outFd);
+    return result;
 }
 function killGroup(pid) {
     if (pid === undefined)
@@ -139,7 +153,7 @@ process.on("unhandledRejection", (reason) => {
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
 const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
-const { runMain } = await __nccwpck_require__.e(/* import() */ 186).then(__nccwpck_require__.bind(__nccwpck_require__, 5186));
+const { runMain } = await __nccwpck_require__.e(/* import() */ 153).then(__nccwpck_require__.bind(__nccwpck_require__, 3153));
 await runMain(nix);
 
 __webpack_async_result__();
@@ -273,7 +287,7 @@ async function atLeast(version, min) {
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   uH: () => (/* binding */ setOutput)
 /* harmony export */ });
-/* unused harmony exports getState, error */
+/* unused harmony exports getState, error, appendSummary */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
@@ -366,6 +380,14 @@ function error(message) {
 function setFailed(message) {
     process.exitCode = 1;
     error(message);
+}
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+    return true;
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 async function group(name, fn) {

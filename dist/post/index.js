@@ -122,6 +122,14 @@ function setFailed(message) {
     process.exitCode = 1;
     error(message);
 }
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+    return true;
+}
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 async function group(name, fn) {
     command("group", name);
@@ -136,6 +144,7 @@ async function group(name, fn) {
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/exec.ts
+
 
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
@@ -172,7 +181,15 @@ async function run(cmd, args, opts = {}) {
         step_io_info(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
-    return new Promise((resolve) => {
+    let outFd;
+    try {
+        if (opts.stdoutFile !== undefined)
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+    }
+    catch (err) {
+        return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+    }
+    const result = await new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
@@ -181,7 +198,7 @@ async function run(cmd, args, opts = {}) {
             child = spawn(cmd, args, {
                 env: exec_childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -225,6 +242,9 @@ async function run(cmd, args, opts = {}) {
             resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
         });
     });
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    return result;
 }
 function killGroup(pid) {
     if (pid === undefined)
@@ -329,7 +349,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
     const mode = await check(() => oneOf(get, "mode", MODES, "auto"), "auto");
     const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
-    const failOnPushError = await check(() => bool(get, "fail-on-push-error"), false);
+    const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -382,7 +402,7 @@ function oneOf(get, name, allowed, dflt) {
     return value;
 }
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function bool(get, name) {
+function boolInput(get, name) {
     const value = get(name).trim();
     if (value === "")
         return false;

@@ -1,9 +1,9 @@
 import { ActionError } from "../errors.js";
 import type { Mode } from "../inputs.js";
+import type { Platform } from "../platform.js";
 
 // Detection's pure half: the facts probed (facts.ts) in, the decision out. No I/O here.
 
-export type Platform = "github" | "gitea" | "forgejo" | "act";
 export type Kind = "image" | "native" | "installed";
 
 /** Everything detection looks at, gathered by cheap probes. Plain data so classify() stays pure. */
@@ -41,23 +41,6 @@ export interface Environment {
   platform: Platform;
   container: boolean;
 }
-
-/**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
- */
-export function detectPlatform(env: NodeJS.ProcessEnv): Platform {
-  if (isTrue(env.FORGEJO_ACTIONS)) return "forgejo";
-  if (isTrue(env.GITEA_ACTIONS)) return "gitea";
-  if (isTrue(env.ACT)) return "act";
-  return "github";
-}
-
-function isTrue(v: string | undefined): boolean {
-  return v !== undefined && v !== "" && v !== "false" && v !== "0";
-}
-
 
 /** One directory the local store needs, as seen by this user. */
 export interface DirProbe {

@@ -5,7 +5,8 @@ import { run } from "../exec.js";
 import { daemonSocketPath, socketAnswers } from "../nix/daemon.js";
 import { locateNix, type NixFound, which } from "../nix/locate.js";
 import { storeDirOf } from "../nix/store.js";
-import { detectPlatform, type DirProbe, type Facts, storeAccess, type StoreProbe } from "./classify.js";
+import { detectPlatform } from "../platform.js";
+import { type DirProbe, type Facts, storeAccess, type StoreProbe } from "./classify.js";
 
 // Detection's I/O half: cheap probes (a stat, a read of /proc, one short command) gathered into Facts.
 

@@ -24,7 +24,7 @@ function resolve(lock: Lock, ref: string | string[], depth = 0): LockNode | unde
   return node;
 }
 
-/** YYYYMMDD (UTC) of root → inputs.nixpkgs → locked.lastModified, or "" when there is none. */
+/** YYYYMMDD (UTC) of root → inputs.<input> → locked.lastModified, or "" when there is none. */
 export function nixpkgsDate(lockText: string, input = "nixpkgs"): string {
   let lock: Lock;
   try {
@@ -40,9 +40,10 @@ export function nixpkgsDate(lockText: string, input = "nixpkgs"): string {
   return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
 }
 
-export async function readNixpkgsDate(workspace: string): Promise<string> {
+/** nixpkgsDate of `workspace`/flake.lock; "" when there is no such file. */
+export async function readNixpkgsDate(workspace: string, input = "nixpkgs"): Promise<string> {
   try {
-    return nixpkgsDate(await readFile(path.join(workspace, "flake.lock"), "utf8"));
+    return nixpkgsDate(await readFile(path.join(workspace, "flake.lock"), "utf8"), input);
   } catch {
     return "";
   }

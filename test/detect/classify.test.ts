@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, detectPlatform, type DirProbe, type Facts, storeAccess } from "../../src/detect/classify.js";
+import { classify, type DirProbe, type Facts, storeAccess } from "../../src/detect/classify.js";
 import { ActionError } from "../../src/errors.js";
 
 const base: Facts = {
@@ -50,20 +50,6 @@ describe("classify (docs/design.md §1)", () => {
   it.each(["image", "native"] as const)("mode %s without nix on PATH is a clear error", (mode) => {
     expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(ActionError);
     expect(() => classify({ ...base, nixPath: undefined }, mode)).toThrow(/mode is "\w+" but there is no nix on PATH; use mode: install/);
-  });
-});
-
-describe("detectPlatform", () => {
-  it.each<[string, Record<string, string>, string]>([
-    ["GitHub", { GITHUB_ACTIONS: "true" }, "github"],
-    ["act", { GITHUB_ACTIONS: "true", ACT: "true" }, "act"],
-    ["Gitea host runner sets ACT=true too", { ACT: "true", GITEA_ACTIONS: "true" }, "gitea"],
-    ["Forgejo runner sets ACT and GITEA_ACTIONS-like vars", { ACT: "true", FORGEJO_ACTIONS: "true", GITEA_ACTIONS: "true" }, "forgejo"],
-    ["Forgejo without ACT", { FORGEJO_ACTIONS: "true" }, "forgejo"],
-    ["GITEA_ACTIONS=false is not Gitea", { GITEA_ACTIONS: "false", ACT: "true" }, "act"],
-    ["empty ACT is GitHub", { ACT: "" }, "github"],
-  ])("%s", (_n, env, platform) => {
-    expect(detectPlatform(env)).toBe(platform);
   });
 });
 

@@ -72,7 +72,8 @@ export function newJob(baseEnv: NodeJS.ProcessEnv = {}, user?: { uid: number; gi
  */
 export async function runStep(
   job: Job,
-  which: "main" | "post",
+  /** The bundle: the root action's main or post, or a sub-action's (dist/bump, dist/publish-image, dist/check-image). */
+  which: "main" | "post" | "bump" | "publish-image" | "check-image",
   inputs: Record<string, string> = {},
   extraEnv: NodeJS.ProcessEnv = {},
   node = process.execPath,

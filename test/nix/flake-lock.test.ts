@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { nixpkgsDate } from "../../src/nix/flake-lock.js";
+import { nixpkgsDate, readNixpkgsDate } from "../../src/nix/flake-lock.js";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../fixtures/flake-lock", name), "utf8");
 
@@ -29,5 +30,24 @@ describe("nixpkgsDate", () => {
   it("does not loop on a cyclic follows chain", () => {
     const lock = { nodes: { root: { inputs: { nixpkgs: ["a", "nixpkgs"], a: "a" } }, a: { inputs: { nixpkgs: ["a", "nixpkgs"] } } }, root: "root" };
     expect(nixpkgsDate(JSON.stringify(lock))).toBe("");
+  });
+
+  it("reads any named input, as the bump does for its input", () => {
+    expect(nixpkgsDate(fixture("follows.json"), "devenv")).toBe("20240202");
+    expect(nixpkgsDate(fixture("follows.json"), "no-such-input")).toBe("");
+  });
+});
+
+describe("readNixpkgsDate", () => {
+  it("reads the workspace's flake.lock, for nixpkgs or a named input; empty without a lock", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-lock-"));
+    try {
+      expect(await readNixpkgsDate(dir)).toBe("");
+      writeFileSync(path.join(dir, "flake.lock"), fixture("follows.json"));
+      expect(await readNixpkgsDate(dir)).toBe("20240630");
+      expect(await readNixpkgsDate(dir, "devenv")).toBe("20240202");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

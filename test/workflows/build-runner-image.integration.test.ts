@@ -80,7 +80,7 @@ describe.each(RUNNERS)("build-runner-image.yml under %s", (runner) => {
   afterAll(async () => {
     await registry?.stop();
   });
-  /** Runs the caller against `to` (the shared registry unless a test has its own), reachable from the job. */
+  /** Runs the caller; `to`: the registry the jobs must reach (Gitea's and Forgejo's runners run in a network namespace). */
   const publish = (o: Omit<RunOptions, "workflow" | "action" | "reach">, to: Registry = registry) =>
     runWorkflow(runner, repo, { ...o, workflow: ".gitea/workflows/caller.yml", action, reach: [to.port] });
 
@@ -101,10 +101,13 @@ describe.each(RUNNERS)("build-runner-image.yml under %s", (runner) => {
       execFileSync("nix", ["--extra-experimental-features", "nix-command", "key", ...args], { input, encoding: "utf8" }).trim();
     const signingKey = nixKey(["generate-secret", "--key-name", "fixture-cache-1"]);
     const publicKey = nixKey(["convert-secret-to-public"], signingKey);
-    const run = await publish({
-      vars: { IMAGE: image, PUSH_TO: `file://${dir}/cache` },
-      secrets: { CI_REGISTRY_USER: registry.user, CI_REGISTRY_PASSWORD: registry.password, NIX_SIGNING_KEY: signingKey },
-    }, registry);
+    const run = await publish(
+      {
+        vars: { IMAGE: image, PUSH_TO: `file://${dir}/cache` },
+        secrets: { CI_REGISTRY_USER: registry.user, CI_REGISTRY_PASSWORD: registry.password, NIX_SIGNING_KEY: signingKey },
+      },
+      registry,
+    );
     expect(run.code, run.log).toBe(0);
     // The runners mask secrets as ***: nothing in a successful run prints a credential, masked or not,
     // but what the runner itself prints (RUNNER_OWN_MASKED_LINES).

@@ -1,6 +1,7 @@
-// Which update command the bump workflow's own step script picks for each Nix version. Only Debian's Nix
-// 2.8 exists on this machine (the act tests run it for real); newer versions cannot be installed offline,
-// so here a recording `nix` stand-in on PATH reports a version and records the command it is given.
+// Which update command the bump picks for each Nix version: the built bump sub-action (dist/bump, what
+// bump-nixpkgs.yml runs) as a runner runs it. Only Debian's Nix 2.8 exists on this machine (the
+// workflow tests run it for real); newer versions cannot be installed offline, so here a recording
+// `nix` stand-in on PATH reports a version and records the command it is given.
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -8,17 +9,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { git, ROOT, tempDir } from "./harness.js";
 
-interface Step {
-  id?: string;
-  run?: string;
-}
-
-/** The `run` script of the workflow's `update` step. */
-function updateScript(): string {
-  const wf = parseYaml(readFileSync(path.join(ROOT, ".gitea/workflows/bump-nixpkgs.yml"), "utf8")) as { jobs: { bump: { steps: Step[] } } };
-  const step = wf.jobs.bump.steps.find((s) => s.id === "update");
-  if (!step?.run) throw new Error("bump-nixpkgs.yml has no step with id update");
-  return step.run;
+/** The bundle bump-nixpkgs.yml's bump step runs: the workflow's `uses:` → bump/action.yml → runs.main. */
+function bumpBundle(): string {
+  const wf = parseYaml(readFileSync(path.join(ROOT, ".gitea/workflows/bump-nixpkgs.yml"), "utf8")) as { jobs: { bump: { steps: { uses?: string }[] } } };
+  const uses = wf.jobs.bump.steps.map((s) => s.uses).find((u) => u?.startsWith("org/nix-runner-action/"));
+  if (!uses) throw new Error("bump-nixpkgs.yml has no step that uses a sub-action of org/nix-runner-action");
+  const sub = uses.replace(/^org\/nix-runner-action\//, "").replace(/@.*$/, "");
+  const action = parseYaml(readFileSync(path.join(ROOT, sub, "action.yml"), "utf8")) as { runs: { main: string } };
+  return path.resolve(ROOT, sub, action.runs.main);
 }
 
 const dir = tempDir("gate");
@@ -43,15 +41,16 @@ function runWith(versionLine: string, mode = "push", forge = "auto"): { code: nu
   git(repo, ["commit", "-q", "-m", "lock"]);
   const output = path.join(work, "output");
   writeFileSync(output, "");
-  const r = spawnSync("bash", ["-c", updateScript()], {
+  const inputs = { INPUT_INPUT: "nixpkgs", INPUT_MODE: mode, INPUT_FORGE: forge, "INPUT_BASE-BRANCH": "main" };
+  const r = spawnSync(process.execPath, [bumpBundle()], {
     cwd: repo,
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, INPUT: "nixpkgs", MODE: mode, FORGE: forge, GITHUB_OUTPUT: output },
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...inputs, GITHUB_WORKSPACE: repo, GITHUB_OUTPUT: output },
     encoding: "utf8",
   });
   return { code: r.status ?? 1, calls: readFileSync(calls, "utf8").split("\n").filter(Boolean), out: r.stdout + r.stderr };
 }
 
-describe("bump-nixpkgs.yml picks the update command by Nix version (newer Nix cannot exist here: recording nix stand-in)", () => {
+describe("bump-nixpkgs.yml's bump picks the update command by Nix version (newer Nix cannot exist here: recording nix stand-in)", () => {
   it.each([
     ["nix (Nix) 2.8.0", "flake lock --update-input nixpkgs"],
     ["nix (Nix) 2.18.1", "flake lock --update-input nixpkgs"],

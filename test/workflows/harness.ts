@@ -3,7 +3,7 @@
 // fixture repo, Debian's docker-registry with htpasswd auth, and git helpers. Every server listens on
 // 127.0.0.1 in 18300–18399, or inside a network namespace the harness made.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -78,7 +78,7 @@ export function fakeNixpkgs(dir: string, iso: string): string {
 }
 
 export interface ActionCopy {
-  /** The action's folder: action.yml and the committed bundles (act's --local-repository). */
+  /** The action's folder: action.yml, the sub-actions' folders and the committed bundles (act's --local-repository). */
   dir: string;
   /**
    * The folder that holds `dir` as org/nix-runner-action, a git repository whose tag v1 is the copy:
@@ -87,12 +87,21 @@ export interface ActionCopy {
   gitRoot: string;
 }
 
-/** The action as a consumer gets it (action.yml + the committed bundles), tagged v1. */
+/** Folders beside the root action.yml that hold a sub-action (org/nix-runner-action/<folder>@v1). */
+export function subActions(): string[] {
+  return readdirSync(ROOT, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && existsSync(path.join(ROOT, e.name, "action.yml")))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The action as a consumer gets it (action.yml, the sub-actions' action.yml, the committed bundles), tagged v1. */
 export function actionCopy(parent: string): ActionCopy {
   const gitRoot = path.join(parent, "actions");
   const dir = path.join(gitRoot, "org/nix-runner-action");
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(ROOT, "action.yml"), path.join(dir, "action.yml"));
+  for (const sub of subActions()) cpSync(path.join(ROOT, sub, "action.yml"), path.join(dir, sub, "action.yml"));
   cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
   git(dir, ["init", "-q", "-b", "main"]);
   commitAt(dir, "nix-runner-action as committed", "2026-01-01T00:00:00Z");

@@ -111,6 +111,8 @@ export async function startRecordingForge(labels: Label[], options: ForgeOptions
     port,
     requests,
     pulls,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // closeAllConnections: a client in this process (the unit tests' fetch) keeps connections alive,
+    // and would send its next request over one to a stopped forge on a reused port
+    stop: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
   });
 }

@@ -1,5 +1,5 @@
-export const id = 186;
-export const ids = [186];
+export const id = 153;
+export const ids = [153];
 export const modules = {
 
 /***/ 3916:
@@ -259,7 +259,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 5186:
+/***/ 3153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -699,23 +699,6 @@ function baseConfigEnv() {
 ;// CONCATENATED MODULE: ./src/detect/classify.ts
 
 /**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
- */
-function detectPlatform(env) {
-    if (isTrue(env.FORGEJO_ACTIONS))
-        return "forgejo";
-    if (isTrue(env.GITEA_ACTIONS))
-        return "gitea";
-    if (isTrue(env.ACT))
-        return "act";
-    return "github";
-}
-function isTrue(v) {
-    return v !== undefined && v !== "" && v !== "false" && v !== "0";
-}
-/**
  * Can this user open the store directly, as Nix's local store does? Nix creates the store, its state
  * dir and its database when they are missing, so a store that was never used (no /nix/var/nix, no
  * db/, or no /nix at all, as right after `apt-get install nix-bin`) is writable when the directories
@@ -757,7 +740,27 @@ function classify(f, mode = "auto") {
 var daemon = __webpack_require__(7883);
 // EXTERNAL MODULE: ./src/nix/store.ts
 var nix_store = __webpack_require__(4366);
+;// CONCATENATED MODULE: ./src/platform.ts
+/**
+ * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
+ * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
+ * never says anything about containers.
+ */
+function detectPlatform(env) {
+    if (isTrue(env.FORGEJO_ACTIONS))
+        return "forgejo";
+    if (isTrue(env.GITEA_ACTIONS))
+        return "gitea";
+    if (isTrue(env.ACT))
+        return "act";
+    return "github";
+}
+function isTrue(v) {
+    return v !== undefined && v !== "" && v !== "false" && v !== "0";
+}
+
 ;// CONCATENATED MODULE: ./src/detect/facts.ts
+
 
 
 
@@ -1030,7 +1033,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const mode = await check(() => oneOf(get, "mode", MODES, "auto"), "auto");
     const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
-    const failOnPushError = await check(() => bool(get, "fail-on-push-error"), false);
+    const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -1083,7 +1086,7 @@ function oneOf(get, name, allowed, dflt) {
     return value;
 }
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function bool(get, name) {
+function boolInput(get, name) {
     const value = get(name).trim();
     if (value === "")
         return false;
@@ -1249,7 +1252,7 @@ function resolve(lock, ref, depth = 0) {
     }
     return node;
 }
-/** YYYYMMDD (UTC) of root → inputs.nixpkgs → locked.lastModified, or "" when there is none. */
+/** YYYYMMDD (UTC) of root → inputs.<input> → locked.lastModified, or "" when there is none. */
 function nixpkgsDate(lockText, input = "nixpkgs") {
     let lock;
     try {
@@ -1267,9 +1270,10 @@ function nixpkgsDate(lockText, input = "nixpkgs") {
         return "";
     return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
 }
-async function readNixpkgsDate(workspace) {
+/** nixpkgsDate of `workspace`/flake.lock; "" when there is no such file. */
+async function readNixpkgsDate(workspace, input = "nixpkgs") {
     try {
-        return nixpkgsDate(await (0,promises_.readFile)(external_node_path_default().join(workspace, "flake.lock"), "utf8"));
+        return nixpkgsDate(await (0,promises_.readFile)(external_node_path_default().join(workspace, "flake.lock"), "utf8"), input);
     }
     catch {
         return "";

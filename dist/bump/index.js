@@ -1,0 +1,1025 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 123:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(141);
+
+process.on("unhandledRejection", (reason) => {
+    process.exitCode = 1;
+    console.error(`::error::bump: unhandled rejection: ${String(reason)}`);
+});
+await (0,_steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runBump */ .u)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 141:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  u: () => (/* binding */ runBump)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/step-io.ts
+
+
+
+const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** A `::name key=value::message` line on stdout, the runner's log-command syntax. */
+function command(name, message, props = {}) {
+    const list = Object.entries(props)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(",");
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+/** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
+function fileCommand(kind, text) {
+    const file = process.env[`GITHUB_${kind}`];
+    if (!file)
+        return false;
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    return true;
+}
+/**
+ * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
+ * from ending the block early and adding lines of its own is that the delimiter is not in it, which
+ * is checked, so the random part need not come from node:crypto (whose loading costs more than the
+ * rest of this module's work in a main step).
+ */
+function keyValue(name, value) {
+    let delimiter;
+    do {
+        delimiter = `ghadelimiter_${randomHex(32)}`;
+    } while (name.includes(delimiter) || value.includes(delimiter));
+    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}`;
+}
+function randomHex(digits) {
+    let out = "";
+    while (out.length < digits)
+        out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+    return out.slice(0, digits);
+}
+/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function setOutput(name, value) {
+    if (fileCommand("OUTPUT", keyValue(name, value)))
+        return;
+    process.stdout.write(external_node_os_namespaceObject.EOL);
+    command("set-output", value, { name });
+}
+/** For later steps (the env file) and for this process and its children. */
+function exportVariable(name, value) {
+    process.env[name] = value;
+    if (!fileCommand("ENV", keyValue(name, value)))
+        command("set-env", value, { name });
+}
+/** Puts `dir` first on PATH, for later steps and for this process. */
+function addPath(dir) {
+    if (!fileCommand("PATH", dir))
+        command("add-path", dir);
+    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
+}
+/** For the post step of this same action (it reads it back as STATE_<name>). */
+function saveState(name, value) {
+    if (!fileCommand("STATE", keyValue(name, value)))
+        command("save-state", value, { name });
+}
+function getState(name) {
+    return process.env[`STATE_${name}`] ?? "";
+}
+/** Asks the runner to print *** wherever `secret` would appear in the log. */
+function setSecret(secret) {
+    command("add-mask", secret);
+}
+function info(message) {
+    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+}
+function warning(message) {
+    command("warning", message);
+}
+function error(message) {
+    command("error", message);
+}
+/** Marks the step failed and says why; the process still ends normally. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+    return true;
+}
+/** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
+async function group(name, fn) {
+    command("group", name);
+    try {
+        return await fn();
+    }
+    finally {
+        command("endgroup", "");
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can act on: its message says what is wrong and what to do, so the main step
+ * fails with the message alone (no stack), and the post step warns with it (or fails, when
+ * fail-on-push-error asks). Anything else that is thrown is a bug and is reported with its stack.
+ */
+class ActionError extends Error {
+    name = "ActionError";
+}
+/**
+ * Bad input: the message names the input and the fix. Its own class because the post step must
+ * tell it apart: main has already failed on it, so post says so once and pushes nothing.
+ */
+class InputError extends ActionError {
+    name = "InputError";
+}
+
+;// CONCATENATED MODULE: ./src/bump/forge.ts
+
+/** Lists are read page by page up to these limits: enough for any repository, and never an endless loop. */
+const MAX_PULL_PAGES = 10;
+const MAX_LABEL_PAGES = 20;
+/** Gitea's and Forgejo's largest page by default (MAX_RESPONSE_ITEMS); a server set lower sends fewer. */
+const PAGE = 50;
+/**
+ * The forge's REST API, as much of it as the bump needs. Gitea and Forgejo share one API (`/api/v1`)
+ * and GitHub's has the same paths for these calls; they differ in paging parameters (both are sent)
+ * and in labels, which Gitea takes by id and GitHub by name.
+ */
+function forgeClient(t, fetchLike) {
+    const repo = `${t.api}/repos/${t.repository}`;
+    const headers = { Authorization: `token ${t.token}`, Accept: "application/json", "Content-Type": "application/json" };
+    /** `missing`: what a 404 stands for instead of a failure (an endpoint that may not apply here). */
+    async function call(method, url, body, missing) {
+        let status;
+        let ok;
+        let text;
+        try {
+            const res = await fetchLike(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+            ({ status, ok } = res);
+            text = await res.text();
+        }
+        catch (err) {
+            const cause = err.cause?.message;
+            throw new ActionError(`${method} ${url} failed: ${cause ?? err.message ?? String(err)}; check the api-url input`);
+        }
+        if (status === 404 && missing !== undefined)
+            return missing;
+        if (!ok)
+            throw new ActionError(`${method} ${url} answered ${status}: ${text.slice(0, 500)}`);
+        try {
+            return (text ? JSON.parse(text) : null);
+        }
+        catch {
+            throw new ActionError(`${method} ${url} answered ${status} with something other than JSON: ${text.slice(0, 200)}`);
+        }
+    }
+    /** Reads `url`'s pages until `done` says so, a page is empty or `max` pages were read. */
+    async function pages(url, max, done, missing) {
+        for (let page = 1; page <= max; page++) {
+            const list = await call("GET", url(page), undefined, missing);
+            if (!Array.isArray(list) || list.length === 0 || done(list))
+                return;
+        }
+    }
+    /** Names → ids from one label list, into `found`; stops once every name is there. */
+    const collectLabels = (url, names, found, optional) => pages((page) => `${url}?page=${page}&limit=${PAGE}`, MAX_LABEL_PAGES, (list) => {
+        for (const l of list)
+            if (names.includes(l.name) && !found.has(l.name))
+                found.set(l.name, l.id);
+        return names.every((n) => found.has(n));
+    }, optional ? [] : undefined);
+    return {
+        /** The open pull request from `head` into `base`, if there is one. */
+        async findOpenPull(head, base) {
+            let existing;
+            await pages((page) => `${repo}/pulls?state=open&page=${page}&limit=${PAGE}&per_page=${PAGE}`, MAX_PULL_PAGES, (list) => (existing = list.find((p) => p.head?.ref === head && p.base?.ref === base)) !== undefined);
+            return existing;
+        },
+        createPull: (p) => call("POST", `${repo}/pulls`, p),
+        updatePull: (number, p) => call("PATCH", `${repo}/pulls/${number}`, p),
+        /**
+         * Gitea/Forgejo: label names → ids, from the repository's labels, then its organisation's (org
+         * labels apply to its repositories; a user's repository answers 404 there, which is no error).
+         */
+        async labelIds(names) {
+            const found = new Map();
+            await collectLabels(`${repo}/labels`, names, found, false);
+            if (!names.every((n) => found.has(n))) {
+                await collectLabels(`${t.api}/orgs/${encodeURIComponent(owner(t.repository))}/labels`, names, found, true);
+            }
+            return { ids: names.filter((n) => found.has(n)).map((n) => found.get(n)), missing: names.filter((n) => !found.has(n)) };
+        },
+        /** Gitea takes ids, GitHub names. */
+        addLabels: (number, labels) => call("POST", `${repo}/issues/${number}/labels`, { labels }),
+    };
+}
+const owner = (repository) => repository.split("/")[0];
+/** Updates the open pull request from the bump branch, or opens one, then puts the labels on it. */
+async function openOrUpdatePull(forge, flavour, plan) {
+    const { title, body, head, base } = plan;
+    const existing = await forge.findOpenPull(head, base);
+    const pr = existing ? await forge.updatePull(existing.number, { title, body }) : await forge.createPull({ title, body, head, base });
+    if (typeof pr?.number !== "number")
+        throw new ActionError(`the forge answered the pull request ${existing ? "update" : "creation"} without a number`);
+    let missingLabels = [];
+    if (plan.labels.length > 0) {
+        if (flavour === "github") {
+            await forge.addLabels(pr.number, plan.labels);
+        }
+        else {
+            const { ids, missing } = await forge.labelIds(plan.labels);
+            missingLabels = missing;
+            if (ids.length > 0)
+                await forge.addLabels(pr.number, ids);
+        }
+    }
+    return { number: pr.number, opened: !existing, missingLabels };
+}
+
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
+}
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+async function run(cmd, args, opts = {}) {
+    if (opts.echo)
+        info(`[command]${[cmd, ...args].join(" ")}`);
+    // loaded on first use: where Nix lives in the store, the main step starts no process at all
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    let outFd;
+    try {
+        if (opts.stdoutFile !== undefined)
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+    }
+    catch (err) {
+        return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+    }
+    const result = await new Promise((resolve) => {
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        let child;
+        try {
+            child = spawn(cmd, args, {
+                env: childEnv(opts.env ?? process.env),
+                cwd: opts.cwd,
+                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                detached: opts.timeoutMs !== undefined,
+            });
+        }
+        catch (err) {
+            resolve({ code: 127, stdout, stderr: String(err), timedOut });
+            return;
+        }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid);
+            }, opts.timeoutMs);
+        child.stdout?.setEncoding("utf8").on("data", (d) => {
+            stdout += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        child.stderr?.setEncoding("utf8").on("data", (d) => {
+            stderr += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        if (opts.input !== undefined && child.stdin)
+            child.stdin.end(opts.input);
+        child.on("error", (err) => {
+            done();
+            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+        });
+        child.on("close", (code, signal) => {
+            done();
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    return result;
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        // detached children lead their own process group: a negative pid reaches nix and its helpers.
+        process.kill(-pid, "SIGKILL");
+    }
+    catch {
+        try {
+            process.kill(pid, "SIGKILL");
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+function firstError(r) {
+    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+;// CONCATENATED MODULE: ./src/bump/git.ts
+
+
+
+function gitIn(workspace) {
+    return (args, opts = {}) => run("git", args, { cwd: workspace, echo: opts.echo, env: { ...process.env, ...opts.env } });
+}
+async function must(git, args, what, opts) {
+    const r = await git(args, opts);
+    if (r.code !== 0)
+        throw new ActionError(`${what} failed: git ${args.join(" ")} exited ${r.code}: ${(r.stderr.trim() || r.stdout.trim()).slice(0, 500)}`);
+    return r.stdout.trim();
+}
+/**
+ * The bump starts from `base`, not from whatever branch the caller was run on: a bump dispatched from
+ * a feature branch must not carry its commits.
+ */
+async function startFrom(git, base) {
+    const current = await must(git, ["rev-parse", "--abbrev-ref", "HEAD"], "reading the checked-out branch");
+    if (current === base)
+        return;
+    info(`Checked out ${current}; switching to the tip of ${base}`);
+    await must(git, ["fetch", "--quiet", "--depth=1", "origin", `refs/heads/${base}`], `fetching ${base}`);
+    await must(git, ["checkout", "--quiet", "-B", base, "FETCH_HEAD"], `checking out ${base}`);
+}
+/** True when flake.lock differs from the checked-out commit. */
+async function lockChanged(git) {
+    const r = await git(["diff", "--quiet", "--", "flake.lock"]);
+    if (r.code > 1)
+        throw new ActionError(`git diff -- flake.lock failed: ${r.stderr.trim()}`);
+    return r.code === 1;
+}
+async function commitLock(git, message, author) {
+    const env = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
+    await must(git, ["commit", "--quiet", "-m", message, "--", "flake.lock"], "committing flake.lock", { env });
+    info(await must(git, ["--no-pager", "log", "-1", "--format=committed %h %s (%an <%ae>)"], "reading the commit"));
+}
+/** Pushes HEAD to `branch` (see BumpPlan.push); returns false when it was skipped as already there. */
+async function pushHead(git, p, base) {
+    const ref = `refs/heads/${p.branch}`;
+    if (p.skipWhenSame) {
+        const fetched = await git(["fetch", "--quiet", "--depth=1", "origin", ref]);
+        if (fetched.code === 0 && (await git(["diff", "--quiet", "FETCH_HEAD", "HEAD"])).code === 0) {
+            info(`${p.branch} already carries this flake.lock on top of ${base}; not pushing it again`);
+            return false;
+        }
+    }
+    await must(git, ["push", ...(p.force ? ["--force"] : []), "origin", `HEAD:${ref}`], `pushing to ${p.branch}`, { echo: true });
+    info(`pushed to ${p.branch}`);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/platform.ts
+/**
+ * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
+ * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
+ * never says anything about containers.
+ */
+function detectPlatform(env) {
+    if (isTrue(env.FORGEJO_ACTIONS))
+        return "forgejo";
+    if (isTrue(env.GITEA_ACTIONS))
+        return "gitea";
+    if (isTrue(env.ACT))
+        return "act";
+    return "github";
+}
+function isTrue(v) {
+    return v !== undefined && v !== "" && v !== "false" && v !== "0";
+}
+
+;// CONCATENATED MODULE: ./src/bump/inputs.ts
+
+
+const BUMP_MODES = ["push", "pull-request"];
+const FORGES = ["auto", "gitea", "github"];
+/** "a", "a or b", "a, b or c": how the bump's messages have always listed choices. */
+const choices = (list) => (list.length < 2 ? list.join("") : `${list.slice(0, -1).join(", ")} or ${list.at(-1)}`);
+/** The value, or undefined (and an error) when it is not one of `allowed`. */
+function oneOf(get, name, allowed, dflt, errors) {
+    const value = get(name) || dflt;
+    if (allowed.includes(value))
+        return value;
+    errors.push(`${name} must be ${choices(allowed)} (got "${value}")`);
+    return undefined;
+}
+/**
+ * Reads and checks the bump's inputs once; empty ones fall back to what the runner says about this
+ * run (GITHUB_REF_NAME, GITHUB_API_URL, GITHUB_REPOSITORY). Every problem is reported at once, as an
+ * InputError, before the lock or the repository is touched. `mask` hides the token in the log.
+ */
+function readBumpInputs(get, env, mask) {
+    const errors = [];
+    const mode = oneOf(get, "mode", BUMP_MODES, "pull-request", errors);
+    const forge = oneOf(get, "forge", FORGES, "auto", errors);
+    const token = get("token");
+    if (token)
+        mask(token);
+    const input = get("input") || "nixpkgs";
+    const base = get("base-branch") || env.GITHUB_REF_NAME || "";
+    if (!base)
+        errors.push("base-branch: empty, and the runner did not say which branch this run is on (GITHUB_REF_NAME); name the branch to update");
+    const bumpBranch = get("bump-branch") || "ci/bump-nixpkgs";
+    if (mode === "pull-request" && bumpBranch === base)
+        errors.push(`bump-branch: "${bumpBranch}" is the base branch too; a pull request needs a branch of its own`);
+    const repository = get("repository") || env.GITHUB_REPOSITORY || "";
+    const api = (get("api-url") || env.GITHUB_API_URL || "").replace(/\/+$/, "");
+    if (mode === "pull-request") {
+        if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+            errors.push(`repository must be owner/repo (got "${repository}")`);
+        if (!api)
+            errors.push("no forge API URL: set the api-url input");
+        else if (!/^https?:\/\/[^/]/.test(api))
+            errors.push(`api-url: "${api}" is not an http(s) URL; give the API base, e.g. https://git.example.com/api/v1`);
+        if (!token)
+            errors.push("no token: pass the token secret");
+    }
+    if (errors.length > 0 || !mode || !forge)
+        throw new InputError(errors.join("\n"));
+    const platform = detectPlatform(env);
+    return {
+        input,
+        mode,
+        base,
+        bumpBranch,
+        author: { name: get("author-name") || "nix-runner-bot", email: get("author-email") || "nix-runner-bot@noreply.invalid" },
+        labels: get("labels").split(",").map((s) => s.trim()).filter(Boolean),
+        flavour: forge === "auto" ? (platform === "github" ? "github" : "gitea") : forge,
+        api,
+        repository,
+        token,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/bump/plan.ts
+/** Pure: the inputs and the new date of the input in, what to commit, push and open out. */
+function planBump(i, date) {
+    const message = `chore(ci): Update nixos to ${date}`;
+    if (i.mode === "push")
+        return { message, push: { branch: i.base, force: false, skipWhenSame: false } };
+    return {
+        message,
+        push: { branch: i.bumpBranch, force: true, skipWhenSame: true },
+        pull: {
+            title: message,
+            body: `Updates the flake input \`${i.input}\` to its newest revision (${date}).\n\nOpened by the bump-nixpkgs workflow.`,
+            head: i.bumpBranch,
+            base: i.base,
+            labels: i.labels,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+/**
+ * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
+ * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
+ */
+function parseNixVersion(output) {
+    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
+    const upstreamLast = output.includes("(Nix ") || /\(Determinate Nix [^)]*\)\s*\d/.test(output);
+    const m = all.length > 0 ? (upstreamLast ? all[all.length - 1] : all[0]) : undefined;
+    if (!m)
+        return undefined;
+    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
+}
+/**
+ * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
+ * → "2.28.3". A store path never changes, so its name answers as well as `nix --version` and costs
+ * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
+ */
+function versionFromStorePath(realPath) {
+    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+)(?:pre[0-9a-z_]*|rc\d*)?\/bin\/nix$/);
+    return m?.[1];
+}
+/**
+ * True when `version` is at least `min`; unknown versions count as old, so new flags stay off.
+ * semver is loaded on first use: most main steps never compare versions, and loading it costs more
+ * than the rest of this module.
+ */
+async function atLeast(version, min) {
+    if (version === undefined)
+        return false;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 88, 23));
+    return semver.valid(version) !== null && semver.gte(version, min);
+}
+
+;// CONCATENATED MODULE: ./src/nix/locate.ts
+
+
+
+
+/**
+ * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
+ * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
+ */
+function which(cmd, env) {
+    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, cmd);
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return undefined;
+}
+/**
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
+ */
+function locateNix(env) {
+    const nixPath = which("nix", env);
+    return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
+}
+/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+async function nixVersionOf(nixPath, env) {
+    const named = versionFromStorePath(realPathOf(nixPath));
+    if (named)
+        return named;
+    const r = await run(nixPath, ["--version"], { env });
+    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+}
+/** `p` with every symlink resolved; `p` itself when that fails. */
+function realPathOf(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/bump/update.ts
+
+
+
+
+const FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/** `nix flake update <input>` exists since Nix 2.19; older versions spell it `nix flake lock --update-input`. */
+async function updateArgs(nixVersion, input) {
+    return [...FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
+}
+/** Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH. */
+async function updateInput(input, workspace, env = process.env) {
+    const nix = which("nix", env);
+    if (!nix)
+        throw new ActionError("no nix on PATH: run org/nix-runner-action in a step before the bump");
+    const args = await updateArgs(await nixVersionOf(nix, env), input);
+    const r = await run(nix, args, { cwd: workspace, env, echo: true });
+    if (r.code !== 0)
+        throw new ActionError(`nix ${args.slice(2).join(" ")} failed (exit ${r.code}; see nix's message above)`);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
+
+
+/** Follows an input reference: a node name, or a follows path starting at the root node. */
+function resolve(lock, ref, depth = 0) {
+    const nodes = lock.nodes ?? {};
+    if (typeof ref === "string")
+        return nodes[ref];
+    if (depth > 32)
+        return undefined; // a cyclic follows chain: give up rather than loop
+    let node = nodes[lock.root ?? "root"];
+    for (const name of ref) {
+        const next = node?.inputs?.[name];
+        if (next === undefined)
+            return undefined;
+        node = resolve(lock, next, depth + 1);
+    }
+    return node;
+}
+/** YYYYMMDD (UTC) of root → inputs.<input> → locked.lastModified, or "" when there is none. */
+function nixpkgsDate(lockText, input = "nixpkgs") {
+    let lock;
+    try {
+        lock = JSON.parse(lockText);
+    }
+    catch {
+        return "";
+    }
+    const root = lock.nodes?.[lock.root ?? "root"];
+    const ref = root?.inputs?.[input];
+    if (ref === undefined)
+        return "";
+    const seconds = resolve(lock, ref)?.locked?.lastModified;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds))
+        return "";
+    return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
+}
+/** nixpkgsDate of `workspace`/flake.lock; "" when there is no such file. */
+async function readNixpkgsDate(workspace, input = "nixpkgs") {
+    try {
+        return nixpkgsDate(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(workspace, "flake.lock"), "utf8"), input);
+    }
+    catch {
+        return "";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/bump-step.ts
+
+
+
+
+
+
+
+
+/** The bump sub-action: update one flake input, commit the lock, push it or open/update a pull request. */
+async function runBump() {
+    try {
+        await bump();
+    }
+    catch (err) {
+        setFailed(err instanceof ActionError ? err.message : `bump failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+}
+async function bump() {
+    const inputs = readBumpInputs(getInput, process.env, setSecret);
+    const git = gitIn(inputs.workspace);
+    await startFrom(git, inputs.base);
+    await updateInput(inputs.input, inputs.workspace);
+    if (!(await lockChanged(git))) {
+        info(`flake.lock unchanged: input ${inputs.input} is already at its newest revision; nothing to commit`);
+        setOutput("changed", "false");
+        return;
+    }
+    const date = await readNixpkgsDate(inputs.workspace, inputs.input);
+    if (!date)
+        throw new ActionError(`flake.lock has no lastModified for input ${inputs.input}`);
+    info(`${inputs.input} is now at ${date}`);
+    setOutput("changed", "true");
+    setOutput("date", date);
+    const plan = planBump(inputs, date);
+    await commitLock(git, plan.message, inputs.author);
+    await pushHead(git, plan.push, inputs.base);
+    if (!plan.pull)
+        return;
+    const forge = forgeClient(inputs, (url, init) => fetch(url, init));
+    const pr = await openOrUpdatePull(forge, inputs.flavour, plan.pull);
+    info(`${pr.opened ? "opened" : "updated"} pull request #${pr.number}: ${plan.pull.title}`);
+    for (const name of pr.missingLabels) {
+        warning(`label "${name}" does not exist in ${inputs.repository} nor in the ${owner(inputs.repository)} organisation; create it or drop it from the labels input`);
+    }
+    setOutput("pull-request", String(pr.number));
+}
+
+
+/***/ }),
+
+/***/ 421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(123);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

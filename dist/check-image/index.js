@@ -1,0 +1,596 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 347:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(509);
+
+process.on("unhandledRejection", (reason) => {
+    process.exitCode = 1;
+    console.error(`::error::check-image: unhandled rejection: ${String(reason)}`);
+});
+await (0,_steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runCheckImage */ .x)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 509:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  x: () => (/* binding */ runCheckImage)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/step-io.ts
+
+
+
+const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** A `::name key=value::message` line on stdout, the runner's log-command syntax. */
+function command(name, message, props = {}) {
+    const list = Object.entries(props)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(",");
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+/** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
+function fileCommand(kind, text) {
+    const file = process.env[`GITHUB_${kind}`];
+    if (!file)
+        return false;
+    appendFileSync(file, text + EOL, "utf8");
+    return true;
+}
+/**
+ * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
+ * from ending the block early and adding lines of its own is that the delimiter is not in it, which
+ * is checked, so the random part need not come from node:crypto (whose loading costs more than the
+ * rest of this module's work in a main step).
+ */
+function keyValue(name, value) {
+    let delimiter;
+    do {
+        delimiter = `ghadelimiter_${randomHex(32)}`;
+    } while (name.includes(delimiter) || value.includes(delimiter));
+    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
+}
+function randomHex(digits) {
+    let out = "";
+    while (out.length < digits)
+        out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+    return out.slice(0, digits);
+}
+/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function setOutput(name, value) {
+    if (fileCommand("OUTPUT", keyValue(name, value)))
+        return;
+    process.stdout.write(EOL);
+    command("set-output", value, { name });
+}
+/** For later steps (the env file) and for this process and its children. */
+function exportVariable(name, value) {
+    process.env[name] = value;
+    if (!fileCommand("ENV", keyValue(name, value)))
+        command("set-env", value, { name });
+}
+/** Puts `dir` first on PATH, for later steps and for this process. */
+function addPath(dir) {
+    if (!fileCommand("PATH", dir))
+        command("add-path", dir);
+    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
+}
+/** For the post step of this same action (it reads it back as STATE_<name>). */
+function saveState(name, value) {
+    if (!fileCommand("STATE", keyValue(name, value)))
+        command("save-state", value, { name });
+}
+function getState(name) {
+    return process.env[`STATE_${name}`] ?? "";
+}
+/** Asks the runner to print *** wherever `secret` would appear in the log. */
+function setSecret(secret) {
+    command("add-mask", secret);
+}
+function info(message) {
+    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+}
+function warning(message) {
+    command("warning", message);
+}
+function error(message) {
+    command("error", message);
+}
+/** Marks the step failed and says why; the process still ends normally. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+    return true;
+}
+/** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
+async function group(name, fn) {
+    command("group", name);
+    try {
+        return await fn();
+    }
+    finally {
+        command("endgroup", "");
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
+}
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+async function exec_run(cmd, args, opts = {}) {
+    if (opts.echo)
+        info(`[command]${[cmd, ...args].join(" ")}`);
+    // loaded on first use: where Nix lives in the store, the main step starts no process at all
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    let outFd;
+    try {
+        if (opts.stdoutFile !== undefined)
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+    }
+    catch (err) {
+        return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+    }
+    const result = await new Promise((resolve) => {
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        let child;
+        try {
+            child = spawn(cmd, args, {
+                env: childEnv(opts.env ?? process.env),
+                cwd: opts.cwd,
+                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                detached: opts.timeoutMs !== undefined,
+            });
+        }
+        catch (err) {
+            resolve({ code: 127, stdout, stderr: String(err), timedOut });
+            return;
+        }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid);
+            }, opts.timeoutMs);
+        child.stdout?.setEncoding("utf8").on("data", (d) => {
+            stdout += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        child.stderr?.setEncoding("utf8").on("data", (d) => {
+            stderr += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        if (opts.input !== undefined && child.stdin)
+            child.stdin.end(opts.input);
+        child.on("error", (err) => {
+            done();
+            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+        });
+        child.on("close", (code, signal) => {
+            done();
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    return result;
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        // detached children lead their own process group: a negative pid reaches nix and its helpers.
+        process.kill(-pid, "SIGKILL");
+    }
+    catch {
+        try {
+            process.kill(pid, "SIGKILL");
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+function firstError(r) {
+    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/locate.ts
+
+
+
+
+/**
+ * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
+ * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
+ */
+function which(cmd, env) {
+    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, cmd);
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return undefined;
+}
+/**
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
+ */
+function locateNix(env) {
+    const nixPath = which("nix", env);
+    return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
+}
+/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+async function nixVersionOf(nixPath, env) {
+    const named = versionFromStorePath(realPathOf(nixPath));
+    if (named)
+        return named;
+    const r = await run(nixPath, ["--version"], { env });
+    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+}
+/** `p` with every symlink resolved; `p` itself when that fails. */
+function realPathOf(p) {
+    try {
+        return realpathSync(p);
+    }
+    catch {
+        return p;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/publish/image-check.ts
+
+
+
+const TOOLS = ["nix", "node", "bash", "git", "tar", "gzip", "zstd", "env", "sh"];
+const IMAGE_PATHS = { env: "/usr/bin/env", tmp: "/tmp", passwd: "/etc/passwd", group: "/etc/group" };
+/** Every check, in the order they are reported. The CA bundle is the one Nix and git would use. */
+function imageChecks(env, p = IMAGE_PATHS) {
+    const ca = env.NIX_SSL_CERT_FILE || env.SSL_CERT_FILE || "";
+    return [
+        ...TOOLS.map((command) => ({ label: `${command} is on PATH`, probe: { kind: "on-path", command } })),
+        { label: `${p.env} is executable`, probe: { kind: "executable", path: p.env } },
+        { label: `${p.tmp} is a directory`, probe: { kind: "directory", path: p.tmp } },
+        { label: `${p.tmp} is writable`, probe: { kind: "writable", path: p.tmp } },
+        { label: ca ? `the CA bundle ${ca} is readable` : "a CA bundle is set (NIX_SSL_CERT_FILE or SSL_CERT_FILE)", probe: { kind: "readable", path: ca } },
+        { label: `${p.passwd} has root`, probe: { kind: "has-root", path: p.passwd } },
+        { label: `${p.group} has root`, probe: { kind: "has-root", path: p.group } },
+        { label: "flakes enabled", probe: { kind: "flakes" } },
+        { label: "nix evaluates 1 + 1", probe: { kind: "nix-eval" } },
+    ];
+}
+/** The experimental-features line of `nix show-config` lists flakes. */
+function flakesEnabled(showConfig) {
+    const line = showConfig.split("\n").find((l) => l.startsWith("experimental-features = "));
+    return line !== undefined && line.slice("experimental-features = ".length).split(/\s+/).includes("flakes");
+}
+const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
+async function checkOne(probe, env) {
+    const can = (path, mode) => (0,promises_namespaceObject.access)(path, mode).then(() => true, () => false);
+    switch (probe.kind) {
+        case "on-path":
+            return which(probe.command, env) !== undefined;
+        case "executable":
+            return (await (0,promises_namespaceObject.stat)(probe.path).then((s) => s.isFile(), () => false)) && can(probe.path, promises_namespaceObject.constants.X_OK);
+        case "directory":
+            return (0,promises_namespaceObject.stat)(probe.path).then((s) => s.isDirectory(), () => false);
+        case "writable":
+            return can(probe.path, promises_namespaceObject.constants.W_OK);
+        case "readable":
+            return probe.path !== "" && can(probe.path, promises_namespaceObject.constants.R_OK);
+        case "has-root":
+            return (0,promises_namespaceObject.readFile)(probe.path, "utf8").then((t) => /^root:/m.test(t), () => false);
+        case "flakes": {
+            const nix = which("nix", env);
+            const r = nix ? await exec_run(nix, [...NIX_COMMAND, "show-config"], { env }) : undefined;
+            return r !== undefined && r.code === 0 && flakesEnabled(r.stdout);
+        }
+        case "nix-eval": {
+            const nix = which("nix", env);
+            const r = nix ? await exec_run(nix, [...NIX_COMMAND, "eval", "--expr", "1 + 1"], { env }) : undefined;
+            return r !== undefined && r.code === 0 && r.stdout.trim() === "2";
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/check-image-step.ts
+
+
+
+
+/** The check-image sub-action: every check reported, the step failed when one fails. */
+async function runCheckImage(env = process.env) {
+    try {
+        let failed = 0;
+        for (const c of imageChecks(env)) {
+            if (await checkOne(c.probe, env))
+                info(`ok: ${c.label}`);
+            else {
+                failed++;
+                error(c.probe.kind === "flakes" ? "flakes are not enabled in the image's nix.conf" : `image check failed: ${c.label}`);
+            }
+        }
+        const nix = which("nix", env);
+        if (nix)
+            info((await exec_run(nix, ["--version"], { env })).stdout.trim());
+        if (failed > 0)
+            setFailed(`${failed} image check${failed > 1 ? "s" : ""} failed (see above)`);
+    }
+    catch (err) {
+        setFailed(`check-image failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(347);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

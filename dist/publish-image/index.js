@@ -1,0 +1,1180 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 1520:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(171);
+
+process.on("unhandledRejection", (reason) => {
+    process.exitCode = 1;
+    console.error(`::error::publish-image: unhandled rejection: ${String(reason)}`);
+});
+await (0,_steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPublish */ .j)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 171:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j: () => (/* binding */ runPublish)
+});
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/step-io.ts
+
+
+
+const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** A `::name key=value::message` line on stdout, the runner's log-command syntax. */
+function command(name, message, props = {}) {
+    const list = Object.entries(props)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(",");
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+}
+/** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
+function fileCommand(kind, text) {
+    const file = process.env[`GITHUB_${kind}`];
+    if (!file)
+        return false;
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    return true;
+}
+/**
+ * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
+ * from ending the block early and adding lines of its own is that the delimiter is not in it, which
+ * is checked, so the random part need not come from node:crypto (whose loading costs more than the
+ * rest of this module's work in a main step).
+ */
+function keyValue(name, value) {
+    let delimiter;
+    do {
+        delimiter = `ghadelimiter_${randomHex(32)}`;
+    } while (name.includes(delimiter) || value.includes(delimiter));
+    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}`;
+}
+function randomHex(digits) {
+    let out = "";
+    while (out.length < digits)
+        out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+    return out.slice(0, digits);
+}
+/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function setOutput(name, value) {
+    if (fileCommand("OUTPUT", keyValue(name, value)))
+        return;
+    process.stdout.write(external_node_os_namespaceObject.EOL);
+    command("set-output", value, { name });
+}
+/** For later steps (the env file) and for this process and its children. */
+function exportVariable(name, value) {
+    process.env[name] = value;
+    if (!fileCommand("ENV", keyValue(name, value)))
+        command("set-env", value, { name });
+}
+/** Puts `dir` first on PATH, for later steps and for this process. */
+function addPath(dir) {
+    if (!fileCommand("PATH", dir))
+        command("add-path", dir);
+    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
+}
+/** For the post step of this same action (it reads it back as STATE_<name>). */
+function saveState(name, value) {
+    if (!fileCommand("STATE", keyValue(name, value)))
+        command("save-state", value, { name });
+}
+function getState(name) {
+    return process.env[`STATE_${name}`] ?? "";
+}
+/** Asks the runner to print *** wherever `secret` would appear in the log. */
+function setSecret(secret) {
+    command("add-mask", secret);
+}
+function info(message) {
+    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+}
+function warning(message) {
+    command("warning", message);
+}
+function error(message) {
+    command("error", message);
+}
+/** Marks the step failed and says why; the process still ends normally. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
+    return true;
+}
+/** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
+async function group(name, fn) {
+    command("group", name);
+    try {
+        return await fn();
+    }
+    finally {
+        command("endgroup", "");
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * An error the user can act on: its message says what is wrong and what to do, so the main step
+ * fails with the message alone (no stack), and the post step warns with it (or fails, when
+ * fail-on-push-error asks). Anything else that is thrown is a bug and is reported with its stack.
+ */
+class ActionError extends Error {
+    name = "ActionError";
+}
+/**
+ * Bad input: the message names the input and the fix. Its own class because the post step must
+ * tell it apart: main has already failed on it, so post says so once and pushes nothing.
+ */
+class errors_InputError extends ActionError {
+    name = "InputError";
+}
+
+;// CONCATENATED MODULE: ./src/nix/flake-lock.ts
+
+
+/** Follows an input reference: a node name, or a follows path starting at the root node. */
+function resolve(lock, ref, depth = 0) {
+    const nodes = lock.nodes ?? {};
+    if (typeof ref === "string")
+        return nodes[ref];
+    if (depth > 32)
+        return undefined; // a cyclic follows chain: give up rather than loop
+    let node = nodes[lock.root ?? "root"];
+    for (const name of ref) {
+        const next = node?.inputs?.[name];
+        if (next === undefined)
+            return undefined;
+        node = resolve(lock, next, depth + 1);
+    }
+    return node;
+}
+/** YYYYMMDD (UTC) of root → inputs.<input> → locked.lastModified, or "" when there is none. */
+function nixpkgsDate(lockText, input = "nixpkgs") {
+    let lock;
+    try {
+        lock = JSON.parse(lockText);
+    }
+    catch {
+        return "";
+    }
+    const root = lock.nodes?.[lock.root ?? "root"];
+    const ref = root?.inputs?.[input];
+    if (ref === undefined)
+        return "";
+    const seconds = resolve(lock, ref)?.locked?.lastModified;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds))
+        return "";
+    return new Date(seconds * 1000).toISOString().slice(0, 10).replaceAll("-", "");
+}
+/** nixpkgsDate of `workspace`/flake.lock; "" when there is no such file. */
+async function readNixpkgsDate(workspace, input = "nixpkgs") {
+    try {
+        return nixpkgsDate(await (0,promises_namespaceObject.readFile)(external_node_path_default().join(workspace, "flake.lock"), "utf8"), input);
+    }
+    catch {
+        return "";
+    }
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
+}
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+async function exec_run(cmd, args, opts = {}) {
+    if (opts.echo)
+        info(`[command]${[cmd, ...args].join(" ")}`);
+    // loaded on first use: where Nix lives in the store, the main step starts no process at all
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
+    let outFd;
+    try {
+        if (opts.stdoutFile !== undefined)
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+    }
+    catch (err) {
+        return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+    }
+    const result = await new Promise((resolve) => {
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        let child;
+        try {
+            child = spawn(cmd, args, {
+                env: childEnv(opts.env ?? process.env),
+                cwd: opts.cwd,
+                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                detached: opts.timeoutMs !== undefined,
+            });
+        }
+        catch (err) {
+            resolve({ code: 127, stdout, stderr: String(err), timedOut });
+            return;
+        }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid);
+            }, opts.timeoutMs);
+        child.stdout?.setEncoding("utf8").on("data", (d) => {
+            stdout += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        child.stderr?.setEncoding("utf8").on("data", (d) => {
+            stderr += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        if (opts.input !== undefined && child.stdin)
+            child.stdin.end(opts.input);
+        child.on("error", (err) => {
+            done();
+            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+        });
+        child.on("close", (code, signal) => {
+            done();
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    return result;
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        // detached children lead their own process group: a negative pid reaches nix and its helpers.
+        process.kill(-pid, "SIGKILL");
+    }
+    catch {
+        try {
+            process.kill(pid, "SIGKILL");
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+function firstError(r) {
+    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/locate.ts
+
+
+
+
+/**
+ * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
+ * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
+ */
+function which(cmd, env) {
+    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, cmd);
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return undefined;
+}
+/**
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
+ */
+function locateNix(env) {
+    const nixPath = which("nix", env);
+    return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
+}
+/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+async function nixVersionOf(nixPath, env) {
+    const named = versionFromStorePath(realPathOf(nixPath));
+    if (named)
+        return named;
+    const r = await run(nixPath, ["--version"], { env });
+    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+}
+/** `p` with every symlink resolved; `p` itself when that fails. */
+function realPathOf(p) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/publish/archive.ts
+
+
+
+
+
+
+
+
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+/** What the build made: an executable is a streamLayeredImage script, a file starting 1f 8b a gzip archive. */
+async function archiveKind(file) {
+    const st = await (0,promises_namespaceObject.stat)(file);
+    if ((st.mode & 0o111) !== 0)
+        return "stream";
+    const fh = await (0,promises_namespaceObject.open)(file, "r");
+    try {
+        const { buffer, bytesRead } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+        return bytesRead === 2 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1] ? "gzip" : "docker-archive";
+    }
+    finally {
+        await fh.close();
+    }
+}
+/**
+ * A plain docker-archive skopeo can read, made from what the build made, in `dir` when it must be
+ * written: a stream script is run to a tar, and a gzip-compressed archive (what buildLayeredImage
+ * writes) is decompressed, since skopeo 1.9 (Debian 12) fails to read compressed docker-archives
+ * ("unexpected EOF").
+ */
+async function plainArchive(archive, dir) {
+    const real = realPathOf(archive);
+    const st = await (0,promises_namespaceObject.stat)(real).catch(() => undefined);
+    if (!st?.isFile()) {
+        throw new ActionError(`${archive}${real !== archive ? ` (${real})` : ""} is not a docker-archive file (use dockerTools.buildLayeredImage or streamLayeredImage)`);
+    }
+    const tar = external_node_path_default().join(dir, "image.tar");
+    const kind = await archiveKind(real);
+    if (kind === "stream") {
+        info(`${archive} is a stream script (streamLayeredImage): writing the archive to ${tar}`);
+        const r = await exec_run(real, [], { stdoutFile: tar, echo: true });
+        if (r.code !== 0)
+            throw new ActionError(`the stream script ${real} exited ${r.code} (see its message above)`);
+        return tar;
+    }
+    if (kind === "gzip") {
+        info(`${archive} is a gzip-compressed archive: decompressing to ${tar}`);
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_namespaceObject.createWriteStream)(tar, { mode: 0o600 }));
+        }
+        catch (err) {
+            throw new ActionError(`decompressing ${real} failed: ${err.message}; is the build result a complete archive?`);
+        }
+        return tar;
+    }
+    return real;
+}
+
+;// CONCATENATED MODULE: ./src/keys.ts
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+/** Splits `name:base64` and checks the decoded length; returns an error sentence or the key. */
+function keys_parseNixKey(text, expectedBytes) {
+    const colon = text.indexOf(":");
+    // Never quote the text: for a secret key even a few characters would reach the log unmasked.
+    if (colon <= 0)
+        return `an entry is not of the form name:base64`;
+    const name = text.slice(0, colon);
+    const b64 = text.slice(colon + 1);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64))
+        return `key "${name}" does not have valid base64 after the colon`;
+    const bytes = Buffer.from(b64, "base64");
+    if (bytes.length !== expectedBytes) {
+        return `key "${name}" decodes to ${bytes.length} bytes, an ed25519 ${expectedBytes === 32 ? "public" : "secret"} key has ${expectedBytes}`;
+    }
+    return { name, bytes };
+}
+/**
+ * A Nix secret key is libsodium's 64 bytes: the 32-byte seed, then the public key. Derive the public
+ * key from the seed with node's crypto and check it matches the second half, so a corrupted or
+ * hand-edited key is caught here rather than by every consumer refusing our signatures.
+ */
+async function keys_publicKeyOf(secret) {
+    // node:crypto loads only for a signing key: loading it costs more than the rest of input checking
+    const { createPrivateKey, createPublicKey } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7598, 23));
+    const seed = secret.bytes.subarray(0, 32);
+    const priv = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+    const spki = createPublicKey(priv).export({ format: "der", type: "spki" });
+    const pub = spki.subarray(spki.length - 32);
+    if (!pub.equals(secret.bytes.subarray(32)))
+        return undefined;
+    return `${secret.name}:${pub.toString("base64")}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+const MODES = (/* unused pure expression or super */ null && (["auto", "image", "native", "install"]));
+const INSTALLERS = (/* unused pure expression or super */ null && (["nixos", "determinate", "none"]));
+const INITS = (/* unused pure expression or super */ null && (["auto", "systemd", "none"]));
+const SUBSTITUTER_SCHEMES = (/* unused pure expression or super */ null && (["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"]));
+const PUSH_SCHEMES = (/* unused pure expression or super */ null && (["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"]));
+/**
+ * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
+ * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
+ */
+async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecret(s)) {
+    const errors = [];
+    const check = async (f, fallback) => {
+        try {
+            return await f();
+        }
+        catch (e) {
+            if (!(e instanceof InputError))
+                throw e;
+            errors.push(e.message);
+            return fallback;
+        }
+    };
+    const mode = await check(() => oneOf(get, "mode", MODES, "auto"), "auto");
+    const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
+    const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
+    const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
+    const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
+    const trustedPublicKeys = await check(() => publicKeys(get), []);
+    const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
+    const pushTo = await check(() => pushUrl(get), "");
+    const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const extraConf = await check(() => confLines(get, "extra-conf"), "");
+    const accessTokens = await check(() => tokens(get, mask), "");
+    const netrc = await check(() => netrcText(get, mask), "");
+    const installerUrl = await check(() => installerUrlInput(get), "");
+    const installerSha256 = await check(() => sha256(get), "");
+    const nixVersion = get("nix-version").trim();
+    if (nixVersion) {
+        // semver only when there is a range to check: loading it is most of what reading inputs costs
+        const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+        if (semver.validRange(nixVersion) === null) {
+            errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+        }
+    }
+    const pushPaths = words(get("push-paths"));
+    if (errors.length > 0)
+        throw new InputError(errors.join("\n"));
+    return {
+        mode,
+        substituters,
+        trustedPublicKeys,
+        extraConf,
+        accessTokens,
+        netrc,
+        pushTo,
+        signingKey: signing.key,
+        signingPublicKey: signing.pub,
+        pushFilter,
+        pushPaths,
+        failOnPushError,
+        installer,
+        installerUrl,
+        installerSha256,
+        init,
+        nixVersion,
+    };
+}
+function words(text) {
+    return text.split(/\s+/).filter((w) => w.length > 0);
+}
+function oneOf(get, name, allowed, dflt) {
+    const value = get(name).trim() || dflt;
+    if (!allowed.includes(value)) {
+        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+    }
+    return value;
+}
+/** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
+function boolInput(get, name) {
+    const value = get(name).trim();
+    if (value === "")
+        return false;
+    if (["true", "True", "TRUE"].includes(value))
+        return true;
+    if (["false", "False", "FALSE"].includes(value))
+        return false;
+    throw new errors_InputError(`${name} must be true or false (got "${value}")`);
+}
+function parseStoreUrl(name, text, schemes) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+    }
+    if (!schemes.includes(url.protocol)) {
+        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
+    }
+    if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
+        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+    }
+    return url;
+}
+function storeUrls(get, name, schemes) {
+    const urls = words(get(name));
+    for (const u of urls)
+        parseStoreUrl(name, u, schemes);
+    return urls;
+}
+function publicKeys(get) {
+    const keys = words(get("trusted-public-keys"));
+    for (const k of keys) {
+        const parsed = parseNixKey(k, 32);
+        if (typeof parsed === "string") {
+            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
+        }
+    }
+    return keys;
+}
+async function signingKey(get, mask) {
+    const key = get("signing-key").trim();
+    if (key === "")
+        return { key: "", pub: "" };
+    mask(key);
+    mask(key.slice(key.indexOf(":") + 1));
+    const parsed = parseNixKey(key, 64);
+    if (typeof parsed === "string") {
+        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
+    }
+    const pub = await publicKeyOf(parsed);
+    if (pub === undefined) {
+        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
+    }
+    return { key, pub };
+}
+function pushUrl(get) {
+    const text = get("push-to").trim();
+    if (text === "")
+        return "";
+    parseStoreUrl("push-to", text, PUSH_SCHEMES);
+    return text;
+}
+function regex(get, name) {
+    const text = get(name).trim();
+    if (text === "")
+        return "";
+    try {
+        new RegExp(text);
+    }
+    catch (e) {
+        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
+    }
+    return text;
+}
+function confLines(get, name) {
+    const text = get(name);
+    const lines = text.split("\n");
+    lines.forEach((raw, i) => {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#"))
+            return;
+        if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
+            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+        }
+    });
+    return text.trim();
+}
+function tokens(get, mask) {
+    const text = get("access-tokens").trim();
+    if (text === "")
+        return "";
+    mask(text);
+    for (const t of words(text)) {
+        mask(t);
+        if (t.includes("="))
+            mask(t.slice(t.indexOf("=") + 1));
+        if (!/^[^=\s]+=\S+$/.test(t)) {
+            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+        }
+    }
+    return words(text).join(" ");
+}
+function netrcText(get, mask) {
+    const text = get("netrc");
+    if (text.trim() === "")
+        return "";
+    mask(text.trim());
+    // the values after `password` and `account`, not every word: masking "machine" would blank logs
+    const w = words(text);
+    w.forEach((word, i) => {
+        if ((word === "password" || word === "account") && w[i + 1])
+            mask(w[i + 1]);
+    });
+    if (!/\b(machine|default)\b/.test(text)) {
+        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+    }
+    return text.trim() + "\n";
+}
+function installerUrlInput(get) {
+    const text = get("installer-url").trim();
+    if (text === "")
+        return "";
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+    }
+    if (!["http:", "https:", "file:"].includes(url.protocol)) {
+        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+    }
+    return text;
+}
+function sha256(get) {
+    const text = get("installer-sha256").trim().toLowerCase();
+    if (text === "")
+        return "";
+    if (!/^[0-9a-f]{64}$/.test(text)) {
+        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/publish/inputs.ts
+
+
+/** A tag as the registry API accepts it (distribution's reference grammar). */
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * Reads and checks the image publication's inputs once, every problem at once, as an InputError
+ * that names the input and the fix. `mask` hides the password in the log.
+ */
+function readPublishInputs(get, mask) {
+    const errors = [];
+    const password = get("registry-password");
+    if (password)
+        mask(password);
+    const username = get("registry-username");
+    if (password && !username)
+        errors.push("registry-password is set but registry-username is empty: pass both secrets, or neither for a registry without login");
+    const archive = get("archive");
+    if (!archive)
+        errors.push("archive: empty; pass the path of the image the flake built (the nix build result)");
+    const image = get("image");
+    const last = image.split("/").at(-1) ?? "";
+    if (!image)
+        errors.push("image: empty; give the image reference without a tag, e.g. git.example.com/ci/nix-runner");
+    else if (/\s/.test(image) || last.includes(":") || last.includes("@")) {
+        errors.push(`image: "${image}" must be a reference without tag or digest, e.g. git.example.com/ci/nix-runner (the tags are date-tag and extra-tags)`);
+    }
+    const dateTag = get("date-tag");
+    if (dateTag && !TAG.test(dateTag))
+        errors.push(`date-tag: "${dateTag}" is not a valid tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
+    const extraTags = words(get("extra-tags"));
+    for (const t of extraTags)
+        if (!TAG.test(t))
+            errors.push(`extra-tags: "${t}" is not a valid tag (letters, digits, _ . -, at most 128, not starting with . or -)`);
+    let insecure = false;
+    try {
+        insecure = boolInput(get, "insecure-registry");
+    }
+    catch (e) {
+        errors.push(e.message);
+    }
+    const retryText = get("retry-times") || "3";
+    const retryTimes = Number(retryText);
+    if (!/^\d+$/.test(retryText) || retryTimes > 100)
+        errors.push(`retry-times must be a whole number from 0 to 100 (got "${retryText}")`);
+    if (errors.length > 0)
+        throw new errors_InputError(errors.join("\n"));
+    return { archive, image, extraTags, dateTag, insecure, retryTimes, username, password };
+}
+
+;// CONCATENATED MODULE: ./src/publish/plan.ts
+// The image publication's pure half: which copies to make and the skopeo command lines for them.
+// Credentials: the password never appears here (skopeo reads it from stdin into a 0600 auth file).
+/**
+ * The registry an image reference names: its first path component when that looks like a host (has
+ * a . or a :, or is localhost), as docker and skopeo read it; otherwise Docker Hub.
+ */
+function registryHost(image) {
+    const first = image.split("/")[0];
+    return image.includes("/") && (/[.:]/.test(first) || first === "localhost") ? first : "docker.io";
+}
+/** The date tag first, then each other tag once. */
+function planTags(image, dateTag, extraTags) {
+    const byDigest = [...new Set(extraTags)].filter((t) => t !== dateTag);
+    return { first: `${image}:${dateTag}`, byDigest };
+}
+function loginArgs(o, registry, username) {
+    return ["login", "--authfile", o.authfile, ...(o.insecure ? ["--tls-verify=false"] : []), "--username", username, "--password-stdin", registry];
+}
+function pushArgs(o, archive, ref, digestfile) {
+    return [
+        "copy", "--authfile", o.authfile, ...(o.insecure ? ["--dest-tls-verify=false"] : []), "--retry-times", String(o.retryTimes),
+        "--digestfile", digestfile, `docker-archive:${archive}`, `docker://${ref}`,
+    ];
+}
+/** Same repository, by digest: the registry already has every blob, so only the manifest is sent. */
+function tagArgs(o, image, digest, tag) {
+    const tls = o.insecure ? ["--src-tls-verify=false", "--dest-tls-verify=false"] : [];
+    return ["copy", "--authfile", o.authfile, ...tls, "--retry-times", String(o.retryTimes), "--preserve-digests", `docker://${image}@${digest}`, `docker://${image}:${tag}`];
+}
+/** What to tell the user when `skopeo login` failed, from what it said. */
+function loginFailure(said, registry, username) {
+    if (said.includes("HTTP response to HTTPS client")) {
+        return `${registry} speaks plain HTTP; set the insecure-registry input to true if that is intended (credentials then travel unencrypted)`;
+    }
+    if (/401|nauthorized|invalid username\/password/.test(said)) {
+        return `login to ${registry} as ${username} was refused: check the registry-username and registry-password secrets`;
+    }
+    return `login to ${registry} failed (see skopeo's message above)`;
+}
+/** The job summary: every tag pushed and its one digest. */
+function summary(image, plan, digest) {
+    const rows = [plan.first, ...plan.byDigest.map((t) => `${image}:${t}`)].map((ref) => `| \`${ref}\` | \`${digest}\` |`);
+    return ["### Runner image", "", "| tag | digest |", "|---|---|", ...rows, ""].join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/publish/skopeo.ts
+
+
+
+/** skopeo's command line: skopeo from PATH, else skopeo from nixpkgs through the job's nix. */
+function skopeoCommand(env) {
+    const skopeo = which("skopeo", env);
+    if (skopeo)
+        return [skopeo];
+    const nix = which("nix", env);
+    if (!nix)
+        throw new ActionError("neither skopeo nor nix is on PATH: run org/nix-runner-action in a step before this one, or install skopeo on the runner");
+    return [nix, "--extra-experimental-features", "nix-command flakes", "run", "nixpkgs#skopeo", "--"];
+}
+function skopeoRunner(command, env = process.env) {
+    const [cmd, ...prefix] = command;
+    return (args, opts = {}) => exec_run(cmd, [...prefix, ...args], { env, input: opts.input, echo: opts.echo });
+}
+
+;// CONCATENATED MODULE: ./src/steps/publish-step.ts
+
+
+
+
+
+
+
+
+
+
+/** The publish-image sub-action: push the image once to its date tag, then add the other tags by digest. */
+async function runPublish() {
+    try {
+        await publish();
+    }
+    catch (err) {
+        setFailed(err instanceof ActionError ? err.message : `publish-image failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+}
+async function publish() {
+    const inputs = readPublishInputs(getInput, setSecret);
+    const dateTag = inputs.dateTag || (await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd()));
+    if (!dateTag)
+        throw new ActionError("no date tag: flake.lock has no nixpkgs input with a lastModified date; lock nixpkgs or pass the date-tag input");
+    const plan = planTags(inputs.image, dateTag, inputs.extraTags);
+    const skopeo = skopeoRunner(skopeoCommand(process.env));
+    const registry = registryHost(inputs.image);
+    // auth file, digest file and the plain archive: 0700, removed however the step ends
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), "publish-image-"));
+    try {
+        const o = { authfile: external_node_path_default().join(dir, "auth.json"), insecure: inputs.insecure, retryTimes: inputs.retryTimes };
+        await (0,promises_namespaceObject.writeFile)(o.authfile, "{}\n", { mode: 0o600 });
+        if (inputs.username) {
+            const login = await skopeo(loginArgs(o, registry, inputs.username), { input: inputs.password });
+            const said = (login.stdout + login.stderr).trim();
+            if (said)
+                info(said);
+            if (login.code !== 0)
+                throw new ActionError(loginFailure(said, registry, inputs.username));
+        }
+        const archive = await plainArchive(inputs.archive, dir);
+        const digestfile = external_node_path_default().join(dir, "digest");
+        info(`Pushing ${plan.first}`);
+        if ((await skopeo(pushArgs(o, archive, plan.first, digestfile), { echo: true })).code !== 0) {
+            throw new ActionError(`pushing ${plan.first} failed (see skopeo's message above)`);
+        }
+        const digest = (await (0,promises_namespaceObject.readFile)(digestfile, "utf8")).trim();
+        if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+            throw new ActionError(`skopeo wrote "${digest.slice(0, 80)}" to its digest file, not a sha256 digest`);
+        for (const tag of plan.byDigest) {
+            info(`Tagging ${inputs.image}@${digest} as ${tag}`);
+            if ((await skopeo(tagArgs(o, inputs.image, digest, tag), { echo: true })).code !== 0) {
+                throw new ActionError(`adding the tag ${tag} to ${inputs.image}@${digest} failed (see skopeo's message above)`);
+            }
+        }
+        setOutput("digest", digest);
+        setOutput("date-tag", dateTag);
+        appendSummary(summary(inputs.image, plan, digest));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(1520);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

@@ -1,0 +1,20 @@
+import { ActionError } from "../errors.js";
+import { run } from "../exec.js";
+import { nixVersionOf, which } from "../nix/locate.js";
+import { atLeast } from "../nix/version.js";
+
+const FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+
+/** `nix flake update <input>` exists since Nix 2.19; older versions spell it `nix flake lock --update-input`. */
+export async function updateArgs(nixVersion: string | undefined, input: string): Promise<string[]> {
+  return [...FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
+}
+
+/** Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH. */
+export async function updateInput(input: string, workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const nix = which("nix", env);
+  if (!nix) throw new ActionError("no nix on PATH: run org/nix-runner-action in a step before the bump");
+  const args = await updateArgs(await nixVersionOf(nix, env), input);
+  const r = await run(nix, args, { cwd: workspace, env, echo: true });
+  if (r.code !== 0) throw new ActionError(`nix ${args.slice(2).join(" ")} failed (exit ${r.code}; see nix's message above)`);
+}
