@@ -14,6 +14,9 @@
 #   default_ulimits = []         podman's default RLIMIT_NOFILE exceeds the hard limit here
 #   events_logger = "file", log_driver = "k8s-file"   no journald
 #   network_backend = "cni"      Debian's containernetworking-plugins; network configs in the storage
+#   exit_command_delay = 10      not 300: an exec's conmon lingers that long after its container
+# A bridge network (Gitea's runner makes one per job unless --network is given) leaves an empty
+# /var/lib/cni/networks/<name> folder behind: CNI's host-local IPAM keeps its state there.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 storage=${PODMAN_STORAGE:-$(cd "$here/../.." && pwd)/.tools/podman}
@@ -59,6 +62,10 @@ events_logfile_path = "$storage/events/events.log"
 tmp_dir = "$storage/tmp"
 static_dir = "$storage/storage/libpod"
 volume_path = "$storage/volumes"
+# conmon of a finished exec (each step the runners run is one) waits this long for the API client
+# before cleaning up, and outlives the container and the service meanwhile: Docker's 5 minutes by
+# default; the runners inspect an exec as soon as its output ends
+exit_command_delay = 10
 
 [network]
 network_backend = "cni"
