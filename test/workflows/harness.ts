@@ -7,8 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmS
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../helpers/runner.js";
-import { alive, stopChild } from "../helpers/process.js";
+import { ROOT } from "../../scripts/lib/runner.mjs";
+import { alive, stopChild } from "../../scripts/lib/process.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "./ports.js";
 
