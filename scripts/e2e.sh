@@ -5,7 +5,7 @@
 #
 # For each runner it runs .gitea/workflows/e2e.yml (a direct job and a job calling the local
 # reusable workflow with `with:` and `secrets:`), e2e-bad-input.yml (mode: imgae) and
-# e2e-install.yml (mode: install with a STAND-IN installer, scripts/e2e/stand-in-installer.sh,
+# e2e-install.yml (mode: install with a STAND-IN installer, scripts/lib/stand-in-installer.sh,
 # which the harness serves over HTTP on 127.0.0.1 inside the runner's namespace, pinned by its
 # sha256), then checks from outside: the runner's exit code, the outputs the later step read, which
 # Node ran main and post, what the stand-in installer was asked to do, and the signed narinfos the
@@ -113,9 +113,7 @@ chmod 600 "$work/key.sec" "$work/wrong.sec"
 public_key=$(cat "$work/key.pub")
 wrong_key=$(cat "$work/wrong.pub")
 # The stand-in installer the mode: install cases download (served by with-installer-server.sh).
-mkdir -p "$work/stand-in"
-stand_in="$work/stand-in/nix-installer"
-cp "$root/scripts/e2e/stand-in-installer.sh" "$stand_in"
+stand_in="$root/scripts/lib/stand-in-installer.sh"
 stand_in_sha=$(sha256sum "$stand_in" | cut -d' ' -f1)
 
 # The runners copy their working directory into each job's workspace (same-repo actions/checkout),
@@ -279,7 +277,7 @@ bad() {
 # The one install command the stand-in recorded is exactly what the action must run as root on a
 # machine whose PID 1 is not systemd: install linux --no-confirm --init none --extra-conf CONF.
 stand_in_argv_ok() { # prefix container
-  local files=("$1"/stand-in/*.argv) got=() i
+  local files=("$1"/calls/*.argv) got=() i
   [ "${#files[@]}" -eq 1 ] && [ -f "${files[0]}" ] || return 1
   mapfile -d '' got <"${files[0]}"
   local conf="trusted-users = root"
@@ -291,7 +289,7 @@ stand_in_argv_ok() { # prefix container
 }
 show_stand_in_argv() { # prefix
   local f
-  for f in "$1"/stand-in/*.argv; do
+  for f in "$1"/calls/*.argv; do
     [ -f "$f" ] && echo "      stand-in recorded: $(tr '\0\n' ' |' <"$f")"
   done
 }
@@ -385,7 +383,7 @@ if want act; then
     run_vars=() run_serve=()
     check "act/install-control: a wrong installer-sha256 fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
     check "act/install-control: the main step's error names both hashes" grep -q "/dist/main/index.js ::error::.*installer-sha256: the installer from http://127.0.0.1:[0-9]*/mirror/stand-in-nix-installer has sha256 $stand_in_sha, but installer-sha256 is $wrong_pin" "$work/act-install-control/node-witness.errors"
-    check "act/install-control: the stand-in installer never ran" test ! -e "$work/act-install-control/nix-prefix/stand-in"
+    check "act/install-control: the stand-in installer never ran" test ! -e "$work/act-install-control/nix-prefix/calls"
   fi
 else
   skip "act: not in E2E_ONLY"

@@ -1,41 +1,9 @@
+// Local stand-ins for the install tests: a file server on 127.0.0.1 (for the stand-in installer,
+// scripts/lib/stand-in-installer.sh), a `sudo`, and the runner's cache service.
 import { createServer, type Server } from "node:http";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-
-/**
- * The real installers download Nix from the internet, which tests do not have. In their place
- * tests serve this stand-in from 127.0.0.1: it records its argv, env and uid, then "installs" Nix by
- * linking Debian's real nix binaries into the profile the real installers create, under a test
- * prefix that stands for /nix (NIX_RUNNER_ACTION_TEST_NIX_PREFIX).
- * Files in the prefix steer it: help.txt (what `--help` prints), fail (exit 3),
- * daemon-never-listens (its nix-daemon sleeps instead of serving, and records its pid).
- */
-export const STAND_IN_INSTALLER = `#!/bin/sh
-set -eu
-prefix="\${NIX_RUNNER_ACTION_TEST_NIX_PREFIX:?the stand-in installer needs the test prefix}"
-for a in "$@"; do
-  if [ "$a" = "--help" ]; then
-    if [ -e "$prefix/help.txt" ]; then cat "$prefix/help.txt"; else echo "  --extra-conf <EXTRA_CONF>"; fi
-    exit 0
-  fi
-done
-mkdir -p "$prefix/calls"
-n=$(ls "$prefix/calls" | grep -c argv || true)
-printf '%s\\0' "$@" > "$prefix/calls/$n.argv"
-env -0 > "$prefix/calls/$n.env"
-id -u > "$prefix/calls/$n.uid"
-if [ -e "$prefix/fail" ]; then echo "error: could not create the nixbld group (stand-in told to fail)" >&2; exit 3; fi
-bin="$prefix/var/nix/profiles/default/bin"
-mkdir -p "$bin"
-for f in /usr/bin/nix /usr/bin/nix-*; do ln -sf "$f" "$bin/"; done
-if [ -e "$prefix/daemon-never-listens" ]; then
-  rm -f "$bin/nix-daemon"
-  printf '#!/bin/sh\\necho $$ > "%s/daemon.pid"\\nexec sleep 300\\n' "$prefix" > "$bin/nix-daemon"
-  chmod +x "$bin/nix-daemon"
-fi
-echo "stand-in installer: linked Debian's Nix into $bin"
-`;
 
 export interface Served {
   origin: string;
@@ -71,31 +39,6 @@ export async function serve(files: Record<string, string | Buffer>): Promise<Ser
     };
   }
   throw new Error("no free port in 18300-18399");
-}
-
-/** A test prefix that stands for /nix, readable by every user (daemon tests use a non-root client). */
-export function newPrefix(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "nra-nixprefix-"));
-  chmodSync(dir, 0o755);
-  return dir;
-}
-
-export interface Call {
-  argv: string[];
-  env: Record<string, string>;
-  uid: number;
-}
-
-/** What the stand-in recorded, one entry per install run. */
-export function calls(prefix: string): Call[] {
-  const dir = path.join(prefix, "calls");
-  if (!existsSync(dir)) return [];
-  const n = readdirSync(dir).filter((f) => f.endsWith(".argv")).length;
-  return Array.from({ length: n }, (_, i) => {
-    const split = (f: string) => readFileSync(path.join(dir, f)).toString().split("\0").slice(0, -1);
-    const env = Object.fromEntries(split(`${i}.env`).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-    return { argv: split(`${i}.argv`), env, uid: Number(readFileSync(path.join(dir, `${i}.uid`), "utf8").trim()) };
-  });
 }
 
 /**
