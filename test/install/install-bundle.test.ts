@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureUser } from "../../scripts/lib/nix.mjs";
 import { laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
-import { serve, type Served } from "./installer-stand-in.js";
+import { serve, type Served } from "../../scripts/lib/http-server.mjs";
 import { calls, newPrefix, STAND_IN_INSTALLER } from "../../scripts/lib/stand-in-installer.mjs";
 
 const MIRROR = "/mirror/nix-installer-x86_64-linux";

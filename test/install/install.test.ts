@@ -10,8 +10,9 @@ import { installNix } from "../../src/install/install.js";
 import { ActionError } from "../../src/errors.js";
 import { ensureUser, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { newJob, parseEnvFile, type Job } from "../../scripts/lib/runner.mjs";
-import { serve, sudoCalls, sudoStandIn, type Served } from "./installer-stand-in.js";
+import { serve, type Served } from "../../scripts/lib/http-server.mjs";
 import { calls, newPrefix, STAND_IN_INSTALLER } from "../../scripts/lib/stand-in-installer.mjs";
+import { sudoCalls, sudoStandIn } from "../helpers/sudo.js";
 import { stopOwnDaemon } from "../../src/nix/daemon.js";
 import { alive, stopPids } from "../../scripts/lib/process.mjs";
 

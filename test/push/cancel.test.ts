@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../scripts/lib/nix.mjs";
-import { type CacheServer, startCache } from "../helpers/cache-server.js";
+import { type CacheServer, startCache } from "../../scripts/lib/http-server.mjs";
 import { trivialDrv } from "../helpers/nix.js";
 import { buildInStep, JOB_NIX_CONFIG, salt } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";

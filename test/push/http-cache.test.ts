@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { generateKey } from "../../scripts/lib/nix.mjs";
-import { type CacheServer, startCache } from "../helpers/cache-server.js";
+import { type CacheServer, startCache } from "../../scripts/lib/http-server.mjs";
 import { trivialDrv } from "../helpers/nix.js";
 import { brokenNarinfos, buildInStep, filesContaining, JOB_NIX_CONFIG, nix, narinfoCount, salt, testNixEnv } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";

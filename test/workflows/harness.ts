@@ -10,7 +10,7 @@ import path from "node:path";
 import { ROOT } from "../../scripts/lib/runner.mjs";
 import { alive, stopChild } from "../../scripts/lib/process.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
-import { freePort } from "./ports.js";
+import { freePort } from "../../scripts/lib/http-server.mjs";
 
 export { freePort, ROOT };
 
