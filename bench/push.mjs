@@ -162,7 +162,7 @@ function writeReport(r) {
     "The post step is the built bundle run as a runner runs it (env files, STATE_*), so its time includes node start-up,",
     "path selection, writing and removing the key file and the summary. Raw is `nix copy` of exactly the same paths with the",
     "same URL settings (zstd, parallel-compression, secret-key) to the same kind of `file://` cache, in the same run, order alternated,",
-    "\`sync\` before each timed run.",
+    "`sync` before each timed run.",
     "",
     `### 1. Fresh push: ${r.push.paths} paths, ${(r.push.narBytes / 1e6).toFixed(0)} MB NAR (${(r.push.cacheBytes / 1e6).toFixed(0)} MB compressed), ${r.reps} reps`,
     "",
