@@ -249,13 +249,10 @@ run_runner() {
     "NODE_OPTIONS=--require $root/scripts/e2e/node-witness.cjs" "E2E_NODE_WITNESS=$dir/node-witness")
   [ -n "${NIX_SSL_CERT_FILE:-}" ] && envv+=("NIX_SSL_CERT_FILE=$NIX_SSL_CERT_FILE")
   local wrap=()
-  if $netns_ok; then
-    # Gitea's and Forgejo's runners want a "global unicast" address for their cache server's URL and,
-    # offline, refuse to start unless they find two of them; documentation addresses on the
-    # namespace's own loopback satisfy them and lead nowhere.
-    local ip; ip=$(command -v ip)
-    wrap=(unshare -n sh -c "$ip link set lo up && $ip addr add 192.0.2.1/32 dev lo && $ip addr add 192.0.2.2/32 dev lo && exec \"\$@\"" netns)
-  fi
+  # Gitea's and Forgejo's runners want a "global unicast" address for their cache server's URL and,
+  # offline, refuse to start unless they find two of them: netns-run.mjs (the workflow tests' too)
+  # puts documentation addresses on the namespace's own loopback, which satisfy them and lead nowhere.
+  $netns_ok && wrap=(unshare -n node "$root/scripts/lib/netns-run.mjs" "$dir" "" --)
   local limit=$((deadline - $(date +%s)))
   [ "$limit" -le "$run_timeout" ] || limit=$run_timeout
   if [ "$limit" -le 0 ]; then echo "not run: E2E_DEADLINE reached" >"$dir/log"; rc=124; return; fi

@@ -134,7 +134,7 @@ export interface RunOptions {
 
 /** Variable by which the action tells the forge, which a registered runner sets and `exec` does not. */
 const PLATFORM_ENV: Record<Exclude<Runner, "act">, string> = { gitea: "GITEA_ACTIONS", forgejo: "FORGEJO_ACTIONS" };
-const NETNS_RUN = path.join(ROOT, "test/workflows/netns-run.mjs");
+const NETNS_RUN = path.join(ROOT, "scripts/lib/netns-run.mjs");
 
 /**
  * Runs a workflow under one runner in host mode, offline, and waits for it. The runner starts in a
