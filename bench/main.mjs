@@ -6,7 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import os from "node:os";
 import path from "node:path";
 import { newJob, runStep } from "../scripts/lib/runner.mjs";
-import { ensureBuilt, machine, median, node24, ROOT, timeMs, writeSection } from "./lib.mjs";
+import { node24 } from "../scripts/lib/node24.mjs";
+import { ensureBuilt, machine, median, ROOT, timeMs, writeSection } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 ensureBuilt();

