@@ -8,10 +8,16 @@ import { ROOT } from "../scripts/lib/runner.mjs";
 
 export { ROOT };
 
-export function timeMs(cmd, args, opts = {}) {
+/** Runs `f` and says how long it took, with what it returned. */
+export function timed(f) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const out = f();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
+}
+
+/** How long a command that must succeed took, in ms. */
+export function timeMs(cmd, args, opts = {}) {
+  const { ms, out: r } = timed(() => spawnSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts }));
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}${r.stdout}`);
   return ms;
 }

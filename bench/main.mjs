@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { newJob, runStep } from "../scripts/lib/runner.mjs";
 import { node24 } from "../scripts/lib/node24.mjs";
-import { ensureBuilt, machine, median, ROOT, timeMs, writeSection } from "./lib.mjs";
+import { ensureBuilt, machine, median, ROOT, timed, timeMs, writeSection } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 ensureBuilt();
@@ -53,9 +53,8 @@ const baseEnv = (pathVar) => ({ PATH: pathVar, HOME: process.env.HOME });
 function loadOnly(node) {
   const noNix = path.join(scratch, "no-nix");
   mkdirSync(noNix, { recursive: true });
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env: { ...baseEnv(noNix), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" }, stdio: "ignore" });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const env = { ...baseEnv(noNix), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" };
+  const { ms, out: r } = timed(() => spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env, stdio: "ignore" }));
   if (r.status !== 1) throw new Error(`expected the bad input to fail the step, got exit ${r.status}`);
   return ms;
 }

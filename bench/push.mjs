@@ -10,9 +10,9 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureUser, generateKey, startDaemon } from "../scripts/lib/nix.mjs";
+import { ensureUser, generateKey, startDaemon, TEST_NIX_CONFIG } from "../scripts/lib/nix.mjs";
 import { laterStepEnv, newJob, runStep } from "../scripts/lib/runner.mjs";
-import { ensureBuilt, machine, median, writeSection } from "./lib.mjs";
+import { ensureBuilt, machine, median, timed, writeSection } from "./lib.mjs";
 
 const REPS = Number(process.env.BENCH_REPS ?? 7);
 const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
@@ -20,7 +20,7 @@ const STORE = "/nix/store";
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
 const WORK = mkdtempSync(path.join(os.tmpdir(), "nra-bench-push-"));
 chmodSync(WORK, 0o755); // the diff case's steps run as an unprivileged user and must reach their job dir
-const NIX_CONFIG = "build-users-group =\nsandbox = false\nexperimental-features = nix-command\nsubstituters =\nmax-jobs = 2";
+const NIX_CONFIG = `${TEST_NIX_CONFIG}\nmax-jobs = 2`;
 const BASE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, NIX_CONFIG, NIX_USER_CONF_FILES: "" };
 /** What every job starts from on top of the runner's own variables (newJob sets PATH, HOME, USER, RUNNER_TEMP…). */
 const JOB_ENV = { NIX_CONFIG, NIX_USER_CONF_FILES: "" };
@@ -31,11 +31,6 @@ const sh = (cmd, args, env = BASE_ENV, opts = {}) => {
   const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 600_000, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} … failed (${r.status}): ${r.stderr?.slice(-2000)}`);
   return r.stdout;
-};
-const timed = (f) => {
-  const t0 = process.hrtime.bigint();
-  const out = f();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
 };
 
 // ---- the job, its steps (the shared runner emulation, scripts/lib/runner.mjs) ----
