@@ -1,7 +1,9 @@
+import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "bench/**", "scripts/**", "test/fixtures/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tools/**", ".local-run/**", "test/fixtures/**"] },
   {
     files: ["src/**/*.ts", "test/**/*.ts"],
     extends: [tseslint.configs.recommended],
@@ -14,5 +16,24 @@ export default tseslint.config(
       "@typescript-eslint/await-thenable": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  // The scripts' and benchmarks' plain JavaScript (ES modules, and CommonJS for what node preloads),
+  // and the type declarations that let the tests import the shared ones.
+  {
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/**/*.mjs", "*.js"],
+    extends: [js.configs.recommended],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
+    rules: {
+      "no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["scripts/**/*.cjs", "*.cjs"],
+    extends: [js.configs.recommended],
+    languageOptions: { ecmaVersion: 2022, sourceType: "commonjs", globals: globals.node },
+  },
+  {
+    files: ["scripts/**/*.d.mts", "scripts/**/*.ts", "bench/**/*.ts"],
+    extends: [tseslint.configs.recommended],
   },
 );

@@ -1,16 +1,23 @@
-// Shared bits of the benchmarks: timing, medians, and writing a section of BENCHMARKS.md.
+// Shared bits of the benchmarks: timing, medians, the machine, and writing a section of
+// BENCHMARKS.md. The runner emulation, keys, the daemon and Node 24 are the tests' own, in scripts/lib/.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT } from "../scripts/lib/runner.mjs";
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export { ROOT };
 
-export function timeMs(cmd, args, opts = {}) {
+/** Runs `f` and says how long it took, with what it returned. */
+export function timed(f) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const out = f();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
+}
+
+/** How long a command that must succeed took, in ms. */
+export function timeMs(cmd, args, opts = {}) {
+  const { ms, out: r } = timed(() => spawnSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts }));
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}${r.stdout}`);
   return ms;
 }
@@ -23,7 +30,7 @@ export function median(xs) {
 
 export function machine() {
   const nix = spawnSync("nix", ["--version"]).stdout?.toString().trim();
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${nix}`;
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}, ${nix}`;
 }
 
 /** Replaces (or appends) the `## <title>` section of BENCHMARKS.md, leaving other sections alone. */
@@ -42,7 +49,7 @@ export function writeSection(title, body) {
 }
 
 export function ensureBuilt() {
-  if (!existsSync(path.join(ROOT, "dist/main/index.js"))) {
+  if (!existsSync(path.join(ROOT, "dist/main/index.js")) || !existsSync(path.join(ROOT, "dist/post/index.js"))) {
     const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) throw new Error("npm run build failed");
   }

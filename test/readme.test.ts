@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BEGIN, END, renderTables } from "../scripts/readme-tables.mjs";
 import { INITS, INSTALLERS, MODES } from "../src/inputs.js";
-import { ROOT } from "./helpers/runner.js";
+import { ROOT } from "../scripts/lib/runner.mjs";
 
 const actionYml = readFileSync(path.join(ROOT, "action.yml"), "utf8");
 const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as runner from "../src/step-io.js";
-import { parseEnvFile } from "./helpers/runner.js";
+import { parseEnvFile } from "../scripts/lib/runner.mjs";
 
 /** What both implementations are asked to do: awkward values included (newlines, %, :, commas). */
 async function script(api: typeof runner): Promise<void> {

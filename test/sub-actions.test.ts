@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readBumpInputs } from "../src/bump/inputs.js";
 import { readPublishInputs } from "../src/publish/inputs.js";
-import { ROOT } from "./helpers/runner.js";
+import { ROOT } from "../scripts/lib/runner.mjs";
 import { subActions } from "./workflows/harness.js";
 
 interface ActionYml {

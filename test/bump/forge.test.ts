@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type FetchLike, forgeClient, type ForgeTarget, MAX_LABEL_PAGES, MAX_PULL_PAGES, openOrUpdatePull } from "../../src/bump/forge.js";
 import { planBump } from "../../src/bump/plan.js";
 import { ActionError } from "../../src/errors.js";
-import { freePort } from "../workflows/ports.js";
+import { freePort } from "../../scripts/lib/http-server.mjs";
 import { type Label, type RecordingForge, startRecordingForge } from "../workflows/recording-forge.js";
 
 const TOKEN = "tok-unit-secret";

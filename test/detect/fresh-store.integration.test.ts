@@ -2,9 +2,10 @@ import { chownSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG, trivialDrv, underMounts } from "../helpers/nix.js";
-import { buildInStep, generateKey, inStep, testNixEnv } from "../helpers/push.js";
-import { laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+import { type Daemon, ensureUser, generateKey, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { trivialDrv, underMounts } from "../helpers/nix.js";
+import { buildInStep, inStep, testNixEnv } from "../helpers/push.js";
+import { laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 // The built bundle against a Nix store that was never used: in a private mount namespace, an empty
 // folder stands for /nix (or /nix/var), as on a machine right after `apt-get install nix-bin` or in a

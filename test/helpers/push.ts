@@ -1,23 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { TEST_NIX_CONFIG } from "./nix.js";
-import type { Job } from "./runner.js";
-
-export interface KeyPair {
-  secret: string;
-  pub: string;
-}
-
-/** A signing key made the way users make one with Nix 2.8. */
-export function generateKey(name: string): KeyPair {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "nra-key-"));
-  execFileSync("nix-store", ["--generate-binary-cache-key", name, path.join(dir, "sk"), path.join(dir, "pk")]);
-  const pair = { secret: readFileSync(path.join(dir, "sk"), "utf8").trim(), pub: readFileSync(path.join(dir, "pk"), "utf8").trim() };
-  execFileSync("rm", ["-rf", dir]);
-  return pair;
-}
+import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import type { Job } from "../../scripts/lib/runner.mjs";
 
 /** Runs a command the way a later step of `job` would (its env, its user, its wrapper). Throws on failure. */
 export function inStep(job: Job, env: NodeJS.ProcessEnv, cmd: string, args: string[]): string {

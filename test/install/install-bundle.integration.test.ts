@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureUser } from "../helpers/nix.js";
-import { laterStepEnv, newJob, runStep } from "../helpers/runner.js";
-import { calls, newPrefix, serve, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
+import { ensureUser } from "../../scripts/lib/nix.mjs";
+import { laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
+import { serve, type Served } from "../../scripts/lib/http-server.mjs";
+import { calls, newPrefix, STAND_IN_INSTALLER } from "../../scripts/lib/stand-in-installer.mjs";
 
 const MIRROR = "/mirror/nix-installer-x86_64-linux";
 const SHA = createHash("sha256").update(STAND_IN_INSTALLER).digest("hex");

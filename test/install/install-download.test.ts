@@ -7,7 +7,9 @@ import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ActionError } from "../../src/errors.js";
 import { fetchInstaller, type FetchRequest } from "../../src/install/installer-download.js";
-import { serve, serveCacheService, STAND_IN_INSTALLER, type Served } from "./installer-stand-in.js";
+import { serve, type Served } from "../../scripts/lib/http-server.mjs";
+import { STAND_IN_INSTALLER } from "../../scripts/lib/stand-in-installer.mjs";
+import { serveCacheService } from "../helpers/cache-service.js";
 
 const BODY = STAND_IN_INSTALLER;
 const SHA = createHash("sha256").update(BODY).digest("hex");

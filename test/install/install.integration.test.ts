@@ -8,11 +8,13 @@ import { readInputs } from "../../src/inputs.js";
 import { socketAnswers, waitForSocket } from "../../src/nix/daemon.js";
 import { installNix } from "../../src/install/install.js";
 import { ActionError } from "../../src/errors.js";
-import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
-import { newJob, parseEnvFile, type Job } from "../helpers/runner.js";
-import { calls, newPrefix, serve, STAND_IN_INSTALLER, sudoCalls, sudoStandIn, type Served } from "./installer-stand-in.js";
+import { ensureUser, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { newJob, parseEnvFile, type Job } from "../../scripts/lib/runner.mjs";
+import { serve, type Served } from "../../scripts/lib/http-server.mjs";
+import { calls, newPrefix, STAND_IN_INSTALLER } from "../../scripts/lib/stand-in-installer.mjs";
+import { sudoCalls, sudoStandIn } from "../helpers/sudo.js";
 import { stopOwnDaemon } from "../../src/nix/daemon.js";
-import { alive, stopPids } from "../helpers/process.js";
+import { alive, stopPids } from "../../scripts/lib/process.mjs";
 
 const MIRROR = "/mirror/nix-installer";
 const SHA = createHash("sha256").update(STAND_IN_INSTALLER).digest("hex");

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ActionError } from "../../src/errors.js";
 import { socketAnswers, startDaemon, waitForSocket } from "../../src/nix/daemon.js";
 import { daemonCommand } from "../../src/install/installer-command.js";
-import { ensureUser, TEST_NIX_CONFIG } from "../helpers/nix.js";
-import { alive, stopPids } from "../helpers/process.js";
+import { ensureUser, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { alive, stopPids } from "../../scripts/lib/process.mjs";
 
 const started: number[] = [];
 const dirs: string[] = [];

@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parsePathInfo, pathInfoJsonArgs } from "../../src/nix/path-info.js";
 import { parseNixVersion } from "../../src/nix/version.js";
-import { TEST_NIX_CONFIG } from "../helpers/nix.js";
-import { ROOT } from "../helpers/runner.js";
+import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { ROOT } from "../../scripts/lib/runner.mjs";
 
 const S = "/nix/store";
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkOne, flakesEnabled, type ImagePaths, imageChecks, TOOLS } from "../../src/publish/image-check.js";
-import { newJob, runStep } from "../helpers/runner.js";
+import { newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "nra-image-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,10 +2,11 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type CacheServer, startCache } from "../helpers/cache-server.js";
+import { generateKey } from "../../scripts/lib/nix.mjs";
+import { type CacheServer, startCache } from "../../scripts/lib/http-server.mjs";
 import { trivialDrv } from "../helpers/nix.js";
-import { buildInStep, generateKey, JOB_NIX_CONFIG, salt } from "../helpers/push.js";
-import { type Job, laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+import { buildInStep, JOB_NIX_CONFIG, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 /** Processes whose command line contains `needle`, with their process group. */
 function processesWith(needle: string): { pid: number; pgid: number; cmd: string }[] {

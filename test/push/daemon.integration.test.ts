@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Daemon, ensureUser, startDaemon, trivialDrv } from "../helpers/nix.js";
-import { brokenNarinfos, buildInStep, filesContaining, generateKey, JOB_NIX_CONFIG, nix, salt } from "../helpers/push.js";
-import { type Job, laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+import { type Daemon, ensureUser, generateKey, startDaemon } from "../../scripts/lib/nix.mjs";
+import { trivialDrv } from "../helpers/nix.js";
+import { brokenNarinfos, buildInStep, filesContaining, JOB_NIX_CONFIG, nix, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 // Daemon mode: the job reaches the store through a real nix-daemon on a private socket.
 describe("daemon mode", () => {

@@ -1,9 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { generateKey } from "../../scripts/lib/nix.mjs";
 import { trivialDrv } from "../helpers/nix.js";
-import { buildInStep, generateKey, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
-import { type Job, laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+import { buildInStep, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 const key = generateKey(`nra-half-${salt()}`);
 const jobs: Job[] = [];

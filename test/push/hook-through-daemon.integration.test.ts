@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hookScript } from "../../src/push/prepare.js";
-import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG, trivialDrv } from "../helpers/nix.js";
+import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { trivialDrv } from "../helpers/nix.js";
 import { queuedOutputs, salt } from "../helpers/push.js";
 
 // Why the method choice is what it is: a real daemon runs a client's post-build-hook only for a trusted

@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type CacheServer, startCache } from "../helpers/cache-server.js";
+import { generateKey } from "../../scripts/lib/nix.mjs";
+import { type CacheServer, startCache } from "../../scripts/lib/http-server.mjs";
 import { trivialDrv } from "../helpers/nix.js";
-import { brokenNarinfos, buildInStep, filesContaining, generateKey, JOB_NIX_CONFIG, nix, narinfoCount, salt, testNixEnv } from "../helpers/push.js";
-import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../helpers/runner.js";
+import { brokenNarinfos, buildInStep, filesContaining, JOB_NIX_CONFIG, nix, narinfoCount, salt, testNixEnv } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";
 
 const key = generateKey(`nra-http-${salt()}`);
 const jobs: Job[] = [];

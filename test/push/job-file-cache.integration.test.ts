@@ -2,9 +2,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKey } from "../../scripts/lib/nix.mjs";
 import { trivialDrv } from "../helpers/nix.js";
-import { brokenNarinfos, buildInStep, filesContaining, filesUnder, generateKey, JOB_NIX_CONFIG, nix, queuedOutputs, salt } from "../helpers/push.js";
-import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../helpers/runner.js";
+import { brokenNarinfos, buildInStep, filesContaining, filesUnder, JOB_NIX_CONFIG, nix, queuedOutputs, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";
 
 // Image mode: no daemon, the job owns the store, so the post-build hook records what later steps build.
 describe("a job in image mode pushes what it built to a file:// cache, signed", () => {

@@ -1,9 +1,10 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { generateKey } from "../../scripts/lib/nix.mjs";
 import { trivialDrv } from "../helpers/nix.js";
-import { buildInStep, generateKey, JOB_NIX_CONFIG, nix, salt } from "../helpers/push.js";
-import { type Job, laterStepEnv, newJob, runStep } from "../helpers/runner.js";
+import { buildInStep, JOB_NIX_CONFIG, nix, salt } from "../helpers/push.js";
+import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 /**
  * There is no sshd on this machine, so the network hop is MOCKED: an `ssh` first on PATH ignores the

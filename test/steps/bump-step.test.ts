@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { newJob, runStep } from "../helpers/runner.js";
+import { newJob, runStep } from "../../scripts/lib/runner.mjs";
 import { startRecordingForge } from "../workflows/recording-forge.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "nra-bump-step-"));

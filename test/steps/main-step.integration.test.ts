@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../helpers/nix.js";
-import { laterStepEnv, newJob, ROOT, runStep } from "../helpers/runner.js";
+import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { laterStepEnv, newJob, ROOT, runStep } from "../../scripts/lib/runner.mjs";
 
 // These run the built bundle (dist/main/index.js) as a runner would, against Debian's real Nix.
 

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newJob, ROOT, runStep } from "../helpers/runner.js";
+import { newJob, ROOT, runStep } from "../../scripts/lib/runner.mjs";
 import { blobUploads, type Registry, startRegistry } from "../workflows/harness.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "nra-publish-step-"));

@@ -1,9 +1,8 @@
-// Serves git repositories read-only over smart HTTP on 127.0.0.1, through git's own CGI program
+// Serves git repositories read-only over smart HTTP on 127.0.0.1 (the shared test server), through git's own CGI program
 // (git http-backend), for runners that fetch `uses: org/repo@ref` actions from a URL: Gitea's and
 // Forgejo's runners clone them from --default-actions-url with go-git, which speaks smart HTTP only.
 import { spawn } from "node:child_process";
-import http from "node:http";
-import { freePort } from "./ports.js";
+import { startServer } from "../../scripts/lib/http-server.mjs";
 
 export interface GitHttpServer {
   url: string;
@@ -16,7 +15,7 @@ export interface GitHttpServer {
 /** Serves every repository under `root` (e.g. root/org/nix-runner-action) at http://127.0.0.1:PORT/org/nix-runner-action. */
 export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  const server = await startServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const cgi = spawn("git", ["http-backend"], {
       env: {
@@ -63,16 +62,5 @@ export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
       requests.push(`${req.method} ${url.pathname}${url.search} ${head ? 502 : status}`);
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: server.origin, port: server.port, requests, stop: server.stop };
 }

@@ -7,10 +7,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, read
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../helpers/runner.js";
-import { alive, stopChild } from "../helpers/process.js";
+import { ROOT } from "../../scripts/lib/runner.mjs";
+import { alive, stopChild } from "../../scripts/lib/process.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
-import { freePort } from "./ports.js";
+import { freePort } from "../../scripts/lib/http-server.mjs";
 
 export { freePort, ROOT };
 
@@ -143,7 +143,7 @@ export interface RunOptions {
 
 /** Variable by which the action tells the forge, which a registered runner sets and `exec` does not. */
 const PLATFORM_ENV: Record<Exclude<Runner, "act">, string> = { gitea: "GITEA_ACTIONS", forgejo: "FORGEJO_ACTIONS" };
-const NETNS_RUN = path.join(ROOT, "test/workflows/netns-run.mjs");
+const NETNS_RUN = path.join(ROOT, "scripts/lib/netns-run.mjs");
 
 /**
  * Runs a workflow under one runner in host mode, offline, and waits for it. The runner starts in a

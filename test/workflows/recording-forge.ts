@@ -1,8 +1,8 @@
-// A recording HTTP server on 127.0.0.1 standing in for the forge's REST API (Gitea/Forgejo /api/v1 or
-// GitHub): the one thing these tests cannot have for real offline. It keeps just enough state (open pull
-// requests, labels) to answer the calls the bump workflow makes, and records every request.
-import http from "node:http";
-import { freePort } from "./ports.js";
+// A recording handler on the shared test server (127.0.0.1) standing in for the forge's REST API
+// (Gitea/Forgejo /api/v1 or GitHub): the one thing these tests cannot have for real offline. It keeps
+// just enough state (open pull requests, labels) to answer the calls the bump workflow makes, and
+// records every request.
+import { startServer } from "../../scripts/lib/http-server.mjs";
 
 export interface Recorded {
   method: string;
@@ -52,7 +52,7 @@ export async function startRecordingForge(labels: Label[], options: ForgeOptions
     const n = Math.max(1, Number(url.searchParams.get("page") ?? "1") || 1);
     return items.slice((n - 1) * size, n * size);
   };
-  const server = http.createServer((req, res) => {
+  const server = await startServer((req, res) => {
     let raw = "";
     req.on("data", (d: Buffer) => (raw += d.toString()));
     req.on("end", () => {
@@ -104,15 +104,11 @@ export async function startRecordingForge(labels: Label[], options: ForgeOptions
       return send(404, { message: `unexpected ${req.method} ${url.pathname}` });
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return Object.assign(forge, {
-    url: `http://127.0.0.1:${port}/api/v1`,
-    port,
+    url: `${server.origin}/api/v1`,
+    port: server.port,
     requests,
     pulls,
-    // closeAllConnections: a client in this process (the unit tests' fetch) keeps connections alive,
-    // and would send its next request over one to a stopped forge on a reused port
-    stop: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+    stop: server.stop,
   });
 }

@@ -1,7 +1,8 @@
 // netns-run.mjs SOCKET_DIR PORTS -- COMMAND ARGS...
 //
 // Run as `unshare -n node netns-run.mjs …`: inside a fresh network namespace holding only a loopback
-// interface, for the workflow tests (test/workflows/harness.ts). It
+// interface, for the workflow tests (test/workflows/harness.ts) and the e2e (scripts/e2e.sh, with no
+// PORTS). It
 //  - brings loopback up and puts two documentation addresses (192.0.2.1/32, 192.0.2.2/32) on it:
 //    Gitea's and Forgejo's runners in exec mode always start a cache server listening on all
 //    interfaces and refuse to start unless they find at least two global unicast addresses;
