@@ -415,7 +415,22 @@ async function readConfFiles(env, opts = {}) {
     return config;
 }
 
+// EXTERNAL MODULE: ./src/nix/version.ts
+var nix_version = __webpack_require__(8547);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
+
+/**
+ * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
+ * `nix config show` (the old name is an alias that warns since); older and unknown versions get
+ * the old name, which every version up to 2.34 still answers.
+ */
+async function configShowArgs(version) {
+    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["config", "show"] : ["show-config"];
+}
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since), as for configShowArgs. */
+async function storeInfoArgs(version) {
+    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["store", "info"] : ["store", "ping"];
+}
 /** A store URL without trailing slashes, as Nix compares substituters. */
 const normalizeUrl = (url) => url.replace(/\/+$/, "");
 /**
@@ -549,8 +564,6 @@ function ignoredByDaemon(req, base, user) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/nix/version.ts
-var version = __webpack_require__(8547);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
@@ -572,10 +585,10 @@ async function readConfig(inputs, facts, envr) {
     const filesKnown = facts.nixPath !== undefined && readsEtcNix((0,locate/* realPathOf */.dN)(facts.nixPath));
     const baseEnv = baseConfigEnv();
     const [base, groups, daemonSays, daemonOwn] = await Promise.all([
-        baseConfig(baseEnv, { filesKnown }),
+        baseConfig(baseEnv, { filesKnown, version: facts.nixVersion }),
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-        facts.viaDaemon ? daemonConfig(filesKnown) : Promise.resolve(undefined),
+        facts.viaDaemon ? daemonConfig(filesKnown, facts.nixVersion) : Promise.resolve(undefined),
     ]);
     const daemonView = daemonOwn ?? base;
     // A daemon the action installed in this container reads this container's nix.conf.
@@ -652,30 +665,33 @@ async function baseConfig(env, opts) {
     const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
     if (fromFiles)
         return fromFiles;
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
+    const cmd = await configShowArgs(opts.version);
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
     if (r.code !== 0)
-        throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
+        throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
 }
 /**
  * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
  * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
  */
-async function daemonConfig(filesKnown) {
+async function daemonConfig(filesKnown, version) {
     const env = { ...process.env, NIX_USER_CONF_FILES: "" };
     delete env.NIX_CONFIG;
-    return baseConfig(env, { systemOnly: true, filesKnown });
+    return baseConfig(env, { systemOnly: true, filesKnown, version });
 }
 async function groupsOf(user) {
     const r = await (0,exec/* run */.eF)("id", ["-Gn", user]);
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
 }
 async function daemonTrust(facts, env) {
-    // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
-    if (!(await (0,version/* atLeast */.jZ)(facts.nixVersion, "2.15.0")))
+    // `nix store ping --json` reports "trusted" since Nix 2.15 (1/0; true/false from 2.34 on, read
+    // alike below); older versions have no way to ask.
+    if (!(await (0,nix_version/* atLeast */.jZ)(facts.nixVersion, "2.15.0")))
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
+    const cmd = await storeInfoArgs(facts.nixVersion);
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {

@@ -726,13 +726,15 @@ function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
         into.paths.add(m[1]);
     return into;
 }
+/** A receiving store refused a path it could not check: "lacks a valid signature" (≤ 2.26), "lacks a signature by a trusted key" (2.34). */
+const SIGNATURE_REFUSED = /lacks a (?:valid signature|signature by a trusted key)/;
 /** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
 function classifyFailure(stderr) {
     const permanent = [
         /don't know how to open Nix store/,
         /HTTP error 40[1345]/,
         /is not valid/,
-        /lacks a valid signature/,
+        SIGNATURE_REFUSED,
         /unknown (?:setting|compression method)/,
         /invalid (?:secret key|base64)/i,
         /No space left on device/,
@@ -749,7 +751,10 @@ function failureHint(stderr) {
     if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
         return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
     }
-    if (/lacks a valid signature/.test(stderr)) {
+    if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
+        return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
+    }
+    if (SIGNATURE_REFUSED.test(stderr)) {
         return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
     }
     return "";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BaseConfig, missing, nixConfigEnv, renderConf } from "../../src/nix/config.js";
+import { type BaseConfig, configShowArgs, missing, nixConfigEnv, renderConf, storeInfoArgs } from "../../src/nix/config.js";
 import { decideTrust, ignoredByDaemon } from "../../src/nix/trust.js";
 
 const base: BaseConfig = {
@@ -88,5 +88,19 @@ describe("ignoredByDaemon", () => {
   it("allows substituters the admin listed in trusted-substituters", () => {
     const out = ignoredByDaemon({ substituters: ["http://cache.lan/"], trustedPublicKeys: [], extraConf: "", netrc: false, hook: false }, { ...base, trustedSubstituters: ["http://cache.lan"] }, "runner");
     expect(out).toEqual([]);
+  });
+});
+
+describe("command spellings by version", () => {
+  it.each([
+    ["2.8.0", ["show-config"], ["store", "ping"]],
+    ["2.19.3", ["show-config"], ["store", "ping"]],
+    ["2.20.0", ["config", "show"], ["store", "info"]],
+    ["2.26.3", ["config", "show"], ["store", "info"]],
+    ["2.34.8", ["config", "show"], ["store", "info"]],
+    [undefined, ["show-config"], ["store", "ping"]],
+  ])("Nix %s: %j, %j", async (version, config, info) => {
+    expect(await configShowArgs(version)).toEqual(config);
+    expect(await storeInfoArgs(version)).toEqual(info);
   });
 });
