@@ -74,7 +74,7 @@ describe("decideTrust", () => {
 describe("ignoredByDaemon", () => {
   it("names each ignored setting and the admin's line", () => {
     const out = ignoredByDaemon(
-      { substituters: ["http://cache.lan", "https://cache.nixos.org"], trustedPublicKeys: ["lan:AAAA"], extraConf: "max-silent-time = 60\nmax-jobs = 4\naccept-flake-config = true", netrc: true, hook: false },
+      { substituters: ["http://cache.lan", "https://cache.nixos.org"], trustedPublicKeys: ["lan:AAAA"], extraConf: "max-silent-time = 60\nmax-jobs = 4\ncores = 2\npost-build-hook = /t/h\naccept-flake-config = true", netrc: true, hook: false },
       { ...base, trustedSubstituters: [] },
       "runner",
     );
@@ -82,7 +82,8 @@ describe("ignoredByDaemon", () => {
       { setting: "substituters http://cache.lan", fix: "extra-trusted-substituters = http://cache.lan" },
       { setting: "trusted-public-keys lan", fix: "extra-trusted-public-keys = lan:AAAA" },
       { setting: "netrc-file", fix: "trusted-users = runner (or put the netrc in the daemon's netrc-file)" },
-      { setting: "extra-conf max-jobs", fix: "trusted-users = runner" },
+      // max-jobs and cores reach the daemon for anyone (test/nix/trust.integration.test.ts)
+      { setting: "extra-conf post-build-hook", fix: "trusted-users = runner" },
     ]);
   });
   it("allows substituters the admin listed in trusted-substituters", () => {

@@ -160,7 +160,7 @@ describe("native mode (a real nix-daemon)", () => {
 
   it("an untrusted user: one warning naming each ignored setting and the admin's line", async () => {
     const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\ntrusted-users = root`, ...daemon.clientEnv }, user);
-    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY, "extra-conf": "max-jobs = 3" });
+    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY, "extra-conf": "max-jobs = 3\npost-build-hook = /bin/true" });
     expect(r.code, r.log).toBe(0);
     expect(r.outputs.environment).toBe("native");
     const warnings = r.log.split("\n").filter((l) => l.startsWith("::warning::"));
@@ -168,7 +168,9 @@ describe("native mode (a real nix-daemon)", () => {
     expect(warnings[0]).toContain(`does not trust user "${user.name}"`);
     expect(warnings[0]).toContain(`substituters ${LAN}`);
     expect(warnings[0]).toContain("trusted-public-keys lan-cache-1");
-    expect(warnings[0]).toContain("extra-conf max-jobs");
+    // the daemon ignores an untrusted client's post-build-hook but takes its max-jobs (trust.integration.test.ts)
+    expect(warnings[0]).toContain("extra-conf post-build-hook");
+    expect(warnings[0]).not.toContain("max-jobs");
     expect(warnings[0]).toContain(`extra-trusted-substituters = ${LAN}`);
     expect(warnings[0]).toContain(`extra-trusted-public-keys = ${LAN_KEY}`);
     expect(warnings[0]).toContain(`trusted-users = ${user.name}`);
