@@ -197,8 +197,9 @@ async function stopOwnDaemon(env = process.env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ listStore),
-/* harmony export */   c: () => (/* binding */ storeDirOf)
+/* harmony export */   K3: () => (/* binding */ listStore),
+/* harmony export */   cz: () => (/* binding */ storeDirOf),
+/* harmony export */   xC: () => (/* binding */ createStateDir)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
@@ -206,6 +207,30 @@ async function stopOwnDaemon(env = process.env) {
 /** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
 function storeDirOf(env) {
     return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
+}
+/**
+ * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
+ * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
+ * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
+ * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
+ * every version opens the store detection judged. undefined: it was there, or cannot be made.
+ */
+async function createStateDir(env) {
+    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(state);
+        return undefined;
+    }
+    catch {
+        // missing: make it below
+    }
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(state, { recursive: true });
+        return state;
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The store's entries, or none when the store does not exist yet (a fresh image). */
 async function listStore(storeDir) {
@@ -834,7 +859,7 @@ async function probeDir(p) {
 async function probeStore(env) {
     const state = env.NIX_STATE_DIR || "/nix/var/nix";
     const [store, stateDir, db] = await Promise.all([
-        probeDir((0,nix_store/* storeDirOf */.c)(env)),
+        probeDir((0,nix_store/* storeDirOf */.cz)(env)),
         probeDir(state),
         probeDir(external_node_path_default().join(state, "db")),
     ]);
@@ -1304,6 +1329,7 @@ async function readNixpkgsDate(workspace) {
 
 
 
+
 /** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
 async function runMain(nix) {
     try {
@@ -1320,6 +1346,12 @@ async function main(nix) {
     const { facts: found, envr } = await detect(inputs, nix);
     const installed = envr.kind === "installed";
     const facts = installed ? await step_io/* group */.Os("Install Nix", () => install(inputs, found, envr)) : found;
+    // a never-used store this user may create: made now, or Nix 2.26+ would use a chroot store instead
+    if (envr.kind === "image" && !facts.viaDaemon && facts.uid !== 0 && facts.storeWritable) {
+        const made = await (0,nix_store/* createStateDir */.xC)(process.env);
+        if (made)
+            step_io/* info */.pq(`created ${made}: the store is this user's, and Nix 2.26 on would otherwise use a chroot store in ~/.local/share/nix/root`);
+    }
     const trust = await step_io/* group */.Os("Configure", async () => {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);

@@ -2,7 +2,7 @@ import { chownSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Daemon, ensureUser, nixSatisfies, startDaemon, TEST_NIX_CONFIG, trivialDrv, underMounts } from "../helpers/nix.js";
+import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG, trivialDrv, underMounts } from "../helpers/nix.js";
 import { buildInStep, generateKey, inStep, testNixEnv } from "../helpers/push.js";
 import { laterStepEnv, newJob, runStep } from "../helpers/runner.js";
 
@@ -32,18 +32,13 @@ describe("a store that was never used", () => {
   const user = ensureUser();
   const salt = `${Date.now()}-${process.pid}`;
 
-  // A KNOWN GAP on Nix 2.26 and 2.34 (README, Known limits): a non-root user's Nix that finds no
-  // /nix/var/nix does not create it in the /nix the user owns, as 2.8 does, but warns "'/nix/var/nix'
-  // does not exist, so Nix will use '~/.local/share/nix/root' as a chroot store", and the later
-  // step's build fails there. The action still says image mode. it.fails keeps the case running on
-  // those versions: it turns red the day the action (or Nix) makes it work, to be moved back.
-  const userCase = nixSatisfies("<2.26") ? it : it.fails;
-  const cases = [
-    [it, "root, no /nix at all (right after apt-get install nix-bin)", "/nix", false],
-    [it, "root, /nix/store present but no /nix/var (an image whose Nix never ran)", "/nix/var", false],
-    [userCase, "a non-root user who owns an empty /nix (single-user Nix of that user)", "/nix", true],
-  ] as const;
-  for (const [test, name, mountPoint, asUser] of cases) test(`${name}: image mode, and a later step builds, and the post step pushes`, async () => {
+  // a non-root user's empty /nix: Nix 2.26 and 2.34 would take it for no store and use a chroot store
+  // in ~/.local/share/nix/root, unless /nix/var/nix exists; the main step creates it (2.8 does itself)
+  it.each([
+    ["root, no /nix at all (right after apt-get install nix-bin)", "/nix", false],
+    ["root, /nix/store present but no /nix/var (an image whose Nix never ran)", "/nix/var", false],
+    ["a non-root user who owns an empty /nix (single-user Nix of that user)", "/nix", true],
+  ] as const)("%s: image mode, and a later step builds, and the post step pushes", async (_name, mountPoint, asUser) => {
     const owner = asUser ? user : undefined;
     const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG }, owner);
     job.wrap = underMounts({ binds: [[emptyFolder(owner), mountPoint]], user: owner });
@@ -54,6 +49,7 @@ describe("a store that was never used", () => {
     expect(r.code, r.log).toBe(0);
     expect(r.outputs).toMatchObject({ environment: "image", installed: "false" });
     expect(r.log).not.toContain("::warning::");
+    if (asUser) expect(r.log).toContain("created /nix/var/nix: the store is this user's");
 
     const out = buildInStep(job, laterStepEnv(job), trivialDrv(`fresh-${asUser ? "user" : "root"}`, `${salt}-${mountPoint}`));
     expect(out).toMatch(/^\/nix\/store\/[a-z0-9]{32}-fresh-/);
