@@ -41,8 +41,11 @@ export function tally(report) {
     // a file that failed to load has no assertions but failed
     if (f.status === "failed" && f.assertionResults.every((t) => t.status !== "failed")) a.failed++;
   }
+  // in AREAS order, whatever order the (shuffled) files ran in, so a report compares as text
+  const order = [...AREAS.map((a) => a.key), "other"];
+  const sorted = Object.fromEntries(order.filter((k) => areas[k]).map((k) => [k, areas[k]]));
   const seconds = Math.round(Math.max(...report.testResults.map((f) => f.endTime)) / 1000 - report.startTime / 1000);
-  return { areas, seconds };
+  return { areas: sorted, seconds };
 }
 
 function reports(dir) {
