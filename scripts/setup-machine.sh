@@ -2,7 +2,7 @@
 # Installs what the action's local run and tests need on a Debian machine, skipping what is there.
 #   --minimal   the local run only: Debian's nix-bin and the npm dependencies
 #   (default)   the tests too: skopeo, docker-registry, nginx, jq, htpasswd, git, iproute2, and a
-#               non-root user `nixtest` for the daemon tests
+#               non-root user `nixtest` for the daemon tests, moto's S3 server (pip)
 # Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "${1:-}" != "--minimal" ]; then
   id nixtest >/dev/null 2>&1 || $sudo_ useradd --create-home --shell /bin/sh nixtest
+  # moto's S3 server, for the S3 push tests on a Nix built with S3 (test/helpers/s3-server.ts)
+  command -v moto_server >/dev/null || python3 -m pip install --quiet 'moto[server]'
 fi
 
 cd "$root"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian machine: installs what it needs, type-checks, lints,
-# builds the bundles, runs the unit tests without Nix, the integration tests against real Nix,
-# then the end-to-end runs on real runners, these two on a never-used Nix store.
+# builds the bundles, runs the unit tests without Nix, the integration tests against real Nix (on
+# 2.8, 2.26 and 2.34: the matrix below), then the end-to-end runs on real runners, these two on a
+# never-used Nix store.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,6 +18,29 @@ bash scripts/without-nix.sh "${as[@]}" npm run test:unit
 # mount namespace), as on a fresh machine right after `apt-get install nix-bin`, however often this
 # machine ran them before; test files in a shuffled order, so none leans on another's leftovers
 # (vitest prints the seed).
-bash scripts/with-fresh-nix.sh npx vitest run --project integration --sequence.shuffle
+# The integration tier once per Nix version, each on a store of its own, with that version first on
+# PATH: the system's (Debian's 2.8) and the newest (2.34) run all of it; 2.26 runs every file but the
+# shipped workflows under runners (test/workflows: 2 minutes, and what they add beyond the action's
+# own steps is the runners, not Nix). README "Tested with" is generated from these reports.
+results=$root/.ci-results
+rm -rf "$results" && mkdir -p "$results"
+SUBSET=(test/steps test/detect test/nix test/install test/push test/keys.integration.test.ts)
+declare -A SCOPE=([2.26.3]="${SUBSET[*]}" [2.34.8]="")
+status=0
+tier() { # VERSION BINDIR [FILE...]: the integration tier on that Nix, its report in $results/VERSION.json
+  local v=$1 bin=$2; shift 2
+  echo "== integration tier on Nix $v (${*:-all files})"
+  PATH="$bin:$PATH" bash scripts/with-fresh-nix.sh npx vitest run --project integration --sequence.shuffle \
+    --reporter=default --reporter=json --outputFile.json="$results/$v.json" "$@" || status=1
+}
+system_version=$(nix --version | awk '{ print $NF }')
+tier "$system_version" "$(dirname "$(command -v nix)")"
+while read -r v bin; do
+  # shellcheck disable=SC2086 # the scope is a list of paths without spaces
+  tier "$v" "$bin" ${SCOPE[$v]-${SUBSET[*]}}
+done < <(bash scripts/provision-nix.sh)
+node scripts/nix-matrix.mjs summary "$results" || status=1
+node scripts/nix-matrix.mjs check "$results" || status=1
+[ "$status" -eq 0 ] || exit 1
 # The committed action through real runners: act, Gitea's runner, Forgejo's runner.
 bash scripts/with-fresh-nix.sh npm run e2e

@@ -116,7 +116,7 @@ async function preparePush(inputs, facts, trust, dir) {
     if (!inputs.signingKey)
         step_io/* warning */.$e(UNSIGNED);
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
-    const storeDir = (0,store/* storeDirOf */.c)(process.env);
+    const storeDir = (0,store/* storeDirOf */.cz)(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
     let hook;
     const t0 = Date.now();
@@ -129,7 +129,7 @@ async function preparePush(inputs, facts, trust, dir) {
     }
     else if (choice.method === "diff") {
         plan.listingFile = external_node_path_default().join(dir, "store-before");
-        const names = await (0,store/* listStore */.K)(storeDir);
+        const names = await (0,store/* listStore */.K3)(storeDir);
         await (0,promises_.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
         step_io/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);
     }

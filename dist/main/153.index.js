@@ -197,8 +197,9 @@ async function stopOwnDaemon(env = process.env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ listStore),
-/* harmony export */   c: () => (/* binding */ storeDirOf)
+/* harmony export */   K3: () => (/* binding */ listStore),
+/* harmony export */   cz: () => (/* binding */ storeDirOf),
+/* harmony export */   xC: () => (/* binding */ createStateDir)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
@@ -206,6 +207,30 @@ async function stopOwnDaemon(env = process.env) {
 /** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
 function storeDirOf(env) {
     return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
+}
+/**
+ * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
+ * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
+ * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
+ * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
+ * every version opens the store detection judged. undefined: it was there, or cannot be made.
+ */
+async function createStateDir(env) {
+    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(state);
+        return undefined;
+    }
+    catch {
+        // missing: make it below
+    }
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(state, { recursive: true });
+        return state;
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The store's entries, or none when the store does not exist yet (a fresh image). */
 async function listStore(storeDir) {
@@ -415,7 +440,22 @@ async function readConfFiles(env, opts = {}) {
     return config;
 }
 
+// EXTERNAL MODULE: ./src/nix/version.ts
+var nix_version = __webpack_require__(8547);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
+
+/**
+ * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
+ * `nix config show` (the old name is an alias that warns since); older and unknown versions get
+ * the old name, which every version up to 2.34 still answers.
+ */
+async function configShowArgs(version) {
+    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["config", "show"] : ["show-config"];
+}
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since), as for configShowArgs. */
+async function storeInfoArgs(version) {
+    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["store", "info"] : ["store", "ping"];
+}
 /** A store URL without trailing slashes, as Nix compares substituters. */
 const normalizeUrl = (url) => url.replace(/\/+$/, "");
 /**
@@ -504,8 +544,12 @@ function decideTrust(f, base) {
     const matches = base.trustedUsers.some((entry) => entry === "*" || entry === f.user || (entry.startsWith("@") && f.groups.includes(entry.slice(1))));
     return { trusted: matches, how: `trusted-users = ${base.trustedUsers.join(" ")}` };
 }
-/** Settings only a trusted user may pass to the daemon (the daemon takes these few from anyone). */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout"]);
+/**
+ * Settings the daemon takes from any client (all others only from a trusted one). Checked against a
+ * real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts): max-jobs and cores
+ * travel in the protocol's own fields, which the daemon applies for everyone.
+ */
+const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout", "max-jobs", "cores"]);
 /** Settings the client applies itself, so the daemon's trust does not matter for them. */
 const CLIENT_SIDE = new Set([
     "experimental-features",
@@ -549,8 +593,6 @@ function ignoredByDaemon(req, base, user) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/nix/version.ts
-var version = __webpack_require__(8547);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
@@ -572,10 +614,10 @@ async function readConfig(inputs, facts, envr) {
     const filesKnown = facts.nixPath !== undefined && readsEtcNix((0,locate/* realPathOf */.dN)(facts.nixPath));
     const baseEnv = baseConfigEnv();
     const [base, groups, daemonSays, daemonOwn] = await Promise.all([
-        baseConfig(baseEnv, { filesKnown }),
+        baseConfig(baseEnv, { filesKnown, version: facts.nixVersion }),
         facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
         facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-        facts.viaDaemon ? daemonConfig(filesKnown) : Promise.resolve(undefined),
+        facts.viaDaemon ? daemonConfig(filesKnown, facts.nixVersion) : Promise.resolve(undefined),
     ]);
     const daemonView = daemonOwn ?? base;
     // A daemon the action installed in this container reads this container's nix.conf.
@@ -652,30 +694,33 @@ async function baseConfig(env, opts) {
     const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
     if (fromFiles)
         return fromFiles;
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
+    const cmd = await configShowArgs(opts.version);
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
     if (r.code !== 0)
-        throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
+        throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     return parseShowConfig(r.stdout);
 }
 /**
  * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
  * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
  */
-async function daemonConfig(filesKnown) {
+async function daemonConfig(filesKnown, version) {
     const env = { ...process.env, NIX_USER_CONF_FILES: "" };
     delete env.NIX_CONFIG;
-    return baseConfig(env, { systemOnly: true, filesKnown });
+    return baseConfig(env, { systemOnly: true, filesKnown, version });
 }
 async function groupsOf(user) {
     const r = await (0,exec/* run */.eF)("id", ["-Gn", user]);
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
 }
 async function daemonTrust(facts, env) {
-    // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
-    if (!(await (0,version/* atLeast */.jZ)(facts.nixVersion, "2.15.0")))
+    // `nix store ping --json` reports "trusted" since Nix 2.15 (1/0; true/false from 2.34 on, read
+    // alike below); older versions have no way to ask.
+    if (!(await (0,nix_version/* atLeast */.jZ)(facts.nixVersion, "2.15.0")))
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
+    const cmd = await storeInfoArgs(facts.nixVersion);
+    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {
@@ -817,7 +862,7 @@ async function probeDir(p) {
 async function probeStore(env) {
     const state = env.NIX_STATE_DIR || "/nix/var/nix";
     const [store, stateDir, db] = await Promise.all([
-        probeDir((0,nix_store/* storeDirOf */.c)(env)),
+        probeDir((0,nix_store/* storeDirOf */.cz)(env)),
         probeDir(state),
         probeDir(external_node_path_default().join(state, "db")),
     ]);
@@ -1288,6 +1333,7 @@ async function readNixpkgsDate(workspace, input = "nixpkgs") {
 
 
 
+
 /** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
 async function runMain(nix) {
     try {
@@ -1304,6 +1350,12 @@ async function main(nix) {
     const { facts: found, envr } = await detect(inputs, nix);
     const installed = envr.kind === "installed";
     const facts = installed ? await step_io/* group */.Os("Install Nix", () => install(inputs, found, envr)) : found;
+    // a never-used store this user may create: made now, or Nix 2.26+ would use a chroot store instead
+    if (envr.kind === "image" && !facts.viaDaemon && facts.uid !== 0 && facts.storeWritable) {
+        const made = await (0,nix_store/* createStateDir */.xC)(process.env);
+        if (made)
+            step_io/* info */.pq(`created ${made}: the store is this user's, and Nix 2.26 on would otherwise use a chroot store in ~/.local/share/nix/root`);
+    }
     const trust = await step_io/* group */.Os("Configure", async () => {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);

@@ -721,6 +721,30 @@ function backoffBefore(n, limits, remainingMs) {
 function storeDirOf(env) {
     return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
 }
+/**
+ * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
+ * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
+ * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
+ * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
+ * every version opens the store detection judged. undefined: it was there, or cannot be made.
+ */
+async function createStateDir(env) {
+    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    try {
+        await access(state);
+        return undefined;
+    }
+    catch {
+        // missing: make it below
+    }
+    try {
+        await mkdir(state, { recursive: true });
+        return state;
+    }
+    catch {
+        return undefined;
+    }
+}
 /** The store's entries, or none when the store does not exist yet (a fresh image). */
 async function listStore(storeDir) {
     try {
@@ -746,13 +770,18 @@ function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
         into.paths.add(m[1]);
     return into;
 }
+/** Nix 2.8's words for a 401, 403 or 404 on nix-cache-info (2.26 and 2.34 say "HTTP error 40x"). */
+const NOT_A_CACHE = /does not appear to be a binary cache/;
+/** A receiving store refused a path it could not check: "lacks a valid signature" (2.8), "lacks a signature by a trusted key" (2.26, 2.34). */
+const SIGNATURE_REFUSED = /lacks a (?:valid signature|signature by a trusted key)/;
 /** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
 function classifyFailure(stderr) {
     const permanent = [
         /don't know how to open Nix store/,
         /HTTP error 40[1345]/,
+        NOT_A_CACHE,
         /is not valid/,
-        /lacks a valid signature/,
+        SIGNATURE_REFUSED,
         /unknown (?:setting|compression method)/,
         /invalid (?:secret key|base64)/i,
         /No space left on device/,
@@ -769,7 +798,13 @@ function failureHint(stderr) {
     if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
         return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
     }
-    if (/lacks a valid signature/.test(stderr)) {
+    if (NOT_A_CACHE.test(stderr)) {
+        return " (the server answered without a Nix cache there: check the URL, and netrc credentials if it needs a login)";
+    }
+    if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
+        return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
+    }
+    if (SIGNATURE_REFUSED.test(stderr)) {
         return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
     }
     return "";

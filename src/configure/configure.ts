@@ -7,7 +7,7 @@ import { run } from "../exec.js";
 import type { Inputs } from "../inputs.js";
 import { jobDir } from "../job-dir.js";
 import { readConfFiles, readsEtcNix } from "../nix/conf-files.js";
-import { type BaseConfig, nixConfigEnv, parseShowConfig, renderConf } from "../nix/config.js";
+import { type BaseConfig, configShowArgs, nixConfigEnv, parseShowConfig, renderConf, storeInfoArgs } from "../nix/config.js";
 import { realPathOf } from "../nix/locate.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "../nix/trust.js";
 import { atLeast } from "../nix/version.js";
@@ -32,10 +32,10 @@ export async function readConfig(inputs: Inputs, facts: Facts, envr: Environment
   const filesKnown = facts.nixPath !== undefined && readsEtcNix(realPathOf(facts.nixPath));
   const baseEnv = baseConfigEnv();
   const [base, groups, daemonSays, daemonOwn] = await Promise.all([
-    baseConfig(baseEnv, { filesKnown }),
+    baseConfig(baseEnv, { filesKnown, version: facts.nixVersion }),
     facts.viaDaemon ? groupsOf(facts.user) : Promise.resolve([]),
     facts.viaDaemon ? daemonTrust(facts, baseEnv) : Promise.resolve(undefined),
-    facts.viaDaemon ? daemonConfig(filesKnown) : Promise.resolve(undefined),
+    facts.viaDaemon ? daemonConfig(filesKnown, facts.nixVersion) : Promise.resolve(undefined),
   ]);
   const daemonView = daemonOwn ?? base;
   // A daemon the action installed in this container reads this container's nix.conf.
@@ -129,11 +129,15 @@ export async function writeJobConfig(inputs: Inputs, facts: Facts, view: ConfigV
  * sure of (and then Nix's own error, if it has one, is what the user sees), or when this nix may
  * not read /etc/nix (`filesKnown` false).
  */
-async function baseConfig(env: NodeJS.ProcessEnv, opts: { systemOnly?: boolean; filesKnown: boolean }): Promise<BaseConfig> {
+async function baseConfig(
+  env: NodeJS.ProcessEnv,
+  opts: { systemOnly?: boolean; filesKnown: boolean; version: string | undefined },
+): Promise<BaseConfig> {
   const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
   if (fromFiles) return fromFiles;
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", "show-config"], { env });
-  if (r.code !== 0) throw new ActionError(`could not read Nix's configuration ('nix show-config' failed: ${r.stderr.trim()})`);
+  const cmd = await configShowArgs(opts.version);
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
+  if (r.code !== 0) throw new ActionError(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
   return parseShowConfig(r.stdout);
 }
 
@@ -141,10 +145,10 @@ async function baseConfig(env: NodeJS.ProcessEnv, opts: { systemOnly?: boolean; 
  * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
  * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
  */
-async function daemonConfig(filesKnown: boolean): Promise<BaseConfig> {
+async function daemonConfig(filesKnown: boolean, version: string | undefined): Promise<BaseConfig> {
   const env: NodeJS.ProcessEnv = { ...process.env, NIX_USER_CONF_FILES: "" };
   delete env.NIX_CONFIG;
-  return baseConfig(env, { systemOnly: true, filesKnown });
+  return baseConfig(env, { systemOnly: true, filesKnown, version });
 }
 
 async function groupsOf(user: string): Promise<string[]> {
@@ -153,10 +157,12 @@ async function groupsOf(user: string): Promise<string[]> {
 }
 
 async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
-  // `nix store ping --json` reports "trusted" since Nix 2.15; older versions have no way to ask.
+  // `nix store ping --json` reports "trusted" since Nix 2.15 (1/0; true/false from 2.34 on, read
+  // alike below); older versions have no way to ask.
   if (!(await atLeast(facts.nixVersion, "2.15.0"))) return undefined;
   const store = env.NIX_REMOTE || "daemon";
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", "store", "ping", "--json", "--store", store], { env });
+  const cmd = await storeInfoArgs(facts.nixVersion);
+  const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
   if (r.code !== 0) return undefined;
   try {
     const t = (JSON.parse(r.stdout) as { trusted?: number | boolean }).trusted;

@@ -1,3 +1,18 @@
+import { atLeast } from "./version.js";
+
+/**
+ * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
+ * `nix config show` (the old name is an alias that warns since); older and unknown versions get
+ * the old name, which every version up to 2.34 still answers.
+ */
+export async function configShowArgs(version: string | undefined): Promise<string[]> {
+  return (await atLeast(version, "2.20.0")) ? ["config", "show"] : ["show-config"];
+}
+
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since), as for configShowArgs. */
+export async function storeInfoArgs(version: string | undefined): Promise<string[]> {
+  return (await atLeast(version, "2.20.0")) ? ["store", "info"] : ["store", "ping"];
+}
 
 /** The settings this job already has before the action adds anything (from `nix show-config --json`). */
 export interface BaseConfig {

@@ -29,8 +29,12 @@ export interface Ignored {
   fix: string;
 }
 
-/** Settings only a trusted user may pass to the daemon (the daemon takes these few from anyone). */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout"]);
+/**
+ * Settings the daemon takes from any client (all others only from a trusted one). Checked against a
+ * real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts): max-jobs and cores
+ * travel in the protocol's own fields, which the daemon applies for everyone.
+ */
+const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout", "max-jobs", "cores"]);
 /** Settings the client applies itself, so the daemon's trust does not matter for them. */
 const CLIENT_SIDE = new Set([
   "experimental-features",

@@ -17,13 +17,19 @@ export function parseCopyLog(text: string, into: Copied = { paths: new Set(), na
 
 export type Failure = "permanent" | "transient";
 
+/** Nix 2.8's words for a 401, 403 or 404 on nix-cache-info (2.26 and 2.34 say "HTTP error 40x"). */
+const NOT_A_CACHE = /does not appear to be a binary cache/;
+/** A receiving store refused a path it could not check: "lacks a valid signature" (2.8), "lacks a signature by a trusted key" (2.26, 2.34). */
+const SIGNATURE_REFUSED = /lacks a (?:valid signature|signature by a trusted key)/;
+
 /** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
 export function classifyFailure(stderr: string): Failure {
   const permanent = [
     /don't know how to open Nix store/,
     /HTTP error 40[1345]/,
+    NOT_A_CACHE,
     /is not valid/,
-    /lacks a valid signature/,
+    SIGNATURE_REFUSED,
     /unknown (?:setting|compression method)/,
     /invalid (?:secret key|base64)/i,
     /No space left on device/,
@@ -41,7 +47,13 @@ export function failureHint(stderr: string): string {
   if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
     return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
   }
-  if (/lacks a valid signature/.test(stderr)) {
+  if (NOT_A_CACHE.test(stderr)) {
+    return " (the server answered without a Nix cache there: check the URL, and netrc credentials if it needs a login)";
+  }
+  if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
+    return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
+  }
+  if (SIGNATURE_REFUSED.test(stderr)) {
     return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
   }
   return "";

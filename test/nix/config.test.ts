@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BaseConfig, missing, nixConfigEnv, renderConf } from "../../src/nix/config.js";
+import { type BaseConfig, configShowArgs, missing, nixConfigEnv, renderConf, storeInfoArgs } from "../../src/nix/config.js";
 import { decideTrust, ignoredByDaemon } from "../../src/nix/trust.js";
 
 const base: BaseConfig = {
@@ -74,7 +74,7 @@ describe("decideTrust", () => {
 describe("ignoredByDaemon", () => {
   it("names each ignored setting and the admin's line", () => {
     const out = ignoredByDaemon(
-      { substituters: ["http://cache.lan", "https://cache.nixos.org"], trustedPublicKeys: ["lan:AAAA"], extraConf: "max-silent-time = 60\nmax-jobs = 4\naccept-flake-config = true", netrc: true, hook: false },
+      { substituters: ["http://cache.lan", "https://cache.nixos.org"], trustedPublicKeys: ["lan:AAAA"], extraConf: "max-silent-time = 60\nmax-jobs = 4\ncores = 2\npost-build-hook = /t/h\naccept-flake-config = true", netrc: true, hook: false },
       { ...base, trustedSubstituters: [] },
       "runner",
     );
@@ -82,11 +82,26 @@ describe("ignoredByDaemon", () => {
       { setting: "substituters http://cache.lan", fix: "extra-trusted-substituters = http://cache.lan" },
       { setting: "trusted-public-keys lan", fix: "extra-trusted-public-keys = lan:AAAA" },
       { setting: "netrc-file", fix: "trusted-users = runner (or put the netrc in the daemon's netrc-file)" },
-      { setting: "extra-conf max-jobs", fix: "trusted-users = runner" },
+      // max-jobs and cores reach the daemon for anyone (test/nix/trust.integration.test.ts)
+      { setting: "extra-conf post-build-hook", fix: "trusted-users = runner" },
     ]);
   });
   it("allows substituters the admin listed in trusted-substituters", () => {
     const out = ignoredByDaemon({ substituters: ["http://cache.lan/"], trustedPublicKeys: [], extraConf: "", netrc: false, hook: false }, { ...base, trustedSubstituters: ["http://cache.lan"] }, "runner");
     expect(out).toEqual([]);
+  });
+});
+
+describe("command spellings by version", () => {
+  it.each([
+    ["2.8.0", ["show-config"], ["store", "ping"]],
+    ["2.19.3", ["show-config"], ["store", "ping"]],
+    ["2.20.0", ["config", "show"], ["store", "info"]],
+    ["2.26.3", ["config", "show"], ["store", "info"]],
+    ["2.34.8", ["config", "show"], ["store", "info"]],
+    [undefined, ["show-config"], ["store", "ping"]],
+  ])("Nix %s: %j, %j", async (version, config, info) => {
+    expect(await configShowArgs(version)).toEqual(config);
+    expect(await storeInfoArgs(version)).toEqual(info);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,10 +41,14 @@ describe("startDaemon", () => {
     const file = path.join(dir, "hello.txt");
     writeFileSync(file, `hello from the daemon test ${Date.now()} ${Math.random()}\n`);
     chmodSync(file, 0o644);
+    // a HOME the user owns, as a real user's is: Nix 2.26+ warns about a HOME owned by someone else
+    const home = path.join(dir, "home");
+    mkdirSync(home);
+    chownSync(home, user.uid, user.gid);
     const r = spawnSync("nix-store", ["--add", file], {
       uid: user.uid,
       gid: user.gid,
-      env: { PATH: process.env.PATH, HOME: dir, NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon" },
+      env: { PATH: process.env.PATH, HOME: home, NIX_DAEMON_SOCKET_PATH: socket, NIX_REMOTE: "daemon" },
       encoding: "utf8",
     });
     expect(r.stderr).toBe("");

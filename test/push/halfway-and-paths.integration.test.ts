@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSy
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../scripts/lib/nix.mjs";
-import { trivialDrv } from "../helpers/nix.js";
+import { nixHasS3, trivialDrv } from "../helpers/nix.js";
 import { buildInStep, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
@@ -73,7 +73,8 @@ describe("a main step that failed half-way", () => {
     expect(post.log).toMatch(/::warning::push skipped: the inputs are invalid .*signing-key/);
   });
 
-  it("a push-to this Nix cannot open (s3 without S3 support) fails fast with a clear error, no retries", async () => {
+  // a Nix built with S3 (Debian's 2.34) is tested against a real S3 API instead: s3-cache.integration.test.ts
+  it.runIf(!nixHasS3())("a push-to this Nix cannot open (s3 without S3 support) fails fast with a clear error, no retries", async () => {
     const j = job();
     const inputs = { "push-to": "s3://nra-bucket?endpoint=127.0.0.1:18199&scheme=http", "signing-key": key.secret };
     expect((await runStep(j, "main", inputs)).code).toBe(0);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hookScript } from "../../src/push/prepare.js";
 import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
-import { trivialDrv } from "../helpers/nix.js";
+import { nixSatisfies, trivialDrv } from "../helpers/nix.js";
 import { queuedOutputs, salt } from "../helpers/push.js";
 
 // Why the method choice is what it is: a real daemon runs a client's post-build-hook only for a trusted
@@ -48,8 +48,11 @@ describe("post-build-hook through a real nix-daemon", () => {
 
   it("a trusted client's hook runs in the daemon and queues the build", () => {
     const { queue, out, err } = buildWithHook("root");
-    expect(err).toMatch(/running post-build-hook/);
     expect(queuedOutputs(queue)).toEqual([out]);
+    // Nix 2.8's client relays the daemon's "running post-build-hook" line; 2.26 and 2.34 do not, so
+    // there the queue above is the only sign (and the proof) that the hook ran
+    if (nixSatisfies("<2.26")) expect(err).toMatch(/running post-build-hook/);
+    else expect(err).not.toMatch(/running post-build-hook/);
   });
 
   it("an untrusted client's hook is ignored by the daemon (so the action diffs the store instead)", () => {

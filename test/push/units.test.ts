@@ -101,6 +101,7 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     ["error: unable to upload 'https://c/x': HTTP error 403", "permanent"],
     ["error: path '/nix/store/x' is not valid", "permanent"],
     ["error: cannot add path '/nix/store/x' because it lacks a valid signature", "permanent"],
+    ["error: cannot add path '/nix/store/x' because it lacks a signature by a trusted key", "permanent"],
   ];
   for (const [text, kind] of failures) it(`classifies "${text.slice(7, 60)}…" as ${kind}`, () => expect(classifyFailure(text)).toBe(kind));
   // the words of Debian's nix-bin 2.8.0 and 2.26.3, both built without S3
@@ -108,6 +109,8 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     ["error: don't know how to open Nix store 's3://nra-bucket?endpoint=http://127.0.0.1:1'", /built without S3 support/],
     ["error: don't know how to open Nix store with scheme 's3'", /built without S3 support/],
     ["error: cannot add path '/nix/store/x' because it lacks a valid signature", /trusted-public-keys/],
+    ["error: cannot add path '/nix/store/x' because it lacks a signature by a trusted key", /trusted-public-keys/],
+    ["error: unable to upload 'http://h/b/nix-cache-info': HTTP error 404\n\nresponse body:\n<Error><Code>NoSuchBucket</Code></Error>", /bucket does not exist/],
     ["error: don't know how to open Nix store with scheme 'gs'", ""],
     ["error: unable to upload 'https://c/x': HTTP error 403", ""],
   ];

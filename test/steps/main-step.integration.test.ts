@@ -4,8 +4,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { laterStepEnv, newJob, ROOT, runStep } from "../../scripts/lib/runner.mjs";
+import { nixSatisfies, nixVersion } from "../helpers/nix.js";
 
-// These run the built bundle (dist/main/index.js) as a runner would, against Debian's real Nix.
+// These run the built bundle (dist/main/index.js) as a runner would, against the real Nix first on
+// PATH (Debian's 2.8, or a newer one in CI's matrix), on every version.
+const VERSION = nixVersion();
+const VERSION_RE = VERSION.replace(/\./g, "\\.");
+/** The nix under test, resolved: wrappers and profile links below point at it. */
+const NIX_BIN = execFileSync("sh", ["-c", "command -v nix"], { encoding: "utf8" }).trim();
+/** How the action asks this Nix for its settings: renamed in 2.20 (configShowArgs). */
+const CONFIG_SHOW = nixSatisfies(">=2.20") ? "config show" : "show-config";
 
 const LAN = "http://127.0.0.1:18001";
 const FILE_CACHE = "file:///srv/nix-cache-does-not-need-to-exist";
@@ -23,8 +31,8 @@ describe("image mode (single-user Nix, no daemon)", () => {
     const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\nsubstituters = ${IMAGE_CACHE}`, GITEA_ACTIONS: "true", ACT: "true" });
     const r = await runStep(job, "main", { substituters: `${LAN}\n${FILE_CACHE}`, "trusted-public-keys": LAN_KEY });
     expect(r.code, r.log).toBe(0);
-    expect(r.outputs).toMatchObject({ environment: "image", platform: "gitea", installed: "false", "nix-version": "2.8.0" });
-    expect(r.log).toMatch(/environment=image platform=gitea nix=2\.8\.0/);
+    expect(r.outputs).toMatchObject({ environment: "image", platform: "gitea", installed: "false", "nix-version": VERSION });
+    expect(r.log).toMatch(new RegExp(`environment=image platform=gitea nix=${VERSION_RE}`));
 
     const conf = showConfig(laterStepEnv(job));
     for (const s of [LAN, FILE_CACHE, IMAGE_CACHE]) expect(count(conf.substituters.value, s)).toBe(1);
@@ -105,7 +113,7 @@ describe("bad input", () => {
   it.each([
     [{ mode: "imgae" }, /mode must be one of auto, image, native, install \(got "imgae"\)/],
     [{ substituters: "cache.lan", "trusted-public-keys": "nope" }, /substituters: "cache.lan" is not a URL[^]*trusted-public-keys/],
-    [{ "nix-version": ">=3" }, /nix-version: this job's Nix is 2\.8\.0, which does not satisfy ">=3"/],
+    [{ "nix-version": ">=3" }, new RegExp(`nix-version: this job's Nix is ${VERSION_RE}, which does not satisfy ">=3"`)],
   ])("fails the step naming the input, and writes nothing (%j)", async (inputs, message) => {
     const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
     const r = await runStep(job, "main", inputs);
@@ -153,7 +161,7 @@ describe("native mode (a real nix-daemon)", () => {
 
   it("an untrusted user: one warning naming each ignored setting and the admin's line", async () => {
     const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\ntrusted-users = root`, ...daemon.clientEnv }, user);
-    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY, "extra-conf": "max-jobs = 3" });
+    const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY, "extra-conf": "max-jobs = 3\npost-build-hook = /bin/true" });
     expect(r.code, r.log).toBe(0);
     expect(r.outputs.environment).toBe("native");
     const warnings = r.log.split("\n").filter((l) => l.startsWith("::warning::"));
@@ -161,7 +169,9 @@ describe("native mode (a real nix-daemon)", () => {
     expect(warnings[0]).toContain(`does not trust user "${user.name}"`);
     expect(warnings[0]).toContain(`substituters ${LAN}`);
     expect(warnings[0]).toContain("trusted-public-keys lan-cache-1");
-    expect(warnings[0]).toContain("extra-conf max-jobs");
+    // the daemon ignores an untrusted client's post-build-hook but takes its max-jobs (trust.integration.test.ts)
+    expect(warnings[0]).toContain("extra-conf post-build-hook");
+    expect(warnings[0]).not.toContain("max-jobs");
     expect(warnings[0]).toContain(`extra-trusted-substituters = ${LAN}`);
     expect(warnings[0]).toContain(`extra-trusted-public-keys = ${LAN_KEY}`);
     expect(warnings[0]).toContain(`trusted-users = ${user.name}`);
@@ -198,14 +208,14 @@ describe("a Nix that is installed but not on PATH (a runner service's short PATH
     const home = path.join(job.temp, "home");
     const profileBin = path.join(home, ".nix-profile/bin");
     mkdirSync(profileBin, { recursive: true });
-    for (const tool of ["nix", "nix-store"]) execFileSync("ln", ["-s", `/usr/bin/${tool}`, path.join(profileBin, tool)]);
+    for (const tool of ["nix", "nix-store"]) execFileSync("ln", ["-s", path.join(path.dirname(NIX_BIN), tool), path.join(profileBin, tool)]);
     const emptyBin = path.join(job.temp, "empty-bin");
     mkdirSync(emptyBin);
     Object.assign(job.env, { HOME: home, PATH: emptyBin });
     const r = await runStep(job, "main", { substituters: LAN });
     expect(r.code, r.log).toBe(0);
     expect(r.log).toContain(`nix is not on PATH but is installed in ${profileBin}: adding it to PATH for this job`);
-    expect(r.outputs).toMatchObject({ environment: "image", installed: "false", "nix-version": "2.8.0" });
+    expect(r.outputs).toMatchObject({ environment: "image", installed: "false", "nix-version": VERSION });
     expect(r.path).toEqual([profileBin]);
     const conf = showConfig(laterStepEnv(job));
     expect(count(conf.substituters.value, LAN)).toBe(1);
@@ -229,13 +239,13 @@ describe("a daemon socket nobody answers on", () => {
 describe("a Nix from the store, as in a Nix-built job image", () => {
   it("takes the version from the store path's name and reads the config from the files: no nix runs at all", async () => {
     const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
-    // bin/nix in a store path named nix-2.8.0: a wrapper that logs each call, then runs Debian's nix
-    const pkg = path.join(job.temp, "pkg", "nix-2.8.0");
+    // bin/nix in a store path named nix-<version>: a wrapper that logs each call, then runs the nix under test
+    const pkg = path.join(job.temp, "pkg", `nix-${VERSION}`);
     mkdirSync(path.join(pkg, "bin"), { recursive: true });
     const calls = path.join(job.temp, "nix-calls.log");
-    writeFileSync(path.join(pkg, "bin", "nix"), `#!/bin/sh\necho "$*" >> ${calls}\nexec /usr/bin/nix "$@"\n`, { mode: 0o755 });
+    writeFileSync(path.join(pkg, "bin", "nix"), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${NIX_BIN} "$@"\n`, { mode: 0o755 });
     const stored = execFileSync("nix-store", ["--add", pkg], { env: { ...process.env, NIX_CONFIG: TEST_NIX_CONFIG } }).toString().trim();
-    expect(stored).toMatch(/^\/nix\/store\/[0-9a-z]{32}-nix-2\.8\.0$/);
+    expect(stored).toMatch(new RegExp(`^/nix/store/[0-9a-z]{32}-nix-${VERSION_RE}$`));
     const profileBin = path.join(job.temp, "profile", "bin");
     mkdirSync(profileBin, { recursive: true });
     execFileSync("ln", ["-s", path.join(stored, "bin", "nix"), path.join(profileBin, "nix")]);
@@ -243,7 +253,7 @@ describe("a Nix from the store, as in a Nix-built job image", () => {
 
     const r = await runStep(job, "main", { substituters: LAN, "trusted-public-keys": LAN_KEY });
     expect(r.code, r.log).toBe(0);
-    expect(r.outputs).toMatchObject({ environment: "image", "nix-version": "2.8.0" });
+    expect(r.outputs).toMatchObject({ environment: "image", "nix-version": VERSION });
     expect(existsSync(calls) ? readFileSync(calls, "utf8") : "").toBe("");
     const conf = showConfig(laterStepEnv(job));
     expect(count(conf.substituters.value, LAN)).toBe(1);
@@ -252,16 +262,16 @@ describe("a Nix from the store, as in a Nix-built job image", () => {
 });
 
 describe("config the file reader is not sure of", () => {
-  it("a nix built by hand (may read another sysconfdir): asked with nix show-config", async () => {
+  it("a nix built by hand (may read another sysconfdir): asked with nix config show (show-config before 2.20)", async () => {
     const job = newJob({ NIX_CONFIG: TEST_NIX_CONFIG });
     const bin = path.join(job.temp, "opt", "bin");
     mkdirSync(bin, { recursive: true });
     const calls = path.join(job.temp, "nix-calls.log");
-    writeFileSync(path.join(bin, "nix"), `#!/bin/sh\necho "$*" >> ${calls}\nexec /usr/bin/nix "$@"\n`, { mode: 0o755 });
+    writeFileSync(path.join(bin, "nix"), `#!/bin/sh\necho "$*" >> ${calls}\nexec ${NIX_BIN} "$@"\n`, { mode: 0o755 });
     job.env.PATH = `${bin}:${job.env.PATH}`;
     const r = await runStep(job, "main", { substituters: LAN });
     expect(r.code, r.log).toBe(0);
-    expect(readFileSync(calls, "utf8")).toMatch(/^--extra-experimental-features nix-command show-config$/m);
+    expect(readFileSync(calls, "utf8")).toMatch(new RegExp(`^--extra-experimental-features nix-command ${CONFIG_SHOW}$`, "m"));
     expect(count(showConfig(laterStepEnv(job)).substituters.value, LAN)).toBe(1);
   });
 
@@ -279,6 +289,9 @@ describe("config the file reader is not sure of", () => {
     const job = newJob({ NIX_CONFIG: `${TEST_NIX_CONFIG}\ninclude /nowhere/nix.conf` });
     const r = await runStep(job, "main", { substituters: LAN });
     expect(r.code).toBe(1);
+    // with its config broken, this Nix cannot even say its version, so the action asks with the
+    // spelling every version answers
+    expect(r.outputs["nix-version"] ?? "").toBe("");
     expect(r.log).toMatch(/::error::could not read Nix's configuration \('nix show-config' failed: .*\/nowhere\/nix\.conf/);
     expect(readFileSync(job.files.env, "utf8")).toBe("");
   });
