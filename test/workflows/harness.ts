@@ -160,6 +160,17 @@ const NETNS_RUN = path.join(ROOT, "scripts/lib/netns-run.mjs");
  *   mode they copy that environment into every job: a caller's secret names must not be names a
  *   step reads (a secret that failed to pass through `secrets:` would be found there all the same).
  */
+/**
+ * The ::error:: lines the steps wrote, as the runner would log them (the run's secret values masked),
+ * for a check that the step said something: what the runner's log may have lost.
+ */
+function stepErrors(file: string, secrets: string[]): string {
+  if (!existsSync(file)) return "";
+  let text = readFileSync(file, "utf8");
+  for (const secret of secrets.filter((v) => v.length > 0).sort((a, b) => b.length - a.length)) text = text.split(secret).join("***");
+  return `\n[harness] ::error:: lines the steps wrote (node witness):\n${text}`;
+}
+
 export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): Promise<WorkflowRun> {
   const work = tempDir(runner);
   const env: NodeJS.ProcessEnv = {
@@ -173,6 +184,10 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
   const caBundle = process.env.NIX_SSL_CERT_FILE ?? process.env.SSL_CERT_FILE ?? "/etc/ssl/certs/ca-certificates.crt";
   if (existsSync(caBundle)) Object.assign(env, { NIX_SSL_CERT_FILE: caBundle, SSL_CERT_FILE: caBundle });
   mkdirSync(path.join(work, "home"));
+  // act and Forgejo's runner may drop a failing step's last lines (its ::error::) from their log: the
+  // e2e's node witness keeps a copy of every ::error:: line a node step writes (see node-witness.cjs)
+  const witness = path.join(work, "node-witness");
+  Object.assign(env, { NODE_OPTIONS: `--require ${path.join(ROOT, "scripts/e2e/node-witness.cjs")}`, E2E_NODE_WITNESS: witness });
   const common = ["-W", o.workflow, "--env-file", "/dev/null", "--env", `NIX_CONFIG=${NIX_CONF}`];
   for (const [k, v] of Object.entries(o.env ?? {})) common.push("--env", `${k}=${v}`);
   for (const [k, v] of Object.entries(o.vars ?? {})) common.push("--var", `${k}=${v}`);
@@ -240,6 +255,7 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
     killGroup("SIGKILL");
   }
   for (const stop of cleanup.reverse()) await stop();
+  log += stepErrors(`${witness}.errors`, Object.values(o.secrets ?? {}));
   // Keep the runner's temp dir (home, caches) only when asked, for debugging.
   if (process.env.NRA_KEEP_ACT) writeFileSync(path.join(work, "runner.log"), log);
   else rmSync(work, { recursive: true, force: true });
