@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import * as io from "./step-io.js";
 
 export interface ExecResult {
@@ -11,11 +12,28 @@ export interface ExecResult {
 export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Text for the command's stdin (not with `secret`, where stdin is /dev/null). */
   input?: string;
   /** Print the command line and stream its output to the log. Default: quiet. */
   echo?: boolean;
   timeoutMs?: number;
+  /**
+   * Text the command reads from `SECRET_FD_PATH` (a signing key): handed over through a pipe on fd 3,
+   * so it is never in a file, the environment or the command line. See `run`.
+   */
+  secret?: string;
 }
+
+/** Where a command started with `secret` reads it. */
+export const SECRET_FD_PATH = "/dev/fd/3";
+
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
@@ -57,10 +75,11 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     let timedOut = false;
     let child;
     try {
-      child = spawn(cmd, args, {
+      const viaPipe = opts.secret !== undefined;
+      child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
         env: childEnv(opts.env ?? process.env),
         cwd: opts.cwd,
-        stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", "pipe", "pipe", ...(viaPipe ? (["pipe"] as const) : [])],
         detached: opts.timeoutMs !== undefined,
       });
     } catch (err) {
@@ -89,6 +108,12 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       if (opts.echo) process.stdout.write(d);
     });
     if (opts.input !== undefined && child.stdin) child.stdin.end(opts.input);
+    const secretPipe = opts.secret === undefined ? undefined : (child.stdio[3] as Writable | null);
+    if (secretPipe) {
+      // a command that fails before it reads the secret closes the pipe: its exit status says why
+      secretPipe.on("error", () => undefined);
+      secretPipe.end(opts.secret);
+    }
     child.on("error", (err: NodeJS.ErrnoException) => {
       done();
       resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });

@@ -9,9 +9,18 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   eF: () => (/* binding */ run),
 /* harmony export */   gf: () => (/* binding */ childEnv)
 /* harmony export */ });
-/* unused harmony export killRunning */
+/* unused harmony exports SECRET_FD_PATH, killRunning */
 /* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
 
+/** Where a command started with `secret` reads it. */
+const SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
  * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
@@ -53,10 +62,11 @@ async function run(cmd, args, opts = {}) {
         let timedOut = false;
         let child;
         try {
-            child = spawn(cmd, args, {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -91,6 +101,12 @@ async function run(cmd, args, opts = {}) {
         });
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
         child.on("error", (err) => {
             done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });

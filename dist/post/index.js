@@ -137,6 +137,15 @@ async function group(name, fn) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/exec.ts
 
+/** Where a command started with `secret` reads it. */
+const SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
  * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
@@ -178,10 +187,11 @@ async function run(cmd, args, opts = {}) {
         let timedOut = false;
         let child;
         try {
-            child = spawn(cmd, args, {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: exec_childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -216,6 +226,12 @@ async function run(cmd, args, opts = {}) {
         });
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
         child.on("error", (err) => {
             done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
@@ -865,7 +881,7 @@ function q(v) {
 }
 /**
  * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as a file path. Query values the user wrote are kept as written.
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
  */
 function buildPushUrl(pushTo, opts) {
     const parsed = new URL(pushTo);
@@ -926,23 +942,11 @@ function displayUrl(url) {
 
 
 
-
-
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
-/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
-const keyDirs = new Set();
-/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
-function removeKeyDirsSync() {
-    const removed = [...keyDirs];
-    for (const d of removed)
-        (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true });
-    keyDirs.clear();
-    return removed;
-}
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
-async function pushFromPost(jobDirPath) {
+async function pushFromPost() {
     let inputs;
     try {
         inputs = await readInputs();
@@ -961,7 +965,7 @@ async function pushFromPost(jobDirPath) {
         setSecret(decodeURIComponent(password));
     const limits = limitsFrom(process.env);
     try {
-        await push(inputs, limits, jobDirPath);
+        await push(inputs, limits);
     }
     catch (e) {
         const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -971,7 +975,7 @@ async function pushFromPost(jobDirPath) {
             warning(`${msg} (the job stays green: fail-on-push-error is false)`);
     }
 }
-async function push(inputs, limits, dir) {
+async function push(inputs, limits) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
     const saved = load(StateKey.PushPlan);
@@ -993,39 +997,22 @@ async function push(inputs, limits, dir) {
         await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
         return;
     }
-    // main may not have got as far as creating the job dir (push-paths works without it)
-    if (inputs.signingKey)
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    // created and registered in one synchronous step, so a cancel can never miss it
-    const keyDir = inputs.signingKey ? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(dir, "push-key-")) : undefined;
-    if (keyDir)
-        keyDirs.add(keyDir);
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
     let failure;
     try {
-        let keyFile;
-        if (keyDir) {
-            keyFile = external_node_path_default().join(keyDir, "signing-key");
-            await (0,promises_namespaceObject.writeFile)(keyFile, inputs.signingKey, { mode: 0o600 });
-            await (0,promises_namespaceObject.chmod)(keyFile, 0o600);
-        }
-        const target = buildPushUrl(inputs.pushTo, { keyFile });
+        // the key reaches nix through a pipe (exec's `secret`), never a file
+        const key = inputs.signingKey || undefined;
+        const target = buildPushUrl(inputs.pushTo, { keyFile: key ? SECRET_FD_PATH : undefined });
         for (const n of target.notes)
             step_io_info(`push: ${n}`);
-        if (target.signLocally && keyFile)
-            await signLocally(valid, keyFile, clock);
+        if (target.signLocally && key)
+            await signLocally(valid, key, clock);
         for (const chunk of chunks(valid))
-            await copyWithRetries(target.url, chunk, limits, clock, copied);
+            await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
     }
     catch (e) {
         failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
-    }
-    finally {
-        if (keyDir) {
-            await (0,promises_namespaceObject.rm)(keyDir, { recursive: true, force: true });
-            keyDirs.delete(keyDir);
-        }
     }
     const seconds = (Date.now() - copyStart) / 1000;
     await writeSummary({
@@ -1123,9 +1110,9 @@ async function onlyValid(paths, clock) {
     }
     return paths.filter((p) => !invalid.has(p));
 }
-async function signLocally(paths, keyFile, clock) {
+async function signLocally(paths, key, clock) {
     for (const chunk of chunks(paths)) {
-        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
+        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
         if (r.code !== 0)
             warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
     }
@@ -1148,7 +1135,8 @@ function chunks(paths, budget = ARGV_BUDGET) {
         out.push(cur);
     return out;
 }
-async function copyWithRetries(url, paths, limits, clock, copied) {
+/** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
+async function copyWithRetries(url, paths, limits, clock, copied, key) {
     const cache = displayUrl(url);
     for (let attempt = 1;; attempt++) {
         if (attempt > 1) {
@@ -1158,7 +1146,7 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
         }
         if (clock.left() <= 0)
             throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
+        const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
         parseCopyLog(r.stderr + r.stdout, copied);
         if (r.code === 0)
             return;
@@ -1327,7 +1315,6 @@ async function stopOwnDaemon(env = process.env) {
 
 
 
-
 /**
  * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
  * job only), then remove the secret files main left for the job.
@@ -1336,7 +1323,7 @@ async function runPost() {
     process.once("SIGINT", () => cancel("SIGINT", 130));
     process.once("SIGTERM", () => cancel("SIGTERM", 143));
     try {
-        await pushFromPost(jobDir());
+        await pushFromPost();
     }
     catch (e) {
         warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -1350,12 +1337,11 @@ async function runPost() {
 }
 /**
  * The runner cancels a step with SIGINT, then SIGTERM (then SIGKILL). Commands with a timeout run
- * detached in their own process group, so without this an upload would outlive the step with the
- * signing key's file still on disk. Everything here is synchronous: the process exits right after.
+ * detached in their own process group, so without this an upload would outlive the step (holding
+ * the signing key in its memory). Everything here is synchronous: the process exits right after.
  */
 function cancel(sig, code) {
     const killed = killRunning();
-    const removed = removeKeyDirsSync();
     for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
             (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
@@ -1364,8 +1350,7 @@ function cancel(sig, code) {
             /* best effort: the process is exiting */
         }
     }
-    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
-        `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`);
+    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s); the push did not finish`);
     process.exit(code);
 }
 

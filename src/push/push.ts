@@ -1,8 +1,6 @@
 import * as io from "../step-io.js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { run } from "../exec.js";
+import { readFile } from "node:fs/promises";
+import { run, SECRET_FD_PATH } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
 import { locateNix } from "../nix/locate.js";
@@ -20,17 +18,6 @@ const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 
-/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
-const keyDirs = new Set<string>();
-
-/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
-export function removeKeyDirsSync(): string[] {
-  const removed = [...keyDirs];
-  for (const d of removed) rmSync(d, { recursive: true, force: true });
-  keyDirs.clear();
-  return removed;
-}
-
 /** A push that did not happen or did not finish; the message says what and what to do. */
 
 interface Clock {
@@ -39,7 +26,7 @@ interface Clock {
 }
 
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
-export async function pushFromPost(jobDirPath: string): Promise<void> {
+export async function pushFromPost(): Promise<void> {
   let inputs: Inputs;
   try {
     inputs = await readInputs();
@@ -55,7 +42,7 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
   if (password) io.setSecret(decodeURIComponent(password));
   const limits = limitsFrom(process.env);
   try {
-    await push(inputs, limits, jobDirPath);
+    await push(inputs, limits);
   } catch (e) {
     const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
     if (inputs.failOnPushError) io.setFailed(msg);
@@ -63,7 +50,7 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
   }
 }
 
-async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> {
+async function push(inputs: Inputs, limits: Limits): Promise<void> {
   const started = Date.now();
   const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
   const saved = load<PushPlan>(StateKey.PushPlan);
@@ -92,32 +79,18 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     return;
   }
 
-  // main may not have got as far as creating the job dir (push-paths works without it)
-  if (inputs.signingKey) await mkdir(dir, { recursive: true, mode: 0o700 });
-  // created and registered in one synchronous step, so a cancel can never miss it
-  const keyDir = inputs.signingKey ? mkdtempSync(path.join(dir, "push-key-")) : undefined;
-  if (keyDir) keyDirs.add(keyDir);
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
   let failure: ActionError | undefined;
   try {
-    let keyFile: string | undefined;
-    if (keyDir) {
-      keyFile = path.join(keyDir, "signing-key");
-      await writeFile(keyFile, inputs.signingKey, { mode: 0o600 });
-      await chmod(keyFile, 0o600);
-    }
-    const target = buildPushUrl(inputs.pushTo, { keyFile });
+    // the key reaches nix through a pipe (exec's `secret`), never a file
+    const key = inputs.signingKey || undefined;
+    const target = buildPushUrl(inputs.pushTo, { keyFile: key ? SECRET_FD_PATH : undefined });
     for (const n of target.notes) io.info(`push: ${n}`);
-    if (target.signLocally && keyFile) await signLocally(valid, keyFile, clock);
-    for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied);
+    if (target.signLocally && key) await signLocally(valid, key, clock);
+    for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
   } catch (e) {
     failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
-  } finally {
-    if (keyDir) {
-      await rm(keyDir, { recursive: true, force: true });
-      keyDirs.delete(keyDir);
-    }
   }
   const seconds = (Date.now() - copyStart) / 1000;
   await writeSummary({
@@ -215,9 +188,9 @@ async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
   return paths.filter((p) => !invalid.has(p));
 }
 
-async function signLocally(paths: string[], keyFile: string, clock: Clock): Promise<void> {
+async function signLocally(paths: string[], key: string, clock: Clock): Promise<void> {
   for (const chunk of chunks(paths)) {
-    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
+    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
     if (r.code !== 0) io.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
   }
 }
@@ -240,7 +213,8 @@ export function chunks(paths: string[], budget = ARGV_BUDGET): string[][] {
   return out;
 }
 
-async function copyWithRetries(url: string, paths: string[], limits: Limits, clock: Clock, copied: Copied): Promise<void> {
+/** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
+async function copyWithRetries(url: string, paths: string[], limits: Limits, clock: Clock, copied: Copied, key?: string): Promise<void> {
   const cache = displayUrl(url);
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
@@ -249,7 +223,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
       await new Promise((r) => setTimeout(r, wait));
     }
     if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
+    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
     parseCopyLog(r.stderr + r.stdout, copied);
     if (r.code === 0) return;
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
