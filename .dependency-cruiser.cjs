@@ -1,12 +1,12 @@
 // The layers of src/, checked by `npm run lint` (depcruise). Imports point down only:
-//   entries   src/main.ts, src/post.ts            one call each
+//   entries   src/main.ts, src/post.ts, src/pusher.ts   one call each
 //   steps     src/steps/                          the main and post orchestrators
 //   features  src/{detect,configure,install,push}/ one job each; apart from each other, except for types
 //   nix       src/nix/                            the leaf: locate, version, conf files, flake.lock, store, daemon
 //   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys
 // test/lint-layers.test.ts shows each rule failing on a fixture tree.
 const FEATURES = "(detect|configure|install|push)";
-const ENTRIES = "^src/(main|post)\\.ts$";
+const ENTRIES = "^src/(main|post|pusher)\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -60,6 +60,16 @@ export function killRunning(): number[] {
   return pids;
 }
 
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+export function runningGroups(): number[] {
+  return [...running];
+}
+
+/** Kills process group `pgid` (a detached command's). */
+export function killGroupOf(pgid: number): void {
+  killGroup(pgid);
+}
+
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -143,4 +153,32 @@ function killGroup(pid: number | undefined): void {
 export function firstError(r: ExecResult): string {
   const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
   return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+export async function startDetached(cmd: string, args: string[], opts: { input: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<number> {
+  const { spawn } = await import("node:child_process");
+  const { openSync, closeSync } = await import("node:fs");
+  const log = openSync(opts.logFile, "a", 0o600);
+  try {
+    const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("spawn", () => resolve(child.pid!));
+    });
+    await new Promise<void>((resolve) => {
+      child.stdin!.once("error", () => resolve());
+      child.stdin!.end(opts.input, () => resolve());
+    });
+    child.stdin!.destroy();
+    child.unref();
+    return pid;
+  } finally {
+    closeSync(log);
+  }
 }

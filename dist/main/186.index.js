@@ -1031,6 +1031,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => bool(get, "fail-on-push-error"), false);
+    const pushDuringBuild = await check(() => bool(get, "push-during-build", true), true);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -1065,6 +1066,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushDuringBuild,
         installer,
         installerUrl,
         installerSha256,
@@ -1083,10 +1085,10 @@ function oneOf(get, name, allowed, dflt) {
     return value;
 }
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function bool(get, name) {
+function bool(get, name, dflt = false) {
     const value = get(name).trim();
     if (value === "")
-        return false;
+        return dflt;
     if (["true", "True", "TRUE"].includes(value))
         return true;
     if (["false", "False", "FALSE"].includes(value))
@@ -1304,6 +1306,8 @@ async function main(nix) {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);
         await writeJobConfig(inputs, facts, view, push.hook);
+        if (push.queueFile && push.storeDir && inputs.pushDuringBuild)
+            await startPusher(inputs, push.queueFile, push.storeDir);
         return view.trust;
     });
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
@@ -1324,6 +1328,11 @@ async function main(nix) {
 async function install(inputs, facts, envr) {
     const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(415), __webpack_require__.e(578)]).then(__webpack_require__.bind(__webpack_require__, 578));
     return installNix(inputs, facts, envr);
+}
+/** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
+async function startPusher(inputs, queueFile, storeDir) {
+    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.j)(), limitsFrom(process.env));
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));

@@ -7,9 +7,12 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   bv: () => (/* binding */ firstError),
 /* harmony export */   eF: () => (/* binding */ run),
-/* harmony export */   gf: () => (/* binding */ childEnv)
+/* harmony export */   eb: () => (/* binding */ SECRET_FD_PATH),
+/* harmony export */   gf: () => (/* binding */ childEnv),
+/* harmony export */   tG: () => (/* binding */ startDetached),
+/* harmony export */   z3: () => (/* binding */ killGroupOf)
 /* harmony export */ });
-/* unused harmony exports SECRET_FD_PATH, killRunning */
+/* unused harmony exports killRunning, runningGroups */
 /* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
 
 /** Where a command started with `secret` reads it. */
@@ -45,6 +48,14 @@ function killRunning() {
         killGroup(pid);
     running.clear();
     return pids;
+}
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+function runningGroups() {
+    return [...running];
+}
+/** Kills process group `pgid` (a detached command's). */
+function killGroupOf(pgid) {
+    killGroup(pgid);
 }
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
@@ -137,6 +148,34 @@ function killGroup(pid) {
 function firstError(r) {
     const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+async function startDetached(cmd, args, opts) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
+    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
+    const log = openSync(opts.logFile, "a", 0o600);
+    try {
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const pid = await new Promise((resolve, reject) => {
+            child.once("error", reject);
+            child.once("spawn", () => resolve(child.pid));
+        });
+        await new Promise((resolve) => {
+            child.stdin.once("error", () => resolve());
+            child.stdin.end(opts.input, () => resolve());
+        });
+        child.stdin.destroy();
+        child.unref();
+        return pid;
+    }
+    finally {
+        closeSync(log);
+    }
 }
 
 

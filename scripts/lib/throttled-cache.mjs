@@ -55,10 +55,15 @@ function serve(argv) {
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.part-${process.pid}-${Math.random().toString(36).slice(2)}`;
     const out = reject ? undefined : createWriteStream(tmp);
+    // a client killed mid-upload makes these fail; the upload is dropped, the server carries on
+    out?.on("error", () => rmSync(tmp, { force: true }));
+    req.on("error", () => undefined);
+    res.on("error", () => undefined);
+    let aborted = false;
     let bytes = 0;
     req.on("data", (d) => {
       bytes += d.length;
-      out?.write(d);
+      if (!aborted) out?.write(d);
       const now = Date.now();
       linkFreeAt = Math.max(now, linkFreeAt) + (d.length / rate) * 1000;
       if (linkFreeAt - now > 1) {
@@ -66,14 +71,23 @@ function serve(argv) {
         setTimeout(() => req.resume(), linkFreeAt - now);
       }
     });
-    req.on("aborted", () => {
+    // a client that goes away mid-upload (killed) leaves nothing: the part file is dropped
+    req.on("close", () => {
+      if (req.complete) return;
+      aborted = true;
       out?.destroy();
       rmSync(tmp, { force: true });
     });
     req.on("end", () => {
       if (!out) return res.writeHead(500).end("injected failure\n");
+      if (aborted) return;
       out.end(() => {
-        renameSync(tmp, file);
+        if (aborted) return;
+        try {
+          renameSync(tmp, file);
+        } catch {
+          return res.writeHead(500).end();
+        }
         console.log(`PUT ${Date.now() - started} ${bytes} ${path.relative(root, file)}`);
         res.writeHead(200).end();
       });

@@ -1,4 +1,5 @@
 import * as io from "../step-io.js";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { run, SECRET_FD_PATH } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
@@ -7,6 +8,7 @@ import { locateNix } from "../nix/locate.js";
 import { parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
+import { killOrphanUploads, livePusher, pusherFiles, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
@@ -26,7 +28,7 @@ interface Clock {
 }
 
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
-export async function pushFromPost(): Promise<void> {
+export async function pushFromPost(jobDirPath: string): Promise<void> {
   let inputs: Inputs;
   try {
     inputs = await readInputs();
@@ -42,7 +44,7 @@ export async function pushFromPost(): Promise<void> {
   if (password) io.setSecret(decodeURIComponent(password));
   const limits = limitsFrom(process.env);
   try {
-    await push(inputs, limits);
+    await push(inputs, limits, jobDirPath);
   } catch (e) {
     const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
     if (inputs.failOnPushError) io.setFailed(msg);
@@ -50,7 +52,7 @@ export async function pushFromPost(): Promise<void> {
   }
 }
 
-async function push(inputs: Inputs, limits: Limits): Promise<void> {
+async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> {
   const started = Date.now();
   const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
   const saved = load<PushPlan>(StateKey.PushPlan);
@@ -65,6 +67,10 @@ async function push(inputs: Inputs, limits: Limits): Promise<void> {
   }
   io.info(`push: ${plan.method} method: ${plan.why}`);
   const cache = displayUrl(inputs.pushTo);
+  // told first, so it finishes the queue while post selects
+  const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
+  if (pusher !== undefined) signalDrain(pusher);
+  const hadPusher = pusher !== undefined || existsSync(pusherFiles(dir).status);
 
   const candidates = await candidatesOf(plan, inputs, clock);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
@@ -74,8 +80,26 @@ async function push(inputs: Inputs, limits: Limits): Promise<void> {
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
       `(selected in ${Date.now() - started} ms)`,
   );
-  if (valid.length === 0) {
-    await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
+  const during = hadPusher ? await afterPusher(dir, pusher, clock) : undefined;
+  const left = during ? valid.filter((p) => !during.sent.has(p)) : valid;
+  const summaryDuring = during && { uploaded: during.uploaded, narBytes: during.narBytes, waitedSeconds: during.waitedSeconds };
+  if (during) {
+    io.info(
+      `push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
+        `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`,
+    );
+  }
+  if (left.length === 0) {
+    await writeSummary({
+      cache,
+      method: plan.method,
+      selected: valid.length,
+      uploaded: 0,
+      narBytes: 0,
+      seconds: 0,
+      result: valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)",
+      during: summaryDuring,
+    });
     return;
   }
 
@@ -87,8 +111,8 @@ async function push(inputs: Inputs, limits: Limits): Promise<void> {
     const key = inputs.signingKey || undefined;
     const target = buildPushUrl(inputs.pushTo, { keyFile: key ? SECRET_FD_PATH : undefined });
     for (const n of target.notes) io.info(`push: ${n}`);
-    if (target.signLocally && key) await signLocally(valid, key, clock);
-    for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
+    if (target.signLocally && key) await signLocally(left, key, clock);
+    for (const chunk of chunks(left)) await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
   } catch (e) {
     failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
   }
@@ -101,12 +125,42 @@ async function push(inputs: Inputs, limits: Limits): Promise<void> {
     narBytes: copied.narBytes,
     seconds,
     result: failure ? `failed: ${failure.message}` : "ok",
+    during: summaryDuring,
   });
   if (failure) throw failure;
   io.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-      `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`,
+      `${left.length} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`,
   );
+}
+
+interface During {
+  sent: Set<string>;
+  uploaded: number;
+  narBytes: number;
+  waitedSeconds: number;
+}
+
+/**
+ * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
+ * it does not. What it reports as sent is done; everything else post pushes itself (a pusher that
+ * died, paths it gave up on).
+ */
+async function afterPusher(dir: string, pid: number | undefined, clock: Clock): Promise<During> {
+  const t0 = Date.now();
+  if (pid !== undefined && !(await waitForExit(dir, clock.left()))) {
+    stopPusherSync(dir);
+    io.warning("push: the background pusher did not finish within the push timeout; stopped it");
+  }
+  const waitedSeconds = (Date.now() - t0) / 1000;
+  const orphans = killOrphanUploads(dir);
+  if (orphans.length > 0) io.info(`push: stopped ${orphans.length} upload(s) a dead background pusher left running`);
+  const status = await readStatus(dir);
+  const log = await pusherLog(dir);
+  if (log) await io.group("Background pusher log", async () => io.info(log.trimEnd()));
+  if (pid === undefined) io.info("push: the background pusher was not running any more when post started; post pushes what it did not send");
+  if (status?.refused.length) io.info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
+  return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
 }
 
 async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promise<string[]> {

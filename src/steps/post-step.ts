@@ -2,7 +2,9 @@ import * as io from "../step-io.js";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { killRunning } from "../exec.js";
+import { stopPusherSync } from "../push/background.js";
 import { pushFromPost } from "../push/push.js";
+import { jobDir } from "../job-dir.js";
 import { stopOwnDaemon } from "../nix/daemon.js";
 import { load, StateKey } from "../state.js";
 
@@ -14,7 +16,7 @@ export async function runPost(): Promise<void> {
   process.once("SIGINT", () => cancel("SIGINT", 130));
   process.once("SIGTERM", () => cancel("SIGTERM", 143));
   try {
-    await pushFromPost();
+    await pushFromPost(jobDir());
   } catch (e) {
     io.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
@@ -32,6 +34,7 @@ export async function runPost(): Promise<void> {
  */
 function cancel(sig: NodeJS.Signals, code: number): void {
   const killed = killRunning();
+  const pusher = stopPusherSync(jobDir());
   for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
     try {
       rmSync(f, { force: true });
@@ -40,7 +43,7 @@ function cancel(sig: NodeJS.Signals, code: number): void {
     }
   }
   io.warning(
-    `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s); the push did not finish`,
+    `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`,
   );
   process.exit(code);
 }

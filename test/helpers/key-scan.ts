@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { filesContaining } from "./push.js";
 
 export interface Proc {
@@ -39,12 +39,12 @@ export function treeOf(roots: number[], all = processes()): Proc[] {
   return all.filter((p) => seen.has(p.pid));
 }
 
-/** What fd 3 of `pid` is ("pipe:[…]", "socket:[…]", a path), or undefined. */
+/** What fd 3 of `pid` is ("pipe:[…]", "socket:[…]", a path), "gone" if the process ended meanwhile, or undefined. */
 export function fd3(pid: number): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/fd/3`);
   } catch {
-    return undefined;
+    return existsSync(`/proc/${pid}`) ? undefined : "gone";
   }
 }
 

@@ -64,7 +64,7 @@ describe("a cancelled post step (the runner sends SIGTERM during the upload)", (
     const s = salt();
     job = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
     server = await startCache(path.join(job.temp, "never-written"), "hang");
-    const inputs = { "push-to": server.url, "signing-key": key.secret };
+    const inputs = { "push-to": server.url, "signing-key": key.secret, "push-during-build": "false" };
     expect((await runStep(job, "main", inputs)).code).toBe(0);
     buildInStep(job, laterStepEnv(job), trivialDrv("nra-cancel", s));
     const jobDir = path.join(job.temp, "nix-runner-action");

@@ -20,7 +20,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
   beforeAll(async () => {
     job = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
     cacheDir = path.join(job.temp, "cache");
-    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-", "trusted-public-keys": key.pub };
+    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-filter": "-skipme-", "trusted-public-keys": key.pub };
     main = await runStep(job, "main", inputs);
     const env = laterStepEnv(job);
     const depExpr = trivialDrv("nra-dep", s, "echo dep > $out");
@@ -135,7 +135,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
   });
 
   it("a second post step is a no-op upload (Nix skips what the cache has)", async () => {
-    const again = await runStep(job, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-" });
+    const again = await runStep(job, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-filter": "-skipme-" });
     expect(again.code).toBe(0);
     expect(again.log).toMatch(/push: 0 path\(s\) uploaded/);
   });
