@@ -465,7 +465,8 @@ function parseQueue(text) {
 
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
-const TICK_MS = 250;
+/** How often the queue is read: a path waits at most this long before its upload starts. */
+const TICK_MS = 100;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
 const log = (msg) => process.stdout.write(`${new Date().toISOString()} pusher: ${msg}\n`);

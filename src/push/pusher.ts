@@ -7,7 +7,8 @@ import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredential
 import { filterPaths, parseQueue } from "./select.js";
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
-const TICK_MS = 250;
+/** How often the queue is read: a path waits at most this long before its upload starts. */
+const TICK_MS = 100;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
 
