@@ -1,5 +1,6 @@
 // The layers of src/, checked by `npm run lint` (depcruise). Imports point down only:
 //   entries   src/main.ts, src/post.ts            one call each (the root action's main and post)
+//             src/pusher.ts                       the background pusher main starts (one call)
 //             src/bump.ts, src/publish-image.ts,  one call each (the sub-actions bump/, publish-image/,
 //             src/check-image.ts                  check-image/)
 //   steps     src/steps/                          the orchestrators, one per entry
@@ -8,7 +9,7 @@
 //   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys, platform
 // test/lint-layers.test.ts shows each rule failing on a fixture tree.
 const FEATURES = "(detect|configure|install|push|bump|publish)";
-const ENTRIES = "^src/(main|post|bump|publish-image|check-image)\\.ts$";
+const ENTRIES = "^src/(main|post|pusher|bump|publish-image|check-image)\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import os from "node:os";
 import path from "node:path";
 import { ensureUser, generateKey, startDaemon, TEST_NIX_CONFIG } from "../scripts/lib/nix.mjs";
+import { startThrottledCache } from "../scripts/lib/throttled-cache.mjs";
 import { laterStepEnv, newJob, runStep } from "../scripts/lib/runner.mjs";
 import { ensureBuilt, machine, median, timed, writeSection } from "./lib.mjs";
 
@@ -69,7 +70,8 @@ async function pushVsRaw(key) {
   const j = job();
   const cacheB = path.join(WORK, "cache-post");
   const cacheA = path.join(WORK, "cache-raw");
-  const inputs = { "push-to": `file://${cacheB}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
+  // post-only: this measures the post step's own copy against raw nix copy
+  const inputs = { "push-to": `file://${cacheB}`, "signing-key": key.secret, "trusted-public-keys": key.pub, "push-during-build": "false" };
   await step(j, "main", inputs);
   const kb = Number(process.env.BENCH_KB_PER_PATH ?? 300);
   // per path: KB of random bytes (incompressible) + a hex dump of 50 KB more (compressible, ~200 KB)
@@ -138,7 +140,7 @@ function fillStoreTo(target) {
 async function selectionAt(size, method, daemonEnv, key) {
   const j = method === "diff" ? job(daemonEnv, ensureUser()) : job();
   const cache = path.join(j.temp, "cache");
-  const inputs = { "push-to": `file://${cache}`, "signing-key": key.secret, "trusted-public-keys": key.pub };
+  const inputs = { "push-to": `file://${cache}`, "signing-key": key.secret, "trusted-public-keys": key.pub, "push-during-build": "false" };
   const main = (await step(j, "main", inputs)).log;
   if (!main.includes(`found by the ${method} method`)) throw new Error(`expected the ${method} method:\n${main}`);
   const setupMs = Number(main.match(/set up the \w+ method in (\d+) ms/)[1]);
@@ -200,10 +202,107 @@ function writeReport(r) {
   console.log(section);
 }
 
+// ---- 4: push during the build vs post-only vs no push, a throttled HTTP cache, a build-bound job ----
+const DURING = { paths: Number(process.env.BENCH_DURING_PATHS ?? 8), mb: 25, sleep: 2, rate: 20_000_000 };
+
+/** One job: main, DURING.paths builds one after another (as steps would), post; times in ms. */
+async function duringJob(mode, key, rep) {
+  const cache = mode === "none" ? undefined : await startThrottledCache({ dir: path.join(WORK, `during-${mode}-${rep}`), bytesPerSecond: DURING.rate, maxSeconds: 900 });
+  cleanup.push(() => cache?.stop());
+  try {
+    const j = job({ NIX_CONFIG: `${NIX_CONFIG}\ndownload-attempts = 1` });
+    const inputs = cache ? { "push-to": cache.url, "signing-key": key.secret, "trusted-public-keys": key.pub, "push-during-build": String(mode === "during") } : {};
+    const t0 = Date.now();
+    const main = (await step(j, "main", inputs)).log;
+    if (mode === "during" && !main.includes("background pusher started")) throw new Error(`no background pusher:\n${main}`);
+    const built = [];
+    for (let i = 0; i < DURING.paths; i++) {
+      const expr = drv(`nra-bench-during-${mode}-${rep}-${i}`, `head -c ${DURING.mb}M /dev/urandom > $out; sleep ${DURING.sleep}`);
+      const env = laterStepEnv(j);
+      const out = sh("nix-build", ["--no-out-link", "-E", expr], env, { cwd: env.RUNNER_TEMP }).trim().split("\n").pop();
+      built.push(out);
+      const drvPath = sh("nix-store", ["--query", "--deriver", out]).trim();
+      cleanup.push(() => spawnSync("nix-store", ["--delete", drvPath], { env: BASE_ENV }));
+      cleanup.push(() => spawnSync("nix-store", ["--delete", out], { env: BASE_ENV }));
+    }
+    const buildsDone = Date.now();
+    const before = cache ? built.filter((p) => existsSync(path.join(cache.dir, `${path.basename(p).slice(0, 32)}.narinfo`))).length : 0;
+    const postStart = Date.now();
+    const post = await step(j, "post", inputs);
+    const end = Date.now();
+    if (cache) {
+      const v = spawnSync("nix", ["store", "verify", "--store", cache.url, "--trusted-public-keys", key.pub, ...built], { env: BASE_ENV, encoding: "utf8" });
+      if (v.status !== 0) throw new Error(`${mode}: nix store verify failed: ${v.stderr}`);
+    }
+    const waited = Number(post.log.match(/post waited ([\d.]+) s for it/)?.[1] ?? 0);
+    // the last-built path's NAR upload at the cache's rate: what post must at least wait for
+    const lastNar = Number(JSON.parse(sh("nix", ["path-info", "--json", built.at(-1)]))[0].narSize);
+    await cache?.stop();
+    return { jobMs: end - t0, postMs: end - postStart, buildMs: buildsDone - t0, before, waited, lastUploadMs: (lastNar / DURING.rate) * 1000 };
+  } finally {
+    await cache?.stop();
+  }
+}
+
+async function pushDuringBuild(key) {
+  const reps = Number(process.env.BENCH_DURING_REPS ?? 3);
+  const runs = { during: [], post: [], none: [] };
+  for (let rep = 0; rep < reps; rep++) {
+    const order = rep % 2 === 0 ? ["during", "post", "none"] : ["none", "post", "during"];
+    for (const mode of order) {
+      spawnSync("sync");
+      const r = await duringJob(mode, key, rep);
+      runs[mode].push(r);
+      log(`during-build rep ${rep + 1} ${mode}: job ${fmt(r.jobMs)} s, post ${fmt(r.postMs)} s${mode === "during" ? `, ${r.before}/${DURING.paths} up before post, waited ${r.waited} s` : ""}`);
+    }
+  }
+  return { reps, runs };
+}
+
+function writeDuringReport(r) {
+  const m = (mode, f) => median(r.runs[mode].map(f));
+  const postDuring = m("during", (x) => x.postMs);
+  const postOnly = m("post", (x) => x.postMs);
+  const lastUpload = m("during", (x) => x.lastUploadMs);
+  const jobDuring = m("during", (x) => x.jobMs);
+  const jobNone = m("none", (x) => x.jobMs);
+  const all = (mode, f) => r.runs[mode].map((x) => fmt(f(x))).join(", ");
+  const lines = [
+    `Measured by \`node bench/push.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
+    `A job of ${DURING.paths} builds run one after another as later steps would (each ${DURING.mb} MB of random bytes, then \`sleep ${DURING.sleep}\`),`,
+    `pushing over HTTP to \`scripts/lib/throttled-cache.mjs\` on 127.0.0.1 limited to ${DURING.rate / 1e6} MB/s of uploads: build-bound (the upload of`,
+    `${DURING.paths * DURING.mb} MB takes ${((DURING.paths * DURING.mb * 1e6) / DURING.rate).toFixed(0)} s at that rate, the builds longer). Same run, ${r.reps} reps, order alternated; a fresh cache and fresh`,
+    "derivations per job; every pushed job is checked with `nix store verify` against the cache. Steps are the built bundles run as a runner runs them.",
+    "",
+    "| | median s | all runs s |",
+    "|---|---|---|",
+    `| post step, push during the build | ${fmt(postDuring)} | ${all("during", (x) => x.postMs)} |`,
+    `| post step, post-only push | ${fmt(postOnly)} | ${all("post", (x) => x.postMs)} |`,
+    `| whole job, push during the build | ${fmt(jobDuring)} | ${all("during", (x) => x.jobMs)} |`,
+    `| whole job, post-only push | ${fmt(m("post", (x) => x.jobMs))} | ${all("post", (x) => x.jobMs)} |`,
+    `| whole job, no push | ${fmt(jobNone)} | ${all("none", (x) => x.jobMs)} |`,
+    "",
+    `Paths already in the cache when post started (push during the build): ${r.runs.during.map((x) => `${x.before}/${DURING.paths}`).join(", ")}; post's logged wait for the pusher: ${r.runs.during.map((x) => x.waited).join(", ")} s.`,
+    "",
+    `1. **Post step, during / post-only: ${(postDuring / postOnly).toFixed(2)}×** (target ≤ 0.2×); post with push during the build ${fmt(postDuring)} s vs 1 s + the last path's upload (${fmt(lastUpload)} s) = ${fmt(1000 + lastUpload)} s (target: ≤).`,
+    `2. **Whole job, during / no push: ${(jobDuring / jobNone).toFixed(2)}×** (target ≤ 1.05×).`,
+    "3. The fresh-push ratio against raw `nix copy` (post-only) is in the Push section above.",
+    "",
+  ];
+  const section = lines.join("\n");
+  writeSection("Push during the build", section);
+  console.log(section);
+}
+
 async function main() {
   ensureBuilt();
   const started = Date.now();
   const key = generateKey(`bench-${SALT}`, mkdtempSync(path.join(WORK, "key-")));
+  if (process.env.BENCH_PUSH_ONLY === "during") {
+    writeDuringReport(await pushDuringBuild(key));
+    log(`done in ${fmt(Date.now() - started)} s`);
+    return;
+  }
   const daemon = await startDaemon("max-jobs = 2");
   cleanup.push(() => daemon.stop());
   const daemonEnv = daemon.clientEnv;
@@ -217,6 +316,7 @@ async function main() {
   }
   const push = await pushVsRaw(key);
   writeReport({ machine: machine(), reps: REPS, push, growth });
+  writeDuringReport(await pushDuringBuild(key));
   log(`done in ${fmt(Date.now() - started)} s`);
 }
 

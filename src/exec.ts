@@ -1,4 +1,5 @@
 import { closeSync, openSync } from "node:fs";
+import type { Writable } from "node:stream";
 import * as io from "./step-io.js";
 
 export interface ExecResult {
@@ -12,13 +13,30 @@ export interface ExecResult {
 export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Text for the command's stdin (not with `secret`, where stdin is /dev/null). */
   input?: string;
   /** Print the command line and stream its output to the log. Default: quiet. */
   echo?: boolean;
   timeoutMs?: number;
   /** Write the command's stdout to this file (created 0600, or truncated) instead of collecting it: for output too large to hold, like an image archive. */
   stdoutFile?: string;
+  /**
+   * Text the command reads from `SECRET_FD_PATH` (a signing key): handed over through a pipe on fd 3,
+   * so it is never in a file, the environment or the command line. See `run`.
+   */
+  secret?: string;
 }
+
+/** Where a command started with `secret` reads it. */
+export const SECRET_FD_PATH = "/dev/fd/3";
+
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
@@ -45,6 +63,16 @@ export function killRunning(): number[] {
   return pids;
 }
 
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+export function runningGroups(): number[] {
+  return [...running];
+}
+
+/** Kills process group `pgid` (a detached command's). */
+export function killGroupOf(pgid: number): void {
+  killGroup(pgid);
+}
+
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -66,10 +94,11 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     let timedOut = false;
     let child;
     try {
-      child = spawn(cmd, args, {
+      const viaPipe = opts.secret !== undefined;
+      child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
         env: childEnv(opts.env ?? process.env),
         cwd: opts.cwd,
-        stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? (["pipe"] as const) : [])],
         detached: opts.timeoutMs !== undefined,
       });
     } catch (err) {
@@ -98,6 +127,12 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       if (opts.echo) process.stdout.write(d);
     });
     if (opts.input !== undefined && child.stdin) child.stdin.end(opts.input);
+    const secretPipe = opts.secret === undefined ? undefined : (child.stdio[3] as Writable | null);
+    if (secretPipe) {
+      // a command that fails before it reads the secret closes the pipe: its exit status says why
+      secretPipe.on("error", () => undefined);
+      secretPipe.end(opts.secret);
+    }
     child.on("error", (err: NodeJS.ErrnoException) => {
       done();
       resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
@@ -129,4 +164,32 @@ function killGroup(pid: number | undefined): void {
 export function firstError(r: ExecResult): string {
   const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
   return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+export async function startDetached(cmd: string, args: string[], opts: { input: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<number> {
+  const { spawn } = await import("node:child_process");
+  const { openSync, closeSync } = await import("node:fs");
+  const log = openSync(opts.logFile, "a", 0o600);
+  try {
+    const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("spawn", () => resolve(child.pid!));
+    });
+    await new Promise<void>((resolve) => {
+      child.stdin!.once("error", () => resolve());
+      child.stdin!.end(opts.input, () => resolve());
+    });
+    child.stdin!.destroy();
+    child.unref();
+    return pid;
+  } finally {
+    closeSync(log);
+  }
 }

@@ -24,6 +24,8 @@ export interface Inputs {
   pushFilter: string;
   pushPaths: string[];
   failOnPushError: boolean;
+  /** hook method: upload while the job runs (a background pusher) rather than all in post. */
+  pushDuringBuild: boolean;
   installer: Installer;
   installerUrl: string;
   installerSha256: string;
@@ -57,6 +59,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
   const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
   const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
+  const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
   const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
   const trustedPublicKeys = await check(() => publicKeys(get), []);
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -91,6 +94,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
     pushFilter,
     pushPaths,
     failOnPushError,
+    pushDuringBuild,
     installer,
     installerUrl,
     installerSha256,
@@ -112,9 +116,9 @@ function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[
 }
 
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-export function boolInput(get: Getter, name: string): boolean {
+export function boolInput(get: Getter, name: string, dflt = false): boolean {
   const value = get(name).trim();
-  if (value === "") return false;
+  if (value === "") return dflt;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
   throw new InputError(`${name} must be true or false (got "${value}")`);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { childEnv, killRunning, run } from "../src/exec.js";
+import { childEnv, killRunning, run, SECRET_FD_PATH } from "../src/exec.js";
 
 describe("childEnv: the step's inputs never reach a child process", () => {
   it.each([
@@ -98,5 +98,28 @@ describe("run with stdoutFile: output too large to hold goes to a file", () => {
     const r = await run("true", [], { stdoutFile: "/nonexistent-dir/out" });
     expect(r.code).toBe(126);
     expect(r.stderr).toContain("ENOENT");
+  });
+});
+
+describe("run with `secret`: the command reads it from /dev/fd/3, a real pipe, and finds it nowhere else", () => {
+  const secret = "k1:c2VjcmV0LWtleS1mb3ItdGhlLXBpcGU=";
+  it("the command opens SECRET_FD_PATH like a file (as nix opens a key file) and reads the secret", async () => {
+    const r = await run("sh", ["-c", `cat ${SECRET_FD_PATH}; echo; ls -l /proc/self/fd/3 </dev/null | grep -o 'pipe:'`], { secret });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${secret}\npipe:\n`);
+  });
+  it("is in neither the command's argv nor its environment, nor its parent's", async () => {
+    const r = await run("sh", ["-c", "cat /proc/$$/cmdline /proc/$$/environ /proc/$PPID/cmdline /proc/$PPID/environ | tr '\\0' ' '; cat /dev/fd/3 >/dev/null"], { secret, timeoutMs: 10_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("/proc/$$/cmdline");
+    expect(r.stdout).not.toContain("c2VjcmV0");
+  });
+  it("keeps the command's exit status, and a command that never reads the secret does not hang or crash the step", async () => {
+    expect((await run("sh", ["-c", "exit 7"], { secret })).code).toBe(7);
+    const big = "x".repeat(1024 * 1024); // more than a pipe holds: the writer sees the reader go away
+    expect((await run("true", [], { secret: big, timeoutMs: 10_000 })).code).toBe(0);
+  });
+  it("a missing command still reads as exit 127", async () => {
+    expect((await run("nra-no-such-command", [], { secret })).code).toBe(127);
   });
 });

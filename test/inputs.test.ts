@@ -21,6 +21,7 @@ describe("readInputs defaults", () => {
       installer: "nixos",
       init: "auto",
       failOnPushError: false,
+      pushDuringBuild: true,
       substituters: [],
       pushTo: "",
       pushPaths: [],

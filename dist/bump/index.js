@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 123:
+/***/ 2123:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(141);
+/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5070);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 141:
+/***/ 5070:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -27,8 +27,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   u: () => (/* binding */ runBump)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
@@ -52,7 +52,7 @@ function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /**
@@ -264,6 +264,15 @@ async function openOrUpdatePull(forge, flavour, plan) {
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
+/** Where a command started with `secret` reads it. */
+const SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
  * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
@@ -289,6 +298,14 @@ function killRunning() {
     running.clear();
     return pids;
 }
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+function runningGroups() {
+    return [...running];
+}
+/** Kills process group `pgid` (a detached command's). */
+function killGroupOf(pgid) {
+    killGroup(pgid);
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -298,11 +315,11 @@ async function run(cmd, args, opts = {}) {
     if (opts.echo)
         info(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
-    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -313,10 +330,11 @@ async function run(cmd, args, opts = {}) {
         let timedOut = false;
         let child;
         try {
-            child = spawn(cmd, args, {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -351,6 +369,12 @@ async function run(cmd, args, opts = {}) {
         });
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
         child.on("error", (err) => {
             done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
@@ -361,7 +385,7 @@ async function run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     return result;
 }
 function killGroup(pid) {
@@ -384,6 +408,34 @@ function killGroup(pid) {
 function firstError(r) {
     const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+async function startDetached(cmd, args, opts) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
+    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
+    const log = openSync(opts.logFile, "a", 0o600);
+    try {
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const pid = await new Promise((resolve, reject) => {
+            child.once("error", reject);
+            child.once("spawn", () => resolve(child.pid));
+        });
+        await new Promise((resolve) => {
+            child.stdin.once("error", () => resolve());
+            child.stdin.end(opts.input, () => resolve());
+        });
+        child.stdin.destroy();
+        child.unref();
+        return pid;
+    }
+    finally {
+        closeSync(log);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/bump/git.ts
@@ -570,7 +622,7 @@ function versionFromStorePath(realPath) {
 async function atLeast(version, min) {
     if (version === undefined)
         return false;
-    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 88, 23));
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
     return semver.valid(version) !== null && semver.gte(version, min);
 }
 
@@ -589,7 +641,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -617,7 +669,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+        return (0,external_node_fs_.realpathSync)(p);
     }
     catch {
         return p;
@@ -745,10 +797,17 @@ async function bump() {
 
 /***/ }),
 
-/***/ 421:
+/***/ 1421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ })
 
@@ -1020,6 +1079,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(123);
+/******/ var __webpack_exports__ = __nccwpck_require__(2123);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

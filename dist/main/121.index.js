@@ -108,7 +108,10 @@ function parseQueue(text) {
 /** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
 const UNSIGNED = "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
     "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
-/** Main's half of the push: decides how post will find what the job built, and sets that up. */
+/**
+ * Main's half of the push: decides how post will find what the job built, and sets that up. The
+ * background pusher is started later (`startPusher`), once the job's configuration is in effect.
+ */
 async function preparePush(inputs, facts, trust, dir) {
     if (!inputs.pushTo)
         return {};
@@ -136,7 +139,7 @@ async function preparePush(inputs, facts, trust, dir) {
     step_io/* info */.pq(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
     step_io/* info */.pq(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
     (0,state/* save */.UN)(state/* StateKey */.zv.PushPlan, plan);
-    return { hook };
+    return { hook, queueFile: plan.queueFile, storeDir };
 }
 /**
  * A hook that only records: it must never fail a build, and it runs in whatever environment Nix

@@ -1079,6 +1079,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
+    const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -1113,6 +1114,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushDuringBuild,
         installer,
         installerUrl,
         installerSha256,
@@ -1131,10 +1133,10 @@ function oneOf(get, name, allowed, dflt) {
     return value;
 }
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function boolInput(get, name) {
+function boolInput(get, name, dflt = false) {
     const value = get(name).trim();
     if (value === "")
-        return false;
+        return dflt;
     if (["true", "True", "TRUE"].includes(value))
         return true;
     if (["false", "False", "FALSE"].includes(value))
@@ -1360,6 +1362,8 @@ async function main(nix) {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);
         await writeJobConfig(inputs, facts, view, push.hook);
+        if (push.queueFile && push.storeDir && inputs.pushDuringBuild)
+            await startPusher(inputs, push.queueFile, push.storeDir);
         return view.trust;
     });
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
@@ -1380,6 +1384,11 @@ async function main(nix) {
 async function install(inputs, facts, envr) {
     const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(415), __webpack_require__.e(578)]).then(__webpack_require__.bind(__webpack_require__, 578));
     return installNix(inputs, facts, envr);
+}
+/** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
+async function startPusher(inputs, queueFile, storeDir) {
+    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.j)(), limitsFrom(process.env));
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));

@@ -7,14 +7,26 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   bv: () => (/* binding */ firstError),
 /* harmony export */   eF: () => (/* binding */ run),
-/* harmony export */   gf: () => (/* binding */ childEnv)
+/* harmony export */   eb: () => (/* binding */ SECRET_FD_PATH),
+/* harmony export */   gf: () => (/* binding */ childEnv),
+/* harmony export */   tG: () => (/* binding */ startDetached),
+/* harmony export */   z3: () => (/* binding */ killGroupOf)
 /* harmony export */ });
-/* unused harmony export killRunning */
+/* unused harmony exports killRunning, runningGroups */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7814);
 
 
+/** Where a command started with `secret` reads it. */
+const SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
  * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
@@ -40,6 +52,14 @@ function killRunning() {
     running.clear();
     return pids;
 }
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+function runningGroups() {
+    return [...running];
+}
+/** Kills process group `pgid` (a detached command's). */
+function killGroupOf(pgid) {
+    killGroup(pgid);
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -64,10 +84,11 @@ async function run(cmd, args, opts = {}) {
         let timedOut = false;
         let child;
         try {
-            child = spawn(cmd, args, {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -102,6 +123,12 @@ async function run(cmd, args, opts = {}) {
         });
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
         child.on("error", (err) => {
             done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
@@ -135,6 +162,34 @@ function killGroup(pid) {
 function firstError(r) {
     const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+async function startDetached(cmd, args, opts) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
+    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
+    const log = openSync(opts.logFile, "a", 0o600);
+    try {
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const pid = await new Promise((resolve, reject) => {
+            child.once("error", reject);
+            child.once("spawn", () => resolve(child.pid));
+        });
+        await new Promise((resolve) => {
+            child.stdin.once("error", () => resolve());
+            child.stdin.end(opts.input, () => resolve());
+        });
+        child.stdin.destroy();
+        child.unref();
+        return pid;
+    }
+    finally {
+        closeSync(log);
+    }
 }
 
 

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1473);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1208);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1473:
+/***/ 1208:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26,8 +26,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -146,6 +146,15 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
+/** Where a command started with `secret` reads it. */
+const exec_SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
  * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
@@ -171,6 +180,14 @@ function killRunning() {
     running.clear();
     return pids;
 }
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+function runningGroups() {
+    return [...running];
+}
+/** Kills process group `pgid` (a detached command's). */
+function killGroupOf(pgid) {
+    killGroup(pgid);
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -184,7 +201,7 @@ async function run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -195,10 +212,11 @@ async function run(cmd, args, opts = {}) {
         let timedOut = false;
         let child;
         try {
-            child = spawn(cmd, args, {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: exec_childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -233,6 +251,12 @@ async function run(cmd, args, opts = {}) {
         });
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
         child.on("error", (err) => {
             done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
@@ -243,7 +267,7 @@ async function run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     return result;
 }
 function killGroup(pid) {
@@ -266,6 +290,246 @@ function killGroup(pid) {
 function firstError(r) {
     const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+async function exec_startDetached(cmd, args, opts) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
+    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
+    const log = openSync(opts.logFile, "a", 0o600);
+    try {
+        const child = spawn(cmd, args, { env: exec_childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const pid = await new Promise((resolve, reject) => {
+            child.once("error", reject);
+            child.once("spawn", () => resolve(child.pid));
+        });
+        await new Promise((resolve) => {
+            child.stdin.once("error", () => resolve());
+            child.stdin.end(opts.input, () => resolve());
+        });
+        child.stdin.destroy();
+        child.unref();
+        return pid;
+    }
+    finally {
+        closeSync(log);
+    }
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/push/url.ts
+const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
+ */
+function url_buildPushUrl(pushTo, opts) {
+    const parsed = new URL(pushTo);
+    const notes = [];
+    const have = new Set([...parsed.searchParams.keys()]);
+    const add = [];
+    if (BINARY_CACHE.has(parsed.protocol)) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const base = pushTo.split("?")[0].split("#")[0];
+    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${base}?${query}` : base, signLocally, notes };
+}
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
+function displayUrl(url) {
+    try {
+        const u = new URL(url);
+        if (u.password || !u.protocol.startsWith("ssh"))
+            u.username = "";
+        u.password = "";
+        u.search = "";
+        u.hash = "";
+        return u.toString().replace(/\/$/, "");
+    }
+    catch {
+        return "(unparsable URL)";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/background.ts
+
+
+
+
+
+
+
+
+/**
+ * The background pusher's files under the job dir. None holds a secret: the key and the push URL
+ * (which may carry a password) reach the pusher on its stdin only.
+ */
+function pusherFiles(dir) {
+    return { pid: external_node_path_default().join(dir, "pusher.pid"), status: external_node_path_default().join(dir, "pusher-status.json"), log: external_node_path_default().join(dir, "pusher.log") };
+}
+/**
+ * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
+ * main step: without a pusher, post pushes everything, as with push-during-build: false.
+ */
+async function startPusher(inputs, queueFile, storeDir, dir, limits) {
+    const files = pusherFiles(dir);
+    const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
+    if (target.signLocally) {
+        io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
+        return;
+    }
+    const handoff = {
+        url: target.url,
+        key: inputs.signingKey || undefined,
+        queueFile,
+        statusFile: files.status,
+        jobDir: dir,
+        storeDir,
+        pushFilter: inputs.pushFilter,
+        limits,
+        runnerPid: process.ppid,
+        parallel: 2,
+        idleMs: idleLimitFrom(process.env),
+    };
+    const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pusher", "index.js");
+    if (!existsSync(bundle)) {
+        io.warning(`push: the background pusher's bundle ${bundle} is missing; the post step pushes everything`);
+        return;
+    }
+    try {
+        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
+        await writeFile(files.pid, `${pid}\n`, { mode: 0o600 });
+        io.info(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+    }
+    catch (e) {
+        io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
+    }
+}
+/** 2 h without a new path: a job that builds longer than that between two paths loses only the overlap. */
+const IDLE_MS = (/* unused pure expression or super */ null && (2 * 60 * 60_000));
+/** TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS shortens the idle limit. */
+function idleLimitFrom(env) {
+    const n = Number(env.NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS);
+    return Number.isInteger(n) && n > 0 ? n : IDLE_MS;
+}
+/** The pusher's pid when one was started for this job and still runs (a recycled pid is not it). */
+function livePusher(dir) {
+    let pid;
+    try {
+        pid = Number((0,external_node_fs_.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Number.isInteger(pid) || pid <= 1)
+        return undefined;
+    try {
+        const cmd = (0,external_node_fs_.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        if (!cmd.includes(`${(external_node_path_default()).sep}pusher${(external_node_path_default()).sep}index.js`) || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z"))
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return pid;
+}
+/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
+function signalDrain(pid) {
+    try {
+        process.kill(pid, "SIGUSR1");
+    }
+    catch {
+        /* gone meanwhile */
+    }
+}
+/**
+ * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last
+ * reported itself, for a pusher that was killed and left them running. Synchronous: a cancel
+ * handler calls it. Returns the pusher's pid if it was running.
+ */
+function stopPusherSync(dir) {
+    const pid = livePusher(dir);
+    if (pid !== undefined) {
+        try {
+            process.kill(pid, "SIGTERM");
+        }
+        catch {
+            /* gone */
+        }
+    }
+    killOrphanUploads(dir);
+    return pid;
+}
+/** Kills the nix copies a pusher reported running, if they still run. */
+function killOrphanUploads(dir) {
+    let status;
+    try {
+        status = JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+    }
+    catch {
+        return [];
+    }
+    const killed = [];
+    for (const g of status.uploads ?? []) {
+        try {
+            // the group leader is the shell that feeds nix the key, or nix itself: either names the copy
+            if (!/\bcopy\b/.test((0,external_node_fs_.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
+                continue;
+        }
+        catch {
+            continue;
+        }
+        killGroupOf(g);
+        killed.push(g);
+    }
+    return killed;
+}
+/** Waits (polling, bounded by `ms`) for `pid` to exit; true if it did. */
+async function waitForExit(dir, ms) {
+    const deadline = Date.now() + ms;
+    while (livePusher(dir) !== undefined) {
+        if (Date.now() >= deadline)
+            return false;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
+}
+async function readStatus(dir) {
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(pusherFiles(dir).status, "utf8"));
+    }
+    catch {
+        return undefined;
+    }
+}
+async function pusherLog(dir) {
+    return (0,promises_namespaceObject.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -350,6 +614,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
     const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
+    const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -384,6 +649,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushDuringBuild,
         installer,
         installerUrl,
         installerSha256,
@@ -402,10 +668,10 @@ function oneOf(get, name, allowed, dflt) {
     return value;
 }
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function boolInput(get, name) {
+function boolInput(get, name, dflt = false) {
     const value = get(name).trim();
     if (value === "")
-        return false;
+        return dflt;
     if (["true", "True", "TRUE"].includes(value))
         return true;
     if (["false", "False", "FALSE"].includes(value))
@@ -598,7 +864,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -626,7 +892,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+        return (0,external_node_fs_.realpathSync)(p);
     }
     catch {
         return p;
@@ -831,6 +1097,10 @@ function summaryTable(r) {
         mbPerSecond(r.narBytes, r.seconds),
         r.result,
     ];
+    if (r.during) {
+        head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
+        row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
+    }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
@@ -912,60 +1182,6 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
-;// CONCATENATED MODULE: ./src/push/url.ts
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
-/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
-function q(v) {
-    return encodeURIComponent(v).replace(/%2F/gi, "/");
-}
-/**
- * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as a file path. Query values the user wrote are kept as written.
- */
-function buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
-    const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
-    const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
-        if (!have.has("compression")) {
-            add.push(["compression", "zstd"]);
-            notes.push("compression=zstd added (set compression= in push-to to choose another)");
-        }
-        if (!have.has("parallel-compression")) {
-            add.push(["parallel-compression", "true"]);
-            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
-        }
-        if (opts.keyFile) {
-            if (have.has("secret-key"))
-                notes.push("secret-key in push-to is replaced by the signing-key input");
-            add.push(["secret-key", opts.keyFile]);
-        }
-    }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
-    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
-    if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/push/push.ts
 
 
@@ -986,16 +1202,6 @@ function displayUrl(url) {
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
-/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
-const keyDirs = new Set();
-/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
-function removeKeyDirsSync() {
-    const removed = [...keyDirs];
-    for (const d of removed)
-        (0,external_node_fs_namespaceObject.rmSync)(d, { recursive: true, force: true });
-    keyDirs.clear();
-    return removed;
-}
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
 async function pushFromPost(jobDirPath) {
     let inputs;
@@ -1038,49 +1244,53 @@ async function push(inputs, limits, dir) {
     }
     step_io_info(`push: ${plan.method} method: ${plan.why}`);
     const cache = displayUrl(inputs.pushTo);
+    // told first, so it finishes the queue while post selects
+    const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
+    if (pusher !== undefined)
+        signalDrain(pusher);
+    const hadPusher = pusher !== undefined || (0,external_node_fs_.existsSync)(pusherFiles(dir).status);
     const candidates = await candidatesOf(plan, inputs, clock);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     const valid = await onlyValid(keep, clock);
     const gone = keep.length - valid.length;
     step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
         `(selected in ${Date.now() - started} ms)`);
-    if (valid.length === 0) {
-        await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
+    const during = hadPusher ? await afterPusher(dir, pusher, clock) : undefined;
+    const left = during ? valid.filter((p) => !during.sent.has(p)) : valid;
+    const summaryDuring = during && { uploaded: during.uploaded, narBytes: during.narBytes, waitedSeconds: during.waitedSeconds };
+    if (during) {
+        step_io_info(`push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
+            `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`);
+    }
+    if (left.length === 0) {
+        await writeSummary({
+            cache,
+            method: plan.method,
+            selected: valid.length,
+            uploaded: 0,
+            narBytes: 0,
+            seconds: 0,
+            result: valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)",
+            during: summaryDuring,
+        });
         return;
     }
-    // main may not have got as far as creating the job dir (push-paths works without it)
-    if (inputs.signingKey)
-        await (0,promises_namespaceObject.mkdir)(dir, { recursive: true, mode: 0o700 });
-    // created and registered in one synchronous step, so a cancel can never miss it
-    const keyDir = inputs.signingKey ? (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(dir, "push-key-")) : undefined;
-    if (keyDir)
-        keyDirs.add(keyDir);
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
     let failure;
     try {
-        let keyFile;
-        if (keyDir) {
-            keyFile = external_node_path_default().join(keyDir, "signing-key");
-            await (0,promises_namespaceObject.writeFile)(keyFile, inputs.signingKey, { mode: 0o600 });
-            await (0,promises_namespaceObject.chmod)(keyFile, 0o600);
-        }
-        const target = buildPushUrl(inputs.pushTo, { keyFile });
+        // the key reaches nix through a pipe (exec's `secret`), never a file
+        const key = inputs.signingKey || undefined;
+        const target = url_buildPushUrl(inputs.pushTo, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
         for (const n of target.notes)
             step_io_info(`push: ${n}`);
-        if (target.signLocally && keyFile)
-            await signLocally(valid, keyFile, clock);
-        for (const chunk of chunks(valid))
-            await copyWithRetries(target.url, chunk, limits, clock, copied);
+        if (target.signLocally && key)
+            await signLocally(left, key, clock);
+        for (const chunk of chunks(left))
+            await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
     }
     catch (e) {
         failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
-    }
-    finally {
-        if (keyDir) {
-            await (0,promises_namespaceObject.rm)(keyDir, { recursive: true, force: true });
-            keyDirs.delete(keyDir);
-        }
     }
     const seconds = (Date.now() - copyStart) / 1000;
     await writeSummary({
@@ -1091,11 +1301,37 @@ async function push(inputs, limits, dir) {
         narBytes: copied.narBytes,
         seconds,
         result: failure ? `failed: ${failure.message}` : "ok",
+        during: summaryDuring,
     });
     if (failure)
         throw failure;
     step_io_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-        `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`);
+        `${left.length} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
+}
+/**
+ * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
+ * it does not. What it reports as sent is done; everything else post pushes itself (a pusher that
+ * died, paths it gave up on).
+ */
+async function afterPusher(dir, pid, clock) {
+    const t0 = Date.now();
+    if (pid !== undefined && !(await waitForExit(dir, clock.left()))) {
+        stopPusherSync(dir);
+        warning("push: the background pusher did not finish within the push timeout; stopped it");
+    }
+    const waitedSeconds = (Date.now() - t0) / 1000;
+    const orphans = killOrphanUploads(dir);
+    if (orphans.length > 0)
+        step_io_info(`push: stopped ${orphans.length} upload(s) a dead background pusher left running`);
+    const status = await readStatus(dir);
+    const log = await pusherLog(dir);
+    if (log)
+        await group("Background pusher log", async () => step_io_info(log.trimEnd()));
+    if (pid === undefined)
+        step_io_info("push: the background pusher was not running any more when post started; post pushes what it did not send");
+    if (status?.refused.length)
+        step_io_info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
+    return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
 }
 async function candidatesOf(plan, inputs, clock) {
     switch (plan.method) {
@@ -1178,9 +1414,9 @@ async function onlyValid(paths, clock) {
     }
     return paths.filter((p) => !invalid.has(p));
 }
-async function signLocally(paths, keyFile, clock) {
+async function signLocally(paths, key, clock) {
     for (const chunk of chunks(paths)) {
-        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
+        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", exec_SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
         if (r.code !== 0)
             warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
     }
@@ -1203,7 +1439,8 @@ function chunks(paths, budget = ARGV_BUDGET) {
         out.push(cur);
     return out;
 }
-async function copyWithRetries(url, paths, limits, clock, copied) {
+/** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
+async function copyWithRetries(url, paths, limits, clock, copied, key) {
     const cache = displayUrl(url);
     for (let attempt = 1;; attempt++) {
         if (attempt > 1) {
@@ -1213,7 +1450,7 @@ async function copyWithRetries(url, paths, limits, clock, copied) {
         }
         if (clock.left() <= 0)
             throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
+        const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
         parseCopyLog(r.stderr + r.stdout, copied);
         if (r.code === 0)
             return;
@@ -1383,6 +1620,7 @@ async function stopOwnDaemon(env = process.env) {
 
 
 
+
 /**
  * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
  * job only), then remove the secret files main left for the job.
@@ -1405,22 +1643,21 @@ async function runPost() {
 }
 /**
  * The runner cancels a step with SIGINT, then SIGTERM (then SIGKILL). Commands with a timeout run
- * detached in their own process group, so without this an upload would outlive the step with the
- * signing key's file still on disk. Everything here is synchronous: the process exits right after.
+ * detached in their own process group, so without this an upload would outlive the step (holding
+ * the signing key in its memory). Everything here is synchronous: the process exits right after.
  */
 function cancel(sig, code) {
     const killed = killRunning();
-    const removed = removeKeyDirsSync();
+    const pusher = stopPusherSync(jobDir());
     for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
-            (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
+            (0,external_node_fs_.rmSync)(f, { force: true });
         }
         catch {
             /* best effort: the process is exiting */
         }
     }
-    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
-        `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`);
+    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`);
     process.exit(code);
 }
 
@@ -1543,6 +1780,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(171);
+/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1957);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 171:
+/***/ 1957:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35,8 +35,8 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/step-io.ts
 
 
@@ -55,7 +55,7 @@ function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /**
@@ -130,7 +130,7 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
@@ -215,6 +215,15 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
+/** Where a command started with `secret` reads it. */
+const SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
 /**
  * The env a child process gets: the given one without the step's inputs. The runner hands a step its
  * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
@@ -240,6 +249,14 @@ function killRunning() {
     running.clear();
     return pids;
 }
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+function runningGroups() {
+    return [...running];
+}
+/** Kills process group `pgid` (a detached command's). */
+function killGroupOf(pgid) {
+    killGroup(pgid);
+}
 /**
  * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
@@ -253,7 +270,7 @@ async function exec_run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -264,10 +281,11 @@ async function exec_run(cmd, args, opts = {}) {
         let timedOut = false;
         let child;
         try {
-            child = spawn(cmd, args, {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined ? "ignore" : "pipe", outFd ?? "pipe", "pipe"],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -302,6 +320,12 @@ async function exec_run(cmd, args, opts = {}) {
         });
         if (opts.input !== undefined && child.stdin)
             child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
         child.on("error", (err) => {
             done();
             resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
@@ -312,7 +336,7 @@ async function exec_run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     return result;
 }
 function killGroup(pid) {
@@ -336,6 +360,34 @@ function firstError(r) {
     const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
     return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
 }
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+async function startDetached(cmd, args, opts) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
+    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
+    const log = openSync(opts.logFile, "a", 0o600);
+    try {
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const pid = await new Promise((resolve, reject) => {
+            child.once("error", reject);
+            child.once("spawn", () => resolve(child.pid));
+        });
+        await new Promise((resolve) => {
+            child.stdin.once("error", () => resolve());
+            child.stdin.end(opts.input, () => resolve());
+        });
+        child.stdin.destroy();
+        child.unref();
+        return pid;
+    }
+    finally {
+        closeSync(log);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/nix/locate.ts
 
@@ -352,7 +404,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -380,7 +432,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+        return (0,external_node_fs_.realpathSync)(p);
     }
     catch {
         return p;
@@ -436,7 +488,7 @@ async function plainArchive(archive, dir) {
     if (kind === "gzip") {
         info(`${archive} is a gzip-compressed archive: decompressing to ${tar}`);
         try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_namespaceObject.createWriteStream)(tar, { mode: 0o600 }));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_.createWriteStream)(tar, { mode: 0o600 }));
         }
         catch (err) {
             throw new ActionError(`decompressing ${real} failed: ${err.message}; is the build result a complete archive?`);
@@ -511,6 +563,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const installer = await check(() => oneOf(get, "installer", INSTALLERS, "nixos"), "nixos");
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
+    const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -545,6 +598,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushDuringBuild,
         installer,
         installerUrl,
         installerSha256,
@@ -563,10 +617,10 @@ function oneOf(get, name, allowed, dflt) {
     return value;
 }
 /** The same values @actions/core's getBooleanInput accepts (YAML 1.2 core schema), read through the getter tests replace. */
-function boolInput(get, name) {
+function boolInput(get, name, dflt = false) {
     const value = get(name).trim();
     if (value === "")
-        return false;
+        return dflt;
     if (["true", "True", "TRUE"].includes(value))
         return true;
     if (["false", "False", "FALSE"].includes(value))
@@ -904,6 +958,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ })
 

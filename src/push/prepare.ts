@@ -17,9 +17,15 @@ const UNSIGNED =
 export interface PreparedPush {
   /** Path of the post-build hook script to set for this job, when the hook method is used. */
   hook?: string;
+  /** With the hook: the queue it appends to (for the background pusher). */
+  queueFile?: string;
+  storeDir?: string;
 }
 
-/** Main's half of the push: decides how post will find what the job built, and sets that up. */
+/**
+ * Main's half of the push: decides how post will find what the job built, and sets that up. The
+ * background pusher is started later (`startPusher`), once the job's configuration is in effect.
+ */
 export async function preparePush(inputs: Inputs, facts: Facts, trust: Trust, dir: string): Promise<PreparedPush> {
   if (!inputs.pushTo) return {};
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -44,7 +50,7 @@ export async function preparePush(inputs: Inputs, facts: Facts, trust: Trust, di
   io.info(`push: set up the ${choice.method} method in ${Date.now() - t0} ms`);
   io.info(`push: paths will be found by the ${choice.method} method: ${choice.why}`);
   save(StateKey.PushPlan, plan);
-  return { hook };
+  return { hook, queueFile: plan.queueFile, storeDir };
 }
 
 /**

@@ -1,14 +1,14 @@
 import * as io from "../step-io.js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { run } from "../exec.js";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { run, SECRET_FD_PATH } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
 import { locateNix } from "../nix/locate.js";
 import { parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
+import { killOrphanUploads, livePusher, pusherFiles, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
@@ -19,17 +19,6 @@ import { buildPushUrl, displayUrl } from "./url.js";
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
-
-/** Key dirs that exist right now: a step being cancelled removes them before it exits. */
-const keyDirs = new Set<string>();
-
-/** Removes the signing key's dirs synchronously (from a signal handler); returns what it removed. */
-export function removeKeyDirsSync(): string[] {
-  const removed = [...keyDirs];
-  for (const d of removed) rmSync(d, { recursive: true, force: true });
-  keyDirs.clear();
-  return removed;
-}
 
 /** A push that did not happen or did not finish; the message says what and what to do. */
 
@@ -78,6 +67,10 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   }
   io.info(`push: ${plan.method} method: ${plan.why}`);
   const cache = displayUrl(inputs.pushTo);
+  // told first, so it finishes the queue while post selects
+  const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
+  if (pusher !== undefined) signalDrain(pusher);
+  const hadPusher = pusher !== undefined || existsSync(pusherFiles(dir).status);
 
   const candidates = await candidatesOf(plan, inputs, clock);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
@@ -87,37 +80,41 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
       `(selected in ${Date.now() - started} ms)`,
   );
-  if (valid.length === 0) {
-    await writeSummary({ cache, method: plan.method, selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "nothing new to push" });
+  const during = hadPusher ? await afterPusher(dir, pusher, clock) : undefined;
+  const left = during ? valid.filter((p) => !during.sent.has(p)) : valid;
+  const summaryDuring = during && { uploaded: during.uploaded, narBytes: during.narBytes, waitedSeconds: during.waitedSeconds };
+  if (during) {
+    io.info(
+      `push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
+        `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`,
+    );
+  }
+  if (left.length === 0) {
+    await writeSummary({
+      cache,
+      method: plan.method,
+      selected: valid.length,
+      uploaded: 0,
+      narBytes: 0,
+      seconds: 0,
+      result: valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)",
+      during: summaryDuring,
+    });
     return;
   }
 
-  // main may not have got as far as creating the job dir (push-paths works without it)
-  if (inputs.signingKey) await mkdir(dir, { recursive: true, mode: 0o700 });
-  // created and registered in one synchronous step, so a cancel can never miss it
-  const keyDir = inputs.signingKey ? mkdtempSync(path.join(dir, "push-key-")) : undefined;
-  if (keyDir) keyDirs.add(keyDir);
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
   let failure: ActionError | undefined;
   try {
-    let keyFile: string | undefined;
-    if (keyDir) {
-      keyFile = path.join(keyDir, "signing-key");
-      await writeFile(keyFile, inputs.signingKey, { mode: 0o600 });
-      await chmod(keyFile, 0o600);
-    }
-    const target = buildPushUrl(inputs.pushTo, { keyFile });
+    // the key reaches nix through a pipe (exec's `secret`), never a file
+    const key = inputs.signingKey || undefined;
+    const target = buildPushUrl(inputs.pushTo, { keyFile: key ? SECRET_FD_PATH : undefined });
     for (const n of target.notes) io.info(`push: ${n}`);
-    if (target.signLocally && keyFile) await signLocally(valid, keyFile, clock);
-    for (const chunk of chunks(valid)) await copyWithRetries(target.url, chunk, limits, clock, copied);
+    if (target.signLocally && key) await signLocally(left, key, clock);
+    for (const chunk of chunks(left)) await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
   } catch (e) {
     failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
-  } finally {
-    if (keyDir) {
-      await rm(keyDir, { recursive: true, force: true });
-      keyDirs.delete(keyDir);
-    }
   }
   const seconds = (Date.now() - copyStart) / 1000;
   await writeSummary({
@@ -128,12 +125,42 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     narBytes: copied.narBytes,
     seconds,
     result: failure ? `failed: ${failure.message}` : "ok",
+    during: summaryDuring,
   });
   if (failure) throw failure;
   io.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-      `${valid.length} selected; their dependencies go along, and what the cache already had was skipped`,
+      `${left.length} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`,
   );
+}
+
+interface During {
+  sent: Set<string>;
+  uploaded: number;
+  narBytes: number;
+  waitedSeconds: number;
+}
+
+/**
+ * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
+ * it does not. What it reports as sent is done; everything else post pushes itself (a pusher that
+ * died, paths it gave up on).
+ */
+async function afterPusher(dir: string, pid: number | undefined, clock: Clock): Promise<During> {
+  const t0 = Date.now();
+  if (pid !== undefined && !(await waitForExit(dir, clock.left()))) {
+    stopPusherSync(dir);
+    io.warning("push: the background pusher did not finish within the push timeout; stopped it");
+  }
+  const waitedSeconds = (Date.now() - t0) / 1000;
+  const orphans = killOrphanUploads(dir);
+  if (orphans.length > 0) io.info(`push: stopped ${orphans.length} upload(s) a dead background pusher left running`);
+  const status = await readStatus(dir);
+  const log = await pusherLog(dir);
+  if (log) await io.group("Background pusher log", async () => io.info(log.trimEnd()));
+  if (pid === undefined) io.info("push: the background pusher was not running any more when post started; post pushes what it did not send");
+  if (status?.refused.length) io.info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
+  return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
 }
 
 async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promise<string[]> {
@@ -215,9 +242,9 @@ async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
   return paths.filter((p) => !invalid.has(p));
 }
 
-async function signLocally(paths: string[], keyFile: string, clock: Clock): Promise<void> {
+async function signLocally(paths: string[], key: string, clock: Clock): Promise<void> {
   for (const chunk of chunks(paths)) {
-    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", keyFile, ...chunk], { timeoutMs: clock.left() });
+    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
     if (r.code !== 0) io.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
   }
 }
@@ -240,7 +267,8 @@ export function chunks(paths: string[], budget = ARGV_BUDGET): string[][] {
   return out;
 }
 
-async function copyWithRetries(url: string, paths: string[], limits: Limits, clock: Clock, copied: Copied): Promise<void> {
+/** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
+async function copyWithRetries(url: string, paths: string[], limits: Limits, clock: Clock, copied: Copied, key?: string): Promise<void> {
   const cache = displayUrl(url);
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
@@ -249,7 +277,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
       await new Promise((r) => setTimeout(r, wait));
     }
     if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left() });
+    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
     parseCopyLog(r.stderr + r.stdout, copied);
     if (r.code === 0) return;
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);

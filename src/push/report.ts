@@ -74,6 +74,8 @@ export interface SummaryRow {
   narBytes: number;
   seconds: number;
   result: string;
+  /** With a background pusher: what it uploaded while the job ran, and how long post waited for it. */
+  during?: { uploaded: number; narBytes: number; waitedSeconds: number };
 }
 
 export function mbPerSecond(bytes: number, seconds: number): string {
@@ -93,6 +95,10 @@ export function summaryTable(r: SummaryRow): { data: string; header?: boolean }[
     mbPerSecond(r.narBytes, r.seconds),
     r.result,
   ];
+  if (r.during) {
+    head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
+    row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
+  }
   return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 

@@ -1,5 +1,5 @@
 export interface PushUrl {
-  /** The URL given to `nix copy --to`; holds the key FILE path, never the key. */
+  /** The URL given to `nix copy --to`; names where the key is read (a /dev/fd path), never the key. */
   url: string;
   /** Sign the paths in the local store before copying (ssh stores have no secret-key setting). */
   signLocally: boolean;
@@ -16,7 +16,7 @@ function q(v: string): string {
 
 /**
  * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as a file path. Query values the user wrote are kept as written.
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
  */
 export function buildPushUrl(pushTo: string, opts: { keyFile?: string }): PushUrl {
   const parsed = new URL(pushTo);

@@ -2,7 +2,8 @@ import * as io from "../step-io.js";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { killRunning } from "../exec.js";
-import { pushFromPost, removeKeyDirsSync } from "../push/push.js";
+import { stopPusherSync } from "../push/background.js";
+import { pushFromPost } from "../push/push.js";
 import { jobDir } from "../job-dir.js";
 import { stopOwnDaemon } from "../nix/daemon.js";
 import { load, StateKey } from "../state.js";
@@ -28,12 +29,12 @@ export async function runPost(): Promise<void> {
 
 /**
  * The runner cancels a step with SIGINT, then SIGTERM (then SIGKILL). Commands with a timeout run
- * detached in their own process group, so without this an upload would outlive the step with the
- * signing key's file still on disk. Everything here is synchronous: the process exits right after.
+ * detached in their own process group, so without this an upload would outlive the step (holding
+ * the signing key in its memory). Everything here is synchronous: the process exits right after.
  */
 function cancel(sig: NodeJS.Signals, code: number): void {
   const killed = killRunning();
-  const removed = removeKeyDirsSync();
+  const pusher = stopPusherSync(jobDir());
   for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
     try {
       rmSync(f, { force: true });
@@ -42,8 +43,7 @@ function cancel(sig: NodeJS.Signals, code: number): void {
     }
   }
   io.warning(
-    `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)` +
-      `${removed.length > 0 ? ", removed the signing key file" : ""}; the push did not finish`,
+    `nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`,
   );
   process.exit(code);
 }

@@ -24,7 +24,7 @@ describe("a main step that failed half-way", () => {
     mkdirSync(path.dirname(secret), { recursive: true });
     writeFileSync(secret, "machine x login y password z\n");
     appendFileSync(j.files.state, `secret-files=${JSON.stringify([secret])}\n`);
-    const post = await runStep(j, "post", { "push-to": `file://${j.temp}/cache`, "signing-key": key.secret });
+    const post = await runStep(j, "post", { "push-to": `file://${j.temp}/cache`, "signing-key": key.secret, "push-during-build": "false" });
     expect(post.code).toBe(0);
     expect(post.log).toMatch(/::warning::push to file:\/\/.* failed: the main step did not get far enough .* nothing was pushed/);
     expect(existsSync(secret)).toBe(false);
@@ -59,7 +59,7 @@ describe("a main step that failed half-way", () => {
     const j = job();
     const built = buildInStep(j, { ...j.env }, trivialDrv("nra-no-main", salt()));
     const cacheDir = path.join(j.temp, "cache");
-    const post = await runStep(j, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-paths": built });
+    const post = await runStep(j, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": built });
     expect(post.code).toBe(0);
     expect(post.log).not.toMatch(/::warning::/);
     expect(nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, built]).code).toBe(0);
@@ -76,7 +76,7 @@ describe("a main step that failed half-way", () => {
   // a Nix built with S3 (Debian's 2.34) is tested against a real S3 API instead: s3-cache.integration.test.ts
   it.runIf(!nixHasS3())("a push-to this Nix cannot open (s3 without S3 support) fails fast with a clear error, no retries", async () => {
     const j = job();
-    const inputs = { "push-to": "s3://nra-bucket?endpoint=127.0.0.1:18199&scheme=http", "signing-key": key.secret };
+    const inputs = { "push-to": "s3://nra-bucket?endpoint=127.0.0.1:18199&scheme=http", "signing-key": key.secret, "push-during-build": "false" };
     expect((await runStep(j, "main", inputs)).code).toBe(0);
     buildInStep(j, laterStepEnv(j), trivialDrv("nra-s3", salt()));
     const post = await runStep(j, "post", inputs);
@@ -98,7 +98,7 @@ describe("push-paths: exactly those closures", () => {
       path.join(flake, "flake.nix"),
       `{ outputs = { self }: { packages.${system}.hello = ${trivialDrv("nra-flake-hello", s).replace("builtins.currentSystem", `"${system}"`)}; }; }\n`,
     );
-    const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-paths": "" };
+    const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
     expect((await runStep(j, "main", placeholder)).code).toBe(0);
     const env = laterStepEnv(j);
     const wanted = buildInStep(

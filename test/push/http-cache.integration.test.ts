@@ -48,7 +48,7 @@ describe("push over HTTP (PUT) to a cache on 127.0.0.1, then substitution by a c
     const s = salt();
     const cache = await startCache(path.join(tmp, `cache-${s}`));
     servers.push(cache);
-    const inputs = { "push-to": cache.url, "signing-key": key.secret };
+    const inputs = { "push-to": cache.url, "signing-key": key.secret, "push-during-build": "false" };
     const { job, paths } = await jobThatBuilt(inputs, [trivialDrv("nra-http-a", s), trivialDrv("nra-http-b", s, "echo b > $out")]);
     const post = await runStep(job, "post", inputs);
     expect(post.code).toBe(0);
@@ -77,7 +77,7 @@ describe("faults: the post step stays bounded and honest", () => {
     const s = salt();
     const gone = await startCache(path.join(tmp, `gone-${s}`));
     await gone.stop(); // a port in our range with nothing listening
-    const inputs = { "push-to": gone.url, "signing-key": key.secret };
+    const inputs = { "push-to": gone.url, "signing-key": key.secret, "push-during-build": "false" };
     const { job } = await jobThatBuilt(inputs, [trivialDrv("nra-unreach", s)], NIX_ONE_TRY);
     const t0 = Date.now();
     const post = await runStep(job, "post", inputs, FAST);
@@ -92,7 +92,7 @@ describe("faults: the post step stays bounded and honest", () => {
     const s = salt();
     const gone = await startCache(path.join(tmp, `gone2-${s}`));
     await gone.stop();
-    const inputs = { "push-to": gone.url, "signing-key": key.secret, "fail-on-push-error": "true" };
+    const inputs = { "push-to": gone.url, "signing-key": key.secret, "push-during-build": "false", "fail-on-push-error": "true" };
     const { job } = await jobThatBuilt(inputs, [trivialDrv("nra-unreach2", s)], NIX_ONE_TRY);
     const post = await runStep(job, "post", inputs, FAST);
     expect(post.code).not.toBe(0);
@@ -108,7 +108,7 @@ describe("faults: the post step stays bounded and honest", () => {
     writeFileSync(path.join(dir, "nix-cache-info"), "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 40\n");
     const broken = await startCache(dir, "fail500");
     servers.push(broken);
-    const inputs = { "push-to": broken.url, "signing-key": key.secret };
+    const inputs = { "push-to": broken.url, "signing-key": key.secret, "push-during-build": "false" };
     const { job, paths } = await jobThatBuilt(inputs, [trivialDrv("nra-500-a", s), trivialDrv("nra-500-b", s, "echo b > $out")], NIX_ONE_TRY);
     const first = await runStep(job, "post", inputs, FAST);
     expect(first.code).toBe(0);
@@ -131,7 +131,7 @@ describe("faults: the post step stays bounded and honest", () => {
     const s = salt();
     const hang = await startCache(path.join(tmp, `hang-${s}`), "hang");
     servers.push(hang);
-    const inputs = { "push-to": hang.url, "signing-key": key.secret };
+    const inputs = { "push-to": hang.url, "signing-key": key.secret, "push-during-build": "false" };
     const { job } = await jobThatBuilt(inputs, [trivialDrv("nra-hang", s)]);
     const t0 = Date.now();
     const post = await runStep(job, "post", inputs, { NIX_RUNNER_ACTION_TEST_PUSH_LIMITS: "3000,3,100" });
@@ -148,7 +148,7 @@ describe("faults: the post step stays bounded and honest", () => {
     const dir = path.join(tmp, `die-${s}`);
     const dying = await startCache(dir, "die", { dieAfterBytes: 300_000 });
     servers.push(dying);
-    const inputs = { "push-to": dying.url, "signing-key": key.secret };
+    const inputs = { "push-to": dying.url, "signing-key": key.secret, "push-during-build": "false" };
     const big = `derivation { name = "nra-big"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "head -c 3000000 /dev/urandom > $out" ]; salt = "${s}"; }`;
     const { job, paths } = await jobThatBuilt(inputs, [trivialDrv("nra-small", s), big], NIX_ONE_TRY);
     const first: StepResult = await runStep(job, "post", inputs, FAST);

@@ -21,7 +21,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
   beforeAll(async () => {
     job = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
     cacheDir = path.join(job.temp, "cache");
-    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-", "trusted-public-keys": key.pub };
+    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-filter": "-skipme-", "trusted-public-keys": key.pub };
     main = await runStep(job, "main", inputs);
     const env = laterStepEnv(job);
     const depExpr = trivialDrv("nra-dep", s, "echo dep > $out");
@@ -31,7 +31,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
       skipped: buildInStep(job, env, trivialDrv("nra-skipme-x", s)),
       drv: "",
     };
-    // A `nix` first on PATH that records each call's argv, env (exactly as exec gave it) and the key file's mode, then runs the real nix.
+    // A `nix` first on PATH that records each call's argv, env (exactly as exec gave it) and what the key path is, then runs the real nix.
     shimDir = path.join(job.temp, "shim");
     mkdirSync(shimDir);
     const realNix = execFileSync("sh", ["-c", "command -v nix"]).toString().trim();
@@ -39,7 +39,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
       path.join(shimDir, "nix"),
       `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> ${shimDir}/calls\ntr '\\0' '\\n' < /proc/$$/environ >> ${shimDir}/calls\n` +
         `k=$(printf '%s' "$*" | sed -n 's/.*secret-key=\\([^& ]*\\).*/\\1/p')\n` +
-        `[ -n "$k" ] && stat -c 'KEYFILE %a %n' "$k" >> ${shimDir}/calls\nexec ${realNix} "$@"\n`,
+        `[ -n "$k" ] && stat -L -c "KEYFILE %F $k" "$k" >> ${shimDir}/calls\nexec ${realNix} "$@"\n`,
       { mode: 0o755 },
     );
     post = await runStep(job, "post", inputs, { PATH: `${shimDir}:${process.env.PATH}` });
@@ -115,17 +115,14 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     expect(post.raw).toContain(`::add-mask::${key.secret}`);
   });
 
-  it("the key reaches nix only as a 0600 file under RUNNER_TEMP: never in argv or env", () => {
+  it("the key reaches nix only through a pipe on fd 3: never a file, argv or env", () => {
     const calls = readFileSync(path.join(shimDir, "calls"), "utf8");
-    expect(calls).toMatch(/^ARGV .*copy -v --to file:\/\/.*secret-key=\/.*signing-key/m);
+    expect(calls).toMatch(/^ARGV .*copy -v --to file:\/\/.*secret-key=\/dev\/fd\/3/m);
     expect(calls).not.toContain(key.secret.split(":")[1]);
     // the step's inputs (INPUT_SIGNING-KEY among them) are not passed on to any command
     expect(calls).toMatch(/^RUNNER_TEMP=/m);
     expect(calls).not.toMatch(/^INPUT_/im);
-    const keyFile = calls.match(/^KEYFILE (\d+) (.+)$/m);
-    expect(keyFile?.[1]).toBe("600");
-    expect(keyFile?.[2].startsWith(path.join(job.temp, "nix-runner-action") + "/")).toBe(true);
-    expect(existsSync(keyFile![2])).toBe(false);
+    expect(calls.match(/^KEYFILE .*$/gm)).toEqual(["KEYFILE fifo /dev/fd/3"]);
   });
 
   it("main warned about neither a missing key nor anything else; without signing-key it warns once that the push is unsigned", async () => {
@@ -143,7 +140,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
   });
 
   it("a second post step is a no-op upload (Nix skips what the cache has)", async () => {
-    const again = await runStep(job, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-filter": "-skipme-" });
+    const again = await runStep(job, "post", { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-filter": "-skipme-" });
     expect(again.code).toBe(0);
     expect(again.log).toMatch(/push: 0 path\(s\) uploaded/);
   });

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { backoffBefore, DEFAULT_LIMITS, limitsFrom } from "../../src/push/limits.js";
+import { idleLimitFrom } from "../../src/push/background.js";
 import { hookScript } from "../../src/push/prepare.js";
 import { chunks } from "../../src/push/push.js";
 import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryTable } from "../../src/push/report.js";
@@ -125,6 +126,19 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     const t = summaryTable({ cache: "file:///c", method: "hook", selected: 3, uploaded: 2, narBytes: 50_000_000, seconds: 2, result: "ok" });
     expect(t[0].map((c) => c.data)).toEqual(["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"]);
     expect(t[1].map((c) => c.data)).toEqual(["file:///c", "hook", "3", "2", "50000000", "2.0", "25.0", "ok"]);
+  });
+  it("summaryTable adds what the background pusher did, and post's wait, when there was one", () => {
+    const t = summaryTable({ cache: "file:///c", method: "hook", selected: 8, uploaded: 1, narBytes: 1, seconds: 1, result: "ok", during: { uploaded: 7, narBytes: 7e6, waitedSeconds: 1.25 } });
+    expect(t[0].slice(-3).map((c) => c.data)).toEqual(["uploaded during the job", "NAR bytes during the job", "post waited (s)"]);
+    expect(t[1].slice(-3).map((c) => c.data)).toEqual(["7", "7000000", "1.3"]);
+  });
+});
+
+describe("the background pusher's idle limit", () => {
+  it("2 h unless the test-only variable shortens it; junk ignored", () => {
+    expect(idleLimitFrom({})).toBe(2 * 60 * 60_000);
+    expect(idleLimitFrom({ NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS: "1500" })).toBe(1500);
+    expect(idleLimitFrom({ NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS: "-1" })).toBe(2 * 60 * 60_000);
   });
 });
 

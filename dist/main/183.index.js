@@ -1,0 +1,251 @@
+export const id = 183;
+export const ids = [183];
+export const modules = {
+
+/***/ 8183:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  idleLimitFrom: () => (/* binding */ idleLimitFrom),
+  killOrphanUploads: () => (/* binding */ killOrphanUploads),
+  livePusher: () => (/* binding */ livePusher),
+  pusherFiles: () => (/* binding */ pusherFiles),
+  pusherLog: () => (/* binding */ pusherLog),
+  readStatus: () => (/* binding */ readStatus),
+  signalDrain: () => (/* binding */ signalDrain),
+  startPusher: () => (/* binding */ startPusher),
+  stopPusherSync: () => (/* binding */ stopPusherSync),
+  waitForExit: () => (/* binding */ waitForExit)
+});
+
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __webpack_require__(7814);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
+// EXTERNAL MODULE: ./src/exec.ts
+var exec = __webpack_require__(3190);
+;// CONCATENATED MODULE: ./src/push/url.ts
+const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
+ */
+function buildPushUrl(pushTo, opts) {
+    const parsed = new URL(pushTo);
+    const notes = [];
+    const have = new Set([...parsed.searchParams.keys()]);
+    const add = [];
+    if (BINARY_CACHE.has(parsed.protocol)) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const base = pushTo.split("?")[0].split("#")[0];
+    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${base}?${query}` : base, signLocally, notes };
+}
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
+function displayUrl(url) {
+    try {
+        const u = new URL(url);
+        if (u.password || !u.protocol.startsWith("ssh"))
+            u.username = "";
+        u.password = "";
+        u.search = "";
+        u.hash = "";
+        return u.toString().replace(/\/$/, "");
+    }
+    catch {
+        return "(unparsable URL)";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/background.ts
+
+
+
+
+
+
+
+
+/**
+ * The background pusher's files under the job dir. None holds a secret: the key and the push URL
+ * (which may carry a password) reach the pusher on its stdin only.
+ */
+function pusherFiles(dir) {
+    return { pid: external_node_path_default().join(dir, "pusher.pid"), status: external_node_path_default().join(dir, "pusher-status.json"), log: external_node_path_default().join(dir, "pusher.log") };
+}
+/**
+ * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
+ * main step: without a pusher, post pushes everything, as with push-during-build: false.
+ */
+async function startPusher(inputs, queueFile, storeDir, dir, limits) {
+    const files = pusherFiles(dir);
+    const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? exec/* SECRET_FD_PATH */.eb : undefined });
+    if (target.signLocally) {
+        step_io/* info */.pq("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
+        return;
+    }
+    const handoff = {
+        url: target.url,
+        key: inputs.signingKey || undefined,
+        queueFile,
+        statusFile: files.status,
+        jobDir: dir,
+        storeDir,
+        pushFilter: inputs.pushFilter,
+        limits,
+        runnerPid: process.ppid,
+        parallel: 2,
+        idleMs: idleLimitFrom(process.env),
+    };
+    const bundle = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), "..", "pusher", "index.js");
+    if (!(0,external_node_fs_.existsSync)(bundle)) {
+        step_io/* warning */.$e(`push: the background pusher's bundle ${bundle} is missing; the post step pushes everything`);
+        return;
+    }
+    try {
+        const pid = await (0,exec/* startDetached */.tG)(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
+        await (0,promises_.writeFile)(files.pid, `${pid}\n`, { mode: 0o600 });
+        step_io/* info */.pq(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+    }
+    catch (e) {
+        step_io/* warning */.$e(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
+    }
+}
+/** 2 h without a new path: a job that builds longer than that between two paths loses only the overlap. */
+const IDLE_MS = 2 * 60 * 60_000;
+/** TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS shortens the idle limit. */
+function idleLimitFrom(env) {
+    const n = Number(env.NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS);
+    return Number.isInteger(n) && n > 0 ? n : IDLE_MS;
+}
+/** The pusher's pid when one was started for this job and still runs (a recycled pid is not it). */
+function livePusher(dir) {
+    let pid;
+    try {
+        pid = Number((0,external_node_fs_.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Number.isInteger(pid) || pid <= 1)
+        return undefined;
+    try {
+        const cmd = (0,external_node_fs_.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        if (!cmd.includes(`${(external_node_path_default()).sep}pusher${(external_node_path_default()).sep}index.js`) || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z"))
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return pid;
+}
+/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
+function signalDrain(pid) {
+    try {
+        process.kill(pid, "SIGUSR1");
+    }
+    catch {
+        /* gone meanwhile */
+    }
+}
+/**
+ * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last
+ * reported itself, for a pusher that was killed and left them running. Synchronous: a cancel
+ * handler calls it. Returns the pusher's pid if it was running.
+ */
+function stopPusherSync(dir) {
+    const pid = livePusher(dir);
+    if (pid !== undefined) {
+        try {
+            process.kill(pid, "SIGTERM");
+        }
+        catch {
+            /* gone */
+        }
+    }
+    killOrphanUploads(dir);
+    return pid;
+}
+/** Kills the nix copies a pusher reported running, if they still run. */
+function killOrphanUploads(dir) {
+    let status;
+    try {
+        status = JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+    }
+    catch {
+        return [];
+    }
+    const killed = [];
+    for (const g of status.uploads ?? []) {
+        try {
+            // the group leader is the shell that feeds nix the key, or nix itself: either names the copy
+            if (!/\bcopy\b/.test((0,external_node_fs_.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
+                continue;
+        }
+        catch {
+            continue;
+        }
+        (0,exec/* killGroupOf */.z3)(g);
+        killed.push(g);
+    }
+    return killed;
+}
+/** Waits (polling, bounded by `ms`) for `pid` to exit; true if it did. */
+async function waitForExit(dir, ms) {
+    const deadline = Date.now() + ms;
+    while (livePusher(dir) !== undefined) {
+        if (Date.now() >= deadline)
+            return false;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    return true;
+}
+async function readStatus(dir) {
+    try {
+        return JSON.parse(await (0,promises_.readFile)(pusherFiles(dir).status, "utf8"));
+    }
+    catch {
+        return undefined;
+    }
+}
+async function pusherLog(dir) {
+    return (0,promises_.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,43 @@
+export const id = 218;
+export const ids = [218];
+export const modules = {
+
+/***/ 7837:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
+/* harmony export */   backoffBefore: () => (/* binding */ backoffBefore),
+/* harmony export */   limitsFrom: () => (/* binding */ limitsFrom)
+/* harmony export */ });
+/**
+ * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
+ * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ */
+const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
+/**
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
+ * fault tests finish in seconds. Not an input and not for production use.
+ */
+function limitsFrom(env) {
+    const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
+    if (!raw)
+        return DEFAULT_LIMITS;
+    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+    const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
+    return {
+        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
+        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+    };
+}
+/** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
+function backoffBefore(n, limits, remainingMs) {
+    return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
+}
+
+
+/***/ })
+
+};

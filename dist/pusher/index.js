@@ -1,0 +1,880 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 324:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ runPusher)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/step-io.ts
+
+
+
+const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** A `::name key=value::message` line on stdout, the runner's log-command syntax. */
+function command(name, message, props = {}) {
+    const list = Object.entries(props)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(",");
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${EOL}`);
+}
+/** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
+function fileCommand(kind, text) {
+    const file = process.env[`GITHUB_${kind}`];
+    if (!file)
+        return false;
+    appendFileSync(file, text + EOL, "utf8");
+    return true;
+}
+/**
+ * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
+ * from ending the block early and adding lines of its own is that the delimiter is not in it, which
+ * is checked, so the random part need not come from node:crypto (whose loading costs more than the
+ * rest of this module's work in a main step).
+ */
+function keyValue(name, value) {
+    let delimiter;
+    do {
+        delimiter = `ghadelimiter_${randomHex(32)}`;
+    } while (name.includes(delimiter) || value.includes(delimiter));
+    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
+}
+function randomHex(digits) {
+    let out = "";
+    while (out.length < digits)
+        out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+    return out.slice(0, digits);
+}
+/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function setOutput(name, value) {
+    if (fileCommand("OUTPUT", keyValue(name, value)))
+        return;
+    process.stdout.write(EOL);
+    command("set-output", value, { name });
+}
+/** For later steps (the env file) and for this process and its children. */
+function exportVariable(name, value) {
+    process.env[name] = value;
+    if (!fileCommand("ENV", keyValue(name, value)))
+        command("set-env", value, { name });
+}
+/** Puts `dir` first on PATH, for later steps and for this process. */
+function addPath(dir) {
+    if (!fileCommand("PATH", dir))
+        command("add-path", dir);
+    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
+}
+/** For the post step of this same action (it reads it back as STATE_<name>). */
+function saveState(name, value) {
+    if (!fileCommand("STATE", keyValue(name, value)))
+        command("save-state", value, { name });
+}
+function getState(name) {
+    return process.env[`STATE_${name}`] ?? "";
+}
+/** Asks the runner to print *** wherever `secret` would appear in the log. */
+function setSecret(secret) {
+    command("add-mask", secret);
+}
+function info(message) {
+    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+}
+function warning(message) {
+    command("warning", message);
+}
+function error(message) {
+    command("error", message);
+}
+/** Marks the step failed and says why; the process still ends normally. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
+function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        return false;
+    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+    return true;
+}
+/** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
+async function group(name, fn) {
+    command("group", name);
+    try {
+        return await fn();
+    }
+    finally {
+        command("endgroup", "");
+    }
+}
+
+;// CONCATENATED MODULE: ./src/exec.ts
+
+
+/** Where a command started with `secret` reads it. */
+const SECRET_FD_PATH = "/dev/fd/3";
+/**
+ * Node gives a child its extra stdio as a socket, and Linux refuses to open a socket through
+ * /dev/fd ("No such device or address"), which is how Nix reads a key file. So the command runs
+ * behind a shell pipeline: `cat` moves the secret from node's socket into a real pipe, which the
+ * command gets as fd 3. The pipeline's status is the command's.
+ */
+const SECRET_PIPE = 'cat <&3 | "$0" "$@" 3<&0 0</dev/null';
+/**
+ * The env a child process gets: the given one without the step's inputs. The runner hands a step its
+ * inputs as INPUT_* variables, secrets among them (signing-key, access-tokens, netrc); no command
+ * this action runs needs them, and nix would pass them on to builders, hooks and ssh.
+ */
+function childEnv(env = process.env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (v !== undefined && !/^INPUT_/i.test(k))
+            out[k] = v;
+    return out;
+}
+/** Process groups of the detached commands still running (their leaders' pids). */
+const running = new Set();
+/**
+ * Kills the process group of every command `run` started with a timeout that has not ended yet, and
+ * returns their pids. For a step that is being cancelled: a detached group would outlive it.
+ */
+function killRunning() {
+    const pids = [...running];
+    for (const pid of pids)
+        killGroup(pid);
+    running.clear();
+    return pids;
+}
+/** Process groups of the commands with a timeout still running (for a status another process reads). */
+function runningGroups() {
+    return [...running];
+}
+/** Kills process group `pgid` (a detached command's). */
+function killGroupOf(pgid) {
+    killGroup(pgid);
+}
+/**
+ * The one place this action starts processes. It never throws for a non-zero exit: callers decide.
+ * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
+ * kill of the whole process, which @actions/exec does not offer.
+ */
+async function run(cmd, args, opts = {}) {
+    if (opts.echo)
+        info(`[command]${[cmd, ...args].join(" ")}`);
+    // loaded on first use: where Nix lives in the store, the main step starts no process at all
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    let outFd;
+    try {
+        if (opts.stdoutFile !== undefined)
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
+    }
+    catch (err) {
+        return { code: 126, stdout: "", stderr: String(err), timedOut: false };
+    }
+    const result = await new Promise((resolve) => {
+        let stdout = "";
+        let stderr = "";
+        let timedOut = false;
+        let child;
+        try {
+            const viaPipe = opts.secret !== undefined;
+            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
+                env: childEnv(opts.env ?? process.env),
+                cwd: opts.cwd,
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
+                detached: opts.timeoutMs !== undefined,
+            });
+        }
+        catch (err) {
+            resolve({ code: 127, stdout, stderr: String(err), timedOut });
+            return;
+        }
+        const pid = child.pid;
+        if (opts.timeoutMs !== undefined && pid !== undefined)
+            running.add(pid);
+        const done = () => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+        };
+        const timer = opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                killGroup(child.pid);
+            }, opts.timeoutMs);
+        child.stdout?.setEncoding("utf8").on("data", (d) => {
+            stdout += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        child.stderr?.setEncoding("utf8").on("data", (d) => {
+            stderr += d;
+            if (opts.echo)
+                process.stdout.write(d);
+        });
+        if (opts.input !== undefined && child.stdin)
+            child.stdin.end(opts.input);
+        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+        if (secretPipe) {
+            // a command that fails before it reads the secret closes the pipe: its exit status says why
+            secretPipe.on("error", () => undefined);
+            secretPipe.end(opts.secret);
+        }
+        child.on("error", (err) => {
+            done();
+            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
+        });
+        child.on("close", (code, signal) => {
+            done();
+            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
+        });
+    });
+    if (outFd !== undefined)
+        (0,external_node_fs_.closeSync)(outFd);
+    return result;
+}
+function killGroup(pid) {
+    if (pid === undefined)
+        return;
+    try {
+        // detached children lead their own process group: a negative pid reaches nix and its helpers.
+        process.kill(-pid, "SIGKILL");
+    }
+    catch {
+        try {
+            process.kill(pid, "SIGKILL");
+        }
+        catch {
+            /* already gone */
+        }
+    }
+}
+/** The first line of stderr (or stdout) that says something, for one-line error messages. */
+function firstError(r) {
+    const text = (r.stderr.trim() || r.stdout.trim()).split("\n");
+    return text.find((l) => /error/i.test(l))?.trim() ?? text[0]?.trim() ?? `exit code ${r.code}`;
+}
+/**
+ * Starts a long-lived helper that outlives this step (the background pusher): its own session and
+ * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
+ * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
+ * `input` has been handed over.
+ */
+async function startDetached(cmd, args, opts) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 24, 23));
+    const log = openSync(opts.logFile, "a", 0o600);
+    try {
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const pid = await new Promise((resolve, reject) => {
+            child.once("error", reject);
+            child.once("spawn", () => resolve(child.pid));
+        });
+        await new Promise((resolve) => {
+            child.stdin.once("error", () => resolve());
+            child.stdin.end(opts.input, () => resolve());
+        });
+        child.stdin.destroy();
+        child.unref();
+        return pid;
+    }
+    finally {
+        closeSync(log);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/limits.ts
+/**
+ * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
+ * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ */
+const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
+/**
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
+ * fault tests finish in seconds. Not an input and not for production use.
+ */
+function limitsFrom(env) {
+    const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
+    if (!raw)
+        return DEFAULT_LIMITS;
+    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+    const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
+    return {
+        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
+        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+    };
+}
+/** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
+function backoffBefore(n, limits, remainingMs) {
+    return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
+}
+
+;// CONCATENATED MODULE: ./src/push/report.ts
+function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
+    for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
+        if (into.paths.has(m[1]))
+            continue;
+        into.paths.add(m[1]);
+        into.narBytes += Number(m[2]);
+    }
+    // ssh stores log no sizes; count the paths they report.
+    for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm))
+        into.paths.add(m[1]);
+    return into;
+}
+/** Nix 2.8's words for a 401, 403 or 404 on nix-cache-info (2.26 and 2.34 say "HTTP error 40x"). */
+const NOT_A_CACHE = /does not appear to be a binary cache/;
+/** A receiving store refused a path it could not check: "lacks a valid signature" (2.8), "lacks a signature by a trusted key" (2.26, 2.34). */
+const SIGNATURE_REFUSED = /lacks a (?:valid signature|signature by a trusted key)/;
+/** Errors no retry can fix: retrying them only delays the job. Anything else is worth another try. */
+function classifyFailure(stderr) {
+    const permanent = [
+        /don't know how to open Nix store/,
+        /HTTP error 40[1345]/,
+        NOT_A_CACHE,
+        /is not valid/,
+        SIGNATURE_REFUSED,
+        /unknown (?:setting|compression method)/,
+        /invalid (?:secret key|base64)/i,
+        /No space left on device/,
+        /Permission denied/,
+    ];
+    return permanent.some((re) => re.test(stderr)) ? "permanent" : "transient";
+}
+/**
+ * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
+ * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'".
+ */
+function failureHint(stderr) {
+    if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
+        return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
+    }
+    if (NOT_A_CACHE.test(stderr)) {
+        return " (the server answered without a Nix cache there: check the URL, and netrc credentials if it needs a login)";
+    }
+    if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
+        return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
+    }
+    if (SIGNATURE_REFUSED.test(stderr)) {
+        return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
+    }
+    return "";
+}
+/** The error worth showing: nix's own `error:` line when there is one. */
+function errorLine(stderr) {
+    const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+    const last = [...lines].reverse().find((l) => l.startsWith("error:"));
+    return redactCredentials((last ?? lines[lines.length - 1] ?? "no output").replace(/^error:\s*/, ""));
+}
+function mbPerSecond(bytes, seconds) {
+    return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
+}
+/** Rows for core.summary.addTable: a header then one row. */
+function summaryTable(r) {
+    const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
+    const row = [
+        r.cache,
+        r.method,
+        String(r.selected),
+        String(r.uploaded),
+        String(r.narBytes),
+        r.seconds.toFixed(1),
+        mbPerSecond(r.narBytes, r.seconds),
+        r.result,
+    ];
+    if (r.during) {
+        head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
+        row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
+    }
+    return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
+}
+/** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
+function redactCredentials(text) {
+    return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
+}
+
+;// CONCATENATED MODULE: ./src/push/select.ts
+/**
+ * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
+ * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
+ * own container; not the host's daemon behind a mounted socket, which cannot reach a container's
+ * files). Otherwise the store listing taken in main is diffed.
+ */
+function chooseMethod(pushPaths, facts, trust) {
+    if (pushPaths.length > 0)
+        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+    if (!facts.viaDaemon) {
+        return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
+    }
+    if (trust.trusted !== true) {
+        const reason = trust.trusted === false
+            ? `the Nix daemon does not trust user "${facts.user}", so it ignores a post-build-hook from this job`
+            : `it is unknown whether the daemon trusts user "${facts.user}" (${trust.how}), so a post-build-hook may be ignored`;
+        return { method: "diff", why: `${reason}; the store listing taken now is compared with the store in the post step` };
+    }
+    if (!facts.daemonSharesConfig) {
+        return {
+            method: "diff",
+            why: "the daemon runs on the host and cannot run a hook script inside this container; the store listing taken now is compared in the post step",
+        };
+    }
+    return { method: "hook", why: `the daemon trusts user "${facts.user}", so it runs this job's post-build-hook after every build` };
+}
+const SKIP_SUFFIXES = [".drv", ".lock", ".check"];
+/** The top-level store path a path points into (`/nix/store/abc-x/bin/y` → `/nix/store/abc-x`), or undefined. */
+function storePathOf(p, storeDir) {
+    const prefix = storeDir.replace(/\/+$/, "") + "/";
+    if (!p.startsWith(prefix))
+        return undefined;
+    const name = p.slice(prefix.length).split("/")[0];
+    if (!/^[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\-._?=]+$/.test(name))
+        return undefined;
+    return prefix + name;
+}
+/**
+ * Candidates in, paths worth pushing out: store paths only, once each, in order, without derivations,
+ * lock and check files, and without what `push-filter` matches.
+ */
+function filterPaths(candidates, storeDir, filter) {
+    const re = filter ? new RegExp(filter) : undefined;
+    const seen = new Set();
+    const keep = [];
+    let dropped = 0;
+    for (const c of candidates) {
+        const p = storePathOf(c.trim(), storeDir);
+        if (p === undefined || seen.has(p)) {
+            if (c.trim() !== "" && p === undefined)
+                dropped++;
+            continue;
+        }
+        seen.add(p);
+        if (SKIP_SUFFIXES.some((s) => p.endsWith(s)) || (re && re.test(p))) {
+            dropped++;
+            continue;
+        }
+        keep.push(p);
+    }
+    return { keep, dropped };
+}
+/** Store entries present after but not before (both as readdir names), as full paths. */
+function newEntries(before, after, storeDir) {
+    const had = new Set(before);
+    const dir = storeDir.replace(/\/+$/, "");
+    return after.filter((n) => !had.has(n) && !n.startsWith(".")).map((n) => `${dir}/${n}`);
+}
+/** Lines of the hook's queue file (OUT_PATHS are space-separated; each build appends one line). */
+function parseQueue(text) {
+    return text.split(/\s+/).filter((w) => w.length > 0);
+}
+
+;// CONCATENATED MODULE: ./src/push/pusher.ts
+
+
+
+
+
+
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
+/** How often the queue is read: a path waits at most this long before its upload starts. */
+const TICK_MS = 100;
+/** Paths per nix copy: what arrived while the slots were busy goes in one command. */
+const BATCH = 64;
+const log = (msg) => process.stdout.write(`${new Date().toISOString()} pusher: ${msg}\n`);
+/** Reads the whole of stdin: main's handoff (it closes its end once written). */
+async function readStdin() {
+    const parts = [];
+    for await (const c of process.stdin)
+        parts.push(c);
+    return Buffer.concat(parts).toString("utf8");
+}
+/**
+ * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
+ * `parallel` nix copies at once, retrying like post. SIGUSR1 (from post): finish the queue and exit.
+ * SIGTERM/SIGINT (post cancelled): kill the uploads and exit. It also exits by itself when the job
+ * is gone: its folder removed, the runner process that started main ended, or idle past its limit.
+ */
+async function runPusher() {
+    const h = JSON.parse(await readStdin());
+    const sent = new Set();
+    const refused = new Set();
+    const seen = new Set();
+    const copied = { paths: new Set(), narBytes: 0 };
+    const pending = [];
+    let running = 0;
+    let offset = 0;
+    let partial = "";
+    let draining = false;
+    let lastActivity = Date.now();
+    let reported = "";
+    const writeStatus = async (state) => {
+        const s = {
+            pid: process.pid,
+            sent: [...sent],
+            refused: [...refused],
+            uploaded: copied.paths.size,
+            narBytes: copied.narBytes,
+            uploads: runningGroups(),
+            state,
+        };
+        const tmp = `${h.statusFile}.tmp`;
+        try {
+            await (0,promises_namespaceObject.writeFile)(tmp, JSON.stringify(s), { mode: 0o600 });
+            await (0,promises_namespaceObject.rename)(tmp, h.statusFile);
+        }
+        catch {
+            /* the job dir is gone: nobody will read it */
+        }
+    };
+    const exit = async (state, code) => {
+        const killed = killRunning();
+        log(`${state}${killed.length ? ` (stopped ${killed.length} upload(s))` : ""}; ${sent.size} queued path(s) sent, ${copied.paths.size} uploaded, ${copied.narBytes} NAR bytes`);
+        await writeStatus(state);
+        process.exit(code);
+    };
+    process.on("SIGUSR1", () => {
+        draining = true;
+        log("end of queue signalled by the post step: finishing");
+    });
+    for (const sig of ["SIGTERM", "SIGINT"])
+        process.on(sig, () => void exit(`stopped by ${sig}`, 0));
+    const readQueue = async () => {
+        const f = await (0,promises_namespaceObject.open)(h.queueFile, "r").catch(() => undefined);
+        if (!f)
+            return [];
+        try {
+            const buf = Buffer.alloc(64 * 1024);
+            let text = "";
+            for (let i = 0; i < 1000; i++) {
+                const { bytesRead } = await f.read(buf, 0, buf.length, offset);
+                if (bytesRead === 0)
+                    break;
+                offset += bytesRead;
+                text += buf.subarray(0, bytesRead).toString("utf8");
+            }
+            // a line the hook is still writing waits for its newline
+            const all = partial + text;
+            const cut = all.lastIndexOf("\n") + 1;
+            partial = all.slice(cut);
+            return parseQueue(all.slice(0, cut));
+        }
+        finally {
+            await f.close();
+        }
+    };
+    const outputsOf = async (drvs) => {
+        if (drvs.length === 0)
+            return [];
+        const r = await run("nix-store", ["--query", "--outputs", ...drvs], { timeoutMs: 60_000 });
+        if (r.code !== 0) {
+            log(`could not ask for the outputs of ${drvs.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
+            return [];
+        }
+        return r.stdout.split("\n").filter(Boolean);
+    };
+    const upload = async (batch) => {
+        for (let attempt = 1;; attempt++) {
+            if (attempt > 1)
+                await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
+            const t0 = Date.now();
+            const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key });
+            const before = copied.paths.size;
+            parseCopyLog(r.stderr + r.stdout, copied);
+            if (r.code === 0) {
+                for (const p of batch)
+                    sent.add(p);
+                log(`sent ${batch.length} path(s) (${copied.paths.size - before} uploaded) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+                await writeStatus("running");
+                return;
+            }
+            const why = r.timedOut ? "timed out" : errorLine(r.stderr);
+            const permanent = !r.timedOut && classifyFailure(r.stderr) === "permanent";
+            log(`attempt ${attempt} of ${h.limits.attempts} for ${batch.length} path(s) failed: ${redactCredentials(why)}`);
+            if (permanent || attempt >= h.limits.attempts) {
+                for (const p of batch)
+                    refused.add(p);
+                await writeStatus("running");
+                return;
+            }
+        }
+    };
+    const jobGone = () => {
+        if (!(0,external_node_fs_.existsSync)(h.jobDir))
+            return "the job's folder is gone";
+        if (h.runnerPid > 1) {
+            try {
+                process.kill(h.runnerPid, 0);
+            }
+            catch {
+                return `the process that started the job's main step (pid ${h.runnerPid}) is gone`;
+            }
+        }
+        if (!draining && running === 0 && pending.length === 0 && Date.now() - lastActivity > h.idleMs)
+            return `idle for ${Math.round(h.idleMs / 1000)} s`;
+        return undefined;
+    };
+    log(`started (pid ${process.pid}), following ${h.queueFile}, ${h.parallel} upload(s) at once`);
+    await writeStatus("running");
+    // bounded: every turn either ends the process or sleeps a tick; the idle limit ends a lost job
+    for (;;) {
+        const gone = jobGone();
+        if (gone)
+            await exit(`stopped: ${gone}`, 0);
+        const drainingNow = draining;
+        const entries = await readQueue();
+        const drvs = entries.filter((e) => e.endsWith(".drv") && !seen.has(e));
+        for (const d of drvs)
+            seen.add(d);
+        const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs))];
+        const { keep } = filterPaths(outs, h.storeDir, h.pushFilter);
+        for (const p of keep) {
+            if (seen.has(p))
+                continue;
+            seen.add(p);
+            pending.push(p);
+            lastActivity = Date.now();
+        }
+        while (running < h.parallel && pending.length > 0) {
+            const batch = pending.splice(0, BATCH);
+            running++;
+            void upload(batch).finally(() => {
+                running--;
+                lastActivity = Date.now();
+            });
+        }
+        const groups = runningGroups().join(",");
+        if (groups !== reported) {
+            reported = groups;
+            await writeStatus("running");
+        }
+        // the queue was read after the signal arrived: nothing the job built is missing
+        if (drainingNow && running === 0 && pending.length === 0)
+            await exit("drained", 0);
+        await new Promise((r) => setTimeout(r, TICK_MS));
+    }
+}
+
+
+/***/ }),
+
+/***/ 20:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
+
+process.on("unhandledRejection", (reason) => {
+    console.error(`pusher: unhandled rejection: ${String(reason)}`);
+});
+await (0,_push_pusher_js__WEBPACK_IMPORTED_MODULE_0__/* .runPusher */ .H)();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(20);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

@@ -1,0 +1,190 @@
+import * as io from "../step-io.js";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { killGroupOf, startDetached } from "../exec.js";
+import type { Inputs } from "../inputs.js";
+import type { Limits } from "./limits.js";
+import { buildPushUrl } from "./url.js";
+import { SECRET_FD_PATH } from "../exec.js";
+
+/**
+ * The background pusher's files under the job dir. None holds a secret: the key and the push URL
+ * (which may carry a password) reach the pusher on its stdin only.
+ */
+export function pusherFiles(dir: string): { pid: string; status: string; log: string } {
+  return { pid: path.join(dir, "pusher.pid"), status: path.join(dir, "pusher-status.json"), log: path.join(dir, "pusher.log") };
+}
+
+/** What main hands the pusher on its stdin, as one JSON document. */
+export interface Handoff {
+  /** The `nix copy --to` URL (with secret-key=/dev/fd/3 when there is a key). */
+  url: string;
+  key?: string;
+  queueFile: string;
+  statusFile: string;
+  jobDir: string;
+  storeDir: string;
+  pushFilter: string;
+  limits: Limits;
+  /** The process that started main (the runner's worker); when it is gone, so is the job. */
+  runnerPid: number;
+  /** Uploads at once. */
+  parallel: number;
+  /** Exit after this long without a new queue entry and nothing to upload (the bound for a lost job). */
+  idleMs: number;
+}
+
+/** What the pusher reports, rewritten (atomically) after each upload; post reads it. */
+export interface PusherStatus {
+  pid: number;
+  /** Queue entries whose closure is in the cache (nix copy succeeded for them). */
+  sent: string[];
+  /** Queue entries the pusher gave up on (post pushes them). */
+  refused: string[];
+  /** Paths nix uploaded (deps included) and their NAR bytes. */
+  uploaded: number;
+  narBytes: number;
+  /** Process groups of the nix copies running now: a post step kills them if the pusher died. */
+  uploads: number[];
+  /** running | drained | stopped: <why> */
+  state: string;
+}
+
+/**
+ * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
+ * main step: without a pusher, post pushes everything, as with push-during-build: false.
+ */
+export async function startPusher(inputs: Inputs, queueFile: string, storeDir: string, dir: string, limits: Limits): Promise<void> {
+  const files = pusherFiles(dir);
+  const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
+  if (target.signLocally) {
+    io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
+    return;
+  }
+  const handoff: Handoff = {
+    url: target.url,
+    key: inputs.signingKey || undefined,
+    queueFile,
+    statusFile: files.status,
+    jobDir: dir,
+    storeDir,
+    pushFilter: inputs.pushFilter,
+    limits,
+    runnerPid: process.ppid,
+    parallel: 2,
+    idleMs: idleLimitFrom(process.env),
+  };
+  const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pusher", "index.js");
+  if (!existsSync(bundle)) {
+    io.warning(`push: the background pusher's bundle ${bundle} is missing; the post step pushes everything`);
+    return;
+  }
+  try {
+    const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
+    await writeFile(files.pid, `${pid}\n`, { mode: 0o600 });
+    io.info(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+  } catch (e) {
+    io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
+  }
+}
+
+/** 2 h without a new path: a job that builds longer than that between two paths loses only the overlap. */
+const IDLE_MS = 2 * 60 * 60_000;
+
+/** TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS shortens the idle limit. */
+export function idleLimitFrom(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS);
+  return Number.isInteger(n) && n > 0 ? n : IDLE_MS;
+}
+
+/** The pusher's pid when one was started for this job and still runs (a recycled pid is not it). */
+export function livePusher(dir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pusherFiles(dir).pid, "utf8").trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return undefined;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (!cmd.includes(`${path.sep}pusher${path.sep}index.js`) || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return undefined;
+  } catch {
+    return undefined;
+  }
+  return pid;
+}
+
+/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
+export function signalDrain(pid: number): void {
+  try {
+    process.kill(pid, "SIGUSR1");
+  } catch {
+    /* gone meanwhile */
+  }
+}
+
+/**
+ * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last
+ * reported itself, for a pusher that was killed and left them running. Synchronous: a cancel
+ * handler calls it. Returns the pusher's pid if it was running.
+ */
+export function stopPusherSync(dir: string): number | undefined {
+  const pid = livePusher(dir);
+  if (pid !== undefined) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  }
+  killOrphanUploads(dir);
+  return pid;
+}
+
+/** Kills the nix copies a pusher reported running, if they still run. */
+export function killOrphanUploads(dir: string): number[] {
+  let status: PusherStatus;
+  try {
+    status = JSON.parse(readFileSync(pusherFiles(dir).status, "utf8")) as PusherStatus;
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const g of status.uploads ?? []) {
+    try {
+      // the group leader is the shell that feeds nix the key, or nix itself: either names the copy
+      if (!/\bcopy\b/.test(readFileSync(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " "))) continue;
+    } catch {
+      continue;
+    }
+    killGroupOf(g);
+    killed.push(g);
+  }
+  return killed;
+}
+
+/** Waits (polling, bounded by `ms`) for `pid` to exit; true if it did. */
+export async function waitForExit(dir: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (livePusher(dir) !== undefined) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+export async function readStatus(dir: string): Promise<PusherStatus | undefined> {
+  try {
+    return JSON.parse(await readFile(pusherFiles(dir).status, "utf8")) as PusherStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function pusherLog(dir: string): Promise<string> {
+  return readFile(pusherFiles(dir).log, "utf8").catch(() => "");
+}

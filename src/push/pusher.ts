@@ -1,0 +1,178 @@
+import { existsSync } from "node:fs";
+import { open, rename, writeFile } from "node:fs/promises";
+import { killRunning, run, runningGroups } from "../exec.js";
+import type { Handoff, PusherStatus } from "./background.js";
+import { backoffBefore } from "./limits.js";
+import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredentials } from "./report.js";
+import { filterPaths, parseQueue } from "./select.js";
+
+const NIX = ["--extra-experimental-features", "nix-command flakes"];
+/** How often the queue is read: a path waits at most this long before its upload starts. */
+const TICK_MS = 100;
+/** Paths per nix copy: what arrived while the slots were busy goes in one command. */
+const BATCH = 64;
+
+const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} pusher: ${msg}\n`);
+
+/** Reads the whole of stdin: main's handoff (it closes its end once written). */
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of process.stdin) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/**
+ * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
+ * `parallel` nix copies at once, retrying like post. SIGUSR1 (from post): finish the queue and exit.
+ * SIGTERM/SIGINT (post cancelled): kill the uploads and exit. It also exits by itself when the job
+ * is gone: its folder removed, the runner process that started main ended, or idle past its limit.
+ */
+export async function runPusher(): Promise<void> {
+  const h = JSON.parse(await readStdin()) as Handoff;
+  const sent = new Set<string>();
+  const refused = new Set<string>();
+  const seen = new Set<string>();
+  const copied: Copied = { paths: new Set(), narBytes: 0 };
+  const pending: string[] = [];
+  let running = 0;
+  let offset = 0;
+  let partial = "";
+  let draining = false;
+  let lastActivity = Date.now();
+  let reported = "";
+
+  const writeStatus = async (state: string) => {
+    const s: PusherStatus = {
+      pid: process.pid,
+      sent: [...sent],
+      refused: [...refused],
+      uploaded: copied.paths.size,
+      narBytes: copied.narBytes,
+      uploads: runningGroups(),
+      state,
+    };
+    const tmp = `${h.statusFile}.tmp`;
+    try {
+      await writeFile(tmp, JSON.stringify(s), { mode: 0o600 });
+      await rename(tmp, h.statusFile);
+    } catch {
+      /* the job dir is gone: nobody will read it */
+    }
+  };
+  const exit = async (state: string, code: number) => {
+    const killed = killRunning();
+    log(`${state}${killed.length ? ` (stopped ${killed.length} upload(s))` : ""}; ${sent.size} queued path(s) sent, ${copied.paths.size} uploaded, ${copied.narBytes} NAR bytes`);
+    await writeStatus(state);
+    process.exit(code);
+  };
+  process.on("SIGUSR1", () => {
+    draining = true;
+    log("end of queue signalled by the post step: finishing");
+  });
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void exit(`stopped by ${sig}`, 0));
+
+  const readQueue = async (): Promise<string[]> => {
+    const f = await open(h.queueFile, "r").catch(() => undefined);
+    if (!f) return [];
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      let text = "";
+      for (let i = 0; i < 1000; i++) {
+        const { bytesRead } = await f.read(buf, 0, buf.length, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        text += buf.subarray(0, bytesRead).toString("utf8");
+      }
+      // a line the hook is still writing waits for its newline
+      const all = partial + text;
+      const cut = all.lastIndexOf("\n") + 1;
+      partial = all.slice(cut);
+      return parseQueue(all.slice(0, cut));
+    } finally {
+      await f.close();
+    }
+  };
+
+  const outputsOf = async (drvs: string[]): Promise<string[]> => {
+    if (drvs.length === 0) return [];
+    const r = await run("nix-store", ["--query", "--outputs", ...drvs], { timeoutMs: 60_000 });
+    if (r.code !== 0) {
+      log(`could not ask for the outputs of ${drvs.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
+      return [];
+    }
+    return r.stdout.split("\n").filter(Boolean);
+  };
+
+  const upload = async (batch: string[]) => {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
+      const t0 = Date.now();
+      const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key });
+      const before = copied.paths.size;
+      parseCopyLog(r.stderr + r.stdout, copied);
+      if (r.code === 0) {
+        for (const p of batch) sent.add(p);
+        log(`sent ${batch.length} path(s) (${copied.paths.size - before} uploaded) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        await writeStatus("running");
+        return;
+      }
+      const why = r.timedOut ? "timed out" : errorLine(r.stderr);
+      const permanent = !r.timedOut && classifyFailure(r.stderr) === "permanent";
+      log(`attempt ${attempt} of ${h.limits.attempts} for ${batch.length} path(s) failed: ${redactCredentials(why)}`);
+      if (permanent || attempt >= h.limits.attempts) {
+        for (const p of batch) refused.add(p);
+        await writeStatus("running");
+        return;
+      }
+    }
+  };
+
+  const jobGone = (): string | undefined => {
+    if (!existsSync(h.jobDir)) return "the job's folder is gone";
+    if (h.runnerPid > 1) {
+      try {
+        process.kill(h.runnerPid, 0);
+      } catch {
+        return `the process that started the job's main step (pid ${h.runnerPid}) is gone`;
+      }
+    }
+    if (!draining && running === 0 && pending.length === 0 && Date.now() - lastActivity > h.idleMs) return `idle for ${Math.round(h.idleMs / 1000)} s`;
+    return undefined;
+  };
+
+  log(`started (pid ${process.pid}), following ${h.queueFile}, ${h.parallel} upload(s) at once`);
+  await writeStatus("running");
+  // bounded: every turn either ends the process or sleeps a tick; the idle limit ends a lost job
+  for (;;) {
+    const gone = jobGone();
+    if (gone) await exit(`stopped: ${gone}`, 0);
+    const drainingNow = draining;
+    const entries = await readQueue();
+    const drvs = entries.filter((e) => e.endsWith(".drv") && !seen.has(e));
+    for (const d of drvs) seen.add(d);
+    const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs))];
+    const { keep } = filterPaths(outs, h.storeDir, h.pushFilter);
+    for (const p of keep) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      pending.push(p);
+      lastActivity = Date.now();
+    }
+    while (running < h.parallel && pending.length > 0) {
+      const batch = pending.splice(0, BATCH);
+      running++;
+      void upload(batch).finally(() => {
+        running--;
+        lastActivity = Date.now();
+      });
+    }
+    const groups = runningGroups().join(",");
+    if (groups !== reported) {
+      reported = groups;
+      await writeStatus("running");
+    }
+    // the queue was read after the signal arrived: nothing the job built is missing
+    if (drainingNow && running === 0 && pending.length === 0) await exit("drained", 0);
+    await new Promise((r) => setTimeout(r, TICK_MS));
+  }
+}
