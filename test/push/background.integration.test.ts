@@ -137,7 +137,8 @@ describe("push during the build: a background pusher uploads each path as it is 
     expect(cache.puts.filter((p) => p.path.endsWith(".narinfo")).length).toBe(8);
     // the key: never in a file, argv or env; the uploads read it from a pipe
     expect(seen.uploadsSeen).toBeGreaterThan(0);
-    expect(seen.fd3s).toEqual(new Set(["pipe:"]));
+    // fd 3 of an upload is the key's pipe, or closed once Nix has read the key: never a file (at least one pipe seen)
+    expect([...seen.fd3s].filter((t) => t !== "none")).toEqual(["pipe:"]);
     expect(seen.exposures).toEqual([]);
     expect(alive(pid)).toBe(false);
     console.log(`background: ${beforePost}/8 in the cache before post; post ${postSeconds.toFixed(1)} s, waited ${waited} s`);
