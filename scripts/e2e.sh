@@ -36,7 +36,8 @@
 #
 # Environment knobs:
 #   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
-#   E2E_DEADLINE=2700        seconds for all runner invocations together; later ones fail unrun
+#   E2E_DEADLINE=3600        seconds for all runner invocations (and what the container rows make
+#                            on the way: images, the real installer) together; later ones fail unrun
 #   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo); the others count as skipped
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
 
@@ -118,7 +119,7 @@ job_nix_config="build-users-group =
 sandbox = false
 substituters ="
 export NIX_CONFIG="$job_nix_config"
-deadline=$(($(date +%s) + ${E2E_DEADLINE:-2700}))
+deadline=$(($(date +%s) + ${E2E_DEADLINE:-3600}))
 
 work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
 cleanup() {

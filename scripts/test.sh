@@ -18,5 +18,7 @@ bash scripts/without-nix.sh "${as[@]}" npm run test:unit
 # machine ran them before; test files in a shuffled order, so none leans on another's leftovers
 # (vitest prints the seed).
 bash scripts/with-fresh-nix.sh npx vitest run --project integration --sequence.shuffle
-# The committed action through real runners: act, Gitea's runner, Forgejo's runner.
+# The committed action through real runners: act, Gitea's runner, Forgejo's runner, in host mode and
+# in job containers on Podman (the images, and the real NixOS installer when .tools/ lacks it, are
+# made on the way: about 10 minutes more on a fresh machine, see CONTRIBUTING.md).
 bash scripts/with-fresh-nix.sh npm run e2e
