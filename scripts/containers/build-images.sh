@@ -17,13 +17,19 @@
 #            read-only and the host daemon's socket at /nix/var/nix/daemon-socket/socket; the
 #            image sets NIX_REMOTE=daemon. Its programs are the `nix` image's store paths, which
 #            are in this machine's store (they were built there), so they resolve through the mount.
+#   shared-noremote   localhost/nra-nix-job-shared-noremote:<nix version>
+#            The same shared-store image WITHOUT NIX_REMOTE in its env, as an image made for the
+#            host's store by a team that forgot it: the action must see the read-only store and the
+#            daemon's socket and set NIX_REMOTE=daemon for the job's steps itself.
 #   debian   localhost/nra-debian:bookworm
 #            A PLAIN DEBIAN CONTAINER WITHOUT NIX, as a team's debian:bookworm or ubuntu job image:
 #            `debootstrap --variant=minbase bookworm` from Debian's archive, plus the machine's
 #            node at /usr/local/bin/node (the runners run a JavaScript action with the job
 #            container's own `node`, as node:20-bookworm-slim or the runners' default images have).
 #
-#   build-images.sh [--force] nix|shared|debian|all...   (default: all)
+#   build-images.sh [--force] nix|shared|shared-noremote|debian|all...   (default: all)
+# The shared images' store paths are (re)built in this machine's store every time, kept or not:
+# the job sees them through the host's /nix/store, which may be a fresh one (with-fresh-nix.sh).
 # An image made by the same scripts is kept unless --force. Prints one line per image: tag, seconds taken.
 # Needs root, Debian's nix-bin, patchelf, debootstrap (installed when missing) and node.
 set -euo pipefail
@@ -45,6 +51,7 @@ trap 'rm -rf "$w"' EXIT
 nix_version=$(nix --version | sed -n 's/^nix (Nix) \([0-9.]*\).*/\1/p')
 tag_nix=localhost/nra-nix-job:$nix_version
 tag_shared=localhost/nra-nix-job-shared:$nix_version
+tag_noremote=localhost/nra-nix-job-shared-noremote:$nix_version
 tag_debian=localhost/nra-debian:bookworm
 
 # Images are labelled with a digest of the scripts that make them: one made by older scripts is
@@ -193,14 +200,14 @@ build_nix() {
   echo "$tag_nix built in $((SECONDS - t0)) s"
 }
 
-build_shared() {
-  local t0=$SECONDS
-  if ! $force && have "$tag_shared"; then echo "$tag_shared kept"; return; fi
+build_shared() { # TAG NIX_REMOTE
+  local t0=$SECONDS tag=$1
   [ -s "$w/closure" ] || nix_store_paths
+  if ! $force && have "$tag"; then echo "$tag kept (its store paths are in this store)"; return; fi
   root_fs "$w/shared-root" false
-  docker_archive "$w/shared-root" "$tag_shared" "$(image_env daemon)"
+  docker_archive "$w/shared-root" "$tag" "$(image_env "$2")"
   rm -rf "$w/shared-root"
-  echo "$tag_shared built in $((SECONDS - t0)) s"
+  echo "$tag built in $((SECONDS - t0)) s"
 }
 
 build_debian() {
@@ -232,9 +239,10 @@ build_debian() {
 for what in "$@"; do
   case $what in
     nix) build_nix ;;
-    shared) build_shared ;;
+    shared) build_shared "$tag_shared" daemon ;;
+    shared-noremote) build_shared "$tag_noremote" "" ;;
     debian) build_debian ;;
-    all) build_nix; build_shared; build_debian ;;
-    *) echo "usage: build-images.sh [--force] nix|shared|debian|all..." >&2; exit 2 ;;
+    all) build_nix; build_shared "$tag_shared" daemon; build_shared "$tag_noremote" ""; build_debian ;;
+    *) echo "usage: build-images.sh [--force] nix|shared|shared-noremote|debian|all..." >&2; exit 2 ;;
   esac
 done
