@@ -197,6 +197,7 @@ async function stopOwnDaemon(env = process.env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   If: () => (/* binding */ stateDirOf),
 /* harmony export */   K3: () => (/* binding */ listStore),
 /* harmony export */   cz: () => (/* binding */ storeDirOf),
 /* harmony export */   xC: () => (/* binding */ createStateDir)
@@ -204,6 +205,10 @@ async function stopOwnDaemon(env = process.env) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 
+/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
+function stateDirOf(env) {
+    return env.NIX_STATE_DIR || "/nix/var/nix";
+}
 /** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
 function storeDirOf(env) {
     return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
@@ -216,7 +221,7 @@ function storeDirOf(env) {
  * every version opens the store detection judged. undefined: it was there, or cannot be made.
  */
 async function createStateDir(env) {
-    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    const state = stateDirOf(env);
     try {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(state);
         return undefined;
@@ -741,6 +746,8 @@ function baseConfigEnv() {
     return { ...process.env, NIX_CONFIG: confFiles().without };
 }
 
+// EXTERNAL MODULE: ./src/nix/store.ts
+var nix_store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/detect/classify.ts
 
 /**
@@ -783,8 +790,6 @@ function classify(f, mode = "auto") {
 
 // EXTERNAL MODULE: ./src/nix/daemon.ts
 var daemon = __webpack_require__(7883);
-// EXTERNAL MODULE: ./src/nix/store.ts
-var nix_store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/platform.ts
 /**
  * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
@@ -860,7 +865,7 @@ async function probeDir(p) {
 }
 /** The store's directories where this job's Nix looks for them (NIX_STORE_DIR and NIX_STATE_DIR move them, as in Nix). */
 async function probeStore(env) {
-    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    const state = (0,nix_store/* stateDirOf */.If)(env);
     const [store, stateDir, db] = await Promise.all([
         probeDir((0,nix_store/* storeDirOf */.cz)(env)),
         probeDir(state),
@@ -971,6 +976,7 @@ async function sudoWorks(env) {
 
 
 
+
 /**
  * The main step's first phase: probe, use a Nix that is installed but off PATH, classify. Where
  * the job's Nix stays (not `installed`), it must reach a store and satisfy nix-version, or the step
@@ -996,12 +1002,19 @@ async function detect(inputs, nix) {
         return { facts, envr };
     if (facts.daemonProblem)
         throw new src_errors/* ActionError */.l(`Nix cannot reach its store: ${facts.daemonProblem}`);
+    // checked before anything below writes for the job (env file, the state dir)
+    await checkVersion(inputs, facts);
     if (facts.viaDaemon && !facts.autoPicksDaemon && !process.env.NIX_REMOTE) {
         // Nix would open the store directly (its state dir is writable) and fail on the read-only store or database.
         step_io/* info */.pq("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps");
         step_io/* exportVariable */.dN("NIX_REMOTE", "daemon");
     }
-    await checkVersion(inputs, facts);
+    // a never-used store this user may create: made now, or Nix 2.26+ would use a chroot store instead
+    if (envr.kind === "image" && !facts.viaDaemon && facts.uid !== 0 && facts.storeWritable) {
+        const made = await (0,nix_store/* createStateDir */.xC)(process.env);
+        if (made)
+            step_io/* info */.pq(`created ${made}: the store is this user's, and Nix 2.26 on would otherwise use a chroot store in ~/.local/share/nix/root`);
+    }
     return { facts, envr };
 }
 async function checkVersion(inputs, facts) {
@@ -1335,7 +1348,6 @@ async function readNixpkgsDate(workspace, input = "nixpkgs") {
 
 
 
-
 /** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
 async function runMain(nix) {
     try {
@@ -1352,12 +1364,6 @@ async function main(nix) {
     const { facts: found, envr } = await detect(inputs, nix);
     const installed = envr.kind === "installed";
     const facts = installed ? await step_io/* group */.Os("Install Nix", () => install(inputs, found, envr)) : found;
-    // a never-used store this user may create: made now, or Nix 2.26+ would use a chroot store instead
-    if (envr.kind === "image" && !facts.viaDaemon && facts.uid !== 0 && facts.storeWritable) {
-        const made = await (0,nix_store/* createStateDir */.xC)(process.env);
-        if (made)
-            step_io/* info */.pq(`created ${made}: the store is this user's, and Nix 2.26 on would otherwise use a chroot store in ~/.local/share/nix/root`);
-    }
     const trust = await step_io/* group */.Os("Configure", async () => {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);

@@ -983,6 +983,10 @@ function backoffBefore(n, limits, remainingMs) {
 
 ;// CONCATENATED MODULE: ./src/nix/store.ts
 
+/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
+function stateDirOf(env) {
+    return env.NIX_STATE_DIR || "/nix/var/nix";
+}
 /** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
 function storeDirOf(env) {
     return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
@@ -995,7 +999,7 @@ function storeDirOf(env) {
  * every version opens the store detection judged. undefined: it was there, or cannot be made.
  */
 async function createStateDir(env) {
-    const state = env.NIX_STATE_DIR || "/nix/var/nix";
+    const state = stateDirOf(env);
     try {
         await access(state);
         return undefined;

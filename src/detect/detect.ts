@@ -2,6 +2,7 @@ import * as io from "../step-io.js";
 import { ActionError } from "../errors.js";
 import type { Inputs } from "../inputs.js";
 import type { NixFound } from "../nix/locate.js";
+import { createStateDir } from "../nix/store.js";
 import { classify, type Environment, type Facts } from "./classify.js";
 import { findNixOffPath, probeFacts } from "./facts.js";
 
@@ -34,12 +35,18 @@ export async function detect(inputs: Inputs, nix?: NixFound): Promise<Detected> 
   if (envr.kind === "installed") return { facts, envr };
 
   if (facts.daemonProblem) throw new ActionError(`Nix cannot reach its store: ${facts.daemonProblem}`);
+  // checked before anything below writes for the job (env file, the state dir)
+  await checkVersion(inputs, facts);
   if (facts.viaDaemon && !facts.autoPicksDaemon && !process.env.NIX_REMOTE) {
     // Nix would open the store directly (its state dir is writable) and fail on the read-only store or database.
     io.info("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps");
     io.exportVariable("NIX_REMOTE", "daemon");
   }
-  await checkVersion(inputs, facts);
+  // a never-used store this user may create: made now, or Nix 2.26+ would use a chroot store instead
+  if (envr.kind === "image" && !facts.viaDaemon && facts.uid !== 0 && facts.storeWritable) {
+    const made = await createStateDir(process.env);
+    if (made) io.info(`created ${made}: the store is this user's, and Nix 2.26 on would otherwise use a chroot store in ~/.local/share/nix/root`);
+  }
   return { facts, envr };
 }
 

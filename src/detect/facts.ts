@@ -4,7 +4,7 @@ import path from "node:path";
 import { run } from "../exec.js";
 import { daemonSocketPath, socketAnswers } from "../nix/daemon.js";
 import { locateNix, type NixFound, which } from "../nix/locate.js";
-import { storeDirOf } from "../nix/store.js";
+import { stateDirOf, storeDirOf } from "../nix/store.js";
 import { detectPlatform } from "../platform.js";
 import { type DirProbe, type Facts, storeAccess, type StoreProbe } from "./classify.js";
 
@@ -55,7 +55,7 @@ async function probeDir(p: string): Promise<DirProbe> {
 
 /** The store's directories where this job's Nix looks for them (NIX_STORE_DIR and NIX_STATE_DIR move them, as in Nix). */
 export async function probeStore(env: NodeJS.ProcessEnv): Promise<StoreProbe> {
-  const state = env.NIX_STATE_DIR || "/nix/var/nix";
+  const state = stateDirOf(env);
   const [store, stateDir, db] = await Promise.all([
     probeDir(storeDirOf(env)),
     probeDir(state),

@@ -1,5 +1,10 @@
 import { access, mkdir, readdir } from "node:fs/promises";
 
+/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
+export function stateDirOf(env: NodeJS.ProcessEnv): string {
+  return env.NIX_STATE_DIR || "/nix/var/nix";
+}
+
 /** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
 export function storeDirOf(env: NodeJS.ProcessEnv): string {
   return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
@@ -13,7 +18,7 @@ export function storeDirOf(env: NodeJS.ProcessEnv): string {
  * every version opens the store detection judged. undefined: it was there, or cannot be made.
  */
 export async function createStateDir(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const state = env.NIX_STATE_DIR || "/nix/var/nix";
+  const state = stateDirOf(env);
   try {
     await access(state);
     return undefined;

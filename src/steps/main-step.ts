@@ -7,7 +7,6 @@ import { type Inputs, readInputs } from "../inputs.js";
 import { jobDir } from "../job-dir.js";
 import { readNixpkgsDate } from "../nix/flake-lock.js";
 import type { NixFound } from "../nix/locate.js";
-import { createStateDir } from "../nix/store.js";
 import type { Trust } from "../nix/trust.js";
 import type { PreparedPush } from "../push/prepare.js";
 
@@ -29,11 +28,6 @@ async function main(nix?: NixFound): Promise<void> {
   const { facts: found, envr } = await detect(inputs, nix);
   const installed = envr.kind === "installed";
   const facts = installed ? await io.group("Install Nix", () => install(inputs, found, envr)) : found;
-  // a never-used store this user may create: made now, or Nix 2.26+ would use a chroot store instead
-  if (envr.kind === "image" && !facts.viaDaemon && facts.uid !== 0 && facts.storeWritable) {
-    const made = await createStateDir(process.env);
-    if (made) io.info(`created ${made}: the store is this user's, and Nix 2.26 on would otherwise use a chroot store in ~/.local/share/nix/root`);
-  }
   const trust = await io.group("Configure", async () => {
     const view = await readConfig(inputs, facts, envr);
     const push = await preparePush(inputs, facts, view.trust);
