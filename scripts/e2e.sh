@@ -115,9 +115,8 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 
 # Debian's nix-bin as root on a host without build users or a sandbox, and offline: no substituter
 # (the host's default, cache.nixos.org, could only be a failed lookup), for the harness and jobs.
-job_nix_config="build-users-group =
-sandbox = false
-substituters ="
+lib="$root/scripts/lib"
+job_nix_config=$(node "$lib/nix.mjs" config)
 export NIX_CONFIG="$job_nix_config"
 deadline=$(($(date +%s) + ${E2E_DEADLINE:-3600}))
 
@@ -175,11 +174,10 @@ echo "      host node: $node20_version; node 24: ${node24_version:-unavailable}"
 say "keys and snapshot"
 salt="$(date +%s)-$$-$RANDOM"
 key_name="nra-e2e-$salt"
-nix-store --generate-binary-cache-key "$key_name" "$work/key.sec" "$work/key.pub" || { fail "nix-store --generate-binary-cache-key"; finish; }
-nix-store --generate-binary-cache-key "nra-e2e-wrong-$salt" "$work/wrong.sec" "$work/wrong.pub"
-chmod 600 "$work/key.sec" "$work/wrong.sec"
-public_key=$(cat "$work/key.pub")
-wrong_key=$(cat "$work/wrong.pub")
+# scripts/lib/nix.mjs key NAME DIR: DIR/secret (0600) and DIR/public, the public key printed
+key_sec="$work/key/secret"
+public_key=$(node "$lib/nix.mjs" key "$key_name" "$work/key") || { fail "a signing key (scripts/lib/nix.mjs key)"; finish; }
+wrong_key=$(node "$lib/nix.mjs" key "nra-e2e-wrong-$salt" "$work/wrong")
 # The stand-in installer the mode: install cases download (served by with-installer-server.sh).
 stand_in="$root/scripts/lib/stand-in-installer.sh"
 stand_in_sha=$(sha256sum "$stand_in" | cut -d' ' -f1)
@@ -200,7 +198,7 @@ mkdir -p "$repo"
 # not the action.
 say "harness self-check of the cache verification"
 control=$(timeout -k 5 300 nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
-  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
+  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$key_sec" "$control" 2>>"$work/control.log"
 check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
 check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
 
@@ -376,10 +374,10 @@ run_runner() {
   local cmd
   # `-s NAME` without a value makes the runner read the secret from its environment; it is read from
   # the 0600 key file inside the runner's own process, so it is never on any command line.
-  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$work/key.sec")
+  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$key_sec")
   case $row_runner in
     act)
-      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
+      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$key_sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
       cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" "${row_env_flags[@]}" --no-cache-server
         --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
     gitea)
@@ -519,7 +517,7 @@ nix_version_is() { # outputs-file version
 
 # The signing key never appears in the runner's log (the action masks it).
 key_masked() { # dir
-  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  local secret; secret=$(cut -d: -f2 "$key_sec")
   ! grep -qF -- "$secret" "$1/log"
 }
 

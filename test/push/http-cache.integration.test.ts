@@ -149,7 +149,7 @@ describe("faults: the post step stays bounded and honest", () => {
     const dying = await startCache(dir, "die", { dieAfterBytes: 300_000 });
     servers.push(dying);
     const inputs = { "push-to": dying.url, "signing-key": key.secret, "push-during-build": "false" };
-    const big = `derivation { name = "nra-big"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "head -c 3000000 /dev/urandom > $out" ]; salt = "${s}"; }`;
+    const big = trivialDrv("nra-big", s, "head -c 3000000 /dev/urandom > $out", 'PATH = "/usr/bin:/bin";');
     const { job, paths } = await jobThatBuilt(inputs, [trivialDrv("nra-small", s), big], NIX_ONE_TRY);
     const first: StepResult = await runStep(job, "post", inputs, FAST);
     expect(await Promise.race([dying.exited, new Promise((r) => setTimeout(() => r("alive"), 100))])).toBe(3);

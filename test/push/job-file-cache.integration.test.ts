@@ -27,7 +27,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
     const depExpr = trivialDrv("nra-dep", s, "echo dep > $out");
     built = {
       dep: buildInStep(job, env, depExpr),
-      app: buildInStep(job, env, `let dep = ${depExpr}; in derivation { name = "nra-app"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo \${dep} > $out" ]; salt = "${s}"; }`),
+      app: buildInStep(job, env, `let dep = ${depExpr}; in ${trivialDrv("nra-app", s, "echo ${dep} > $out")}`),
       skipped: buildInStep(job, env, trivialDrv("nra-skipme-x", s)),
       drv: "",
     };

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../../scripts/lib/runner.mjs";
 import { alive, stopChild } from "../../scripts/lib/process.mjs";
+import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "../../scripts/lib/http-server.mjs";
 
@@ -45,9 +46,8 @@ export function ensureRunners(which: readonly Runner[] = RUNNERS): void {
   );
 }
 
-/** nix.conf for every Nix these tests start (Debian's nix-bin as root: no build users, no sandbox). */
-// No substituters: offline, the default (cache.nixos.org) could only be a failed lookup.
-export const NIX_CONF = "build-users-group =\nsandbox = false\nsubstituters =\nexperimental-features = nix-command flakes";
+/** nix.conf for every Nix these tests start: the tests' own settings, and flakes (the bump workflow's flake.lock). */
+export const NIX_CONF = `${TEST_NIX_CONFIG}\nextra-experimental-features = flakes`;
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nra-wf-${prefix}-`));
