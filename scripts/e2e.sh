@@ -123,11 +123,8 @@ deadline=$(($(date +%s) + ${E2E_DEADLINE:-3600}))
 work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
 cleanup() {
   local g
-  for g in "${started_pgids[@]}"; do
-    if kill -0 -- "-$g" 2>/dev/null; then
-      kill -TERM -- "-$g" 2>/dev/null; sleep 1; kill -KILL -- "-$g" 2>/dev/null
-    fi
-  done
+  # runners still running after an interrupt: their process groups (-PGID), TERM, KILL after 1 s
+  [ "${#started_pgids[@]}" -eq 0 ] || node "$lib/process.mjs" stop --grace-ms 1000 "${started_pgids[@]/#/-}"
   # host daemons of the container rows still running after an interrupt: stopped by their PID
   for g in "$work"/daemon-*; do [ -s "$g/pid" ] && bash "$root/scripts/containers/host-daemon.sh" stop "$g"; done
   if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
@@ -420,7 +417,7 @@ run_runner() {
   wait "$pid"; rc=$?
   # The runner is gone; so must be everything it started (its process group).
   if kill -0 -- "-$pid" 2>/dev/null; then
-    kill -KILL -- "-$pid" 2>/dev/null
+    node "$lib/process.mjs" stop --grace-ms 0 "-$pid"
     echo "      left running after $case: process group $pid (killed)" >>"$dir/log"
     left_running="$left_running $case"
   fi

@@ -32,9 +32,7 @@ case $cmd in
   stop)
     pid=$(cat "$dir/pid" 2>/dev/null || true)
     [ -n "$pid" ] || exit 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    node "$lib/process.mjs" stop --grace-ms 5000 "$pid"
     rm -f "$dir/pid" ;;
   *) echo "usage: host-daemon.sh start DIR [NIX_CONF_LINES] | stop DIR" >&2; exit 2 ;;
 esac

@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../../scripts/lib/runner.mjs";
-import { alive, stopChild } from "../../scripts/lib/process.mjs";
+import { alive, stopChild, stopPids } from "../../scripts/lib/process.mjs";
 import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "../../scripts/lib/http-server.mjs";
@@ -236,23 +236,15 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
   const group = child.pid ?? 0;
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-group, signal);
-    } catch {
-      // the group is gone
-    }
-  };
   const timer = setTimeout(() => {
     log += `\n[harness] ${runner} timed out after ${o.timeoutMs ?? 240_000} ms: stopping its process group\n`;
-    killGroup("SIGTERM");
-    setTimeout(() => killGroup("SIGKILL"), 5000).unref();
+    void stopPids([-group], 5000);
   }, o.timeoutMs ?? 240_000);
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
   clearTimeout(timer);
   if (group && alive(-group)) {
     log += `\n[harness] processes of ${runner}'s group were left running after it exited: killed\n`;
-    killGroup("SIGKILL");
+    await stopPids([-group], 0);
   }
   for (const stop of cleanup.reverse()) await stop();
   log += stepErrors(`${witness}.errors`, Object.values(o.secrets ?? {}));
