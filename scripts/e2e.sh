@@ -144,7 +144,7 @@ for tool in nix nix-store git node unshare setsid timeout; do
   command -v "$tool" >/dev/null || fail "prerequisite: $tool is not on PATH"
 done
 [ "$failed" -eq 0 ] || finish
-[ -f "$root/dist/main/index.js" ] && [ -f "$root/dist/post/index.js" ] || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
+node "$lib/runner.mjs" built || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
 if ! command -v ip >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 >/dev/null 2>&1
 fi
