@@ -4,9 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../scripts/lib/runner.mjs";
+import { ensureBuilt, ROOT } from "../scripts/lib/runner.mjs";
 
-export { ROOT };
+export { ensureBuilt, ROOT };
 
 /** Runs `f` and says how long it took, with what it returned. */
 export function timed(f) {
@@ -46,11 +46,4 @@ export function writeSection(title, body) {
     text = text.slice(0, start) + section + (next === -1 ? "" : text.slice(next));
   }
   writeFileSync(file, text);
-}
-
-export function ensureBuilt() {
-  if (!existsSync(path.join(ROOT, "dist/main/index.js")) || !existsSync(path.join(ROOT, "dist/post/index.js"))) {
-    const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
-    if (r.status !== 0) throw new Error("npm run build failed");
-  }
 }

@@ -44,7 +44,7 @@
 # runner: act | gitea | forgejo
 # env:    host (the job runs on this machine, not in a container; see environment_host), or a
 #         job container of the runners' docker mode on Podman (scripts/containers/, images made
-#         offline by build-images.sh; see container_flags):
+#         offline by build-images.sh; see container_options):
 #         nix-image         the Nix job image (dockerTools-style, single-user root)
 #         debian            plain Debian bookworm without Nix: mode auto installs the real installer's Nix
 #         shared-trusted    the host's store and database read-only and a host daemon's socket
@@ -115,20 +115,16 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 
 # Debian's nix-bin as root on a host without build users or a sandbox, and offline: no substituter
 # (the host's default, cache.nixos.org, could only be a failed lookup), for the harness and jobs.
-job_nix_config="build-users-group =
-sandbox = false
-substituters ="
+lib="$root/scripts/lib"
+job_nix_config=$(node "$lib/nix.mjs" config)
 export NIX_CONFIG="$job_nix_config"
 deadline=$(($(date +%s) + ${E2E_DEADLINE:-3600}))
 
 work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
 cleanup() {
   local g
-  for g in "${started_pgids[@]}"; do
-    if kill -0 -- "-$g" 2>/dev/null; then
-      kill -TERM -- "-$g" 2>/dev/null; sleep 1; kill -KILL -- "-$g" 2>/dev/null
-    fi
-  done
+  # runners still running after an interrupt: their process groups (-PGID), TERM, KILL after 1 s
+  [ "${#started_pgids[@]}" -eq 0 ] || node "$lib/process.mjs" stop --grace-ms 1000 "${started_pgids[@]/#/-}"
   # host daemons of the container rows still running after an interrupt: stopped by their PID
   for g in "$work"/daemon-*; do [ -s "$g/pid" ] && bash "$root/scripts/containers/host-daemon.sh" stop "$g"; done
   if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
@@ -148,7 +144,7 @@ for tool in nix nix-store git node unshare setsid timeout; do
   command -v "$tool" >/dev/null || fail "prerequisite: $tool is not on PATH"
 done
 [ "$failed" -eq 0 ] || finish
-[ -f "$root/dist/main/index.js" ] && [ -f "$root/dist/post/index.js" ] || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
+node "$lib/runner.mjs" built || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
 if ! command -v ip >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 >/dev/null 2>&1
 fi
@@ -175,11 +171,10 @@ echo "      host node: $node20_version; node 24: ${node24_version:-unavailable}"
 say "keys and snapshot"
 salt="$(date +%s)-$$-$RANDOM"
 key_name="nra-e2e-$salt"
-nix-store --generate-binary-cache-key "$key_name" "$work/key.sec" "$work/key.pub" || { fail "nix-store --generate-binary-cache-key"; finish; }
-nix-store --generate-binary-cache-key "nra-e2e-wrong-$salt" "$work/wrong.sec" "$work/wrong.pub"
-chmod 600 "$work/key.sec" "$work/wrong.sec"
-public_key=$(cat "$work/key.pub")
-wrong_key=$(cat "$work/wrong.pub")
+# scripts/lib/nix.mjs key NAME DIR: DIR/secret (0600) and DIR/public, the public key printed
+key_sec="$work/key/secret"
+public_key=$(node "$lib/nix.mjs" key "$key_name" "$work/key") || { fail "a signing key (scripts/lib/nix.mjs key)"; finish; }
+wrong_key=$(node "$lib/nix.mjs" key "nra-e2e-wrong-$salt" "$work/wrong")
 # The stand-in installer the mode: install cases download (served by with-installer-server.sh).
 stand_in="$root/scripts/lib/stand-in-installer.sh"
 stand_in_sha=$(sha256sum "$stand_in" | cut -d' ' -f1)
@@ -200,7 +195,7 @@ mkdir -p "$repo"
 # not the action.
 say "harness self-check of the cache verification"
 control=$(timeout -k 5 300 nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
-  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
+  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$key_sec" "$control" 2>>"$work/control.log"
 check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
 check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
 
@@ -209,25 +204,25 @@ check "self-check: the same path is refused under an unrelated key" refused "$wo
 # The columns' values. Each sets what run_runner needs for the row being run (the row_* variables)
 # or fails with the reason; a new value is a new function (or a new branch of one), and rows.
 
-# env: how the runner runs the job. host: on this machine (act's -P …=-self-hosted, the runners'
-# --image=-self-hosted), not in a container.
-environment_host() { # RUNNER
-  case $1 in
-    act) row_env_flags=(-P ubuntu-latest=-self-hosted) ;;
-    *) row_env_flags=(--image=-self-hosted) ;;
-  esac
-}
+# env: how the runner runs the job, as flags of scripts/lib/runners.mjs (row_platform). The e2e
+# workflows' jobs run on ubuntu-latest; a row whose environment the runner config templates ship as a
+# label (workflows-templates/runners/) runs them under that label, so a wrong label there fails the
+# row. host: the templates' native-nix label (NAME:host: on this machine, -self-hosted), not in a container.
+environment_host() { row_platform=(--label ubuntu-latest=native-nix); }
 
 # The container environments: the runners' docker mode on Podman (scripts/containers/). Each runner
 # runs in in-private-net.sh, a private network namespace with only loopback and Podman's Docker API
 # service started inside it (stopped by its PID when the runner ends); job containers are on
 # `--network host`, that namespace, so nothing a job does leaves the machine. What an environment
 # needs (an image, a host daemon, the real installer) is made once, by ready, the first time a row
-# asks for it; what a row's job container gets is container_flags's.
+# asks for it; what a row's job container gets is container_options's.
 ctr="$root/scripts/containers"
 podman=(bash "$ctr/podman.sh")
 nix_full=$(nix --version | sed -n 's/^nix (Nix) \([0-9.]*\).*/\1/p')
 tag_nix=localhost/nra-nix-job:$nix_full tag_shared=localhost/nra-nix-job-shared:$nix_full
+# The registry image the runner config templates' nix label names, and the image built here that
+# stands in for it (runners.mjs --stand-in): every row resolves the templates' labels with it.
+template_flags=(--stand-in "registry.example.com/ci/nix-runner:latest=$tag_nix")
 tag_noremote=localhost/nra-nix-job-shared-noremote:$nix_full tag_debian=localhost/nra-debian:bookworm
 host_conf_state() { if [ -e /etc/nix/nix.conf ]; then sha256sum /etc/nix/nix.conf; else echo absent; fi; }
 host_conf_before=$(host_conf_state)
@@ -294,11 +289,18 @@ prepare_installer() {
 # (row_said: fixed strings of its log).
 container_env() { # TAG ENVIRONMENT NIX_VERSION [DOCKER_OPTS]
   row_container=true row_image=$1 row_environment=$2 row_nix_have=$3 row_ctr_opts=${4:-}
+  row_platform=(--platform "ubuntu-latest=$1")
 }
 shared_opts() { # DAEMON
   echo "-v /nix/store:/nix/store:ro -v /nix/var/nix/db:/nix/var/nix/db:ro -v $work/daemon-$1/socket:/nix/var/nix/daemon-socket"
 }
-environment_nix_image() { ready image-nix || return 1; container_env "$tag_nix" image "$nix_full"; }
+# nix-image: the templates' nix label (docker://registry.example.com/ci/nix-runner:latest), the image
+# built here standing in for the registry's (template_flags).
+environment_nix_image() {
+  ready image-nix || return 1
+  container_env "$tag_nix" image "$nix_full"
+  row_platform=(--label ubuntu-latest=nix)
+}
 environment_debian() {
   ready image-debian && ready installer || return 1
   container_env "$tag_debian" installed "$installer_nix"
@@ -323,18 +325,13 @@ environment_shared_noremote() {
   container_env "$tag_noremote" native "$nix_full" "$(shared_opts trusted)"
   row_said=("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps")
 }
-# What the runner gets for the row's container: the image, no pull, the namespace's network, no
-# docker socket in the job (it needs none), and DOCKER_OPTS: the case's folder mounted at the same
-# path (so the workflows' absolute cache and results paths hold inside), the node witness (see
+# The docker options of the row's job container (runners.mjs adds no pull, the namespace's network
+# and no docker socket in the job, which needs none): the case's folder mounted at the same path (so
+# the workflows' absolute cache and results paths hold inside), the node witness (see
 # node-witness.cjs), and the environment's own mounts.
-container_flags() { # DIR
+container_options() { # DIR
   local opts="-v $1:$1 -v $root/scripts/e2e/node-witness.cjs:/opt/nra/node-witness.cjs:ro"
-  opts+=" -e NODE_OPTIONS=--require=/opt/nra/node-witness.cjs -e E2E_NODE_WITNESS=$1/node-witness${row_ctr_opts:+ $row_ctr_opts}"
-  case $row_runner in
-    # --rm: act keeps a failed job's container (for inspection) unless told
-    act) row_env_flags=(-P "ubuntu-latest=$row_image" --pull=false --rm --network host --container-daemon-socket - --container-options "$opts") ;;
-    *) row_env_flags=(--image "$row_image" --network host --container-daemon-socket - --container-opts "$opts") ;;
-  esac
+  echo "$opts -e NODE_OPTIONS=--require=/opt/nra/node-witness.cjs -e E2E_NODE_WITNESS=$1/node-witness${row_ctr_opts:+ $row_ctr_opts}"
 }
 
 # nix: the folder of a Nix of that version (major.minor) to put first on the job's PATH; none when
@@ -360,7 +357,7 @@ node_dir() { # MAJOR
 
 # ---------------------------------------------------------------------------------------------
 # run_runner CASE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log. Runs the row being run
-# (row_runner, row_env_flags, row_nix_dir, row_node_dir).
+# (row_runner, row_platform, row_nix_dir, row_node_dir); its command line is scripts/lib/runners.mjs's.
 # Set for one call by the caller (and reset after it): run_vars, more --var flags; run_serve=(FILE
 # URL_PATH), serve FILE at URL_PATH on 127.0.0.1 inside the runner's namespace for the run's length,
 # and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/).
@@ -369,34 +366,37 @@ run_runner() {
   local case=$1 workflow=$2 platform=$3
   local dir="$work/$case" path_prefix="" d
   mkdir -p "$dir/home" "$dir/xdg" "$dir/results" "$dir/cache"
-  $row_container && container_flags "$dir"
   for d in "$row_node_dir" "$row_nix_dir"; do [ -n "$d" ] && path_prefix+="$d:"; done
-  local vars=(--var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
-    --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results")
-  local cmd
+  local args=(--runner "$row_runner" --bin "${runner_bin[$row_runner]}" --workflow "$workflow" --event workflow_dispatch
+    "${template_flags[@]}" "${row_platform[@]}"
+    --var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
+    --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results" "${run_vars[@]}")
+  $row_container && args+=(--container-options "$(container_options "$dir")")
   # `-s NAME` without a value makes the runner read the secret from its environment; it is read from
   # the 0600 key file inside the runner's own process, so it is never on any command line.
-  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$work/key.sec")
+  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$key_sec")
+  local cmd=()
   case $row_runner in
     act)
-      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
-      cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" "${row_env_flags[@]}" --no-cache-server
-        --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
+      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$key_sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
+      args+=(--secret-file "$dir/secrets") ;;
     gitea)
       # exec mode does not set GITEA_ACTIONS; a registered runner does.
-      cmd=("${key_from_file[@]}" "${runner_bin[gitea]}" exec -W "$workflow" "${row_env_flags[@]}" --event workflow_dispatch
-        --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
-        --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
+      cmd=("${key_from_file[@]}")
+      args+=(--artifact-port 18431 --artifact-path "$dir/artifacts" --env GITEA_ACTIONS=true --secret E2E_SIGNING_KEY) ;;
     forgejo)
       # Its jobs get FORGEJO_ACTIONS=true from the runner itself, exec mode included (every GITHUB_*
       # variable is also set as FORGEJO_*, act/runner/run_context.go), so it is not passed: platform=forgejo
       # is the runner's doing. GITEA_ACTIONS=true is, because a registered Forgejo runner adds it
       # (internal/app/run/runner.go) and exec does not; the action's precedence must pick forgejo.
       # Its exec has no artifact server, hence no flags for one.
-      cmd=("${key_from_file[@]}" "${runner_bin[forgejo]}" exec -W "$workflow" "${row_env_flags[@]}" --event workflow_dispatch
-        --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
+      cmd=("${key_from_file[@]}")
+      args+=(--env GITEA_ACTIONS=true --secret E2E_SIGNING_KEY) ;;
   esac
-  cmd+=("${run_vars[@]}")
+  # A label or image the templates get wrong fails the row here, with the builder's reason.
+  if ! node "$lib/runners.mjs" argv "${args[@]}" >"$dir/argv" 2>"$dir/log"; then rc=2; return; fi
+  local argv; mapfile -d '' argv <"$dir/argv"
+  cmd+=("${argv[@]}")
   if [ "${#run_serve[@]}" -eq 2 ]; then
     cmd=(bash "$root/scripts/e2e/with-installer-server.sh" "${run_serve[0]}" "${run_serve[1]}" "$dir/server" -- "${cmd[@]}")
   fi
@@ -422,7 +422,7 @@ run_runner() {
   wait "$pid"; rc=$?
   # The runner is gone; so must be everything it started (its process group).
   if kill -0 -- "-$pid" 2>/dev/null; then
-    kill -KILL -- "-$pid" 2>/dev/null
+    node "$lib/process.mjs" stop --grace-ms 0 "-$pid"
     echo "      left running after $case: process group $pid (killed)" >>"$dir/log"
     left_running="$left_running $case"
   fi
@@ -519,7 +519,7 @@ nix_version_is() { # outputs-file version
 
 # The signing key never appears in the runner's log (the action masks it).
 key_masked() { # dir
-  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  local secret; secret=$(cut -d: -f2 "$key_sec")
   ! grep -qF -- "$secret" "$1/log"
 }
 

@@ -41,9 +41,7 @@ force=false
 [ "${1:-}" = --force ] && { force=true; shift; }
 [ $# -gt 0 ] || set -- all
 export NIX_CONFIG="${NIX_CONFIG:-}
-build-users-group =
-sandbox = false
-substituters ="
+$(node "$root/scripts/lib/nix.mjs" config)"
 mkdir -p "$images/roots"
 w=$(mktemp -d /tmp/nra-images.XXXXXX)
 trap 'rm -rf "$w"' EXIT

@@ -101,11 +101,7 @@ describe("push-paths: exactly those closures", () => {
     const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
     expect((await runStep(j, "main", placeholder)).code).toBe(0);
     const env = laterStepEnv(j);
-    const wanted = buildInStep(
-      j,
-      env,
-      `derivation { name = "nra-wanted"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "mkdir -p $out/bin; echo hi > $out/bin/x" ]; salt = "${s}"; }`,
-    );
+    const wanted = buildInStep(j, env, trivialDrv("nra-wanted", s, "mkdir -p $out/bin; echo hi > $out/bin/x", 'PATH = "/usr/bin:/bin";'));
     const other = buildInStep(j, env, trivialDrv("nra-not-wanted", s));
     const inputs = { ...placeholder, "push-paths": `${wanted}/bin/x\npath:${flake}#hello` };
     const post = await runStep(j, "post", inputs);
