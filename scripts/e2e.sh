@@ -39,6 +39,7 @@
 #   E2E_DEADLINE=3600        seconds for all runner invocations (and what the container rows make
 #                            on the way: images, the real installer) together; later ones fail unrun
 #   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo); the others count as skipped
+#   E2E_ROWS=' 2[.]34 '      run only the rows matching this regex (of "runner env nix node kind")
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
 
 # runner: act | gitea | forgejo
@@ -93,6 +94,13 @@ forgejo  debian            2.34  20  auto-install
 forgejo  shared-trusted    2.8   20  good
 forgejo  shared-trusted    2.8   20  bad
 forgejo  shared-untrusted  2.8   20  good
+act      host  2.34  24    good
+act      host  2.34  20    bad
+gitea    host  2.34  20    good
+forgejo  host  2.34  24    good
+act      host  2.26  20    good
+gitea    host  2.26  20    good
+forgejo  host  2.26  24    good
 '
 set -uo pipefail
 
@@ -338,13 +346,27 @@ container_flags() { # DIR
 }
 
 # nix: the folder of a Nix of that version (major.minor) to put first on the job's PATH; none when
-# the nix first on this PATH is of that version. This machine has Debian's /usr/bin/nix (2.8) only;
-# other versions add the folders they are in.
+# the nix first on this PATH is of that version (Debian's /usr/bin/nix, 2.8). Other versions are
+# Debian's newer nix-bin builds, scripts/provision-nix.sh's BINDIRs (.tools/nix/VERSION/bin, made
+# once for the run): the runner's PATH starts with it, so the job's steps, the action and the
+# daemon it may start (nix-daemon beside nix) all run that Nix on this run's store.
 nix_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nix (Nix) \([0-9]*\.[0-9]*\).*/\1/p'; }
+prepare_nix_versions() {
+  timeout -k 10 600 bash "$root/scripts/provision-nix.sh" >"$work/nix-versions.txt" || return 1
+  cat "$work/nix-versions.txt"
+}
 nix_dir() { # VERSION
   row_nix_dir=""
   [ "$(nix_version_of "$(command -v nix)")" = "$1" ] && return 0
-  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"))"
+  ready nix-versions || return 1
+  local v d
+  while read -r v d; do
+    [ "${v%.*}" = "$1" ] || [ "$v" = "$1" ] || continue
+    [ "$(nix_version_of "$d/nix")" = "$1" ] || { row_why="$d/nix does not answer as Nix $1"; return 1; }
+    row_nix_dir=$d
+    return 0
+  done <"$work/nix-versions.txt"
+  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"); scripts/provision-nix.sh gives $(cut -d' ' -f1 "$work/nix-versions.txt" | tr '\n' ' '))"
   return 1
 }
 
@@ -683,6 +705,13 @@ case_probe() {
 
 # ---------------------------------------------------------------------------------------------
 want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [ "$1" = "$w" ] && return 0; done; return 1; }
+# E2E_ROWS (an extended regular expression) keeps the rows whose "runner env nix node kind", one
+# space between columns, it matches; each row left out is one SKIP line.
+row_wanted() { # ROW
+  [ -z "${E2E_ROWS:-}" ] && return 0
+  local r; r=$(tr -s ' \t' '  ' <<<"$1")
+  [[ "$r" =~ $E2E_ROWS ]]
+}
 
 declare -A runner_label=([act]=act [gitea]=gitea-runner [forgejo]=forgejo-runner) runner_state=()
 
@@ -708,6 +737,7 @@ mapfile -t rows < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' <<<"$CASES" | tail -
 for row in "${rows[@]}"; do
   read -r row_runner row_env row_nix row_node row_kind extra <<<"$row"
   if [ -z "$row_kind" ] || [ -n "$extra" ]; then fail "row '$row': needs 5 columns (runner env nix node kind)"; continue; fi
+  row_wanted "$row" || { skip "row '$(tr -s ' ' <<<"$row")': not in E2E_ROWS"; continue; }
   if ! want "$row_runner"; then
     [ "${runner_state[$row_runner]:-}" = skipped ] || skip "${runner_label[$row_runner]:-$row_runner}: not in E2E_ONLY"
     runner_state[$row_runner]=skipped
