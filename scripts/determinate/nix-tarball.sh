@@ -53,7 +53,7 @@ derivation {
     cp -L $root/usr/lib64/ld-linux-x86-64.so.2 \$out/lib/
     cp -L $nixbin \$out/bin/nix; chmod u+w \$out/bin/nix
     patchelf --set-interpreter \$out/lib/ld-linux-x86-64.so.2 --force-rpath --set-rpath \$out/lib \$out/bin/nix
-    for n in $(cd "$bindir" && ls | grep -vx nix | tr '\n' ' '); do ln -s nix \$out/bin/\$n; done
+    for n in $(for c in "$bindir"/*; do [ "${c##*/}" = nix ] || printf '%s ' "${c##*/}"; done); do ln -s nix \$out/bin/\$n; done
     cp $root/usr/share/doc/nix-bin/examples/nix-daemon.sh $root/usr/share/doc/nix-bin/examples/nix.sh \$out/etc/profile.d/
   '' ];
 }
