@@ -28,7 +28,7 @@
 # In a container (every env but host) each case also checks the outputs environment and
 # container=true, that the Podman service was stopped by its PID, that no container is left, and
 # that this machine's /etc/nix/nix.conf is byte-identical after the run (or still absent).
-# Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY) and ends with
+# Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY, a row by E2E_ROWS) and ends with
 # "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
 #
 # Runners run in a private network namespace (unshare -n) holding only a loopback interface: no
