@@ -775,6 +775,9 @@ case_auto_install_determinate() {
   tar=/mirror/$(basename "$determinate_tarball")
   say "$2: e2e-container-install-determinate.yml in $row_image (mode auto, installer: determinate; the internet download is served from a local HTTP server; expect success)"
   auto_install "$1" "$2" .gitea/workflows/e2e-container-install-determinate.yml "$determinate" "$determinate_sha" "$determinate_nix" "$tar=$determinate_tarball"
+  # 0.23.0 lists --determinate (opt-in) and no --prefer-upstream-nix: it installs upstream Nix, and says nothing
+  check "$2: no warning that this installer installs Determinate Nix (0.23.0 installs upstream Nix unless --determinate)" \
+    bash -c '! grep -q "installs Determinate Nix" "$1"' _ "$work/$1/log"
 }
 
 auto_install() { # CASE LABEL WORKFLOW INSTALLER SHA NIX_VERSION [URL_PATH=FILE...]
