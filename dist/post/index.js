@@ -459,14 +459,27 @@ function livePusher(dir) {
     }
     return pid;
 }
-/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
-function signalDrain(pid) {
+/**
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
+ * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
+ * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
+ * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
+ * Returns whether it was asked to drain.
+ */
+async function signalDrain(dir, pid, readyMs = 10_000) {
+    const status = pusherFiles(dir).status;
+    const deadline = Date.now() + readyMs;
+    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    const ready = (0,external_node_fs_.existsSync)(status);
     try {
-        process.kill(pid, "SIGUSR1");
+        process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
     }
     catch {
         /* gone meanwhile */
     }
+    return ready;
 }
 /**
  * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last
@@ -1360,8 +1373,9 @@ async function push(inputs, limits, dir) {
     const cache = displayUrl(inputs.pushTo);
     // told first, so it finishes the queue while post selects
     const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
-    if (pusher !== undefined)
-        signalDrain(pusher);
+    if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
+        step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+    }
     const hadPusher = pusher !== undefined || (0,external_node_fs_.existsSync)(pusherFiles(dir).status);
     const candidates = await candidatesOf(plan, inputs, runState);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);

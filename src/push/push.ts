@@ -87,7 +87,9 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   const cache = displayUrl(inputs.pushTo);
   // told first, so it finishes the queue while post selects
   const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
-  if (pusher !== undefined) signalDrain(pusher);
+  if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
+    io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+  }
   const hadPusher = pusher !== undefined || existsSync(pusherFiles(dir).status);
 
   const candidates = await candidatesOf(plan, inputs, runState);
