@@ -206,10 +206,10 @@ describe(`settings an untrusted client passes to a real nix-daemon (Nix ${nixVer
   });
 
   it("keep-going: the daemon finishes the other builds after a failure exactly when the warning does not name it", async () => {
-    // two builds at once (max-jobs 2): one fails at once, the other finishes 2 s later and leaves a file
+    // two builds at once (max-jobs 2): one fails at once, the other finishes 4 s later and leaves a file
     const run = async (keepGoing: string, as: "user" | "root" = "user"): Promise<boolean> => {
       const done = path.join(dir, `other-done-${salt()}`);
-      const expr = `[ (${trivialDrv("nra-trust-fails", salt(), "exit 1")}) (${trivialDrv("nra-trust-other", salt(), `/bin/sleep 2; echo done > ${done}; echo > $out`)}) ]`;
+      const expr = `[ (${trivialDrv("nra-trust-fails", salt(), "exit 1")}) (${trivialDrv("nra-trust-other", salt(), `/bin/sleep 4; echo done > ${done}; echo > $out`)}) ]`;
       const r = await viaDaemon("nix-build", ["--no-out-link", "-E", expr], [["max-jobs", "2"], ["keep-going", keepGoing]], as);
       expect(r.code).not.toBe(0);
       return existsSync(done);
