@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 347:
+/***/ 325:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
+/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(220);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 975:
+/***/ 220:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -323,6 +323,8 @@ async function startDetached(cmd, args, opts) {
 
 
 
+
+
 /**
  * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
  * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
@@ -356,7 +358,13 @@ async function nixVersionOf(nixPath, env) {
     if (named)
         return named;
     const r = await run(nixPath, ["--version"], { env });
-    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+    if (r.code !== 0)
+        return undefined;
+    const version = parseNixVersion(r.stdout);
+    if (version === undefined) {
+        io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    }
+    return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
@@ -650,6 +658,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(347);
+/******/ var __webpack_exports__ = __nccwpck_require__(325);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3190:
+/***/ 7864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -15,7 +15,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* unused harmony exports killRunning, runningGroups */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7814);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5368);
 
 
 /** Where a command started with `secret` reads it. */
@@ -195,11 +195,11 @@ async function startDetached(cmd, args, opts) {
 
 /***/ }),
 
-/***/ 1730:
+/***/ 8140:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _nix_locate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6545);
+/* harmony import */ var _nix_locate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7255);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -208,7 +208,7 @@ process.on("unhandledRejection", (reason) => {
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
 const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
-const { runMain } = await __nccwpck_require__.e(/* import() */ 153).then(__nccwpck_require__.bind(__nccwpck_require__, 3153));
+const { runMain } = await __nccwpck_require__.e(/* import() */ 937).then(__nccwpck_require__.bind(__nccwpck_require__, 7937));
 await runMain(nix);
 
 __webpack_async_result__();
@@ -216,7 +216,41 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6545:
+/***/ 4103:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kb: () => (/* binding */ excerpt),
+/* harmony export */   by: () => (/* binding */ UnknownAnswer),
+/* harmony export */   hf: () => (/* binding */ notUnderstood)
+/* harmony export */ });
+/**
+ * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
+ * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
+ * the Nix version and what it does instead, turns it into a warning with notUnderstood.
+ */
+class UnknownAnswer extends Error {
+    name = "UnknownAnswer";
+}
+/**
+ * The one message for an answer the action could not understand, e.g.
+ * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
+ * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
+ * action did in its place, so nobody reads a result it did not earn as a success.
+ */
+function notUnderstood(command, version, what, instead) {
+    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+}
+/** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
+function excerpt(text, max = 80) {
+    const flat = text.trim().replace(/\s+/g, " ");
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+
+/***/ }),
+
+/***/ 7255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -229,8 +263,12 @@ __webpack_async_result__();
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8547);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7864);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5368);
+/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4103);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1441);
+
+
 
 
 
@@ -264,11 +302,17 @@ function locateNix(env) {
 }
 /** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
 async function nixVersionOf(nixPath, env) {
-    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
+    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
     if (named)
         return named;
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(nixPath, ["--version"], { env });
-    return r.code === 0 ? (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .parseNixVersion */ .p_)(r.stdout) : undefined;
+    if (r.code !== 0)
+        return undefined;
+    const version = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .parseNixVersion */ .p_)(r.stdout);
+    if (version === undefined) {
+        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e((0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .notUnderstood */ .hf)("nix --version", undefined, `no version in "${(0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .excerpt */ .Kb)(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    }
+    return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
@@ -283,7 +327,7 @@ function realPathOf(p) {
 
 /***/ }),
 
-/***/ 8547:
+/***/ 1441:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -320,14 +364,14 @@ function versionFromStorePath(realPath) {
 async function atLeast(version, min) {
     if (version === undefined)
         return false;
-    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 880).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3880, 23));
     return semver.valid(version) !== null && semver.gte(version, min);
 }
 
 
 /***/ }),
 
-/***/ 7814:
+/***/ 5368:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -661,7 +705,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process
 
 /***/ }),
 
-/***/ 1792:
+/***/ 9411:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
@@ -738,7 +782,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 5574:
+/***/ 3193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
@@ -1048,6 +1092,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1730);
+/******/ var __webpack_exports__ = __nccwpck_require__(8140);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

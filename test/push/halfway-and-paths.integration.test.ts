@@ -112,6 +112,12 @@ describe("push-paths: exactly those closures", () => {
     expect(nix(["path-info", "--store", `file://${cacheDir}`, wanted]).code).toBe(0);
     expect(nix(["path-info", "--store", `file://${cacheDir}`, other]).code).not.toBe(0);
     const all = nix(["path-info", "--all", "--store", `file://${cacheDir}`]).out;
-    expect(all).toMatch(/nra-flake-hello/);
+    const flakeOut = all.split("\n").find((p) => p.endsWith("-nra-flake-hello"));
+    expect(flakeOut, all).toBeDefined();
+    // what was pushed is whole and signed by the job's key, and refused under another key
+    const verify = (pub: string) => nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", pub, "-r", wanted, flakeOut ?? ""]);
+    const good = verify(key.pub);
+    expect(good.code, good.err).toBe(0);
+    expect(verify(generateKey(`nra-half-other-${s}`).pub).code).not.toBe(0);
   });
 });

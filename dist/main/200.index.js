@@ -1,8 +1,8 @@
-export const id = 218;
-export const ids = [218];
+export const id = 200;
+export const ids = [200];
 export const modules = {
 
-/***/ 7837:
+/***/ 6200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);

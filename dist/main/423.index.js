@@ -1,8 +1,8 @@
-export const id = 183;
-export const ids = [183];
+export const id = 423;
+export const ids = [423];
 export const modules = {
 
-/***/ 8183:
+/***/ 9423:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -23,7 +23,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __webpack_require__(7814);
+var step_io = __webpack_require__(5368);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -34,7 +34,7 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/exec.ts
-var exec = __webpack_require__(3190);
+var exec = __webpack_require__(7864);
 ;// CONCATENATED MODULE: ./src/push/url.ts
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
@@ -172,14 +172,27 @@ function livePusher(dir) {
     }
     return pid;
 }
-/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
-function signalDrain(pid) {
+/**
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
+ * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
+ * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
+ * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
+ * Returns whether it was asked to drain.
+ */
+async function signalDrain(dir, pid, readyMs = 10_000) {
+    const status = pusherFiles(dir).status;
+    const deadline = Date.now() + readyMs;
+    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    const ready = (0,external_node_fs_.existsSync)(status);
     try {
-        process.kill(pid, "SIGUSR1");
+        process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
     }
     catch {
         /* gone meanwhile */
     }
+    return ready;
 }
 /**
  * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last

@@ -1,8 +1,8 @@
-export const id = 153;
-export const ids = [153];
+export const id = 937;
+export const ids = [937];
 export const modules = {
 
-/***/ 3916:
+/***/ 2174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -28,7 +28,7 @@ class InputError extends ActionError {
 
 /***/ }),
 
-/***/ 4374:
+/***/ 1792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -53,7 +53,7 @@ function daemonPidFile(env = process.env) {
 
 /***/ }),
 
-/***/ 7883:
+/***/ 785:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -64,12 +64,12 @@ function daemonPidFile(env = process.env) {
 /* unused harmony exports waitForSocket, stopOwnDaemon */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7814);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5368);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3190);
-/* harmony import */ var _job_dir_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4374);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3916);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7864);
+/* harmony import */ var _job_dir_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1792);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2174);
 
 
 
@@ -193,7 +193,7 @@ async function stopOwnDaemon(env = process.env) {
 
 /***/ }),
 
-/***/ 4366:
+/***/ 660:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -252,7 +252,7 @@ async function listStore(storeDir) {
 
 /***/ }),
 
-/***/ 2462:
+/***/ 2820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -260,7 +260,7 @@ async function listStore(storeDir) {
 /* harmony export */   zv: () => (/* binding */ StateKey)
 /* harmony export */ });
 /* unused harmony export load */
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7814);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5368);
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
 var StateKey;
@@ -289,7 +289,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 3153:
+/***/ 7937:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -299,18 +299,18 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __webpack_require__(7814);
+var step_io = __webpack_require__(5368);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
-var src_errors = __webpack_require__(3916);
+var src_errors = __webpack_require__(2174);
 // EXTERNAL MODULE: ./src/exec.ts
-var exec = __webpack_require__(3190);
+var exec = __webpack_require__(7864);
 // EXTERNAL MODULE: ./src/job-dir.ts
-var job_dir = __webpack_require__(4374);
+var job_dir = __webpack_require__(1792);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
@@ -445,9 +445,12 @@ async function readConfFiles(env, opts = {}) {
     return config;
 }
 
+// EXTERNAL MODULE: ./src/nix/answer.ts
+var answer = __webpack_require__(4103);
 // EXTERNAL MODULE: ./src/nix/version.ts
-var nix_version = __webpack_require__(8547);
+var nix_version = __webpack_require__(1441);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
+
 
 /**
  * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
@@ -481,6 +484,40 @@ function parseShowConfig(text) {
         trustedSubstituters: list("trusted-substituters"),
         trustedUsers: list("trusted-users"),
     };
+}
+/** The settings parseShowConfig reads: every Nix prints each of them (empty or not) in `nix show-config`. */
+const READ = ["substituters", "trusted-public-keys", "trusted-substituters", "trusted-users"];
+/**
+ * Why parseShowConfig cannot have read `text` right, or undefined when it can: a setting it reads
+ * is missing, so the answer is not the `name = value` list it knows. Names only, never values
+ * (the text may hold access-tokens).
+ */
+function showConfigDoubt(text) {
+    const names = new Set(text.split("\n").flatMap((l) => l.match(/^([A-Za-z0-9_-]+) = /)?.[1] ?? []));
+    const absent = READ.filter((n) => !names.has(n));
+    if (absent.length === 0)
+        return undefined;
+    return `no "${absent.join('", "')}" line among ${names.size} "name = value" line(s)`;
+}
+/**
+ * The daemon's answer to `nix store info --json` (`nix store ping --json` before 2.20): whether it
+ * trusts this client, `"trusted": 1`/`0` (2.15–2.33) or `true`/`false` (2.34). Any other answer is an
+ * UnknownAnswer.
+ */
+function parseStoreInfoTrusted(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new answer/* UnknownAnswer */.by(`not JSON (${(0,answer/* excerpt */.Kb)(stdout) || "empty"})`);
+    }
+    const t = data?.trusted;
+    if (t === true || t === 1)
+        return true;
+    if (t === false || t === 0)
+        return false;
+    throw new answer/* UnknownAnswer */.by(`"trusted" is ${t === undefined ? "missing" : (0,answer/* excerpt */.Kb)(JSON.stringify(t))} (${(0,answer/* excerpt */.Kb)(stdout)})`);
 }
 /** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
 function missing(wanted, have, key = (s) => s) {
@@ -535,7 +572,7 @@ function nixConfigEnv(ours, env) {
 }
 
 // EXTERNAL MODULE: ./src/nix/locate.ts
-var locate = __webpack_require__(6545);
+var locate = __webpack_require__(7255);
 ;// CONCATENATED MODULE: ./src/nix/trust.ts
 
 /** Decides whether the daemon will honour privileged settings from this user. */
@@ -550,11 +587,24 @@ function decideTrust(f, base) {
     return { trusted: matches, how: `trusted-users = ${base.trustedUsers.join(" ")}` };
 }
 /**
- * Settings the daemon takes from any client (all others only from a trusted one). Checked against a
- * real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts): max-jobs and cores
- * travel in the protocol's own fields, which the daemon applies for everyone.
+ * Settings the daemon takes from any client (all others only from a trusted one). Each is checked
+ * against a real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts: an untrusted
+ * client sets it, the test observes whether it took effect): the four the daemon's own allow-list
+ * names, and those the protocol carries in fields of their own, which the daemon applies for
+ * everyone (max-jobs, cores, keep-failed, keep-going, fallback, substitute).
  */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout", "max-jobs", "cores"]);
+const UNTRUSTED_OK = new Set([
+    "build-timeout",
+    "max-silent-time",
+    "poll-interval",
+    "connect-timeout",
+    "max-jobs",
+    "cores",
+    "keep-failed",
+    "keep-going",
+    "fallback",
+    "substitute",
+]);
 /** Settings the client applies itself, so the daemon's trust does not matter for them. */
 const CLIENT_SIDE = new Set([
     "experimental-features",
@@ -599,8 +649,9 @@ function ignoredByDaemon(req, base, user) {
 }
 
 // EXTERNAL MODULE: ./src/state.ts
-var state = __webpack_require__(2462);
+var state = __webpack_require__(2820);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
+
 
 
 
@@ -703,6 +754,10 @@ async function baseConfig(env, opts) {
     const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
+    const unclear = showConfigDoubt(r.stdout);
+    if (unclear) {
+        step_io/* warning */.$e((0,answer/* notUnderstood */.hf)(`nix ${cmd.join(" ")}`, opts.version, unclear, "the action goes on as if the settings it could not read were empty, so its trust decision and warnings about ignored settings may be wrong"));
+    }
     return parseShowConfig(r.stdout);
 }
 /**
@@ -729,10 +784,12 @@ async function daemonTrust(facts, env) {
     if (r.code !== 0)
         return undefined;
     try {
-        const t = JSON.parse(r.stdout).trusted;
-        return t === undefined ? undefined : Boolean(t);
+        return parseStoreInfoTrusted(r.stdout);
     }
-    catch {
+    catch (e) {
+        if (!(e instanceof answer/* UnknownAnswer */.by))
+            throw e;
+        step_io/* warning */.$e((0,answer/* notUnderstood */.hf)(`nix ${cmd.join(" ")} --json`, facts.nixVersion, e.message, "trust is decided from the daemon's trusted-users instead, when this job can read them"));
         return undefined;
     }
 }
@@ -747,7 +804,7 @@ function baseConfigEnv() {
 }
 
 // EXTERNAL MODULE: ./src/nix/store.ts
-var nix_store = __webpack_require__(4366);
+var nix_store = __webpack_require__(660);
 ;// CONCATENATED MODULE: ./src/detect/classify.ts
 
 /**
@@ -789,7 +846,7 @@ function classify(f, mode = "auto") {
 }
 
 // EXTERNAL MODULE: ./src/nix/daemon.ts
-var daemon = __webpack_require__(7883);
+var daemon = __webpack_require__(785);
 ;// CONCATENATED MODULE: ./src/platform.ts
 /**
  * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
@@ -1020,7 +1077,7 @@ async function detect(inputs, nix) {
 async function checkVersion(inputs, facts) {
     if (!inputs.nixVersion)
         return;
-    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
+    const { default: semver } = await __webpack_require__.e(/* import() */ 880).then(__webpack_require__.t.bind(__webpack_require__, 3880, 23));
     if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
         throw new src_errors/* ActionError */.l(`nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
             `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`);
@@ -1106,7 +1163,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const nixVersion = get("nix-version").trim();
     if (nixVersion) {
         // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
+        const { default: semver } = await __webpack_require__.e(/* import() */ 880).then(__webpack_require__.t.bind(__webpack_require__, 3880, 23));
         if (semver.validRange(nixVersion) === null) {
             errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
@@ -1388,16 +1445,16 @@ async function main(nix) {
 }
 // The install and the push are chunks of their own, loaded only when a job needs them.
 async function install(inputs, facts, envr) {
-    const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(415), __webpack_require__.e(578)]).then(__webpack_require__.bind(__webpack_require__, 578));
+    const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(880), __webpack_require__.e(359), __webpack_require__.e(315)]).then(__webpack_require__.bind(__webpack_require__, 2315));
     return installNix(inputs, facts, envr);
 }
 /** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
 async function startPusher(inputs, queueFile, storeDir) {
-    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
+    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 423).then(__webpack_require__.bind(__webpack_require__, 9423)), __webpack_require__.e(/* import() */ 200).then(__webpack_require__.bind(__webpack_require__, 6200))]);
     await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.j)(), limitsFrom(process.env));
 }
 async function preparePush(inputs, facts, trust) {
-    const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));
+    const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 539).then(__webpack_require__.bind(__webpack_require__, 6539));
     return prepare(inputs, facts, trust, (0,job_dir/* jobDir */.j)());
 }
 
