@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 957:
+/***/ 2123:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3651);
+/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9994);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3651:
+/***/ 9994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -646,7 +646,7 @@ function versionFromStorePath(realPath) {
 async function atLeast(version, min) {
     if (version === undefined)
         return false;
-    const { default: semver } = await __nccwpck_require__.e(/* import() */ 880).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3880, 23));
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
     return semver.valid(version) !== null && semver.gte(version, min);
 }
 
@@ -1119,6 +1119,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(957);
+/******/ var __webpack_exports__ = __nccwpck_require__(2123);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

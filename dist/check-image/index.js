@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 325:
+/***/ 347:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(220);
+/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(975);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 220:
+/***/ 975:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -658,6 +658,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(325);
+/******/ var __webpack_exports__ = __nccwpck_require__(347);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

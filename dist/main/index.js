@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7864:
+/***/ 3190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -15,7 +15,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* unused harmony exports killRunning, runningGroups */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5368);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7814);
 
 
 /** Where a command started with `secret` reads it. */
@@ -195,11 +195,11 @@ async function startDetached(cmd, args, opts) {
 
 /***/ }),
 
-/***/ 8140:
+/***/ 1730:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _nix_locate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7255);
+/* harmony import */ var _nix_locate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6545);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -208,7 +208,7 @@ process.on("unhandledRejection", (reason) => {
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
 const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
-const { runMain } = await __nccwpck_require__.e(/* import() */ 937).then(__nccwpck_require__.bind(__nccwpck_require__, 7937));
+const { runMain } = await __nccwpck_require__.e(/* import() */ 153).then(__nccwpck_require__.bind(__nccwpck_require__, 3153));
 await runMain(nix);
 
 __webpack_async_result__();
@@ -216,7 +216,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4103:
+/***/ 913:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -250,7 +250,7 @@ function excerpt(text, max = 80) {
 
 /***/ }),
 
-/***/ 7255:
+/***/ 6545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -263,10 +263,10 @@ function excerpt(text, max = 80) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7864);
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5368);
-/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4103);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1441);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7814);
+/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(913);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8547);
 
 
 
@@ -327,7 +327,7 @@ function realPathOf(p) {
 
 /***/ }),
 
-/***/ 1441:
+/***/ 8547:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -364,14 +364,14 @@ function versionFromStorePath(realPath) {
 async function atLeast(version, min) {
     if (version === undefined)
         return false;
-    const { default: semver } = await __nccwpck_require__.e(/* import() */ 880).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3880, 23));
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
     return semver.valid(version) !== null && semver.gte(version, min);
 }
 
 
 /***/ }),
 
-/***/ 5368:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -705,7 +705,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process
 
 /***/ }),
 
-/***/ 9411:
+/***/ 1792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
@@ -782,7 +782,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 5574:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
@@ -1092,6 +1092,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(8140);
+/******/ var __webpack_exports__ = __nccwpck_require__(1730);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

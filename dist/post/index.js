@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 1323:
+/***/ 6661:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9713);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6387);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9713:
+/***/ 6387:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -641,7 +641,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
     const nixVersion = get("nix-version").trim();
     if (nixVersion) {
         // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __nccwpck_require__.e(/* import() */ 880).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3880, 23));
+        const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
         if (semver.validRange(nixVersion) === null) {
             errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
@@ -882,7 +882,7 @@ function versionFromStorePath(realPath) {
 async function atLeast(version, min) {
     if (version === undefined)
         return false;
-    const { default: semver } = await __nccwpck_require__.e(/* import() */ 880).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3880, 23));
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
     return semver.valid(version) !== null && semver.gte(version, min);
 }
 
@@ -1641,7 +1641,7 @@ async function writeSummary(row) {
         return;
     try {
         // loaded only here: @actions/core brings undici with it, and only the summary needs the library
-        const { summary } = await __nccwpck_require__.e(/* import() */ 611).then(__nccwpck_require__.bind(__nccwpck_require__, 7611));
+        const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
         await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
     }
     catch (e) {
@@ -2355,6 +2355,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1323);
+/******/ var __webpack_exports__ = __nccwpck_require__(6661);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,11 +1,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 3734:
+/***/ 1520:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6339);
+/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1957);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6339:
+/***/ 1957:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -585,7 +585,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const nixVersion = get("nix-version").trim();
     if (nixVersion) {
         // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __nccwpck_require__.e(/* import() */ 880).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3880, 23));
+        const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
         if (semver.validRange(nixVersion) === null) {
             errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
@@ -1244,6 +1244,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(3734);
+/******/ var __webpack_exports__ = __nccwpck_require__(1520);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

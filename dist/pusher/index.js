@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 981:
+/***/ 324:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -702,11 +702,11 @@ async function runPusher() {
 
 /***/ }),
 
-/***/ 978:
+/***/ 20:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(981);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`pusher: unhandled rejection: ${String(reason)}`);
@@ -900,6 +900,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(978);
+/******/ var __webpack_exports__ = __nccwpck_require__(20);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,8 +1,8 @@
-export const id = 937;
-export const ids = [937];
+export const id = 153;
+export const ids = [153];
 export const modules = {
 
-/***/ 2174:
+/***/ 3916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -28,7 +28,7 @@ class InputError extends ActionError {
 
 /***/ }),
 
-/***/ 1792:
+/***/ 4374:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -53,7 +53,7 @@ function daemonPidFile(env = process.env) {
 
 /***/ }),
 
-/***/ 785:
+/***/ 7883:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -64,12 +64,12 @@ function daemonPidFile(env = process.env) {
 /* unused harmony exports waitForSocket, stopOwnDaemon */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5368);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7814);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7864);
-/* harmony import */ var _job_dir_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1792);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2174);
+/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3190);
+/* harmony import */ var _job_dir_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4374);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3916);
 
 
 
@@ -193,7 +193,7 @@ async function stopOwnDaemon(env = process.env) {
 
 /***/ }),
 
-/***/ 660:
+/***/ 4366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -252,7 +252,7 @@ async function listStore(storeDir) {
 
 /***/ }),
 
-/***/ 2820:
+/***/ 2462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -260,7 +260,7 @@ async function listStore(storeDir) {
 /* harmony export */   zv: () => (/* binding */ StateKey)
 /* harmony export */ });
 /* unused harmony export load */
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5368);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7814);
 
 /** Everything main hands to post. Post must cope with any key missing: main may have failed half-way. */
 var StateKey;
@@ -289,7 +289,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 7937:
+/***/ 3153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -299,18 +299,18 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __webpack_require__(5368);
+var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
-var src_errors = __webpack_require__(2174);
+var src_errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/exec.ts
-var exec = __webpack_require__(7864);
+var exec = __webpack_require__(3190);
 // EXTERNAL MODULE: ./src/job-dir.ts
-var job_dir = __webpack_require__(1792);
+var job_dir = __webpack_require__(4374);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
@@ -446,9 +446,9 @@ async function readConfFiles(env, opts = {}) {
 }
 
 // EXTERNAL MODULE: ./src/nix/answer.ts
-var answer = __webpack_require__(4103);
+var answer = __webpack_require__(913);
 // EXTERNAL MODULE: ./src/nix/version.ts
-var nix_version = __webpack_require__(1441);
+var nix_version = __webpack_require__(8547);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
 
 
@@ -572,7 +572,7 @@ function nixConfigEnv(ours, env) {
 }
 
 // EXTERNAL MODULE: ./src/nix/locate.ts
-var locate = __webpack_require__(7255);
+var locate = __webpack_require__(6545);
 ;// CONCATENATED MODULE: ./src/nix/trust.ts
 
 /** Decides whether the daemon will honour privileged settings from this user. */
@@ -649,7 +649,7 @@ function ignoredByDaemon(req, base, user) {
 }
 
 // EXTERNAL MODULE: ./src/state.ts
-var state = __webpack_require__(2820);
+var state = __webpack_require__(2462);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
 
 
@@ -804,7 +804,7 @@ function baseConfigEnv() {
 }
 
 // EXTERNAL MODULE: ./src/nix/store.ts
-var nix_store = __webpack_require__(660);
+var nix_store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/detect/classify.ts
 
 /**
@@ -846,7 +846,7 @@ function classify(f, mode = "auto") {
 }
 
 // EXTERNAL MODULE: ./src/nix/daemon.ts
-var daemon = __webpack_require__(785);
+var daemon = __webpack_require__(7883);
 ;// CONCATENATED MODULE: ./src/platform.ts
 /**
  * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
@@ -1077,7 +1077,7 @@ async function detect(inputs, nix) {
 async function checkVersion(inputs, facts) {
     if (!inputs.nixVersion)
         return;
-    const { default: semver } = await __webpack_require__.e(/* import() */ 880).then(__webpack_require__.t.bind(__webpack_require__, 3880, 23));
+    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
     if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
         throw new src_errors/* ActionError */.l(`nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
             `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`);
@@ -1163,7 +1163,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const nixVersion = get("nix-version").trim();
     if (nixVersion) {
         // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __webpack_require__.e(/* import() */ 880).then(__webpack_require__.t.bind(__webpack_require__, 3880, 23));
+        const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
         if (semver.validRange(nixVersion) === null) {
             errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
@@ -1445,16 +1445,16 @@ async function main(nix) {
 }
 // The install and the push are chunks of their own, loaded only when a job needs them.
 async function install(inputs, facts, envr) {
-    const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(880), __webpack_require__.e(359), __webpack_require__.e(315)]).then(__webpack_require__.bind(__webpack_require__, 2315));
+    const { installNix } = await Promise.all(/* import() */[__webpack_require__.e(88), __webpack_require__.e(415), __webpack_require__.e(578)]).then(__webpack_require__.bind(__webpack_require__, 578));
     return installNix(inputs, facts, envr);
 }
 /** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
 async function startPusher(inputs, queueFile, storeDir) {
-    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 423).then(__webpack_require__.bind(__webpack_require__, 9423)), __webpack_require__.e(/* import() */ 200).then(__webpack_require__.bind(__webpack_require__, 6200))]);
+    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
     await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.j)(), limitsFrom(process.env));
 }
 async function preparePush(inputs, facts, trust) {
-    const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 539).then(__webpack_require__.bind(__webpack_require__, 6539));
+    const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));
     return prepare(inputs, facts, trust, (0,job_dir/* jobDir */.j)());
 }
 

@@ -1,8 +1,8 @@
-export const id = 423;
-export const ids = [423];
+export const id = 183;
+export const ids = [183];
 export const modules = {
 
-/***/ 9423:
+/***/ 8183:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -23,7 +23,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __webpack_require__(5368);
+var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -34,7 +34,7 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/exec.ts
-var exec = __webpack_require__(7864);
+var exec = __webpack_require__(3190);
 ;// CONCATENATED MODULE: ./src/push/url.ts
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */

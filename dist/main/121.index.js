@@ -1,8 +1,8 @@
-export const id = 539;
-export const ids = [539];
+export const id = 121;
+export const ids = [121];
 export const modules = {
 
-/***/ 6539:
+/***/ 7121:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,16 +14,16 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: hookScript
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __webpack_require__(5368);
+var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/state.ts
-var state = __webpack_require__(2820);
+var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/nix/store.ts
-var store = __webpack_require__(660);
+var store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/push/select.ts
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:

@@ -1,8 +1,8 @@
-export const id = 315;
-export const ids = [315];
+export const id = 578;
+export const ids = [578];
 export const modules = {
 
-/***/ 2315:
+/***/ 578:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,7 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __webpack_require__(5368);
+var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -23,15 +23,15 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ../main/node_modules/semver/index.js
-var semver = __webpack_require__(3880);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __webpack_require__(2088);
 var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
 // EXTERNAL MODULE: ./src/exec.ts
-var exec = __webpack_require__(7864);
+var exec = __webpack_require__(3190);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(2174);
+var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/nix/daemon.ts
-var daemon = __webpack_require__(785);
+var daemon = __webpack_require__(7883);
 ;// CONCATENATED MODULE: ./src/install/installer-command.ts
 
 
@@ -224,10 +224,10 @@ function daemonCommand(daemon, priv, env) {
     return ["sudo", "-n", "env", "NIX_REMOTE=local", ...keep.map((k) => `${k}=${env[k]}`), daemon];
 }
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/cache/lib/cache.js + 340 modules
-var cache = __webpack_require__(139);
-// EXTERNAL MODULE: ../main/node_modules/@actions/tool-cache/lib/tool-cache.js + 2 modules
-var tool_cache = __webpack_require__(9213);
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
+var cache = __webpack_require__(1691);
+// EXTERNAL MODULE: ./node_modules/@actions/tool-cache/lib/tool-cache.js + 2 modules
+var tool_cache = __webpack_require__(9805);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:url"
@@ -427,9 +427,9 @@ async function fetchInstaller(req) {
 }
 
 // EXTERNAL MODULE: ./src/nix/locate.ts
-var locate = __webpack_require__(7255);
+var locate = __webpack_require__(6545);
 // EXTERNAL MODULE: ./src/job-dir.ts
-var job_dir = __webpack_require__(1792);
+var job_dir = __webpack_require__(4374);
 ;// CONCATENATED MODULE: ./src/install/install.ts
 
 

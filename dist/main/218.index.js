@@ -1,8 +1,8 @@
-export const id = 200;
-export const ids = [200];
+export const id = 218;
+export const ids = [218];
 export const modules = {
 
-/***/ 6200:
+/***/ 7837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
