@@ -273,9 +273,13 @@ start_daemon() { # NAME NIX_CONF_LINE
 }
 prepare_daemon_trusted() { start_daemon trusted "trusted-users = root"; }
 prepare_daemon_untrusted() { start_daemon untrusted "trusted-users = nobody"; }
+# Rust builds keep their compile cache (CARGO_TARGET_DIR) beside cargo's own download cache, outside
+# the checkout, like Go's module cache: a new clone still builds each installer, but reuses the
+# compiled dependencies. E2E_CARGO_TARGETS names another folder; an empty one means a cold build.
+cargo_targets=${E2E_CARGO_TARGETS:-${CARGO_HOME:-$HOME/.cargo}/nix-runner-action-targets}
 # The real NixOS installer, built from source by ../shared/tools/nix-installer/build.sh into
-# .tools/nix-installer when missing (a few minutes; CARGO_TARGET_DIR kept there), then checked on
-# its own in the plain Debian image: it refuses without --init none (no systemd there), installs with it.
+# .tools/nix-installer when missing (a few minutes), then checked on its own in the plain Debian
+# image: it refuses without --init none (no systemd there), installs with it.
 installer="$root/.tools/nix-installer/nix-installer" installer_sha="" installer_nix=""
 prepare_installer() {
   ready image-debian || return 1
@@ -287,7 +291,7 @@ prepare_installer() {
     command -v cargo >/dev/null || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:/root/.cargo/bin:$PATH"
     command -v cargo >/dev/null || { echo "cargo is not installed: the real installer is built from Rust sources"; return 1; }
     echo "building the real NixOS installer (log: .tools/nix-installer/build.log)"
-    CARGO_TARGET_DIR="$(dirname "$installer")/target" nice -n 10 bash "$build" "$installer.partial" \
+    CARGO_TARGET_DIR="$cargo_targets/nixos-installer" nice -n 10 bash "$build" "$installer.partial" \
       >"$(dirname "$installer")/build.log" 2>&1 && mv "$installer.partial" "$installer" ||
       { tail -n 20 "$(dirname "$installer")/build.log"; rm -f "$installer.partial"; return 1; }
   fi
@@ -308,7 +312,7 @@ prepare_installer() {
 
 # DeterminateSystems' installer, nix-installer 0.23.0 from crates.io, built by
 # scripts/determinate/build.sh into .tools/determinate when missing (with the Nix 2.34.8 tarball it
-# downloads at install time, which the rows serve on 127.0.0.1; CARGO_TARGET_DIR kept there), then
+# downloads at install time, which the rows serve on 127.0.0.1; its compile cache in $cargo_targets), then
 # checked on its own in the plain Debian image: it installs from that tarball with --init none.
 determinate_dir="$root/.tools/determinate"
 determinate="$determinate_dir/nix-installer" determinate_tarball="$determinate_dir/nix-2.34.8-x86_64-linux.tar.xz"
@@ -321,7 +325,7 @@ prepare_installer_determinate() {
     command -v cargo >/dev/null || { echo "cargo is not installed: Determinate's installer is built from Rust sources"; return 1; }
     echo "building DeterminateSystems' nix-installer 0.23.0 (log: .tools/determinate/build.log)"
     local t0=$SECONDS
-    nice -n 10 timeout -k 10 1800 bash "$root/scripts/determinate/build.sh" "$determinate_dir" >"$determinate_dir/build.log" 2>&1 ||
+    CARGO_TARGET_DIR="$cargo_targets/determinate" nice -n 10 timeout -k 10 1800 bash "$root/scripts/determinate/build.sh" "$determinate_dir" >"$determinate_dir/build.log" 2>&1 ||
       { tail -n 20 "$determinate_dir/build.log"; return 1; }
     echo "built in $((SECONDS - t0)) s"
   fi
