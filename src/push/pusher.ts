@@ -1,5 +1,6 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
+import { getPriority, setPriority } from "node:os";
 import { killRunning, run, runningGroups } from "../exec.js";
 import { outputsOfDrvFiles } from "../nix/derivation.js";
 import type { Handoff, PusherStatus } from "./background.js";
@@ -14,6 +15,8 @@ const NIX = ["--extra-experimental-features", "nix-command flakes"];
  * change events) and the pace of the job-gone checks.
  */
 const TICK_MS = 100;
+/** How much nicer than the job the pusher and its uploads run (a higher niceness: less CPU when the builds want it). */
+const NICER = 10;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
 
@@ -34,6 +37,12 @@ async function readStdin(): Promise<string> {
  */
 export async function runPusher(): Promise<void> {
   const h = JSON.parse(await readStdin()) as Handoff;
+  // the job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave
+  try {
+    setPriority(Math.min(19, getPriority() + NICER));
+  } catch {
+    /* not allowed here: uploads run at the job's priority */
+  }
   const sent = new Set<string>();
   const refused = new Set<string>();
   const seen = new Set<string>();
@@ -195,7 +204,7 @@ export async function runPusher(): Promise<void> {
   };
 
   watchQueue();
-  log(`started (pid ${process.pid}), following ${h.queueFile} (${watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
+  log(`started (pid ${process.pid}, niceness ${getPriority()}), following ${h.queueFile} (${watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
   await writeStatus("running");
   // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
   for (;;) {
