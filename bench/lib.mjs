@@ -70,14 +70,19 @@ export function machine() {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}, ${nix}`;
 }
 
-/** Replaces (or appends) the `## <title>` section of BENCHMARKS.md, leaving other sections alone. */
-export function writeSection(title, body) {
+/**
+ * Replaces (or appends; with `first`, puts before the other sections) the `## <title>` section of
+ * BENCHMARKS.md, leaving other sections alone.
+ */
+export function writeSection(title, body, { first = false } = {}) {
   const file = path.join(ROOT, "BENCHMARKS.md");
   let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nRun with `npm run bench`. Every figure is a ratio against the raw `nix` command doing the same work in the same run.\n";
   const heading = `## ${title}`;
   const start = text.indexOf(`\n${heading}\n`);
   const section = `\n${heading}\n\n${body.trim()}\n`;
-  if (start === -1) text = text.trimEnd() + "\n" + section;
+  const firstSection = text.indexOf("\n## ");
+  if (start === -1 && first && firstSection !== -1) text = text.slice(0, firstSection) + section + text.slice(firstSection);
+  else if (start === -1) text = text.trimEnd() + "\n" + section;
   else {
     const next = text.indexOf("\n## ", start + heading.length + 2);
     text = text.slice(0, start) + section + (next === -1 ? "" : text.slice(next));

@@ -90,7 +90,7 @@ function writeSideBySide(list) {
     `The whole job's ratio is of the medians; "per rep" is the median and spread of the ratio within each rep, whose jobs ran back to back;`,
     "the floor is what no pusher can go below: the job's last path is uploaded after its build (see Push during the build).",
   ].join("\n");
-  writeSection("Nix versions side by side", body);
+  writeSection("Nix versions side by side", body, { first: true });
   console.log(body);
 }
 

@@ -221,7 +221,8 @@ describe("push during the build: a background pusher uploads each path as it is 
     const { cache, job, env } = await startJob(20_000_000);
     const dir = jobDirOf(job);
     const pid = pusherPid(job)!;
-    // it yields the CPU to the job's builds: 10 nicer than the steps (started from this process, like main)
+    // it yields the CPU to the job's builds: 10 nicer than the steps (started from this process, like main), once it has read main's handoff
+    await until("the pusher to start", () => /started \(pid \d+, niceness \d+\)/.test(readFileSync(path.join(dir, "pusher.log"), "utf8")), 10_000);
     expect(os.getPriority(pid)).toBe(Math.min(19, os.getPriority() + 10));
     const built = [await buildInStepAsync(job, env, bigDrv("nra-bgwait-0", salt(), 1, 0))];
     // not told to finish, the pusher is still there at the wait's deadline
