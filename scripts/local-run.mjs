@@ -4,9 +4,9 @@
 // .local-run/cache, signed with a key made once in .local-run/keys. The runner emulation is the
 // tests' own (scripts/lib/runner.mjs).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { generateKey } from "./lib/nix.mjs";
+import { generateKey, HOST_NIX_CONFIG, narinfos, trivialDrv } from "./lib/nix.mjs";
 import { laterStepEnv, newJob, ROOT, runStep } from "./lib/runner.mjs";
 
 const work = path.join(ROOT, ".local-run");
@@ -18,8 +18,9 @@ const publicKey = readFileSync(path.join(keys, "public"), "utf8").trim();
 
 const jobs = path.join(work, "jobs");
 mkdirSync(jobs, { recursive: true });
-// Debian's nix-bin as root has no build users and no working sandbox; a runner image's Nix sets these itself.
-const NIX_CONFIG = [process.env.NIX_CONFIG, "build-users-group =", "sandbox = false"].filter(Boolean).join("\n");
+// Debian's nix-bin as root has no build users and no working sandbox (a runner image's Nix sets these
+// itself), and this machine may have no network.
+const NIX_CONFIG = [process.env.NIX_CONFIG, HOST_NIX_CONFIG].filter(Boolean).join("\n");
 const job = newJob({ ...process.env, NIX_CONFIG }, undefined, { parent: jobs, workspace: ROOT });
 // This shell's own RUNNER_TEMP or GITHUB_WORKSPACE (inside a CI job) must not stand for this job's.
 Object.assign(job.env, { RUNNER_TEMP: job.temp, GITHUB_WORKSPACE: ROOT, GITHUB_ACTIONS: "true" });
@@ -44,7 +45,7 @@ report("main step (dist/main/index.js)", main.code, main.log);
 console.log(`\noutputs: ${JSON.stringify(main.outputs)}`);
 
 const salt = new Date().toISOString();
-const expr = `derivation { name = "local-run-hello"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo built by the local run at ${salt} > $out" ]; }`;
+const expr = trivialDrv("local-run-hello", salt, `echo built by the local run at ${salt} > $out`);
 // --offline: the derivation needs nothing from a cache, and this machine may have no network.
 const build = spawnSync("nix", ["build", "--offline", "--no-link", "--impure", "--expr", expr], { env: laterStepEnv(job), cwd: ROOT, encoding: "utf8" });
 report("a later step: nix build", build.status ?? 1, `${build.stdout}${build.stderr}`);
@@ -54,5 +55,4 @@ report("post step (dist/post/index.js)", post.code, post.log);
 
 const summary = readFileSync(job.files.summary, "utf8").trim();
 if (summary) console.log(`\n=== job summary\n${summary}`);
-const narinfos = existsSync(cache) ? readdirSync(cache).filter((f) => f.endsWith(".narinfo")).length : 0;
-console.log(`\ncache ${inputs["push-to"]}: ${narinfos} narinfo files; public key ${publicKey}`);
+console.log(`\ncache ${inputs["push-to"]}: ${narinfos(cache).length} narinfo files; public key ${publicKey}`);

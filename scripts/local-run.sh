@@ -4,5 +4,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/setup-machine.sh" --minimal
-[ -f "$root/dist/main/index.js" ] || (cd "$root" && npm run build)
+node "$root/scripts/lib/runner.mjs" ensure-built
 exec node "$root/scripts/local-run.mjs" "$@"

@@ -18,5 +18,13 @@ export interface VitestReport {
 }
 export function tally(report: VitestReport): { areas: Record<string, AreaTally>; seconds: number };
 export function summaryLine(r: { version: string; areas: Record<string, AreaTally>; seconds: number }): string;
-export function renderTestedWith(results: Results): string;
+export interface E2eRow {
+  runner: string;
+  env: string;
+  nix: string;
+  node: string;
+  kind: string;
+}
+export function e2eRows(text?: string): E2eRow[];
+export function renderTestedWith(results: Results, rows?: E2eRow[]): string;
 export function replaceBlock(readme: string, block: string): string;

@@ -5,6 +5,8 @@
 //                                             per version and area) and README's "Tested with" table
 //   node scripts/nix-matrix.mjs check DIR     exit 1 if these reports differ from results.json (the
 //                                             README's table no longer says what the tests ran)
+//   node scripts/nix-matrix.mjs readme        rewrites README's table from results.json and the
+//                                             e2e's table (after a change of scripts/e2e.sh's rows)
 // test/readme.test.ts checks that the README's table is the one results.json renders.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -68,16 +70,46 @@ function cell(a) {
   return `${mark} ${a.passed}/${total}${a.skipped ? ` (${a.skipped} skipped)` : ""}`;
 }
 
-/** The README block for recorded results: Nix versions × areas, each cell what the tests ran. */
-export function renderTestedWith(results) {
-  const rows = results.versions.map((r) => `| ${r.version} | ${AREAS.map((a) => cell(r.areas[a.key])).join(" | ")} |`);
+/**
+ * The e2e's rows (the CASES table of scripts/e2e.sh), each { runner, env, nix, node, kind }.
+ * @param {string} [text] the script's text
+ */
+export function e2eRows(text = readFileSync(path.join(root, "scripts/e2e.sh"), "utf8")) {
+  const m = /^CASES='\n([^']*)'$/m.exec(text);
+  if (!m) throw new Error("scripts/e2e.sh has no CASES='…' table");
+  const lines = m[1].split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+  return lines.slice(1).map((l) => {
+    const [runner, env, nix, node, kind] = l.split(/\s+/);
+    return { runner, env, nix, node, kind };
+  });
+}
+
+const RUNNERS = [["act", "act"], ["gitea", "Gitea"], ["forgejo", "Forgejo"]];
+/** A version's e2e cell: how many rows, per runner, and the environments and kinds they run. */
+function e2eCell(rows) {
+  if (rows.length === 0) return "not run";
+  const uniq = (k) => [...new Set(rows.map((r) => r[k]))].join(", ");
+  const per = RUNNERS.map(([k, name]) => `${name} ${rows.filter((r) => r.runner === k).length}`).join(", ");
+  return `${rows.length} rows (${per}): ${uniq("env")}; ${uniq("kind")}`;
+}
+const minor = (v) => v.split(".").slice(0, 2).join(".");
+
+/**
+ * The README block for recorded results: Nix versions × areas, each cell what the tests ran, and
+ * the e2e rows of each version (scripts/e2e.sh's table, by major.minor).
+ */
+export function renderTestedWith(results, rows = e2eRows()) {
+  const lines = results.versions.map(
+    (r) => `| ${r.version} | ${AREAS.map((a) => cell(r.areas[a.key])).join(" | ")} | ${e2eCell(rows.filter((e) => e.nix === minor(r.version)))} |`,
+  );
   return [
     BEGIN,
-    `| Nix | ${AREAS.map((a) => a.title).join(" | ")} |`,
-    `|---|${AREAS.map(() => "---").join("|")}|`,
-    ...rows,
+    `| Nix | ${AREAS.map((a) => a.title).join(" | ")} | e2e on real runners (scripts/e2e.sh) |`,
+    `|---|${AREAS.map(() => "---").join("|")}|---|`,
+    ...lines,
     "",
-    `Integration tests passed/run per cell, on ${results.machine}; the e2e (scripts/e2e.sh) runs on the system's Nix only.`,
+    `Integration tests passed/run per cell, on ${results.machine}. The e2e column counts the rows of ` +
+      `scripts/e2e.sh's table for that Nix (runner, environment, kind; every row runs in CI and must pass).`,
     END,
   ].join("\n");
 }
@@ -91,8 +123,14 @@ export function replaceBlock(readme, block) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [cmd, dir] = process.argv.slice(2);
+  if (cmd === "readme") {
+    const readmePath = path.join(root, "README.md");
+    writeFileSync(readmePath, replaceBlock(readFileSync(readmePath, "utf8"), renderTestedWith(JSON.parse(readFileSync(RESULTS, "utf8")))));
+    console.log("nix-matrix: rewrote README's table from results.json and scripts/e2e.sh's rows");
+    process.exit(0);
+  }
   if (!dir || !["summary", "record", "check"].includes(cmd)) {
-    console.error("usage: nix-matrix.mjs summary|record|check DIR");
+    console.error("usage: nix-matrix.mjs summary|record|check DIR | readme");
     process.exit(2);
   }
   const rs = reports(dir);

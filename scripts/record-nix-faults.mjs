@@ -13,6 +13,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TEST_NIX_CONFIG, trivialDrv } from "./lib/nix.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(root, "test/fixtures/nix-errors");
@@ -94,12 +95,11 @@ async function record(label, bindir, moto) {
     HOME: home,
     NIX_USER_CONF_FILES: "",
     NIX_CONFIG: [
-      "build-users-group =", "sandbox = false", "substituters =", "extra-experimental-features = nix-command",
-      "download-attempts = 1", "connect-timeout = 2", "stalled-download-timeout = 3",
+      TEST_NIX_CONFIG, "download-attempts = 1", "connect-timeout = 2", "stalled-download-timeout = 3",
     ].join("\n"),
   };
   const salt = `${version}-${Date.now()}`;
-  const expr = `derivation { name = "nra-fault"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo ${salt} > $out" ]; }`;
+  const expr = trivialDrv("nra-fault", salt, `echo ${salt} > $out`);
   const built = await run("nix-build", ["--no-out-link", "-E", expr], env);
   if (built.code !== 0) throw new Error(`${label}: building the path to push failed: ${built.err}`);
   const storePath = built.out.trim();

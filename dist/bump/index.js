@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5070);
+/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9994);
 
 process.on("unhandledRejection", (reason) => {
     process.exitCode = 1;
@@ -18,7 +18,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5070:
+/***/ 9994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -592,6 +592,30 @@ function planBump(i, date) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/nix/answer.ts
+/**
+ * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
+ * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
+ * the Nix version and what it does instead, turns it into a warning with notUnderstood.
+ */
+class UnknownAnswer extends (/* unused pure expression or super */ null && (Error)) {
+    name = "UnknownAnswer";
+}
+/**
+ * The one message for an answer the action could not understand, e.g.
+ * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
+ * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
+ * action did in its place, so nobody reads a result it did not earn as a success.
+ */
+function notUnderstood(command, version, what, instead) {
+    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+}
+/** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
+function excerpt(text, max = 80) {
+    const flat = text.trim().replace(/\s+/g, " ");
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 ;// CONCATENATED MODULE: ./src/nix/version.ts
 /**
  * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
@@ -631,6 +655,8 @@ async function atLeast(version, min) {
 
 
 
+
+
 /**
  * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
  * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
@@ -664,7 +690,13 @@ async function nixVersionOf(nixPath, env) {
     if (named)
         return named;
     const r = await run(nixPath, ["--version"], { env });
-    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+    if (r.code !== 0)
+        return undefined;
+    const version = parseNixVersion(r.stdout);
+    if (version === undefined) {
+        warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    }
+    return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
@@ -686,15 +718,21 @@ const FLAKES = ["--extra-experimental-features", "nix-command flakes"];
 async function updateArgs(nixVersion, input) {
     return [...FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
 }
-/** Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH. */
+/**
+ * Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH; returns the
+ * command it ran and that Nix's version, for messages about its answer.
+ */
 async function updateInput(input, workspace, env = process.env) {
     const nix = which("nix", env);
     if (!nix)
         throw new ActionError("no nix on PATH: run org/nix-runner-action in a step before the bump");
-    const args = await updateArgs(await nixVersionOf(nix, env), input);
+    const version = await nixVersionOf(nix, env);
+    const args = await updateArgs(version, input);
+    const command = `nix ${args.slice(2).join(" ")}`;
     const r = await run(nix, args, { cwd: workspace, env, echo: true });
     if (r.code !== 0)
-        throw new ActionError(`nix ${args.slice(2).join(" ")} failed (exit ${r.code}; see nix's message above)`);
+        throw new ActionError(`${command} failed (exit ${r.code}; see nix's message above)`);
+    return { command, version };
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -755,6 +793,7 @@ async function readNixpkgsDate(workspace, input = "nixpkgs") {
 
 
 
+
 /** The bump sub-action: update one flake input, commit the lock, push it or open/update a pull request. */
 async function runBump() {
     try {
@@ -768,15 +807,16 @@ async function bump() {
     const inputs = readBumpInputs(getInput, process.env, setSecret);
     const git = gitIn(inputs.workspace);
     await startFrom(git, inputs.base);
-    await updateInput(inputs.input, inputs.workspace);
+    const update = await updateInput(inputs.input, inputs.workspace);
     if (!(await lockChanged(git))) {
         info(`flake.lock unchanged: input ${inputs.input} is already at its newest revision; nothing to commit`);
         setOutput("changed", "false");
         return;
     }
     const date = await readNixpkgsDate(inputs.workspace, inputs.input);
-    if (!date)
-        throw new ActionError(`flake.lock has no lastModified for input ${inputs.input}`);
+    if (!date) {
+        throw new ActionError(notUnderstood(update.command, update.version, `the flake.lock it wrote has no locked.lastModified for input ${inputs.input}`, "nothing was committed or pushed"));
+    }
     info(`${inputs.input} is now at ${date}`);
     setOutput("changed", "true");
     setOutput("date", date);

@@ -445,9 +445,12 @@ async function readConfFiles(env, opts = {}) {
     return config;
 }
 
+// EXTERNAL MODULE: ./src/nix/answer.ts
+var answer = __webpack_require__(913);
 // EXTERNAL MODULE: ./src/nix/version.ts
 var nix_version = __webpack_require__(8547);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
+
 
 /**
  * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
@@ -481,6 +484,40 @@ function parseShowConfig(text) {
         trustedSubstituters: list("trusted-substituters"),
         trustedUsers: list("trusted-users"),
     };
+}
+/** The settings parseShowConfig reads: every Nix prints each of them (empty or not) in `nix show-config`. */
+const READ = ["substituters", "trusted-public-keys", "trusted-substituters", "trusted-users"];
+/**
+ * Why parseShowConfig cannot have read `text` right, or undefined when it can: a setting it reads
+ * is missing, so the answer is not the `name = value` list it knows. Names only, never values
+ * (the text may hold access-tokens).
+ */
+function showConfigDoubt(text) {
+    const names = new Set(text.split("\n").flatMap((l) => l.match(/^([A-Za-z0-9_-]+) = /)?.[1] ?? []));
+    const absent = READ.filter((n) => !names.has(n));
+    if (absent.length === 0)
+        return undefined;
+    return `no "${absent.join('", "')}" line among ${names.size} "name = value" line(s)`;
+}
+/**
+ * The daemon's answer to `nix store info --json` (`nix store ping --json` before 2.20): whether it
+ * trusts this client, `"trusted": 1`/`0` (2.15–2.33) or `true`/`false` (2.34). Any other answer is an
+ * UnknownAnswer.
+ */
+function parseStoreInfoTrusted(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new answer/* UnknownAnswer */.by(`not JSON (${(0,answer/* excerpt */.Kb)(stdout) || "empty"})`);
+    }
+    const t = data?.trusted;
+    if (t === true || t === 1)
+        return true;
+    if (t === false || t === 0)
+        return false;
+    throw new answer/* UnknownAnswer */.by(`"trusted" is ${t === undefined ? "missing" : (0,answer/* excerpt */.Kb)(JSON.stringify(t))} (${(0,answer/* excerpt */.Kb)(stdout)})`);
 }
 /** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
 function missing(wanted, have, key = (s) => s) {
@@ -550,11 +587,24 @@ function decideTrust(f, base) {
     return { trusted: matches, how: `trusted-users = ${base.trustedUsers.join(" ")}` };
 }
 /**
- * Settings the daemon takes from any client (all others only from a trusted one). Checked against a
- * real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts): max-jobs and cores
- * travel in the protocol's own fields, which the daemon applies for everyone.
+ * Settings the daemon takes from any client (all others only from a trusted one). Each is checked
+ * against a real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts: an untrusted
+ * client sets it, the test observes whether it took effect): the four the daemon's own allow-list
+ * names, and those the protocol carries in fields of their own, which the daemon applies for
+ * everyone (max-jobs, cores, keep-failed, keep-going, fallback, substitute).
  */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout", "max-jobs", "cores"]);
+const UNTRUSTED_OK = new Set([
+    "build-timeout",
+    "max-silent-time",
+    "poll-interval",
+    "connect-timeout",
+    "max-jobs",
+    "cores",
+    "keep-failed",
+    "keep-going",
+    "fallback",
+    "substitute",
+]);
 /** Settings the client applies itself, so the daemon's trust does not matter for them. */
 const CLIENT_SIDE = new Set([
     "experimental-features",
@@ -601,6 +651,7 @@ function ignoredByDaemon(req, base, user) {
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
+
 
 
 
@@ -703,6 +754,10 @@ async function baseConfig(env, opts) {
     const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
+    const unclear = showConfigDoubt(r.stdout);
+    if (unclear) {
+        step_io/* warning */.$e((0,answer/* notUnderstood */.hf)(`nix ${cmd.join(" ")}`, opts.version, unclear, "the action goes on as if the settings it could not read were empty, so its trust decision and warnings about ignored settings may be wrong"));
+    }
     return parseShowConfig(r.stdout);
 }
 /**
@@ -729,10 +784,12 @@ async function daemonTrust(facts, env) {
     if (r.code !== 0)
         return undefined;
     try {
-        const t = JSON.parse(r.stdout).trusted;
-        return t === undefined ? undefined : Boolean(t);
+        return parseStoreInfoTrusted(r.stdout);
     }
-    catch {
+    catch (e) {
+        if (!(e instanceof answer/* UnknownAnswer */.by))
+            throw e;
+        step_io/* warning */.$e((0,answer/* notUnderstood */.hf)(`nix ${cmd.join(" ")} --json`, facts.nixVersion, e.message, "trust is decided from the daemon's trusted-users instead, when this job can read them"));
         return undefined;
     }
 }

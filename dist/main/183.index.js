@@ -172,14 +172,27 @@ function livePusher(dir) {
     }
     return pid;
 }
-/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
-function signalDrain(pid) {
+/**
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
+ * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
+ * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
+ * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
+ * Returns whether it was asked to drain.
+ */
+async function signalDrain(dir, pid, readyMs = 10_000) {
+    const status = pusherFiles(dir).status;
+    const deadline = Date.now() + readyMs;
+    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    const ready = (0,external_node_fs_.existsSync)(status);
     try {
-        process.kill(pid, "SIGUSR1");
+        process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
     }
     catch {
         /* gone meanwhile */
     }
+    return ready;
 }
 /**
  * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last

@@ -59,8 +59,21 @@ function installerCacheVersion(pin, urlDigest, day) {
 function parseInstallerHelp(help) {
     return {
         preferUpstreamNix: /--prefer-upstream-nix\b/.test(help),
+        determinateOptIn: /--determinate(?![\w-])/.test(help),
         nixPackageUrl: /--nix-package-url\b/.test(help),
     };
+}
+/**
+ * The installer's own settings in the job's environment (both installers read NIX_INSTALLER_*, e.g.
+ * NIX_INSTALLER_NIX_PACKAGE_URL for a mirror of the Nix tarball on an air-gapped runner). They are
+ * handed on explicitly, because sudo resets the environment.
+ */
+function installerSettingsFromEnv(env) {
+    const out = {};
+    for (const [k, v] of Object.entries(env))
+        if (/^NIX_INSTALLER_[A-Z0-9_]+$/.test(k) && v !== undefined)
+            out[k] = v;
+    return out;
 }
 function privilege(uid, sudo, user) {
     if (uid === 0)
@@ -137,18 +150,19 @@ function installCommand(req) {
     if (req.installer === "determinate") {
         if (req.offers.preferUpstreamNix)
             args.push("--prefer-upstream-nix");
-        else
+        else if (!req.offers.determinateOptIn)
             notes.push("this release of Determinate's installer no longer offers --prefer-upstream-nix: it installs Determinate Nix, not upstream Nix");
     }
     const pinned = exactVersion(req.nixVersion);
-    if (pinned) {
+    // a mirror named in the job's env wins over releases.nixos.org; the installed version is checked after
+    if (pinned && !req.settings.NIX_INSTALLER_NIX_PACKAGE_URL) {
         if (req.offers.nixPackageUrl)
             args.push("--nix-package-url", nixPackageUrl(pinned, req.system));
         else
             notes.push(`this installer does not offer --nix-package-url, so it installs its own Nix, not ${pinned}`);
     }
     args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys, req.container));
-    const env = { ...TELEMETRY_OFF };
+    const env = { ...TELEMETRY_OFF, ...req.settings };
     const argv = req.privilege === "root"
         ? [req.binary, ...args]
         : ["sudo", "-n", "env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), req.binary, ...args];
@@ -489,6 +503,7 @@ async function installNix(inputs, facts, envr) {
             nixVersion: inputs.nixVersion,
             system,
             offers,
+            settings: installerSettingsFromEnv(env),
         });
         for (const note of cmd.notes)
             step_io/* warning */.$e(`installer: ${note}`);

@@ -216,6 +216,40 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 913:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kb: () => (/* binding */ excerpt),
+/* harmony export */   by: () => (/* binding */ UnknownAnswer),
+/* harmony export */   hf: () => (/* binding */ notUnderstood)
+/* harmony export */ });
+/**
+ * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
+ * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
+ * the Nix version and what it does instead, turns it into a warning with notUnderstood.
+ */
+class UnknownAnswer extends Error {
+    name = "UnknownAnswer";
+}
+/**
+ * The one message for an answer the action could not understand, e.g.
+ * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
+ * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
+ * action did in its place, so nobody reads a result it did not earn as a success.
+ */
+function notUnderstood(command, version, what, instead) {
+    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+}
+/** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
+function excerpt(text, max = 80) {
+    const flat = text.trim().replace(/\s+/g, " ");
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+
+/***/ }),
+
 /***/ 6545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -230,7 +264,11 @@ __webpack_async_result__();
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8547);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7814);
+/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(913);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8547);
+
+
 
 
 
@@ -264,11 +302,17 @@ function locateNix(env) {
 }
 /** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
 async function nixVersionOf(nixPath, env) {
-    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
+    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
     if (named)
         return named;
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(nixPath, ["--version"], { env });
-    return r.code === 0 ? (0,_version_js__WEBPACK_IMPORTED_MODULE_3__/* .parseNixVersion */ .p_)(r.stdout) : undefined;
+    if (r.code !== 0)
+        return undefined;
+    const version = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .parseNixVersion */ .p_)(r.stdout);
+    if (version === undefined) {
+        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e((0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .notUnderstood */ .hf)("nix --version", undefined, `no version in "${(0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .excerpt */ .Kb)(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    }
+    return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6303);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2973);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6303:
+/***/ 2973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -459,14 +459,27 @@ function livePusher(dir) {
     }
     return pid;
 }
-/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
-function signalDrain(pid) {
+/**
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
+ * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
+ * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
+ * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
+ * Returns whether it was asked to drain.
+ */
+async function signalDrain(dir, pid, readyMs = 10_000) {
+    const status = pusherFiles(dir).status;
+    const deadline = Date.now() + readyMs;
+    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+    const ready = (0,external_node_fs_.existsSync)(status);
     try {
-        process.kill(pid, "SIGUSR1");
+        process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
     }
     catch {
         /* gone meanwhile */
     }
+    return ready;
 }
 /**
  * Stops the pusher now: SIGTERM, on which it kills its uploads; and kills the uploads it last
@@ -929,6 +942,30 @@ async function outputsOfDrvFiles(drvs) {
     return { outputs, unread };
 }
 
+;// CONCATENATED MODULE: ./src/nix/answer.ts
+/**
+ * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
+ * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
+ * the Nix version and what it does instead, turns it into a warning with notUnderstood.
+ */
+class UnknownAnswer extends Error {
+    name = "UnknownAnswer";
+}
+/**
+ * The one message for an answer the action could not understand, e.g.
+ * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
+ * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
+ * action did in its place, so nobody reads a result it did not earn as a success.
+ */
+function notUnderstood(command, version, what, instead) {
+    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+}
+/** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
+function excerpt(text, max = 80) {
+    const flat = text.trim().replace(/\s+/g, " ");
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 ;// CONCATENATED MODULE: ./src/nix/version.ts
 /**
  * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
@@ -968,6 +1005,8 @@ async function atLeast(version, min) {
 
 
 
+
+
 /**
  * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
  * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
@@ -1001,7 +1040,13 @@ async function nixVersionOf(nixPath, env) {
     if (named)
         return named;
     const r = await run(nixPath, ["--version"], { env });
-    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+    if (r.code !== 0)
+        return undefined;
+    const version = parseNixVersion(r.stdout);
+    if (version === undefined) {
+        warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    }
+    return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
@@ -1015,6 +1060,7 @@ function realPathOf(p) {
 
 ;// CONCATENATED MODULE: ./src/nix/path-info.ts
 
+
 /**
  * The flags for `nix path-info` JSON on this Nix. Nix 2.34 warns that a bare `--json` will become an
  * error and wants `--json-format`, a flag older versions reject; format 1 is the one 2.19–2.33 print.
@@ -1026,20 +1072,65 @@ async function pathInfoJsonArgs(version) {
  * Reads `nix path-info --json` in each shape Nix has printed: a list of `{path, valid?}` (≤ 2.18, an
  * unbuilt output marked `"valid": false`), an object keyed by store path whose value is `null` for an
  * unbuilt output (2.19 on, format 1), and format 2's `{info: {<name>: …}, storeDir}` keyed by name.
+ * Any other shape, or a "path" that is not in a store, is an UnknownAnswer.
  */
 function parsePathInfo(stdout, storeDir) {
-    const data = JSON.parse(stdout);
+    const data = parseJson(stdout);
+    const inStore = (p, dir) => typeof p === "string" && p.startsWith(`${dir}/`) && p.length > dir.length + 1;
     if (Array.isArray(data)) {
-        return data.map((e) => ({ path: e.path, valid: e.valid !== false }));
+        return data.map((e) => {
+            const entry = (e ?? {});
+            if (!inStore(entry.path, storeDir))
+                throw new UnknownAnswer(`a list entry without a store path (${excerpt(JSON.stringify(e))})`);
+            return { path: entry.path, valid: entry.valid !== false };
+        });
     }
     if (data === null || typeof data !== "object")
-        throw new Error(`nix path-info printed ${stdout.trim().slice(0, 80)}, not a list or an object`);
+        throw new UnknownAnswer(`${excerpt(stdout)}, not a list or an object`);
     const obj = data;
-    if (obj.version === 2 && obj.info !== null && typeof obj.info === "object") {
+    if ("version" in obj && "info" in obj) {
+        if (obj.version !== 2 || obj.info === null || typeof obj.info !== "object") {
+            throw new UnknownAnswer(`JSON format ${excerpt(JSON.stringify(obj.version))}, not 1 or 2 (${excerpt(stdout)})`);
+        }
         const dir = typeof obj.storeDir === "string" ? obj.storeDir : storeDir;
-        return Object.entries(obj.info).map(([name, info]) => ({ path: `${dir}/${name}`, valid: info !== null }));
+        return Object.entries(obj.info).map(([name, info]) => {
+            if (!/^[0-9a-z]{32}-./.test(name))
+                throw new UnknownAnswer(`format 2 names "${excerpt(name)}", not a store path's name`);
+            return { path: `${dir}/${name}`, valid: info !== null };
+        });
     }
-    return Object.entries(obj).map(([path, info]) => ({ path, valid: info !== null }));
+    return Object.entries(obj).map(([path, info]) => {
+        if (!inStore(path, storeDir))
+            throw new UnknownAnswer(`an object keyed by "${excerpt(path)}", not by store paths (${excerpt(stdout)})`);
+        return { path, valid: info !== null };
+    });
+}
+/**
+ * The output paths in `nix build --json`: a list of `{drvPath, outputs: {<name>: <path>}}` in every
+ * version so far. Anything else is an UnknownAnswer.
+ */
+function parseBuildOutputs(stdout, storeDir) {
+    const data = parseJson(stdout);
+    if (!Array.isArray(data))
+        throw new UnknownAnswer(`${excerpt(stdout)}, not a list`);
+    return data.flatMap((b) => {
+        const outputs = b?.outputs;
+        if (outputs === null || typeof outputs !== "object")
+            throw new UnknownAnswer(`an entry without "outputs" (${excerpt(JSON.stringify(b))})`);
+        return Object.values(outputs).map((p) => {
+            if (typeof p !== "string" || !p.startsWith(`${storeDir}/`))
+                throw new UnknownAnswer(`an output that is not a store path (${excerpt(JSON.stringify(p))})`);
+            return p;
+        });
+    });
+}
+function parseJson(stdout) {
+    try {
+        return JSON.parse(stdout);
+    }
+    catch {
+        throw new UnknownAnswer(`not JSON (${excerpt(stdout) || "empty"})`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -1154,6 +1245,31 @@ function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
     for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm))
         into.paths.add(m[1]);
     return into;
+}
+/**
+ * Why a successful `nix copy -v`'s log (of `given` paths) cannot be what parseCopyLog counts, or
+ * undefined when it can. Every Nix so far logs `querying info about '<p>' on '<store>'...` per path,
+ * `copying N paths...`, and per path sent `copying path '<p>' to '<store>'...`, followed, when the
+ * target is a binary cache (file, http(s), s3), by the sized line parseCopyLog reads. Nothing of
+ * that at all, an announced copy that names no path, or a path sent to a binary cache without its
+ * sized line means the lines have changed.
+ */
+function copyLogDoubt(text, given, binaryCache) {
+    const lines = text.split("\n").map((l) => l.trim());
+    if (given > 0 && !lines.some((l) => /^(?:querying info about '|copying \d+ paths|copying path ')/.test(l))) {
+        return `none of its lines is one the action knows ("querying info about …", "copying N paths…", "copying path …")`;
+    }
+    const announced = lines.reduce((n, l) => n + Number(l.match(/^copying (\d+) paths/)?.[1] ?? 0), 0);
+    const sent = new Set(lines.flatMap((l) => l.match(/^copying path '([^']+)' to '/)?.[1] ?? []));
+    if (announced > 0 && sent.size === 0)
+        return `it announced ${announced} path(s) to copy and named none`;
+    if (!binaryCache)
+        return undefined;
+    const counted = parseCopyLog(text).paths;
+    const unsized = [...sent].filter((p) => !counted.has(p));
+    if (unsized.length > 0)
+        return `${unsized.length} path(s) sent without the line with their size (first: ${unsized[0]})`;
+    return undefined;
 }
 /** Nix 2.8's words for a 401, 403 or 404 on nix-cache-info (2.26 and 2.34 say "HTTP error 40x"). */
 const NOT_A_CACHE = /does not appear to be a binary cache/;
@@ -1329,9 +1445,15 @@ function parseQueue(text) {
 
 
 
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
+/** Warns about an answer not understood and keeps it for the summary. */
+function doubt(run, command, what, instead) {
+    warning(notUnderstood(command, run.version, what, instead));
+    run.doubts.push(`${command} not understood`);
+}
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
 async function pushFromPost(jobDirPath) {
     let inputs;
@@ -1373,15 +1495,17 @@ async function push(inputs, limits, dir) {
         throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }
     step_io_info(`push: ${plan.method} method: ${plan.why}`);
+    const runState = { clock, version: plan.nixVersion, doubts: [] };
     const cache = displayUrl(inputs.pushTo);
     // told first, so it finishes the queue while post selects
     const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
-    if (pusher !== undefined)
-        signalDrain(pusher);
+    if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
+        step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+    }
     const hadPusher = pusher !== undefined || (0,external_node_fs_.existsSync)(pusherFiles(dir).status);
-    const candidates = await candidatesOf(plan, inputs, clock);
+    const candidates = await candidatesOf(plan, inputs, runState);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
-    const valid = await onlyValid(keep, clock);
+    const valid = await onlyValid(keep, plan.storeDir, runState);
     const gone = keep.length - valid.length;
     step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
         `(selected in ${Date.now() - started} ms)`);
@@ -1400,7 +1524,7 @@ async function push(inputs, limits, dir) {
             uploaded: 0,
             narBytes: 0,
             seconds: 0,
-            result: valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)",
+            result: incomplete(runState) ?? (valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)"),
             during: summaryDuring,
         });
         return;
@@ -1417,7 +1541,7 @@ async function push(inputs, limits, dir) {
         if (target.signLocally && key)
             await signLocally(left, key, clock);
         for (const chunk of chunks(left))
-            await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
+            await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key);
     }
     catch (e) {
         failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
@@ -1430,7 +1554,7 @@ async function push(inputs, limits, dir) {
         uploaded: copied.paths.size,
         narBytes: copied.narBytes,
         seconds,
-        result: failure ? `failed: ${failure.message}` : "ok",
+        result: failure ? `failed: ${failure.message}` : (incomplete(runState) ?? "ok"),
         during: summaryDuring,
     });
     if (failure)
@@ -1463,17 +1587,21 @@ async function afterPusher(dir, pid, clock) {
         step_io_info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
     return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
 }
-async function candidatesOf(plan, inputs, clock) {
+/** The summary's result when something was not understood: what was done may be short of the job. */
+function incomplete(run) {
+    return run.doubts.length > 0 ? `incomplete: ${[...new Set(run.doubts)].join("; ")} (see the warnings)` : undefined;
+}
+async function candidatesOf(plan, inputs, run) {
     switch (plan.method) {
         case "paths":
-            return resolvePushPaths(inputs.pushPaths, plan, clock);
+            return resolvePushPaths(inputs.pushPaths, plan, run);
         case "hook": {
             if (!plan.queueFile)
                 throw new errors_ActionError("the push plan names no queue file; nothing was pushed");
             const text = await (0,promises_namespaceObject.readFile)(plan.queueFile, "utf8").catch(() => {
                 throw new errors_ActionError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
             });
-            return withOutputsOfDerivations(parseQueue(text), clock);
+            return withOutputsOfDerivations(parseQueue(text), plan.storeDir, run);
         }
         case "diff": {
             if (!plan.listingFile)
@@ -1487,22 +1615,32 @@ async function candidatesOf(plan, inputs, clock) {
     }
 }
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
-async function withOutputsOfDerivations(entries, clock) {
+async function withOutputsOfDerivations(entries, storeDir, state) {
     const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
     const out = entries.filter((e) => !e.endsWith(".drv"));
     // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
     const { outputs, unread } = await outputsOfDrvFiles(drvs);
     out.push(...outputs);
     for (const chunk of chunks(unread)) {
-        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
+        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
         if (r.code !== 0)
             throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-        out.push(...r.stdout.split("\n").filter(Boolean));
+        const { paths, other } = storePathLines(r.stdout, storeDir);
+        if (other.length > 0) {
+            doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
+        }
+        out.push(...paths);
     }
     return out;
 }
+/** The lines of a store query's answer: the store paths, and whatever else it printed. */
+function storePathLines(stdout, storeDir) {
+    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    const isPath = (l) => storePathOf(l, storeDir) === l;
+    return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+}
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
-async function resolvePushPaths(items, plan, clock) {
+async function resolvePushPaths(items, plan, state) {
     const out = [];
     let version;
     for (const item of items) {
@@ -1512,38 +1650,62 @@ async function resolvePushPaths(items, plan, clock) {
             continue;
         }
         version ??= plan.nixVersion ?? (await locateNix(process.env).version);
+        state.version = version;
         if (!(await atLeast(version, "2.4.0"))) {
             throw new errors_ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
-        out.push(...(await resolveInstallable(item, version, plan.storeDir, clock)));
+        out.push(...(await resolveInstallable(item, plan.storeDir, state)));
     }
     return out;
 }
-async function resolveInstallable(item, version, storeDir, clock) {
-    const info = await run("nix", [...NIX, "path-info", ...(await pathInfoJsonArgs(version)), item], { timeoutMs: clock.left() });
+async function resolveInstallable(item, storeDir, state) {
+    const { clock, version } = state;
+    const jsonArgs = await pathInfoJsonArgs(version);
+    const info = await run("nix", [...NIX, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
     if (info.code === 0) {
         // path-info names outputs that are not built yet too, as not valid
-        const entries = parsePathInfo(info.stdout, storeDir);
-        if (entries.every((e) => e.valid))
-            return entries.map((e) => e.path);
+        try {
+            const entries = parsePathInfo(info.stdout, storeDir);
+            if (entries.every((e) => e.valid))
+                return entries.map((e) => e.path);
+            step_io_info(`push-paths: "${item}" is not built yet; building it`);
+        }
+        catch (e) {
+            if (!(e instanceof UnknownAnswer))
+                throw e;
+            // only warned: nix build's answer below can still tell the outputs
+            warning(notUnderstood(`nix path-info ${jsonArgs.join(" ")}`, version, e.message, `building "${item}" to learn its outputs instead`));
+        }
     }
-    step_io_info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
+    else {
+        step_io_info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+    }
     const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
         throw new errors_ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
     }
-    return JSON.parse(built.stdout).flatMap((b) => Object.values(b.outputs));
+    try {
+        return parseBuildOutputs(built.stdout, storeDir);
+    }
+    catch (e) {
+        if (!(e instanceof UnknownAnswer))
+            throw e;
+        throw new errors_ActionError(notUnderstood("nix build --json", version, e.message, `push-paths "${item}" is built but its outputs are unknown, so nothing was pushed`));
+    }
 }
 /** Paths the store still holds as valid; vanished or half-built ones are dropped. */
-async function onlyValid(paths, clock) {
+async function onlyValid(paths, storeDir, state) {
     const invalid = new Set();
     for (const chunk of chunks(paths)) {
-        const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
+        const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: state.clock.left() });
         if (r.code !== 0)
             throw new errors_ActionError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-        for (const p of r.stdout.split("\n"))
-            if (p)
-                invalid.add(p.trim());
+        const { paths: named, other } = storePathLines(r.stdout, storeDir);
+        if (other.length > 0) {
+            doubt(state, "nix-store --check-validity --print-invalid", `lines that are not store paths (${excerpt(other.join(" "))})`, "every path it did not name as invalid is pushed");
+        }
+        for (const p of named)
+            invalid.add(p);
     }
     return paths.filter((p) => !invalid.has(p));
 }
@@ -1573,7 +1735,8 @@ function chunks(paths, budget = ARGV_BUDGET) {
     return out;
 }
 /** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
-async function copyWithRetries(url, paths, limits, clock, copied, key) {
+async function copyWithRetries(url, paths, limits, state, copied, key) {
+    const { clock } = state;
     const cache = displayUrl(url);
     for (let attempt = 1;; attempt++) {
         if (attempt > 1) {
@@ -1585,8 +1748,12 @@ async function copyWithRetries(url, paths, limits, clock, copied, key) {
             throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
         const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
         parseCopyLog(r.stderr + r.stdout, copied);
-        if (r.code === 0)
+        if (r.code === 0) {
+            const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
+            if (unclear)
+                doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
             return;
+        }
         const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
         const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
         const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);

@@ -394,6 +394,8 @@ async function startDetached(cmd, args, opts) {
 
 
 
+
+
 /**
  * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
  * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
@@ -427,7 +429,13 @@ async function nixVersionOf(nixPath, env) {
     if (named)
         return named;
     const r = await run(nixPath, ["--version"], { env });
-    return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+    if (r.code !== 0)
+        return undefined;
+    const version = parseNixVersion(r.stdout);
+    if (version === undefined) {
+        io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    }
+    return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {

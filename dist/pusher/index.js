@@ -417,6 +417,31 @@ function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
         into.paths.add(m[1]);
     return into;
 }
+/**
+ * Why a successful `nix copy -v`'s log (of `given` paths) cannot be what parseCopyLog counts, or
+ * undefined when it can. Every Nix so far logs `querying info about '<p>' on '<store>'...` per path,
+ * `copying N paths...`, and per path sent `copying path '<p>' to '<store>'...`, followed, when the
+ * target is a binary cache (file, http(s), s3), by the sized line parseCopyLog reads. Nothing of
+ * that at all, an announced copy that names no path, or a path sent to a binary cache without its
+ * sized line means the lines have changed.
+ */
+function copyLogDoubt(text, given, binaryCache) {
+    const lines = text.split("\n").map((l) => l.trim());
+    if (given > 0 && !lines.some((l) => /^(?:querying info about '|copying \d+ paths|copying path ')/.test(l))) {
+        return `none of its lines is one the action knows ("querying info about …", "copying N paths…", "copying path …")`;
+    }
+    const announced = lines.reduce((n, l) => n + Number(l.match(/^copying (\d+) paths/)?.[1] ?? 0), 0);
+    const sent = new Set(lines.flatMap((l) => l.match(/^copying path '([^']+)' to '/)?.[1] ?? []));
+    if (announced > 0 && sent.size === 0)
+        return `it announced ${announced} path(s) to copy and named none`;
+    if (!binaryCache)
+        return undefined;
+    const counted = parseCopyLog(text).paths;
+    const unsized = [...sent].filter((p) => !counted.has(p));
+    if (unsized.length > 0)
+        return `${unsized.length} path(s) sent without the line with their size (first: ${unsized[0]})`;
+    return undefined;
+}
 /** Nix 2.8's words for a 401, 403 or 404 on nix-cache-info (2.26 and 2.34 say "HTTP error 40x"). */
 const NOT_A_CACHE = /does not appear to be a binary cache/;
 /** A receiving store refused a path it could not check: "lacks a valid signature" (2.8), "lacks a signature by a trusted key" (2.26, 2.34). */

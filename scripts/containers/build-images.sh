@@ -28,6 +28,8 @@
 #            container's own `node`, as node:20-bookworm-slim or the runners' default images have).
 #
 #   build-images.sh [--force] nix|shared|shared-noremote|debian|all...   (default: all)
+# The Nix images carry the nix first on PATH (Debian's /usr/bin/nix, 2.8, or with a BINDIR of
+# scripts/provision-nix.sh first on PATH that version: the tags say which) and are built with it.
 # The shared images' store paths are (re)built in this machine's store every time, kept or not:
 # the job sees them through the host's /nix/store, which may be a fresh one (with-fresh-nix.sh).
 # An image made by the same scripts is kept unless --force. Prints one line per image: tag, seconds taken.
@@ -41,9 +43,7 @@ force=false
 [ "${1:-}" = --force ] && { force=true; shift; }
 [ $# -gt 0 ] || set -- all
 export NIX_CONFIG="${NIX_CONFIG:-}
-build-users-group =
-sandbox = false
-substituters ="
+$(node "$root/scripts/lib/nix.mjs" config)"
 mkdir -p "$images/roots"
 w=$(mktemp -d /tmp/nra-images.XXXXXX)
 trap 'rm -rf "$w"' EXIT
@@ -95,7 +95,7 @@ nix_store_paths() {
   local nixp nodep bashp gitp cacert conf p
   # named as nixpkgs names it, so the action reads the version from the path
   # libnss_dns: Nix loads it before it builds (without it: "unable to load nss_dns backend")
-  nixp=$(bundle "nix-$nix_version" "$(readlink -f /usr/bin/nix) bin/nix
+  nixp=$(bundle "nix-$nix_version" "$(readlink -f "$(command -v nix)") bin/nix
 $(readlink -f /lib/x86_64-linux-gnu/libnss_dns.so.2) lib/libnss_dns.so.2" \
     "../../bin/nix libexec/nix/build-remote
 $(for n in nix-build nix-channel nix-collect-garbage nix-copy-closure nix-daemon nix-env nix-hash nix-instantiate nix-prefetch-url nix-shell nix-store; do echo "nix bin/$n"; done)")

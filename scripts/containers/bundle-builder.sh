@@ -19,14 +19,19 @@ chmod -R u+w "$out"
 is_elf() { [ -f "$1" ] && [ ! -L "$1" ] && [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; }
 
 # The libraries every ELF program here needs, as the host's loader resolves them (ldd prints the
-# whole closure); the loader itself is copied under one name, ld-linux-x86-64.so.2.
+# whole closure); the loader itself is copied under one name, ld-linux-x86-64.so.2: the one the
+# first program asks for (a Nix unpacked by scripts/provision-nix.sh names its own suite's, whose
+# libc it loads), else this machine's.
 find "$out" -path "$out/lib" -prune -o -type f -print | while read -r f; do
   is_elf "$f" || continue
   ldd "$f" 2>/dev/null | grep -oE '=> /[^ ]+' | cut -c4- || true
 done | sort -u | while read -r lib; do
   [ -e "$out/lib/$(basename "$lib")" ] || cp -L "$lib" "$out/lib/"
 done
-cp -L /lib64/ld-linux-x86-64.so.2 "$out/lib/ld-linux-x86-64.so.2"
+loader=$(find "$out" -path "$out/lib" -prune -o -type f -print | while read -r f; do
+  is_elf "$f" && patchelf --print-interpreter "$f" 2>/dev/null && break
+done | head -n1)
+cp -L "${loader:-/lib64/ld-linux-x86-64.so.2}" "$out/lib/ld-linux-x86-64.so.2"
 chmod -R u+w "$out/lib"
 
 # Programs: our loader and our libraries. Libraries: our libraries, as DT_RPATH (--force-rpath),

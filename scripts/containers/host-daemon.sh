@@ -11,6 +11,7 @@
 # NIX_REMOTE=local in its env: on a store whose state dir it cannot tell from a client's, the
 # automatic choice would find the daemon's own socket and connect to itself.
 set -euo pipefail
+lib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" && pwd)
 cmd=${1:-} dir=${2:-}
 [ -n "$dir" ] || { echo "usage: host-daemon.sh start DIR [NIX_CONF_LINES] | stop DIR" >&2; exit 2; }
 mkdir -p "$dir/socket"
@@ -18,7 +19,8 @@ dir=$(cd "$dir" && pwd)
 case $cmd in
   start)
     chmod 755 "$dir" "$dir/socket"
-    printf '%s\n' "build-users-group =" "sandbox = false" "substituters =" "${3:-}" >"$dir/nix.conf"
+    host_conf=$(node "$lib/nix.mjs" config)
+    printf '%s\n' "$host_conf" "${3:-}" >"$dir/nix.conf"
     rm -f "$dir/socket/socket"
     setsid env -u NIX_CONFIG NIX_REMOTE=local NIX_CONF_DIR="$dir" NIX_DAEMON_SOCKET_PATH="$dir/socket/socket" \
       nix-daemon </dev/null >"$dir/daemon.log" 2>&1 &
@@ -30,9 +32,7 @@ case $cmd in
   stop)
     pid=$(cat "$dir/pid" 2>/dev/null || true)
     [ -n "$pid" ] || exit 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
+    node "$lib/process.mjs" stop --grace-ms 5000 "$pid"
     rm -f "$dir/pid" ;;
   *) echo "usage: host-daemon.sh start DIR [NIX_CONF_LINES] | stop DIR" >&2; exit 2 ;;
 esac

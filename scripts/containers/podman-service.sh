@@ -46,11 +46,7 @@ case $cmd in
   stop)
     pid=$(cat "$state/pid" 2>/dev/null || true)
     [ -n "$pid" ] || { echo "podman-service: no pid file in $state" >&2; exit 0; }
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid"
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
-    fi
+    node "$here/../lib/process.mjs" stop --grace-ms 10000 "$pid"
     rm -f "$state/pid" "$state/podman.sock"
     echo "podman-service: stopped pid $pid" >&2 ;;
   *) echo "usage: podman-service.sh start|stop STATE_DIR" >&2; exit 2 ;;

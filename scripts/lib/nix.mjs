@@ -1,17 +1,27 @@
-// Nix on this kind of machine (Debian's nix-bin, as root, offline), for the tests, the benchmarks
-// and the local run: the settings every Nix they start needs, a signing key made as users make one,
-// a real nix-daemon on a private socket, and the unprivileged user its untrusted clients run as.
+// Nix on this kind of machine (Debian's nix-bin, as root, offline), for the tests, the benchmarks,
+// the local run and the e2e: the settings every Nix they start needs, a signing key made as users
+// make one, a small derivation to build, the narinfos of a file:// cache, a real nix-daemon on a
+// private socket, and the unprivileged user its untrusted clients run as.
+//
+// Also a program, for bash:
+//   node scripts/lib/nix.mjs config      prints HOST_NIX_CONFIG (a job's, a daemon's nix.conf)
+//   node scripts/lib/nix.mjs key NAME DIR   makes a signing key in DIR/secret (0600) and DIR/public
+//                                           and prints the public key
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { stopChild } from "./process.mjs";
 
 /**
- * Settings every test's Nix needs on this machine: no build users, no sandbox (Debian's nix-bin,
- * root), and no cache.nixos.org, which is out of reach here and must not be asked.
+ * Settings every Nix on this machine needs, a job's included: no build users, no sandbox (Debian's
+ * nix-bin, root), and no cache.nixos.org, which is out of reach here and must not be asked.
  */
-export const TEST_NIX_CONFIG = "build-users-group =\nsandbox = false\nextra-experimental-features = nix-command\nsubstituters =";
+export const HOST_NIX_CONFIG = "build-users-group =\nsandbox = false\nsubstituters =";
+
+/** HOST_NIX_CONFIG for the tests' own Nix commands, which use the `nix` command (Nix 2.8 wants it enabled). */
+export const TEST_NIX_CONFIG = `${HOST_NIX_CONFIG}\nextra-experimental-features = nix-command`;
 
 export const UNPRIVILEGED = "nixtest";
 
@@ -35,12 +45,33 @@ export function generateKey(name, dir) {
   const secretFile = path.join(at, "secret");
   const publicFile = path.join(at, "public");
   execFileSync("nix-store", ["--generate-binary-cache-key", name, secretFile, publicFile]);
+  chmodSync(secretFile, 0o600);
   const pair = { secret: readFileSync(secretFile, "utf8").trim(), pub: readFileSync(publicFile, "utf8").trim() };
   if (dir === undefined) {
     rmSync(at, { recursive: true, force: true });
     return pair;
   }
   return { ...pair, secretFile, publicFile };
+}
+
+/**
+ * A derivation (Nix expression text) that builds offline with /bin/sh running `body`; `salt` makes its
+ * output path unique to a run. `attrs`: more attributes, as Nix text (e.g. `PATH = "/usr/bin:/bin";`).
+ * @param {string} name @param {string} salt @param {string} [body] @param {string} [attrs]
+ */
+export function trivialDrv(name, salt, body = "echo hello > $out", attrs = "") {
+  const more = attrs ? ` ${attrs}` : "";
+  return `derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "${body.replace(/"/g, '\\"')}" ]; salt = "${salt}";${more} }`;
+}
+
+/** The narinfo files (names) in a file:// cache's folder; none when it does not exist. @param {string} cacheDir */
+export function narinfos(cacheDir) {
+  return existsSync(cacheDir) ? readdirSync(cacheDir).filter((n) => n.endsWith(".narinfo")) : [];
+}
+
+/** The store paths among `paths` that a file:// cache's folder has a narinfo for. @param {string} cacheDir @param {string[]} paths */
+export function cachedPaths(cacheDir, paths) {
+  return paths.filter((p) => existsSync(path.join(cacheDir, `${path.basename(p).slice(0, 32)}.narinfo`)));
 }
 
 /**
@@ -75,3 +106,13 @@ export async function startDaemon(conf = "") {
     },
   };
 }
+
+/** The program (see the top of this file). @param {string[]} argv */
+function main([what, ...rest]) {
+  if (what === "config" && rest.length === 0) return console.log(HOST_NIX_CONFIG);
+  if (what === "key" && rest.length === 2) return console.log(generateKey(rest[0], rest[1]).pub);
+  console.error("usage: nix.mjs config | key NAME DIR");
+  process.exitCode = 2;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));

@@ -56,3 +56,8 @@ export function runStep(
   /** Called once the step's process is started (to signal it, as a runner cancelling the step would). */
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<StepResult>;
+
+/** True when dist/ holds the root action's main and post bundles. */
+export function distBuilt(): boolean;
+/** Runs npm run build when dist/ lacks the root action's bundles; throws when the build fails. */
+export function ensureBuilt(): void;

@@ -1,9 +1,12 @@
 // The runner emulation: a job (its temp dir and GITHUB_* files) and the built bundles run the way a
 // runner runs a step of an action: INPUT_* from the inputs, the env and PATH earlier steps exported
 // through GITHUB_ENV and GITHUB_PATH, STATE_* from main's saves for the post step. The one copy, for
-// the tests (test/), the benchmarks (bench/) and the local run (scripts/local-run.mjs).
-import { spawn } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+// the tests (test/), the benchmarks (bench/) and the local run (scripts/local-run.mjs). Also whether
+// the bundles are built, as a program for bash:
+//   node scripts/lib/runner.mjs built         exits 1 (saying so) when dist/ lacks main's or post's bundle
+//   node scripts/lib/runner.mjs ensure-built  runs npm run build when it does
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +16,21 @@ import { parseEnvFile } from "./env-file.mjs";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export { parseEnvFile };
+
+/** The bundle a step runs: the root action's main or post, or a sub-action's. @param {string} which */
+const bundle = (which) => path.join(ROOT, "dist", which, "index.js");
+
+/** True when dist/ holds the root action's main and post bundles (npm run build made them). */
+export function distBuilt() {
+  return ["main", "post"].every((which) => existsSync(bundle(which)));
+}
+
+/** Runs npm run build when dist/ lacks the root action's bundles; throws when the build fails. */
+export function ensureBuilt() {
+  if (distBuilt()) return;
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
 
 /** @typedef {import("./runner.d.mts").Job} Job */
 /** @typedef {import("./runner.d.mts").StepResult} StepResult */
@@ -90,7 +108,7 @@ export async function runStep(job, which, inputs = {}, extraEnv = {}, node = pro
     ...extraEnv,
   });
   for (const k of Object.keys(stepEnv)) if (stepEnv[k] === undefined) delete stepEnv[k];
-  const argv = [...(job.wrap ?? []), node, path.join(ROOT, "dist", which, "index.js")];
+  const argv = [...(job.wrap ?? []), node, bundle(which)];
   const started = process.hrtime.bigint();
   const raw = await new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
@@ -126,3 +144,19 @@ export async function runStep(job, which, inputs = {}, extraEnv = {}, node = pro
     path: lines(job.files.path),
   };
 }
+
+/** The program (see the top of this file). @param {string[]} argv */
+function main([what, ...rest]) {
+  if (what === "built" && rest.length === 0) {
+    if (!distBuilt()) {
+      console.error("dist/ is not built (npm run build)");
+      process.exitCode = 1;
+    }
+  } else if (what === "ensure-built" && rest.length === 0) ensureBuilt();
+  else {
+    console.error("usage: runner.mjs built | ensure-built");
+    process.exitCode = 2;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));

@@ -10,11 +10,17 @@ export async function updateArgs(nixVersion: string | undefined, input: string):
   return [...FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
 }
 
-/** Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH. */
-export async function updateInput(input: string, workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH; returns the
+ * command it ran and that Nix's version, for messages about its answer.
+ */
+export async function updateInput(input: string, workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<{ command: string; version: string | undefined }> {
   const nix = which("nix", env);
   if (!nix) throw new ActionError("no nix on PATH: run org/nix-runner-action in a step before the bump");
-  const args = await updateArgs(await nixVersionOf(nix, env), input);
+  const version = await nixVersionOf(nix, env);
+  const args = await updateArgs(version, input);
+  const command = `nix ${args.slice(2).join(" ")}`;
   const r = await run(nix, args, { cwd: workspace, env, echo: true });
-  if (r.code !== 0) throw new ActionError(`nix ${args.slice(2).join(" ")} failed (exit ${r.code}; see nix's message above)`);
+  if (r.code !== 0) throw new ActionError(`${command} failed (exit ${r.code}; see nix's message above)`);
+  return { command, version };
 }

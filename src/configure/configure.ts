@@ -7,7 +7,8 @@ import { run } from "../exec.js";
 import type { Inputs } from "../inputs.js";
 import { jobDir } from "../job-dir.js";
 import { readConfFiles, readsEtcNix } from "../nix/conf-files.js";
-import { type BaseConfig, configShowArgs, nixConfigEnv, parseShowConfig, renderConf, storeInfoArgs } from "../nix/config.js";
+import { notUnderstood, UnknownAnswer } from "../nix/answer.js";
+import { type BaseConfig, configShowArgs, nixConfigEnv, parseShowConfig, parseStoreInfoTrusted, renderConf, showConfigDoubt, storeInfoArgs } from "../nix/config.js";
 import { realPathOf } from "../nix/locate.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "../nix/trust.js";
 import { atLeast } from "../nix/version.js";
@@ -138,6 +139,12 @@ async function baseConfig(
   const cmd = await configShowArgs(opts.version);
   const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
   if (r.code !== 0) throw new ActionError(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
+  const unclear = showConfigDoubt(r.stdout);
+  if (unclear) {
+    io.warning(
+      notUnderstood(`nix ${cmd.join(" ")}`, opts.version, unclear, "the action goes on as if the settings it could not read were empty, so its trust decision and warnings about ignored settings may be wrong"),
+    );
+  }
   return parseShowConfig(r.stdout);
 }
 
@@ -165,9 +172,10 @@ async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolea
   const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
   if (r.code !== 0) return undefined;
   try {
-    const t = (JSON.parse(r.stdout) as { trusted?: number | boolean }).trusted;
-    return t === undefined ? undefined : Boolean(t);
-  } catch {
+    return parseStoreInfoTrusted(r.stdout);
+  } catch (e) {
+    if (!(e instanceof UnknownAnswer)) throw e;
+    io.warning(notUnderstood(`nix ${cmd.join(" ")} --json`, facts.nixVersion, e.message, "trust is decided from the daemon's trusted-users instead, when this job can read them"));
     return undefined;
   }
 }

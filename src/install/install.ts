@@ -15,6 +15,7 @@ import {
   effectiveInit,
   exactVersion,
   installCommand,
+  installerSettingsFromEnv,
   installerSystem,
   laterStepEnv,
   needsOwnDaemon,
@@ -90,6 +91,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
       nixVersion: inputs.nixVersion,
       system,
       offers,
+      settings: installerSettingsFromEnv(env),
     });
     for (const note of cmd.notes) io.warning(`installer: ${note}`);
     const r = await run(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });

@@ -34,14 +34,31 @@ export function installerCacheVersion(pin: string, urlDigest: string, day: strin
 /** What `nix-installer install linux --help` says the binary accepts. */
 export interface InstallerOffers {
   preferUpstreamNix: boolean;
+  /**
+   * Determinate's releases before 3.0 (0.23.0 among them) install upstream Nix unless given
+   * `--determinate`; they list that flag and no `--prefer-upstream-nix`.
+   */
+  determinateOptIn: boolean;
   nixPackageUrl: boolean;
 }
 
 export function parseInstallerHelp(help: string): InstallerOffers {
   return {
     preferUpstreamNix: /--prefer-upstream-nix\b/.test(help),
+    determinateOptIn: /--determinate(?![\w-])/.test(help),
     nixPackageUrl: /--nix-package-url\b/.test(help),
   };
+}
+
+/**
+ * The installer's own settings in the job's environment (both installers read NIX_INSTALLER_*, e.g.
+ * NIX_INSTALLER_NIX_PACKAGE_URL for a mirror of the Nix tarball on an air-gapped runner). They are
+ * handed on explicitly, because sudo resets the environment.
+ */
+export function installerSettingsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (/^NIX_INSTALLER_[A-Z0-9_]+$/.test(k) && v !== undefined) out[k] = v;
+  return out;
 }
 
 /** How this job gets root: already root, through `sudo -n`, or not at all (with the reason). */
@@ -127,6 +144,8 @@ export interface CommandRequest {
   nixVersion: string;
   system: string;
   offers: InstallerOffers;
+  /** installerSettingsFromEnv of the job's environment. */
+  settings: Record<string, string>;
 }
 
 export interface InstallCommand {
@@ -145,15 +164,16 @@ export function installCommand(req: CommandRequest): InstallCommand {
   if (req.init === "none") args.push("--init", "none");
   if (req.installer === "determinate") {
     if (req.offers.preferUpstreamNix) args.push("--prefer-upstream-nix");
-    else notes.push("this release of Determinate's installer no longer offers --prefer-upstream-nix: it installs Determinate Nix, not upstream Nix");
+    else if (!req.offers.determinateOptIn) notes.push("this release of Determinate's installer no longer offers --prefer-upstream-nix: it installs Determinate Nix, not upstream Nix");
   }
   const pinned = exactVersion(req.nixVersion);
-  if (pinned) {
+  // a mirror named in the job's env wins over releases.nixos.org; the installed version is checked after
+  if (pinned && !req.settings.NIX_INSTALLER_NIX_PACKAGE_URL) {
     if (req.offers.nixPackageUrl) args.push("--nix-package-url", nixPackageUrl(pinned, req.system));
     else notes.push(`this installer does not offer --nix-package-url, so it installs its own Nix, not ${pinned}`);
   }
   args.push("--extra-conf", installerExtraConf(req.user, req.substituters, req.trustedPublicKeys, req.container));
-  const env = { ...TELEMETRY_OFF };
+  const env = { ...TELEMETRY_OFF, ...req.settings };
   const argv =
     req.privilege === "root"
       ? [req.binary, ...args]

@@ -1,3 +1,4 @@
+import { excerpt, UnknownAnswer } from "./answer.js";
 import { atLeast } from "./version.js";
 
 /**
@@ -51,6 +52,39 @@ export function parseShowConfig(text: string): BaseConfig {
     trustedSubstituters: list("trusted-substituters"),
     trustedUsers: list("trusted-users"),
   };
+}
+
+/** The settings parseShowConfig reads: every Nix prints each of them (empty or not) in `nix show-config`. */
+const READ = ["substituters", "trusted-public-keys", "trusted-substituters", "trusted-users"];
+
+/**
+ * Why parseShowConfig cannot have read `text` right, or undefined when it can: a setting it reads
+ * is missing, so the answer is not the `name = value` list it knows. Names only, never values
+ * (the text may hold access-tokens).
+ */
+export function showConfigDoubt(text: string): string | undefined {
+  const names = new Set(text.split("\n").flatMap((l) => l.match(/^([A-Za-z0-9_-]+) = /)?.[1] ?? []));
+  const absent = READ.filter((n) => !names.has(n));
+  if (absent.length === 0) return undefined;
+  return `no "${absent.join('", "')}" line among ${names.size} "name = value" line(s)`;
+}
+
+/**
+ * The daemon's answer to `nix store info --json` (`nix store ping --json` before 2.20): whether it
+ * trusts this client, `"trusted": 1`/`0` (2.15–2.33) or `true`/`false` (2.34). Any other answer is an
+ * UnknownAnswer.
+ */
+export function parseStoreInfoTrusted(stdout: string): boolean {
+  let data: unknown;
+  try {
+    data = JSON.parse(stdout);
+  } catch {
+    throw new UnknownAnswer(`not JSON (${excerpt(stdout) || "empty"})`);
+  }
+  const t = (data as { trusted?: unknown } | null)?.trusted;
+  if (t === true || t === 1) return true;
+  if (t === false || t === 0) return false;
+  throw new UnknownAnswer(`"trusted" is ${t === undefined ? "missing" : excerpt(JSON.stringify(t))} (${excerpt(stdout)})`);
 }
 
 /** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */

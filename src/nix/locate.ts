@@ -1,6 +1,8 @@
 import { accessSync, constants, realpathSync } from "node:fs";
 import path from "node:path";
 import { run } from "../exec.js";
+import * as io from "../step-io.js";
+import { excerpt, notUnderstood } from "./answer.js";
 import { parseNixVersion, versionFromStorePath } from "./version.js";
 
 /**
@@ -44,7 +46,12 @@ export async function nixVersionOf(nixPath: string, env: NodeJS.ProcessEnv): Pro
   const named = versionFromStorePath(realPathOf(nixPath));
   if (named) return named;
   const r = await run(nixPath, ["--version"], { env });
-  return r.code === 0 ? parseNixVersion(r.stdout) : undefined;
+  if (r.code !== 0) return undefined;
+  const version = parseNixVersion(r.stdout);
+  if (version === undefined) {
+    io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+  }
+  return version;
 }
 
 /** `p` with every symlink resolved; `p` itself when that fails. */

@@ -30,11 +30,24 @@ export interface Ignored {
 }
 
 /**
- * Settings the daemon takes from any client (all others only from a trusted one). Checked against a
- * real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts): max-jobs and cores
- * travel in the protocol's own fields, which the daemon applies for everyone.
+ * Settings the daemon takes from any client (all others only from a trusted one). Each is checked
+ * against a real daemon on Nix 2.8, 2.26 and 2.34 (test/nix/trust.integration.test.ts: an untrusted
+ * client sets it, the test observes whether it took effect): the four the daemon's own allow-list
+ * names, and those the protocol carries in fields of their own, which the daemon applies for
+ * everyone (max-jobs, cores, keep-failed, keep-going, fallback, substitute).
  */
-const UNTRUSTED_OK = new Set(["build-timeout", "max-silent-time", "poll-interval", "connect-timeout", "max-jobs", "cores"]);
+const UNTRUSTED_OK = new Set([
+  "build-timeout",
+  "max-silent-time",
+  "poll-interval",
+  "connect-timeout",
+  "max-jobs",
+  "cores",
+  "keep-failed",
+  "keep-going",
+  "fallback",
+  "substitute",
+]);
 /** Settings the client applies itself, so the daemon's trust does not matter for them. */
 const CLIENT_SIDE = new Set([
   "experimental-features",

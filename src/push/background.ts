@@ -118,13 +118,25 @@ export function livePusher(dir: string): number | undefined {
   return pid;
 }
 
-/** Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. */
-export function signalDrain(pid: number): void {
+/**
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
+ * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
+ * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
+ * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
+ * Returns whether it was asked to drain.
+ */
+export async function signalDrain(dir: string, pid: number, readyMs = 10_000): Promise<boolean> {
+  const status = pusherFiles(dir).status;
+  const deadline = Date.now() + readyMs;
+  while (!existsSync(status) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const ready = existsSync(status);
   try {
-    process.kill(pid, "SIGUSR1");
+    process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
   } catch {
     /* gone meanwhile */
   }
+  return ready;
 }
 
 /**

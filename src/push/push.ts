@@ -6,14 +6,15 @@ import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
 import { outputsOfDrvFiles } from "../nix/derivation.js";
 import { locateNix } from "../nix/locate.js";
-import { parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
+import { excerpt, notUnderstood, UnknownAnswer } from "../nix/answer.js";
+import { parseBuildOutputs, parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { killOrphanUploads, livePusher, pusherFiles, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
-import { classifyFailure, type Copied, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "./report.js";
+import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
@@ -26,6 +27,22 @@ const ARGV_BUDGET = 256 * 1024;
 interface Clock {
   deadline: number;
   left: () => number;
+}
+
+/**
+ * What one push run could not understand of Nix's answers, each already warned about: the summary's
+ * result then says the run is incomplete instead of "ok" or "nothing new to push".
+ */
+interface Run {
+  clock: Clock;
+  version: string | undefined;
+  doubts: string[];
+}
+
+/** Warns about an answer not understood and keeps it for the summary. */
+function doubt(run: Run, command: string, what: string, instead: string): void {
+  io.warning(notUnderstood(command, run.version, what, instead));
+  run.doubts.push(`${command} not understood`);
 }
 
 /** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
@@ -67,15 +84,18 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     );
   }
   io.info(`push: ${plan.method} method: ${plan.why}`);
+  const runState: Run = { clock, version: plan.nixVersion, doubts: [] };
   const cache = displayUrl(inputs.pushTo);
   // told first, so it finishes the queue while post selects
   const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
-  if (pusher !== undefined) signalDrain(pusher);
+  if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
+    io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+  }
   const hadPusher = pusher !== undefined || existsSync(pusherFiles(dir).status);
 
-  const candidates = await candidatesOf(plan, inputs, clock);
+  const candidates = await candidatesOf(plan, inputs, runState);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
-  const valid = await onlyValid(keep, clock);
+  const valid = await onlyValid(keep, plan.storeDir, runState);
   const gone = keep.length - valid.length;
   io.info(
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
@@ -98,7 +118,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
       uploaded: 0,
       narBytes: 0,
       seconds: 0,
-      result: valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)",
+      result: incomplete(runState) ?? (valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)"),
       during: summaryDuring,
     });
     return;
@@ -113,7 +133,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     const target = buildPushUrl(inputs.pushTo, { keyFile: key ? SECRET_FD_PATH : undefined });
     for (const n of target.notes) io.info(`push: ${n}`);
     if (target.signLocally && key) await signLocally(left, key, clock);
-    for (const chunk of chunks(left)) await copyWithRetries(target.url, chunk, limits, clock, copied, target.signLocally ? undefined : key);
+    for (const chunk of chunks(left)) await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key);
   } catch (e) {
     failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
   }
@@ -125,7 +145,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     uploaded: copied.paths.size,
     narBytes: copied.narBytes,
     seconds,
-    result: failure ? `failed: ${failure.message}` : "ok",
+    result: failure ? `failed: ${failure.message}` : (incomplete(runState) ?? "ok"),
     during: summaryDuring,
   });
   if (failure) throw failure;
@@ -164,16 +184,21 @@ async function afterPusher(dir: string, pid: number | undefined, clock: Clock): 
   return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
 }
 
-async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promise<string[]> {
+/** The summary's result when something was not understood: what was done may be short of the job. */
+function incomplete(run: Run): string | undefined {
+  return run.doubts.length > 0 ? `incomplete: ${[...new Set(run.doubts)].join("; ")} (see the warnings)` : undefined;
+}
+
+async function candidatesOf(plan: PushPlan, inputs: Inputs, run: Run): Promise<string[]> {
   switch (plan.method) {
     case "paths":
-      return resolvePushPaths(inputs.pushPaths, plan, clock);
+      return resolvePushPaths(inputs.pushPaths, plan, run);
     case "hook": {
       if (!plan.queueFile) throw new ActionError("the push plan names no queue file; nothing was pushed");
       const text = await readFile(plan.queueFile, "utf8").catch(() => {
         throw new ActionError(`the post-build-hook's queue ${plan.queueFile} is missing, so what this job built is unknown; nothing was pushed`);
       });
-      return withOutputsOfDerivations(parseQueue(text), clock);
+      return withOutputsOfDerivations(parseQueue(text), plan.storeDir, run);
     }
     case "diff": {
       if (!plan.listingFile) throw new ActionError("the push plan names no store listing; nothing was pushed");
@@ -187,22 +212,33 @@ async function candidatesOf(plan: PushPlan, inputs: Inputs, clock: Clock): Promi
 }
 
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
-async function withOutputsOfDerivations(entries: string[], clock: Clock): Promise<string[]> {
+async function withOutputsOfDerivations(entries: string[], storeDir: string, state: Run): Promise<string[]> {
   const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
   const out = entries.filter((e) => !e.endsWith(".drv"));
   // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
   const { outputs, unread } = await outputsOfDrvFiles(drvs);
   out.push(...outputs);
   for (const chunk of chunks(unread)) {
-    const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: clock.left() });
+    const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
     if (r.code !== 0) throw new ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-    out.push(...r.stdout.split("\n").filter(Boolean));
+    const { paths, other } = storePathLines(r.stdout, storeDir);
+    if (other.length > 0) {
+      doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
+    }
+    out.push(...paths);
   }
   return out;
 }
 
+/** The lines of a store query's answer: the store paths, and whatever else it printed. */
+function storePathLines(stdout: string, storeDir: string): { paths: string[]; other: string[] } {
+  const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  const isPath = (l: string): boolean => storePathOf(l, storeDir) === l;
+  return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+}
+
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
-async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): Promise<string[]> {
+async function resolvePushPaths(items: string[], plan: PushPlan, state: Run): Promise<string[]> {
   const out: string[] = [];
   let version: string | undefined;
   for (const item of items) {
@@ -212,36 +248,56 @@ async function resolvePushPaths(items: string[], plan: PushPlan, clock: Clock): 
       continue;
     }
     version ??= plan.nixVersion ?? (await locateNix(process.env).version);
+    state.version = version;
     if (!(await atLeast(version, "2.4.0"))) {
       throw new ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
-    out.push(...(await resolveInstallable(item, version, plan.storeDir, clock)));
+    out.push(...(await resolveInstallable(item, plan.storeDir, state)));
   }
   return out;
 }
 
-async function resolveInstallable(item: string, version: string | undefined, storeDir: string, clock: Clock): Promise<string[]> {
-  const info = await run("nix", [...NIX, "path-info", ...(await pathInfoJsonArgs(version)), item], { timeoutMs: clock.left() });
+async function resolveInstallable(item: string, storeDir: string, state: Run): Promise<string[]> {
+  const { clock, version } = state;
+  const jsonArgs = await pathInfoJsonArgs(version);
+  const info = await run("nix", [...NIX, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
   if (info.code === 0) {
     // path-info names outputs that are not built yet too, as not valid
-    const entries = parsePathInfo(info.stdout, storeDir);
-    if (entries.every((e) => e.valid)) return entries.map((e) => e.path);
+    try {
+      const entries = parsePathInfo(info.stdout, storeDir);
+      if (entries.every((e) => e.valid)) return entries.map((e) => e.path);
+      io.info(`push-paths: "${item}" is not built yet; building it`);
+    } catch (e) {
+      if (!(e instanceof UnknownAnswer)) throw e;
+      // only warned: nix build's answer below can still tell the outputs
+      io.warning(notUnderstood(`nix path-info ${jsonArgs.join(" ")}`, version, e.message, `building "${item}" to learn its outputs instead`));
+    }
+  } else {
+    io.info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
   }
-  io.info(`push-paths: "${item}" is not built yet${info.code === 0 ? "" : ` (${errorLine(info.stderr)})`}; building it`);
   const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
     throw new ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
   }
-  return (JSON.parse(built.stdout) as { outputs: Record<string, string> }[]).flatMap((b) => Object.values(b.outputs));
+  try {
+    return parseBuildOutputs(built.stdout, storeDir);
+  } catch (e) {
+    if (!(e instanceof UnknownAnswer)) throw e;
+    throw new ActionError(notUnderstood("nix build --json", version, e.message, `push-paths "${item}" is built but its outputs are unknown, so nothing was pushed`));
+  }
 }
 
 /** Paths the store still holds as valid; vanished or half-built ones are dropped. */
-async function onlyValid(paths: string[], clock: Clock): Promise<string[]> {
+async function onlyValid(paths: string[], storeDir: string, state: Run): Promise<string[]> {
   const invalid = new Set<string>();
   for (const chunk of chunks(paths)) {
-    const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: clock.left() });
+    const r = await run("nix-store", ["--check-validity", "--print-invalid", ...chunk], { timeoutMs: state.clock.left() });
     if (r.code !== 0) throw new ActionError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-    for (const p of r.stdout.split("\n")) if (p) invalid.add(p.trim());
+    const { paths: named, other } = storePathLines(r.stdout, storeDir);
+    if (other.length > 0) {
+      doubt(state, "nix-store --check-validity --print-invalid", `lines that are not store paths (${excerpt(other.join(" "))})`, "every path it did not name as invalid is pushed");
+    }
+    for (const p of named) invalid.add(p);
   }
   return paths.filter((p) => !invalid.has(p));
 }
@@ -272,7 +328,8 @@ export function chunks(paths: string[], budget = ARGV_BUDGET): string[][] {
 }
 
 /** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
-async function copyWithRetries(url: string, paths: string[], limits: Limits, clock: Clock, copied: Copied, key?: string): Promise<void> {
+async function copyWithRetries(url: string, paths: string[], limits: Limits, state: Run, copied: Copied, key?: string): Promise<void> {
+  const { clock } = state;
   const cache = displayUrl(url);
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) {
@@ -283,7 +340,11 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, clo
     if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
     const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
     parseCopyLog(r.stderr + r.stdout, copied);
-    if (r.code === 0) return;
+    if (r.code === 0) {
+      const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
+      if (unclear) doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
+      return;
+    }
     const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
     const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
     const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);

@@ -5,6 +5,7 @@ import { readBumpInputs } from "../bump/inputs.js";
 import { planBump } from "../bump/plan.js";
 import { updateInput } from "../bump/update.js";
 import { ActionError } from "../errors.js";
+import { notUnderstood } from "../nix/answer.js";
 import { readNixpkgsDate } from "../nix/flake-lock.js";
 
 /** The bump sub-action: update one flake input, commit the lock, push it or open/update a pull request. */
@@ -20,14 +21,18 @@ async function bump(): Promise<void> {
   const inputs = readBumpInputs(io.getInput, process.env, io.setSecret);
   const git = gitIn(inputs.workspace);
   await startFrom(git, inputs.base);
-  await updateInput(inputs.input, inputs.workspace);
+  const update = await updateInput(inputs.input, inputs.workspace);
   if (!(await lockChanged(git))) {
     io.info(`flake.lock unchanged: input ${inputs.input} is already at its newest revision; nothing to commit`);
     io.setOutput("changed", "false");
     return;
   }
   const date = await readNixpkgsDate(inputs.workspace, inputs.input);
-  if (!date) throw new ActionError(`flake.lock has no lastModified for input ${inputs.input}`);
+  if (!date) {
+    throw new ActionError(
+      notUnderstood(update.command, update.version, `the flake.lock it wrote has no locked.lastModified for input ${inputs.input}`, "nothing was committed or pushed"),
+    );
+  }
   io.info(`${inputs.input} is now at ${date}`);
   io.setOutput("changed", "true");
   io.setOutput("date", date);

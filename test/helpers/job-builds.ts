@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { trivialDrv } from "../../scripts/lib/nix.mjs";
 import type { Job } from "../../scripts/lib/runner.mjs";
 
 /** nix-build in a later step of `job`, without blocking the test (so it can watch meanwhile); resolves with the output path. */
@@ -21,6 +22,5 @@ export function buildInStepAsync(job: Job, env: NodeJS.ProcessEnv, expr: string)
 
 /** A derivation of `mb` MB of random bytes (incompressible, like most build outputs) that takes `seconds` longer to build. */
 export function bigDrv(name: string, salt: string, mb: number, seconds: number): string {
-  const body = `/usr/bin/head -c ${mb}M /dev/urandom > $out; /bin/sleep ${seconds}`;
-  return `derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "${body}" ]; salt = "${salt}"; }`;
+  return trivialDrv(name, salt, `/usr/bin/head -c ${mb}M /dev/urandom > $out; /bin/sleep ${seconds}`);
 }

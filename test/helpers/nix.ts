@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import semver from "semver";
-import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { TEST_NIX_CONFIG, trivialDrv } from "../../scripts/lib/nix.mjs";
 import { parseNixVersion } from "../../src/nix/version.js";
 
 let underTest: string | undefined;
@@ -48,10 +48,7 @@ export function systemNixVersion(): string {
   return parseNixVersion(execFileSync("/usr/bin/nix", ["--version"], { encoding: "utf8" })) ?? "unknown";
 }
 
-/** A derivation that builds offline with /bin/sh; `salt` makes its output path unique to a test run. */
-export function trivialDrv(name: string, salt: string, body = "echo hello > $out"): string {
-  return `derivation { name = "${name}"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "${body.replace(/"/g, '\\"')}" ]; salt = "${salt}"; }`;
-}
+export { trivialDrv };
 
 /** Single-quotes a word for sh. */
 const shq = (w: string): string => `'${w.replace(/'/g, `'\\''`)}'`;

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { narinfos, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import type { Job } from "../../scripts/lib/runner.mjs";
 
 /** Runs a command the way a later step of `job` would (its env, its user, its wrapper). Throws on failure. */
@@ -35,9 +35,8 @@ export function nix(args: string[], env: NodeJS.ProcessEnv = testNixEnv()): { co
 
 /** Narinfos in a file cache whose NAR is missing or of the wrong size: a cache that would break consumers. */
 export function brokenNarinfos(cacheDir: string): string[] {
-  if (!existsSync(cacheDir)) return [];
   const broken: string[] = [];
-  for (const f of readdirSync(cacheDir).filter((n) => n.endsWith(".narinfo"))) {
+  for (const f of narinfos(cacheDir)) {
     const text = readFileSync(path.join(cacheDir, f), "utf8");
     const url = text.match(/^URL: (.+)$/m)?.[1];
     const size = Number(text.match(/^FileSize: (\d+)$/m)?.[1]);
@@ -48,7 +47,7 @@ export function brokenNarinfos(cacheDir: string): string[] {
 }
 
 export function narinfoCount(cacheDir: string): number {
-  return existsSync(cacheDir) ? readdirSync(cacheDir).filter((n) => n.endsWith(".narinfo")).length : 0;
+  return narinfos(cacheDir).length;
 }
 
 /** Every regular file under `dir`, recursively. */

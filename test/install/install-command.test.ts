@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   certCandidates,
@@ -8,6 +10,7 @@ import {
   installCommand,
   installerCacheVersion,
   installerExtraConf,
+  installerSettingsFromEnv,
   installerSystem,
   laterStepEnv,
   needsOwnDaemon,
@@ -24,9 +27,15 @@ const CONF_ROOT = "trusted-users = root";
 const CONF_ROOT_CONTAINER = "trusted-users = root\nsandbox = false";
 const CONF_ALICE_CONTAINER = "trusted-users = root alice\nsandbox = false";
 const SUDO_ENV = ["sudo", "-n", "env", "NIX_INSTALLER_DIAGNOSTIC_ENDPOINT=", "DETSYS_IDS_TELEMETRY=disabled"];
-const OLD_DETSYS = { preferUpstreamNix: true, nixPackageUrl: true };
-const NEW_DETSYS = { preferUpstreamNix: false, nixPackageUrl: true };
-const NIXOS = { preferUpstreamNix: false, nixPackageUrl: true };
+/** Determinate's releases before 3.0: upstream Nix unless --determinate. */
+const OLDEST_DETSYS = { preferUpstreamNix: false, determinateOptIn: true, nixPackageUrl: true };
+/** 3.x: Determinate Nix unless --prefer-upstream-nix. */
+const OLD_DETSYS = { preferUpstreamNix: true, determinateOptIn: true, nixPackageUrl: true };
+/** Later: Determinate Nix only. */
+const NEW_DETSYS = { preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: true };
+const NIXOS = { preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: true };
+const TELEMETRY = { NIX_INSTALLER_DIAGNOSTIC_ENDPOINT: "", DETSYS_IDS_TELEMETRY: "disabled" };
+const MIRROR = "http://mirror.example/nix-2.24.10-x86_64-linux.tar.xz";
 
 function req(over: Partial<CommandRequest>): CommandRequest {
   return {
@@ -41,12 +50,13 @@ function req(over: Partial<CommandRequest>): CommandRequest {
     nixVersion: "",
     system: "x86_64-linux",
     offers: NIXOS,
+    settings: {},
     ...over,
   };
 }
 
 describe("installCommand: every fact set and installer", () => {
-  const rows: { name: string; r: Partial<CommandRequest>; argv: string[]; notes?: RegExp }[] = [
+  const rows: { name: string; r: Partial<CommandRequest>; argv: string[]; notes?: RegExp; env?: Record<string, string> }[] = [
     {
       name: "nixos, systemd, root",
       r: {},
@@ -122,6 +132,11 @@ describe("installCommand: every fact set and installer", () => {
       argv: [...SUDO_ENV, BIN, "install", "linux", "--no-confirm", "--init", "none", "--prefer-upstream-nix", "--extra-conf", CONF_ALICE],
     },
     {
+      name: "determinate before 3.0 (--determinate is opt-in), no systemd, root: upstream Nix by default, no note",
+      r: { installer: "determinate", offers: OLDEST_DETSYS, init: "none" },
+      argv: [BIN, "install", "linux", "--no-confirm", "--init", "none", "--extra-conf", CONF_ROOT],
+    },
+    {
       name: "determinate (no longer offers it), systemd, root: no unknown flag, a note",
       r: { installer: "determinate", offers: NEW_DETSYS },
       argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
@@ -166,15 +181,27 @@ describe("installCommand: every fact set and installer", () => {
     },
     {
       name: "an exact version the installer cannot fetch: a note, no unknown flag",
-      r: { nixVersion: "2.24.10", offers: { preferUpstreamNix: false, nixPackageUrl: false } },
+      r: { nixVersion: "2.24.10", offers: { preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: false } },
       argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
       notes: /does not offer --nix-package-url/,
     },
+    {
+      name: "the job's NIX_INSTALLER_* settings reach the installer through sudo, which resets the environment",
+      r: { installer: "determinate", offers: OLDEST_DETSYS, privilege: "sudo", user: "alice", settings: { NIX_INSTALLER_NIX_PACKAGE_URL: MIRROR } },
+      argv: [...SUDO_ENV, `NIX_INSTALLER_NIX_PACKAGE_URL=${MIRROR}`, BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ALICE],
+      env: { ...TELEMETRY, NIX_INSTALLER_NIX_PACKAGE_URL: MIRROR },
+    },
+    {
+      name: "an exact nix-version with a mirror in the job's env: the mirror, not releases.nixos.org",
+      r: { nixVersion: "2.24.10", settings: { NIX_INSTALLER_NIX_PACKAGE_URL: MIRROR } },
+      argv: [BIN, "install", "linux", "--no-confirm", "--extra-conf", CONF_ROOT],
+      env: { ...TELEMETRY, NIX_INSTALLER_NIX_PACKAGE_URL: MIRROR },
+    },
   ];
-  it.each(rows)("$name", ({ r, argv, notes }) => {
+  it.each(rows)("$name", ({ r, argv, notes, env }) => {
     const cmd = installCommand(req(r));
     expect(cmd.argv).toEqual(argv);
-    expect(cmd.env).toEqual({ NIX_INSTALLER_DIAGNOSTIC_ENDPOINT: "", DETSYS_IDS_TELEMETRY: "disabled" });
+    expect(cmd.env).toEqual(env ?? TELEMETRY);
     if (notes) expect(cmd.notes.join("\n")).toMatch(notes);
     else expect(cmd.notes).toEqual([]);
   });
@@ -231,8 +258,25 @@ describe("small decisions", () => {
   });
 
   it("help text tells which optional flags a release offers", () => {
-    expect(parseInstallerHelp("  --prefer-upstream-nix\n  --nix-package-url <URL>")).toEqual({ preferUpstreamNix: true, nixPackageUrl: true });
-    expect(parseInstallerHelp("  --extra-conf <EXTRA_CONF>")).toEqual({ preferUpstreamNix: false, nixPackageUrl: false });
+    expect(parseInstallerHelp("  --prefer-upstream-nix\n  --nix-package-url <URL>")).toEqual({ preferUpstreamNix: true, determinateOptIn: false, nixPackageUrl: true });
+    expect(parseInstallerHelp("  --extra-conf <EXTRA_CONF>")).toEqual({ preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: false });
+    expect(parseInstallerHelp("  --determinate-nixd <PATH>")).toEqual({ preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: false });
+  });
+
+  it.each([
+    // `install linux --help` of the binaries the e2e builds (scripts/determinate/build.sh, ../shared/tools/nix-installer)
+    ["determinate-0.23.0", { preferUpstreamNix: false, determinateOptIn: true, nixPackageUrl: true }],
+    ["nixos-2.33.1", { preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: false }],
+  ])("reads the real help of %s", (name, offers) => {
+    const help = readFileSync(fileURLToPath(new URL(`../fixtures/installer-help/${name}.txt`, import.meta.url)), "utf8");
+    expect(parseInstallerHelp(help)).toEqual(offers);
+  });
+
+  it("hands on the installers' own NIX_INSTALLER_* settings and nothing else", () => {
+    expect(installerSettingsFromEnv({ NIX_INSTALLER_NIX_PACKAGE_URL: MIRROR, NIX_INSTALLER_FOO: "1", NIX_CONFIG: "x", INPUT_NETRC: "s", nix_installer_x: "y" })).toEqual({
+      NIX_INSTALLER_NIX_PACKAGE_URL: MIRROR,
+      NIX_INSTALLER_FOO: "1",
+    });
   });
 
   it("trusted-users names root once", () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parsePathInfo, pathInfoJsonArgs } from "../../src/nix/path-info.js";
 import { parseNixVersion } from "../../src/nix/version.js";
-import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { TEST_NIX_CONFIG, trivialDrv } from "../../scripts/lib/nix.mjs";
 import { ROOT } from "../../scripts/lib/runner.mjs";
 
 const S = "/nix/store";
@@ -36,7 +36,7 @@ describe("parsePathInfo reads real nix path-info --json", () => {
       const run = (args: string[]) => spawnSync(bin, ["--extra-experimental-features", "nix-command", ...args], { env, encoding: "utf8", timeout: 60_000 });
       const json = await pathInfoJsonArgs(version);
 
-      const expr = `derivation { name = "nra-pathinfo"; system = builtins.currentSystem; builder = "/bin/sh"; args = [ "-c" "echo ${root} > $out" ]; }`;
+      const expr = trivialDrv("nra-pathinfo", root, `echo ${root} > $out`);
       const unbuilt = run(["path-info", ...store, ...json, "--impure", "--expr", expr]);
       expect(unbuilt.status, unbuilt.stderr).toBe(0);
       expect(unbuilt.stderr).not.toMatch(/deprecated/);

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePathInfo, pathInfoJsonArgs } from "../../src/nix/path-info.js";
 
@@ -25,10 +26,10 @@ describe("parsePathInfo (pure): every shape nix path-info --json has printed", (
   for (const c of cases) it(c.nix, () => expect(parsePathInfo(c.stdout, S)).toEqual(c.want));
 
   it("format 2 in another store dir names paths in that dir", () => {
-    expect(parsePathInfo(`{"info":{"abc-x":null},"storeDir":"/gnu/store","version":2}`, S)).toEqual([{ path: "/gnu/store/abc-x", valid: false }]);
+    expect(parsePathInfo(`{"info":{"${path.basename(A)}":null},"storeDir":"/gnu/store","version":2}`, S)).toEqual([{ path: `/gnu/store/${path.basename(A)}`, valid: false }]);
   });
   it("anything else is an error that quotes it", () => {
-    expect(() => parsePathInfo("42", S)).toThrow(/printed 42/);
+    expect(() => parsePathInfo("42", S)).toThrow(/42, not a list or an object/);
   });
   it.each([
     ["2.8.0", ["--json"]],

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startThrottledCache, type ThrottledCache } from "../../scripts/lib/throttled-cache.mjs";
 import { bigDrv, buildInStepAsync } from "../helpers/job-builds.js";
 import { fd3, keyExposure, processes, treeOf } from "../helpers/key-scan.js";
-import { generateKey } from "../../scripts/lib/nix.mjs";
+import { cachedPaths, generateKey } from "../../scripts/lib/nix.mjs";
 import { brokenNarinfos, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";
 import { pusherLog, readStatus, signalDrain, waitForExit } from "../../src/push/background.js";
@@ -49,11 +49,6 @@ async function until(what: string, f: () => boolean, ms: number): Promise<void> 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
-}
-
-/** Narinfos in the cache for these store paths. */
-function inCache(cache: ThrottledCache, paths: string[]): string[] {
-  return paths.filter((p) => existsSync(path.join(cache.dir, `${path.basename(p).slice(0, 32)}.narinfo`)));
 }
 
 /**
@@ -117,7 +112,7 @@ describe("push during the build: a background pusher uploads each path as it is 
     const w = watch(job, () => post?.pid);
     const built: string[] = [];
     for (let i = 0; i < 8; i++) built.push(await buildInStepAsync(job, env, bigDrv(`nra-bg-${i}`, s, 25, 2)));
-    const beforePost = inCache(cache, built).length;
+    const beforePost = cachedPaths(cache.dir, built).length;
     const t0 = Date.now();
     const result: StepResult = await runStep(job, "post", inputs, {}, process.execPath, (c) => (post = c));
     const postSeconds = (Date.now() - t0) / 1000;
@@ -228,14 +223,14 @@ describe("push during the build: a background pusher uploads each path as it is 
     // not told to finish, the pusher is still there at the wait's deadline
     expect(await waitForExit(dir, 300)).toBe(false);
     expect(alive(pid)).toBe(true);
-    signalDrain(pid);
+    expect(await signalDrain(dir, pid)).toBe(true);
     expect(await waitForExit(dir, 60_000)).toBe(true);
     expect(alive(pid)).toBe(false);
     const status = await readStatus(dir);
     expect(status?.state).toBe("drained");
     expect(status?.sent).toEqual(built);
     expect(status?.uploads).toEqual([]);
-    expect(inCache(cache, built)).toEqual(built);
+    expect(cachedPaths(cache.dir, built)).toEqual(built);
     expect(brokenNarinfos(cache.dir)).toEqual([]);
     const log = await pusherLog(dir);
     expect(log).toMatch(/following \S+ \(change events\)/);

@@ -42,7 +42,11 @@ describe("daemon mode", () => {
     expect(post.code).toBe(0);
     expect(post.log).toMatch(/push: diff method/);
     expect(post.log).not.toMatch(/::warning::|::error::/);
-    expect(nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, built]).code).toBe(0);
+    // whole and signed by the job's key, and refused under another key
+    const verify = (pub: string) => nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", pub, "-r", built]);
+    const good = verify(key.pub);
+    expect(good.code, good.err).toBe(0);
+    expect(verify(generateKey(`nra-daemon-other-${salt()}`).pub).code).not.toBe(0);
     expect(brokenNarinfos(cacheDir)).toEqual([]);
     expect(filesContaining(job.temp, key.secret.split(":")[1])).toEqual([]);
     // the post step ran as nixtest, and the listing file is in the job dir, not in state

@@ -101,11 +101,7 @@ describe("push-paths: exactly those closures", () => {
     const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
     expect((await runStep(j, "main", placeholder)).code).toBe(0);
     const env = laterStepEnv(j);
-    const wanted = buildInStep(
-      j,
-      env,
-      `derivation { name = "nra-wanted"; system = builtins.currentSystem; builder = "/bin/sh"; PATH = "/usr/bin:/bin"; args = [ "-c" "mkdir -p $out/bin; echo hi > $out/bin/x" ]; salt = "${s}"; }`,
-    );
+    const wanted = buildInStep(j, env, trivialDrv("nra-wanted", s, "mkdir -p $out/bin; echo hi > $out/bin/x", 'PATH = "/usr/bin:/bin";'));
     const other = buildInStep(j, env, trivialDrv("nra-not-wanted", s));
     const inputs = { ...placeholder, "push-paths": `${wanted}/bin/x\npath:${flake}#hello` };
     const post = await runStep(j, "post", inputs);
@@ -116,6 +112,12 @@ describe("push-paths: exactly those closures", () => {
     expect(nix(["path-info", "--store", `file://${cacheDir}`, wanted]).code).toBe(0);
     expect(nix(["path-info", "--store", `file://${cacheDir}`, other]).code).not.toBe(0);
     const all = nix(["path-info", "--all", "--store", `file://${cacheDir}`]).out;
-    expect(all).toMatch(/nra-flake-hello/);
+    const flakeOut = all.split("\n").find((p) => p.endsWith("-nra-flake-hello"));
+    expect(flakeOut, all).toBeDefined();
+    // what was pushed is whole and signed by the job's key, and refused under another key
+    const verify = (pub: string) => nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", pub, "-r", wanted, flakeOut ?? ""]);
+    const good = verify(key.pub);
+    expect(good.code, good.err).toBe(0);
+    expect(verify(generateKey(`nra-half-other-${s}`).pub).code).not.toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Daemon, ensureUser, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { type Daemon, ensureUser, generateKey, startDaemon, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { laterStepEnv, newJob, ROOT, runStep } from "../../scripts/lib/runner.mjs";
 import { nixSatisfies, nixVersion } from "../helpers/nix.js";
 
@@ -97,10 +97,7 @@ describe("image mode (single-user Nix, no daemon)", () => {
   });
 
   it("warns when the signing key's public half is not trusted, and not when it is", async () => {
-    const dir = newJob().temp;
-    execFileSync("nix-store", ["--generate-binary-cache-key", "ours-1", `${dir}/sk`, `${dir}/pk`]);
-    const sk = readFileSync(`${dir}/sk`, "utf8").trim();
-    const pk = readFileSync(`${dir}/pk`, "utf8").trim();
+    const { secret: sk, pub: pk } = generateKey("ours-1");
     const untrusted = await runStep(newJob({ NIX_CONFIG: TEST_NIX_CONFIG }), "main", { "signing-key": sk });
     expect(untrusted.log).toMatch(/::warning::signing-key: its public key ours-1:\S+ is not among the trusted keys in effect/);
     expect(untrusted.log).not.toContain(sk.split(":")[1]);

@@ -8,7 +8,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../../scripts/lib/runner.mjs";
-import { alive, stopChild } from "../../scripts/lib/process.mjs";
+import { alive, stopChild, stopPids } from "../../scripts/lib/process.mjs";
+import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { HOST, runnerArgv } from "../../scripts/lib/runners.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "../../scripts/lib/http-server.mjs";
 
@@ -45,9 +47,8 @@ export function ensureRunners(which: readonly Runner[] = RUNNERS): void {
   );
 }
 
-/** nix.conf for every Nix these tests start (Debian's nix-bin as root: no build users, no sandbox). */
-// No substituters: offline, the default (cache.nixos.org) could only be a failed lookup.
-export const NIX_CONF = "build-users-group =\nsandbox = false\nsubstituters =\nexperimental-features = nix-command flakes";
+/** nix.conf for every Nix these tests start: the tests' own settings, and flakes (the bump workflow's flake.lock). */
+export const NIX_CONF = `${TEST_NIX_CONFIG}\nextra-experimental-features = flakes`;
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `nra-wf-${prefix}-`));
@@ -188,45 +189,46 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
   // e2e's node witness keeps a copy of every ::error:: line a node step writes (see node-witness.cjs)
   const witness = path.join(work, "node-witness");
   Object.assign(env, { NODE_OPTIONS: `--require ${path.join(ROOT, "scripts/e2e/node-witness.cjs")}`, E2E_NODE_WITNESS: witness });
-  const common = ["-W", o.workflow, "--env-file", "/dev/null", "--env", `NIX_CONFIG=${NIX_CONF}`];
-  for (const [k, v] of Object.entries(o.env ?? {})) common.push("--env", `${k}=${v}`);
-  for (const [k, v] of Object.entries(o.vars ?? {})) common.push("--var", `${k}=${v}`);
+  // host mode: every label the workflows run on is this machine
+  const common = {
+    bin: RUNNER_BIN[runner],
+    workflow: o.workflow,
+    event: o.event ?? "push",
+    platforms: { "ubuntu-latest": HOST, "native-nix": HOST, nix: HOST },
+    env: { NIX_CONFIG: NIX_CONF, ...o.env },
+    vars: o.vars,
+  };
   const cleanup: (() => Promise<void>)[] = [];
   let cmd: string;
   let args: string[];
   if (runner === "act") {
     const secretFile = path.join(work, "secrets");
     writeFileSync(secretFile, Object.entries(o.secrets ?? {}).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
-    cmd = RUNNER_BIN.act;
-    args = [
-      o.event ?? "push",
+    // No cache server (act would bind a random port); the artifact server starts only with a path,
+    // which is not given, but its address and port stay inside 127.0.0.1:18300-18399 all the same.
+    [cmd, ...args] = runnerArgv({
       ...common,
-      "-P", "ubuntu-latest=-self-hosted",
-      "-P", "native-nix=-self-hosted",
-      "-P", "nix=-self-hosted",
-      // No cache server (act would bind a random port); the artifact server starts only with a path,
-      // which is not given, but its address and port stay inside 127.0.0.1:18300-18399 all the same.
-      "--no-cache-server",
-      "--artifact-server-addr", "127.0.0.1",
-      "--artifact-server-port", String(await freePort()),
-      "--action-offline-mode",
-      "--local-repository", `org/nix-runner-action@v1=${o.action.dir}`,
-      "--secret-file", secretFile,
-    ];
+      runner,
+      artifacts: { port: await freePort() },
+      secretFile,
+      extra: ["--local-repository", `org/nix-runner-action@v1=${o.action.dir}`],
+    });
   } else {
     const actions = await startGitHttpServer(o.action.gitRoot);
     cleanup.push(actions.stop);
     const ports = [actions.port, ...(o.reach ?? [])];
     const sockets = path.join(work, "sockets");
     cleanup.push(await bridgeIntoNamespace(sockets, ports));
-    const exec = [RUNNER_BIN[runner], "exec", ...common, "--image=-self-hosted", "--event", o.event ?? "push"];
-    exec.push("--default-actions-url", actions.url, "--env", `${PLATFORM_ENV[runner]}=true`);
-    // Gitea's exec always starts an artifact server: inside the namespace, on its loopback only.
-    if (runner === "gitea") exec.push("--artifact-server-addr", "127.0.0.1", "--artifact-server-path", path.join(work, "artifacts"));
-    for (const [k, v] of Object.entries(o.secrets ?? {})) {
-      exec.push("-s", k);
-      env[k] = v;
-    }
+    const exec = runnerArgv({
+      ...common,
+      runner,
+      env: { ...common.env, [PLATFORM_ENV[runner]]: "true" },
+      // Gitea's exec always starts an artifact server: inside the namespace, on its loopback only.
+      artifacts: runner === "gitea" ? { path: path.join(work, "artifacts") } : undefined,
+      secrets: Object.keys(o.secrets ?? {}),
+      extra: ["--default-actions-url", actions.url],
+    });
+    Object.assign(env, o.secrets);
     cmd = "unshare";
     args = ["-n", process.execPath, NETNS_RUN, sockets, ports.join(","), "--", ...exec];
   }
@@ -236,23 +238,15 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
   child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
   const group = child.pid ?? 0;
-  const killGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-group, signal);
-    } catch {
-      // the group is gone
-    }
-  };
   const timer = setTimeout(() => {
     log += `\n[harness] ${runner} timed out after ${o.timeoutMs ?? 240_000} ms: stopping its process group\n`;
-    killGroup("SIGTERM");
-    setTimeout(() => killGroup("SIGKILL"), 5000).unref();
+    void stopPids([-group], 5000);
   }, o.timeoutMs ?? 240_000);
   const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
   clearTimeout(timer);
   if (group && alive(-group)) {
     log += `\n[harness] processes of ${runner}'s group were left running after it exited: killed\n`;
-    killGroup("SIGKILL");
+    await stopPids([-group], 0);
   }
   for (const stop of cleanup.reverse()) await stop();
   log += stepErrors(`${witness}.errors`, Object.values(o.secrets ?? {}));
