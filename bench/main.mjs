@@ -1,5 +1,7 @@
 // Benchmark: the main step where Nix is already there (image mode), against a bare `nix --version`,
-// under the host's node and under Node 24 (what GitHub runs `node24` actions with).
+// under the host's node and under Node 24 (what GitHub runs `node24` actions with). The Nix is the first
+// on PATH (bench/run.mjs puts a provisioned version's BINDIR first); the section is titled by its version.
+// Env: BENCH_RUNS (default 31).
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -8,7 +10,7 @@ import path from "node:path";
 import { HOST_NIX_CONFIG } from "../scripts/lib/nix.mjs";
 import { newJob, runStep } from "../scripts/lib/runner.mjs";
 import { node24 } from "../scripts/lib/node24.mjs";
-import { ensureBuilt, machine, median, ROOT, timed, timeMs, writeSection } from "./lib.mjs";
+import { ensureBuilt, machine, median, nixOnPath, nixVersion, ROOT, timed, timeMs, writeResult, writeSection } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
 ensureBuilt();
@@ -30,12 +32,12 @@ writeFileSync(floorFile, FLOOR);
 /**
  * Nix as a Nix-built job image, the official installers and NixOS have it: the binary inside a store
  * path named nix-<version>, reached through a profile's bin/. Here that binary is a byte-for-byte
- * copy of Debian's /usr/bin/nix added to the store, so both layouts run the very same program.
+ * copy of the nix on PATH (Debian's) added to the store, so both layouts run the very same program.
  */
 function storeNix() {
   const pkg = path.join(scratch, "nix-" + NIX_VERSION);
   mkdirSync(path.join(pkg, "bin"), { recursive: true });
-  copyFileSync("/usr/bin/nix", path.join(pkg, "bin", "nix"));
+  copyFileSync(NIX_BIN, path.join(pkg, "bin", "nix"));
   const stored = execFileSync("nix-store", ["--add", pkg], { env: { ...process.env, NIX_CONFIG: HOST_NIX_CONFIG } }).toString().trim();
   const profileBin = path.join(scratch, "profile", "bin");
   mkdirSync(profileBin, { recursive: true });
@@ -43,7 +45,10 @@ function storeNix() {
   return { stored, pathVar: `${profileBin}:${process.env.PATH}` };
 }
 
-const NIX_VERSION = /(\d+\.\d+\.\d+)/.exec(execFileSync("/usr/bin/nix", ["--version"]).toString())[1];
+/** Debian's nix: /usr/bin/nix (the system's), or a newer nix-bin that scripts/provision-nix.sh unpacked. */
+const NIX_BIN = nixOnPath();
+const NIX_VERSION = nixVersion();
+const NIX_LABEL = NIX_BIN === "/usr/bin/nix" ? "Debian's /usr/bin/nix" : `Debian's nix-bin ${NIX_VERSION} (${path.relative(ROOT, NIX_BIN)})`;
 
 const baseEnv = (pathVar) => ({ PATH: pathVar, HOME: process.env.HOME });
 
@@ -84,7 +89,7 @@ for (const [name, bin] of nodes) {
 const plain = baseEnv(process.env.PATH);
 for (let i = 0; i < RUNS; i++) {
   // interleaved, so drift on a shared machine hits every command alike
-  samples.nix.push(timeMs("/usr/bin/nix", ["--version"], { env: plain }));
+  samples.nix.push(timeMs(NIX_BIN, ["--version"], { env: plain }));
   samples.storeNix.push(timeMs(path.join(store.stored, "bin/nix"), ["--version"], { env: plain }));
   for (const [name, bin] of nodes) {
     samples[`store:${name}`].push(await mainStep(bin, store.pathVar));
@@ -97,13 +102,13 @@ for (let i = 0; i < RUNS; i++) {
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 const ratio = (ms) => (ms / m.nix).toFixed(2);
 const row = (label, ms) => `| ${label} | ${ms.toFixed(1)} | ${ratio(ms)} |`;
-const rows = [row("`nix --version` (Debian's /usr/bin/nix)", m.nix), row("`nix --version` (the same binary in the store)", m.storeNix)];
+const rows = [row(`\`nix --version\` (${NIX_LABEL})`, m.nix), row("`nix --version` (the same binary in the store)", m.storeNix)];
 for (const [name] of nodes) {
   rows.push(row(`${name}: \`node -e 0\` (only starting node)`, m[`start:${name}`]));
   rows.push(row(`${name}: the bundle stopped at input validation (start + loading the code)`, m[`load:${name}`]));
   rows.push(row(`${name}: a 5-line script that runs \`nix --version\` and writes the output, no library`, m[`floor:${name}`]));
   rows.push(row(`${name}: **main step, Nix in the store** (job image, installer, NixOS): no nix process`, m[`store:${name}`]));
-  rows.push(row(`${name}: **main step, Debian's /usr/bin/nix**: one \`nix --version\``, m[`debian:${name}`]));
+  rows.push(row(`${name}: **main step, ${NIX_LABEL}**: one \`nix --version\``, m[`debian:${name}`]));
 }
 const best = (k) => Math.min(...nodes.map(([name]) => m[`${k}:${name}`] / m.nix));
 const verdict = (x) => (x <= 3 ? `met (${x.toFixed(2)}×)` : `not met (${x.toFixed(2)}×)`);
@@ -113,7 +118,7 @@ effect, write the job's nix.conf, export it, set outputs) with Nix already prese
 substituter and one key, against a bare \`nix --version\` in the same run; ${RUNS} interleaved runs, medians.
 Two layouts of the same Nix binary: inside a store path named nix-<version> (how Nix-built job images,
 the official installers and NixOS have it; here a copy of Debian's binary added to the store), and
-Debian's /usr/bin/nix.
+${NIX_LABEL} on PATH.
 
 | command | median ms | ratio to \`nix --version\` |
 |---|---:|---:|
@@ -122,7 +127,7 @@ ${rows.join("\n")}
 Target: within 3× of \`nix --version\`.
 - Nix in the store: ${verdict(best("store"))}. The version comes from the store path's name and the
   settings in effect from the nix.conf files Nix reads, so no nix process starts.
-- Debian's /usr/bin/nix: ${verdict(best("debian"))}. Its version can only be learnt by running it, and
+- ${NIX_LABEL}: ${verdict(best("debian"))}. Its version can only be learnt by running it, and
   starting node and one nix already costs ${best("floor").toFixed(2)}× (the 5-line script); the step starts
   \`nix --version\` before loading the rest of its code, so what it adds is mostly the work that needs
   the answer.
@@ -137,5 +142,6 @@ Machine: ${machine()}.
 `;
 spawnSync("nix-store", ["--delete", store.stored], { env: { ...process.env, NIX_CONFIG: HOST_NIX_CONFIG }, stdio: "ignore" });
 rmSync(scratch, { recursive: true, force: true });
-writeSection("Main step", body);
+writeSection(`Main step, Nix ${NIX_VERSION}`, body);
+writeResult("main", { version: NIX_VERSION, runs: RUNS, store: best("store"), path: best("debian"), floor: best("floor") });
 console.log(body);

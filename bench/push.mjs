@@ -4,18 +4,24 @@
 //   1. push of a fresh workload (≥ 500 paths, ≥ 200 MB) : post step vs raw nix copy, file:// cache
 //   2. path selection cost as the store grows (2k → 20k entries, 20 new paths): hook and diff methods
 //   3. re-push of an already cached set: post step vs raw nix copy no-op
-// Env: BENCH_REPS (default 7), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of NAR per path).
+//   4. push during the build: a build-bound job with the background pusher vs post-only vs no push
+// The Nix is the first on PATH (bench/run.mjs puts a provisioned version's BINDIR first, for the bundles
+// and the raw commands alike); the sections are titled by its version.
+// Env: BENCH_REPS (default 7), BENCH_PATHS (500), BENCH_KB_PER_PATH (the random part, default 300; ~450 KB of
+// NAR per path), BENCH_DURING_REPS (5), BENCH_PUSH_SECTIONS (which to run, default "growth,fresh,during").
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { cachedPaths, ensureUser, generateKey, narinfos, startDaemon, TEST_NIX_CONFIG, trivialDrv } from "../scripts/lib/nix.mjs";
 import { startThrottledCache } from "../scripts/lib/throttled-cache.mjs";
 import { laterStepEnv, newJob, runStep } from "../scripts/lib/runner.mjs";
-import { ensureBuilt, machine, median, timed, writeSection } from "./lib.mjs";
+import { ensureBuilt, machine, median, nixVersion, spread, timed, writeResult, writeSection } from "./lib.mjs";
 
 const REPS = Number(process.env.BENCH_REPS ?? 7);
+const SECTIONS = new Set((process.env.BENCH_PUSH_SECTIONS ?? "growth,fresh,during").split(/[\s,]+/).filter(Boolean));
+const NIX_VERSION = nixVersion();
 const NPATHS = Number(process.env.BENCH_PATHS ?? 500);
 const STORE = "/nix/store";
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
@@ -60,6 +66,14 @@ function buildMany(j, exprs) {
   cleanup.push(() => spawnSync("nix-store", ["--delete", ...out], { env: BASE_ENV }));
   return out;
 }
+/** NAR bytes of each path, from `nix path-info --json` in the shape this Nix prints (a list ≤ 2.18, an object keyed by path after). */
+function narSizes(paths) {
+  const [maj, min] = NIX_VERSION.split(".").map(Number);
+  const json = maj > 2 || min >= 34 ? ["--json", "--json-format", "1"] : ["--json"];
+  const data = JSON.parse(sh("nix", ["path-info", ...json, ...paths]));
+  const entries = Array.isArray(data) ? data : Object.entries(data).map(([p, info]) => ({ path: p, ...info }));
+  return new Map(entries.map((e) => [e.path, Number(e.narSize)]));
+}
 const storeCount = () => readdirSync(STORE).length;
 const fmt = (ms) => (ms / 1000).toFixed(2);
 
@@ -79,7 +93,7 @@ async function pushVsRaw(key) {
   log(`building ${NPATHS} paths in a later step (the job's hook records them)…`);
   const t = timed(() => buildMany(j, exprs));
   const paths = t.out;
-  const narBytes = JSON.parse(sh("nix", ["path-info", "--json", ...paths])).reduce((s, p) => s + p.narSize, 0);
+  const narBytes = [...narSizes(paths).values()].reduce((s, n) => s + n, 0);
   log(`built ${paths.length} paths, ${(narBytes / 1e6).toFixed(0)} MB NAR, in ${fmt(t.ms)} s`);
   const rawUrl = `file://${cacheA}?compression=zstd&parallel-compression=true&secret-key=${key.secretFile}`;
   const raw = [];
@@ -152,38 +166,43 @@ async function selectionAt(size, method, daemonEnv, key) {
 
 function writeReport(r) {
   const ratio = (a, b) => (median(a) / median(b)).toFixed(2);
+  const growth = r.growth.length
+    ? [
+        "Selection = main's set-up (hook: write the script; diff: list the store) + post's selection (read the queue or list and",
+        "diff the store, resolve, filter, check validity), as logged by the steps themselves. The diff method runs through a",
+        "nix-daemon on a private socket as the unprivileged user nixtest (a client the daemon does not trust), the hook method as root in single-user mode.",
+        "",
+        "| store entries | hook: main ms | hook: post ms | hook total ms | diff: main ms | diff: post ms | diff total ms | pushed (hook/diff) |",
+        "|---|---|---|---|---|---|---|---|",
+        ...r.growth.map(
+          (g) =>
+            `| ${g.hook.entries} | ${g.hook.setupMs} | ${g.hook.selectMs} | ${g.hook.setupMs + g.hook.selectMs} | ${g.diff.setupMs} | ${g.diff.selectMs} | ${g.diff.setupMs + g.diff.selectMs} | ${g.hook.pushed}/${g.diff.pushed} |`,
+        ),
+        "",
+        `Hook selection at the largest store / at the smallest: ${((r.growth.at(-1).hook.setupMs + r.growth.at(-1).hook.selectMs) / Math.max(1, r.growth[0].hook.setupMs + r.growth[0].hook.selectMs)).toFixed(2)}× (flat: it never looks at the store).`,
+        `Diff selection at the largest store / at the smallest: ${((r.growth.at(-1).diff.setupMs + r.growth.at(-1).diff.selectMs) / Math.max(1, r.growth[0].diff.setupMs + r.growth[0].diff.selectMs)).toFixed(2)}× (two readdirs of the store, linear in its size).`,
+        "On a shared store the diff also picks up paths other jobs added meanwhile; it pushes them too (the counts above show only this bench's paths when the machine is otherwise idle).",
+      ]
+    : ["Not measured on this version (`BENCH_PUSH_SECTIONS`): the selection's cost depends on the method and the store's size, not on the Nix version; see the first version's Push section."];
   const lines = [
     `Measured by \`node bench/push.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${r.machine}.`,
     "The post step is the built bundle run as a runner runs it (env files, STATE_*), so its time includes node start-up,",
-    "path selection, writing and removing the key file and the summary. Raw is `nix copy` of exactly the same paths with the",
+    "path selection, handing the key to nix through a pipe, and the summary. Raw is `nix copy` of exactly the same paths with the",
     "same URL settings (zstd, parallel-compression, secret-key) to the same kind of `file://` cache, in the same run, order alternated,",
     "`sync` before each timed run.",
     "",
     `### 1. Fresh push: ${r.push.paths} paths, ${(r.push.narBytes / 1e6).toFixed(0)} MB NAR (${(r.push.cacheBytes / 1e6).toFixed(0)} MB compressed), ${r.reps} reps`,
     "",
-    "| | median s | all runs s |",
-    "|---|---|---|",
-    `| raw \`nix copy\` | ${fmt(median(r.push.raw))} | ${r.push.raw.map(fmt).join(", ")} |`,
-    `| post step (hook method) | ${fmt(median(r.push.post))} | ${r.push.post.map(fmt).join(", ")} |`,
+    "| | median s | spread s | all runs s |",
+    "|---|---|---|---|",
+    `| raw \`nix copy\` | ${fmt(median(r.push.raw))} | ${spread(r.push.raw, fmt)} | ${r.push.raw.map(fmt).join(", ")} |`,
+    `| post step (hook method) | ${fmt(median(r.push.post))} | ${spread(r.push.post, fmt)} | ${r.push.post.map(fmt).join(", ")} |`,
     "",
     `**Ratio post / raw: ${ratio(r.push.post, r.push.raw)}×** (target ≤ 1.15×). Throughput of the post step: ${(r.push.narBytes / 1e6 / (median(r.push.post) / 1000)).toFixed(0)} MB/s of NAR.`,
     "",
     "### 2. Path selection as the store grows (20 new paths each time)",
     "",
-    "Selection = main's set-up (hook: write the script; diff: list the store) + post's selection (read the queue or list and",
-    "diff the store, resolve, filter, check validity), as logged by the steps themselves. The diff method runs through a",
-    "nix-daemon on a private socket as the unprivileged user nixtest (a client the daemon does not trust), the hook method as root in single-user mode.",
-    "",
-    "| store entries | hook: main ms | hook: post ms | hook total ms | diff: main ms | diff: post ms | diff total ms | pushed (hook/diff) |",
-    "|---|---|---|---|---|---|---|---|",
-    ...r.growth.map(
-      (g) =>
-        `| ${g.hook.entries} | ${g.hook.setupMs} | ${g.hook.selectMs} | ${g.hook.setupMs + g.hook.selectMs} | ${g.diff.setupMs} | ${g.diff.selectMs} | ${g.diff.setupMs + g.diff.selectMs} | ${g.hook.pushed}/${g.diff.pushed} |`,
-    ),
-    "",
-    `Hook selection at the largest store / at the smallest: ${((r.growth.at(-1).hook.setupMs + r.growth.at(-1).hook.selectMs) / Math.max(1, r.growth[0].hook.setupMs + r.growth[0].hook.selectMs)).toFixed(2)}× (flat: it never looks at the store).`,
-    `Diff selection at the largest store / at the smallest: ${((r.growth.at(-1).diff.setupMs + r.growth.at(-1).diff.selectMs) / Math.max(1, r.growth[0].diff.setupMs + r.growth[0].diff.selectMs)).toFixed(2)}× (two readdirs of the store, linear in its size).`,
-    "On a shared store the diff also picks up paths other jobs added meanwhile; it pushes them too (the counts above show only this bench's paths when the machine is otherwise idle).",
+    ...growth,
     "",
     `### 3. Re-push of the already cached set (${r.push.paths} paths, ${r.push.again.raw.length} runs)`,
     "",
@@ -192,16 +211,33 @@ function writeReport(r) {
     `| raw \`nix copy\` (no-op) | ${fmt(median(r.push.again.raw))} |`,
     `| post step (uploads nothing) | ${fmt(median(r.push.again.post))} |`,
     "",
-    `Ratio post / raw: ${ratio(r.push.again.post, r.push.again.raw)}× — the difference is a fixed cost (node start-up, reading state, \`nix-store --query --outputs\` and \`--check-validity\`), about ${fmt(median(r.push.again.post) - median(r.push.again.raw))} s.`,
+    `Ratio post / raw: ${ratio(r.push.again.post, r.push.again.raw)}× — the difference is a fixed cost (node start-up, reading state, \`nix-store --check-validity\`, the no-op \`nix copy\`'s own queries), about ${fmt(median(r.push.again.post) - median(r.push.again.raw))} s.`,
     "",
   ];
   const section = lines.join("\n");
-  writeSection("Push", section);
+  writeSection(`Push, Nix ${NIX_VERSION}`, section);
   console.log(section);
+  return { fresh: median(r.push.post) / median(r.push.raw), repush: median(r.push.again.post) / median(r.push.again.raw) };
 }
 
 // ---- 4: push during the build vs post-only vs no push, a throttled HTTP cache, a build-bound job ----
 const DURING = { paths: Number(process.env.BENCH_DURING_PATHS ?? 8), mb: 25, sleep: 2, rate: 20_000_000 };
+const MODES = ["during", "post", "none"];
+
+/**
+ * Where the last path's time went, from the pusher's log (its lines carry ISO times) against when the
+ * last build's nix-build returned: when the pusher queued it (negative: before nix-build returned, the
+ * hook runs inside the build), when its upload started and ended, when the pusher had drained.
+ */
+function lastPathTimeline(pusherLog, lastPath, buildEnd) {
+  const lines = pusherLog.split("\n").map((l) => /^(\S+Z) pusher: (.*)$/.exec(l)).filter(Boolean).map((m) => ({ t: Date.parse(m[1]) - buildEnd, msg: m[2] }));
+  const up = lines.findLastIndex((l) => l.msg.startsWith("uploading") && l.msg.includes(lastPath));
+  if (up === -1) return undefined;
+  const queued = lines.slice(0, up).findLast((l) => l.msg.startsWith("queued"));
+  const sent = lines.slice(up).find((l) => l.msg.startsWith("sent"));
+  const drained = lines.find((l) => l.msg.startsWith("drained"));
+  return { queued: queued?.t, uploadStart: lines[up].t, uploadEnd: sent?.t, drained: drained?.t };
+}
 
 /** One job: main, DURING.paths builds one after another (as steps would), post; times in ms. */
 async function duringJob(mode, key, rep) {
@@ -234,24 +270,45 @@ async function duringJob(mode, key, rep) {
     }
     const waited = Number(post.log.match(/post waited ([\d.]+) s for it/)?.[1] ?? 0);
     // the last-built path's NAR upload at the cache's rate: what post must at least wait for
-    const lastNar = Number(JSON.parse(sh("nix", ["path-info", "--json", built.at(-1)]))[0].narSize);
+    const lastNar = narSizes([built.at(-1)]).get(built.at(-1));
+    const pusherLog = mode === "during" ? readFileSync(path.join(j.temp, "nix-runner-action", "pusher.log"), "utf8") : "";
     await cache?.stop();
-    return { jobMs: end - t0, postMs: end - postStart, buildMs: buildsDone - t0, before, waited, lastUploadMs: (lastNar / DURING.rate) * 1000 };
+    return {
+      jobMs: end - t0,
+      postMs: end - postStart,
+      buildMs: buildsDone - t0,
+      before,
+      waited,
+      lastUploadMs: (lastNar / DURING.rate) * 1000,
+      timeline: mode === "during" ? lastPathTimeline(pusherLog, built.at(-1), buildsDone) : undefined,
+    };
   } finally {
     await cache?.stop();
   }
 }
 
+/** The orders of the three modes, all six of them in turn: each mode runs first, second and last equally often over 6 reps. */
+function orderOf(rep) {
+  const rot = rep % 3;
+  const order = [...MODES.slice(rot), ...MODES.slice(0, rot)];
+  return Math.floor(rep / 3) % 2 === 0 ? order : order.reverse();
+}
+
 async function pushDuringBuild(key) {
-  const reps = Number(process.env.BENCH_DURING_REPS ?? 3);
+  const reps = Number(process.env.BENCH_DURING_REPS ?? 5);
   const runs = { during: [], post: [], none: [] };
   for (let rep = 0; rep < reps; rep++) {
-    const order = rep % 2 === 0 ? ["during", "post", "none"] : ["none", "post", "during"];
-    for (const mode of order) {
+    for (const mode of orderOf(rep)) {
       spawnSync("sync");
       const r = await duringJob(mode, key, rep);
       runs[mode].push(r);
-      log(`during-build rep ${rep + 1} ${mode}: job ${fmt(r.jobMs)} s, post ${fmt(r.postMs)} s${mode === "during" ? `, ${r.before}/${DURING.paths} up before post, waited ${r.waited} s` : ""}`);
+      const t = r.timeline;
+      log(
+        `during-build rep ${rep + 1} ${mode}: job ${fmt(r.jobMs)} s, post ${fmt(r.postMs)} s` +
+          (mode === "during"
+            ? `, ${r.before}/${DURING.paths} up before post, waited ${r.waited} s` + (t ? `; last path queued ${t.queued} ms, upload ${t.uploadStart}→${t.uploadEnd} ms, drained ${t.drained} ms after its build` : "")
+            : ""),
+      );
     }
   }
   return { reps, runs };
@@ -264,57 +321,72 @@ function writeDuringReport(r) {
   const lastUpload = m("during", (x) => x.lastUploadMs);
   const jobDuring = m("during", (x) => x.jobMs);
   const jobNone = m("none", (x) => x.jobMs);
+  // each rep ran the three jobs back to back: the ratio within a rep cancels what drifts between reps
+  const paired = r.runs.during.map((x, i) => x.jobMs / r.runs.none[i].jobMs);
+  const extra = r.runs.during.map((x, i) => x.jobMs - r.runs.none[i].jobMs);
+  // what no pusher can avoid: the job ends only once its last path is up, and that upload starts when its build ends
+  const floor = (jobNone + lastUpload) / jobNone;
   const all = (mode, f) => r.runs[mode].map((x) => fmt(f(x))).join(", ");
+  const sp = (mode, f) => spread(r.runs[mode].map(f), fmt);
+  const tl = r.runs.during.map((x) => x.timeline).filter(Boolean);
+  const tm = (f) => (tl.length ? Math.round(median(tl.map(f).filter((v) => v !== undefined))) : "-");
+  const own = m("during", (x) => x.postMs - x.waited * 1000);
   const lines = [
     `Measured by \`node bench/push.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
     `A job of ${DURING.paths} builds run one after another as later steps would (each ${DURING.mb} MB of random bytes, then \`sleep ${DURING.sleep}\`),`,
     `pushing over HTTP to \`scripts/lib/throttled-cache.mjs\` on 127.0.0.1 limited to ${DURING.rate / 1e6} MB/s of uploads: build-bound (the upload of`,
-    `${DURING.paths * DURING.mb} MB takes ${((DURING.paths * DURING.mb * 1e6) / DURING.rate).toFixed(0)} s at that rate, the builds longer). Same run, ${r.reps} reps, order alternated; a fresh cache and fresh`,
-    "derivations per job; every pushed job is checked with `nix store verify` against the cache. Steps are the built bundles run as a runner runs them.",
+    `${DURING.paths * DURING.mb} MB takes ${((DURING.paths * DURING.mb * 1e6) / DURING.rate).toFixed(0)} s at that rate, the builds longer). Same run, ${r.reps} reps; within a rep the three jobs run back to back, in`,
+    "an order that turns with each rep (over 6 reps each job is first, second and last twice); a fresh cache and fresh derivations per",
+    "job; every pushed job is checked with `nix store verify` against the cache. Steps are the built bundles run as a runner runs them.",
     "",
-    "| | median s | all runs s |",
-    "|---|---|---|",
-    `| post step, push during the build | ${fmt(postDuring)} | ${all("during", (x) => x.postMs)} |`,
-    `| post step, post-only push | ${fmt(postOnly)} | ${all("post", (x) => x.postMs)} |`,
-    `| whole job, push during the build | ${fmt(jobDuring)} | ${all("during", (x) => x.jobMs)} |`,
-    `| whole job, post-only push | ${fmt(m("post", (x) => x.jobMs))} | ${all("post", (x) => x.jobMs)} |`,
-    `| whole job, no push | ${fmt(jobNone)} | ${all("none", (x) => x.jobMs)} |`,
+    "| | median s | spread s | all runs s |",
+    "|---|---|---|---|",
+    `| post step, push during the build | ${fmt(postDuring)} | ${sp("during", (x) => x.postMs)} | ${all("during", (x) => x.postMs)} |`,
+    `| post step, post-only push | ${fmt(postOnly)} | ${sp("post", (x) => x.postMs)} | ${all("post", (x) => x.postMs)} |`,
+    `| whole job, push during the build | ${fmt(jobDuring)} | ${sp("during", (x) => x.jobMs)} | ${all("during", (x) => x.jobMs)} |`,
+    `| whole job, post-only push | ${fmt(m("post", (x) => x.jobMs))} | ${sp("post", (x) => x.jobMs)} | ${all("post", (x) => x.jobMs)} |`,
+    `| whole job, no push | ${fmt(jobNone)} | ${sp("none", (x) => x.jobMs)} | ${all("none", (x) => x.jobMs)} |`,
     "",
     `Paths already in the cache when post started (push during the build): ${r.runs.during.map((x) => `${x.before}/${DURING.paths}`).join(", ")}; post's logged wait for the pusher: ${r.runs.during.map((x) => x.waited).join(", ")} s.`,
+    `Where the post step's time goes (medians, push during the build): it waits ${fmt(m("during", (x) => x.waited * 1000))} s for the pusher and spends ${fmt(own)} s on its own work`,
+    `(node start-up, selection, the pusher's log, the summary). The last path, against the end of its nix-build (ms; negative: the hook ran`,
+    `before nix-build returned): queued by the pusher ${tm((t) => t.queued)}, its \`nix copy\` started ${tm((t) => t.uploadStart)} and ended ${tm((t) => t.uploadEnd)}, the pusher drained ${tm((t) => t.drained)};`,
+    `the NAR's transfer alone at the cache's rate is ${Math.round(lastUpload)} ms.`,
     "",
     `1. **Post step, during / post-only: ${(postDuring / postOnly).toFixed(2)}×** (target ≤ 0.2×); post with push during the build ${fmt(postDuring)} s vs 1 s + the last path's upload (${fmt(lastUpload)} s) = ${fmt(1000 + lastUpload)} s (target: ≤).`,
-    `2. **Whole job, during / no push: ${(jobDuring / jobNone).toFixed(2)}×** (target ≤ 1.05×).`,
+    `2. **Whole job, during / no push: ${(jobDuring / jobNone).toFixed(2)}×** of the medians (target ≤ 1.05×); per rep (the two jobs of the same rep): median ${median(paired).toFixed(2)}×, spread ${spread(paired, (x) => x.toFixed(2))}×.`,
+    `   Within a rep the job with the push during the build took ${fmt(median(extra))} s longer than the one without (median; spread ${spread(extra, fmt)} s),`,
+    `   about what its post step waited for the last path's upload. That upload cannot start before its build ends, so this job's floor is`,
+    `   (no push + the last path's transfer) / no push = ${floor.toFixed(3)}×${floor > 1.05 ? ": above the target, whatever the pusher does; a job whose builds take longer relative to the last upload has a lower floor" : ""}.`,
     "3. The fresh-push ratio against raw `nix copy` (post-only) is in the Push section above.",
     "",
   ];
   const section = lines.join("\n");
-  writeSection("Push during the build", section);
+  writeSection(`Push during the build, Nix ${NIX_VERSION}`, section);
   console.log(section);
+  return { postRatio: postDuring / postOnly, postMs: postDuring, postTargetMs: 1000 + lastUpload, jobRatio: jobDuring / jobNone, pairedMedian: median(paired), pairedSpread: [Math.min(...paired), Math.max(...paired)], floor, reps: r.reps };
 }
 
 async function main() {
   ensureBuilt();
   const started = Date.now();
   const key = generateKey(`bench-${SALT}`, mkdtempSync(path.join(WORK, "key-")));
-  if (process.env.BENCH_PUSH_ONLY === "during") {
-    writeDuringReport(await pushDuringBuild(key));
-    log(`done in ${fmt(Date.now() - started)} s`);
-    return;
-  }
-  const daemon = await startDaemon("max-jobs = 2");
-  cleanup.push(() => daemon.stop());
-  const daemonEnv = daemon.clientEnv;
+  const result = { version: NIX_VERSION, machine: machine() };
   const growth = [];
-  for (const size of [2000, 5000, 10000, 20000]) {
-    fillStoreTo(size);
-    const hook = await selectionAt(size, "hook", daemonEnv, key);
-    const diff = await selectionAt(size, "diff", daemonEnv, key);
-    log(`store ${hook.entries}: hook ${hook.setupMs}+${hook.selectMs} ms, diff ${diff.setupMs}+${diff.selectMs} ms`);
-    growth.push({ size, hook, diff });
+  if (SECTIONS.has("growth")) {
+    const daemon = await startDaemon("max-jobs = 2");
+    cleanup.push(() => daemon.stop());
+    for (const size of [2000, 5000, 10000, 20000]) {
+      fillStoreTo(size);
+      const hook = await selectionAt(size, "hook", daemon.clientEnv, key);
+      const diff = await selectionAt(size, "diff", daemon.clientEnv, key);
+      log(`store ${hook.entries}: hook ${hook.setupMs}+${hook.selectMs} ms, diff ${diff.setupMs}+${diff.selectMs} ms`);
+      growth.push({ size, hook, diff });
+    }
   }
-  const push = await pushVsRaw(key);
-  writeReport({ machine: machine(), reps: REPS, push, growth });
-  writeDuringReport(await pushDuringBuild(key));
+  if (SECTIONS.has("fresh")) Object.assign(result, writeReport({ machine: machine(), reps: REPS, push: await pushVsRaw(key), growth }));
+  if (SECTIONS.has("during")) result.during = writeDuringReport(await pushDuringBuild(key));
+  writeResult("push", result);
   log(`done in ${fmt(Date.now() - started)} s`);
 }
 

@@ -214,13 +214,9 @@ function stopPusherSync(dir) {
 }
 /** Kills the nix copies a pusher reported running, if they still run. */
 function killOrphanUploads(dir) {
-    let status;
-    try {
-        status = JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
-    }
-    catch {
+    const status = readStatusSync(dir);
+    if (!status)
         return [];
-    }
     const killed = [];
     for (const g of status.uploads ?? []) {
         try {
@@ -236,15 +232,59 @@ function killOrphanUploads(dir) {
     }
     return killed;
 }
-/** Waits (polling, bounded by `ms`) for `pid` to exit; true if it did. */
+/** States the pusher writes last, right before it exits. */
+const FINAL = /^(?:drained|stopped)/;
+/**
+ * Waits (bounded by `ms`) for the pusher to exit; true if it did. Woken by the pusher's status file
+ * changing (it is renamed into place after each upload and once more just before the exit), with a
+ * look every 100 ms besides; once the status says it ended, every 5 ms until the process is gone.
+ */
 async function waitForExit(dir, ms) {
     const deadline = Date.now() + ms;
-    while (livePusher(dir) !== undefined) {
-        if (Date.now() >= deadline)
-            return false;
-        await new Promise((r) => setTimeout(r, 100));
+    const statusName = external_node_path_default().basename(pusherFiles(dir).status);
+    let wake;
+    let watcher;
+    try {
+        watcher = (0,external_node_fs_.watch)(dir, { persistent: false }, (_event, name) => {
+            if (name === null || name === statusName)
+                wake?.();
+        });
+        watcher.on("error", () => undefined);
     }
-    return true;
+    catch {
+        /* no change events here: the 100 ms look is enough */
+    }
+    try {
+        // bounded by the deadline
+        for (;;) {
+            if (livePusher(dir) === undefined)
+                return true;
+            const left = deadline - Date.now();
+            if (left <= 0)
+                return false;
+            const ended = FINAL.test(readStatusSync(dir)?.state ?? "");
+            await new Promise((resolve) => {
+                const done = () => {
+                    clearTimeout(timer);
+                    wake = undefined;
+                    resolve();
+                };
+                const timer = setTimeout(done, Math.min(left, ended ? 5 : 100));
+                wake = done;
+            });
+        }
+    }
+    finally {
+        watcher?.close();
+    }
+}
+function readStatusSync(dir) {
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+    }
+    catch {
+        return undefined;
+    }
 }
 async function readStatus(dir) {
     try {

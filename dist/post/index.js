@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6387);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2973);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6387:
+/***/ 2973:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -127,7 +127,7 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         return false;
-    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
+    (0,external_node_fs_.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
@@ -320,8 +320,8 @@ async function exec_startDetached(cmd, args, opts) {
     }
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/push/url.ts
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
@@ -501,13 +501,9 @@ function stopPusherSync(dir) {
 }
 /** Kills the nix copies a pusher reported running, if they still run. */
 function killOrphanUploads(dir) {
-    let status;
-    try {
-        status = JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
-    }
-    catch {
+    const status = readStatusSync(dir);
+    if (!status)
         return [];
-    }
     const killed = [];
     for (const g of status.uploads ?? []) {
         try {
@@ -523,15 +519,59 @@ function killOrphanUploads(dir) {
     }
     return killed;
 }
-/** Waits (polling, bounded by `ms`) for `pid` to exit; true if it did. */
+/** States the pusher writes last, right before it exits. */
+const FINAL = /^(?:drained|stopped)/;
+/**
+ * Waits (bounded by `ms`) for the pusher to exit; true if it did. Woken by the pusher's status file
+ * changing (it is renamed into place after each upload and once more just before the exit), with a
+ * look every 100 ms besides; once the status says it ended, every 5 ms until the process is gone.
+ */
 async function waitForExit(dir, ms) {
     const deadline = Date.now() + ms;
-    while (livePusher(dir) !== undefined) {
-        if (Date.now() >= deadline)
-            return false;
-        await new Promise((r) => setTimeout(r, 100));
+    const statusName = external_node_path_default().basename(pusherFiles(dir).status);
+    let wake;
+    let watcher;
+    try {
+        watcher = (0,external_node_fs_.watch)(dir, { persistent: false }, (_event, name) => {
+            if (name === null || name === statusName)
+                wake?.();
+        });
+        watcher.on("error", () => undefined);
     }
-    return true;
+    catch {
+        /* no change events here: the 100 ms look is enough */
+    }
+    try {
+        // bounded by the deadline
+        for (;;) {
+            if (livePusher(dir) === undefined)
+                return true;
+            const left = deadline - Date.now();
+            if (left <= 0)
+                return false;
+            const ended = FINAL.test(readStatusSync(dir)?.state ?? "");
+            await new Promise((resolve) => {
+                const done = () => {
+                    clearTimeout(timer);
+                    wake = undefined;
+                    resolve();
+                };
+                const timer = setTimeout(done, Math.min(left, ended ? 5 : 100));
+                wake = done;
+            });
+        }
+    }
+    finally {
+        watcher?.close();
+    }
+}
+function readStatusSync(dir) {
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+    }
+    catch {
+        return undefined;
+    }
 }
 async function readStatus(dir) {
     try {
@@ -828,6 +868,80 @@ function sha256(get) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/nix/derivation.ts
+
+/**
+ * The output paths a store derivation declares, read from its ATerm text
+ * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
+ * Undefined when the text is not that shape or an output has no path yet (content-addressed
+ * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
+ */
+function outputsOfDrvText(text) {
+    const head = "Derive([";
+    if (!text.startsWith(head))
+        return undefined;
+    let i = head.length;
+    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
+    const str = () => {
+        if (text[i] !== '"')
+            return undefined;
+        let out = "";
+        for (i++; i < text.length; i++) {
+            const c = text[i];
+            if (c === '"') {
+                i++;
+                return out;
+            }
+            if (c === "\\") {
+                const e = text[++i];
+                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
+            }
+            else
+                out += c;
+        }
+        return undefined;
+    };
+    const expect = (c) => (text[i] === c ? (i++, true) : false);
+    const outputs = [];
+    // bounded by the text: every turn consumes at least one output tuple
+    while (i < text.length) {
+        if (expect("]"))
+            return outputs.length > 0 ? outputs : undefined;
+        if (outputs.length > 0 && !expect(","))
+            return undefined;
+        if (!expect("("))
+            return undefined;
+        const fields = [str()];
+        for (let f = 1; f < 4; f++)
+            fields.push(expect(",") ? str() : undefined);
+        if (!expect(")") || fields.some((x) => x === undefined))
+            return undefined;
+        const p = fields[1];
+        if (!p.startsWith("/"))
+            return undefined;
+        outputs.push(p);
+    }
+    return undefined;
+}
+/**
+ * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
+ * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
+ * the path from a build's end to its upload.
+ */
+async function outputsOfDrvFiles(drvs) {
+    const outputs = [];
+    const unread = [];
+    for (const d of drvs) {
+        const text = await (0,promises_namespaceObject.readFile)(d, "utf8").catch(() => undefined);
+        const outs = text === undefined ? undefined : outputsOfDrvText(text);
+        if (outs)
+            outputs.push(...outs);
+        else
+            unread.push(d);
+    }
+    return { outputs, unread };
+}
+
 ;// CONCATENATED MODULE: ./src/nix/answer.ts
 /**
  * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
@@ -1119,6 +1233,7 @@ async function listStore(storeDir) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
+
 function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
     for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
         if (into.paths.has(m[1]))
@@ -1204,7 +1319,7 @@ function errorLine(stderr) {
 function mbPerSecond(bytes, seconds) {
     return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
 }
-/** Rows for core.summary.addTable: a header then one row. */
+/** The summary table's rows (summaryHtml): a header then one row. */
 function summaryTable(r) {
     const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
     const row = [
@@ -1222,6 +1337,16 @@ function summaryTable(r) {
         row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
     }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
+}
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${external_node_os_namespaceObject.EOL}${table}${external_node_os_namespaceObject.EOL}`;
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 function redactCredentials(text) {
@@ -1303,6 +1428,7 @@ function parseQueue(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/push.ts
+
 
 
 
@@ -1490,9 +1616,12 @@ async function candidatesOf(plan, inputs, run) {
 }
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
 async function withOutputsOfDerivations(entries, storeDir, state) {
-    const drvs = entries.filter((e) => e.endsWith(".drv"));
+    const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
     const out = entries.filter((e) => !e.endsWith(".drv"));
-    for (const chunk of chunks([...new Set(drvs)])) {
+    // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
+    const { outputs, unread } = await outputsOfDrvFiles(drvs);
+    out.push(...outputs);
+    for (const chunk of chunks(unread)) {
         const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
         if (r.code !== 0)
             throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
@@ -1637,12 +1766,8 @@ async function copyWithRetries(url, paths, limits, state, copied, key) {
     }
 }
 async function writeSummary(row) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
     try {
-        // loaded only here: @actions/core brings undici with it, and only the summary needs the library
-        const { summary } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 6811));
-        await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
+        appendSummary(summaryHtml("Nix binary cache push", summaryTable(row)));
     }
     catch (e) {
         step_io_info(`push: could not write the job summary: ${String(e)}`);
@@ -1835,94 +1960,10 @@ function cancel(sig, code) {
 
 /***/ }),
 
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 5317:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-
-/***/ }),
-
-/***/ 6982:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 9896:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
 /***/ 1421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
@@ -1933,27 +1974,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
 /***/ 3024:
 /***/ ((module) => {
 
@@ -1961,129 +1981,10 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
 /***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 857:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-
-/***/ }),
-
-/***/ 6928:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 3557:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ })
 

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 324:
+/***/ 642:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -302,6 +302,80 @@ async function startDetached(cmd, args, opts) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/nix/derivation.ts
+
+/**
+ * The output paths a store derivation declares, read from its ATerm text
+ * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
+ * Undefined when the text is not that shape or an output has no path yet (content-addressed
+ * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
+ */
+function outputsOfDrvText(text) {
+    const head = "Derive([";
+    if (!text.startsWith(head))
+        return undefined;
+    let i = head.length;
+    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
+    const str = () => {
+        if (text[i] !== '"')
+            return undefined;
+        let out = "";
+        for (i++; i < text.length; i++) {
+            const c = text[i];
+            if (c === '"') {
+                i++;
+                return out;
+            }
+            if (c === "\\") {
+                const e = text[++i];
+                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
+            }
+            else
+                out += c;
+        }
+        return undefined;
+    };
+    const expect = (c) => (text[i] === c ? (i++, true) : false);
+    const outputs = [];
+    // bounded by the text: every turn consumes at least one output tuple
+    while (i < text.length) {
+        if (expect("]"))
+            return outputs.length > 0 ? outputs : undefined;
+        if (outputs.length > 0 && !expect(","))
+            return undefined;
+        if (!expect("("))
+            return undefined;
+        const fields = [str()];
+        for (let f = 1; f < 4; f++)
+            fields.push(expect(",") ? str() : undefined);
+        if (!expect(")") || fields.some((x) => x === undefined))
+            return undefined;
+        const p = fields[1];
+        if (!p.startsWith("/"))
+            return undefined;
+        outputs.push(p);
+    }
+    return undefined;
+}
+/**
+ * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
+ * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
+ * the path from a build's end to its upload.
+ */
+async function outputsOfDrvFiles(drvs) {
+    const outputs = [];
+    const unread = [];
+    for (const d of drvs) {
+        const text = await (0,promises_namespaceObject.readFile)(d, "utf8").catch(() => undefined);
+        const outs = text === undefined ? undefined : outputsOfDrvText(text);
+        if (outs)
+            outputs.push(...outs);
+        else
+            unread.push(d);
+    }
+    return { outputs, unread };
+}
+
 ;// CONCATENATED MODULE: ./src/push/limits.ts
 /**
  * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
@@ -330,6 +404,7 @@ function backoffBefore(n, limits, remainingMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
+
 function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
     for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
         if (into.paths.has(m[1]))
@@ -415,7 +490,7 @@ function errorLine(stderr) {
 function mbPerSecond(bytes, seconds) {
     return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
 }
-/** Rows for core.summary.addTable: a header then one row. */
+/** The summary table's rows (summaryHtml): a header then one row. */
 function summaryTable(r) {
     const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
     const row = [
@@ -433,6 +508,16 @@ function summaryTable(r) {
         row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
     }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
+}
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${EOL}${table}${EOL}`;
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 function redactCredentials(text) {
@@ -520,9 +605,17 @@ function parseQueue(text) {
 
 
 
+
+
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
-/** How often the queue is read: a path waits at most this long before its upload starts. */
+/**
+ * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
+ * post step's SIGUSR1 and the end of an upload. This tick is the fallback (a filesystem without
+ * change events) and the pace of the job-gone checks.
+ */
 const TICK_MS = 100;
+/** How much nicer than the job the pusher and its uploads run (a higher niceness: less CPU when the builds want it). */
+const NICER = 10;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
 const log = (msg) => process.stdout.write(`${new Date().toISOString()} pusher: ${msg}\n`);
@@ -541,6 +634,13 @@ async function readStdin() {
  */
 async function runPusher() {
     const h = JSON.parse(await readStdin());
+    // the job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave
+    try {
+        (0,external_node_os_namespaceObject.setPriority)(Math.min(19, (0,external_node_os_namespaceObject.getPriority)() + NICER));
+    }
+    catch {
+        /* not allowed here: uploads run at the job's priority */
+    }
     const sent = new Set();
     const refused = new Set();
     const seen = new Set();
@@ -577,9 +677,55 @@ async function runPusher() {
         await writeStatus(state);
         process.exit(code);
     };
+    // a wake-up that arrives while the loop works is kept for its next nap, so none is lost
+    let kicked = false;
+    let wakeUp;
+    const kick = () => {
+        kicked = true;
+        wakeUp?.();
+    };
+    const nap = (ms) => new Promise((resolve) => {
+        if (kicked) {
+            kicked = false;
+            resolve();
+            return;
+        }
+        const done = () => {
+            clearTimeout(timer);
+            wakeUp = undefined;
+            kicked = false;
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        wakeUp = done;
+    });
+    let watcher;
+    const watchQueue = () => {
+        if (watcher)
+            return;
+        try {
+            watcher = (0,external_node_fs_.watch)(h.queueFile, { persistent: false }, (event) => {
+                // the file was replaced or removed: watch whatever is at its path on the next turn
+                if (event === "rename") {
+                    watcher?.close();
+                    watcher = undefined;
+                }
+                kick();
+            });
+            watcher.on("error", () => {
+                watcher?.close();
+                watcher = undefined;
+                kick();
+            });
+        }
+        catch {
+            /* no change events here (or the file is gone): the tick reads the queue */
+        }
+    };
     process.on("SIGUSR1", () => {
         draining = true;
         log("end of queue signalled by the post step: finishing");
+        kick();
     });
     for (const sig of ["SIGTERM", "SIGINT"])
         process.on(sig, () => void exit(`stopped by ${sig}`, 0));
@@ -610,18 +756,23 @@ async function runPusher() {
     const outputsOf = async (drvs) => {
         if (drvs.length === 0)
             return [];
-        const r = await run("nix-store", ["--query", "--outputs", ...drvs], { timeoutMs: 60_000 });
+        // the .drv files say (no process on the way to the upload); nix-store for what they do not
+        const { outputs, unread } = await outputsOfDrvFiles(drvs);
+        if (unread.length === 0)
+            return outputs;
+        const r = await run("nix-store", ["--query", "--outputs", ...unread], { timeoutMs: 60_000 });
         if (r.code !== 0) {
-            log(`could not ask for the outputs of ${drvs.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
-            return [];
+            log(`could not ask for the outputs of ${unread.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
+            return outputs;
         }
-        return r.stdout.split("\n").filter(Boolean);
+        return [...outputs, ...r.stdout.split("\n").filter(Boolean)];
     };
     const upload = async (batch) => {
         for (let attempt = 1;; attempt++) {
             if (attempt > 1)
                 await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
             const t0 = Date.now();
+            log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
             const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key });
             const before = copied.paths.size;
             parseCopyLog(r.stderr + r.stdout, copied);
@@ -658,10 +809,12 @@ async function runPusher() {
             return `idle for ${Math.round(h.idleMs / 1000)} s`;
         return undefined;
     };
-    log(`started (pid ${process.pid}), following ${h.queueFile}, ${h.parallel} upload(s) at once`);
+    watchQueue();
+    log(`started (pid ${process.pid}, niceness ${(0,external_node_os_namespaceObject.getPriority)()}), following ${h.queueFile} (${watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
     await writeStatus("running");
-    // bounded: every turn either ends the process or sleeps a tick; the idle limit ends a lost job
+    // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
     for (;;) {
+        watchQueue();
         const gone = jobGone();
         if (gone)
             await exit(`stopped: ${gone}`, 0);
@@ -672,6 +825,7 @@ async function runPusher() {
             seen.add(d);
         const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs))];
         const { keep } = filterPaths(outs, h.storeDir, h.pushFilter);
+        const before = pending.length;
         for (const p of keep) {
             if (seen.has(p))
                 continue;
@@ -679,12 +833,15 @@ async function runPusher() {
             pending.push(p);
             lastActivity = Date.now();
         }
+        if (pending.length > before)
+            log(`queued ${pending.length - before} new path(s)`);
         while (running < h.parallel && pending.length > 0) {
             const batch = pending.splice(0, BATCH);
             running++;
             void upload(batch).finally(() => {
                 running--;
                 lastActivity = Date.now();
+                kick();
             });
         }
         const groups = runningGroups().join(",");
@@ -695,7 +852,7 @@ async function runPusher() {
         // the queue was read after the signal arrived: nothing the job built is missing
         if (drainingNow && running === 0 && pending.length === 0)
             await exit("drained", 0);
-        await new Promise((r) => setTimeout(r, TICK_MS));
+        await nap(TICK_MS);
     }
 }
 
@@ -706,7 +863,7 @@ async function runPusher() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(642);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`pusher: unhandled rejection: ${String(reason)}`);

@@ -1,5 +1,5 @@
 import * as io from "../step-io.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, type FSWatcher, readFileSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -159,12 +159,8 @@ export function stopPusherSync(dir: string): number | undefined {
 
 /** Kills the nix copies a pusher reported running, if they still run. */
 export function killOrphanUploads(dir: string): number[] {
-  let status: PusherStatus;
-  try {
-    status = JSON.parse(readFileSync(pusherFiles(dir).status, "utf8")) as PusherStatus;
-  } catch {
-    return [];
-  }
+  const status = readStatusSync(dir);
+  if (!status) return [];
   const killed: number[] = [];
   for (const g of status.uploads ?? []) {
     try {
@@ -179,14 +175,55 @@ export function killOrphanUploads(dir: string): number[] {
   return killed;
 }
 
-/** Waits (polling, bounded by `ms`) for `pid` to exit; true if it did. */
+/** States the pusher writes last, right before it exits. */
+const FINAL = /^(?:drained|stopped)/;
+
+/**
+ * Waits (bounded by `ms`) for the pusher to exit; true if it did. Woken by the pusher's status file
+ * changing (it is renamed into place after each upload and once more just before the exit), with a
+ * look every 100 ms besides; once the status says it ended, every 5 ms until the process is gone.
+ */
 export async function waitForExit(dir: string, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (livePusher(dir) !== undefined) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
+  const statusName = path.basename(pusherFiles(dir).status);
+  let wake: (() => void) | undefined;
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dir, { persistent: false }, (_event, name) => {
+      if (name === null || name === statusName) wake?.();
+    });
+    watcher.on("error", () => undefined);
+  } catch {
+    /* no change events here: the 100 ms look is enough */
   }
-  return true;
+  try {
+    // bounded by the deadline
+    for (;;) {
+      if (livePusher(dir) === undefined) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      const ended = FINAL.test(readStatusSync(dir)?.state ?? "");
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, ended ? 5 : 100));
+        wake = done;
+      });
+    }
+  } finally {
+    watcher?.close();
+  }
+}
+
+function readStatusSync(dir: string): PusherStatus | undefined {
+  try {
+    return JSON.parse(readFileSync(pusherFiles(dir).status, "utf8")) as PusherStatus;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function readStatus(dir: string): Promise<PusherStatus | undefined> {

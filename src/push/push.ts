@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { run, SECRET_FD_PATH } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
+import { outputsOfDrvFiles } from "../nix/derivation.js";
 import { locateNix } from "../nix/locate.js";
 import { excerpt, notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { parseBuildOutputs, parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
@@ -13,7 +14,7 @@ import { killOrphanUploads, livePusher, pusherFiles, pusherLog, readStatus, sign
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
-import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryTable } from "./report.js";
+import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { buildPushUrl, displayUrl } from "./url.js";
 
@@ -212,9 +213,12 @@ async function candidatesOf(plan: PushPlan, inputs: Inputs, run: Run): Promise<s
 
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
 async function withOutputsOfDerivations(entries: string[], storeDir: string, state: Run): Promise<string[]> {
-  const drvs = entries.filter((e) => e.endsWith(".drv"));
+  const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
   const out = entries.filter((e) => !e.endsWith(".drv"));
-  for (const chunk of chunks([...new Set(drvs)])) {
+  // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
+  const { outputs, unread } = await outputsOfDrvFiles(drvs);
+  out.push(...outputs);
+  for (const chunk of chunks(unread)) {
     const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
     if (r.code !== 0) throw new ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
     const { paths, other } = storePathLines(r.stdout, storeDir);
@@ -353,11 +357,8 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, sta
 }
 
 async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    // loaded only here: @actions/core brings undici with it, and only the summary needs the library
-    const { summary } = await import("@actions/core");
-    await summary.addHeading("Nix binary cache push", 3).addTable(summaryTable(row)).write();
+    io.appendSummary(summaryHtml("Nix binary cache push", summaryTable(row)));
   } catch (e) {
     io.info(`push: could not write the job summary: ${String(e)}`);
   }

@@ -1,14 +1,22 @@
-import { existsSync } from "node:fs";
+import { existsSync, type FSWatcher, watch } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
+import { getPriority, setPriority } from "node:os";
 import { killRunning, run, runningGroups } from "../exec.js";
+import { outputsOfDrvFiles } from "../nix/derivation.js";
 import type { Handoff, PusherStatus } from "./background.js";
 import { backoffBefore } from "./limits.js";
 import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
-/** How often the queue is read: a path waits at most this long before its upload starts. */
+/**
+ * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
+ * post step's SIGUSR1 and the end of an upload. This tick is the fallback (a filesystem without
+ * change events) and the pace of the job-gone checks.
+ */
 const TICK_MS = 100;
+/** How much nicer than the job the pusher and its uploads run (a higher niceness: less CPU when the builds want it). */
+const NICER = 10;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
 
@@ -29,6 +37,12 @@ async function readStdin(): Promise<string> {
  */
 export async function runPusher(): Promise<void> {
   const h = JSON.parse(await readStdin()) as Handoff;
+  // the job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave
+  try {
+    setPriority(Math.min(19, getPriority() + NICER));
+  } catch {
+    /* not allowed here: uploads run at the job's priority */
+  }
   const sent = new Set<string>();
   const refused = new Set<string>();
   const seen = new Set<string>();
@@ -65,9 +79,54 @@ export async function runPusher(): Promise<void> {
     await writeStatus(state);
     process.exit(code);
   };
+  // a wake-up that arrives while the loop works is kept for its next nap, so none is lost
+  let kicked = false;
+  let wakeUp: (() => void) | undefined;
+  const kick = () => {
+    kicked = true;
+    wakeUp?.();
+  };
+  const nap = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (kicked) {
+        kicked = false;
+        resolve();
+        return;
+      }
+      const done = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        kicked = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeUp = done;
+    });
+  let watcher: FSWatcher | undefined;
+  const watchQueue = () => {
+    if (watcher) return;
+    try {
+      watcher = watch(h.queueFile, { persistent: false }, (event) => {
+        // the file was replaced or removed: watch whatever is at its path on the next turn
+        if (event === "rename") {
+          watcher?.close();
+          watcher = undefined;
+        }
+        kick();
+      });
+      watcher.on("error", () => {
+        watcher?.close();
+        watcher = undefined;
+        kick();
+      });
+    } catch {
+      /* no change events here (or the file is gone): the tick reads the queue */
+    }
+  };
   process.on("SIGUSR1", () => {
     draining = true;
     log("end of queue signalled by the post step: finishing");
+    kick();
   });
   for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void exit(`stopped by ${sig}`, 0));
 
@@ -95,18 +154,22 @@ export async function runPusher(): Promise<void> {
 
   const outputsOf = async (drvs: string[]): Promise<string[]> => {
     if (drvs.length === 0) return [];
-    const r = await run("nix-store", ["--query", "--outputs", ...drvs], { timeoutMs: 60_000 });
+    // the .drv files say (no process on the way to the upload); nix-store for what they do not
+    const { outputs, unread } = await outputsOfDrvFiles(drvs);
+    if (unread.length === 0) return outputs;
+    const r = await run("nix-store", ["--query", "--outputs", ...unread], { timeoutMs: 60_000 });
     if (r.code !== 0) {
-      log(`could not ask for the outputs of ${drvs.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
-      return [];
+      log(`could not ask for the outputs of ${unread.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
+      return outputs;
     }
-    return r.stdout.split("\n").filter(Boolean);
+    return [...outputs, ...r.stdout.split("\n").filter(Boolean)];
   };
 
   const upload = async (batch: string[]) => {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
       const t0 = Date.now();
+      log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
       const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key });
       const before = copied.paths.size;
       parseCopyLog(r.stderr + r.stdout, copied);
@@ -140,10 +203,12 @@ export async function runPusher(): Promise<void> {
     return undefined;
   };
 
-  log(`started (pid ${process.pid}), following ${h.queueFile}, ${h.parallel} upload(s) at once`);
+  watchQueue();
+  log(`started (pid ${process.pid}, niceness ${getPriority()}), following ${h.queueFile} (${watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
   await writeStatus("running");
-  // bounded: every turn either ends the process or sleeps a tick; the idle limit ends a lost job
+  // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
   for (;;) {
+    watchQueue();
     const gone = jobGone();
     if (gone) await exit(`stopped: ${gone}`, 0);
     const drainingNow = draining;
@@ -152,18 +217,21 @@ export async function runPusher(): Promise<void> {
     for (const d of drvs) seen.add(d);
     const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs))];
     const { keep } = filterPaths(outs, h.storeDir, h.pushFilter);
+    const before = pending.length;
     for (const p of keep) {
       if (seen.has(p)) continue;
       seen.add(p);
       pending.push(p);
       lastActivity = Date.now();
     }
+    if (pending.length > before) log(`queued ${pending.length - before} new path(s)`);
     while (running < h.parallel && pending.length > 0) {
       const batch = pending.splice(0, BATCH);
       running++;
       void upload(batch).finally(() => {
         running--;
         lastActivity = Date.now();
+        kick();
       });
     }
     const groups = runningGroups().join(",");
@@ -173,6 +241,6 @@ export async function runPusher(): Promise<void> {
     }
     // the queue was read after the signal arrived: nothing the job built is missing
     if (drainingNow && running === 0 && pending.length === 0) await exit("drained", 0);
-    await new Promise((r) => setTimeout(r, TICK_MS));
+    await nap(TICK_MS);
   }
 }

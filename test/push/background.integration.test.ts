@@ -9,6 +9,7 @@ import { fd3, keyExposure, processes, treeOf } from "../helpers/key-scan.js";
 import { cachedPaths, generateKey } from "../../scripts/lib/nix.mjs";
 import { brokenNarinfos, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";
+import { pusherLog, readStatus, signalDrain, waitForExit } from "../../src/push/background.js";
 
 const key = generateKey(`nra-bg-${salt()}`);
 const b64 = key.secret.split(":")[1];
@@ -209,6 +210,31 @@ describe("push during the build: a background pusher uploads each path as it is 
     expect(again.code, again.log).toBe(0);
     const v = verified(cache, built);
     expect(v.code, `${v.err}\n${again.log}`).toBe(0);
+  });
+
+  it("the drain handshake: post's wait ends when the pusher has drained and exited, not before; the queue is followed by change events", async () => {
+    const { cache, job, env } = await startJob(20_000_000);
+    const dir = jobDirOf(job);
+    const pid = pusherPid(job)!;
+    // it yields the CPU to the job's builds: 10 nicer than the steps (started from this process, like main), once it has read main's handoff
+    await until("the pusher to start", () => /started \(pid \d+, niceness \d+\)/.test(readFileSync(path.join(dir, "pusher.log"), "utf8")), 10_000);
+    expect(os.getPriority(pid)).toBe(Math.min(19, os.getPriority() + 10));
+    const built = [await buildInStepAsync(job, env, bigDrv("nra-bgwait-0", salt(), 1, 0))];
+    // not told to finish, the pusher is still there at the wait's deadline
+    expect(await waitForExit(dir, 300)).toBe(false);
+    expect(alive(pid)).toBe(true);
+    expect(await signalDrain(dir, pid)).toBe(true);
+    expect(await waitForExit(dir, 60_000)).toBe(true);
+    expect(alive(pid)).toBe(false);
+    const status = await readStatus(dir);
+    expect(status?.state).toBe("drained");
+    expect(status?.sent).toEqual(built);
+    expect(status?.uploads).toEqual([]);
+    expect(cachedPaths(cache.dir, built)).toEqual(built);
+    expect(brokenNarinfos(cache.dir)).toEqual([]);
+    const log = await pusherLog(dir);
+    expect(log).toMatch(/following \S+ \(change events\)/);
+    expect(log).toMatch(/queued 1 new path\(s\)\n.*uploading 1 path\(s\): \S+nra-bgwait-0\n.*sent 1 path\(s\)/);
   });
 
   it("a job that ends without a post step (hard kill): the pusher exits by itself when the job's folder goes", async () => {

@@ -7,7 +7,7 @@ import { backoffBefore, DEFAULT_LIMITS, limitsFrom } from "../../src/push/limits
 import { idleLimitFrom } from "../../src/push/background.js";
 import { hookScript } from "../../src/push/prepare.js";
 import { chunks } from "../../src/push/push.js";
-import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryTable } from "../../src/push/report.js";
+import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "../../src/push/report.js";
 import { chooseMethod, filterPaths, newEntries, storePathOf } from "../../src/push/select.js";
 import { buildPushUrl, displayUrl } from "../../src/push/url.js";
 
@@ -131,6 +131,22 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     const t = summaryTable({ cache: "file:///c", method: "hook", selected: 8, uploaded: 1, narBytes: 1, seconds: 1, result: "ok", during: { uploaded: 7, narBytes: 7e6, waitedSeconds: 1.25 } });
     expect(t[0].slice(-3).map((c) => c.data)).toEqual(["uploaded during the job", "NAR bytes during the job", "post waited (s)"]);
     expect(t[1].slice(-3).map((c) => c.data)).toEqual(["7", "7000000", "1.3"]);
+  });
+});
+
+describe("the job summary is written as @actions/core writes it, without loading it", () => {
+  it("summaryHtml equals core.summary.addHeading(…, 3).addTable(rows), empty and special cells included", async () => {
+    const { summary } = await import("@actions/core");
+    const rows = [
+      summaryTable({ cache: "file:///c", method: "hook", selected: 3, uploaded: 2, narBytes: 5, seconds: 2, result: "ok" }),
+      summaryTable({ cache: "https://***@c", method: "diff", selected: 0, uploaded: 0, narBytes: 0, seconds: 0, result: "failed: <x> & \"y\"", during: { uploaded: 1, narBytes: 2, waitedSeconds: 0.04 } }),
+      [[{ data: "", header: true }, { data: "a" }], [{ data: "" }]],
+    ];
+    for (const r of rows) {
+      const want = summary.emptyBuffer().addHeading("Nix binary cache push", 3).addTable(r).stringify();
+      summary.emptyBuffer();
+      expect(summaryHtml("Nix binary cache push", r)).toBe(want);
+    }
   });
 });
 
