@@ -1,5 +1,5 @@
 export const id = 183;
-export const ids = [183];
+export const ids = [183,218];
 export const modules = {
 
 /***/ 8183:
@@ -35,6 +35,8 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __webpack_require__(3190);
+// EXTERNAL MODULE: ./src/push/limits.ts
+var limits = __webpack_require__(7837);
 ;// CONCATENATED MODULE: ./src/push/url.ts
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
@@ -90,6 +92,7 @@ function displayUrl(url) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/background.ts
+
 
 
 
@@ -174,11 +177,9 @@ function livePusher(dir) {
 }
 /**
  * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
- * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
- * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
- * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
- * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
- * Returns whether it was asked to drain.
+ * is ready, that is once it wrote its first status (after setting its handlers): sent earlier, the
+ * request would be lost. A pusher not ready within `readyMs` is stopped instead (SIGTERM), and post
+ * pushes everything itself. Returns whether it was asked to drain.
  */
 async function signalDrain(dir, pid, readyMs = 10_000) {
     const status = pusherFiles(dir).status;
@@ -187,7 +188,7 @@ async function signalDrain(dir, pid, readyMs = 10_000) {
         await new Promise((r) => setTimeout(r, 50));
     const ready = (0,external_node_fs_.existsSync)(status);
     try {
-        process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
+        process.kill(pid, ready ? limits.DRAIN_SIGNAL : "SIGTERM");
     }
     catch {
         /* gone meanwhile */
@@ -297,6 +298,51 @@ async function readStatus(dir) {
 async function pusherLog(dir) {
     return (0,promises_.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
 }
+
+
+/***/ }),
+
+/***/ 7837:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
+/* harmony export */   DRAIN_SIGNAL: () => (/* binding */ DRAIN_SIGNAL),
+/* harmony export */   backoffBefore: () => (/* binding */ backoffBefore),
+/* harmony export */   limitsFrom: () => (/* binding */ limitsFrom)
+/* harmony export */ });
+/**
+ * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
+ * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ */
+const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
+/**
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
+ * fault tests finish in seconds. Not an input and not for production use.
+ */
+function limitsFrom(env) {
+    const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
+    if (!raw)
+        return DEFAULT_LIMITS;
+    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+    const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
+    return {
+        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
+        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+    };
+}
+/** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
+function backoffBefore(n, limits, remainingMs) {
+    return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
+}
+/**
+ * The signal that asks the pusher to drain. Not SIGUSR1: until a Node process sets a handler for that,
+ * Node takes it as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds the
+ * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
+ */
+const DRAIN_SIGNAL = "SIGUSR2";
 
 
 /***/ })

@@ -8,6 +8,7 @@ export const modules = {
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
+/* harmony export */   DRAIN_SIGNAL: () => (/* binding */ DRAIN_SIGNAL),
 /* harmony export */   backoffBefore: () => (/* binding */ backoffBefore),
 /* harmony export */   limitsFrom: () => (/* binding */ limitsFrom)
 /* harmony export */ });
@@ -36,6 +37,12 @@ function limitsFrom(env) {
 function backoffBefore(n, limits, remainingMs) {
     return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
 }
+/**
+ * The signal that asks the pusher to drain. Not SIGUSR1: until a Node process sets a handler for that,
+ * Node takes it as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds the
+ * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
+ */
+const DRAIN_SIGNAL = "SIGUSR2";
 
 
 /***/ })

@@ -402,6 +402,12 @@ function limitsFrom(env) {
 function backoffBefore(n, limits, remainingMs) {
     return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
 }
+/**
+ * The signal that asks the pusher to drain. Not SIGUSR1: until a Node process sets a handler for that,
+ * Node takes it as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds the
+ * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
+ */
+const DRAIN_SIGNAL = "SIGUSR2";
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
 
@@ -610,7 +616,7 @@ function parseQueue(text) {
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
- * post step's SIGUSR1 and the end of an upload. This tick is the fallback (a filesystem without
+ * post step's drain signal and the end of an upload. This tick is the fallback (a filesystem without
  * change events) and the pace of the job-gone checks.
  */
 const TICK_MS = 100;
@@ -628,7 +634,7 @@ async function readStdin() {
 }
 /**
  * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
- * `parallel` nix copies at once, retrying like post. SIGUSR1 (from post): finish the queue and exit.
+ * `parallel` nix copies at once, retrying like post. DRAIN_SIGNAL (SIGUSR2, from post): finish the queue and exit.
  * SIGTERM/SIGINT (post cancelled): kill the uploads and exit. It also exits by itself when the job
  * is gone: its folder removed, the runner process that started main ended, or idle past its limit.
  */
@@ -722,7 +728,7 @@ async function runPusher() {
             /* no change events here (or the file is gone): the tick reads the queue */
         }
     };
-    process.on("SIGUSR1", () => {
+    process.on(DRAIN_SIGNAL, () => {
         draining = true;
         log("end of queue signalled by the post step: finishing");
         kick();
@@ -865,6 +871,9 @@ async function runPusher() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(642);
 
+// This process holds the signing key: a SIGUSR1 from anyone must not open Node's inspector, which it
+// does for a process with no handler of its own. Set before anything else runs.
+process.on("SIGUSR1", () => undefined);
 process.on("unhandledRejection", (reason) => {
     console.error(`pusher: unhandled rejection: ${String(reason)}`);
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { killGroupOf, startDetached } from "../exec.js";
 import type { Inputs } from "../inputs.js";
-import type { Limits } from "./limits.js";
+import { DRAIN_SIGNAL, type Limits } from "./limits.js";
 import { buildPushUrl } from "./url.js";
 import { SECRET_FD_PATH } from "../exec.js";
 
@@ -120,11 +120,9 @@ export function livePusher(dir: string): number | undefined {
 
 /**
  * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
- * is ready, that is once it wrote its first status (after setting its SIGUSR1 handler): before that,
- * Node takes SIGUSR1 as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds
- * the signing key), the request is lost, and post would wait out the whole push timeout. A pusher
- * not ready within `readyMs` is stopped instead (SIGTERM), and post pushes everything itself.
- * Returns whether it was asked to drain.
+ * is ready, that is once it wrote its first status (after setting its handlers): sent earlier, the
+ * request would be lost. A pusher not ready within `readyMs` is stopped instead (SIGTERM), and post
+ * pushes everything itself. Returns whether it was asked to drain.
  */
 export async function signalDrain(dir: string, pid: number, readyMs = 10_000): Promise<boolean> {
   const status = pusherFiles(dir).status;
@@ -132,7 +130,7 @@ export async function signalDrain(dir: string, pid: number, readyMs = 10_000): P
   while (!existsSync(status) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const ready = existsSync(status);
   try {
-    process.kill(pid, ready ? "SIGUSR1" : "SIGTERM");
+    process.kill(pid, ready ? DRAIN_SIGNAL : "SIGTERM");
   } catch {
     /* gone meanwhile */
   }

@@ -34,3 +34,10 @@ export function limitsFrom(env: NodeJS.ProcessEnv): Limits {
 export function backoffBefore(n: number, limits: Limits, remainingMs: number): number {
   return Math.max(0, Math.min(limits.backoffMs * 2 ** (n - 2), remainingMs));
 }
+
+/**
+ * The signal that asks the pusher to drain. Not SIGUSR1: until a Node process sets a handler for that,
+ * Node takes it as "open the inspector" (a debugger on 127.0.0.1:9229, in a process that holds the
+ * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
+ */
+export const DRAIN_SIGNAL = "SIGUSR2";

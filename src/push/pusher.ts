@@ -4,14 +4,14 @@ import { getPriority, setPriority } from "node:os";
 import { killRunning, run, runningGroups } from "../exec.js";
 import { outputsOfDrvFiles } from "../nix/derivation.js";
 import type { Handoff, PusherStatus } from "./background.js";
-import { backoffBefore } from "./limits.js";
+import { backoffBefore, DRAIN_SIGNAL } from "./limits.js";
 import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
- * post step's SIGUSR1 and the end of an upload. This tick is the fallback (a filesystem without
+ * post step's drain signal and the end of an upload. This tick is the fallback (a filesystem without
  * change events) and the pace of the job-gone checks.
  */
 const TICK_MS = 100;
@@ -31,7 +31,7 @@ async function readStdin(): Promise<string> {
 
 /**
  * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
- * `parallel` nix copies at once, retrying like post. SIGUSR1 (from post): finish the queue and exit.
+ * `parallel` nix copies at once, retrying like post. DRAIN_SIGNAL (SIGUSR2, from post): finish the queue and exit.
  * SIGTERM/SIGINT (post cancelled): kill the uploads and exit. It also exits by itself when the job
  * is gone: its folder removed, the runner process that started main ended, or idle past its limit.
  */
@@ -123,7 +123,7 @@ export async function runPusher(): Promise<void> {
       /* no change events here (or the file is gone): the tick reads the queue */
     }
   };
-  process.on("SIGUSR1", () => {
+  process.on(DRAIN_SIGNAL, () => {
     draining = true;
     log("end of queue signalled by the post step: finishing");
     kick();

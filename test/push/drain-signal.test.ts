@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { pusherFiles, signalDrain } from "../../src/push/background.js";
+import { DRAIN_SIGNAL } from "../../src/push/limits.js";
+import { ROOT } from "../../scripts/lib/runner.mjs";
 
 // Post's drain request must reach a pusher that is still starting: until a Node process sets a
 // SIGUSR1 handler, Node answers that signal by opening its inspector ("Debugger listening on
@@ -17,7 +19,7 @@ function standIn(dir: string, readyAfterMs: number) {
   const script = `
     const fs = require("node:fs");
     setTimeout(() => {
-      process.on("SIGUSR1", () => { console.log("drained"); process.exit(0); });
+      process.on(${JSON.stringify(DRAIN_SIGNAL)}, () => { console.log("drained"); process.exit(0); });
       fs.writeFileSync(${JSON.stringify(pusherFiles(dir).status)}, "{}");
     }, ${readyAfterMs});
     setTimeout(() => {}, 20000);`;
@@ -47,7 +49,7 @@ describe("signalDrain: post's request to a background pusher that may still be s
     expect(p.out()).not.toMatch(INSPECTOR);
   });
 
-  it("a pusher not ready in time is stopped with SIGTERM, not sent SIGUSR1", async () => {
+  it("a pusher not ready in time is stopped with SIGTERM, not sent the drain signal", async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "nra-drain-"));
     const p = standIn(dir, 10_000);
     stop = p.kill;
@@ -57,7 +59,8 @@ describe("signalDrain: post's request to a background pusher that may still be s
     expect(existsSync(pusherFiles(dir).status)).toBe(false);
   });
 
-  it("the stand-in shows the fault: SIGUSR1 before its handler opens the inspector and is not a drain", async () => {
+  it("the drain signal is not SIGUSR1, which opens the inspector of a Node process without a handler for it", async () => {
+    expect(DRAIN_SIGNAL).not.toBe("SIGUSR1");
     dir = mkdtempSync(path.join(os.tmpdir(), "nra-drain-"));
     const p = standIn(dir, 2_000);
     stop = p.kill;
@@ -66,5 +69,22 @@ describe("signalDrain: post's request to a background pusher that may still be s
     for (let i = 0; i < 40 && !INSPECTOR.test(p.out()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(p.out()).toMatch(INSPECTOR);
     expect(p.out()).not.toContain("drained");
+  });
+
+  it("the pusher's bundle ignores SIGUSR1 from its first moment (still waiting for its handoff): no inspector", async () => {
+    const bundle = path.join(ROOT, "dist/pusher/index.js");
+    const child = spawn(process.execPath, [bundle], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
+    stop = () => child.kill("SIGKILL");
+    // the handler is set before the bundle reads stdin; wait until node has loaded it
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(child.pid ?? 0, "SIGUSR1");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(out).not.toMatch(INSPECTOR);
+    child.kill("SIGTERM");
+    expect((await ended).signal ?? "exited").toBeTruthy();
   });
 });
