@@ -44,7 +44,18 @@ export function fd3(pid: number): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/fd/3`);
   } catch {
-    return existsSync(`/proc/${pid}`) ? undefined : "gone";
+    // an exiting process closes its files before it is reaped (a zombie, or already gone)
+    return existsSync(`/proc/${pid}`) && !exiting(pid) ? undefined : "gone";
+  }
+}
+
+/** Whether the process is on its way out: a zombie, or its memory (and so its cmdline) already released. */
+function exiting(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return /^\d+ \(.*\) [ZX] /s.test(stat) || readFileSync(`/proc/${pid}/cmdline`).length === 0;
+  } catch {
+    return true;
   }
 }
 
