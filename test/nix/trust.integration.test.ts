@@ -107,7 +107,9 @@ describe(`settings an untrusted client passes to a real nix-daemon (Nix ${nixVer
   /** onlyInCache, with the derivation that builds the path (still in the store). */
   function builtThenDeleted(key: { secretFile: string }): { drv: string; out: string } {
     const env = { ...process.env, NIX_CONFIG: TEST_NIX_CONFIG, NIX_REMOTE: "local" };
-    const drv = execFileSync("nix-instantiate", ["-E", trivialDrv("nra-trust-cached", salt())], { env, encoding: "utf8" }).trim();
+    // contents of its own: a file cache names NARs by their hash, and the fallback case corrupts its NAR
+    const s = salt();
+    const drv = execFileSync("nix-instantiate", ["-E", trivialDrv("nra-trust-cached", s, `echo ${s} > $out`)], { env, encoding: "utf8" }).trim();
     const out = execFileSync("nix-store", ["--realise", drv], { env, encoding: "utf8" }).trim();
     execFileSync("nix", ["copy", "--to", `file://${cacheDir}?secret-key=${key.secretFile}`, out], { env, stdio: "pipe" });
     execFileSync("nix-store", ["--delete", out], { env, stdio: "pipe" });
