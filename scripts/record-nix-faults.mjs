@@ -58,6 +58,29 @@ async function startMoto() {
   throw new Error("moto_server did not answer within 10 s");
 }
 
+/**
+ * A bucket on moto that refuses every request, as S3 refuses one whose credentials it does not
+ * accept: a bucket policy denying everyone everything, so moto answers 403. (moto's own
+ * authentication, INITIAL_NO_AUTH_ACTION_COUNT=0, cannot stand in: this Nix signs nothing, and
+ * moto 5.2 answers an unsigned request with a 500, a KeyError on the missing Authorization header.)
+ * Made before any nix runs, while moto takes unsigned requests.
+ */
+async function refusingBucket(port) {
+  const name = "nra-refused";
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`] }],
+  };
+  const base = `http://127.0.0.1:${port}/${name}`;
+  for (const [url, body] of [[base, undefined], [`${base}?policy`, JSON.stringify(policy)]]) {
+    const r = await fetch(url, { method: "PUT", body, headers: body ? { "content-type": "application/json" } : {} });
+    if (!r.ok) throw new Error(`moto: PUT ${url}: HTTP ${r.status} ${await r.text()}`);
+  }
+  const probe = await fetch(`${base}/nix-cache-info`);
+  if (probe.status !== 403) throw new Error(`moto: the refusing bucket answered ${probe.status}, not 403`);
+  return name;
+}
+
 function run(cmd, args, env, timeoutMs = 90_000) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -76,6 +99,7 @@ function run(cmd, args, env, timeoutMs = 90_000) {
 function normalize(text) {
   return text
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:PORT")
+    .replace(/127\.0\.0\.1 port \d+/g, "127.0.0.1 port PORT") // curl's words in 2.26's message
     .replace(/\/nix\/store\/[0-9a-z]{32}-/g, "/nix/store/HASH-")
     .replace(/nar\/[0-9a-z]{52}\.nar/g, "nar/NARHASH.nar")
     .replace(new RegExp(tmp.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g"), "TMP")
@@ -86,7 +110,7 @@ function normalize(text) {
     .replace(/ \d+ milliseconds/g, " N milliseconds");
 }
 
-async function record(label, bindir, moto) {
+async function record(label, bindir, moto, refused) {
   const version = execFileSync(path.join(bindir, "nix"), ["--version"], { encoding: "utf8" }).trim().split(" ").pop();
   const home = mkdtempSync(path.join(tmp, `home-${version}-`));
   // no narinfo cache from an earlier run (HOME), one Nix try per fault, short stall/connect timeouts
@@ -114,14 +138,29 @@ async function record(label, bindir, moto) {
     // a local store that checks signatures, as a cache host's does: the path is unsigned
     "signature-refused": `local?root=${mkdtempSync(path.join(tmp, "remote-"))}`,
   };
-  if (moto) faults["s3-missing-bucket"] = `s3://nra-missing-${Date.now()}?endpoint=127.0.0.1:${moto}&region=us-east-1&scheme=http`;
+  // per fault, what nix copy's environment adds: credentials the refusing bucket does not take
+  // (made up; whatever they are, this Nix sends none of them)
+  const faultEnv = {
+    "s3-credentials-refused": { AWS_ACCESS_KEY_ID: "AKIANRAWRONGKEY00000", AWS_SECRET_ACCESS_KEY: "nra-wrong-secret" },
+  };
+  if (moto) {
+    const s3 = `endpoint=127.0.0.1:${moto}&region=us-east-1&scheme=http`;
+    faults["s3-missing-bucket"] = `s3://nra-missing-${Date.now()}?${s3}`;
+    faults["s3-credentials-refused"] = `s3://${refused}?${s3}`;
+  }
   const dir = path.join(OUT, version);
   mkdirSync(dir, { recursive: true });
+  let withoutS3 = false;
   for (const [fault, url] of Object.entries(faults)) {
-    const r = await run("nix", ["copy", "--to", url, storePath], env);
+    // a Nix built without S3 refuses every s3:// URL the same way: recorded once, as s3-unsupported
+    if (withoutS3 && fault.startsWith("s3-")) continue;
+    const r = await run("nix", ["copy", "--to", url, storePath], { ...env, ...faultEnv[fault] });
     let name = fault;
     // a Nix built without S3 refuses the URL before any request: that is the fault it meets
-    if (fault === "s3-missing-bucket" && /don't know how to open Nix store/.test(r.err)) name = "s3-unsupported";
+    if (fault.startsWith("s3-") && /don't know how to open Nix store/.test(r.err)) {
+      name = "s3-unsupported";
+      withoutS3 = true;
+    }
     if (r.code === 0) throw new Error(`${label} ${fault}: nix copy to ${url} succeeded; no fault to record`);
     writeFileSync(path.join(dir, `${name}.txt`), normalize(r.err));
     console.log(`record-nix-faults: Nix ${version} ${name}: exit ${r.code}, ${r.err.trim().split("\n").pop()}`);
@@ -131,10 +170,11 @@ async function record(label, bindir, moto) {
 try {
   const moto = await startMoto();
   if (!moto) console.log("record-nix-faults: moto_server missing: no S3 faults recorded (pip install 'moto[server]')");
+  const refused = moto && (await refusingBucket(moto));
   const versions = [["system", path.dirname(execFileSync("sh", ["-c", "command -v nix"], { encoding: "utf8" }).trim())]];
   const provisioned = execFileSync("bash", [path.join(root, "scripts/provision-nix.sh")], { encoding: "utf8" });
   for (const line of provisioned.trim().split("\n")) versions.push(line.split(" "));
-  for (const [label, bindir] of versions) await record(label, bindir, moto);
+  for (const [label, bindir] of versions) await record(label, bindir, moto, refused);
 } finally {
   for (const s of servers) s.closeAllConnections?.(), s.close();
   for (const c of children) c.kill("SIGTERM");

@@ -350,7 +350,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, sta
     const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
     if (tail.length > 0) io.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
     if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-      throw new ActionError(`${why}${failureHint(r.stderr)} [attempt ${attempt} of ${limits.attempts}]`);
+      throw new ActionError(`${why}${failureHint(r.stderr, url)} [attempt ${attempt} of ${limits.attempts}]`);
     }
     io.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
   }

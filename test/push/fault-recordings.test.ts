@@ -19,7 +19,11 @@ const EXPECTED: Record<string, { failure: "permanent" | "transient"; hint?: RegE
   "signature-refused": { failure: "permanent", hint: /trusted-public-keys/ },
   "s3-unsupported": { failure: "permanent", hint: /built without S3 support/ },
   "s3-missing-bucket": { failure: "permanent", hint: /bucket does not exist/ },
+  "s3-credentials-refused": { failure: "permanent", hint: /S3 server refused.*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_PROFILE/ },
 };
+/** The store each fault pushed to, as the hint sees it (scripts/record-nix-faults.mjs's URLs, their ports aside). */
+const S3_URL = "s3://nra-refused?endpoint=127.0.0.1:9000&region=us-east-1&scheme=http";
+const urlOf = (fault: string) => (fault.startsWith("s3-") ? S3_URL : fault === "signature-refused" ? "local?root=/tmp/remote" : "http://127.0.0.1:9000");
 /** Debian's 2.8 answers a 401/403 on nix-cache-info with "does not appear to be a binary cache". */
 const NOT_A_CACHE_HINT = /without a Nix cache there.*netrc/;
 
@@ -31,9 +35,15 @@ describe("fault recordings of every Nix version", () => {
     const common = ["connection-refused", "http-401", "http-403", "http-500", "http-502", "signature-refused", "stalled-timeout"];
     for (const v of versions) {
       const faults = readdirSync(path.join(DIR, v)).map((f) => f.replace(/\.txt$/, ""));
-      // an S3 fault per version: a missing bucket where Nix has S3, the refusal where it does not
-      expect(faults.sort(), v).toEqual([...common, v === "2.34.8" ? "s3-missing-bucket" : "s3-unsupported"].sort());
+      // S3 faults per version: a missing bucket and a refusing one where Nix has S3, the URL refused where it does not
+      expect(faults.sort(), v).toEqual([...common, ...(v === "2.34.8" ? ["s3-credentials-refused", "s3-missing-bucket"] : ["s3-unsupported"])].sort());
     }
+  });
+
+  it("gives the S3 credentials hint only for a push to s3://: Nix 2.34's 403 from S3 reads as any server's", () => {
+    const stderr = readFileSync(path.join(DIR, "2.34.8/s3-credentials-refused.txt"), "utf8");
+    expect(failureHint(stderr, "http://127.0.0.1:9000")).toBe("");
+    expect(failureHint(readFileSync(path.join(DIR, "2.34.8/http-403.txt"), "utf8"), S3_URL)).toMatch(/S3 server refused/);
   });
 
   for (const v of versions) {
@@ -44,7 +54,7 @@ describe("fault recordings of every Nix version", () => {
         const want = EXPECTED[fault];
         expect(want, `no expectation for fault ${fault}`).toBeDefined();
         expect(classifyFailure(stderr)).toBe(want.failure);
-        const hint = failureHint(stderr);
+        const hint = failureHint(stderr, urlOf(fault));
         if (want.hint) expect(hint).toMatch(want.hint);
         else if (v === "2.8.0" && /^http-40[13]$/.test(fault)) expect(hint).toMatch(NOT_A_CACHE_HINT);
         else expect(hint).toBe("");
