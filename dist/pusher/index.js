@@ -470,9 +470,10 @@ function classifyFailure(stderr) {
 /**
  * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
  * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
- * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'".
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `url` is the store pushed to: a 401 or 403
+ * from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
  */
-function failureHint(stderr) {
+function failureHint(stderr, url = "") {
     if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
         return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
     }
@@ -481,6 +482,9 @@ function failureHint(stderr) {
     }
     if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
         return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
+    }
+    if (/^s3:/.test(url) && /HTTP error 40[13]/.test(stderr)) {
+        return " (the S3 server refused the request: give the job's environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or profile= in push-to, for a key allowed to write to the bucket)";
     }
     if (SIGNATURE_REFUSED.test(stderr)) {
         return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";
