@@ -64,8 +64,10 @@ export async function startRecordingForge(labels: Label[], options: ForgeOptions
         body = raw;
       }
       requests.push({ method: req.method ?? "", path: url.pathname + url.search, authorization: req.headers.authorization, body });
+      // Connection: close, so no client keeps a socket to this port: a later forge may get the same
+      // port, and a kept socket to the stopped one would fail its first request ("other side closed")
       const send = (code: number, value: unknown) => {
-        res.writeHead(code, { "Content-Type": "application/json" });
+        res.writeHead(code, { "Content-Type": "application/json", Connection: "close" });
         res.end(JSON.stringify(value));
       };
       const org = url.pathname.match(/^\/api\/v1\/orgs\/([^/]+)\/labels$/);
