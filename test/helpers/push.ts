@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { narinfos, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { narinfos, TEST_NIX_CONFIG, trivialDrv } from "../../scripts/lib/nix.mjs";
 import type { Job } from "../../scripts/lib/runner.mjs";
 
 /** Runs a command the way a later step of `job` would (its env, its user, its wrapper). Throws on failure. */
@@ -81,4 +81,16 @@ export function queuedOutputs(queueText: string): string[] {
   const outs = words.filter((w) => !w.endsWith(".drv"));
   if (drvs.length) outs.push(...execFileSync("nix-store", ["--query", "--outputs", ...drvs]).toString().split("\n").filter(Boolean));
   return outs;
+}
+
+/**
+ * A flake in `dir` whose packages.<system>.hello is trivialDrv(name, salt), for `path:<dir>#hello`.
+ * Flakes evaluate purely (no builtins.currentSystem), so the system is spelled out.
+ */
+export function helloFlake(dir: string, name: string, salt: string): string {
+  mkdirSync(dir);
+  const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux`;
+  const drv = trivialDrv(name, salt).replace("builtins.currentSystem", `"${system}"`);
+  writeFileSync(path.join(dir, "flake.nix"), `{ outputs = { self }: { packages.${system}.hello = ${drv}; }; }\n`);
+  return dir;
 }

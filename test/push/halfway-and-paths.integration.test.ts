@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../scripts/lib/nix.mjs";
 import { nixHasS3, trivialDrv } from "../helpers/nix.js";
-import { buildInStep, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
+import { buildInStep, helloFlake, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 const key = generateKey(`nra-half-${salt()}`);
@@ -90,14 +90,7 @@ describe("push-paths: exactly those closures", () => {
     const s = salt();
     const j = job();
     const cacheDir = path.join(j.temp, "cache");
-    const flake = path.join(j.temp, "flake");
-    mkdirSync(flake);
-    const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux`;
-    // flakes evaluate purely: no builtins.currentSystem, so the system is spelled out
-    writeFileSync(
-      path.join(flake, "flake.nix"),
-      `{ outputs = { self }: { packages.${system}.hello = ${trivialDrv("nra-flake-hello", s).replace("builtins.currentSystem", `"${system}"`)}; }; }\n`,
-    );
+    const flake = helloFlake(path.join(j.temp, "flake"), "nra-flake-hello", s);
     const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
     expect((await runStep(j, "main", placeholder)).code).toBe(0);
     const env = laterStepEnv(j);

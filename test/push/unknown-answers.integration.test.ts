@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../scripts/lib/nix.mjs";
 import { nixVersion, trivialDrv } from "../helpers/nix.js";
-import { buildInStep, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
+import { buildInStep, helloFlake, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 // The post step meets answers of Nix in shapes no version has printed (a stand-in `nix` first on
@@ -50,13 +50,7 @@ describe(`answers of Nix ${nixVersion()} the post step cannot understand`, () =>
     const j = newJob({ NIX_CONFIG: JOB_NIX_CONFIG });
     jobs.push(j);
     const cacheDir = path.join(j.temp, "cache");
-    const flake = path.join(j.temp, "flake");
-    mkdirSync(flake);
-    const system = `${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux`;
-    writeFileSync(
-      path.join(flake, "flake.nix"),
-      `{ outputs = { self }: { packages.${system}.hello = ${trivialDrv("nra-unknown-flake", s).replace("builtins.currentSystem", `"${system}"`)}; }; }\n`,
-    );
+    const flake = helloFlake(path.join(j.temp, "flake"), "nra-unknown-flake", s);
     const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
     expect((await runStep(j, "main", inputs)).code).toBe(0);
     const env = laterStepEnv(j);
