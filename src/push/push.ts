@@ -216,7 +216,7 @@ async function withOutputsOfDerivations(entries: string[], storeDir: string, sta
   const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
   const out = entries.filter((e) => !e.endsWith(".drv"));
   // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
-  const { outputs, unread } = await outputsOfDrvFiles(drvs);
+  const { outputs, unread } = outputsOfDrvFiles(drvs);
   out.push(...outputs);
   for (const chunk of chunks(unread)) {
     const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });

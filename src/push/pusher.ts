@@ -155,7 +155,7 @@ export async function runPusher(): Promise<void> {
   const outputsOf = async (drvs: string[]): Promise<string[]> => {
     if (drvs.length === 0) return [];
     // the .drv files say (no process on the way to the upload); nix-store for what they do not
-    const { outputs, unread } = await outputsOfDrvFiles(drvs);
+    const { outputs, unread } = outputsOfDrvFiles(drvs);
     if (unread.length === 0) return outputs;
     const r = await run("nix-store", ["--query", "--outputs", ...unread], { timeoutMs: 60_000 });
     if (r.code !== 0) {
