@@ -80,7 +80,7 @@ export function failureHint(stderr: string, url = ""): string {
     return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
   }
   if (/^s3:/.test(url) && /HTTP error 40[13]/.test(stderr)) {
-    return " (the S3 server refused the request: give the job's environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or profile= in push-to, for a key allowed to write to the bucket)";
+    return " (the S3 server refused the request: give the job's environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or profile= in push-to, for a key allowed to write to the bucket; a Nix built without AWS authentication, Debian's nix-bin among them, sends no credentials at all and can only write to a bucket that takes anonymous writes)";
   }
   if (SIGNATURE_REFUSED.test(stderr)) {
     return " (the receiving store checks signatures: add signing-key's public key to its trusted-public-keys, or make the ssh user trusted there)";

@@ -19,7 +19,7 @@ const EXPECTED: Record<string, { failure: "permanent" | "transient"; hint?: RegE
   "signature-refused": { failure: "permanent", hint: /trusted-public-keys/ },
   "s3-unsupported": { failure: "permanent", hint: /built without S3 support/ },
   "s3-missing-bucket": { failure: "permanent", hint: /bucket does not exist/ },
-  "s3-credentials-refused": { failure: "permanent", hint: /S3 server refused.*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_PROFILE/ },
+  "s3-credentials-refused": { failure: "permanent", hint: /S3 server refused.*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_PROFILE.*without AWS authentication.*sends no credentials/ },
 };
 /** The store each fault pushed to, as the hint sees it (scripts/record-nix-faults.mjs's URLs, their ports aside). */
 const S3_URL = "s3://nra-refused?endpoint=127.0.0.1:9000&region=us-east-1&scheme=http";
