@@ -7,7 +7,7 @@ import path from "node:path";
  * the way @actions/core writes them (file commands with a random heredoc delimiter, `::command::`
  * lines with the same escaping). Main and post use this rather than @actions/core because importing
  * @actions/core loads undici for its OIDC client: about 50 ms of a main step that should cost little
- * more than one `nix` run. test/runner.test.ts checks that @actions/core reads back what this writes
+ * more than one `nix` run. test/step-io.test.ts checks that @actions/core reads back what this writes
  * and that both produce the same files and log lines. The push's job summary is written the way
  * @actions/core's summary writes it (src/push/report.ts, summaryHtml), checked against it too.
  */
