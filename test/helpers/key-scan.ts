@@ -63,14 +63,19 @@ function exiting(pid: number): boolean {
  * Where `needle` (the base64 of a secret key) shows now: in the argv or environment of one of
  * `procs`, or in a file under one of `dirs`. Empty means nowhere. The runner hands a step its inputs
  * as INPUT_* variables, so the step's own process (`stepPid`) may hold it there, and only there.
+ * That includes a child the step has forked but not yet exec'd: until its execve it is a copy of the
+ * step (same argv, same environ, which /proc reads from its memory), and what it runs gets the
+ * env without INPUT_* (src/exec.ts childEnv). Seen once in a CI run, under the step's own cmdline.
  */
 export function keyExposure(needle: string, procs: Proc[], dirs: string[], stepPid?: number): string[] {
   const found: string[] = [];
+  const stepCmd = procs.find((p) => p.pid === stepPid)?.cmd;
+  const isStep = (p: Proc): boolean => p.pid === stepPid || (p.ppid === stepPid && stepCmd !== undefined && p.cmd === stepCmd);
   for (const p of procs) {
     for (const what of ["cmdline", "environ"]) {
       try {
         let text = readFileSync(`/proc/${p.pid}/${what}`, "latin1");
-        if (what === "environ" && p.pid === stepPid) text = text.replace(/(^|\0)INPUT_SIGNING-KEY=[^\0]*/g, "");
+        if (what === "environ" && isStep(p)) text = text.replace(/(^|\0)INPUT_SIGNING-KEY=[^\0]*/g, "");
         if (text.includes(needle)) found.push(`/proc/${p.pid}/${what} (${p.cmd.slice(0, 80)})`);
       } catch {
         /* gone */
