@@ -369,7 +369,7 @@ function writeDuringReport(r) {
     `   (no push + the last path's transfer) / no push = ${floor.toFixed(3)}×${floor > 1.05 ? ": above the target, whatever the pusher does; a job whose builds take longer relative to the last upload has a lower floor" : ""}.`,
     `   Above that floor the push during the build adds ${fmt(median(extra) - lastUpload)} s (median), ${((100 * (median(extra) - lastUpload)) / jobNone).toFixed(1)} % of the job: the last \`nix copy\`'s own work besides the transfer, post's own steps, main starting the pusher.`,
     ...(DURING.sleep > 3
-      ? [`   Why ${DURING.sleep} s builds: the floor falls as the builds grow against the last upload; with 3 s (the run before this one) it was 1.050×, the target itself, and that job measured 1.06–1.07×.`]
+      ? [`   Why ${DURING.sleep} s builds: the floor falls as the builds grow against the last upload; with 3 s (BENCHMARKS.md at commit 28bca93) it was 1.050×, the target itself, and that job measured 1.06–1.07×.`]
       : []),
     "3. The fresh-push ratio against raw `nix copy` (post-only) is in the Push section above.",
     "",
