@@ -1,4 +1,6 @@
-import { closeSync, openSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Writable } from "node:stream";
 import * as io from "./step-io.js";
 
@@ -25,6 +27,14 @@ export interface ExecOptions {
    * so it is never in a file, the environment or the command line. See `run`.
    */
   secret?: string;
+  /**
+   * Collect stdout and stderr through files instead of pipes, and read them once the command has
+   * ended. For a command that prints a line per path while it keeps every core busy (`nix copy -v`
+   * of 500 paths): through a pipe, this process wakes for each line, and on a 2-core runner that
+   * took 100–140 ms of CPU from the copy itself. The files are unlinked as soon as they are opened,
+   * so nothing stays on disk; where none can be made, pipes are used. Not with `echo` or `stdoutFile`.
+   */
+  spool?: boolean;
 }
 
 /** Where a command started with `secret` reads it. */
@@ -88,6 +98,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
   } catch (err) {
     return { code: 126, stdout: "", stderr: String(err), timedOut: false };
   }
+  const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
   const result = await new Promise<ExecResult>((resolve) => {
     let stdout = "";
     let stderr = "";
@@ -98,7 +109,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
       child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
         env: childEnv(opts.env ?? process.env),
         cwd: opts.cwd,
-        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? (["pipe"] as const) : [])],
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? (["pipe"] as const) : [])],
         detached: opts.timeoutMs !== undefined,
       });
     } catch (err) {
@@ -143,7 +154,43 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     });
   });
   if (outFd !== undefined) closeSync(outFd);
+  if (spool) {
+    result.stdout += readSpooled(spool[0]);
+    result.stderr = readSpooled(spool[1]) + result.stderr;
+  }
   return result;
+}
+
+/** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
+function spoolFiles(): [number, number] | undefined {
+  const fds: number[] = [];
+  try {
+    for (const name of ["out", "err"]) {
+      const file = path.join(os.tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
+      fds.push(openSync(file, "wx+", 0o600));
+      unlinkSync(file);
+    }
+    return [fds[0], fds[1]];
+  } catch {
+    for (const fd of fds) closeSync(fd);
+    return undefined;
+  }
+}
+
+/** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
+function readSpooled(fd: number): string {
+  try {
+    const buf = Buffer.alloc(fstatSync(fd).size);
+    let at = 0;
+    while (at < buf.length) {
+      const n = readSync(fd, buf, at, buf.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function killGroup(pid: number | undefined): void {

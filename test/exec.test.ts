@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -98,6 +98,66 @@ describe("run with stdoutFile: output too large to hold goes to a file", () => {
     const r = await run("true", [], { stdoutFile: "/nonexistent-dir/out" });
     expect(r.code).toBe(126);
     expect(r.stderr).toContain("ENOENT");
+  });
+});
+
+describe("run with `spool`: output goes to unlinked files, read once the command has ended", () => {
+  const withTmpdir = async (f: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-spool-"));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+    try {
+      await f(dir);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("the command writes to deleted files, not pipes; every line of stdout and stderr comes back, and no file is left", async () => {
+    await withTmpdir(async (dir) => {
+      // 20000 lines on each stream: more than a pipe holds, so a lost or reordered chunk would show
+      const script = "ls -l /proc/self/fd/1 /proc/self/fd/2 </dev/null >&2; i=0; while [ $i -lt 20000 ]; do echo out$i; echo err$i >&2; i=$((i+1)); done; exit 5";
+      const r = await run("sh", ["-c", script], { spool: true, timeoutMs: 60_000 });
+      expect(r.code).toBe(5);
+      const lines = (t: string, p: string) => t.split("\n").filter((l) => l.startsWith(p));
+      expect(lines(r.stdout, "out")).toEqual(Array.from({ length: 20000 }, (_, i) => `out${i}`));
+      expect(lines(r.stderr, "err")).toEqual(Array.from({ length: 20000 }, (_, i) => `err${i}`));
+      expect(r.stderr).toMatch(/\/proc\/self\/fd\/1 -> .*\(deleted\)/);
+      expect(r.stderr).toMatch(/\/proc\/self\/fd\/2 -> .*\(deleted\)/);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  });
+
+  it("with `secret` too: the pipeline still hands the secret over on fd 3 and keeps the status", async () => {
+    await withTmpdir(async () => {
+      const r = await run("sh", ["-c", `cat ${SECRET_FD_PATH}; echo gone >&2; exit 2`], { spool: true, secret: "k1:c2VjcmV0" });
+      expect(r).toMatchObject({ code: 2, stdout: "k1:c2VjcmV0", stderr: "gone\n" });
+    });
+  });
+
+  it("a command killed by its timeout still returns what it wrote", async () => {
+    await withTmpdir(async () => {
+      const r = await run("sh", ["-c", "echo started >&2; sleep 30"], { spool: true, timeoutMs: 300 });
+      expect(r.timedOut).toBe(true);
+      expect(r.stderr).toBe("started\n");
+    });
+  });
+
+  it("where no file can be made, node's pipes are used: the output still comes back", async () => {
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = "/nonexistent-nra-dir";
+    try {
+      const r = await run("sh", ["-c", "ls -l /proc/self/fd/2 </dev/null >&2; echo fine"], { spool: true });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe("fine\n");
+      // node's stdio pipes are socket pairs
+      expect(r.stderr).toMatch(/\/proc\/self\/fd\/2 -> socket:/);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
   });
 });
 

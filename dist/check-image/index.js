@@ -31,6 +31,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -144,6 +145,8 @@ async function group(name, fn) {
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
+
+
 /** Where a command started with `secret` reads it. */
 const SECRET_FD_PATH = "/dev/fd/3";
 /**
@@ -204,6 +207,7 @@ async function exec_run(cmd, args, opts = {}) {
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
+    const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
@@ -214,7 +218,7 @@ async function exec_run(cmd, args, opts = {}) {
             child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -266,7 +270,45 @@ async function exec_run(cmd, args, opts = {}) {
     });
     if (outFd !== undefined)
         (0,external_node_fs_.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
     return result;
+}
+/** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
+function spoolFiles() {
+    const fds = [];
+    try {
+        for (const name of ["out", "err"]) {
+            const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
+        }
+        return [fds[0], fds[1]];
+    }
+    catch {
+        for (const fd of fds)
+            (0,external_node_fs_.closeSync)(fd);
+        return undefined;
+    }
+}
+/** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
+function readSpooled(fd) {
+    try {
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        let at = 0;
+        while (at < buf.length) {
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            if (n === 0)
+                break;
+            at += n;
+        }
+        return buf.subarray(0, at).toString("utf8");
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 function killGroup(pid) {
     if (pid === undefined)

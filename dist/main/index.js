@@ -15,7 +15,13 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* unused harmony exports killRunning, runningGroups */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7814);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7814);
+
+
 
 
 /** Where a command started with `secret` reads it. */
@@ -67,7 +73,7 @@ function killGroupOf(pgid) {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        _step_io_js__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
+        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
@@ -78,6 +84,7 @@ async function run(cmd, args, opts = {}) {
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
+    const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
@@ -88,7 +95,7 @@ async function run(cmd, args, opts = {}) {
             child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -140,7 +147,45 @@ async function run(cmd, args, opts = {}) {
     });
     if (outFd !== undefined)
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
     return result;
+}
+/** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
+function spoolFiles() {
+    const fds = [];
+    try {
+        for (const name of ["out", "err"]) {
+            const file = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
+            fds.push((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)(file, "wx+", 0o600));
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.unlinkSync)(file);
+        }
+        return [fds[0], fds[1]];
+    }
+    catch {
+        for (const fd of fds)
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+        return undefined;
+    }
+}
+/** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
+function readSpooled(fd) {
+    try {
+        const buf = Buffer.alloc((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync)(fd).size);
+        let at = 0;
+        while (at < buf.length) {
+            const n = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, buf, at, buf.length - at, at);
+            if (n === 0)
+                break;
+            at += n;
+        }
+        return buf.subarray(0, at).toString("utf8");
+    }
+    finally {
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+    }
 }
 function killGroup(pid) {
     if (pid === undefined)

@@ -16,8 +16,10 @@ var external_node_fs_ = __nccwpck_require__(24);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/step-io.ts
 
 
@@ -128,6 +130,8 @@ async function group(name, fn) {
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
+
+
 /** Where a command started with `secret` reads it. */
 const SECRET_FD_PATH = "/dev/fd/3";
 /**
@@ -188,6 +192,7 @@ async function run(cmd, args, opts = {}) {
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
+    const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
@@ -198,7 +203,7 @@ async function run(cmd, args, opts = {}) {
             child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
                 env: childEnv(opts.env ?? process.env),
                 cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", outFd ?? "pipe", "pipe", ...(viaPipe ? ["pipe"] : [])],
+                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
                 detached: opts.timeoutMs !== undefined,
             });
         }
@@ -250,7 +255,45 @@ async function run(cmd, args, opts = {}) {
     });
     if (outFd !== undefined)
         (0,external_node_fs_.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
     return result;
+}
+/** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
+function spoolFiles() {
+    const fds = [];
+    try {
+        for (const name of ["out", "err"]) {
+            const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
+        }
+        return [fds[0], fds[1]];
+    }
+    catch {
+        for (const fd of fds)
+            (0,external_node_fs_.closeSync)(fd);
+        return undefined;
+    }
+}
+/** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
+function readSpooled(fd) {
+    try {
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        let at = 0;
+        while (at < buf.length) {
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            if (n === 0)
+                break;
+            at += n;
+        }
+        return buf.subarray(0, at).toString("utf8");
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 function killGroup(pid) {
     if (pid === undefined)
@@ -791,7 +834,7 @@ async function runPusher() {
                 await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
             const t0 = Date.now();
             log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-            const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key });
+            const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
             const before = copied.paths.size;
             parseCopyLog(r.stderr + r.stdout, copied);
             if (r.code === 0) {
@@ -1012,6 +1055,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

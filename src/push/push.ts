@@ -338,7 +338,7 @@ async function copyWithRetries(url: string, paths: string[], limits: Limits, sta
       await new Promise((r) => setTimeout(r, wait));
     }
     if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key });
+    const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key, spool: true });
     parseCopyLog(r.stderr + r.stdout, copied);
     if (r.code === 0) {
       const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));

@@ -170,7 +170,7 @@ export async function runPusher(): Promise<void> {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
       const t0 = Date.now();
       log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-      const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key });
+      const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
       const before = copied.paths.size;
       parseCopyLog(r.stderr + r.stdout, copied);
       if (r.code === 0) {
