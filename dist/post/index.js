@@ -1553,7 +1553,7 @@ async function push(inputs, limits, dir) {
         throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }
     step_io_info(`push: ${plan.method} method: ${plan.why}`);
-    const runState = { clock, version: plan.nixVersion, doubts: [] };
+    const runState = { clock, version: plan.nixVersion, doubts: [], gone: 0 };
     const cache = displayUrl(inputs.pushTo);
     // told first, so it finishes the queue while post selects
     const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
@@ -1563,9 +1563,17 @@ async function push(inputs, limits, dir) {
     const hadPusher = pusher !== undefined || (0,external_node_fs_.existsSync)(pusherFiles(dir).status);
     const candidates = await candidatesOf(plan, inputs, runState);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
-    const valid = await onlyValid(keep, plan.storeDir, runState);
-    const gone = keep.length - valid.length;
-    step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ${gone} no longer valid, ${valid.length} to push ` +
+    // the key reaches nix through a pipe (exec's `secret`), never a file
+    const key = inputs.signingKey || undefined;
+    const target = url_buildPushUrl(inputs.pushTo, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
+    // The hook names only what Nix has just built and registered, so its paths are checked only when a
+    // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
+    // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
+    // in the local store (for ssh) needs every path there, so those are checked first.
+    const checkFirst = plan.method !== "hook" || (target.signLocally && key !== undefined);
+    const valid = checkFirst ? await onlyValid(keep, plan.storeDir, runState) : keep;
+    step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
+        `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
         `(selected in ${Date.now() - started} ms)`);
     const during = hadPusher ? await afterPusher(dir, pusher, clock) : undefined;
     const left = during ? valid.filter((p) => !during.sent.has(p)) : valid;
@@ -1591,15 +1599,13 @@ async function push(inputs, limits, dir) {
     const copied = { paths: new Set(), narBytes: 0 };
     let failure;
     try {
-        // the key reaches nix through a pipe (exec's `secret`), never a file
-        const key = inputs.signingKey || undefined;
-        const target = url_buildPushUrl(inputs.pushTo, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
         for (const n of target.notes)
             step_io_info(`push: ${n}`);
         if (target.signLocally && key)
             await signLocally(left, key, clock);
-        for (const chunk of chunks(left))
-            await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key);
+        for (const chunk of chunks(left)) {
+            await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key, checkFirst ? undefined : plan.storeDir);
+        }
     }
     catch (e) {
         failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
@@ -1608,7 +1614,7 @@ async function push(inputs, limits, dir) {
     await writeSummary({
         cache,
         method: plan.method,
-        selected: valid.length,
+        selected: valid.length - runState.gone,
         uploaded: copied.paths.size,
         narBytes: copied.narBytes,
         seconds,
@@ -1618,7 +1624,7 @@ async function push(inputs, limits, dir) {
     if (failure)
         throw failure;
     step_io_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-        `${left.length} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
+        `${left.length - runState.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
 }
 /**
  * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
@@ -1792,10 +1798,16 @@ function chunks(paths, budget = ARGV_BUDGET) {
         out.push(cur);
     return out;
 }
-/** `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe. */
-async function copyWithRetries(url, paths, limits, state, copied, key) {
+/**
+ * `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe.
+ * With `uncheckedIn` (the store dir), the paths' validity was not checked: the first failed copy
+ * checks it, and when some paths are gone the rest is copied again at once, as the same attempt.
+ */
+async function copyWithRetries(url, given, limits, state, copied, key, uncheckedIn) {
     const { clock } = state;
     const cache = displayUrl(url);
+    let paths = given;
+    let unchecked = uncheckedIn !== undefined;
     for (let attempt = 1;; attempt++) {
         if (attempt > 1) {
             const wait = backoffBefore(attempt, limits, clock.left());
@@ -1804,13 +1816,30 @@ async function copyWithRetries(url, paths, limits, state, copied, key) {
         }
         if (clock.left() <= 0)
             throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await run("nix", [...NIX, "copy", "-v", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key, spool: true });
+        // substitute=false: a path gone from the store fails the copy at once instead of being fetched
+        // from the job's substituters first (Nix 2.8 retries those for a while when they are down)
+        const r = await run("nix", [...NIX, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key, spool: true });
         parseCopyLog(r.stderr + r.stdout, copied);
         if (r.code === 0) {
             const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
             if (unclear)
                 doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
             return;
+        }
+        if (unchecked && !r.timedOut && uncheckedIn !== undefined) {
+            unchecked = false;
+            const valid = await onlyValid(paths, uncheckedIn, state);
+            if (valid.length < paths.length) {
+                const kept = new Set(valid);
+                state.gone += paths.length - valid.length;
+                step_io_info(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
+                    `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`);
+                paths = valid;
+                if (paths.length === 0)
+                    return;
+                attempt--;
+                continue;
+            }
         }
         const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
         const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);

@@ -1,6 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { startServer } from "../../scripts/lib/http-server.mjs";
 import { generateKey } from "../../scripts/lib/nix.mjs";
 import { nixHasS3, trivialDrv } from "../helpers/nix.js";
 import { buildInStep, helloFlake, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
@@ -112,5 +114,38 @@ describe("push-paths: exactly those closures", () => {
     const good = verify(key.pub);
     expect(good.code, good.err).toBe(0);
     expect(verify(generateKey(`nra-half-other-${s}`).pub).code).not.toBe(0);
+  });
+});
+
+describe("a path the job built is deleted before post (hook method, whose paths are checked only when a copy fails)", () => {
+  it("post pushes the rest, names what is gone, and never asks the job's substituters for it", async () => {
+    // the job's substituter: a copy that tried to fetch the deleted path would ask it first
+    const asked: string[] = [];
+    const substituter = await startServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      res.writeHead(404).end();
+    });
+    afterAll(() => substituter.stop());
+    const j = newJob({ NIX_CONFIG: `${JOB_NIX_CONFIG}\nsubstituters = ${substituter.origin}` });
+    jobs.push(j);
+    const cache = path.join(j.temp, "cache");
+    const inputs = { "push-to": `file://${cache}`, "signing-key": key.secret, "push-during-build": "false" };
+    expect((await runStep(j, "main", inputs)).code).toBe(0);
+    const s = salt();
+    // the builds themselves ask no substituter (a later line wins over the job's)
+    const buildEnv = { ...laterStepEnv(j), NIX_CONFIG: `${laterStepEnv(j).NIX_CONFIG}\nsubstituters =` };
+    const kept = buildInStep(j, buildEnv, trivialDrv("nra-gc-kept", s));
+    const deleted = buildInStep(j, buildEnv, trivialDrv("nra-gc-deleted", s));
+    const del = spawnSync("nix-store", ["--delete", deleted], { env: { ...process.env, NIX_CONFIG: JOB_NIX_CONFIG, NIX_USER_CONF_FILES: "" }, encoding: "utf8" });
+    expect(del.status, del.stderr).toBe(0);
+    const post = await runStep(j, "post", inputs);
+    expect(post.code, post.log).toBe(0);
+    expect(post.log).not.toMatch(/::(warning|error)::/);
+    expect(post.log).toContain("validity checked if a copy fails, 2 to push");
+    expect(post.log).toMatch(new RegExp(`1 path\\(s\\) the job built are no longer in the store .*first ${deleted}; copying the rest again`));
+    expect(asked).toEqual([]);
+    expect(post.log).toMatch(/push: 1 path\(s\) uploaded/);
+    expect(readdirSync(cache).filter((f) => f.endsWith(".narinfo"))).toEqual([`${path.basename(kept).slice(0, 32)}.narinfo`]);
+    expect(readFileSync(j.files.summary, "utf8")).toMatch(/<td>hook<\/td><td>1<\/td><td>1<\/td>/);
   });
 });

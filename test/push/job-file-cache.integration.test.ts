@@ -117,7 +117,7 @@ describe("a job in image mode pushes what it built to a file:// cache, signed", 
 
   it("the key reaches nix only through a pipe on fd 3: never a file, argv or env", () => {
     const calls = readFileSync(path.join(shimDir, "calls"), "utf8");
-    expect(calls).toMatch(/^ARGV .*copy -v --to file:\/\/.*secret-key=\/dev\/fd\/3/m);
+    expect(calls).toMatch(/^ARGV .*copy -v --option substitute false --to file:\/\/.*secret-key=\/dev\/fd\/3/m);
     expect(calls).not.toContain(key.secret.split(":")[1]);
     // the step's inputs (INPUT_SIGNING-KEY among them) are not passed on to any command
     expect(calls).toMatch(/^RUNNER_TEMP=/m);
