@@ -102,15 +102,23 @@ describe("run with stdoutFile: output too large to hold goes to a file", () => {
 });
 
 describe("run with `spool`: output goes to unlinked files, read once the command has ended", () => {
-  const withTmpdir = async (f: (dir: string) => Promise<void>) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-spool-"));
+  /** Runs `f` with TMPDIR (where os.tmpdir() and so the spool files are) set to `dir`. */
+  const withTmpdirAt = async (dir: string, f: () => Promise<void>) => {
     const before = process.env.TMPDIR;
     process.env.TMPDIR = dir;
     try {
-      await f(dir);
+      await f();
     } finally {
       if (before === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = before;
+    }
+  };
+  /** The same with a fresh folder, removed afterwards. */
+  const withTmpdir = async (f: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-spool-"));
+    try {
+      await withTmpdirAt(dir, () => f(dir));
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
@@ -146,18 +154,13 @@ describe("run with `spool`: output goes to unlinked files, read once the command
   });
 
   it("where no file can be made, node's pipes are used: the output still comes back", async () => {
-    const before = process.env.TMPDIR;
-    process.env.TMPDIR = "/nonexistent-nra-dir";
-    try {
+    await withTmpdirAt("/nonexistent-nra-dir", async () => {
       const r = await run("sh", ["-c", "ls -l /proc/self/fd/2 </dev/null >&2; echo fine"], { spool: true });
       expect(r.code).toBe(0);
       expect(r.stdout).toBe("fine\n");
       // node's stdio pipes are socket pairs
       expect(r.stderr).toMatch(/\/proc\/self\/fd\/2 -> socket:/);
-    } finally {
-      if (before === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = before;
-    }
+    });
   });
 });
 

@@ -1807,7 +1807,8 @@ async function copyWithRetries(url, given, limits, state, copied, key, unchecked
     const { clock } = state;
     const cache = displayUrl(url);
     let paths = given;
-    let unchecked = uncheckedIn !== undefined;
+    // cleared once checked: a second failure is an ordinary one
+    let checkIn = uncheckedIn;
     for (let attempt = 1;; attempt++) {
         if (attempt > 1) {
             const wait = backoffBefore(attempt, limits, clock.left());
@@ -1826,9 +1827,9 @@ async function copyWithRetries(url, given, limits, state, copied, key, unchecked
                 doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
             return;
         }
-        if (unchecked && !r.timedOut && uncheckedIn !== undefined) {
-            unchecked = false;
-            const valid = await onlyValid(paths, uncheckedIn, state);
+        if (checkIn !== undefined && !r.timedOut) {
+            const valid = await onlyValid(paths, checkIn, state);
+            checkIn = undefined;
             if (valid.length < paths.length) {
                 const kept = new Set(valid);
                 state.gone += paths.length - valid.length;

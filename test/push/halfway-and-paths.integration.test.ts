@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startServer } from "../../scripts/lib/http-server.mjs";
 import { generateKey } from "../../scripts/lib/nix.mjs";
 import { nixHasS3, trivialDrv } from "../helpers/nix.js";
-import { buildInStep, helloFlake, JOB_NIX_CONFIG, narinfoCount, nix, salt } from "../helpers/push.js";
+import { buildInStep, helloFlake, JOB_NIX_CONFIG, narinfoCount, nix, salt, testNixEnv } from "../helpers/push.js";
 import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 
 const key = generateKey(`nra-half-${salt()}`);
@@ -136,7 +136,7 @@ describe("a path the job built is deleted before post (hook method, whose paths 
     const buildEnv = { ...laterStepEnv(j), NIX_CONFIG: `${laterStepEnv(j).NIX_CONFIG}\nsubstituters =` };
     const kept = buildInStep(j, buildEnv, trivialDrv("nra-gc-kept", s));
     const deleted = buildInStep(j, buildEnv, trivialDrv("nra-gc-deleted", s));
-    const del = spawnSync("nix-store", ["--delete", deleted], { env: { ...process.env, NIX_CONFIG: JOB_NIX_CONFIG, NIX_USER_CONF_FILES: "" }, encoding: "utf8" });
+    const del = spawnSync("nix-store", ["--delete", deleted], { env: testNixEnv(), encoding: "utf8" });
     expect(del.status, del.stderr).toBe(0);
     const post = await runStep(j, "post", inputs);
     expect(post.code, post.log).toBe(0);
