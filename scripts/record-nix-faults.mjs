@@ -3,7 +3,8 @@
 // servers on 127.0.0.1 that fail in that way. test/push/fault-recordings.test.ts checks the
 // classifier (src/push/report.ts) against these files. Run it as root on a never-used store:
 //   bash scripts/with-fresh-nix.sh node scripts/record-nix-faults.mjs
-// It records the system's Nix and each version scripts/provision-nix.sh provides. Ports, temporary
+// It records the system's Nix and each version scripts/provision-nix.sh provides; fault names as
+// arguments (`… record-nix-faults.mjs path-gone`) record only those. Ports, temporary
 // folders, store hashes and S3 request ids are replaced by placeholders, so a re-recording differs
 // only where Nix's words do.
 import { execFileSync, spawn } from "node:child_process";
@@ -18,6 +19,7 @@ import { TEST_NIX_CONFIG, trivialDrv } from "./lib/nix.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(root, "test/fixtures/nix-errors");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "nra-faults-"));
+const only = process.argv.slice(2);
 const children = [];
 const servers = [];
 
@@ -137,6 +139,12 @@ async function record(label, bindir, moto, refused) {
     "stalled-timeout": await serve(0),
     // a local store that checks signatures, as a cache host's does: the path is unsigned
     "signature-refused": `local?root=${mkdtempSync(path.join(tmp, "remote-"))}`,
+    // a path deleted from the store since the job built it, copied as the action copies (substitute=false)
+    "path-gone": `file://${mkdtempSync(path.join(tmp, "cache-"))}`,
+  };
+  /** Per fault, the store path copied and the options before it, when not the built path alone. */
+  const copied = {
+    "path-gone": ["--option", "substitute", "false", `${path.dirname(storePath)}/${"0".repeat(32)}-nra-gone`],
   };
   // per fault, what nix copy's environment adds: credentials the refusing bucket does not take
   // (made up; whatever they are, this Nix sends none of them)
@@ -154,7 +162,8 @@ async function record(label, bindir, moto, refused) {
   for (const [fault, url] of Object.entries(faults)) {
     // a Nix built without S3 refuses every s3:// URL the same way: recorded once, as s3-unsupported
     if (withoutS3 && fault.startsWith("s3-")) continue;
-    const r = await run("nix", ["copy", "--to", url, storePath], { ...env, ...faultEnv[fault] });
+    if (only.length > 0 && !only.includes(fault) && !(fault.startsWith("s3-") && only.includes("s3-unsupported"))) continue;
+    const r = await run("nix", ["copy", "--to", url, ...(copied[fault] ?? [storePath])], { ...env, ...faultEnv[fault] });
     let name = fault;
     // a Nix built without S3 refuses the URL before any request: that is the fault it meets
     if (fault.startsWith("s3-") && /don't know how to open Nix store/.test(r.err)) {
@@ -168,8 +177,8 @@ async function record(label, bindir, moto, refused) {
 }
 
 try {
-  const moto = await startMoto();
-  if (!moto) console.log("record-nix-faults: moto_server missing: no S3 faults recorded (pip install 'moto[server]')");
+  const moto = only.length === 0 || only.some((f) => f.startsWith("s3-")) ? await startMoto() : undefined;
+  if (!moto && only.length === 0) console.log("record-nix-faults: moto_server missing: no S3 faults recorded (pip install 'moto[server]')");
   const refused = moto && (await refusingBucket(moto));
   const versions = [["system", path.dirname(execFileSync("sh", ["-c", "command -v nix"], { encoding: "utf8" }).trim())]];
   const provisioned = execFileSync("bash", [path.join(root, "scripts/provision-nix.sh")], { encoding: "utf8" });

@@ -90,6 +90,15 @@ function displayUrl(url) {
         return "(unparsable URL)";
     }
 }
+/**
+ * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
+ * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
+ * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
+ * writes their nix-cache-info, and retries those that are down.
+ */
+function copyArgs(url, paths) {
+    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+}
 
 ;// CONCATENATED MODULE: ./src/push/background.ts
 

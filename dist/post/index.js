@@ -449,6 +449,15 @@ function displayUrl(url) {
         return "(unparsable URL)";
     }
 }
+/**
+ * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
+ * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
+ * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
+ * writes their nix-cache-info, and retries those that are down.
+ */
+function copyArgs(url, paths) {
+    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+}
 
 ;// CONCATENATED MODULE: ./src/push/background.ts
 
@@ -1336,6 +1345,8 @@ function classifyFailure(stderr) {
         /HTTP error 40[1345]/,
         NOT_A_CACHE,
         /is not valid/,
+        // a path gone from the store, copied with substitute=false (2.8, 2.26 and 2.34 say so): no retry brings it back
+        /is required, but there is no substituter that can build it/,
         SIGNATURE_REFUSED,
         /unknown (?:setting|compression method)/,
         /invalid (?:secret key|base64)/i,
@@ -1817,9 +1828,7 @@ async function copyWithRetries(url, given, limits, state, copied, key, unchecked
         }
         if (clock.left() <= 0)
             throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        // substitute=false: a path gone from the store fails the copy at once instead of being fetched
-        // from the job's substituters first (Nix 2.8 retries those for a while when they are down)
-        const r = await run("nix", [...NIX, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key, spool: true });
+        const r = await run("nix", copyArgs(url, paths), { timeoutMs: clock.left(), secret: key, spool: true });
         parseCopyLog(r.stderr + r.stdout, copied);
         if (r.code === 0) {
             const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));

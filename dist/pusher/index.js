@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 642:
+/***/ 113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -510,6 +510,8 @@ function classifyFailure(stderr) {
         /HTTP error 40[1345]/,
         NOT_A_CACHE,
         /is not valid/,
+        // a path gone from the store, copied with substitute=false (2.8, 2.26 and 2.34 say so): no retry brings it back
+        /is required, but there is no substituter that can build it/,
         SIGNATURE_REFUSED,
         /unknown (?:setting|compression method)/,
         /invalid (?:secret key|base64)/i,
@@ -659,6 +661,69 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/push/url.ts
+const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
+ */
+function buildPushUrl(pushTo, opts) {
+    const parsed = new URL(pushTo);
+    const notes = [];
+    const have = new Set([...parsed.searchParams.keys()]);
+    const add = [];
+    if (BINARY_CACHE.has(parsed.protocol)) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const base = pushTo.split("?")[0].split("#")[0];
+    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${base}?${query}` : base, signLocally, notes };
+}
+/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
+function displayUrl(url) {
+    try {
+        const u = new URL(url);
+        if (u.password || !u.protocol.startsWith("ssh"))
+            u.username = "";
+        u.password = "";
+        u.search = "";
+        u.hash = "";
+        return u.toString().replace(/\/$/, "");
+    }
+    catch {
+        return "(unparsable URL)";
+    }
+}
+/**
+ * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
+ * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
+ * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
+ * writes their nix-cache-info, and retries those that are down.
+ */
+function copyArgs(url, paths) {
+    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+}
+
 ;// CONCATENATED MODULE: ./src/push/pusher.ts
 
 
@@ -668,7 +733,7 @@ function parseQueue(text) {
 
 
 
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
+
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
  * post step's drain signal and the end of an upload. This tick is the fallback (a filesystem without
@@ -834,7 +899,7 @@ async function runPusher() {
                 await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
             const t0 = Date.now();
             log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-            const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
+            const r = await run("nix", copyArgs(h.url, batch), { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
             const before = copied.paths.size;
             parseCopyLog(r.stderr + r.stdout, copied);
             if (r.code === 0) {
@@ -924,7 +989,7 @@ async function runPusher() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(642);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(113);
 
 // This process holds the signing key: a SIGUSR1 from anyone must not open Node's inspector, which it
 // does for a process with no handler of its own. Set before anything else runs.

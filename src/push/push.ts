@@ -16,7 +16,7 @@ import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
 import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
-import { buildPushUrl, displayUrl } from "./url.js";
+import { buildPushUrl, copyArgs, displayUrl } from "./url.js";
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
@@ -354,9 +354,7 @@ async function copyWithRetries(url: string, given: string[], limits: Limits, sta
       await new Promise((r) => setTimeout(r, wait));
     }
     if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    // substitute=false: a path gone from the store fails the copy at once instead of being fetched
-    // from the job's substituters first (Nix 2.8 retries those for a while when they are down)
-    const r = await run("nix", [...NIX, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths], { timeoutMs: clock.left(), secret: key, spool: true });
+    const r = await run("nix", copyArgs(url, paths), { timeoutMs: clock.left(), secret: key, spool: true });
     parseCopyLog(r.stderr + r.stdout, copied);
     if (r.code === 0) {
       const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));

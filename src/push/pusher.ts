@@ -7,8 +7,8 @@ import type { Handoff, PusherStatus } from "./background.js";
 import { backoffBefore, DRAIN_SIGNAL } from "./limits.js";
 import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
+import { copyArgs } from "./url.js";
 
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
  * post step's drain signal and the end of an upload. This tick is the fallback (a filesystem without
@@ -170,7 +170,7 @@ export async function runPusher(): Promise<void> {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
       const t0 = Date.now();
       log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-      const r = await run("nix", [...NIX, "copy", "-v", "--to", h.url, ...batch], { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
+      const r = await run("nix", copyArgs(h.url, batch), { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
       const before = copied.paths.size;
       parseCopyLog(r.stderr + r.stdout, copied);
       if (r.code === 0) {

@@ -54,6 +54,8 @@ export function classifyFailure(stderr: string): Failure {
     /HTTP error 40[1345]/,
     NOT_A_CACHE,
     /is not valid/,
+    // a path gone from the store, copied with substitute=false (2.8, 2.26 and 2.34 say so): no retry brings it back
+    /is required, but there is no substituter that can build it/,
     SIGNATURE_REFUSED,
     /unknown (?:setting|compression method)/,
     /invalid (?:secret key|base64)/i,

@@ -1,8 +1,9 @@
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { startServer } from "../../scripts/lib/http-server.mjs";
 import { startThrottledCache, type ThrottledCache } from "../../scripts/lib/throttled-cache.mjs";
 import { bigDrv, buildInStepAsync } from "../helpers/job-builds.js";
 import { fd3, keyExposure, processes, treeOf } from "../helpers/key-scan.js";
@@ -245,6 +246,36 @@ describe("push during the build: a background pusher uploads each path as it is 
     const t0 = Date.now();
     await until("the pusher to exit", () => !alive(pid), 5000);
     expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it("a queued path gone from the store: its upload fails at once without asking the job's substituters; post names it gone and pushes the rest", async () => {
+    // the job's substituter: an upload that tried to fetch the missing path would ask it first
+    const asked: string[] = [];
+    const substituter = await startServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      res.writeHead(404).end();
+    });
+    try {
+      const { cache, job, inputs, env } = await startJob(20_000_000, { NIX_CONFIG: `${JOB_NIX_CONFIG}\n${NIX_ONE_TRY}\nsubstituters = ${substituter.origin}` });
+      // the builds themselves ask no substituter (a later line wins over the job's)
+      const buildEnv = { ...env, NIX_CONFIG: `${env.NIX_CONFIG}\nsubstituters =` };
+      const kept = await buildInStepAsync(job, buildEnv, bigDrv("nra-bggone-kept", salt(), 1, 0));
+      // what the hook queued for a path a garbage collection deleted before the pusher got to it
+      const gone = `${path.dirname(kept)}/${"0".repeat(32)}-nra-bggone-${salt()}`;
+      appendFileSync(path.join(jobDirOf(job), "push-queue"), `${gone}\n`);
+      await until("the pusher to give up on the missing path", () => /attempt 1 of \d+ for \d+ path\(s\) failed: /.test(readFileSync(path.join(jobDirOf(job), "pusher.log"), "utf8")), 30_000);
+      expect(asked).toEqual([]);
+      const result = await runStep(job, "post", inputs);
+      // given up on at once, not retried: no retry brings a path back to the store
+      expect(result.log).not.toMatch(/pusher: uploading .*\(attempt 2\)/);
+      expect(result.code, result.log).toBe(0);
+      expect(result.log).toMatch(new RegExp(`1 path\\(s\\) the job built are no longer in the store .*first ${gone}`));
+      expect(asked).toEqual([]);
+      expect(verified(cache, [kept]).code).toBe(0);
+      expect(readdirSync(cache.dir).filter((f) => f.endsWith(".narinfo"))).toEqual([`${path.basename(kept).slice(0, 32)}.narinfo`]);
+    } finally {
+      await substituter.stop();
+    }
   });
 
   it("idle past its limit, the pusher exits; post then pushes everything itself", async () => {

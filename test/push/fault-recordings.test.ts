@@ -17,13 +17,15 @@ const EXPECTED: Record<string, { failure: "permanent" | "transient"; hint?: RegE
   "http-401": { failure: "permanent" },
   "http-403": { failure: "permanent" },
   "signature-refused": { failure: "permanent", hint: /trusted-public-keys/ },
+  "path-gone": { failure: "permanent" },
   "s3-unsupported": { failure: "permanent", hint: /built without S3 support/ },
   "s3-missing-bucket": { failure: "permanent", hint: /bucket does not exist/ },
   "s3-credentials-refused": { failure: "permanent", hint: /S3 server refused.*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_PROFILE.*without AWS authentication.*sends no credentials/ },
 };
 /** The store each fault pushed to, as the hint sees it (scripts/record-nix-faults.mjs's URLs, their ports aside). */
 const S3_URL = "s3://nra-refused?endpoint=127.0.0.1:9000&region=us-east-1&scheme=http";
-const urlOf = (fault: string) => (fault.startsWith("s3-") ? S3_URL : fault === "signature-refused" ? "local?root=/tmp/remote" : "http://127.0.0.1:9000");
+const urlOf = (fault: string) =>
+  fault.startsWith("s3-") ? S3_URL : fault === "signature-refused" ? "local?root=/tmp/remote" : fault === "path-gone" ? "file:///tmp/cache" : "http://127.0.0.1:9000";
 /** Debian's 2.8 answers a 401/403 on nix-cache-info with "does not appear to be a binary cache". */
 const NOT_A_CACHE_HINT = /without a Nix cache there.*netrc/;
 
@@ -32,7 +34,7 @@ const versions = readdirSync(DIR).sort();
 describe("fault recordings of every Nix version", () => {
   it("are there for the three versions the matrix runs, each with every fault", () => {
     expect(versions).toEqual(["2.26.3", "2.34.8", "2.8.0"]);
-    const common = ["connection-refused", "http-401", "http-403", "http-500", "http-502", "signature-refused", "stalled-timeout"];
+    const common = ["connection-refused", "http-401", "http-403", "http-500", "http-502", "path-gone", "signature-refused", "stalled-timeout"];
     for (const v of versions) {
       const faults = readdirSync(path.join(DIR, v)).map((f) => f.replace(/\.txt$/, ""));
       // S3 faults per version: a missing bucket and a refusing one where Nix has S3, the URL refused where it does not

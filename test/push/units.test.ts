@@ -101,6 +101,7 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     ["error: unable to upload 'https://c/x': HTTP error 401", "permanent"],
     ["error: unable to upload 'https://c/x': HTTP error 403", "permanent"],
     ["error: path '/nix/store/x' is not valid", "permanent"],
+    ["error: path '/nix/store/x' is required, but there is no substituter that can build it", "permanent"],
     ["error: cannot add path '/nix/store/x' because it lacks a valid signature", "permanent"],
     ["error: cannot add path '/nix/store/x' because it lacks a signature by a trusted key", "permanent"],
   ];
