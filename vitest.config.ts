@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Integration tests share one real Nix store and daemon; running files one at a time keeps them honest.
     fileParallelism: false,
+    // every file removes the folders its tests made in the temp dir: jobs (newJob) and tempDir's
+    setupFiles: ["test/helpers/cleanup.ts"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts"] } },
       { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },

@@ -35,6 +35,8 @@ export interface StepResult {
   path: string[];
 }
 
+/** Removes the folders of the jobs newJob made in the OS's temp dir so far (not those under a `where.parent`). */
+export function removeJobs(): void;
 /** A fresh job: temp dir (under `where.parent`, default the OS's) and empty GITHUB_* files, optionally owned by another user. */
 export function newJob(baseEnv?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }, where?: { parent?: string; workspace?: string }): Job;
 

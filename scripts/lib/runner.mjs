@@ -6,7 +6,7 @@
 //   node scripts/lib/runner.mjs built         exits 1 (saying so) when dist/ lacks main's or post's bundle
 //   node scripts/lib/runner.mjs ensure-built  runs npm run build when it does
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,24 @@ export function ensureBuilt() {
 const read = (/** @type {string} */ f) => readFileSync(f, "utf8");
 const lines = (/** @type {string} */ f) => read(f).split("\n").filter(Boolean);
 
+/** Folders of the jobs newJob made in os.tmpdir() (no parent given), for removeJobs(). */
+const made = [];
+
+/**
+ * Removes the folders of the jobs newJob made in os.tmpdir() so far; every test file does, once its
+ * tests are done (test/helpers/cleanup.ts). A pusher still following such a job exits when its
+ * folder goes. Jobs made under a parent of the caller's are the caller's to remove.
+ */
+export function removeJobs() {
+  for (const temp of made.splice(0)) {
+    try {
+      rmSync(temp, { recursive: true, force: true });
+    } catch (e) {
+      console.warn(`could not remove the job folder ${temp}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+}
+
 /**
  * A fresh job: temp dir and empty GITHUB_* files, optionally owned by another user.
  * @param {NodeJS.ProcessEnv} [baseEnv] @param {{ uid: number, gid: number }} [user]
@@ -46,6 +64,7 @@ const lines = (/** @type {string} */ f) => read(f).split("\n").filter(Boolean);
  */
 export function newJob(baseEnv = {}, user, where = {}) {
   const temp = mkdtempSync(path.join(where.parent ?? os.tmpdir(), "nra-job-"));
+  if (where.parent === undefined) made.push(temp);
   const files = {
     env: path.join(temp, "github_env"),
     output: path.join(temp, "github_output"),

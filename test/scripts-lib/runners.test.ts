@@ -1,12 +1,12 @@
 // scripts/lib/runners.mjs: the runners' command lines for the workflow tests and the e2e, and the
 // labels of the runner config templates (workflows-templates/runners/) they run jobs under.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HOST, RUNNER_TEMPLATE, runnerArgv, templateLabels } from "../../scripts/lib/runners.mjs";
 import { ROOT } from "../../scripts/lib/runner.mjs";
+import { tempDir } from "../helpers/temp-dirs.js";
 
 const REGISTRY_IMAGE = "registry.example.com/ci/nix-runner:latest";
 const LOCAL = "localhost/nra-nix-job:2.8.4";
@@ -16,7 +16,7 @@ const standIns = { [REGISTRY_IMAGE]: LOCAL };
 function brokenTemplate(from: string, to: string): string {
   const text = readFileSync(RUNNER_TEMPLATE.gitea, "utf8");
   expect(text).toContain(from);
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "nra-runners-")), "config.yaml");
+  const file = path.join(tempDir("nra-runners-"), "config.yaml");
   writeFileSync(file, text.replace(from, to));
   return file;
 }

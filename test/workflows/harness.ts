@@ -3,7 +3,7 @@
 // fixture repo, Debian's docker-registry with htpasswd auth, and git helpers. Every server listens on
 // 127.0.0.1 in 18300–18399, or inside a network namespace the harness made.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +13,7 @@ import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { HOST, runnerArgv } from "../../scripts/lib/runners.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "../../scripts/lib/http-server.mjs";
+import { tempDir as tempDirIn } from "../helpers/temp-dirs.js";
 
 export { freePort, ROOT };
 
@@ -51,7 +52,7 @@ export function ensureRunners(which: readonly Runner[] = RUNNERS): void {
 export const NIX_CONF = `${TEST_NIX_CONFIG}\nextra-experimental-features = flakes`;
 
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `nra-wf-${prefix}-`));
+  return tempDirIn(`nra-wf-${prefix}-`);
 }
 
 export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
