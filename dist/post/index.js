@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2973);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2494);
 
 process.on("unhandledRejection", (reason) => {
     console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2973:
+/***/ 2494:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1496,7 +1496,47 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
+
+
+/**
+ * The temp folder of every upload, post's and the background pusher's: `<job dir>/nix-tmp`. Nix
+ * writes each NAR it compresses for a binary cache to a temp file in TMPDIR and removes it when the
+ * upload ends, but an upload that is killed (a cancelled post step, a stopped pusher) leaves it
+ * behind; in /tmp, the job's build outputs would pile up on a host-mode runner. Under the job's
+ * folder, post removes what is left (`removeUploadTmp`), and the runner's cleanup of RUNNER_TEMP the
+ * rest.
+ */
+function uploadTmpDir(jobDir) {
+    return external_node_path_default().join(jobDir, "nix-tmp");
+}
+/**
+ * The env for an upload: this process's, with TMPDIR in the job's folder; unchanged when that cannot
+ * be made. Never makes the job's folder itself: a pusher whose job's folder is gone must see it gone.
+ */
+function uploadEnv(jobDir) {
+    const dir = uploadTmpDir(jobDir);
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
+    }
+    catch (e) {
+        if (e.code !== "EEXIST")
+            return process.env;
+    }
+    return { ...process.env, TMPDIR: dir };
+}
+/** Removes the uploads' temp folder and what killed uploads left in it. */
+function removeUploadTmp(jobDir) {
+    try {
+        (0,external_node_fs_.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true });
+    }
+    catch {
+        /* best effort: the runner removes RUNNER_TEMP after the job */
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/push.ts
+
 
 
 
@@ -1564,7 +1604,7 @@ async function push(inputs, limits, dir) {
         throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }
     step_io_info(`push: ${plan.method} method: ${plan.why}`);
-    const runState = { clock, version: plan.nixVersion, doubts: [], gone: 0 };
+    const runState = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
     const cache = displayUrl(inputs.pushTo);
     // told first, so it finishes the queue while post selects
     const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
@@ -1828,7 +1868,7 @@ async function copyWithRetries(url, given, limits, state, copied, key, unchecked
         }
         if (clock.left() <= 0)
             throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await run("nix", copyArgs(url, paths), { timeoutMs: clock.left(), secret: key, spool: true });
+        const r = await run("nix", copyArgs(url, paths), { env: state.uploadEnv, timeoutMs: clock.left(), secret: key, spool: true });
         parseCopyLog(r.stderr + r.stdout, copied);
         if (r.code === 0) {
             const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
@@ -2014,9 +2054,10 @@ async function stopOwnDaemon(env = process.env) {
 
 
 
+
 /**
- * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
- * job only), then remove the secret files main left for the job.
+ * Post: push what the job built (when asked), then remove what killed uploads left, stop a
+ * nix-daemon main started (it served this job only), and remove the secret files main left for the job.
  */
 async function runPost() {
     process.once("SIGINT", () => cancel("SIGINT", 130));
@@ -2028,6 +2069,8 @@ async function runPost() {
         warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     finally {
+        // what killed uploads left (the pusher has exited or been stopped by now)
+        removeUploadTmp(jobDir());
         await stopOwnDaemon().catch((e) => warning(`could not stop the nix-daemon this job started: ${String(e)}`));
         for (const f of load(StateKey.SecretFiles) ?? []) {
             await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
@@ -2042,6 +2085,7 @@ async function runPost() {
 function cancel(sig, code) {
     const killed = killRunning();
     const pusher = stopPusherSync(jobDir());
+    removeUploadTmp(jobDir());
     for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
             (0,external_node_fs_.rmSync)(f, { force: true });

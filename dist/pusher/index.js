@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 113:
+/***/ 620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -661,6 +661,45 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
+
+
+/**
+ * The temp folder of every upload, post's and the background pusher's: `<job dir>/nix-tmp`. Nix
+ * writes each NAR it compresses for a binary cache to a temp file in TMPDIR and removes it when the
+ * upload ends, but an upload that is killed (a cancelled post step, a stopped pusher) leaves it
+ * behind; in /tmp, the job's build outputs would pile up on a host-mode runner. Under the job's
+ * folder, post removes what is left (`removeUploadTmp`), and the runner's cleanup of RUNNER_TEMP the
+ * rest.
+ */
+function uploadTmpDir(jobDir) {
+    return external_node_path_default().join(jobDir, "nix-tmp");
+}
+/**
+ * The env for an upload: this process's, with TMPDIR in the job's folder; unchanged when that cannot
+ * be made. Never makes the job's folder itself: a pusher whose job's folder is gone must see it gone.
+ */
+function uploadEnv(jobDir) {
+    const dir = uploadTmpDir(jobDir);
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
+    }
+    catch (e) {
+        if (e.code !== "EEXIST")
+            return process.env;
+    }
+    return { ...process.env, TMPDIR: dir };
+}
+/** Removes the uploads' temp folder and what killed uploads left in it. */
+function removeUploadTmp(jobDir) {
+    try {
+        rmSync(uploadTmpDir(jobDir), { recursive: true, force: true });
+    }
+    catch {
+        /* best effort: the runner removes RUNNER_TEMP after the job */
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/url.ts
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
@@ -734,6 +773,7 @@ function copyArgs(url, paths) {
 
 
 
+
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
  * post step's drain signal and the end of an upload. This tick is the fallback (a filesystem without
@@ -767,6 +807,8 @@ async function runPusher() {
     catch {
         /* not allowed here: uploads run at the job's priority */
     }
+    // TMPDIR in the job's folder: what a killed upload leaves goes with it
+    const env = uploadEnv(h.jobDir);
     const sent = new Set();
     const refused = new Set();
     const seen = new Set();
@@ -899,7 +941,7 @@ async function runPusher() {
                 await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
             const t0 = Date.now();
             log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-            const r = await run("nix", copyArgs(h.url, batch), { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
+            const r = await run("nix", copyArgs(h.url, batch), { env, timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
             const before = copied.paths.size;
             parseCopyLog(r.stderr + r.stdout, copied);
             if (r.code === 0) {
@@ -989,7 +1031,7 @@ async function runPusher() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(113);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
 
 // This process holds the signing key: a SIGUSR1 from anyone must not open Node's inspector, which it
 // does for a process with no handler of its own. Set before anything else runs.

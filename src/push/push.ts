@@ -16,6 +16,7 @@ import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
 import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
+import { uploadEnv } from "./upload-tmp.js";
 import { buildPushUrl, copyArgs, displayUrl } from "./url.js";
 
 const NIX = ["--extra-experimental-features", "nix-command flakes"];
@@ -39,6 +40,8 @@ interface Run {
   doubts: string[];
   /** Selected paths a failed copy showed to be gone from the store (checked then, not up front). */
   gone: number;
+  /** The uploads' env: TMPDIR in the job's folder (src/push/upload-tmp.ts). */
+  uploadEnv: NodeJS.ProcessEnv;
 }
 
 /** Warns about an answer not understood and keeps it for the summary. */
@@ -86,7 +89,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
     );
   }
   io.info(`push: ${plan.method} method: ${plan.why}`);
-  const runState: Run = { clock, version: plan.nixVersion, doubts: [], gone: 0 };
+  const runState: Run = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
   const cache = displayUrl(inputs.pushTo);
   // told first, so it finishes the queue while post selects
   const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
@@ -354,7 +357,7 @@ async function copyWithRetries(url: string, given: string[], limits: Limits, sta
       await new Promise((r) => setTimeout(r, wait));
     }
     if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    const r = await run("nix", copyArgs(url, paths), { timeoutMs: clock.left(), secret: key, spool: true });
+    const r = await run("nix", copyArgs(url, paths), { env: state.uploadEnv, timeoutMs: clock.left(), secret: key, spool: true });
     parseCopyLog(r.stderr + r.stdout, copied);
     if (r.code === 0) {
       const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));

@@ -7,6 +7,7 @@ import type { Handoff, PusherStatus } from "./background.js";
 import { backoffBefore, DRAIN_SIGNAL } from "./limits.js";
 import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
+import { uploadEnv } from "./upload-tmp.js";
 import { copyArgs } from "./url.js";
 
 /**
@@ -43,6 +44,8 @@ export async function runPusher(): Promise<void> {
   } catch {
     /* not allowed here: uploads run at the job's priority */
   }
+  // TMPDIR in the job's folder: what a killed upload leaves goes with it
+  const env = uploadEnv(h.jobDir);
   const sent = new Set<string>();
   const refused = new Set<string>();
   const seen = new Set<string>();
@@ -170,7 +173,7 @@ export async function runPusher(): Promise<void> {
       if (attempt > 1) await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
       const t0 = Date.now();
       log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-      const r = await run("nix", copyArgs(h.url, batch), { timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
+      const r = await run("nix", copyArgs(h.url, batch), { env, timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
       const before = copied.paths.size;
       parseCopyLog(r.stderr + r.stdout, copied);
       if (r.code === 0) {

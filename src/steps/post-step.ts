@@ -4,13 +4,14 @@ import { rm } from "node:fs/promises";
 import { killRunning } from "../exec.js";
 import { stopPusherSync } from "../push/background.js";
 import { pushFromPost } from "../push/push.js";
+import { removeUploadTmp } from "../push/upload-tmp.js";
 import { jobDir } from "../job-dir.js";
 import { stopOwnDaemon } from "../nix/daemon.js";
 import { load, StateKey } from "../state.js";
 
 /**
- * Post: push what the job built (when asked), then stop a nix-daemon main started (it served this
- * job only), then remove the secret files main left for the job.
+ * Post: push what the job built (when asked), then remove what killed uploads left, stop a
+ * nix-daemon main started (it served this job only), and remove the secret files main left for the job.
  */
 export async function runPost(): Promise<void> {
   process.once("SIGINT", () => cancel("SIGINT", 130));
@@ -20,6 +21,8 @@ export async function runPost(): Promise<void> {
   } catch (e) {
     io.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
+    // what killed uploads left (the pusher has exited or been stopped by now)
+    removeUploadTmp(jobDir());
     await stopOwnDaemon().catch((e: unknown) => io.warning(`could not stop the nix-daemon this job started: ${String(e)}`));
     for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
       await rm(f, { force: true }).catch(() => io.warning(`could not remove ${f}`));
@@ -35,6 +38,7 @@ export async function runPost(): Promise<void> {
 function cancel(sig: NodeJS.Signals, code: number): void {
   const killed = killRunning();
   const pusher = stopPusherSync(jobDir());
+  removeUploadTmp(jobDir());
   for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {
     try {
       rmSync(f, { force: true });

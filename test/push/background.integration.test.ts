@@ -9,6 +9,7 @@ import { bigDrv, buildInStepAsync } from "../helpers/job-builds.js";
 import { fd3, keyExposure, processes, treeOf } from "../helpers/key-scan.js";
 import { cachedPaths, generateKey } from "../../scripts/lib/nix.mjs";
 import { brokenNarinfos, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
+import { tempDir } from "../helpers/temp-dirs.js";
 import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";
 import { pusherLog, readStatus, signalDrain, waitForExit } from "../../src/push/background.js";
 
@@ -97,6 +98,15 @@ async function startJob(rate: number, extraEnv: NodeJS.ProcessEnv = {}, opts: { 
   return { cache, job, inputs, main, env: laterStepEnv(job) };
 }
 
+/** A TMPDIR of the job's own, so what uploads leave there is seen (Nix writes each NAR to a temp file before it uploads it). */
+function jobTmp(): string {
+  return tempDir("nra-bg-tmpdir-");
+}
+/** What uploads left behind: files in the job's TMPDIR, and the uploads' temp folder under the job's folder. */
+function leftBehind(runnerTmp: string, job: Job): string[] {
+  return [...readdirSync(runnerTmp), ...(existsSync(path.join(jobDirOf(job), "nix-tmp")) ? ["nix-tmp"] : [])];
+}
+
 function verified(cache: ThrottledCache, paths: string[]): { code: number; err: string } {
   const r = nix(["store", "verify", "--store", cache.url, "--trusted-public-keys", key.pub, ...paths], testNixEnv());
   return { code: r.code, err: r.err };
@@ -161,8 +171,9 @@ describe("push during the build: a background pusher uploads each path as it is 
     expect(seen.exposures).toEqual([]);
   });
 
-  it("the pusher is killed mid-upload: post stops its orphaned upload and pushes what it had not sent", async () => {
-    const { cache, job, inputs, env } = await startJob(1_000_000);
+  it("the pusher is killed mid-upload: post stops its orphaned upload, pushes what it had not sent, removes the temp NAR it left", async () => {
+    const runnerTmp = jobTmp();
+    const { cache, job, inputs, env } = await startJob(1_000_000, { TMPDIR: runnerTmp });
     const s = salt();
     let post: ChildProcess | undefined;
     const w = watch(job, () => post?.pid);
@@ -182,10 +193,12 @@ describe("push during the build: a background pusher uploads each path as it is 
     expect(brokenNarinfos(cache.dir)).toEqual([]);
     expect(seen.exposures).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(leftBehind(runnerTmp, job)).toEqual([]);
   });
 
-  it("the post step is cancelled while the pusher uploads: pusher and uploads gone within seconds, no dangling narinfo", async () => {
-    const { cache, job, inputs, env } = await startJob(1_000_000);
+  it("the post step is cancelled while the pusher uploads: pusher and uploads gone within seconds, no dangling narinfo, no temp NAR left", async () => {
+    const runnerTmp = jobTmp();
+    const { cache, job, inputs, env } = await startJob(1_000_000, { TMPDIR: runnerTmp });
     const s = salt();
     let post: ChildProcess | undefined;
     const w = watch(job, () => post?.pid);
@@ -206,11 +219,14 @@ describe("push during the build: a background pusher uploads each path as it is 
     const seen = await w.stop();
     expect(brokenNarinfos(cache.dir)).toEqual([]);
     expect(seen.exposures).toEqual([]);
+    // the killed uploads' temp NARs went with the uploads' folder
+    expect(leftBehind(runnerTmp, job)).toEqual([]);
     // the cache is consistent: a later push completes it
     const again = await runStep(job, "post", { ...inputs, "push-during-build": "false" });
     expect(again.code, again.log).toBe(0);
     const v = verified(cache, built);
     expect(v.code, `${v.err}\n${again.log}`).toBe(0);
+    expect(leftBehind(runnerTmp, job)).toEqual([]);
   });
 
   it("the drain handshake: post's wait ends when the pusher has drained and exited, not before; the queue is followed by change events", async () => {
