@@ -1528,7 +1528,8 @@ function uploadEnv(jobDir) {
 /** Removes the uploads' temp folder and what killed uploads left in it. */
 function removeUploadTmp(jobDir) {
     try {
-        (0,external_node_fs_.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true });
+        // retried: an upload being killed may still add a file while the folder is removed (ENOTEMPTY)
+        (0,external_node_fs_.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     }
     catch {
         /* best effort: the runner removes RUNNER_TEMP after the job */
@@ -2069,7 +2070,13 @@ async function runPost() {
         warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     finally {
-        // what killed uploads left (the pusher has exited or been stopped by now)
+        // a pusher still running here (post ended early, on an error) must not outlive post: it holds the key
+        const pusher = stopPusherSync(jobDir());
+        if (pusher !== undefined) {
+            const gone = await waitForExit(jobDir(), 5000);
+            step_io_info(`push: stopped the background pusher (pid ${pusher}), still running when post ended${gone ? "" : "; it had not exited after 5 s"}`);
+        }
+        // what killed uploads left
         removeUploadTmp(jobDir());
         await stopOwnDaemon().catch((e) => warning(`could not stop the nix-daemon this job started: ${String(e)}`));
         for (const f of load(StateKey.SecretFiles) ?? []) {

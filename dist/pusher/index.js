@@ -693,7 +693,8 @@ function uploadEnv(jobDir) {
 /** Removes the uploads' temp folder and what killed uploads left in it. */
 function removeUploadTmp(jobDir) {
     try {
-        rmSync(uploadTmpDir(jobDir), { recursive: true, force: true });
+        // retried: an upload being killed may still add a file while the folder is removed (ENOTEMPTY)
+        rmSync(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     }
     catch {
         /* best effort: the runner removes RUNNER_TEMP after the job */

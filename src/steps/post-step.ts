@@ -2,7 +2,7 @@ import * as io from "../step-io.js";
 import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { killRunning } from "../exec.js";
-import { stopPusherSync } from "../push/background.js";
+import { stopPusherSync, waitForExit } from "../push/background.js";
 import { pushFromPost } from "../push/push.js";
 import { removeUploadTmp } from "../push/upload-tmp.js";
 import { jobDir } from "../job-dir.js";
@@ -21,7 +21,13 @@ export async function runPost(): Promise<void> {
   } catch (e) {
     io.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
-    // what killed uploads left (the pusher has exited or been stopped by now)
+    // a pusher still running here (post ended early, on an error) must not outlive post: it holds the key
+    const pusher = stopPusherSync(jobDir());
+    if (pusher !== undefined) {
+      const gone = await waitForExit(jobDir(), 5000);
+      io.info(`push: stopped the background pusher (pid ${pusher}), still running when post ended${gone ? "" : "; it had not exited after 5 s"}`);
+    }
+    // what killed uploads left
     removeUploadTmp(jobDir());
     await stopOwnDaemon().catch((e: unknown) => io.warning(`could not stop the nix-daemon this job started: ${String(e)}`));
     for (const f of load<string[]>(StateKey.SecretFiles) ?? []) {

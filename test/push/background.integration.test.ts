@@ -294,6 +294,18 @@ describe("push during the build: a background pusher uploads each path as it is 
     }
   });
 
+  it("a post step that skips the push (invalid inputs) still stops the pusher, which holds the key, and removes the uploads' folder", async () => {
+    const { job } = await startJob(20_000_000);
+    const pid = pusherPid(job)!;
+    expect(alive(pid)).toBe(true);
+    const result = await runStep(job, "post", { "push-to": "file:///nowhere", "signing-key": "not-a-key" });
+    expect(result.code, result.log).toBe(0);
+    expect(result.log).toMatch(/::warning::push skipped: the inputs are invalid/);
+    expect(result.log).toContain(`push: stopped the background pusher (pid ${pid}), still running when post ended\n`);
+    await until("the pusher to exit", () => !alive(pid), 2000);
+    expect(existsSync(path.join(jobDirOf(job), "nix-tmp"))).toBe(false);
+  });
+
   it("idle past its limit, the pusher exits; post then pushes everything itself", async () => {
     const { cache, job, inputs, env } = await startJob(20_000_000, { NIX_RUNNER_ACTION_TEST_PUSHER_IDLE_MS: "1500" });
     const pid = pusherPid(job)!;
