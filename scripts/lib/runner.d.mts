@@ -35,8 +35,10 @@ export interface StepResult {
   path: string[];
 }
 
-/** Removes the folders of the jobs newJob made in the OS's temp dir so far (not those under a `where.parent`). */
-export function removeJobs(): void;
+/** A new folder in the OS's temp dir (named `prefix` + random), removed by removeTempDirs(). */
+export function tempDir(prefix: string): string;
+/** Removes the folders tempDir and newJob (without a `where.parent`) made so far. */
+export function removeTempDirs(): void;
 /** A fresh job: temp dir (under `where.parent`, default the OS's) and empty GITHUB_* files, optionally owned by another user. */
 export function newJob(baseEnv?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }, where?: { parent?: string; workspace?: string }): Job;
 

@@ -38,20 +38,27 @@ export function ensureBuilt() {
 const read = (/** @type {string} */ f) => readFileSync(f, "utf8");
 const lines = (/** @type {string} */ f) => read(f).split("\n").filter(Boolean);
 
-/** Folders of the jobs newJob made in os.tmpdir() (no parent given), for removeJobs(). */
+/** Folders made in os.tmpdir() by tempDir and by newJob (without a parent), for removeTempDirs(). */
 const made = [];
 
+/** A new folder in the OS's temp dir (named `prefix` + random), removed by removeTempDirs(). */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /**
- * Removes the folders of the jobs newJob made in os.tmpdir() so far; every test file does, once its
- * tests are done (test/helpers/cleanup.ts). A pusher still following such a job exits when its
+ * Removes the folders tempDir and newJob (without a parent) made so far; every test file does, once
+ * its tests are done (test/helpers/cleanup.ts). A pusher still following such a job exits when its
  * folder goes. Jobs made under a parent of the caller's are the caller's to remove.
  */
-export function removeJobs() {
-  for (const temp of made.splice(0)) {
+export function removeTempDirs() {
+  for (const dir of made.splice(0)) {
     try {
-      rmSync(temp, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     } catch (e) {
-      console.warn(`could not remove the job folder ${temp}: ${e instanceof Error ? e.message : e}`);
+      console.warn(`could not remove the test folder ${dir}: ${e instanceof Error ? e.message : e}`);
     }
   }
 }
@@ -63,8 +70,7 @@ export function removeJobs() {
  * @returns {Job}
  */
 export function newJob(baseEnv = {}, user, where = {}) {
-  const temp = mkdtempSync(path.join(where.parent ?? os.tmpdir(), "nra-job-"));
-  if (where.parent === undefined) made.push(temp);
+  const temp = where.parent === undefined ? tempDir("nra-job-") : mkdtempSync(path.join(where.parent, "nra-job-"));
   const files = {
     env: path.join(temp, "github_env"),
     output: path.join(temp, "github_output"),

@@ -9,8 +9,7 @@ import { bigDrv, buildInStepAsync } from "../helpers/job-builds.js";
 import { fd3, keyExposure, processes, treeOf } from "../helpers/key-scan.js";
 import { cachedPaths, generateKey } from "../../scripts/lib/nix.mjs";
 import { brokenNarinfos, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
-import { tempDir } from "../helpers/temp-dirs.js";
-import { type Job, laterStepEnv, newJob, runStep, type StepResult } from "../../scripts/lib/runner.mjs";
+import { type Job, laterStepEnv, newJob, runStep, type StepResult, tempDir } from "../../scripts/lib/runner.mjs";
 import { pusherLog, readStatus, signalDrain, waitForExit } from "../../src/push/background.js";
 
 const key = generateKey(`nra-bg-${salt()}`);

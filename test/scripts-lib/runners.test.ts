@@ -5,8 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HOST, RUNNER_TEMPLATE, runnerArgv, templateLabels } from "../../scripts/lib/runners.mjs";
-import { ROOT } from "../../scripts/lib/runner.mjs";
-import { tempDir } from "../helpers/temp-dirs.js";
+import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
 
 const REGISTRY_IMAGE = "registry.example.com/ci/nix-runner:latest";
 const LOCAL = "localhost/nra-nix-job:2.8.4";

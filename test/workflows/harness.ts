@@ -7,13 +7,12 @@ import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmS
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../../scripts/lib/runner.mjs";
+import { ROOT, tempDir as tempDirIn } from "../../scripts/lib/runner.mjs";
 import { alive, stopChild, stopPids } from "../../scripts/lib/process.mjs";
 import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { HOST, runnerArgv } from "../../scripts/lib/runners.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "../../scripts/lib/http-server.mjs";
-import { tempDir as tempDirIn } from "../helpers/temp-dirs.js";
 
 export { freePort, ROOT };
 
