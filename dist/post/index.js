@@ -2063,21 +2063,22 @@ async function stopOwnDaemon(env = process.env) {
 async function runPost() {
     process.once("SIGINT", () => cancel("SIGINT", 130));
     process.once("SIGTERM", () => cancel("SIGTERM", 143));
+    const dir = jobDir();
     try {
-        await pushFromPost(jobDir());
+        await pushFromPost(dir);
     }
     catch (e) {
         warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     finally {
         // a pusher still running here (post ended early, on an error) must not outlive post: it holds the key
-        const pusher = stopPusherSync(jobDir());
+        const pusher = stopPusherSync(dir);
         if (pusher !== undefined) {
-            const gone = await waitForExit(jobDir(), 5000);
+            const gone = await waitForExit(dir, 5000);
             step_io_info(`push: stopped the background pusher (pid ${pusher}), still running when post ended${gone ? "" : "; it had not exited after 5 s"}`);
         }
         // what killed uploads left
-        removeUploadTmp(jobDir());
+        removeUploadTmp(dir);
         await stopOwnDaemon().catch((e) => warning(`could not stop the nix-daemon this job started: ${String(e)}`));
         for (const f of load(StateKey.SecretFiles) ?? []) {
             await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
