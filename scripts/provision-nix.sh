@@ -17,7 +17,8 @@
 # links share one folder.
 #
 # Needs root the first time only if patchelf is missing (installed with apt-get). The Debian mirror
-# is the first one in the system's apt sources unless NIX_PROVISION_MIRROR says otherwise.
+# is the first one in the system's apt sources unless NIX_PROVISION_MIRROR says otherwise
+# (scripts/lib/debian-mirror.sh).
 set -euo pipefail
 
 # version → Debian suite that ships it; a suite moves on, and then this table must follow
@@ -30,22 +31,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tools=$here/.tools/nix
 log() { echo "provision-nix: $*" >&2; }
 die() { log "$*"; exit 1; }
-
-# The same Debian mirror the system uses (deb822 .sources or one-line lists), security archive aside.
-system_mirror() {
-  local f uri
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -r "$f" ] || continue
-    uri=$(awk 'tolower($1)=="uris:" { for (i = 2; i <= NF; i++) print $i }' "$f" | grep -v -- '-security' | head -n1)
-    [ -n "$uri" ] && { echo "$uri"; return; }
-  done
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -r "$f" ] || continue
-    uri=$(awk '$1=="deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f" | grep -v -- '-security' | head -n1)
-    [ -n "$uri" ] && { echo "$uri"; return; }
-  done
-  echo "http://deb.debian.org/debian"
-}
 
 # apt-get against the system's lists and dpkg, waiting (bounded) while another process holds a lock.
 apt_locked() {
@@ -81,7 +66,9 @@ provision() {
   work=$(mktemp -d "$tools/.work-$ver.XXXXXX")
   local w=$work
   mkdir -p "$w/lists/partial" "$w/cache/archives/partial" "$w/debs" "$w/out/root" "$w/out/bin"
-  echo "deb ${NIX_PROVISION_MIRROR:-$(system_mirror)} $suite main" >"$w/sources.list"
+  local mirror
+  mirror=$(bash "$here/scripts/lib/debian-mirror.sh") || die "no Debian mirror to fetch Nix $ver from"
+  echo "deb $mirror $suite main" >"$w/sources.list"
   local A=(-o Dir::Etc::sourcelist="$w/sources.list" -o Dir::Etc::sourceparts=- -o Dir::State::lists="$w/lists"
     -o Dir::Cache="$w/cache" -o APT::Sandbox::User=root)
   apt-get "${A[@]}" update -qq || die "apt-get update for $suite failed"

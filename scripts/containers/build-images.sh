@@ -219,7 +219,9 @@ build_debian() {
     if ! command -v debootstrap >/dev/null; then
       DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends debootstrap >/dev/null
     fi
-    debootstrap --variant=minbase bookworm "$r" http://deb.debian.org/debian >"$w/debootstrap.log" 2>&1 ||
+    local mirror
+    mirror=$(bash "$here/../lib/debian-mirror.sh") || return 1
+    debootstrap --variant=minbase bookworm "$r" "$mirror" >"$w/debootstrap.log" 2>&1 ||
       { echo "build-images: debootstrap failed:" >&2; tail -n 20 "$w/debootstrap.log" >&2; return 1; }
     rm -rf "$r"/var/cache/apt/archives/*.deb "$r"/var/lib/apt/lists/*
     tar -C "$r" --numeric-owner -cf "$base.partial" . && mv "$base.partial" "$base"
