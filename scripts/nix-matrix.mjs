@@ -21,7 +21,7 @@ export const END = "<!-- end of tested-with table -->";
 export const AREAS = [
   { key: "setup", title: "image, native (daemon, trusted and untrusted), installed; detection, config", dirs: ["test/steps", "test/detect", "test/nix", "test/install", "test/keys"] },
   { key: "push", title: "push: file://, http(s)://, ssh(-ng)://, s3://, through a daemon", dirs: ["test/push"] },
-  { key: "workflows", title: "shipped workflows under act, Gitea's and Forgejo's runners", dirs: ["test/workflows"] },
+  { key: "workflows", title: "shipped workflows under act, Gitea's runner and the Forgejo stand-in", dirs: ["test/workflows"] },
 ];
 
 const areaOf = (file) => AREAS.find((a) => a.dirs.some((d) => file === `${d}.integration.test.ts` || file.startsWith(`${d}/`)))?.key ?? "other";
@@ -84,7 +84,8 @@ export function e2eRows(text = readFileSync(path.join(root, "scripts/e2e.sh"), "
   });
 }
 
-const RUNNERS = [["act", "act"], ["gitea", "Gitea"], ["forgejo", "Forgejo"]];
+// "forgejo" rows run the Forgejo stand-in: Gitea's runner with Forgejo's variables (scripts/lib/runners.mjs)
+const RUNNERS = [["act", "act"], ["gitea", "Gitea"], ["forgejo", "Forgejo stand-in"]];
 /** A version's e2e cell: how many rows, per runner, and the environments and kinds they run. */
 function e2eCell(rows) {
   if (rows.length === 0) return "not run";

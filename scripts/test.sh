@@ -45,7 +45,8 @@ done <<<"$provisioned"
 node scripts/nix-matrix.mjs summary "$results" || status=1
 node scripts/nix-matrix.mjs check "$results" || status=1
 [ "$status" -eq 0 ] || exit 1
-# The committed action through real runners: act, Gitea's runner, Forgejo's runner, in host mode and
-# in job containers on Podman (the images, and the real NixOS installer when .tools/ lacks it, are
-# made on the way: about 10 minutes more on a fresh machine, see CONTRIBUTING.md).
+# The committed action through real runners: act, Gitea's runner and the Forgejo stand-in (Gitea's
+# runner with Forgejo's variables), in host mode and in job containers on Podman (the images, and
+# DeterminateSystems' installer when .tools/ lacks it, are made on the way: about 10 minutes more on
+# a fresh machine, see CONTRIBUTING.md).
 bash scripts/with-fresh-nix.sh npm run e2e

@@ -42,7 +42,7 @@ describe("the Nix matrix's reports", () => {
     ]);
     const empty = { files: 1, passed: 1, failed: 0, skipped: 0 };
     const block = renderTestedWith({ machine: "m", versions: [{ version: "2.34.8", areas: { setup: empty } }, { version: "2.26.3", areas: { setup: empty } }] }, rows);
-    expect(block).toContain("| 2.34.8 | ✅ 1/1 | not run | not run | 2 rows (act 1, Gitea 1, Forgejo 0): debian, host; auto-install, bad |");
+    expect(block).toContain("| 2.34.8 | ✅ 1/1 | not run | not run | 2 rows (act 1, Gitea 1, Forgejo stand-in 0): debian, host; auto-install, bad |");
     expect(block).toContain("| 2.26.3 | ✅ 1/1 | not run | not run | not run |");
     expect(() => e2eRows("no table here")).toThrow(/CASES/);
     // the real script's table parses into rows of five columns

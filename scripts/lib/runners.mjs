@@ -1,6 +1,12 @@
 // The runners' command lines, built once for the workflow tests (test/workflows/harness.ts) and the
-// e2e (scripts/e2e.sh): act, Gitea's runner (`runner exec`) and Forgejo's runner
-// (`forgejo-runner exec`), with what each needs to run a workflow offline and non-interactively.
+// e2e (scripts/e2e.sh): act, Gitea's runner (`runner exec`) and the FORGEJO STAND-IN, with what
+// each needs to run a workflow offline and non-interactively.
+//
+// Forgejo's runner is in no package registry this project may install from (the Go module proxy
+// refuses every code.forgejo.org module), so "forgejo" here is Gitea's runner with the variables a
+// registered Forgejo runner gives every job (FORGEJO_ACTIONS=true, and GITEA_ACTIONS=true, which it
+// sets too) and the labels of Forgejo's runner config template. It proves the action's platform
+// detection and the Forgejo template's labels, not Forgejo's runner itself (README, Known limits).
 //
 // Which image a job runs in comes from the label its `runs-on` names, as on a registered runner. The
 // labels are the ones the runner configs in workflows-templates/runners/ ship (act, which has no
@@ -23,7 +29,7 @@ import { parse } from "yaml";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** @typedef {"act" | "gitea" | "forgejo"} Runner */
+/** @typedef {"act" | "gitea" | "forgejo"} Runner "forgejo": the stand-in (Gitea's runner, above) */
 
 /** The runner config template each runner's labels come from. @type {Record<Runner, string>} */
 export const RUNNER_TEMPLATE = {
@@ -71,10 +77,16 @@ export function templateLabels(file, standIns) {
  * @property {Record<string, string>} [vars]
  * @property {string} [secretFile] act: a KEY=VALUE file
  * @property {string[]} [secrets] the exec modes: names read from the runner's environment (`-s NAME`)
- * @property {{ port?: number, path?: string }} [artifacts] the artifact server (act and Gitea's
- *   runner; Forgejo's exec has none), on 127.0.0.1
+ * @property {{ port?: number, path?: string }} [artifacts] the artifact server, on 127.0.0.1
  * @property {string[]} [extra] more flags, as they are
  */
+
+/**
+ * Variables by which the action tells the forge: a registered runner sets them in every job, `exec`
+ * does not. A registered Forgejo runner sets both of its (the action's precedence picks forgejo).
+ * @type {Record<Runner, Record<string, string>>}
+ */
+export const PLATFORM_ENV = { act: {}, gitea: { GITEA_ACTIONS: "true" }, forgejo: { FORGEJO_ACTIONS: "true", GITEA_ACTIONS: "true" } };
 
 /** The runner's argv. @param {RunnerArgs} o @returns {string[]} */
 export function runnerArgv(o) {
@@ -86,7 +98,8 @@ export function runnerArgv(o) {
       ...(o.artifacts.port ? ["--artifact-server-port", String(o.artifacts.port)] : []),
       ...(o.artifacts.path ? ["--artifact-server-path", o.artifacts.path] : [])]
     : [];
-  const common = ["-W", o.workflow, "--env-file", "/dev/null", ...pairs("--env", o.env), ...pairs("--var", o.vars)];
+  const env = { ...o.env, ...PLATFORM_ENV[o.runner] };
+  const common = ["-W", o.workflow, "--env-file", "/dev/null", ...pairs("--env", env), ...pairs("--var", o.vars)];
   if (o.runner === "act") {
     // --rm: act keeps a failed job's container (for inspection) unless told
     const containers = inContainers ? ["--pull=false", "--rm", "--network", "host", "--container-daemon-socket", "-",
@@ -99,7 +112,6 @@ export function runnerArgv(o) {
   if (images.length !== 1) throw new Error(`${o.runner} exec runs every job in one image, not ${images.join(", ") || "none"}`);
   const containers = inContainers ? ["--network", "host", "--container-daemon-socket", "-",
     ...(o.containerOptions ? ["--container-opts", o.containerOptions] : [])] : [];
-  if (o.runner === "forgejo" && o.artifacts) throw new Error("forgejo-runner exec has no artifact server");
   return [o.bin, "exec", ...common, "--event", o.event, `--image=${images[0]}`, ...containers, ...artifacts,
     ...(o.secrets ?? []).flatMap((name) => ["-s", name]), ...(o.extra ?? [])];
 }

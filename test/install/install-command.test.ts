@@ -264,7 +264,9 @@ describe("small decisions", () => {
   });
 
   it.each([
-    // `install linux --help` of the binaries the e2e builds (scripts/determinate/build.sh, ../shared/tools/nix-installer)
+    // `install linux --help` recorded from the real binaries: Determinate's as scripts/determinate/build.sh
+    // builds it; the NixOS installer's (in no package registry here) from a build of its 2.33.1
+    // release, kept as the record the action's flags are checked against
     ["determinate-0.23.0", { preferUpstreamNix: false, determinateOptIn: true, nixPackageUrl: true }],
     ["nixos-2.33.1", { preferUpstreamNix: false, determinateOptIn: false, nixPackageUrl: false }],
   ])("reads the real help of %s", (name, offers) => {

@@ -57,7 +57,15 @@ describe("runnerArgv", () => {
     expect(argv.join(" ")).toContain("--artifact-server-addr 127.0.0.1 --artifact-server-port 1");
     expect(argv.join(" ")).toContain("-s K");
     expect(() => runnerArgv({ ...base, runner: "forgejo", platforms: { a: LOCAL, b: HOST } })).toThrow(/one image/);
-    expect(() => runnerArgv({ ...base, runner: "forgejo", platforms: { a: HOST }, artifacts: {} })).toThrow(/no artifact server/);
+  });
+
+  it("each forge's jobs get the variables its registered runner sets; the Forgejo stand-in both of Forgejo's", () => {
+    const envOf = (runner: "act" | "gitea" | "forgejo") =>
+      runnerArgv({ ...base, runner, platforms: { a: HOST } }).filter((_, i, a) => a[i - 1] === "--env");
+    expect(envOf("act")).toEqual(["E=1"]);
+    expect(envOf("gitea")).toEqual(["E=1", "GITEA_ACTIONS=true"]);
+    expect(envOf("forgejo")).toEqual(["E=1", "FORGEJO_ACTIONS=true", "GITEA_ACTIONS=true"]);
+    expect(runnerArgv({ ...base, runner: "forgejo", platforms: { a: HOST } })[1]).toBe("exec");
   });
 });
 

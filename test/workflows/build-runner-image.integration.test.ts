@@ -59,13 +59,13 @@ afterAll(() => {
 /**
  * Lines a runner prints by itself where a secret is involved, masked: its echo of the action's
  * ::add-mask:: command (act: "⚙  ***"; Gitea's runner: "[job] ***" and the command line itself;
- * Forgejo's runner: "⚙  ***" and the command line), and the env block Gitea's runner lists above
+ * the Forgejo stand-in is Gitea's runner), and the env block Gitea's runner lists above
  * every run step ("|   REGISTRY_PASSWORD: ***", three spaces in).
  */
 const RUNNER_OWN_MASKED_LINES: Record<Runner, RegExp[]> = {
   act: [/⚙\s+\*\*\*$/],
   gitea: [/\] \*\*\*$/, /\| ::add-mask::\*\*\*$/, /\| {3}[A-Z_]+: \*\*\*$/],
-  forgejo: [/⚙\s+\*\*\*$/, /\| ::add-mask::\*\*\*$/],
+  forgejo: [/\] \*\*\*$/, /\| ::add-mask::\*\*\*$/, /\| {3}[A-Z_]+: \*\*\*$/],
 };
 
 function skopeo(args: string[]): string {

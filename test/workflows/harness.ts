@@ -1,5 +1,6 @@
-// Shared pieces of the workflow tests: the three runners a Gitea or Forgejo user may run the reusable
-// workflows with (act, Gitea's runner, Forgejo's runner), each in host mode and offline, a throwaway
+// Shared pieces of the workflow tests: the runners a Gitea or Forgejo user may run the reusable
+// workflows with (act, Gitea's runner, and the Forgejo stand-in: Gitea's runner with Forgejo's
+// variables, scripts/lib/runners.mjs), each in host mode and offline, a throwaway
 // fixture repo, Debian's docker-registry with htpasswd auth, and git helpers. Every server listens on
 // 127.0.0.1 in 18300–18399, or inside a network namespace the harness made.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
@@ -23,12 +24,13 @@ export type Runner = (typeof RUNNERS)[number];
 export const RUNNER_BIN: Record<Runner, string> = {
   act: path.join(ROOT, ".tools/act/bin/act"),
   gitea: path.join(ROOT, ".tools/gitea/bin/runner"),
-  forgejo: path.join(ROOT, ".tools/forgejo/bin/forgejo-runner"),
+  // the stand-in: Forgejo's runner is in no registry this project installs from (runners.mjs)
+  forgejo: path.join(ROOT, ".tools/gitea/bin/runner"),
 };
 export const ACT = RUNNER_BIN.act;
 export const GITEA_RUNNER = RUNNER_BIN.gitea;
 
-const RUNNER_NAME: Record<Runner, string> = { act: "act", gitea: "Gitea's runner", forgejo: "Forgejo's runner" };
+const RUNNER_NAME: Record<Runner, string> = { act: "act", gitea: "Gitea's runner", forgejo: "the Forgejo stand-in (Gitea's runner, FORGEJO_ACTIONS=true)" };
 
 /**
  * The runners live in .tools/, which is not committed: a fresh clone installs them with
@@ -142,8 +144,6 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Variable by which the action tells the forge, which a registered runner sets and `exec` does not. */
-const PLATFORM_ENV: Record<Exclude<Runner, "act">, string> = { gitea: "GITEA_ACTIONS", forgejo: "FORGEJO_ACTIONS" };
 const NETNS_RUN = path.join(ROOT, "scripts/lib/netns-run.mjs");
 
 /**
@@ -222,9 +222,8 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
     const exec = runnerArgv({
       ...common,
       runner,
-      env: { ...common.env, [PLATFORM_ENV[runner]]: "true" },
       // Gitea's exec always starts an artifact server: inside the namespace, on its loopback only.
-      artifacts: runner === "gitea" ? { path: path.join(work, "artifacts") } : undefined,
+      artifacts: { path: path.join(work, "artifacts") },
       secrets: Object.keys(o.secrets ?? {}),
       extra: ["--default-actions-url", actions.url],
     });
