@@ -40,7 +40,7 @@ NIX_INSTALLER_TARBALL_PATH="$tarball" cargo install "$crate@$ver" --locked --no-
   --root "$w" --target-dir "$CARGO_TARGET_DIR"
 crate_file=$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"$crate-$ver.crate" 2>/dev/null | head -n1 || true)
 got=$(sha256sum "${crate_file:-/dev/null}" | cut -d' ' -f1)
-[ "$got" = "$sha" ] || { echo "build.sh: $crate-$ver.crate (${crate_file:-not in cargo's cache}) has sha256 $got, expected $sha" >&2; exit 1; }
+[ "$got" = "$sha" ] || { echo "build.sh: $crate-$ver.crate (${crate_file:-missing from the cargo cache}) has sha256 $got, expected $sha" >&2; exit 1; }
 cp "$w/bin/nix-installer" "$out/nix-installer.partial"
 mv "$out/nix-installer.partial" "$out/nix-installer"
 "$out/nix-installer" --version
