@@ -1,6 +1,7 @@
 export const RESULTS: string;
 export const BEGIN: string;
 export const END: string;
+export const TESTED_WITH_DOC: string;
 export const AREAS: { key: string; title: string; dirs: string[] }[];
 export interface AreaTally {
   files: number;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BEGIN, END, RESULTS, type Results, e2eRows, renderTestedWith, summaryLine, tally } from "../scripts/nix-matrix.mjs";
+import { BEGIN, END, RESULTS, type Results, TESTED_WITH_DOC, e2eRows, renderTestedWith, summaryLine, tally } from "../scripts/nix-matrix.mjs";
 import { ROOT } from "../scripts/lib/runner.mjs";
 
 const file = (rel: string, statuses: string[], status = "passed") => ({
@@ -49,9 +49,9 @@ describe("the Nix matrix's reports", () => {
     for (const r of e2eRows()) expect(Object.values(r).every((v) => typeof v === "string" && v.length > 0)).toBe(true);
   });
 
-  it("README's Tested with table is the one the recorded results render (run: node scripts/nix-matrix.mjs record .ci-results)", () => {
+  it("docs/testing.md's Tested with table is the one the recorded results render (run: node scripts/nix-matrix.mjs record .ci-results)", () => {
     const results = JSON.parse(readFileSync(RESULTS, "utf8")) as Results;
-    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = readFileSync(TESTED_WITH_DOC, "utf8");
     expect(readme.slice(readme.indexOf(BEGIN), readme.indexOf(END) + END.length)).toBe(renderTestedWith(results));
     // every version the matrix runs is recorded, each with what ran
     expect(results.versions.map((v) => v.version)).toEqual(["2.8.0", "2.26.3", "2.34.8"]);

@@ -6,7 +6,7 @@
 // refuses every code.forgejo.org module), so "forgejo" here is Gitea's runner with the variables a
 // registered Forgejo runner gives every job (FORGEJO_ACTIONS=true, and GITEA_ACTIONS=true, which it
 // sets too) and the labels of Forgejo's runner config template. It proves the action's platform
-// detection and the Forgejo template's labels, not Forgejo's runner itself (README, Known limits).
+// detection and the Forgejo template's labels, not Forgejo's runner itself (docs/testing.md, Limits of what is tested).
 //
 // Which image a job runs in comes from the label its `runs-on` names, as on a registered runner. The
 // labels are the ones the runner configs in workflows-templates/runners/ ship (act, which has no

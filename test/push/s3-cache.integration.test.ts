@@ -11,7 +11,7 @@ import { motoInstalled, type S3Server, startS3 } from "../helpers/s3-server.js";
 // A push to a real S3 API (moto's server on 127.0.0.1) with every Nix that can open s3:// stores
 // (here Debian's 2.34; its 2.8 and 2.26 are built without S3, and halfway-and-paths checks the hint
 // they get instead). Debian's 2.34 is built without AWS auth: it sends no credentials at all, so
-// wrong credentials cannot be observed with it (README, Known limits); moto takes anonymous requests.
+// wrong credentials cannot be observed with it (docs/testing.md, Limits of what is tested); moto takes anonymous requests.
 const HAS_S3 = nixHasS3();
 
 describe.runIf(HAS_S3)(`push to S3 (moto's S3 server; Nix ${nixVersion()})`, () => {
