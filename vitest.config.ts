@@ -11,8 +11,14 @@ export default defineConfig({
     // every file removes the folders its tests made in the temp dir: jobs (newJob) and tempDir's
     setupFiles: ["test/helpers/cleanup.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts", "test/forge/**"] } },
       { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },
+      // A real Gitea with its runner registered (test/forge/): npm run test:forge. Builds Gitea on
+      // first use (scripts/install-gitea.mjs, about 5 minutes) and the Nix job image.
+      {
+        extends: true,
+        test: { name: "forge", include: ["test/forge/**/*.forge.test.ts"], testTimeout: 900_000, hookTimeout: 1_800_000 },
+      },
     ],
   },
 });
