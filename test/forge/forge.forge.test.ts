@@ -6,14 +6,20 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateKey } from "../../scripts/lib/nix.mjs";
+import { generateKey, narinfos } from "../../scripts/lib/nix.mjs";
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
-import { forgeContainers } from "./forge-runner.js";
-import { callerTree, CALLER_OWNER, type Forge, NIX_CONF, startForge, template } from "./forge.js";
+import { forgeContainers, podmanEnv } from "./forge-runner.js";
+import { callerTree, CALLER_OWNER, type Forge, localJobImage, NIX_CONF, startForge, template } from "./forge.js";
 import { createRepo, git, MIRROR_OWNER, pushTree, rewriteUses, runs, waitRun } from "./repos.js";
 
 const FLAKE = readFileSync(path.join(ROOT, "test/fixtures/forge/flake/flake.nix.in"), "utf8");
 const nixEnv = { ...process.env, NIX_CONFIG: NIX_CONF };
+
+/** The manifest digest of a tag on the forge's registry (none: ""). */
+function inspectDigest(f: Forge, ref: string): string {
+  const r = spawnSync("skopeo", ["inspect", "--tls-verify=false", "--authfile", f.authfile, "--format", "{{.Digest}}", `docker://${ref}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : "";
+}
 
 /** The forge's job containers once the runner cleaned up (bounded wait: it removes them as the job ends). */
 async function containersGone(): Promise<string[]> {
@@ -278,6 +284,70 @@ describe("on Gitea 1.27 with DEFAULT_ACTIONS_URL=self (uses: nra/nix-runner-acti
       console.log(`[forge] bump read-only caller: run ${r.run.id} ${r.run.conclusion}: ${logOf(r).split("\n").find((l) => /pull request #/.test(l))}`);
     }, 900_000);
   });
+  // KNOWN BUG, found by this case: Gitea 1.27.3 hands a called workflow its boolean inputs as JSON
+  // booleans (modules/actions/jobparser/workflow_call.go, parseWorkflowCallInput), and Gitea's
+  // runner 1.0.8 reads a boolean workflow_call input as `value == "true"` (act/runner/expression.go),
+  // which a JSON boolean never equals: `insecure-registry: true` reaches publish-image as false.
+  // With the reusable workflow reading `inputs.insecure-registry || github.event.inputs.insecure-registry`
+  // the chain ran through (date tag pushed, latest and unstable by digest, the `nix` job pulled
+  // latest and ran check-image in it). This case pins the bug; it fails once the bug is gone, and
+  // then asserts the whole chain instead.
+  it(
+    "build-runner-image.yml to Gitea's own plain-HTTP registry: the image is built, but `insecure-registry: true` arrives false in the called workflow (Gitea 1.27.3 + runner 1.0.8), so the publish step refuses the registry and nothing is published",
+    async () => {
+      const repo = "runner-image";
+      const app = `${CALLER_OWNER}/${repo}`;
+      const image = `${f.gitea.host}/${MIRROR_OWNER}/nix-runner`;
+      const cache = path.join(f.caches, repo);
+      mkdirSync(cache);
+      // the job image as a docker-archive, which the flake extends by a salt layer
+      const base = path.join(f.caches, "job-image.tar");
+      execFileSync("podman", ["save", "--quiet", "--format", "docker-archive", "-o", base, localJobImage()], { env: { ...process.env, ...podmanEnv() } });
+      const nixpkgs = callerTree({ "default.nix": "{ }\n" });
+      git(nixpkgs, ["commit", "-q", "--amend", "-m", "nixpkgs fixture"], { GIT_AUTHOR_DATE: "2026-02-20T12:00:00Z", GIT_COMMITTER_DATE: "2026-02-20T12:00:00Z" });
+      await createRepo(f.gitea, MIRROR_OWNER, "nixpkgs-image");
+      pushTree(f.gitea, MIRROR_OWNER, "nixpkgs-image", nixpkgs);
+      let caller = rewriteUses(template("build-runner-image.yml"), f.gitea, f.form);
+      caller = must(caller, "image: registry.example.com/ci/nix-runner\n", `image: ${image}\n      insecure-registry: true\n`);
+      caller = must(caller, "push-to: https://cache.example.com", `push-to: file://${cache}`);
+      const fixture = path.join(ROOT, "test/fixtures/forge/image-repo");
+      const tree = callerTree({
+        "flake.nix": readFileSync(path.join(fixture, "flake.nix.in"), "utf8")
+          .replaceAll("@NIXPKGS_URL@", `git+${f.gitea.url}/${MIRROR_OWNER}/nixpkgs-image?ref=main`)
+          .replaceAll("@BASE_ARCHIVE@", base)
+          .replaceAll("@SALT@", `image-${process.pid}-${Date.now()}`),
+        "add-layer.mjs": readFileSync(path.join(fixture, "add-layer.mjs"), "utf8"),
+        ".gitea/workflows/runner-image.yml": caller,
+      });
+      execFileSync("nix", ["flake", "lock"], { cwd: tree, env: nixEnv, stdio: "ignore" });
+      git(tree, ["add", "-A"]);
+      git(tree, ["commit", "-q", "-m", "image flake, locked"]);
+      await createRepo(f.gitea, CALLER_OWNER, repo);
+      const key = generateKey("forge-image-1", tempDir("nra-forge-key-"));
+      for (const [name, data] of Object.entries({ REGISTRY_USERNAME: f.gitea.admin.name, REGISTRY_PASSWORD: f.gitea.admin.token, NIX_SIGNING_KEY: key.secret })) {
+        await f.gitea.api("PUT", `/repos/${app}/actions/secrets/${name}`, { data });
+      }
+      const latestBefore = inspectDigest(f, `${image}:latest`);
+      expect(latestBefore).toMatch(/^sha256:/);
+      // the push to main that touches flake.nix and flake.lock starts it, as it would for users
+      const sha = pushTree(f.gitea, CALLER_OWNER, repo, tree);
+      const { run, jobs } = await waitRun(f.gitea, app, (r) => r.head_sha === sha, 900_000);
+      const build = jobs.find((j) => j.name === "build");
+      const test = jobs.find((j) => j.name === "test");
+      expect(run.conclusion).toBe("failure");
+      expect(build?.labels).toEqual(["native-nix"]);
+      // built by the host runner's Nix and pushed to the cache by the action
+      expect(build?.log).toMatch(/building '\/nix\/store\/[a-z0-9]{32}-runner-image\.tar\.drv'/);
+      expect(narinfos(cache).length).toBeGreaterThan(0);
+      expect(build?.log).toContain(`::error::${f.gitea.host} speaks plain HTTP; set the insecure-registry input to true`);
+      expect(test?.conclusion).toBe("skipped");
+      expect(inspectDigest(f, `${image}:20260220`)).toBe("");
+      expect(inspectDigest(f, `${image}:unstable`)).toBe("");
+      expect(inspectDigest(f, `${image}:latest`)).toBe(latestBefore);
+      console.log(`[forge] image chain: run ${run.id} ${run.conclusion}: ${build?.log.split("\n").find((l) => l.includes("speaks plain HTTP"))}`);
+    },
+    1_200_000,
+  );
 });
 
 describe("on Gitea 1.27 with its default DEFAULT_ACTIONS_URL=github (full-URL uses:, as air-gapped users write it)", () => {
