@@ -50,3 +50,7 @@ node scripts/nix-matrix.mjs check "$results" || status=1
 # DeterminateSystems' installer when .tools/ lacks it, are made on the way: about 10 minutes more on
 # a fresh machine, see CONTRIBUTING.md).
 bash scripts/with-fresh-nix.sh npm run e2e
+# The forge suite: a real Gitea server on 127.0.0.1 (built from the Go module proxy into .tools/ when
+# missing, about 5 minutes cold), Gitea's runner registered to it in daemon mode, the action mirrored
+# there at v1 and used as users write it (docs/testing.md).
+bash scripts/with-fresh-nix.sh npm run test:forge
