@@ -3,17 +3,70 @@
 // mode), with `uses:` resolved by Gitea from the action mirrored on it at v1. Every result, job log
 // and output is read back through Gitea's API. See docs/testing.md for what is real and what stands in.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateKey, narinfos } from "../../scripts/lib/nix.mjs";
+import { stopPids } from "../../scripts/lib/process.mjs";
+import { generateKey, narinfos, trivialDrv } from "../../scripts/lib/nix.mjs";
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
 import { forgeContainers, podmanEnv } from "./forge-runner.js";
 import { callerTree, CALLER_OWNER, type Forge, localJobImage, NIX_CONF, startForge, template } from "./forge.js";
-import { createRepo, git, MIRROR_OWNER, pushTree, rewriteUses, runs, waitRun } from "./repos.js";
+import { branchAt, createRepo, git, MIRROR_OWNER, pushTree, rewriteUses, runs, waitRun } from "./repos.js";
 
 const FLAKE = readFileSync(path.join(ROOT, "test/fixtures/forge/flake/flake.nix.in"), "utf8");
 const nixEnv = { ...process.env, NIX_CONFIG: NIX_CONF };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The processes of this machine: pid, command line, working folder. */
+function processes(): { pid: number; cmdline: string; cwd: string }[] {
+  const out: { pid: number; cmdline: string; cwd: string }[] = [];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${e}/cmdline`, "utf8").split("\0").join(" ");
+      let cwd = "";
+      try {
+        cwd = readlinkSync(`/proc/${e}/cwd`);
+      } catch {
+        /* gone, or a kernel thread */
+      }
+      out.push({ pid: Number(e), cmdline, cwd });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/** Processes of a host-mode job: working in the runner's work folder, or naming the cache. */
+function jobProcesses(runnerDir: string, cache: string): string[] {
+  return processes()
+    .filter((p) => p.pid !== process.pid && (p.cwd.startsWith(path.join(runnerDir, "work")) || p.cmdline.includes(cache)))
+    .map((p) => `${p.pid} ${p.cmdline}`);
+}
+
+/**
+ * Cancels a run the way the web UI does (Gitea 1.27's API has no cancel endpoint: routers/api/v1
+ * has rerun and delete only): signs in with the admin's password for a session, then posts to
+ * /{owner}/{repo}/actions/runs/{id}/cancel.
+ */
+async function cancelRun(f: Forge, repo: string, id: number): Promise<void> {
+  const login = await fetch(`${f.gitea.url}/user/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ user_name: f.gitea.admin.name, password: f.gitea.admin.password }).toString(),
+  });
+  // the sign-in renews the session: of a cookie set twice, the last one counts
+  const jar = new Map(login.headers.getSetCookie().map((c) => c.split(";")[0].split("=") as [string, string]));
+  const cookies = [...jar].filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join("; ");
+  expect(login.status, await login.text()).toBe(303);
+  // a failed sign-in redirects back to the form; a good one elsewhere
+  expect(login.headers.get("location") ?? "").not.toContain("/user/login");
+  const r = await fetch(`${f.gitea.url}/${repo}/actions/runs/${id}/cancel`, { method: "POST", redirect: "manual", headers: { Cookie: cookies } });
+  expect(r.status, `${await r.text()} (cookies: ${cookies.replace(/=[^;]+/g, "=…")}, sign-in went to ${login.headers.get("location")})`).toBeLessThan(400);
+}
 
 /** The manifest digest of a tag on the forge's registry (none: ""). */
 function inspectDigest(f: Forge, ref: string): string {
@@ -217,7 +270,7 @@ describe("on Gitea 1.27 with DEFAULT_ACTIONS_URL=self (uses: nra/nix-runner-acti
       git(tree, ["commit", "-q", "-m", "consumer with a locked nixpkgs"]);
       await createRepo(f.gitea, CALLER_OWNER, "bump-app");
       await f.gitea.api("POST", `/repos/${app}/labels`, { name: "dependencies", color: "#0366d6" });
-      pushTree(f.gitea, CALLER_OWNER, "bump-app", tree);
+      await branchAt(f.gitea, app, "main", pushTree(f.gitea, CALLER_OWNER, "bump-app", tree));
     }, 300_000);
 
     it("opens a labelled pull request, updates it on the next bump, does nothing when the lock did not change", async () => {
@@ -249,7 +302,8 @@ describe("on Gitea 1.27 with DEFAULT_ACTIONS_URL=self (uses: nra/nix-runner-acti
 
       // once merged, the lock on main is the newest: no commit, no pull request
       await f.gitea.api("POST", `/repos/${app}/pulls/${number}/merge`, { Do: "merge" });
-      const mainAfterMerge = (await f.gitea.api<{ commit: { id: string } }>("GET", `/repos/${app}/branches/main`)).commit.id;
+      const mainAfterMerge = (await f.gitea.api<{ merge_commit_sha: string }>("GET", `/repos/${app}/pulls/${number}`)).merge_commit_sha;
+      await branchAt(f.gitea, app, "main", mainAfterMerge);
       const fourth = await dispatch("bump.yml");
       expect(fourth.run.conclusion, logOf(fourth).slice(-6000)).toBe("success");
       expect(logOf(fourth)).toContain("flake.lock unchanged: input nixpkgs is already at its newest revision; nothing to commit");
@@ -347,6 +401,80 @@ describe("on Gitea 1.27 with DEFAULT_ACTIONS_URL=self (uses: nra/nix-runner-acti
       console.log(`[forge] image chain: run ${run.id} ${run.conclusion}: ${build?.log.split("\n").find((l) => l.includes("speaks plain HTTP"))}`);
     },
     1_200_000,
+  );
+  it(
+    "a run cancelled (the web UI's cancel; Gitea 1.27 has no API for it) while the background pusher uploads: Gitea ends the run cancelled at once and no narinfo lacks its NAR, but runner 1.0.8 does not stop the host-mode job (KNOWN PROBLEM, pinned)",
+    async () => {
+      const repo = "cancel";
+      const app = `${CALLER_OWNER}/${repo}`;
+      const cache = path.join(f.caches, repo);
+      mkdirSync(cache);
+      const key = generateKey("forge-cancel-1", tempDir("nra-forge-key-"));
+      // 300 MB that does not compress: the upload (xz, the file:// default) takes tens of seconds
+      const big = trivialDrv("nra-forge-big", `cancel-${process.pid}-${Date.now()}`, "head -c 300000000 /dev/urandom > $out", 'PATH = "/usr/bin:/bin";');
+      const tree = callerTree({
+        ".gitea/workflows/cancel.yml": rewriteUses(
+          [
+            "name: cancel",
+            "on: push",
+            "jobs:",
+            "  upload:",
+            "    runs-on: native-nix",
+            "    steps:",
+            "      - uses: org/nix-runner-action@v1",
+            "        with:",
+            `          push-to: file://${cache}`,
+            "          signing-key: ${{ secrets.NIX_SIGNING_KEY }}",
+            `      - run: nix-build --no-out-link -E '${big.replace(/'/g, "'\\''")}'`,
+            "      - run: sleep 600",
+            "",
+          ].join("\n"),
+          f.gitea,
+          f.form,
+        ),
+      });
+      await createRepo(f.gitea, CALLER_OWNER, repo);
+      await f.gitea.api("PUT", `/repos/${app}/actions/secrets/NIX_SIGNING_KEY`, { data: key.secret });
+      const sha = pushTree(f.gitea, CALLER_OWNER, repo, tree);
+      // the pusher is uploading once a `nix copy` to this cache runs
+      let uploading = false;
+      for (let i = 0; i < 240 && !uploading; i++) {
+        uploading = processes().some((p) => p.cmdline.includes("copy") && p.cmdline.includes(`file://${cache}`));
+        if (!uploading) await sleep(500);
+      }
+      expect(uploading, "a nix copy to the cache within 120 s").toBe(true);
+      const started = (await runs(f.gitea, app)).find((r) => r.head_sha === sha);
+      expect(started?.status).toBe("in_progress");
+      const cancelledAt = Date.now();
+      await cancelRun(f, app, started?.id ?? 0);
+      const { run, jobs } = await waitRun(f.gitea, app, (r) => r.head_sha === sha, 180_000);
+      const job = jobs[0];
+      const endedAfterMs = new Date((job as unknown as { completed_at: string }).completed_at).getTime() - cancelledAt;
+      expect(run.conclusion, job.log.slice(-6000)).toBe("cancelled");
+      // Gitea's side: the job is over (cancelled) well within the bound a post step has
+      expect(endedAfterMs).toBeLessThan(90_000);
+      // KNOWN PROBLEM, found by this case: Gitea marks the run cancelled at once, but runner 1.0.8
+      // goes on with the host-mode job: 90 s after the cancel its `sleep 600` step and the action's
+      // background pusher still ran, the runner logged nothing about a cancel, and Gitea's job log
+      // ends at the step that was running (no post step in it). Pinned here for 30 s; the case must
+      // then assert that post ran and nothing is left, as it meant to.
+      await sleep(30_000);
+      const left = jobProcesses(f.runner.dir, cache);
+      expect(left.some((p) => /\bsleep 600\b/.test(p)), left.join("\n")).toBe(true);
+      expect(job.log).not.toContain("Run Post nra/nix-runner-action@v1");
+      // stop what the runner left, by PID, so that nothing of this case outlives it
+      await stopPids(left.map((p) => Number(p.split(" ")[0])), 5000);
+      // every narinfo in the cache has its NAR (an upload cut short leaves none half-made)
+      for (const n of narinfos(cache)) {
+        const url = /^URL: (.+)$/m.exec(readFileSync(path.join(cache, n), "utf8"))?.[1] ?? "";
+        expect(existsSync(path.join(cache, url)), `${n} -> ${url}`).toBe(true);
+      }
+      console.log(
+        `[forge] cancel: run ${run.id} ${run.conclusion}, job ended ${endedAfterMs} ms after the cancel; narinfos ${narinfos(cache).length}\n` +
+          job.log.split("\n").filter((l) => /Post nra|pusher|cancel/i.test(l)).slice(0, 12).join("\n"),
+      );
+    },
+    900_000,
   );
 });
 

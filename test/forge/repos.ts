@@ -57,6 +57,21 @@ export function pushTree(gitea: Gitea, owner: string, name: string, dir: string,
   return git(dir, ["rev-parse", "HEAD"]);
 }
 
+/**
+ * Waits (bounded) until Gitea has taken in a push: its branch shows `sha`. Gitea marks a new
+ * repository non-empty from a queue after the first push returns; until then Gitea 1.27.3 answers
+ * the branch and dispatch endpoints with a 500 (a nil git repository in modules/git/repo_object.go).
+ */
+export async function branchAt(gitea: Gitea, repo: string, branch: string, sha: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const r = await fetch(`${gitea.url}/api/v1/repos/${repo}/branches/${encodeURIComponent(branch)}`, { headers: { Authorization: `token ${gitea.admin.token}` } });
+    const b = r.ok ? ((await r.json()) as { commit?: { id: string } }) : (await r.text(), undefined);
+    if (b?.commit?.id === sha) return;
+    await sleep(250);
+  }
+  throw new Error(`${repo}: branch ${branch} not at ${sha} within 30 s`);
+}
+
 /** createRepo, then pushTree. */
 export async function pushRepo(gitea: Gitea, owner: string, name: string, dir: string): Promise<string> {
   await createRepo(gitea, owner, name);
