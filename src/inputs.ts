@@ -17,7 +17,10 @@ export interface Inputs {
   accessTokens: string;
   netrc: string;
   pushTo: string;
-  /** The secret key text; only the post step writes it anywhere, and only to a 0600 file. */
+  /**
+   * The secret key text, masked as it is read. Never written anywhere: main hands it to the background
+   * pusher on its stdin, and post and the pusher give it to nix on an inherited fd (`secret` in exec.ts).
+   */
   signingKey: string;
   /** `name:base64` public half of signingKey, derived and checked at read time. */
   signingPublicKey: string;

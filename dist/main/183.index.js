@@ -38,6 +38,7 @@ var exec = __webpack_require__(3190);
 // EXTERNAL MODULE: ./src/push/limits.ts
 var limits = __webpack_require__(7837);
 ;// CONCATENATED MODULE: ./src/push/url.ts
+
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v) {
@@ -97,7 +98,7 @@ function displayUrl(url) {
  * writes their nix-cache-info, and retries those that are down.
  */
 function copyArgs(url, paths) {
-    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }
 
 ;// CONCATENATED MODULE: ./src/push/background.ts

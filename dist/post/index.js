@@ -5,11 +5,11 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2494);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
-process.on("unhandledRejection", (reason) => {
-    console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
-});
+
+(0,_unhandled_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnhandledRejections */ ._)("nix-runner-action post", "warn");
 await (0,_steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
 __webpack_async_result__();
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2494:
+/***/ 51:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26,8 +26,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -127,7 +127,7 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         return false;
-    (0,external_node_fs_.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
@@ -203,7 +203,7 @@ async function run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -270,7 +270,7 @@ async function run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_.closeSync)(outFd);
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -283,24 +283,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_.unlinkSync)(file);
+            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_namespaceObject.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_.closeSync)(fd);
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -308,7 +308,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -340,7 +340,6 @@ function firstError(r) {
  */
 async function exec_startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
-    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: exec_childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
@@ -396,7 +395,20 @@ function backoffBefore(n, limits, remainingMs) {
  */
 const DRAIN_SIGNAL = "SIGUSR2";
 
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+
 ;// CONCATENATED MODULE: ./src/push/url.ts
+
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v) {
@@ -456,7 +468,7 @@ function displayUrl(url) {
  * writes their nix-cache-info, and retries those that are down.
  */
 function copyArgs(url, paths) {
-    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }
 
 ;// CONCATENATED MODULE: ./src/push/background.ts
@@ -525,7 +537,7 @@ function idleLimitFrom(env) {
 function livePusher(dir) {
     let pid;
     try {
-        pid = Number((0,external_node_fs_.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+        pid = Number((0,external_node_fs_namespaceObject.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
     }
     catch {
         return undefined;
@@ -533,8 +545,8 @@ function livePusher(dir) {
     if (!Number.isInteger(pid) || pid <= 1)
         return undefined;
     try {
-        const cmd = (0,external_node_fs_.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
-        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        const cmd = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, "utf8");
         if (!cmd.includes(`${(external_node_path_default()).sep}pusher${(external_node_path_default()).sep}index.js`) || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z"))
             return undefined;
     }
@@ -552,9 +564,9 @@ function livePusher(dir) {
 async function signalDrain(dir, pid, readyMs = 10_000) {
     const status = pusherFiles(dir).status;
     const deadline = Date.now() + readyMs;
-    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
+    while (!(0,external_node_fs_namespaceObject.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
-    const ready = (0,external_node_fs_.existsSync)(status);
+    const ready = (0,external_node_fs_namespaceObject.existsSync)(status);
     try {
         process.kill(pid, ready ? DRAIN_SIGNAL : "SIGTERM");
     }
@@ -590,7 +602,7 @@ function killOrphanUploads(dir) {
     for (const g of status.uploads ?? []) {
         try {
             // the group leader is the shell that feeds nix the key, or nix itself: either names the copy
-            if (!/\bcopy\b/.test((0,external_node_fs_.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
+            if (!/\bcopy\b/.test((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
                 continue;
         }
         catch {
@@ -614,7 +626,7 @@ async function waitForExit(dir, ms) {
     let wake;
     let watcher;
     try {
-        watcher = (0,external_node_fs_.watch)(dir, { persistent: false }, (_event, name) => {
+        watcher = (0,external_node_fs_namespaceObject.watch)(dir, { persistent: false }, (_event, name) => {
             if (name === null || name === statusName)
                 wake?.();
         });
@@ -649,7 +661,7 @@ async function waitForExit(dir, ms) {
 }
 function readStatusSync(dir) {
     try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(pusherFiles(dir).status, "utf8"));
     }
     catch {
         return undefined;
@@ -1018,7 +1030,7 @@ function outputsOfDrvFiles(drvs) {
     for (const d of drvs) {
         let text;
         try {
-            text = (0,external_node_fs_.readFileSync)(d, "utf8");
+            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
         }
         catch {
             text = undefined;
@@ -1107,7 +1119,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
             return candidate;
         }
         catch {
@@ -1141,7 +1153,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_.realpathSync)(p);
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
     }
     catch {
         return p;
@@ -1517,7 +1529,7 @@ function uploadTmpDir(jobDir) {
 function uploadEnv(jobDir) {
     const dir = uploadTmpDir(jobDir);
     try {
-        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
     }
     catch (e) {
         if (e.code !== "EEXIST")
@@ -1529,7 +1541,7 @@ function uploadEnv(jobDir) {
 function removeUploadTmp(jobDir) {
     try {
         // retried: an upload being killed may still add a file while the folder is removed (ENOTEMPTY)
-        (0,external_node_fs_.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+        (0,external_node_fs_namespaceObject.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     }
     catch {
         /* best effort: the runner removes RUNNER_TEMP after the job */
@@ -1556,7 +1568,7 @@ function removeUploadTmp(jobDir) {
 
 
 
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
+
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 /** Warns about an answer not understood and keeps it for the summary. */
@@ -1612,7 +1624,7 @@ async function push(inputs, limits, dir) {
     if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
         step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
     }
-    const hadPusher = pusher !== undefined || (0,external_node_fs_.existsSync)(pusherFiles(dir).status);
+    const hadPusher = pusher !== undefined || (0,external_node_fs_namespaceObject.existsSync)(pusherFiles(dir).status);
     const candidates = await candidatesOf(plan, inputs, runState);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     // the key reaches nix through a pipe (exec's `secret`), never a file
@@ -1777,7 +1789,7 @@ async function resolvePushPaths(items, plan, state) {
 async function resolveInstallable(item, storeDir, state) {
     const { clock, version } = state;
     const jsonArgs = await pathInfoJsonArgs(version);
-    const info = await run("nix", [...NIX, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
+    const info = await run("nix", [...NIX_FLAKES, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
     if (info.code === 0) {
         // path-info names outputs that are not built yet too, as not valid
         try {
@@ -1796,7 +1808,7 @@ async function resolveInstallable(item, storeDir, state) {
     else {
         step_io_info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
     }
-    const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
+    const built = await run("nix", [...NIX_FLAKES, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
         throw new errors_ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
     }
@@ -1827,7 +1839,7 @@ async function onlyValid(paths, storeDir, state) {
 }
 async function signLocally(paths, key, clock) {
     for (const chunk of chunks(paths)) {
-        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", exec_SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
+        const r = await run("nix", [...NIX_FLAKES, "store", "sign", "--recursive", "--key-file", exec_SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
         if (r.code !== 0)
             warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
     }
@@ -2096,7 +2108,7 @@ function cancel(sig, code) {
     removeUploadTmp(jobDir());
     for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
-            (0,external_node_fs_.rmSync)(f, { force: true });
+            (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
         }
         catch {
             /* best effort: the process is exiting */
@@ -2104,6 +2116,32 @@ function cancel(sig, code) {
     }
     warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`);
     process.exit(code);
+}
+
+
+/***/ }),
+
+/***/ 9432:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
+/* harmony export */ });
+/** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
+function reportUnhandledRejections(name, policy) {
+    process.on("unhandledRejection", (reason) => {
+        const line = `${name}: unhandled rejection: ${String(reason)}`;
+        if (policy === "fail") {
+            process.exitCode = 1;
+            console.error(`::error::${line}`);
+        }
+        else if (policy === "warn") {
+            console.error(`::warning::${line}`);
+        }
+        else {
+            console.error(line);
+        }
+    });
 }
 
 
@@ -2120,13 +2158,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 620:
+/***/ 55:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10,8 +10,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   H: () => (/* binding */ runPusher)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
@@ -187,7 +187,7 @@ async function run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -254,7 +254,7 @@ async function run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_.closeSync)(outFd);
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -267,24 +267,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_.unlinkSync)(file);
+            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_namespaceObject.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_.closeSync)(fd);
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -292,7 +292,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -324,7 +324,6 @@ function firstError(r) {
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
-    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 24, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
@@ -413,7 +412,7 @@ function outputsOfDrvFiles(drvs) {
     for (const d of drvs) {
         let text;
         try {
-            text = (0,external_node_fs_.readFileSync)(d, "utf8");
+            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
         }
         catch {
             text = undefined;
@@ -682,7 +681,7 @@ function uploadTmpDir(jobDir) {
 function uploadEnv(jobDir) {
     const dir = uploadTmpDir(jobDir);
     try {
-        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
     }
     catch (e) {
         if (e.code !== "EEXIST")
@@ -701,7 +700,20 @@ function removeUploadTmp(jobDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+
 ;// CONCATENATED MODULE: ./src/push/url.ts
+
 const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v) {
@@ -761,7 +773,7 @@ function displayUrl(url) {
  * writes their nix-cache-info, and retries those that are down.
  */
 function copyArgs(url, paths) {
-    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }
 
 ;// CONCATENATED MODULE: ./src/push/pusher.ts
@@ -873,7 +885,7 @@ async function runPusher() {
         if (watcher)
             return;
         try {
-            watcher = (0,external_node_fs_.watch)(h.queueFile, { persistent: false }, (event) => {
+            watcher = (0,external_node_fs_namespaceObject.watch)(h.queueFile, { persistent: false }, (event) => {
                 // the file was replaced or removed: watch whatever is at its path on the next turn
                 if (event === "rename") {
                     watcher?.close();
@@ -964,7 +976,7 @@ async function runPusher() {
         }
     };
     const jobGone = () => {
-        if (!(0,external_node_fs_.existsSync)(h.jobDir))
+        if (!(0,external_node_fs_namespaceObject.existsSync)(h.jobDir))
             return "the job's folder is gone";
         if (h.runnerPid > 1) {
             try {
@@ -1032,14 +1044,14 @@ async function runPusher() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
+
 
 // This process holds the signing key: a SIGUSR1 from anyone must not open Node's inspector, which it
 // does for a process with no handler of its own. Set before anything else runs.
 process.on("SIGUSR1", () => undefined);
-process.on("unhandledRejection", (reason) => {
-    console.error(`pusher: unhandled rejection: ${String(reason)}`);
-});
+(0,_unhandled_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnhandledRejections */ ._)("pusher", "log");
 await (0,_push_pusher_js__WEBPACK_IMPORTED_MODULE_0__/* .runPusher */ .H)();
 
 __webpack_async_result__();
@@ -1047,17 +1059,36 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 432:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
+/* harmony export */ });
+/** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
+function reportUnhandledRejections(name, policy) {
+    process.on("unhandledRejection", (reason) => {
+        const line = `${name}: unhandled rejection: ${String(reason)}`;
+        if (policy === "fail") {
+            process.exitCode = 1;
+            console.error(`::error::${line}`);
+        }
+        else if (policy === "warn") {
+            console.error(`::warning::${line}`);
+        }
+        else {
+            console.error(line);
+        }
+    });
+}
+
+
+/***/ }),
+
 /***/ 421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 24:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ })
 

@@ -13,6 +13,7 @@ import { realPathOf } from "../nix/locate.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "../nix/trust.js";
 import { atLeast } from "../nix/version.js";
 import { save, StateKey } from "../state.js";
+import { NIX_COMMAND } from "../nix/features.js";
 
 // Job-scoped configuration: read what is in effect (files or `nix show-config`, and the daemon's
 // view), decide trust, then write this job's nix.conf and hand it to later steps.
@@ -137,7 +138,7 @@ async function baseConfig(
   const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
   if (fromFiles) return fromFiles;
   const cmd = await configShowArgs(opts.version);
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
+  const r = await run("nix", [...NIX_COMMAND, ...cmd], { env });
   if (r.code !== 0) throw new ActionError(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
   const unclear = showConfigDoubt(r.stdout);
   if (unclear) {
@@ -169,7 +170,7 @@ async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolea
   if (!(await atLeast(facts.nixVersion, "2.15.0"))) return undefined;
   const store = env.NIX_REMOTE || "daemon";
   const cmd = await storeInfoArgs(facts.nixVersion);
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
+  const r = await run("nix", [...NIX_COMMAND, ...cmd, "--json", "--store", store], { env });
   if (r.code !== 0) return undefined;
   try {
     return parseStoreInfoTrusted(r.stdout);

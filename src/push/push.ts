@@ -18,12 +18,10 @@ import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbP
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
 import { buildPushUrl, copyArgs, displayUrl } from "./url.js";
+import { NIX_FLAKES } from "../nix/features.js";
 
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
-
-/** A push that did not happen or did not finish; the message says what and what to do. */
 
 interface Clock {
   deadline: number;
@@ -272,7 +270,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, state: Run): Pr
 async function resolveInstallable(item: string, storeDir: string, state: Run): Promise<string[]> {
   const { clock, version } = state;
   const jsonArgs = await pathInfoJsonArgs(version);
-  const info = await run("nix", [...NIX, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
+  const info = await run("nix", [...NIX_FLAKES, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
   if (info.code === 0) {
     // path-info names outputs that are not built yet too, as not valid
     try {
@@ -287,7 +285,7 @@ async function resolveInstallable(item: string, storeDir: string, state: Run): P
   } else {
     io.info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
   }
-  const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
+  const built = await run("nix", [...NIX_FLAKES, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
     throw new ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
   }
@@ -316,7 +314,7 @@ async function onlyValid(paths: string[], storeDir: string, state: Run): Promise
 
 async function signLocally(paths: string[], key: string, clock: Clock): Promise<void> {
   for (const chunk of chunks(paths)) {
-    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
+    const r = await run("nix", [...NIX_FLAKES, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
     if (r.code !== 0) io.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
   }
 }

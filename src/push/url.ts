@@ -1,3 +1,5 @@
+import { NIX_FLAKES } from "../nix/features.js";
+
 export interface PushUrl {
   /** The URL given to `nix copy --to`; names where the key is read (a /dev/fd path), never the key. */
   url: string;
@@ -66,5 +68,5 @@ export function displayUrl(url: string): string {
  * writes their nix-cache-info, and retries those that are down.
  */
 export function copyArgs(url: string, paths: string[]): string[] {
-  return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+  return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }

@@ -1,5 +1,5 @@
-export const id = 153;
-export const ids = [153];
+export const id = 614;
+export const ids = [614];
 export const modules = {
 
 /***/ 3916:
@@ -289,7 +289,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 3153:
+/***/ 6614:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -650,7 +650,20 @@ function ignoredByDaemon(req, base, user) {
 
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command flakes"]));
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
+
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
+
 
 
 
@@ -751,7 +764,7 @@ async function baseConfig(env, opts) {
     if (fromFiles)
         return fromFiles;
     const cmd = await configShowArgs(opts.version);
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
+    const r = await (0,exec/* run */.eF)("nix", [...NIX_COMMAND, ...cmd], { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     const unclear = showConfigDoubt(r.stdout);
@@ -780,7 +793,7 @@ async function daemonTrust(facts, env) {
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
     const cmd = await storeInfoArgs(facts.nixVersion);
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
+    const r = await (0,exec/* run */.eF)("nix", [...NIX_COMMAND, ...cmd, "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {
