@@ -13,7 +13,6 @@ __webpack_require__.d(__webpack_exports__, {
   idleLimitFrom: () => (/* binding */ idleLimitFrom),
   killOrphanUploads: () => (/* binding */ killOrphanUploads),
   livePusher: () => (/* binding */ livePusher),
-  pusherFiles: () => (/* binding */ pusherFiles),
   pusherLog: () => (/* binding */ pusherLog),
   readStatus: () => (/* binding */ readStatus),
   signalDrain: () => (/* binding */ signalDrain),
@@ -35,6 +34,8 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __webpack_require__(3190);
+// EXTERNAL MODULE: ./src/job-dir.ts
+var job_dir = __webpack_require__(4374);
 // EXTERNAL MODULE: ./src/push/limits.ts
 var limits = __webpack_require__(7837);
 ;// CONCATENATED MODULE: ./src/push/url.ts
@@ -111,19 +112,14 @@ function copyArgs(url, paths) {
 
 
 
-/**
- * The background pusher's files under the job dir. None holds a secret: the key and the push URL
- * (which may carry a password) reach the pusher on its stdin only.
- */
-function pusherFiles(dir) {
-    return { pid: external_node_path_default().join(dir, "pusher.pid"), status: external_node_path_default().join(dir, "pusher-status.json"), log: external_node_path_default().join(dir, "pusher.log") };
-}
+
 /**
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
 async function startPusher(inputs, queueFile, storeDir, dir, limits) {
-    const files = pusherFiles(dir);
+    // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
+    const files = (0,job_dir/* jobFiles */.DE)(dir);
     const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? exec/* SECRET_FD_PATH */.eb : undefined });
     if (target.signLocally) {
         step_io/* info */.pq("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
@@ -133,7 +129,7 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         url: target.url,
         key: inputs.signingKey || undefined,
         queueFile,
-        statusFile: files.status,
+        statusFile: files.pusherStatus,
         jobDir: dir,
         storeDir,
         pushFilter: inputs.pushFilter,
@@ -148,9 +144,9 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         return;
     }
     try {
-        const pid = await (0,exec/* startDetached */.tG)(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
-        await (0,promises_.writeFile)(files.pid, `${pid}\n`, { mode: 0o600 });
-        step_io/* info */.pq(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+        const pid = await (0,exec/* startDetached */.tG)(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+        await (0,promises_.writeFile)(files.pusherPid, `${pid}\n`, { mode: 0o600 });
+        step_io/* info */.pq(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
     }
     catch (e) {
         step_io/* warning */.$e(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
@@ -167,7 +163,7 @@ function idleLimitFrom(env) {
 function livePusher(dir) {
     let pid;
     try {
-        pid = Number((0,external_node_fs_.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+        pid = Number((0,external_node_fs_.readFileSync)((0,job_dir/* jobFiles */.DE)(dir).pusherPid, "utf8").trim());
     }
     catch {
         return undefined;
@@ -192,7 +188,7 @@ function livePusher(dir) {
  * pushes everything itself. Returns whether it was asked to drain.
  */
 async function signalDrain(dir, pid, readyMs = 10_000) {
-    const status = pusherFiles(dir).status;
+    const status = (0,job_dir/* jobFiles */.DE)(dir).pusherStatus;
     const deadline = Date.now() + readyMs;
     while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
@@ -252,7 +248,7 @@ const FINAL = /^(?:drained|stopped)/;
  */
 async function waitForExit(dir, ms) {
     const deadline = Date.now() + ms;
-    const statusName = external_node_path_default().basename(pusherFiles(dir).status);
+    const statusName = external_node_path_default().basename((0,job_dir/* jobFiles */.DE)(dir).pusherStatus);
     let wake;
     let watcher;
     try {
@@ -291,7 +287,7 @@ async function waitForExit(dir, ms) {
 }
 function readStatusSync(dir) {
     try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse((0,external_node_fs_.readFileSync)((0,job_dir/* jobFiles */.DE)(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
@@ -299,14 +295,14 @@ function readStatusSync(dir) {
 }
 async function readStatus(dir) {
     try {
-        return JSON.parse(await (0,promises_.readFile)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse(await (0,promises_.readFile)((0,job_dir/* jobFiles */.DE)(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
     }
 }
 async function pusherLog(dir) {
-    return (0,promises_.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
+    return (0,promises_.readFile)((0,job_dir/* jobFiles */.DE)(dir).pusherLog, "utf8").catch(() => "");
 }
 
 

@@ -32,8 +32,9 @@ class InputError extends ActionError {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ daemonPidFile),
-/* harmony export */   j: () => (/* binding */ jobDir)
+/* harmony export */   DE: () => (/* binding */ jobFiles),
+/* harmony export */   IF: () => (/* binding */ daemonPidFile),
+/* harmony export */   jy: () => (/* binding */ jobDir)
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
@@ -45,9 +46,26 @@ class InputError extends ActionError {
 function jobDir(env = process.env) {
     return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_0___default().tmpdir(), "nix-runner-action");
 }
+function jobFiles(dir = jobDir()) {
+    const at = (name) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        uploadTmp: at("nix-tmp"),
+    };
+}
 /** Where main records the PID of a nix-daemon it started, for the post step to stop. */
 function daemonPidFile(env = process.env) {
-    return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(jobDir(env), "nix-daemon.pid");
+    return jobFiles(jobDir(env)).daemonPid;
 }
 
 
@@ -302,9 +320,6 @@ __webpack_require__.d(__webpack_exports__, {
 var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var src_errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/exec.ts
@@ -314,6 +329,9 @@ var job_dir = __webpack_require__(4374);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/nix/conf-files.ts
 
 
@@ -676,7 +694,6 @@ const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 
 
 
-
 /** What is in effect before this job's settings, and whether the daemon (if any) trusts this user. */
 async function readConfig(inputs, facts, envr) {
     // read after an install, so that it is the installed Nix's view
@@ -703,14 +720,14 @@ async function readConfig(inputs, facts, envr) {
  * once what the daemon will ignore, and points later steps at it through NIX_CONFIG.
  */
 async function writeJobConfig(inputs, facts, view, hook) {
-    const dir = (0,job_dir/* jobDir */.j)();
+    const dir = (0,job_dir/* jobDir */.jy)();
     const { confPath, withOurs } = confFiles();
     const { trust } = view;
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     const secretFiles = [];
     let netrcFile;
     if (inputs.netrc) {
-        netrcFile = external_node_path_default().join(dir, "netrc");
+        netrcFile = (0,job_dir/* jobFiles */.DE)(dir).netrc;
         await (0,promises_.writeFile)(netrcFile, inputs.netrc, { mode: 0o600 });
         await (0,promises_.chmod)(netrcFile, 0o600);
         secretFiles.push(netrcFile);
@@ -808,7 +825,7 @@ async function daemonTrust(facts, env) {
 }
 /** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
 function confFiles() {
-    const confPath = external_node_path_default().join((0,job_dir/* jobDir */.j)(), "nix.conf");
+    const confPath = (0,job_dir/* jobFiles */.DE)().nixConf;
     return { confPath, ...nixConfigEnv(confPath, process.env) };
 }
 /** The environment to read the config in effect before ours: our own file left out. */
@@ -1464,11 +1481,11 @@ async function install(inputs, facts, envr) {
 /** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
 async function startPusher(inputs, queueFile, storeDir) {
     const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
-    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.j)(), limitsFrom(process.env));
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env));
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));
-    return prepare(inputs, facts, trust, (0,job_dir/* jobDir */.j)());
+    return prepare(inputs, facts, trust, (0,job_dir/* jobDir */.jy)());
 }
 
 

@@ -362,6 +362,35 @@ async function exec_startDetached(cmd, args, opts) {
 
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/job-dir.ts
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+}
+function job_dir_jobFiles(dir = jobDir()) {
+    const at = (name) => external_node_path_default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        uploadTmp: at("nix-tmp"),
+    };
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return job_dir_jobFiles(jobDir(env)).daemonPid;
+}
+
 ;// CONCATENATED MODULE: ./src/push/limits.ts
 /**
  * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
@@ -481,19 +510,14 @@ function copyArgs(url, paths) {
 
 
 
-/**
- * The background pusher's files under the job dir. None holds a secret: the key and the push URL
- * (which may carry a password) reach the pusher on its stdin only.
- */
-function pusherFiles(dir) {
-    return { pid: external_node_path_default().join(dir, "pusher.pid"), status: external_node_path_default().join(dir, "pusher-status.json"), log: external_node_path_default().join(dir, "pusher.log") };
-}
+
 /**
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
 async function startPusher(inputs, queueFile, storeDir, dir, limits) {
-    const files = pusherFiles(dir);
+    // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
+    const files = jobFiles(dir);
     const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
     if (target.signLocally) {
         io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
@@ -503,7 +527,7 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         url: target.url,
         key: inputs.signingKey || undefined,
         queueFile,
-        statusFile: files.status,
+        statusFile: files.pusherStatus,
         jobDir: dir,
         storeDir,
         pushFilter: inputs.pushFilter,
@@ -518,9 +542,9 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         return;
     }
     try {
-        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
-        await writeFile(files.pid, `${pid}\n`, { mode: 0o600 });
-        io.info(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+        await writeFile(files.pusherPid, `${pid}\n`, { mode: 0o600 });
+        io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
     }
     catch (e) {
         io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
@@ -537,7 +561,7 @@ function idleLimitFrom(env) {
 function livePusher(dir) {
     let pid;
     try {
-        pid = Number((0,external_node_fs_namespaceObject.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+        pid = Number((0,external_node_fs_namespaceObject.readFileSync)(job_dir_jobFiles(dir).pusherPid, "utf8").trim());
     }
     catch {
         return undefined;
@@ -562,7 +586,7 @@ function livePusher(dir) {
  * pushes everything itself. Returns whether it was asked to drain.
  */
 async function signalDrain(dir, pid, readyMs = 10_000) {
-    const status = pusherFiles(dir).status;
+    const status = job_dir_jobFiles(dir).pusherStatus;
     const deadline = Date.now() + readyMs;
     while (!(0,external_node_fs_namespaceObject.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
@@ -622,7 +646,7 @@ const FINAL = /^(?:drained|stopped)/;
  */
 async function waitForExit(dir, ms) {
     const deadline = Date.now() + ms;
-    const statusName = external_node_path_default().basename(pusherFiles(dir).status);
+    const statusName = external_node_path_default().basename(job_dir_jobFiles(dir).pusherStatus);
     let wake;
     let watcher;
     try {
@@ -661,7 +685,7 @@ async function waitForExit(dir, ms) {
 }
 function readStatusSync(dir) {
     try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(job_dir_jobFiles(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
@@ -669,14 +693,14 @@ function readStatusSync(dir) {
 }
 async function readStatus(dir) {
     try {
-        return JSON.parse(await (0,promises_namespaceObject.readFile)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(job_dir_jobFiles(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
     }
 }
 async function pusherLog(dir) {
-    return (0,promises_namespaceObject.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
+    return (0,promises_namespaceObject.readFile)(job_dir_jobFiles(dir).pusherLog, "utf8").catch(() => "");
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -1520,7 +1544,7 @@ function parseQueue(text) {
  * rest.
  */
 function uploadTmpDir(jobDir) {
-    return external_node_path_default().join(jobDir, "nix-tmp");
+    return job_dir_jobFiles(jobDir).uploadTmp;
 }
 /**
  * The env for an upload: this process's, with TMPDIR in the job's folder; unchanged when that cannot
@@ -1549,6 +1573,7 @@ function removeUploadTmp(jobDir) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/push.ts
+
 
 
 
@@ -1624,7 +1649,7 @@ async function push(inputs, limits, dir) {
     if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
         step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
     }
-    const hadPusher = pusher !== undefined || (0,external_node_fs_namespaceObject.existsSync)(pusherFiles(dir).status);
+    const hadPusher = pusher !== undefined || (0,external_node_fs_namespaceObject.existsSync)(job_dir_jobFiles(dir).pusherStatus);
     const candidates = await candidatesOf(plan, inputs, runState);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     // the key reaches nix through a pipe (exec's `secret`), never a file
@@ -1922,18 +1947,6 @@ async function writeSummary(row) {
     catch (e) {
         step_io_info(`push: could not write the job summary: ${String(e)}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/job-dir.ts
-
-
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
-function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
-}
-/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
-function daemonPidFile(env = process.env) {
-    return external_node_path_default().join(jobDir(env), "nix-daemon.pid");
 }
 
 ;// CONCATENATED MODULE: ./src/nix/daemon.ts

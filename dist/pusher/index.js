@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 55:
+/***/ 49:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -660,6 +660,35 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/job-dir.ts
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+}
+function jobFiles(dir = jobDir()) {
+    const at = (name) => external_node_path_default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        uploadTmp: at("nix-tmp"),
+    };
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return jobFiles(jobDir(env)).daemonPid;
+}
+
 ;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
 
 
@@ -672,7 +701,7 @@ function parseQueue(text) {
  * rest.
  */
 function uploadTmpDir(jobDir) {
-    return external_node_path_default().join(jobDir, "nix-tmp");
+    return jobFiles(jobDir).uploadTmp;
 }
 /**
  * The env for an upload: this process's, with TMPDIR in the job's folder; unchanged when that cannot
@@ -1044,7 +1073,7 @@ async function runPusher() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(49);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
 
 

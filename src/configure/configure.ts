@@ -1,11 +1,10 @@
 import * as io from "../step-io.js";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Environment, Facts } from "../detect/classify.js";
 import { ActionError } from "../errors.js";
 import { run } from "../exec.js";
 import type { Inputs } from "../inputs.js";
-import { jobDir } from "../job-dir.js";
+import { jobDir, jobFiles } from "../job-dir.js";
 import { readConfFiles, readsEtcNix } from "../nix/conf-files.js";
 import { notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { type BaseConfig, configShowArgs, nixConfigEnv, parseShowConfig, parseStoreInfoTrusted, renderConf, showConfigDoubt, storeInfoArgs } from "../nix/config.js";
@@ -67,7 +66,7 @@ export async function writeJobConfig(inputs: Inputs, facts: Facts, view: ConfigV
   const secretFiles: string[] = [];
   let netrcFile: string | undefined;
   if (inputs.netrc) {
-    netrcFile = path.join(dir, "netrc");
+    netrcFile = jobFiles(dir).netrc;
     await writeFile(netrcFile, inputs.netrc, { mode: 0o600 });
     await chmod(netrcFile, 0o600);
     secretFiles.push(netrcFile);
@@ -183,7 +182,7 @@ async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolea
 
 /** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
 function confFiles(): { confPath: string; withOurs: string; without: string } {
-  const confPath = path.join(jobDir(), "nix.conf");
+  const confPath = jobFiles().nixConf;
   return { confPath, ...nixConfigEnv(confPath, process.env) };
 }
 

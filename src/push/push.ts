@@ -5,12 +5,13 @@ import { run, SECRET_FD_PATH } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
 import { outputsOfDrvFiles } from "../nix/derivation.js";
+import { jobFiles } from "../job-dir.js";
 import { locateNix } from "../nix/locate.js";
 import { excerpt, notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { parseBuildOutputs, parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
-import { killOrphanUploads, livePusher, pusherFiles, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
+import { killOrphanUploads, livePusher, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
 import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
@@ -94,7 +95,7 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
     io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
   }
-  const hadPusher = pusher !== undefined || existsSync(pusherFiles(dir).status);
+  const hadPusher = pusher !== undefined || existsSync(jobFiles(dir).pusherStatus);
 
   const candidates = await candidatesOf(plan, inputs, runState);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);

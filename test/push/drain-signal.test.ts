@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pusherFiles, signalDrain } from "../../src/push/background.js";
+import { jobFiles } from "../../src/job-dir.js";
+import { signalDrain } from "../../src/push/background.js";
 import { DRAIN_SIGNAL } from "../../src/push/limits.js";
 import { ROOT } from "../../scripts/lib/runner.mjs";
 
@@ -21,7 +22,7 @@ function standIn(dir: string, readyAfterMs: number) {
     const fs = require("node:fs");
     setTimeout(() => {
       process.on(${JSON.stringify(DRAIN_SIGNAL)}, () => { console.log("drained"); process.exit(0); });
-      fs.writeFileSync(${JSON.stringify(pusherFiles(dir).status)}, "{}");
+      fs.writeFileSync(${JSON.stringify(jobFiles(dir).pusherStatus)}, "{}");
     }, ${readyAfterMs});
     setTimeout(() => {}, 20000);`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
@@ -57,7 +58,7 @@ describe("signalDrain: post's request to a background pusher that may still be s
     expect(await signalDrain(dir, p.pid, 300)).toBe(false);
     expect((await p.ended).signal).toBe("SIGTERM");
     expect(p.out()).not.toMatch(INSPECTOR);
-    expect(existsSync(pusherFiles(dir).status)).toBe(false);
+    expect(existsSync(jobFiles(dir).pusherStatus)).toBe(false);
   });
 
   it("the drain signal is not SIGUSR1, which opens the inspector of a Node process without a handler for it", async () => {
