@@ -27,6 +27,8 @@ var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/nix/store.ts
 var store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/push/select.ts
+/** push-paths set: that decides it, wherever the job runs. */
+const PUSH_PATHS_CHOICE = { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
  * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
@@ -35,7 +37,7 @@ var store = __webpack_require__(4366);
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
-        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+        return PUSH_PATHS_CHOICE;
     if (!facts.viaDaemon) {
         return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
     }

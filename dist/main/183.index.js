@@ -40,7 +40,6 @@ var job_dir = __webpack_require__(4374);
 var limits = __webpack_require__(7837);
 ;// CONCATENATED MODULE: ./src/push/url.ts
 
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v) {
     return encodeURIComponent(v).replace(/%2F/gi, "/");
@@ -49,12 +48,11 @@ function q(v) {
  * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
  * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
  */
-function buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
+function buildPushUrl(target, opts) {
     const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
+    const have = new Set(target.settings.map(([k]) => k));
     const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
+    if (target.binaryCache) {
         if (!have.has("compression")) {
             add.push(["compression", "zstd"]);
             notes.push("compression=zstd added (set compression= in push-to to choose another)");
@@ -69,28 +67,12 @@ function buildPushUrl(pushTo, opts) {
             add.push(["secret-key", opts.keyFile]);
         }
     }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+    const kept = target.settings.filter(([k]) => !(k === "secret-key" && opts.keyFile && target.binaryCache));
     const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+    const signLocally = target.signs === "in-local-store" && Boolean(opts.keyFile);
     if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
+        notes.push(`${target.scheme}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${target.base}?${query}` : target.base, signLocally, notes };
 }
 /**
  * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
@@ -120,13 +102,16 @@ function copyArgs(url, paths) {
 async function startPusher(inputs, queueFile, storeDir, dir, limits) {
     // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
     const files = (0,job_dir/* jobFiles */.DE)(dir);
-    const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? exec/* SECRET_FD_PATH */.eb : undefined });
-    if (target.signLocally) {
+    if (!inputs.pushTo)
+        return;
+    const to = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? exec/* SECRET_FD_PATH */.eb : undefined });
+    if (to.signLocally) {
         step_io/* info */.pq("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
         return;
     }
     const handoff = {
-        url: target.url,
+        target: inputs.pushTo,
+        url: to.url,
         key: inputs.signingKey || undefined,
         queueFile,
         statusFile: files.pusherStatus,

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8904);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 51:
+/***/ 8904:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -424,82 +424,6 @@ function backoffBefore(n, limits, remainingMs) {
  */
 const DRAIN_SIGNAL = "SIGUSR2";
 
-;// CONCATENATED MODULE: ./src/nix/features.ts
-/**
- * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
- * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
- */
-const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
-/**
- * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
- * the command line would read back as if the machine's nix.conf enabled them.
- */
-const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
-
-;// CONCATENATED MODULE: ./src/push/url.ts
-
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
-/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
-function q(v) {
-    return encodeURIComponent(v).replace(/%2F/gi, "/");
-}
-/**
- * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
- */
-function url_buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
-    const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
-    const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
-        if (!have.has("compression")) {
-            add.push(["compression", "zstd"]);
-            notes.push("compression=zstd added (set compression= in push-to to choose another)");
-        }
-        if (!have.has("parallel-compression")) {
-            add.push(["parallel-compression", "true"]);
-            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
-        }
-        if (opts.keyFile) {
-            if (have.has("secret-key"))
-                notes.push("secret-key in push-to is replaced by the signing-key input");
-            add.push(["secret-key", opts.keyFile]);
-        }
-    }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
-    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
-    if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
-}
-/**
- * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
- * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
- * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
- * writes their nix-cache-info, and retries those that are down.
- */
-function copyArgs(url, paths) {
-    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
-}
-
 ;// CONCATENATED MODULE: ./src/push/background.ts
 
 
@@ -518,13 +442,16 @@ function copyArgs(url, paths) {
 async function startPusher(inputs, queueFile, storeDir, dir, limits) {
     // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
     const files = jobFiles(dir);
-    const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
-    if (target.signLocally) {
+    if (!inputs.pushTo)
+        return;
+    const to = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
+    if (to.signLocally) {
         io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
         return;
     }
     const handoff = {
-        url: target.url,
+        target: inputs.pushTo,
+        url: to.url,
         key: inputs.signingKey || undefined,
         queueFile,
         statusFile: files.pusherStatus,
@@ -755,7 +682,41 @@ async function publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
+;// CONCATENATED MODULE: ./src/push-target.ts
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -763,7 +724,6 @@ const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
@@ -789,7 +749,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = await check(() => pushUrl(get), "");
+    const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
@@ -900,9 +860,8 @@ async function signingKey(get, mask) {
 function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
+        return undefined;
+    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -984,88 +943,6 @@ function sha256(get) {
         throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
     }
     return text;
-}
-
-;// CONCATENATED MODULE: ./src/nix/derivation.ts
-
-/**
- * The output paths a store derivation declares, read from its ATerm text
- * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
- * Undefined when the text is not that shape or an output has no path yet (content-addressed
- * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
- */
-function outputsOfDrvText(text) {
-    const head = "Derive([";
-    if (!text.startsWith(head))
-        return undefined;
-    let i = head.length;
-    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
-    const str = () => {
-        if (text[i] !== '"')
-            return undefined;
-        let out = "";
-        for (i++; i < text.length; i++) {
-            const c = text[i];
-            if (c === '"') {
-                i++;
-                return out;
-            }
-            if (c === "\\") {
-                const e = text[++i];
-                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
-            }
-            else
-                out += c;
-        }
-        return undefined;
-    };
-    const expect = (c) => (text[i] === c ? (i++, true) : false);
-    const outputs = [];
-    // bounded by the text: every turn consumes at least one output tuple
-    while (i < text.length) {
-        if (expect("]"))
-            return outputs.length > 0 ? outputs : undefined;
-        if (outputs.length > 0 && !expect(","))
-            return undefined;
-        if (!expect("("))
-            return undefined;
-        const fields = [str()];
-        for (let f = 1; f < 4; f++)
-            fields.push(expect(",") ? str() : undefined);
-        if (!expect(")") || fields.some((x) => x === undefined))
-            return undefined;
-        const p = fields[1];
-        if (!p.startsWith("/"))
-            return undefined;
-        outputs.push(p);
-    }
-    return undefined;
-}
-/**
- * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
- * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
- * the path from a build's end to its upload. Synchronous on purpose: .drv files are small, and
- * for the 500 of a large job one awaited read after another took 60–90 ms here, reading them in
- * one go 5–8 ms.
- */
-function outputsOfDrvFiles(drvs) {
-    const outputs = [];
-    const unread = [];
-    for (const d of drvs) {
-        let text;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
-        }
-        catch {
-            text = undefined;
-        }
-        const outs = text === undefined ? undefined : outputsOfDrvText(text);
-        if (outs)
-            outputs.push(...outs);
-        else
-            unread.push(d);
-    }
-    return { outputs, unread };
 }
 
 ;// CONCATENATED MODULE: ./src/nix/answer.ts
@@ -1285,52 +1162,6 @@ function load(key) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/nix/store.ts
-
-/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
-function stateDirOf(env) {
-    return env.NIX_STATE_DIR || "/nix/var/nix";
-}
-/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
-function storeDirOf(env) {
-    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
-}
-/**
- * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
- * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
- * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
- * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
- * every version opens the store detection judged. undefined: it was there, or cannot be made.
- */
-async function createStateDir(env) {
-    const state = stateDirOf(env);
-    try {
-        await access(state);
-        return undefined;
-    }
-    catch {
-        // missing: make it below
-    }
-    try {
-        await mkdir(state, { recursive: true });
-        return state;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The store's entries, or none when the store does not exist yet (a fresh image). */
-async function listStore(storeDir) {
-    try {
-        return await (0,promises_namespaceObject.readdir)(storeDir);
-    }
-    catch (e) {
-        if (e.code === "ENOENT")
-            return [];
-        throw e;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/push/report.ts
 
 function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
@@ -1458,7 +1289,217 @@ function redactCredentials(text) {
     return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
 }
 
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+
+;// CONCATENATED MODULE: ./src/push/url.ts
+
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
+ */
+function url_buildPushUrl(target, opts) {
+    const notes = [];
+    const have = new Set(target.settings.map(([k]) => k));
+    const add = [];
+    if (target.binaryCache) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = target.settings.filter(([k]) => !(k === "secret-key" && opts.keyFile && target.binaryCache));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const signLocally = target.signs === "in-local-store" && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${target.scheme}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${target.base}?${query}` : target.base, signLocally, notes };
+}
+/**
+ * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
+ * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
+ * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
+ * writes their nix-cache-info, and retries those that are down.
+ */
+function copyArgs(url, paths) {
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+}
+
+;// CONCATENATED MODULE: ./src/push/copy.ts
+
+
+
+
+/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
+const ARGV_BUDGET = 256 * 1024;
+/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
+function chunks(paths, budget = ARGV_BUDGET) {
+    const out = [];
+    let cur = [];
+    let size = 0;
+    for (const p of paths) {
+        if (cur.length > 0 && size + p.length + 1 > budget) {
+            out.push(cur);
+            cur = [];
+            size = 0;
+        }
+        cur.push(p);
+        size += p.length + 1;
+    }
+    if (cur.length > 0)
+        out.push(cur);
+    return out;
+}
+function remaining(b) {
+    return "deadline" in b ? b.deadline - Date.now() : b.eachCopyMs;
+}
+/**
+ * Copies one chunk (≤ ARGV_BUDGET) of paths with nix copy, retried with backoff on a transient
+ * failure, at most `limits.attempts` times, within the budget. Never throws for a failed copy.
+ */
+async function copyChunk(to, given, on = {}) {
+    let paths = given;
+    for (let attempt = 1;; attempt++) {
+        if (attempt > 1) {
+            const wait = backoffBefore(attempt, to.limits, remaining(to.budget));
+            on.waiting?.(attempt, wait);
+            await new Promise((r) => setTimeout(r, wait));
+        }
+        if (remaining(to.budget) <= 0)
+            return { ok: false, attempt, paths };
+        on.starting?.(attempt, paths);
+        const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+        const before = to.copied.paths.size;
+        parseCopyLog(r.stderr + r.stdout, to.copied);
+        if (r.code === 0) {
+            const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, to.target.binaryCache);
+            if (unclear)
+                on.notUnderstood?.(unclear);
+            return { ok: true, paths, uploaded: to.copied.paths.size - before };
+        }
+        const again = await on.recheck?.(paths, r);
+        if (again !== undefined) {
+            paths = again;
+            if (paths.length === 0)
+                return { ok: true, paths, uploaded: 0 };
+            attempt--;
+            continue;
+        }
+        const permanent = r.timedOut ? "deadline" in to.budget : classifyFailure(r.stderr) === "permanent";
+        const final = permanent || attempt >= to.limits.attempts || remaining(to.budget) <= 0;
+        on.failed?.(attempt, r, final);
+        if (final)
+            return { ok: false, attempt, paths, r };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/nix/derivation.ts
+
+/**
+ * The output paths a store derivation declares, read from its ATerm text
+ * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
+ * Undefined when the text is not that shape or an output has no path yet (content-addressed
+ * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
+ */
+function outputsOfDrvText(text) {
+    const head = "Derive([";
+    if (!text.startsWith(head))
+        return undefined;
+    let i = head.length;
+    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
+    const str = () => {
+        if (text[i] !== '"')
+            return undefined;
+        let out = "";
+        for (i++; i < text.length; i++) {
+            const c = text[i];
+            if (c === '"') {
+                i++;
+                return out;
+            }
+            if (c === "\\") {
+                const e = text[++i];
+                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
+            }
+            else
+                out += c;
+        }
+        return undefined;
+    };
+    const expect = (c) => (text[i] === c ? (i++, true) : false);
+    const outputs = [];
+    // bounded by the text: every turn consumes at least one output tuple
+    while (i < text.length) {
+        if (expect("]"))
+            return outputs.length > 0 ? outputs : undefined;
+        if (outputs.length > 0 && !expect(","))
+            return undefined;
+        if (!expect("("))
+            return undefined;
+        const fields = [str()];
+        for (let f = 1; f < 4; f++)
+            fields.push(expect(",") ? str() : undefined);
+        if (!expect(")") || fields.some((x) => x === undefined))
+            return undefined;
+        const p = fields[1];
+        if (!p.startsWith("/"))
+            return undefined;
+        outputs.push(p);
+    }
+    return undefined;
+}
+/**
+ * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
+ * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
+ * the path from a build's end to its upload. Synchronous on purpose: .drv files are small, and
+ * for the 500 of a large job one awaited read after another took 60–90 ms here, reading them in
+ * one go 5–8 ms.
+ */
+function outputsOfDrvFiles(drvs) {
+    const outputs = [];
+    const unread = [];
+    for (const d of drvs) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
+        }
+        catch {
+            text = undefined;
+        }
+        const outs = text === undefined ? undefined : outputsOfDrvText(text);
+        if (outs)
+            outputs.push(...outs);
+        else
+            unread.push(d);
+    }
+    return { outputs, unread };
+}
+
 ;// CONCATENATED MODULE: ./src/push/select.ts
+/** push-paths set: that decides it, wherever the job runs. */
+const PUSH_PATHS_CHOICE = { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
  * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
@@ -1467,7 +1508,7 @@ function redactCredentials(text) {
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
-        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+        return PUSH_PATHS_CHOICE;
     if (!facts.viaDaemon) {
         return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
     }
@@ -1532,6 +1573,82 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/push/outputs.ts
+
+
+
+
+/** The lines of a store query's answer: the store paths, and whatever else it printed. */
+function storePathLines(stdout, storeDir) {
+    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    const isPath = (l) => storePathOf(l, storeDir) === l;
+    return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+}
+/**
+ * The outputs of derivations the hook queued (a hook that got no OUT_PATHS, as on Nix 2.8): what
+ * their .drv files declare, read without a process on the way to the upload; nix-store --query
+ * --outputs for what they do not say. `timeoutMs` is asked before each nix-store run.
+ */
+async function outputsOfDerivations(drvs, storeDir, timeoutMs) {
+    const { outputs, unread } = outputsOfDrvFiles([...new Set(drvs)]);
+    const out = { outputs, other: [], asked: unread.length };
+    for (const chunk of chunks(unread)) {
+        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: timeoutMs() });
+        if (r.code !== 0)
+            return { ...out, failed: r };
+        const { paths, other } = storePathLines(r.stdout, storeDir);
+        out.outputs.push(...paths);
+        out.other.push(...other);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/nix/store.ts
+
+/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
+function stateDirOf(env) {
+    return env.NIX_STATE_DIR || "/nix/var/nix";
+}
+/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
+function storeDirOf(env) {
+    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
+}
+/**
+ * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
+ * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
+ * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
+ * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
+ * every version opens the store detection judged. undefined: it was there, or cannot be made.
+ */
+async function createStateDir(env) {
+    const state = stateDirOf(env);
+    try {
+        await access(state);
+        return undefined;
+    }
+    catch {
+        // missing: make it below
+    }
+    try {
+        await mkdir(state, { recursive: true });
+        return state;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The store's entries, or none when the store does not exist yet (a fresh image). */
+async function listStore(storeDir) {
+    try {
+        return await (0,promises_namespaceObject.readdir)(storeDir);
+    }
+    catch (e) {
+        if (e.code === "ENOENT")
+            return [];
+        throw e;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
 
 
@@ -1594,8 +1711,7 @@ function removeUploadTmp(jobDir) {
 
 
 
-/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
-const ARGV_BUDGET = 256 * 1024;
+
 /** Warns about an answer not understood and keeps it for the summary. */
 function doubt(run, command, what, instead) {
     warning(notUnderstood(command, run.version, what, instead));
@@ -1614,36 +1730,34 @@ async function pushFromPost(jobDirPath) {
         }
         throw e;
     }
-    if (!inputs.pushTo)
+    const target = inputs.pushTo;
+    if (!target)
         return;
-    const password = new URL(inputs.pushTo).password;
-    if (password)
-        setSecret(decodeURIComponent(password));
+    if (target.password)
+        setSecret(target.password);
     const limits = limitsFrom(process.env);
     try {
-        await push(inputs, limits, jobDirPath);
+        await push(inputs, target, limits, jobDirPath);
     }
     catch (e) {
-        const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
+        const msg = `push to ${target.display} failed: ${e instanceof Error ? e.message : String(e)}`;
         if (inputs.failOnPushError)
             setFailed(msg);
         else
             warning(`${msg} (the job stays green: fail-on-push-error is false)`);
     }
 }
-async function push(inputs, limits, dir) {
+async function push(inputs, target, limits, dir) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
     const saved = load(StateKey.PushPlan);
-    const plan = inputs.pushPaths.length > 0
-        ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? storeDirOf(process.env) }
-        : saved;
+    const plan = inputs.pushPaths.length > 0 ? { ...saved, ...PUSH_PATHS_CHOICE, storeDir: saved?.storeDir ?? storeDirOf(process.env) } : saved;
     if (!plan) {
         throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }
     step_io_info(`push: ${plan.method} method: ${plan.why}`);
     const runState = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
-    const cache = displayUrl(inputs.pushTo);
+    const cache = target.display;
     // told first, so it finishes the queue while post selects
     const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
     if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
@@ -1654,12 +1768,12 @@ async function push(inputs, limits, dir) {
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     // the key reaches nix through a pipe (exec's `secret`), never a file
     const key = inputs.signingKey || undefined;
-    const target = url_buildPushUrl(inputs.pushTo, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
+    const to = url_buildPushUrl(target, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
     // The hook names only what Nix has just built and registered, so its paths are checked only when a
     // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
     // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
     // in the local store (for ssh) needs every path there, so those are checked first.
-    const checkFirst = plan.method !== "hook" || (target.signLocally && key !== undefined);
+    const checkFirst = plan.method !== "hook" || (to.signLocally && key !== undefined);
     const valid = checkFirst ? await onlyValid(keep, plan.storeDir, runState) : keep;
     step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
@@ -1686,15 +1800,15 @@ async function push(inputs, limits, dir) {
     }
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
+    const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: runState.uploadEnv, limits, budget: { deadline: clock.deadline }, copied };
     let failure;
     try {
-        for (const n of target.notes)
+        for (const n of to.notes)
             step_io_info(`push: ${n}`);
-        if (target.signLocally && key)
+        if (to.signLocally && key)
             await signLocally(left, key, clock);
-        for (const chunk of chunks(left)) {
-            await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key, checkFirst ? undefined : plan.storeDir);
-        }
+        for (const chunk of chunks(left))
+            await copyWithRetries(copyTo, chunk, runState, checkFirst ? undefined : plan.storeDir);
     }
     catch (e) {
         failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
@@ -1769,28 +1883,14 @@ async function candidatesOf(plan, inputs, run) {
 }
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
 async function withOutputsOfDerivations(entries, storeDir, state) {
-    const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
-    const out = entries.filter((e) => !e.endsWith(".drv"));
-    // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
-    const { outputs, unread } = outputsOfDrvFiles(drvs);
-    out.push(...outputs);
-    for (const chunk of chunks(unread)) {
-        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
-        if (r.code !== 0)
-            throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-        const { paths, other } = storePathLines(r.stdout, storeDir);
-        if (other.length > 0) {
-            doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
-        }
-        out.push(...paths);
+    const found = await outputsOfDerivations(entries.filter((e) => e.endsWith(".drv")), storeDir, state.clock.left);
+    if (found.other.length > 0) {
+        doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(found.other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
     }
-    return out;
-}
-/** The lines of a store query's answer: the store paths, and whatever else it printed. */
-function storePathLines(stdout, storeDir) {
-    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
-    const isPath = (l) => storePathOf(l, storeDir) === l;
-    return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+    const r = found.failed;
+    if (r)
+        throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    return [...entries.filter((e) => !e.endsWith(".drv")), ...found.outputs];
 }
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items, plan, state) {
@@ -1869,76 +1969,47 @@ async function signLocally(paths, key, clock) {
             warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
     }
 }
-/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
-function chunks(paths, budget = ARGV_BUDGET) {
-    const out = [];
-    let cur = [];
-    let size = 0;
-    for (const p of paths) {
-        if (cur.length > 0 && size + p.length + 1 > budget) {
-            out.push(cur);
-            cur = [];
-            size = 0;
-        }
-        cur.push(p);
-        size += p.length + 1;
-    }
-    if (cur.length > 0)
-        out.push(cur);
-    return out;
-}
 /**
- * `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe.
- * With `uncheckedIn` (the store dir), the paths' validity was not checked: the first failed copy
- * checks it, and when some paths are gone the rest is copied again at once, as the same attempt.
+ * Post's copy of one chunk (copyChunk), with post's messages. With `uncheckedIn` (the store dir),
+ * the paths' validity was not checked: the first failed copy checks it, and when some paths are gone
+ * the rest is copied again at once, as the same attempt.
  */
-async function copyWithRetries(url, given, limits, state, copied, key, uncheckedIn) {
-    const { clock } = state;
-    const cache = displayUrl(url);
-    let paths = given;
+async function copyWithRetries(to, given, state, uncheckedIn) {
+    const { limits } = to;
     // cleared once checked: a second failure is an ordinary one
     let checkIn = uncheckedIn;
-    for (let attempt = 1;; attempt++) {
-        if (attempt > 1) {
-            const wait = backoffBefore(attempt, limits, clock.left());
-            step_io_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
-            await new Promise((r) => setTimeout(r, wait));
-        }
-        if (clock.left() <= 0)
-            throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await run("nix", copyArgs(url, paths), { env: state.uploadEnv, timeoutMs: clock.left(), secret: key, spool: true });
-        parseCopyLog(r.stderr + r.stdout, copied);
-        if (r.code === 0) {
-            const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
-            if (unclear)
-                doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
-            return;
-        }
-        if (checkIn !== undefined && !r.timedOut) {
+    const outcome = await copyChunk(to, given, {
+        waiting: (attempt, wait) => step_io_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`),
+        notUnderstood: (why) => doubt(state, "nix copy -v", redactCredentials(why), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood"),
+        recheck: async (paths, r) => {
+            if (checkIn === undefined || r.timedOut)
+                return undefined;
             const valid = await onlyValid(paths, checkIn, state);
             checkIn = undefined;
-            if (valid.length < paths.length) {
-                const kept = new Set(valid);
-                state.gone += paths.length - valid.length;
-                step_io_info(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
-                    `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`);
-                paths = valid;
-                if (paths.length === 0)
-                    return;
-                attempt--;
-                continue;
-            }
-        }
-        const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
-        const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
-        const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
-        if (tail.length > 0)
-            step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
-        if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-            throw new errors_ActionError(`${why}${failureHint(r.stderr, url)} [attempt ${attempt} of ${limits.attempts}]`);
-        }
-        warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
-    }
+            if (valid.length === paths.length)
+                return undefined;
+            const kept = new Set(valid);
+            state.gone += paths.length - valid.length;
+            step_io_info(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
+                `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`);
+            return valid;
+        },
+        failed: (attempt, r, final) => {
+            const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+            if (tail.length > 0)
+                step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+            if (!final)
+                warning(`push: attempt ${attempt} to ${to.target.display} failed (${whyFailed(r, limits)}); retrying`);
+        },
+    });
+    if (outcome.ok)
+        return;
+    if (!outcome.r)
+        throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+    throw new errors_ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.url)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
+}
+function whyFailed(r, limits) {
+    return r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
 }
 async function writeSummary(row) {
     try {

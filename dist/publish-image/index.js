@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1842);
+/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8958);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1842:
+/***/ 8958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -580,7 +580,41 @@ async function keys_publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
+;// CONCATENATED MODULE: ./src/push-target.ts
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const push_target_PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function push_target_pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -588,7 +622,6 @@ const MODES = (/* unused pure expression or super */ null && (["auto", "image", 
 const INSTALLERS = (/* unused pure expression or super */ null && (["nixos", "determinate", "none"]));
 const INITS = (/* unused pure expression or super */ null && (["auto", "systemd", "none"]));
 const SUBSTITUTER_SCHEMES = (/* unused pure expression or super */ null && (["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"]));
-const PUSH_SCHEMES = (/* unused pure expression or super */ null && (["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"]));
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
@@ -614,7 +647,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = await check(() => pushUrl(get), "");
+    const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
@@ -725,9 +758,8 @@ async function signingKey(get, mask) {
 function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
+        return undefined;
+    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 function regex(get, name) {
     const text = get(name).trim();

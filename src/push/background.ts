@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { killGroupOf, startDetached } from "../exec.js";
 import type { Inputs } from "../inputs.js";
+import type { PushTarget } from "../push-target.js";
 import { jobFiles } from "../job-dir.js";
 import { DRAIN_SIGNAL, type Limits } from "./limits.js";
 import { buildPushUrl } from "./url.js";
@@ -12,6 +13,8 @@ import { SECRET_FD_PATH } from "../exec.js";
 
 /** What main hands the pusher on its stdin, as one JSON document. */
 export interface Handoff {
+  /** push-to, as main's inputs parsed it. */
+  target: PushTarget;
   /** The `nix copy --to` URL (with secret-key=/dev/fd/3 when there is a key). */
   url: string;
   key?: string;
@@ -52,13 +55,15 @@ export interface PusherStatus {
 export async function startPusher(inputs: Inputs, queueFile: string, storeDir: string, dir: string, limits: Limits): Promise<void> {
   // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
   const files = jobFiles(dir);
-  const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
-  if (target.signLocally) {
+  if (!inputs.pushTo) return;
+  const to = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
+  if (to.signLocally) {
     io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
     return;
   }
   const handoff: Handoff = {
-    url: target.url,
+    target: inputs.pushTo,
+    url: to.url,
     key: inputs.signingKey || undefined,
     queueFile,
     statusFile: files.pusherStatus,

@@ -1,5 +1,5 @@
-export const id = 614;
-export const ids = [614];
+export const id = 125;
+export const ids = [125];
 export const modules = {
 
 /***/ 3916:
@@ -307,7 +307,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 6614:
+/***/ 2125:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1149,7 +1149,41 @@ async function publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
+;// CONCATENATED MODULE: ./src/push-target.ts
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -1157,7 +1191,6 @@ const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
@@ -1183,7 +1216,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = await check(() => pushUrl(get), "");
+    const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
@@ -1294,9 +1327,8 @@ async function signingKey(get, mask) {
 function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
+        return undefined;
+    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 function regex(get, name) {
     const text = get(name).trim();
