@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8904);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3778);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8904:
+/***/ 3778:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1649,6 +1649,16 @@ async function listStore(storeDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/push/plan.ts
+
+/**
+ * Post's plan when main saved none (it failed before it decided) but push-paths names what to push:
+ * the method main would have chosen. Otherwise main's decision stands.
+ */
+function pushPathsPlan(pushPaths, storeDir) {
+    return pushPaths.length > 0 ? { ...PUSH_PATHS_CHOICE, storeDir } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
 
 
@@ -1712,6 +1722,7 @@ function removeUploadTmp(jobDir) {
 
 
 
+
 /** Warns about an answer not understood and keeps it for the summary. */
 function doubt(run, command, what, instead) {
     warning(notUnderstood(command, run.version, what, instead));
@@ -1750,8 +1761,8 @@ async function pushFromPost(jobDirPath) {
 async function push(inputs, target, limits, dir) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-    const saved = load(StateKey.PushPlan);
-    const plan = inputs.pushPaths.length > 0 ? { ...saved, ...PUSH_PATHS_CHOICE, storeDir: saved?.storeDir ?? storeDirOf(process.env) } : saved;
+    // main decided the method; only when it saved no plan does post fall back on push-paths
+    const plan = load(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
     if (!plan) {
         throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }

@@ -16,9 +16,9 @@ import { chunks, copyChunk, type CopyTo } from "./copy.js";
 import { type Limits, limitsFrom } from "./limits.js";
 import { outputsOfDerivations, storePathLines } from "./outputs.js";
 import { listStore, storeDirOf } from "../nix/store.js";
-import type { PushPlan } from "./plan.js";
+import { type PushPlan, pushPathsPlan } from "./plan.js";
 import { type Copied, errorLine, failureHint, mbPerSecond, redactCredentials, summaryHtml, summaryTable } from "./report.js";
-import { filterPaths, newEntries, parseQueue, PUSH_PATHS_CHOICE, storePathOf } from "./select.js";
+import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
 import { buildPushUrl } from "./url.js";
 import { NIX_FLAKES } from "../nix/features.js";
@@ -76,8 +76,8 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
 async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: string): Promise<void> {
   const started = Date.now();
   const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-  const saved = load<PushPlan>(StateKey.PushPlan);
-  const plan: PushPlan | undefined = inputs.pushPaths.length > 0 ? { ...saved, ...PUSH_PATHS_CHOICE, storeDir: saved?.storeDir ?? storeDirOf(process.env) } : saved;
+  // main decided the method; only when it saved no plan does post fall back on push-paths
+  const plan = load<PushPlan>(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
   if (!plan) {
     throw new ActionError(
       "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
