@@ -6,7 +6,7 @@
 //   steps     src/steps/                          the orchestrators, one per entry
 //   features  src/{detect,configure,install,push,bump,publish}/ one job each; apart from each other, except for types
 //   nix       src/nix/                            the leaf: locate, version, conf files, flake.lock, store, daemon
-//   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys, platform
+//   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys, platform, unhandled rejections
 // test/lint-layers.test.ts shows each rule failing on a fixture tree.
 const FEATURES = "(detect|configure|install|push|bump|publish)";
 const ENTRIES = "^src/(main|post|pusher|bump|publish-image|check-image)\\.ts$";

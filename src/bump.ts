@@ -1,8 +1,6 @@
 import { runBump } from "./steps/bump-step.js";
+import { reportUnhandledRejections } from "./unhandled.js";
 
-process.on("unhandledRejection", (reason) => {
-  process.exitCode = 1;
-  console.error(`::error::bump: unhandled rejection: ${String(reason)}`);
-});
+reportUnhandledRejections("bump", "fail");
 
 await runBump();

@@ -1,8 +1,6 @@
 import { runCheckImage } from "./steps/check-image-step.js";
+import { reportUnhandledRejections } from "./unhandled.js";
 
-process.on("unhandledRejection", (reason) => {
-  process.exitCode = 1;
-  console.error(`::error::check-image: unhandled rejection: ${String(reason)}`);
-});
+reportUnhandledRejections("check-image", "fail");
 
 await runCheckImage();

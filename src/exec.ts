@@ -221,7 +221,6 @@ export function firstError(r: ExecResult): string {
  */
 export async function startDetached(cmd: string, args: string[], opts: { input: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<number> {
   const { spawn } = await import("node:child_process");
-  const { openSync, closeSync } = await import("node:fs");
   const log = openSync(opts.logFile, "a", 0o600);
   try {
     const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });

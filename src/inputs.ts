@@ -1,6 +1,7 @@
 import * as io from "./step-io.js";
 import { InputError } from "./errors.js";
 import { parseNixKey, publicKeyOf } from "./keys.js";
+import { PUSH_SCHEMES, type PushTarget, pushTarget } from "./push-target.js";
 
 export const MODES = ["auto", "image", "native", "install"] as const;
 export const INSTALLERS = ["nixos", "determinate", "none"] as const;
@@ -16,8 +17,12 @@ export interface Inputs {
   extraConf: string;
   accessTokens: string;
   netrc: string;
-  pushTo: string;
-  /** The secret key text; only the post step writes it anywhere, and only to a 0600 file. */
+  /** The cache to fill; undefined: no push. */
+  pushTo: PushTarget | undefined;
+  /**
+   * The secret key text, masked as it is read. Never written anywhere: main hands it to the background
+   * pusher on its stdin, and post and the pusher give it to nix on an inherited fd (`secret` in exec.ts).
+   */
   signingKey: string;
   /** `name:base64` public half of signingKey, derived and checked at read time. */
   signingPublicKey: string;
@@ -34,7 +39,6 @@ export interface Inputs {
 }
 
 export const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-export const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 
 export type Getter = (name: string) => string;
 type Masker = (secret: string) => void;
@@ -63,7 +67,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
   const trustedPublicKeys = await check(() => publicKeys(get), []);
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-  const pushTo = await check(() => pushUrl(get), "");
+  const pushTo = await check<PushTarget | undefined>(() => pushUrl(get), undefined);
   const pushFilter = await check(() => regex(get, "push-filter"), "");
   const extraConf = await check(() => confLines(get, "extra-conf"), "");
   const accessTokens = await check(() => tokens(get, mask), "");
@@ -124,7 +128,7 @@ export function boolInput(get: Getter, name: string, dflt = false): boolean {
   throw new InputError(`${name} must be true or false (got "${value}")`);
 }
 
-function parseStoreUrl(name: string, text: string, schemes: string[]): URL {
+function parseStoreUrl(name: string, text: string, schemes: readonly string[]): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -181,11 +185,10 @@ async function signingKey(get: Getter, mask: Masker): Promise<{ key: string; pub
   return { key, pub };
 }
 
-function pushUrl(get: Getter): string {
+function pushUrl(get: Getter): PushTarget | undefined {
   const text = get("push-to").trim();
-  if (text === "") return "";
-  parseStoreUrl("push-to", text, PUSH_SCHEMES);
-  return text;
+  if (text === "") return undefined;
+  return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 
 function regex(get: Getter, name: string): string {

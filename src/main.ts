@@ -1,9 +1,7 @@
 import { locateNix } from "./nix/locate.js";
+import { reportUnhandledRejections } from "./unhandled.js";
 
-process.on("unhandledRejection", (reason) => {
-  process.exitCode = 1;
-  console.error(`::error::nix-runner-action: unhandled rejection: ${String(reason)}`);
-});
+reportUnhandledRejections("nix-runner-action", "fail");
 
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.

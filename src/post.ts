@@ -1,7 +1,6 @@
 import { runPost } from "./steps/post-step.js";
+import { reportUnhandledRejections } from "./unhandled.js";
 
-process.on("unhandledRejection", (reason) => {
-  console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
-});
+reportUnhandledRejections("nix-runner-action post", "warn");
 
 await runPost();

@@ -1,8 +1,6 @@
 import { runPublish } from "./steps/publish-step.js";
+import { reportUnhandledRejections } from "./unhandled.js";
 
-process.on("unhandledRejection", (reason) => {
-  process.exitCode = 1;
-  console.error(`::error::publish-image: unhandled rejection: ${String(reason)}`);
-});
+reportUnhandledRejections("publish-image", "fail");
 
 await runPublish();

@@ -23,7 +23,7 @@ describe("readInputs defaults", () => {
       failOnPushError: false,
       pushDuringBuild: true,
       substituters: [],
-      pushTo: "",
+      pushTo: undefined,
       pushPaths: [],
     });
   });

@@ -20,11 +20,15 @@ var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/job-dir.ts
+var job_dir = __webpack_require__(4374);
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/nix/store.ts
 var store = __webpack_require__(4366);
 ;// CONCATENATED MODULE: ./src/push/select.ts
+/** push-paths set: that decides it, wherever the job runs. */
+const PUSH_PATHS_CHOICE = { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
  * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
@@ -33,7 +37,7 @@ var store = __webpack_require__(4366);
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
-        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+        return PUSH_PATHS_CHOICE;
     if (!facts.viaDaemon) {
         return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
     }
@@ -105,6 +109,7 @@ function parseQueue(text) {
 
 
 
+
 /** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
 const UNSIGNED = "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
     "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
@@ -124,14 +129,14 @@ async function preparePush(inputs, facts, trust, dir) {
     let hook;
     const t0 = Date.now();
     if (choice.method === "hook") {
-        plan.queueFile = external_node_path_default().join(dir, "push-queue");
-        hook = external_node_path_default().join(dir, "post-build-hook.sh");
+        plan.queueFile = (0,job_dir/* jobFiles */.DE)(dir).queue;
+        hook = (0,job_dir/* jobFiles */.DE)(dir).hook;
         await (0,promises_.writeFile)(plan.queueFile, "", { flag: "a", mode: 0o600 });
         await (0,promises_.writeFile)(hook, hookScript(await absoluteSh(), plan.queueFile), { mode: 0o700 });
         await (0,promises_.chmod)(hook, 0o700);
     }
     else if (choice.method === "diff") {
-        plan.listingFile = external_node_path_default().join(dir, "store-before");
+        plan.listingFile = (0,job_dir/* jobFiles */.DE)(dir).storeListing;
         const names = await (0,store/* listStore */.K3)(storeDir);
         await (0,promises_.writeFile)(plan.listingFile, names.join("\n"), { mode: 0o600 });
         step_io/* info */.pq(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);

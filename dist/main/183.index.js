@@ -13,7 +13,6 @@ __webpack_require__.d(__webpack_exports__, {
   idleLimitFrom: () => (/* binding */ idleLimitFrom),
   killOrphanUploads: () => (/* binding */ killOrphanUploads),
   livePusher: () => (/* binding */ livePusher),
-  pusherFiles: () => (/* binding */ pusherFiles),
   pusherLog: () => (/* binding */ pusherLog),
   readStatus: () => (/* binding */ readStatus),
   signalDrain: () => (/* binding */ signalDrain),
@@ -35,10 +34,12 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/exec.ts
 var exec = __webpack_require__(3190);
+// EXTERNAL MODULE: ./src/job-dir.ts
+var job_dir = __webpack_require__(4374);
 // EXTERNAL MODULE: ./src/push/limits.ts
 var limits = __webpack_require__(7837);
 ;// CONCATENATED MODULE: ./src/push/url.ts
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
+
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v) {
     return encodeURIComponent(v).replace(/%2F/gi, "/");
@@ -47,12 +48,11 @@ function q(v) {
  * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
  * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
  */
-function buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
+function buildPushUrl(target, opts) {
     const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
+    const have = new Set(target.settings.map(([k]) => k));
     const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
+    if (target.binaryCache) {
         if (!have.has("compression")) {
             add.push(["compression", "zstd"]);
             notes.push("compression=zstd added (set compression= in push-to to choose another)");
@@ -67,28 +67,12 @@ function buildPushUrl(pushTo, opts) {
             add.push(["secret-key", opts.keyFile]);
         }
     }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+    const kept = target.settings.filter(([k]) => !(k === "secret-key" && opts.keyFile && target.binaryCache));
     const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
+    const signLocally = target.signs === "in-local-store" && Boolean(opts.keyFile);
     if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
+        notes.push(`${target.scheme}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${target.base}?${query}` : target.base, signLocally, notes };
 }
 /**
  * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
@@ -97,7 +81,7 @@ function displayUrl(url) {
  * writes their nix-cache-info, and retries those that are down.
  */
 function copyArgs(url, paths) {
-    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }
 
 ;// CONCATENATED MODULE: ./src/push/background.ts
@@ -110,29 +94,27 @@ function copyArgs(url, paths) {
 
 
 
-/**
- * The background pusher's files under the job dir. None holds a secret: the key and the push URL
- * (which may carry a password) reach the pusher on its stdin only.
- */
-function pusherFiles(dir) {
-    return { pid: external_node_path_default().join(dir, "pusher.pid"), status: external_node_path_default().join(dir, "pusher-status.json"), log: external_node_path_default().join(dir, "pusher.log") };
-}
+
 /**
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
 async function startPusher(inputs, queueFile, storeDir, dir, limits) {
-    const files = pusherFiles(dir);
-    const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? exec/* SECRET_FD_PATH */.eb : undefined });
-    if (target.signLocally) {
+    // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
+    const files = (0,job_dir/* jobFiles */.DE)(dir);
+    if (!inputs.pushTo)
+        return;
+    const to = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? exec/* SECRET_FD_PATH */.eb : undefined });
+    if (to.signLocally) {
         step_io/* info */.pq("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
         return;
     }
     const handoff = {
-        url: target.url,
+        target: inputs.pushTo,
+        url: to.url,
         key: inputs.signingKey || undefined,
         queueFile,
-        statusFile: files.status,
+        statusFile: files.pusherStatus,
         jobDir: dir,
         storeDir,
         pushFilter: inputs.pushFilter,
@@ -147,9 +129,9 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         return;
     }
     try {
-        const pid = await (0,exec/* startDetached */.tG)(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
-        await (0,promises_.writeFile)(files.pid, `${pid}\n`, { mode: 0o600 });
-        step_io/* info */.pq(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+        const pid = await (0,exec/* startDetached */.tG)(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+        await (0,promises_.writeFile)(files.pusherPid, `${pid}\n`, { mode: 0o600 });
+        step_io/* info */.pq(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
     }
     catch (e) {
         step_io/* warning */.$e(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
@@ -166,7 +148,7 @@ function idleLimitFrom(env) {
 function livePusher(dir) {
     let pid;
     try {
-        pid = Number((0,external_node_fs_.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+        pid = Number((0,external_node_fs_.readFileSync)((0,job_dir/* jobFiles */.DE)(dir).pusherPid, "utf8").trim());
     }
     catch {
         return undefined;
@@ -191,7 +173,7 @@ function livePusher(dir) {
  * pushes everything itself. Returns whether it was asked to drain.
  */
 async function signalDrain(dir, pid, readyMs = 10_000) {
-    const status = pusherFiles(dir).status;
+    const status = (0,job_dir/* jobFiles */.DE)(dir).pusherStatus;
     const deadline = Date.now() + readyMs;
     while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
@@ -251,7 +233,7 @@ const FINAL = /^(?:drained|stopped)/;
  */
 async function waitForExit(dir, ms) {
     const deadline = Date.now() + ms;
-    const statusName = external_node_path_default().basename(pusherFiles(dir).status);
+    const statusName = external_node_path_default().basename((0,job_dir/* jobFiles */.DE)(dir).pusherStatus);
     let wake;
     let watcher;
     try {
@@ -290,7 +272,7 @@ async function waitForExit(dir, ms) {
 }
 function readStatusSync(dir) {
     try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse((0,external_node_fs_.readFileSync)((0,job_dir/* jobFiles */.DE)(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
@@ -298,14 +280,14 @@ function readStatusSync(dir) {
 }
 async function readStatus(dir) {
     try {
-        return JSON.parse(await (0,promises_.readFile)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse(await (0,promises_.readFile)((0,job_dir/* jobFiles */.DE)(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
     }
 }
 async function pusherLog(dir) {
-    return (0,promises_.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
+    return (0,promises_.readFile)((0,job_dir/* jobFiles */.DE)(dir).pusherLog, "utf8").catch(() => "");
 }
 
 

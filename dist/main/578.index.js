@@ -477,7 +477,7 @@ async function installNix(inputs, facts, envr) {
         throw new errors/* ActionError */.l(priv.reason);
     const init = effectiveInit(inputs.init, envr.init);
     const layout = nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || external_node_os_default().homedir());
-    const workDir = (0,job_dir/* jobDir */.j)(env);
+    const workDir = (0,job_dir/* jobDir */.jy)(env);
     await (0,promises_.mkdir)(workDir, { recursive: true, mode: 0o700 });
     if ((0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
         step_io/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
@@ -531,9 +531,9 @@ async function installNix(inputs, facts, envr) {
         else {
             const argv = daemonCommand(external_node_path_default().join(layout.bin, "nix-daemon"), priv.how, env);
             const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
-            const d = await (0,daemon/* startDaemon */.LC)(argv, socket, external_node_path_default().join(workDir, "nix-daemon.log"), timeout, env);
+            const d = await (0,daemon/* startDaemon */.LC)(argv, socket, (0,job_dir/* jobFiles */.DE)(workDir).daemonLog, timeout, env);
             // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
-            await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.I)(env), `${d.pid}\n`);
+            await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.IF)(env), `${d.pid}\n`);
             step_io/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
         }
     }

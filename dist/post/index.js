@@ -5,11 +5,11 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2494);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3778);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
-process.on("unhandledRejection", (reason) => {
-    console.error(`::warning::nix-runner-action post: unhandled rejection: ${String(reason)}`);
-});
+
+(0,_unhandled_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnhandledRejections */ ._)("nix-runner-action post", "warn");
 await (0,_steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
 __webpack_async_result__();
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2494:
+/***/ 3778:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26,8 +26,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -127,7 +127,7 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         return false;
-    (0,external_node_fs_.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
@@ -203,7 +203,7 @@ async function run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -270,7 +270,7 @@ async function run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_.closeSync)(outFd);
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -283,24 +283,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_.unlinkSync)(file);
+            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_namespaceObject.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_.closeSync)(fd);
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -308,7 +308,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -340,7 +340,6 @@ function firstError(r) {
  */
 async function exec_startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
-    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: exec_childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
@@ -363,6 +362,35 @@ async function exec_startDetached(cmd, args, opts) {
 
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/job-dir.ts
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+}
+function job_dir_jobFiles(dir = jobDir()) {
+    const at = (name) => external_node_path_default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        uploadTmp: at("nix-tmp"),
+    };
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return job_dir_jobFiles(jobDir(env)).daemonPid;
+}
+
 ;// CONCATENATED MODULE: ./src/push/limits.ts
 /**
  * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
@@ -396,69 +424,6 @@ function backoffBefore(n, limits, remainingMs) {
  */
 const DRAIN_SIGNAL = "SIGUSR2";
 
-;// CONCATENATED MODULE: ./src/push/url.ts
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
-/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
-function q(v) {
-    return encodeURIComponent(v).replace(/%2F/gi, "/");
-}
-/**
- * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
- */
-function url_buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
-    const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
-    const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
-        if (!have.has("compression")) {
-            add.push(["compression", "zstd"]);
-            notes.push("compression=zstd added (set compression= in push-to to choose another)");
-        }
-        if (!have.has("parallel-compression")) {
-            add.push(["parallel-compression", "true"]);
-            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
-        }
-        if (opts.keyFile) {
-            if (have.has("secret-key"))
-                notes.push("secret-key in push-to is replaced by the signing-key input");
-            add.push(["secret-key", opts.keyFile]);
-        }
-    }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
-    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
-    if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
-}
-/**
- * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
- * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
- * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
- * writes their nix-cache-info, and retries those that are down.
- */
-function copyArgs(url, paths) {
-    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
-}
-
 ;// CONCATENATED MODULE: ./src/push/background.ts
 
 
@@ -469,29 +434,27 @@ function copyArgs(url, paths) {
 
 
 
-/**
- * The background pusher's files under the job dir. None holds a secret: the key and the push URL
- * (which may carry a password) reach the pusher on its stdin only.
- */
-function pusherFiles(dir) {
-    return { pid: external_node_path_default().join(dir, "pusher.pid"), status: external_node_path_default().join(dir, "pusher-status.json"), log: external_node_path_default().join(dir, "pusher.log") };
-}
+
 /**
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
 async function startPusher(inputs, queueFile, storeDir, dir, limits) {
-    const files = pusherFiles(dir);
-    const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
-    if (target.signLocally) {
+    // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
+    const files = jobFiles(dir);
+    if (!inputs.pushTo)
+        return;
+    const to = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
+    if (to.signLocally) {
         io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
         return;
     }
     const handoff = {
-        url: target.url,
+        target: inputs.pushTo,
+        url: to.url,
         key: inputs.signingKey || undefined,
         queueFile,
-        statusFile: files.status,
+        statusFile: files.pusherStatus,
         jobDir: dir,
         storeDir,
         pushFilter: inputs.pushFilter,
@@ -506,9 +469,9 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         return;
     }
     try {
-        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
-        await writeFile(files.pid, `${pid}\n`, { mode: 0o600 });
-        io.info(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+        await writeFile(files.pusherPid, `${pid}\n`, { mode: 0o600 });
+        io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
     }
     catch (e) {
         io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
@@ -525,7 +488,7 @@ function idleLimitFrom(env) {
 function livePusher(dir) {
     let pid;
     try {
-        pid = Number((0,external_node_fs_.readFileSync)(pusherFiles(dir).pid, "utf8").trim());
+        pid = Number((0,external_node_fs_namespaceObject.readFileSync)(job_dir_jobFiles(dir).pusherPid, "utf8").trim());
     }
     catch {
         return undefined;
@@ -533,8 +496,8 @@ function livePusher(dir) {
     if (!Number.isInteger(pid) || pid <= 1)
         return undefined;
     try {
-        const cmd = (0,external_node_fs_.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
-        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        const cmd = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
+        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, "utf8");
         if (!cmd.includes(`${(external_node_path_default()).sep}pusher${(external_node_path_default()).sep}index.js`) || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z"))
             return undefined;
     }
@@ -550,11 +513,11 @@ function livePusher(dir) {
  * pushes everything itself. Returns whether it was asked to drain.
  */
 async function signalDrain(dir, pid, readyMs = 10_000) {
-    const status = pusherFiles(dir).status;
+    const status = job_dir_jobFiles(dir).pusherStatus;
     const deadline = Date.now() + readyMs;
-    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
+    while (!(0,external_node_fs_namespaceObject.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
-    const ready = (0,external_node_fs_.existsSync)(status);
+    const ready = (0,external_node_fs_namespaceObject.existsSync)(status);
     try {
         process.kill(pid, ready ? DRAIN_SIGNAL : "SIGTERM");
     }
@@ -590,7 +553,7 @@ function killOrphanUploads(dir) {
     for (const g of status.uploads ?? []) {
         try {
             // the group leader is the shell that feeds nix the key, or nix itself: either names the copy
-            if (!/\bcopy\b/.test((0,external_node_fs_.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
+            if (!/\bcopy\b/.test((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
                 continue;
         }
         catch {
@@ -610,11 +573,11 @@ const FINAL = /^(?:drained|stopped)/;
  */
 async function waitForExit(dir, ms) {
     const deadline = Date.now() + ms;
-    const statusName = external_node_path_default().basename(pusherFiles(dir).status);
+    const statusName = external_node_path_default().basename(job_dir_jobFiles(dir).pusherStatus);
     let wake;
     let watcher;
     try {
-        watcher = (0,external_node_fs_.watch)(dir, { persistent: false }, (_event, name) => {
+        watcher = (0,external_node_fs_namespaceObject.watch)(dir, { persistent: false }, (_event, name) => {
             if (name === null || name === statusName)
                 wake?.();
         });
@@ -649,7 +612,7 @@ async function waitForExit(dir, ms) {
 }
 function readStatusSync(dir) {
     try {
-        return JSON.parse((0,external_node_fs_.readFileSync)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(job_dir_jobFiles(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
@@ -657,14 +620,14 @@ function readStatusSync(dir) {
 }
 async function readStatus(dir) {
     try {
-        return JSON.parse(await (0,promises_namespaceObject.readFile)(pusherFiles(dir).status, "utf8"));
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(job_dir_jobFiles(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
     }
 }
 async function pusherLog(dir) {
-    return (0,promises_namespaceObject.readFile)(pusherFiles(dir).log, "utf8").catch(() => "");
+    return (0,promises_namespaceObject.readFile)(job_dir_jobFiles(dir).pusherLog, "utf8").catch(() => "");
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -719,7 +682,41 @@ async function publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
+;// CONCATENATED MODULE: ./src/push-target.ts
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -727,7 +724,6 @@ const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
@@ -753,7 +749,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = await check(() => pushUrl(get), "");
+    const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
@@ -864,9 +860,8 @@ async function signingKey(get, mask) {
 function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
+        return undefined;
+    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -950,88 +945,6 @@ function sha256(get) {
     return text;
 }
 
-;// CONCATENATED MODULE: ./src/nix/derivation.ts
-
-/**
- * The output paths a store derivation declares, read from its ATerm text
- * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
- * Undefined when the text is not that shape or an output has no path yet (content-addressed
- * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
- */
-function outputsOfDrvText(text) {
-    const head = "Derive([";
-    if (!text.startsWith(head))
-        return undefined;
-    let i = head.length;
-    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
-    const str = () => {
-        if (text[i] !== '"')
-            return undefined;
-        let out = "";
-        for (i++; i < text.length; i++) {
-            const c = text[i];
-            if (c === '"') {
-                i++;
-                return out;
-            }
-            if (c === "\\") {
-                const e = text[++i];
-                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
-            }
-            else
-                out += c;
-        }
-        return undefined;
-    };
-    const expect = (c) => (text[i] === c ? (i++, true) : false);
-    const outputs = [];
-    // bounded by the text: every turn consumes at least one output tuple
-    while (i < text.length) {
-        if (expect("]"))
-            return outputs.length > 0 ? outputs : undefined;
-        if (outputs.length > 0 && !expect(","))
-            return undefined;
-        if (!expect("("))
-            return undefined;
-        const fields = [str()];
-        for (let f = 1; f < 4; f++)
-            fields.push(expect(",") ? str() : undefined);
-        if (!expect(")") || fields.some((x) => x === undefined))
-            return undefined;
-        const p = fields[1];
-        if (!p.startsWith("/"))
-            return undefined;
-        outputs.push(p);
-    }
-    return undefined;
-}
-/**
- * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
- * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
- * the path from a build's end to its upload. Synchronous on purpose: .drv files are small, and
- * for the 500 of a large job one awaited read after another took 60–90 ms here, reading them in
- * one go 5–8 ms.
- */
-function outputsOfDrvFiles(drvs) {
-    const outputs = [];
-    const unread = [];
-    for (const d of drvs) {
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(d, "utf8");
-        }
-        catch {
-            text = undefined;
-        }
-        const outs = text === undefined ? undefined : outputsOfDrvText(text);
-        if (outs)
-            outputs.push(...outs);
-        else
-            unread.push(d);
-    }
-    return { outputs, unread };
-}
-
 ;// CONCATENATED MODULE: ./src/nix/answer.ts
 /**
  * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
@@ -1107,7 +1020,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
             return candidate;
         }
         catch {
@@ -1141,7 +1054,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_.realpathSync)(p);
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
     }
     catch {
         return p;
@@ -1246,52 +1159,6 @@ function load(key) {
     }
     catch {
         return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/nix/store.ts
-
-/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
-function stateDirOf(env) {
-    return env.NIX_STATE_DIR || "/nix/var/nix";
-}
-/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
-function storeDirOf(env) {
-    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
-}
-/**
- * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
- * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
- * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
- * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
- * every version opens the store detection judged. undefined: it was there, or cannot be made.
- */
-async function createStateDir(env) {
-    const state = stateDirOf(env);
-    try {
-        await access(state);
-        return undefined;
-    }
-    catch {
-        // missing: make it below
-    }
-    try {
-        await mkdir(state, { recursive: true });
-        return state;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The store's entries, or none when the store does not exist yet (a fresh image). */
-async function listStore(storeDir) {
-    try {
-        return await (0,promises_namespaceObject.readdir)(storeDir);
-    }
-    catch (e) {
-        if (e.code === "ENOENT")
-            return [];
-        throw e;
     }
 }
 
@@ -1422,7 +1289,217 @@ function redactCredentials(text) {
     return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
 }
 
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+
+;// CONCATENATED MODULE: ./src/push/url.ts
+
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
+ */
+function url_buildPushUrl(target, opts) {
+    const notes = [];
+    const have = new Set(target.settings.map(([k]) => k));
+    const add = [];
+    if (target.binaryCache) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = target.settings.filter(([k]) => !(k === "secret-key" && opts.keyFile && target.binaryCache));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const signLocally = target.signs === "in-local-store" && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${target.scheme}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${target.base}?${query}` : target.base, signLocally, notes };
+}
+/**
+ * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
+ * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
+ * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
+ * writes their nix-cache-info, and retries those that are down.
+ */
+function copyArgs(url, paths) {
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+}
+
+;// CONCATENATED MODULE: ./src/push/copy.ts
+
+
+
+
+/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
+const ARGV_BUDGET = 256 * 1024;
+/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
+function chunks(paths, budget = ARGV_BUDGET) {
+    const out = [];
+    let cur = [];
+    let size = 0;
+    for (const p of paths) {
+        if (cur.length > 0 && size + p.length + 1 > budget) {
+            out.push(cur);
+            cur = [];
+            size = 0;
+        }
+        cur.push(p);
+        size += p.length + 1;
+    }
+    if (cur.length > 0)
+        out.push(cur);
+    return out;
+}
+function remaining(b) {
+    return "deadline" in b ? b.deadline - Date.now() : b.eachCopyMs;
+}
+/**
+ * Copies one chunk (≤ ARGV_BUDGET) of paths with nix copy, retried with backoff on a transient
+ * failure, at most `limits.attempts` times, within the budget. Never throws for a failed copy.
+ */
+async function copyChunk(to, given, on = {}) {
+    let paths = given;
+    for (let attempt = 1;; attempt++) {
+        if (attempt > 1) {
+            const wait = backoffBefore(attempt, to.limits, remaining(to.budget));
+            on.waiting?.(attempt, wait);
+            await new Promise((r) => setTimeout(r, wait));
+        }
+        if (remaining(to.budget) <= 0)
+            return { ok: false, attempt, paths };
+        on.starting?.(attempt, paths);
+        const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+        const before = to.copied.paths.size;
+        parseCopyLog(r.stderr + r.stdout, to.copied);
+        if (r.code === 0) {
+            const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, to.target.binaryCache);
+            if (unclear)
+                on.notUnderstood?.(unclear);
+            return { ok: true, paths, uploaded: to.copied.paths.size - before };
+        }
+        const again = await on.recheck?.(paths, r);
+        if (again !== undefined) {
+            paths = again;
+            if (paths.length === 0)
+                return { ok: true, paths, uploaded: 0 };
+            attempt--;
+            continue;
+        }
+        const permanent = r.timedOut ? "deadline" in to.budget : classifyFailure(r.stderr) === "permanent";
+        const final = permanent || attempt >= to.limits.attempts || remaining(to.budget) <= 0;
+        on.failed?.(attempt, r, final);
+        if (final)
+            return { ok: false, attempt, paths, r };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/nix/derivation.ts
+
+/**
+ * The output paths a store derivation declares, read from its ATerm text
+ * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
+ * Undefined when the text is not that shape or an output has no path yet (content-addressed
+ * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
+ */
+function outputsOfDrvText(text) {
+    const head = "Derive([";
+    if (!text.startsWith(head))
+        return undefined;
+    let i = head.length;
+    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
+    const str = () => {
+        if (text[i] !== '"')
+            return undefined;
+        let out = "";
+        for (i++; i < text.length; i++) {
+            const c = text[i];
+            if (c === '"') {
+                i++;
+                return out;
+            }
+            if (c === "\\") {
+                const e = text[++i];
+                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
+            }
+            else
+                out += c;
+        }
+        return undefined;
+    };
+    const expect = (c) => (text[i] === c ? (i++, true) : false);
+    const outputs = [];
+    // bounded by the text: every turn consumes at least one output tuple
+    while (i < text.length) {
+        if (expect("]"))
+            return outputs.length > 0 ? outputs : undefined;
+        if (outputs.length > 0 && !expect(","))
+            return undefined;
+        if (!expect("("))
+            return undefined;
+        const fields = [str()];
+        for (let f = 1; f < 4; f++)
+            fields.push(expect(",") ? str() : undefined);
+        if (!expect(")") || fields.some((x) => x === undefined))
+            return undefined;
+        const p = fields[1];
+        if (!p.startsWith("/"))
+            return undefined;
+        outputs.push(p);
+    }
+    return undefined;
+}
+/**
+ * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
+ * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
+ * the path from a build's end to its upload. Synchronous on purpose: .drv files are small, and
+ * for the 500 of a large job one awaited read after another took 60–90 ms here, reading them in
+ * one go 5–8 ms.
+ */
+function outputsOfDrvFiles(drvs) {
+    const outputs = [];
+    const unread = [];
+    for (const d of drvs) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
+        }
+        catch {
+            text = undefined;
+        }
+        const outs = text === undefined ? undefined : outputsOfDrvText(text);
+        if (outs)
+            outputs.push(...outs);
+        else
+            unread.push(d);
+    }
+    return { outputs, unread };
+}
+
 ;// CONCATENATED MODULE: ./src/push/select.ts
+/** push-paths set: that decides it, wherever the job runs. */
+const PUSH_PATHS_CHOICE = { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
  * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
@@ -1431,7 +1508,7 @@ function redactCredentials(text) {
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
-        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+        return PUSH_PATHS_CHOICE;
     if (!facts.viaDaemon) {
         return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
     }
@@ -1496,6 +1573,92 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/push/outputs.ts
+
+
+
+
+/** The lines of a store query's answer: the store paths, and whatever else it printed. */
+function storePathLines(stdout, storeDir) {
+    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    const isPath = (l) => storePathOf(l, storeDir) === l;
+    return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+}
+/**
+ * The outputs of derivations the hook queued (a hook that got no OUT_PATHS, as on Nix 2.8): what
+ * their .drv files declare, read without a process on the way to the upload; nix-store --query
+ * --outputs for what they do not say. `timeoutMs` is asked before each nix-store run.
+ */
+async function outputsOfDerivations(drvs, storeDir, timeoutMs) {
+    const { outputs, unread } = outputsOfDrvFiles([...new Set(drvs)]);
+    const out = { outputs, other: [], asked: unread.length };
+    for (const chunk of chunks(unread)) {
+        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: timeoutMs() });
+        if (r.code !== 0)
+            return { ...out, failed: r };
+        const { paths, other } = storePathLines(r.stdout, storeDir);
+        out.outputs.push(...paths);
+        out.other.push(...other);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/nix/store.ts
+
+/** Where Nix keeps its state (the database, gc roots, profiles); NIX_STATE_DIR overrides it as in Nix itself. */
+function stateDirOf(env) {
+    return env.NIX_STATE_DIR || "/nix/var/nix";
+}
+/** Where Nix keeps its store; NIX_STORE_DIR overrides it as in Nix itself. */
+function storeDirOf(env) {
+    return (env.NIX_STORE_DIR || "/nix/store").replace(/\/+$/, "");
+}
+/**
+ * Creates the store's state directory (/nix/var/nix, or NIX_STATE_DIR) when it is missing, and says
+ * which it created. For a non-root user, Nix 2.26 and 2.34 take a missing one as "no store here"
+ * and fall back to a chroot store in ~/.local/share/nix/root (where this machine's builds then
+ * fail); Nix 2.8 creates it and uses /nix. Called where detection found the user may create it, so
+ * every version opens the store detection judged. undefined: it was there, or cannot be made.
+ */
+async function createStateDir(env) {
+    const state = stateDirOf(env);
+    try {
+        await access(state);
+        return undefined;
+    }
+    catch {
+        // missing: make it below
+    }
+    try {
+        await mkdir(state, { recursive: true });
+        return state;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The store's entries, or none when the store does not exist yet (a fresh image). */
+async function listStore(storeDir) {
+    try {
+        return await (0,promises_namespaceObject.readdir)(storeDir);
+    }
+    catch (e) {
+        if (e.code === "ENOENT")
+            return [];
+        throw e;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/push/plan.ts
+
+/**
+ * Post's plan when main saved none (it failed before it decided) but push-paths names what to push:
+ * the method main would have chosen. Otherwise main's decision stands.
+ */
+function pushPathsPlan(pushPaths, storeDir) {
+    return pushPaths.length > 0 ? { ...PUSH_PATHS_CHOICE, storeDir } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
 
 
@@ -1508,7 +1671,7 @@ function parseQueue(text) {
  * rest.
  */
 function uploadTmpDir(jobDir) {
-    return external_node_path_default().join(jobDir, "nix-tmp");
+    return job_dir_jobFiles(jobDir).uploadTmp;
 }
 /**
  * The env for an upload: this process's, with TMPDIR in the job's folder; unchanged when that cannot
@@ -1517,7 +1680,7 @@ function uploadTmpDir(jobDir) {
 function uploadEnv(jobDir) {
     const dir = uploadTmpDir(jobDir);
     try {
-        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
     }
     catch (e) {
         if (e.code !== "EEXIST")
@@ -1529,7 +1692,7 @@ function uploadEnv(jobDir) {
 function removeUploadTmp(jobDir) {
     try {
         // retried: an upload being killed may still add a file while the folder is removed (ENOTEMPTY)
-        (0,external_node_fs_.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+        (0,external_node_fs_namespaceObject.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     }
     catch {
         /* best effort: the runner removes RUNNER_TEMP after the job */
@@ -1556,9 +1719,10 @@ function removeUploadTmp(jobDir) {
 
 
 
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
-/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
-const ARGV_BUDGET = 256 * 1024;
+
+
+
+
 /** Warns about an answer not understood and keeps it for the summary. */
 function doubt(run, command, what, instead) {
     warning(notUnderstood(command, run.version, what, instead));
@@ -1577,52 +1741,50 @@ async function pushFromPost(jobDirPath) {
         }
         throw e;
     }
-    if (!inputs.pushTo)
+    const target = inputs.pushTo;
+    if (!target)
         return;
-    const password = new URL(inputs.pushTo).password;
-    if (password)
-        setSecret(decodeURIComponent(password));
+    if (target.password)
+        setSecret(target.password);
     const limits = limitsFrom(process.env);
     try {
-        await push(inputs, limits, jobDirPath);
+        await push(inputs, target, limits, jobDirPath);
     }
     catch (e) {
-        const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
+        const msg = `push to ${target.display} failed: ${e instanceof Error ? e.message : String(e)}`;
         if (inputs.failOnPushError)
             setFailed(msg);
         else
             warning(`${msg} (the job stays green: fail-on-push-error is false)`);
     }
 }
-async function push(inputs, limits, dir) {
+async function push(inputs, target, limits, dir) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-    const saved = load(StateKey.PushPlan);
-    const plan = inputs.pushPaths.length > 0
-        ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? storeDirOf(process.env) }
-        : saved;
+    // main decided the method; only when it saved no plan does post fall back on push-paths
+    const plan = load(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
     if (!plan) {
         throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
     }
     step_io_info(`push: ${plan.method} method: ${plan.why}`);
     const runState = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
-    const cache = displayUrl(inputs.pushTo);
+    const cache = target.display;
     // told first, so it finishes the queue while post selects
     const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
     if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
         step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
     }
-    const hadPusher = pusher !== undefined || (0,external_node_fs_.existsSync)(pusherFiles(dir).status);
+    const hadPusher = pusher !== undefined || (0,external_node_fs_namespaceObject.existsSync)(job_dir_jobFiles(dir).pusherStatus);
     const candidates = await candidatesOf(plan, inputs, runState);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     // the key reaches nix through a pipe (exec's `secret`), never a file
     const key = inputs.signingKey || undefined;
-    const target = url_buildPushUrl(inputs.pushTo, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
+    const to = url_buildPushUrl(target, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
     // The hook names only what Nix has just built and registered, so its paths are checked only when a
     // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
     // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
     // in the local store (for ssh) needs every path there, so those are checked first.
-    const checkFirst = plan.method !== "hook" || (target.signLocally && key !== undefined);
+    const checkFirst = plan.method !== "hook" || (to.signLocally && key !== undefined);
     const valid = checkFirst ? await onlyValid(keep, plan.storeDir, runState) : keep;
     step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
@@ -1649,15 +1811,15 @@ async function push(inputs, limits, dir) {
     }
     const copyStart = Date.now();
     const copied = { paths: new Set(), narBytes: 0 };
+    const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: runState.uploadEnv, limits, budget: { deadline: clock.deadline }, copied };
     let failure;
     try {
-        for (const n of target.notes)
+        for (const n of to.notes)
             step_io_info(`push: ${n}`);
-        if (target.signLocally && key)
+        if (to.signLocally && key)
             await signLocally(left, key, clock);
-        for (const chunk of chunks(left)) {
-            await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key, checkFirst ? undefined : plan.storeDir);
-        }
+        for (const chunk of chunks(left))
+            await copyWithRetries(copyTo, chunk, runState, checkFirst ? undefined : plan.storeDir);
     }
     catch (e) {
         failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
@@ -1732,28 +1894,14 @@ async function candidatesOf(plan, inputs, run) {
 }
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
 async function withOutputsOfDerivations(entries, storeDir, state) {
-    const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
-    const out = entries.filter((e) => !e.endsWith(".drv"));
-    // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
-    const { outputs, unread } = outputsOfDrvFiles(drvs);
-    out.push(...outputs);
-    for (const chunk of chunks(unread)) {
-        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
-        if (r.code !== 0)
-            throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-        const { paths, other } = storePathLines(r.stdout, storeDir);
-        if (other.length > 0) {
-            doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
-        }
-        out.push(...paths);
+    const found = await outputsOfDerivations(entries.filter((e) => e.endsWith(".drv")), storeDir, state.clock.left);
+    if (found.other.length > 0) {
+        doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(found.other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
     }
-    return out;
-}
-/** The lines of a store query's answer: the store paths, and whatever else it printed. */
-function storePathLines(stdout, storeDir) {
-    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
-    const isPath = (l) => storePathOf(l, storeDir) === l;
-    return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+    const r = found.failed;
+    if (r)
+        throw new errors_ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+    return [...entries.filter((e) => !e.endsWith(".drv")), ...found.outputs];
 }
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items, plan, state) {
@@ -1777,7 +1925,7 @@ async function resolvePushPaths(items, plan, state) {
 async function resolveInstallable(item, storeDir, state) {
     const { clock, version } = state;
     const jsonArgs = await pathInfoJsonArgs(version);
-    const info = await run("nix", [...NIX, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
+    const info = await run("nix", [...NIX_FLAKES, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
     if (info.code === 0) {
         // path-info names outputs that are not built yet too, as not valid
         try {
@@ -1796,7 +1944,7 @@ async function resolveInstallable(item, storeDir, state) {
     else {
         step_io_info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
     }
-    const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
+    const built = await run("nix", [...NIX_FLAKES, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
         throw new errors_ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
     }
@@ -1827,81 +1975,52 @@ async function onlyValid(paths, storeDir, state) {
 }
 async function signLocally(paths, key, clock) {
     for (const chunk of chunks(paths)) {
-        const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", exec_SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
+        const r = await run("nix", [...NIX_FLAKES, "store", "sign", "--recursive", "--key-file", exec_SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
         if (r.code !== 0)
             warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
     }
 }
-/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
-function chunks(paths, budget = ARGV_BUDGET) {
-    const out = [];
-    let cur = [];
-    let size = 0;
-    for (const p of paths) {
-        if (cur.length > 0 && size + p.length + 1 > budget) {
-            out.push(cur);
-            cur = [];
-            size = 0;
-        }
-        cur.push(p);
-        size += p.length + 1;
-    }
-    if (cur.length > 0)
-        out.push(cur);
-    return out;
-}
 /**
- * `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe.
- * With `uncheckedIn` (the store dir), the paths' validity was not checked: the first failed copy
- * checks it, and when some paths are gone the rest is copied again at once, as the same attempt.
+ * Post's copy of one chunk (copyChunk), with post's messages. With `uncheckedIn` (the store dir),
+ * the paths' validity was not checked: the first failed copy checks it, and when some paths are gone
+ * the rest is copied again at once, as the same attempt.
  */
-async function copyWithRetries(url, given, limits, state, copied, key, uncheckedIn) {
-    const { clock } = state;
-    const cache = displayUrl(url);
-    let paths = given;
+async function copyWithRetries(to, given, state, uncheckedIn) {
+    const { limits } = to;
     // cleared once checked: a second failure is an ordinary one
     let checkIn = uncheckedIn;
-    for (let attempt = 1;; attempt++) {
-        if (attempt > 1) {
-            const wait = backoffBefore(attempt, limits, clock.left());
-            step_io_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
-            await new Promise((r) => setTimeout(r, wait));
-        }
-        if (clock.left() <= 0)
-            throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-        const r = await run("nix", copyArgs(url, paths), { env: state.uploadEnv, timeoutMs: clock.left(), secret: key, spool: true });
-        parseCopyLog(r.stderr + r.stdout, copied);
-        if (r.code === 0) {
-            const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
-            if (unclear)
-                doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
-            return;
-        }
-        if (checkIn !== undefined && !r.timedOut) {
+    const outcome = await copyChunk(to, given, {
+        waiting: (attempt, wait) => step_io_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`),
+        notUnderstood: (why) => doubt(state, "nix copy -v", redactCredentials(why), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood"),
+        recheck: async (paths, r) => {
+            if (checkIn === undefined || r.timedOut)
+                return undefined;
             const valid = await onlyValid(paths, checkIn, state);
             checkIn = undefined;
-            if (valid.length < paths.length) {
-                const kept = new Set(valid);
-                state.gone += paths.length - valid.length;
-                step_io_info(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
-                    `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`);
-                paths = valid;
-                if (paths.length === 0)
-                    return;
-                attempt--;
-                continue;
-            }
-        }
-        const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
-        const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
-        const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
-        if (tail.length > 0)
-            step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
-        if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-            throw new errors_ActionError(`${why}${failureHint(r.stderr, url)} [attempt ${attempt} of ${limits.attempts}]`);
-        }
-        warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
-    }
+            if (valid.length === paths.length)
+                return undefined;
+            const kept = new Set(valid);
+            state.gone += paths.length - valid.length;
+            step_io_info(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
+                `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`);
+            return valid;
+        },
+        failed: (attempt, r, final) => {
+            const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+            if (tail.length > 0)
+                step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+            if (!final)
+                warning(`push: attempt ${attempt} to ${to.target.display} failed (${whyFailed(r, limits)}); retrying`);
+        },
+    });
+    if (outcome.ok)
+        return;
+    if (!outcome.r)
+        throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+    throw new errors_ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.url)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
+}
+function whyFailed(r, limits) {
+    return r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
 }
 async function writeSummary(row) {
     try {
@@ -1910,18 +2029,6 @@ async function writeSummary(row) {
     catch (e) {
         step_io_info(`push: could not write the job summary: ${String(e)}`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/job-dir.ts
-
-
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
-function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
-}
-/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
-function daemonPidFile(env = process.env) {
-    return external_node_path_default().join(jobDir(env), "nix-daemon.pid");
 }
 
 ;// CONCATENATED MODULE: ./src/nix/daemon.ts
@@ -2096,7 +2203,7 @@ function cancel(sig, code) {
     removeUploadTmp(jobDir());
     for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
-            (0,external_node_fs_.rmSync)(f, { force: true });
+            (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
         }
         catch {
             /* best effort: the process is exiting */
@@ -2104,6 +2211,32 @@ function cancel(sig, code) {
     }
     warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`);
     process.exit(code);
+}
+
+
+/***/ }),
+
+/***/ 9432:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
+/* harmony export */ });
+/** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
+function reportUnhandledRejections(name, policy) {
+    process.on("unhandledRejection", (reason) => {
+        const line = `${name}: unhandled rejection: ${String(reason)}`;
+        if (policy === "fail") {
+            process.exitCode = 1;
+            console.error(`::error::${line}`);
+        }
+        else if (policy === "warn") {
+            console.error(`::warning::${line}`);
+        }
+        else {
+            console.error(line);
+        }
+    });
 }
 
 
@@ -2120,13 +2253,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

@@ -5,12 +5,11 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1957);
+/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8958);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
-process.on("unhandledRejection", (reason) => {
-    process.exitCode = 1;
-    console.error(`::error::publish-image: unhandled rejection: ${String(reason)}`);
-});
+
+(0,_unhandled_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnhandledRejections */ ._)("publish-image", "fail");
 await (0,_steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__/* .runPublish */ .j)();
 
 __webpack_async_result__();
@@ -18,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1957:
+/***/ 8958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35,8 +34,8 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/step-io.ts
 
 
@@ -55,7 +54,7 @@ function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    (0,external_node_fs_.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /**
@@ -130,7 +129,7 @@ function appendSummary(markdown) {
     const file = process.env.GITHUB_STEP_SUMMARY;
     if (!file)
         return false;
-    (0,external_node_fs_.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
     return true;
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
@@ -272,7 +271,7 @@ async function exec_run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -339,7 +338,7 @@ async function exec_run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_.closeSync)(outFd);
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -352,24 +351,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_.unlinkSync)(file);
+            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_namespaceObject.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_.closeSync)(fd);
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -377,7 +376,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -409,7 +408,6 @@ function firstError(r) {
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
-    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3024, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
@@ -447,7 +445,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
             return candidate;
         }
         catch {
@@ -481,7 +479,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_.realpathSync)(p);
+        return (0,external_node_fs_namespaceObject.realpathSync)(p);
     }
     catch {
         return p;
@@ -537,7 +535,7 @@ async function plainArchive(archive, dir) {
     if (kind === "gzip") {
         info(`${archive} is a gzip-compressed archive: decompressing to ${tar}`);
         try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_.createWriteStream)(tar, { mode: 0o600 }));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_namespaceObject.createWriteStream)(tar, { mode: 0o600 }));
         }
         catch (err) {
             throw new ActionError(`decompressing ${real} failed: ${err.message}; is the build result a complete archive?`);
@@ -582,7 +580,41 @@ async function keys_publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
+;// CONCATENATED MODULE: ./src/push-target.ts
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const push_target_PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function push_target_pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -590,7 +622,6 @@ const MODES = (/* unused pure expression or super */ null && (["auto", "image", 
 const INSTALLERS = (/* unused pure expression or super */ null && (["nixos", "determinate", "none"]));
 const INITS = (/* unused pure expression or super */ null && (["auto", "systemd", "none"]));
 const SUBSTITUTER_SCHEMES = (/* unused pure expression or super */ null && (["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"]));
-const PUSH_SCHEMES = (/* unused pure expression or super */ null && (["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"]));
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
@@ -616,7 +647,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = await check(() => pushUrl(get), "");
+    const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
@@ -727,9 +758,8 @@ async function signingKey(get, mask) {
 function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
+        return undefined;
+    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -909,7 +939,20 @@ function summary(image, plan, digest) {
     return ["### Runner image", "", "| tag | digest |", "|---|---|", ...rows, ""].join("\n");
 }
 
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+
 ;// CONCATENATED MODULE: ./src/publish/skopeo.ts
+
 
 
 
@@ -921,7 +964,7 @@ function skopeoCommand(env) {
     const nix = which("nix", env);
     if (!nix)
         throw new ActionError("neither skopeo nor nix is on PATH: run org/nix-runner-action in a step before this one, or install skopeo on the runner");
-    return [nix, "--extra-experimental-features", "nix-command flakes", "run", "nixpkgs#skopeo", "--"];
+    return [nix, ...NIX_FLAKES, "run", "nixpkgs#skopeo", "--"];
 }
 function skopeoRunner(command, env = process.env) {
     const [cmd, ...prefix] = command;
@@ -996,6 +1039,32 @@ async function publish() {
 
 /***/ }),
 
+/***/ 9432:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
+/* harmony export */ });
+/** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
+function reportUnhandledRejections(name, policy) {
+    process.on("unhandledRejection", (reason) => {
+        const line = `${name}: unhandled rejection: ${String(reason)}`;
+        if (policy === "fail") {
+            process.exitCode = 1;
+            console.error(`::error::${line}`);
+        }
+        else if (policy === "warn") {
+            console.error(`::warning::${line}`);
+        }
+        else {
+            console.error(line);
+        }
+    });
+}
+
+
+/***/ }),
+
 /***/ 1421:
 /***/ ((module) => {
 
@@ -1007,13 +1076,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ })
 

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 620:
+/***/ 209:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10,8 +10,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   H: () => (/* binding */ runPusher)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
@@ -187,7 +187,7 @@ async function run(cmd, args, opts = {}) {
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -254,7 +254,7 @@ async function run(cmd, args, opts = {}) {
         });
     });
     if (outFd !== undefined)
-        (0,external_node_fs_.closeSync)(outFd);
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -267,24 +267,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_.unlinkSync)(file);
+            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_namespaceObject.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_.closeSync)(fd);
+            (0,external_node_fs_namespaceObject.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -292,7 +292,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -324,7 +324,6 @@ function firstError(r) {
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
-    const { openSync, closeSync } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 24, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
@@ -343,88 +342,6 @@ async function startDetached(cmd, args, opts) {
     finally {
         closeSync(log);
     }
-}
-
-;// CONCATENATED MODULE: ./src/nix/derivation.ts
-
-/**
- * The output paths a store derivation declares, read from its ATerm text
- * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
- * Undefined when the text is not that shape or an output has no path yet (content-addressed
- * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
- */
-function outputsOfDrvText(text) {
-    const head = "Derive([";
-    if (!text.startsWith(head))
-        return undefined;
-    let i = head.length;
-    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
-    const str = () => {
-        if (text[i] !== '"')
-            return undefined;
-        let out = "";
-        for (i++; i < text.length; i++) {
-            const c = text[i];
-            if (c === '"') {
-                i++;
-                return out;
-            }
-            if (c === "\\") {
-                const e = text[++i];
-                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
-            }
-            else
-                out += c;
-        }
-        return undefined;
-    };
-    const expect = (c) => (text[i] === c ? (i++, true) : false);
-    const outputs = [];
-    // bounded by the text: every turn consumes at least one output tuple
-    while (i < text.length) {
-        if (expect("]"))
-            return outputs.length > 0 ? outputs : undefined;
-        if (outputs.length > 0 && !expect(","))
-            return undefined;
-        if (!expect("("))
-            return undefined;
-        const fields = [str()];
-        for (let f = 1; f < 4; f++)
-            fields.push(expect(",") ? str() : undefined);
-        if (!expect(")") || fields.some((x) => x === undefined))
-            return undefined;
-        const p = fields[1];
-        if (!p.startsWith("/"))
-            return undefined;
-        outputs.push(p);
-    }
-    return undefined;
-}
-/**
- * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
- * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
- * the path from a build's end to its upload. Synchronous on purpose: .drv files are small, and
- * for the 500 of a large job one awaited read after another took 60–90 ms here, reading them in
- * one go 5–8 ms.
- */
-function outputsOfDrvFiles(drvs) {
-    const outputs = [];
-    const unread = [];
-    for (const d of drvs) {
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(d, "utf8");
-        }
-        catch {
-            text = undefined;
-        }
-        const outs = text === undefined ? undefined : outputsOfDrvText(text);
-        if (outs)
-            outputs.push(...outs);
-        else
-            unread.push(d);
-    }
-    return { outputs, unread };
 }
 
 ;// CONCATENATED MODULE: ./src/push/limits.ts
@@ -587,7 +504,217 @@ function redactCredentials(text) {
     return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s':]+:[^/@\s']+@/gi, "$1***@");
 }
 
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+
+;// CONCATENATED MODULE: ./src/push/url.ts
+
+/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
+function q(v) {
+    return encodeURIComponent(v).replace(/%2F/gi, "/");
+}
+/**
+ * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
+ * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
+ */
+function buildPushUrl(target, opts) {
+    const notes = [];
+    const have = new Set(target.settings.map(([k]) => k));
+    const add = [];
+    if (target.binaryCache) {
+        if (!have.has("compression")) {
+            add.push(["compression", "zstd"]);
+            notes.push("compression=zstd added (set compression= in push-to to choose another)");
+        }
+        if (!have.has("parallel-compression")) {
+            add.push(["parallel-compression", "true"]);
+            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
+        }
+        if (opts.keyFile) {
+            if (have.has("secret-key"))
+                notes.push("secret-key in push-to is replaced by the signing-key input");
+            add.push(["secret-key", opts.keyFile]);
+        }
+    }
+    const kept = target.settings.filter(([k]) => !(k === "secret-key" && opts.keyFile && target.binaryCache));
+    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
+    const signLocally = target.signs === "in-local-store" && Boolean(opts.keyFile);
+    if (signLocally)
+        notes.push(`${target.scheme}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+    return { url: query ? `${target.base}?${query}` : target.base, signLocally, notes };
+}
+/**
+ * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
+ * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
+ * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
+ * writes their nix-cache-info, and retries those that are down.
+ */
+function copyArgs(url, paths) {
+    return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+}
+
+;// CONCATENATED MODULE: ./src/push/copy.ts
+
+
+
+
+/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
+const ARGV_BUDGET = 256 * 1024;
+/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
+function chunks(paths, budget = ARGV_BUDGET) {
+    const out = [];
+    let cur = [];
+    let size = 0;
+    for (const p of paths) {
+        if (cur.length > 0 && size + p.length + 1 > budget) {
+            out.push(cur);
+            cur = [];
+            size = 0;
+        }
+        cur.push(p);
+        size += p.length + 1;
+    }
+    if (cur.length > 0)
+        out.push(cur);
+    return out;
+}
+function remaining(b) {
+    return "deadline" in b ? b.deadline - Date.now() : b.eachCopyMs;
+}
+/**
+ * Copies one chunk (≤ ARGV_BUDGET) of paths with nix copy, retried with backoff on a transient
+ * failure, at most `limits.attempts` times, within the budget. Never throws for a failed copy.
+ */
+async function copyChunk(to, given, on = {}) {
+    let paths = given;
+    for (let attempt = 1;; attempt++) {
+        if (attempt > 1) {
+            const wait = backoffBefore(attempt, to.limits, remaining(to.budget));
+            on.waiting?.(attempt, wait);
+            await new Promise((r) => setTimeout(r, wait));
+        }
+        if (remaining(to.budget) <= 0)
+            return { ok: false, attempt, paths };
+        on.starting?.(attempt, paths);
+        const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+        const before = to.copied.paths.size;
+        parseCopyLog(r.stderr + r.stdout, to.copied);
+        if (r.code === 0) {
+            const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, to.target.binaryCache);
+            if (unclear)
+                on.notUnderstood?.(unclear);
+            return { ok: true, paths, uploaded: to.copied.paths.size - before };
+        }
+        const again = await on.recheck?.(paths, r);
+        if (again !== undefined) {
+            paths = again;
+            if (paths.length === 0)
+                return { ok: true, paths, uploaded: 0 };
+            attempt--;
+            continue;
+        }
+        const permanent = r.timedOut ? "deadline" in to.budget : classifyFailure(r.stderr) === "permanent";
+        const final = permanent || attempt >= to.limits.attempts || remaining(to.budget) <= 0;
+        on.failed?.(attempt, r, final);
+        if (final)
+            return { ok: false, attempt, paths, r };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/nix/derivation.ts
+
+/**
+ * The output paths a store derivation declares, read from its ATerm text
+ * (`Derive([("out","/nix/store/…-x","",""),…],…)`), as `nix-store --query --outputs` prints them.
+ * Undefined when the text is not that shape or an output has no path yet (content-addressed
+ * outputs, a newer format such as `DrvWithVersion(`): then ask nix-store.
+ */
+function outputsOfDrvText(text) {
+    const head = "Derive([";
+    if (!text.startsWith(head))
+        return undefined;
+    let i = head.length;
+    /** A quoted ATerm string at i (escapes \\ \" \n \r \t), or undefined. */
+    const str = () => {
+        if (text[i] !== '"')
+            return undefined;
+        let out = "";
+        for (i++; i < text.length; i++) {
+            const c = text[i];
+            if (c === '"') {
+                i++;
+                return out;
+            }
+            if (c === "\\") {
+                const e = text[++i];
+                out += e === "n" ? "\n" : e === "r" ? "\r" : e === "t" ? "\t" : e;
+            }
+            else
+                out += c;
+        }
+        return undefined;
+    };
+    const expect = (c) => (text[i] === c ? (i++, true) : false);
+    const outputs = [];
+    // bounded by the text: every turn consumes at least one output tuple
+    while (i < text.length) {
+        if (expect("]"))
+            return outputs.length > 0 ? outputs : undefined;
+        if (outputs.length > 0 && !expect(","))
+            return undefined;
+        if (!expect("("))
+            return undefined;
+        const fields = [str()];
+        for (let f = 1; f < 4; f++)
+            fields.push(expect(",") ? str() : undefined);
+        if (!expect(")") || fields.some((x) => x === undefined))
+            return undefined;
+        const p = fields[1];
+        if (!p.startsWith("/"))
+            return undefined;
+        outputs.push(p);
+    }
+    return undefined;
+}
+/**
+ * Outputs of the derivations, from their .drv files where those can be read; `unread` are those
+ * the caller must ask `nix-store --query --outputs` about. Reading saves a process per batch, on
+ * the path from a build's end to its upload. Synchronous on purpose: .drv files are small, and
+ * for the 500 of a large job one awaited read after another took 60–90 ms here, reading them in
+ * one go 5–8 ms.
+ */
+function outputsOfDrvFiles(drvs) {
+    const outputs = [];
+    const unread = [];
+    for (const d of drvs) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
+        }
+        catch {
+            text = undefined;
+        }
+        const outs = text === undefined ? undefined : outputsOfDrvText(text);
+        if (outs)
+            outputs.push(...outs);
+        else
+            unread.push(d);
+    }
+    return { outputs, unread };
+}
+
 ;// CONCATENATED MODULE: ./src/push/select.ts
+/** push-paths set: that decides it, wherever the job runs. */
+const PUSH_PATHS_CHOICE = { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
  * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
@@ -596,7 +723,7 @@ function redactCredentials(text) {
  */
 function chooseMethod(pushPaths, facts, trust) {
     if (pushPaths.length > 0)
-        return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+        return PUSH_PATHS_CHOICE;
     if (!facts.viaDaemon) {
         return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
     }
@@ -661,6 +788,65 @@ function parseQueue(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
 }
 
+;// CONCATENATED MODULE: ./src/push/outputs.ts
+
+
+
+
+/** The lines of a store query's answer: the store paths, and whatever else it printed. */
+function storePathLines(stdout, storeDir) {
+    const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    const isPath = (l) => storePathOf(l, storeDir) === l;
+    return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+}
+/**
+ * The outputs of derivations the hook queued (a hook that got no OUT_PATHS, as on Nix 2.8): what
+ * their .drv files declare, read without a process on the way to the upload; nix-store --query
+ * --outputs for what they do not say. `timeoutMs` is asked before each nix-store run.
+ */
+async function outputsOfDerivations(drvs, storeDir, timeoutMs) {
+    const { outputs, unread } = outputsOfDrvFiles([...new Set(drvs)]);
+    const out = { outputs, other: [], asked: unread.length };
+    for (const chunk of chunks(unread)) {
+        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: timeoutMs() });
+        if (r.code !== 0)
+            return { ...out, failed: r };
+        const { paths, other } = storePathLines(r.stdout, storeDir);
+        out.outputs.push(...paths);
+        out.other.push(...other);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/job-dir.ts
+
+
+/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+function jobDir(env = process.env) {
+    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+}
+function jobFiles(dir = jobDir()) {
+    const at = (name) => external_node_path_default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        uploadTmp: at("nix-tmp"),
+    };
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return jobFiles(jobDir(env)).daemonPid;
+}
+
 ;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
 
 
@@ -673,7 +859,7 @@ function parseQueue(text) {
  * rest.
  */
 function uploadTmpDir(jobDir) {
-    return external_node_path_default().join(jobDir, "nix-tmp");
+    return jobFiles(jobDir).uploadTmp;
 }
 /**
  * The env for an upload: this process's, with TMPDIR in the job's folder; unchanged when that cannot
@@ -682,7 +868,7 @@ function uploadTmpDir(jobDir) {
 function uploadEnv(jobDir) {
     const dir = uploadTmpDir(jobDir);
     try {
-        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
+        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
     }
     catch (e) {
         if (e.code !== "EEXIST")
@@ -699,69 +885,6 @@ function removeUploadTmp(jobDir) {
     catch {
         /* best effort: the runner removes RUNNER_TEMP after the job */
     }
-}
-
-;// CONCATENATED MODULE: ./src/push/url.ts
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
-/** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
-function q(v) {
-    return encodeURIComponent(v).replace(/%2F/gi, "/");
-}
-/**
- * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
- * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
- */
-function buildPushUrl(pushTo, opts) {
-    const parsed = new URL(pushTo);
-    const notes = [];
-    const have = new Set([...parsed.searchParams.keys()]);
-    const add = [];
-    if (BINARY_CACHE.has(parsed.protocol)) {
-        if (!have.has("compression")) {
-            add.push(["compression", "zstd"]);
-            notes.push("compression=zstd added (set compression= in push-to to choose another)");
-        }
-        if (!have.has("parallel-compression")) {
-            add.push(["parallel-compression", "true"]);
-            notes.push("parallel-compression=true added (used where this Nix's compressor supports threads; Nix 2.8 showed no gain for zstd)");
-        }
-        if (opts.keyFile) {
-            if (have.has("secret-key"))
-                notes.push("secret-key in push-to is replaced by the signing-key input");
-            add.push(["secret-key", opts.keyFile]);
-        }
-    }
-    const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
-    const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-    const base = pushTo.split("?")[0].split("#")[0];
-    const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
-    if (signLocally)
-        notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-    return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-function displayUrl(url) {
-    try {
-        const u = new URL(url);
-        if (u.password || !u.protocol.startsWith("ssh"))
-            u.username = "";
-        u.password = "";
-        u.search = "";
-        u.hash = "";
-        return u.toString().replace(/\/$/, "");
-    }
-    catch {
-        return "(unparsable URL)";
-    }
-}
-/**
- * The arguments of every upload, post's and the pusher's: `nix copy -v` of `paths` to `url` with
- * substitute=false. A path gone from the store (deleted since it was built) then fails the copy at
- * once instead of being fetched from the job's substituters first: Nix 2.8 asks them for it, even
- * writes their nix-cache-info, and retries those that are down.
- */
-function copyArgs(url, paths) {
-    return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }
 
 ;// CONCATENATED MODULE: ./src/push/pusher.ts
@@ -785,14 +908,9 @@ const TICK_MS = 100;
 const NICER = 10;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
+/** The bound of one nix-store query for the outputs of queued derivations. */
+const OUTPUTS_TIMEOUT_MS = 60_000;
 const log = (msg) => process.stdout.write(`${new Date().toISOString()} pusher: ${msg}\n`);
-/** Reads the whole of stdin: main's handoff (it closes its end once written). */
-async function readStdin() {
-    const parts = [];
-    for await (const c of process.stdin)
-        parts.push(c);
-    return Buffer.concat(parts).toString("utf8");
-}
 /**
  * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
  * `parallel` nix copies at once, retrying like post. DRAIN_SIGNAL (SIGUSR2, from post): finish the queue and exit.
@@ -801,228 +919,254 @@ async function readStdin() {
  */
 async function runPusher() {
     const h = JSON.parse(await readStdin());
-    // the job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave
+    lowerPriority();
+    const p = newPusher(h);
+    process.on(DRAIN_SIGNAL, () => {
+        p.draining = true;
+        log("end of queue signalled by the post step: finishing");
+        p.wake.kick();
+    });
+    for (const sig of ["SIGTERM", "SIGINT"])
+        process.on(sig, () => void exit(p, `stopped by ${sig}`, 0));
+    watchQueue(p);
+    log(`started (pid ${process.pid}, niceness ${(0,external_node_os_namespaceObject.getPriority)()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
+    await writeStatus(p, "running");
+    // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
+    for (;;)
+        await turn(p);
+}
+/** Reads the whole of stdin: main's handoff (it closes its end once written). */
+async function readStdin() {
+    const parts = [];
+    for await (const c of process.stdin)
+        parts.push(c);
+    return Buffer.concat(parts).toString("utf8");
+}
+/** The job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave. */
+function lowerPriority() {
     try {
         (0,external_node_os_namespaceObject.setPriority)(Math.min(19, (0,external_node_os_namespaceObject.getPriority)() + NICER));
     }
     catch {
         /* not allowed here: uploads run at the job's priority */
     }
+}
+function newPusher(h) {
     // TMPDIR in the job's folder: what a killed upload leaves goes with it
     const env = uploadEnv(h.jobDir);
-    const sent = new Set();
-    const refused = new Set();
-    const seen = new Set();
-    const copied = { paths: new Set(), narBytes: 0 };
-    const pending = [];
-    let running = 0;
-    let offset = 0;
-    let partial = "";
-    let draining = false;
-    let lastActivity = Date.now();
-    let reported = "";
-    const writeStatus = async (state) => {
-        const s = {
-            pid: process.pid,
-            sent: [...sent],
-            refused: [...refused],
-            uploaded: copied.paths.size,
-            narBytes: copied.narBytes,
-            uploads: runningGroups(),
-            state,
-        };
-        const tmp = `${h.statusFile}.tmp`;
+    const to = { target: h.target, url: h.url, key: h.key, env, limits: h.limits, budget: { eachCopyMs: h.limits.timeoutMs }, copied: { paths: new Set(), narBytes: 0 } };
+    return {
+        h,
+        to,
+        sent: new Set(),
+        refused: new Set(),
+        seen: new Set(),
+        pending: [],
+        running: 0,
+        offset: 0,
+        partial: "",
+        draining: false,
+        lastActivity: Date.now(),
+        reported: "",
+        wake: waker(),
+    };
+}
+/** One turn: stop if the job is gone, take what the queue gained, start uploads, exit once drained, nap. */
+async function turn(p) {
+    watchQueue(p);
+    const gone = jobGone(p);
+    if (gone)
+        await exit(p, `stopped: ${gone}`, 0);
+    const drainingNow = p.draining;
+    await takeNewPaths(p);
+    startUploads(p);
+    const groups = runningGroups().join(",");
+    if (groups !== p.reported) {
+        p.reported = groups;
+        await writeStatus(p, "running");
+    }
+    // the queue was read after the signal arrived: nothing the job built is missing
+    if (drainingNow && p.running === 0 && p.pending.length === 0)
+        await exit(p, "drained", 0);
+    await p.wake.nap(TICK_MS);
+}
+/** Moves what the hook queued since the last turn (derivations as their outputs) to the pending uploads. */
+async function takeNewPaths(p) {
+    const entries = await readQueue(p);
+    const drvs = entries.filter((e) => e.endsWith(".drv") && !p.seen.has(e));
+    for (const d of drvs)
+        p.seen.add(d);
+    const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs, p.h.storeDir))];
+    const { keep } = filterPaths(outs, p.h.storeDir, p.h.pushFilter);
+    const before = p.pending.length;
+    for (const path of keep) {
+        if (p.seen.has(path))
+            continue;
+        p.seen.add(path);
+        p.pending.push(path);
+        p.lastActivity = Date.now();
+    }
+    if (p.pending.length > before)
+        log(`queued ${p.pending.length - before} new path(s)`);
+}
+/** The outputs of queued derivations; those nix-store could not name are left to the post step. */
+async function outputsOf(drvs, storeDir) {
+    const found = await outputsOfDerivations(drvs, storeDir, () => OUTPUTS_TIMEOUT_MS);
+    if (found.failed)
+        log(`could not ask for the outputs of ${found.asked} derivation(s) (${errorLine(found.failed.stderr)}); the post step will`);
+    return found.outputs;
+}
+/** Starts uploads of the pending paths, up to `parallel` at once, each a batch of what waits. */
+function startUploads(p) {
+    while (p.running < p.h.parallel && p.pending.length > 0) {
+        const batch = p.pending.splice(0, BATCH);
+        p.running++;
+        void upload(p, batch).finally(() => {
+            p.running--;
+            p.lastActivity = Date.now();
+            p.wake.kick();
+        });
+    }
+}
+/** One batch through the shared copy (retries, the key on fd 3), with the pusher's log lines. */
+async function upload(p, batch) {
+    const { limits } = p.h;
+    let t0 = Date.now();
+    const outcome = await copyChunk(p.to, batch, {
+        starting: (attempt) => {
+            t0 = Date.now();
+            log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
+        },
+        failed: (attempt, r) => log(`attempt ${attempt} of ${limits.attempts} for ${batch.length} path(s) failed: ${redactCredentials(r.timedOut ? "timed out" : errorLine(r.stderr))}`),
+    });
+    if (outcome.ok) {
+        for (const path of batch)
+            p.sent.add(path);
+        log(`sent ${batch.length} path(s) (${outcome.uploaded} uploaded) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    else {
+        for (const path of batch)
+            p.refused.add(path);
+    }
+    await writeStatus(p, "running");
+}
+/** Reads what the queue gained since the last read; a line the hook is still writing waits for its newline. */
+async function readQueue(p) {
+    const f = await (0,promises_namespaceObject.open)(p.h.queueFile, "r").catch(() => undefined);
+    if (!f)
+        return [];
+    try {
+        const buf = Buffer.alloc(64 * 1024);
+        let text = "";
+        for (let i = 0; i < 1000; i++) {
+            const { bytesRead } = await f.read(buf, 0, buf.length, p.offset);
+            if (bytesRead === 0)
+                break;
+            p.offset += bytesRead;
+            text += buf.subarray(0, bytesRead).toString("utf8");
+        }
+        const all = p.partial + text;
+        const cut = all.lastIndexOf("\n") + 1;
+        p.partial = all.slice(cut);
+        return parseQueue(all.slice(0, cut));
+    }
+    finally {
+        await f.close();
+    }
+}
+/** Why the job is over (so the pusher must stop), or undefined while it runs. */
+function jobGone(p) {
+    const { h } = p;
+    if (!(0,external_node_fs_namespaceObject.existsSync)(h.jobDir))
+        return "the job's folder is gone";
+    if (h.runnerPid > 1) {
         try {
-            await (0,promises_namespaceObject.writeFile)(tmp, JSON.stringify(s), { mode: 0o600 });
-            await (0,promises_namespaceObject.rename)(tmp, h.statusFile);
+            process.kill(h.runnerPid, 0);
         }
         catch {
-            /* the job dir is gone: nobody will read it */
+            return `the process that started the job's main step (pid ${h.runnerPid}) is gone`;
         }
+    }
+    if (!p.draining && p.running === 0 && p.pending.length === 0 && Date.now() - p.lastActivity > h.idleMs)
+        return `idle for ${Math.round(h.idleMs / 1000)} s`;
+    return undefined;
+}
+/** Follows the queue file's changes; after a rename or an error, the next turn watches it again. */
+function watchQueue(p) {
+    if (p.watcher)
+        return;
+    const drop = () => {
+        p.watcher?.close();
+        p.watcher = undefined;
     };
-    const exit = async (state, code) => {
-        const killed = killRunning();
-        log(`${state}${killed.length ? ` (stopped ${killed.length} upload(s))` : ""}; ${sent.size} queued path(s) sent, ${copied.paths.size} uploaded, ${copied.narBytes} NAR bytes`);
-        await writeStatus(state);
-        process.exit(code);
+    try {
+        p.watcher = (0,external_node_fs_namespaceObject.watch)(p.h.queueFile, { persistent: false }, (event) => {
+            // the file was replaced or removed: watch whatever is at its path on the next turn
+            if (event === "rename")
+                drop();
+            p.wake.kick();
+        });
+        p.watcher.on("error", () => {
+            drop();
+            p.wake.kick();
+        });
+    }
+    catch {
+        /* no change events here (or the file is gone): the tick reads the queue */
+    }
+}
+/** The status post reads, rewritten atomically (renamed into place). */
+async function writeStatus(p, state) {
+    const s = {
+        pid: process.pid,
+        sent: [...p.sent],
+        refused: [...p.refused],
+        uploaded: p.to.copied.paths.size,
+        narBytes: p.to.copied.narBytes,
+        uploads: runningGroups(),
+        state,
     };
-    // a wake-up that arrives while the loop works is kept for its next nap, so none is lost
+    const tmp = `${p.h.statusFile}.tmp`;
+    try {
+        await (0,promises_namespaceObject.writeFile)(tmp, JSON.stringify(s), { mode: 0o600 });
+        await (0,promises_namespaceObject.rename)(tmp, p.h.statusFile);
+    }
+    catch {
+        /* the job dir is gone: nobody will read it */
+    }
+}
+async function exit(p, state, code) {
+    const killed = killRunning();
+    const { copied } = p.to;
+    log(`${state}${killed.length ? ` (stopped ${killed.length} upload(s))` : ""}; ${p.sent.size} queued path(s) sent, ${copied.paths.size} uploaded, ${copied.narBytes} NAR bytes`);
+    await writeStatus(p, state);
+    process.exit(code);
+}
+/** A nap that a kick ends early; a kick that arrives while the loop works is kept for its next nap, so none is lost. */
+function waker() {
     let kicked = false;
     let wakeUp;
-    const kick = () => {
-        kicked = true;
-        wakeUp?.();
-    };
-    const nap = (ms) => new Promise((resolve) => {
-        if (kicked) {
-            kicked = false;
-            resolve();
-            return;
-        }
-        const done = () => {
-            clearTimeout(timer);
-            wakeUp = undefined;
-            kicked = false;
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        wakeUp = done;
-    });
-    let watcher;
-    const watchQueue = () => {
-        if (watcher)
-            return;
-        try {
-            watcher = (0,external_node_fs_.watch)(h.queueFile, { persistent: false }, (event) => {
-                // the file was replaced or removed: watch whatever is at its path on the next turn
-                if (event === "rename") {
-                    watcher?.close();
-                    watcher = undefined;
-                }
-                kick();
-            });
-            watcher.on("error", () => {
-                watcher?.close();
-                watcher = undefined;
-                kick();
-            });
-        }
-        catch {
-            /* no change events here (or the file is gone): the tick reads the queue */
-        }
-    };
-    process.on(DRAIN_SIGNAL, () => {
-        draining = true;
-        log("end of queue signalled by the post step: finishing");
-        kick();
-    });
-    for (const sig of ["SIGTERM", "SIGINT"])
-        process.on(sig, () => void exit(`stopped by ${sig}`, 0));
-    const readQueue = async () => {
-        const f = await (0,promises_namespaceObject.open)(h.queueFile, "r").catch(() => undefined);
-        if (!f)
-            return [];
-        try {
-            const buf = Buffer.alloc(64 * 1024);
-            let text = "";
-            for (let i = 0; i < 1000; i++) {
-                const { bytesRead } = await f.read(buf, 0, buf.length, offset);
-                if (bytesRead === 0)
-                    break;
-                offset += bytesRead;
-                text += buf.subarray(0, bytesRead).toString("utf8");
-            }
-            // a line the hook is still writing waits for its newline
-            const all = partial + text;
-            const cut = all.lastIndexOf("\n") + 1;
-            partial = all.slice(cut);
-            return parseQueue(all.slice(0, cut));
-        }
-        finally {
-            await f.close();
-        }
-    };
-    const outputsOf = async (drvs) => {
-        if (drvs.length === 0)
-            return [];
-        // the .drv files say (no process on the way to the upload); nix-store for what they do not
-        const { outputs, unread } = outputsOfDrvFiles(drvs);
-        if (unread.length === 0)
-            return outputs;
-        const r = await run("nix-store", ["--query", "--outputs", ...unread], { timeoutMs: 60_000 });
-        if (r.code !== 0) {
-            log(`could not ask for the outputs of ${unread.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
-            return outputs;
-        }
-        return [...outputs, ...r.stdout.split("\n").filter(Boolean)];
-    };
-    const upload = async (batch) => {
-        for (let attempt = 1;; attempt++) {
-            if (attempt > 1)
-                await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
-            const t0 = Date.now();
-            log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-            const r = await run("nix", copyArgs(h.url, batch), { env, timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
-            const before = copied.paths.size;
-            parseCopyLog(r.stderr + r.stdout, copied);
-            if (r.code === 0) {
-                for (const p of batch)
-                    sent.add(p);
-                log(`sent ${batch.length} path(s) (${copied.paths.size - before} uploaded) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-                await writeStatus("running");
+    return {
+        kick: () => {
+            kicked = true;
+            wakeUp?.();
+        },
+        nap: (ms) => new Promise((resolve) => {
+            if (kicked) {
+                kicked = false;
+                resolve();
                 return;
             }
-            const why = r.timedOut ? "timed out" : errorLine(r.stderr);
-            const permanent = !r.timedOut && classifyFailure(r.stderr) === "permanent";
-            log(`attempt ${attempt} of ${h.limits.attempts} for ${batch.length} path(s) failed: ${redactCredentials(why)}`);
-            if (permanent || attempt >= h.limits.attempts) {
-                for (const p of batch)
-                    refused.add(p);
-                await writeStatus("running");
-                return;
-            }
-        }
+            const done = () => {
+                clearTimeout(timer);
+                wakeUp = undefined;
+                kicked = false;
+                resolve();
+            };
+            const timer = setTimeout(done, ms);
+            wakeUp = done;
+        }),
     };
-    const jobGone = () => {
-        if (!(0,external_node_fs_.existsSync)(h.jobDir))
-            return "the job's folder is gone";
-        if (h.runnerPid > 1) {
-            try {
-                process.kill(h.runnerPid, 0);
-            }
-            catch {
-                return `the process that started the job's main step (pid ${h.runnerPid}) is gone`;
-            }
-        }
-        if (!draining && running === 0 && pending.length === 0 && Date.now() - lastActivity > h.idleMs)
-            return `idle for ${Math.round(h.idleMs / 1000)} s`;
-        return undefined;
-    };
-    watchQueue();
-    log(`started (pid ${process.pid}, niceness ${(0,external_node_os_namespaceObject.getPriority)()}), following ${h.queueFile} (${watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
-    await writeStatus("running");
-    // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
-    for (;;) {
-        watchQueue();
-        const gone = jobGone();
-        if (gone)
-            await exit(`stopped: ${gone}`, 0);
-        const drainingNow = draining;
-        const entries = await readQueue();
-        const drvs = entries.filter((e) => e.endsWith(".drv") && !seen.has(e));
-        for (const d of drvs)
-            seen.add(d);
-        const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs))];
-        const { keep } = filterPaths(outs, h.storeDir, h.pushFilter);
-        const before = pending.length;
-        for (const p of keep) {
-            if (seen.has(p))
-                continue;
-            seen.add(p);
-            pending.push(p);
-            lastActivity = Date.now();
-        }
-        if (pending.length > before)
-            log(`queued ${pending.length - before} new path(s)`);
-        while (running < h.parallel && pending.length > 0) {
-            const batch = pending.splice(0, BATCH);
-            running++;
-            void upload(batch).finally(() => {
-                running--;
-                lastActivity = Date.now();
-                kick();
-            });
-        }
-        const groups = runningGroups().join(",");
-        if (groups !== reported) {
-            reported = groups;
-            await writeStatus("running");
-        }
-        // the queue was read after the signal arrived: nothing the job built is missing
-        if (drainingNow && running === 0 && pending.length === 0)
-            await exit("drained", 0);
-        await nap(TICK_MS);
-    }
 }
 
 
@@ -1032,14 +1176,14 @@ async function runPusher() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(620);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(209);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
+
 
 // This process holds the signing key: a SIGUSR1 from anyone must not open Node's inspector, which it
 // does for a process with no handler of its own. Set before anything else runs.
 process.on("SIGUSR1", () => undefined);
-process.on("unhandledRejection", (reason) => {
-    console.error(`pusher: unhandled rejection: ${String(reason)}`);
-});
+(0,_unhandled_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnhandledRejections */ ._)("pusher", "log");
 await (0,_push_pusher_js__WEBPACK_IMPORTED_MODULE_0__/* .runPusher */ .H)();
 
 __webpack_async_result__();
@@ -1047,17 +1191,36 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 432:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
+/* harmony export */ });
+/** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
+function reportUnhandledRejections(name, policy) {
+    process.on("unhandledRejection", (reason) => {
+        const line = `${name}: unhandled rejection: ${String(reason)}`;
+        if (policy === "fail") {
+            process.exitCode = 1;
+            console.error(`::error::${line}`);
+        }
+        else if (policy === "warn") {
+            console.error(`::warning::${line}`);
+        }
+        else {
+            console.error(line);
+        }
+    });
+}
+
+
+/***/ }),
+
 /***/ 421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 24:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ })
 

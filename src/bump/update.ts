@@ -2,12 +2,11 @@ import { ActionError } from "../errors.js";
 import { run } from "../exec.js";
 import { nixVersionOf, which } from "../nix/locate.js";
 import { atLeast } from "../nix/version.js";
-
-const FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+import { NIX_FLAKES } from "../nix/features.js";
 
 /** `nix flake update <input>` exists since Nix 2.19; older versions spell it `nix flake lock --update-input`. */
 export async function updateArgs(nixVersion: string | undefined, input: string): Promise<string[]> {
-  return [...FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
+  return [...NIX_FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
 }
 
 /**

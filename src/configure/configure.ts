@@ -1,11 +1,10 @@
 import * as io from "../step-io.js";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Environment, Facts } from "../detect/classify.js";
 import { ActionError } from "../errors.js";
 import { run } from "../exec.js";
 import type { Inputs } from "../inputs.js";
-import { jobDir } from "../job-dir.js";
+import { jobDir, jobFiles } from "../job-dir.js";
 import { readConfFiles, readsEtcNix } from "../nix/conf-files.js";
 import { notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { type BaseConfig, configShowArgs, nixConfigEnv, parseShowConfig, parseStoreInfoTrusted, renderConf, showConfigDoubt, storeInfoArgs } from "../nix/config.js";
@@ -13,6 +12,7 @@ import { realPathOf } from "../nix/locate.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "../nix/trust.js";
 import { atLeast } from "../nix/version.js";
 import { save, StateKey } from "../state.js";
+import { NIX_COMMAND } from "../nix/features.js";
 
 // Job-scoped configuration: read what is in effect (files or `nix show-config`, and the daemon's
 // view), decide trust, then write this job's nix.conf and hand it to later steps.
@@ -66,7 +66,7 @@ export async function writeJobConfig(inputs: Inputs, facts: Facts, view: ConfigV
   const secretFiles: string[] = [];
   let netrcFile: string | undefined;
   if (inputs.netrc) {
-    netrcFile = path.join(dir, "netrc");
+    netrcFile = jobFiles(dir).netrc;
     await writeFile(netrcFile, inputs.netrc, { mode: 0o600 });
     await chmod(netrcFile, 0o600);
     secretFiles.push(netrcFile);
@@ -137,7 +137,7 @@ async function baseConfig(
   const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
   if (fromFiles) return fromFiles;
   const cmd = await configShowArgs(opts.version);
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
+  const r = await run("nix", [...NIX_COMMAND, ...cmd], { env });
   if (r.code !== 0) throw new ActionError(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
   const unclear = showConfigDoubt(r.stdout);
   if (unclear) {
@@ -169,7 +169,7 @@ async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolea
   if (!(await atLeast(facts.nixVersion, "2.15.0"))) return undefined;
   const store = env.NIX_REMOTE || "daemon";
   const cmd = await storeInfoArgs(facts.nixVersion);
-  const r = await run("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
+  const r = await run("nix", [...NIX_COMMAND, ...cmd, "--json", "--store", store], { env });
   if (r.code !== 0) return undefined;
   try {
     return parseStoreInfoTrusted(r.stdout);
@@ -182,7 +182,7 @@ async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolea
 
 /** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
 function confFiles(): { confPath: string; withOurs: string; without: string } {
-  const confPath = path.join(jobDir(), "nix.conf");
+  const confPath = jobFiles().nixConf;
   return { confPath, ...nixConfigEnv(confPath, process.env) };
 }
 

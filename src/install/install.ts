@@ -25,7 +25,7 @@ import {
 } from "./installer-command.js";
 import { fetchInstaller } from "./installer-download.js";
 import { nixVersionOf } from "../nix/locate.js";
-import { daemonPidFile, jobDir } from "../job-dir.js";
+import { daemonPidFile, jobDir, jobFiles } from "../job-dir.js";
 
 /**
  * Knobs for this repository's tests only, never documented for users: the installers' download
@@ -120,7 +120,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
     } else {
       const argv = daemonCommand(path.join(layout.bin, "nix-daemon"), priv.how, env);
       const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
-      const d = await startDaemon(argv, socket, path.join(workDir, "nix-daemon.log"), timeout, env);
+      const d = await startDaemon(argv, socket, jobFiles(workDir).daemonLog, timeout, env);
       // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
       await writeFile(daemonPidFile(env), `${d.pid}\n`);
       io.info(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);

@@ -1,6 +1,7 @@
 import { access, constants, readFile, stat } from "node:fs/promises";
 import { run } from "../exec.js";
 import { which } from "../nix/locate.js";
+import { NIX_COMMAND } from "../nix/features.js";
 
 // What a job image needs to run this action's jobs (workflows-templates/runner-image): checked by the
 // image workflow's test job, inside the image. The list is plain data; checkOne does the probing.
@@ -48,8 +49,6 @@ export function flakesEnabled(showConfig: string): boolean {
   const line = showConfig.split("\n").find((l) => l.startsWith("experimental-features = "));
   return line !== undefined && line.slice("experimental-features = ".length).split(/\s+/).includes("flakes");
 }
-
-const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 
 export async function checkOne(probe: Probe, env: NodeJS.ProcessEnv): Promise<boolean> {
   const can = (path: string, mode: number) => access(path, mode).then(() => true, () => false);

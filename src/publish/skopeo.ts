@@ -1,6 +1,7 @@
 import { ActionError } from "../errors.js";
 import { type ExecResult, run } from "../exec.js";
 import { which } from "../nix/locate.js";
+import { NIX_FLAKES } from "../nix/features.js";
 
 export type Skopeo = (args: string[], opts?: { input?: string; echo?: boolean }) => Promise<ExecResult>;
 
@@ -10,7 +11,7 @@ export function skopeoCommand(env: NodeJS.ProcessEnv): string[] {
   if (skopeo) return [skopeo];
   const nix = which("nix", env);
   if (!nix) throw new ActionError("neither skopeo nor nix is on PATH: run org/nix-runner-action in a step before this one, or install skopeo on the runner");
-  return [nix, "--extra-experimental-features", "nix-command flakes", "run", "nixpkgs#skopeo", "--"];
+  return [nix, ...NIX_FLAKES, "run", "nixpkgs#skopeo", "--"];
 }
 
 export function skopeoRunner(command: string[], env: NodeJS.ProcessEnv = process.env): Skopeo {

@@ -5,20 +5,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { killGroupOf, startDetached } from "../exec.js";
 import type { Inputs } from "../inputs.js";
+import type { PushTarget } from "../push-target.js";
+import { jobFiles } from "../job-dir.js";
 import { DRAIN_SIGNAL, type Limits } from "./limits.js";
 import { buildPushUrl } from "./url.js";
 import { SECRET_FD_PATH } from "../exec.js";
 
-/**
- * The background pusher's files under the job dir. None holds a secret: the key and the push URL
- * (which may carry a password) reach the pusher on its stdin only.
- */
-export function pusherFiles(dir: string): { pid: string; status: string; log: string } {
-  return { pid: path.join(dir, "pusher.pid"), status: path.join(dir, "pusher-status.json"), log: path.join(dir, "pusher.log") };
-}
-
 /** What main hands the pusher on its stdin, as one JSON document. */
 export interface Handoff {
+  /** push-to, as main's inputs parsed it. */
+  target: PushTarget;
   /** The `nix copy --to` URL (with secret-key=/dev/fd/3 when there is a key). */
   url: string;
   key?: string;
@@ -57,17 +53,20 @@ export interface PusherStatus {
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
 export async function startPusher(inputs: Inputs, queueFile: string, storeDir: string, dir: string, limits: Limits): Promise<void> {
-  const files = pusherFiles(dir);
-  const target = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
-  if (target.signLocally) {
+  // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
+  const files = jobFiles(dir);
+  if (!inputs.pushTo) return;
+  const to = buildPushUrl(inputs.pushTo, { keyFile: inputs.signingKey ? SECRET_FD_PATH : undefined });
+  if (to.signLocally) {
     io.info("push: no background pusher for ssh stores (they sign in the local store first); the post step pushes");
     return;
   }
   const handoff: Handoff = {
-    url: target.url,
+    target: inputs.pushTo,
+    url: to.url,
     key: inputs.signingKey || undefined,
     queueFile,
-    statusFile: files.status,
+    statusFile: files.pusherStatus,
     jobDir: dir,
     storeDir,
     pushFilter: inputs.pushFilter,
@@ -82,9 +81,9 @@ export async function startPusher(inputs: Inputs, queueFile: string, storeDir: s
     return;
   }
   try {
-    const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.log });
-    await writeFile(files.pid, `${pid}\n`, { mode: 0o600 });
-    io.info(`push: background pusher started (pid ${pid}, log ${files.log}): paths are uploaded as they are built`);
+    const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+    await writeFile(files.pusherPid, `${pid}\n`, { mode: 0o600 });
+    io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
   } catch (e) {
     io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
   }
@@ -103,7 +102,7 @@ export function idleLimitFrom(env: NodeJS.ProcessEnv): number {
 export function livePusher(dir: string): number | undefined {
   let pid: number;
   try {
-    pid = Number(readFileSync(pusherFiles(dir).pid, "utf8").trim());
+    pid = Number(readFileSync(jobFiles(dir).pusherPid, "utf8").trim());
   } catch {
     return undefined;
   }
@@ -125,7 +124,7 @@ export function livePusher(dir: string): number | undefined {
  * pushes everything itself. Returns whether it was asked to drain.
  */
 export async function signalDrain(dir: string, pid: number, readyMs = 10_000): Promise<boolean> {
-  const status = pusherFiles(dir).status;
+  const status = jobFiles(dir).pusherStatus;
   const deadline = Date.now() + readyMs;
   while (!existsSync(status) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const ready = existsSync(status);
@@ -183,7 +182,7 @@ const FINAL = /^(?:drained|stopped)/;
  */
 export async function waitForExit(dir: string, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  const statusName = path.basename(pusherFiles(dir).status);
+  const statusName = path.basename(jobFiles(dir).pusherStatus);
   let wake: (() => void) | undefined;
   let watcher: FSWatcher | undefined;
   try {
@@ -218,7 +217,7 @@ export async function waitForExit(dir: string, ms: number): Promise<boolean> {
 
 function readStatusSync(dir: string): PusherStatus | undefined {
   try {
-    return JSON.parse(readFileSync(pusherFiles(dir).status, "utf8")) as PusherStatus;
+    return JSON.parse(readFileSync(jobFiles(dir).pusherStatus, "utf8")) as PusherStatus;
   } catch {
     return undefined;
   }
@@ -226,12 +225,12 @@ function readStatusSync(dir: string): PusherStatus | undefined {
 
 export async function readStatus(dir: string): Promise<PusherStatus | undefined> {
   try {
-    return JSON.parse(await readFile(pusherFiles(dir).status, "utf8")) as PusherStatus;
+    return JSON.parse(await readFile(jobFiles(dir).pusherStatus, "utf8")) as PusherStatus;
   } catch {
     return undefined;
   }
 }
 
 export async function pusherLog(dir: string): Promise<string> {
-  return readFile(pusherFiles(dir).log, "utf8").catch(() => "");
+  return readFile(jobFiles(dir).pusherLog, "utf8").catch(() => "");
 }

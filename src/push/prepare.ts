@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Facts } from "../detect/classify.js";
 import type { Inputs } from "../inputs.js";
 import type { Trust } from "../nix/trust.js";
+import { jobFiles } from "../job-dir.js";
 import { save, StateKey } from "../state.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import type { PushPlan } from "./plan.js";
@@ -36,13 +37,13 @@ export async function preparePush(inputs: Inputs, facts: Facts, trust: Trust, di
   let hook: string | undefined;
   const t0 = Date.now();
   if (choice.method === "hook") {
-    plan.queueFile = path.join(dir, "push-queue");
-    hook = path.join(dir, "post-build-hook.sh");
+    plan.queueFile = jobFiles(dir).queue;
+    hook = jobFiles(dir).hook;
     await writeFile(plan.queueFile, "", { flag: "a", mode: 0o600 });
     await writeFile(hook, hookScript(await absoluteSh(), plan.queueFile), { mode: 0o700 });
     await chmod(hook, 0o700);
   } else if (choice.method === "diff") {
-    plan.listingFile = path.join(dir, "store-before");
+    plan.listingFile = jobFiles(dir).storeListing;
     const names = await listStore(storeDir);
     await writeFile(plan.listingFile, names.join("\n"), { mode: 0o600 });
     io.info(`store listing: ${names.length} entries in ${storeDir} saved to ${plan.listingFile}`);

@@ -1,29 +1,27 @@
 import * as io from "../step-io.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { run, SECRET_FD_PATH } from "../exec.js";
+import { type ExecResult, run, SECRET_FD_PATH } from "../exec.js";
 import { ActionError, InputError } from "../errors.js";
 import { type Inputs, readInputs } from "../inputs.js";
-import { outputsOfDrvFiles } from "../nix/derivation.js";
+import type { PushTarget } from "../push-target.js";
+import { jobFiles } from "../job-dir.js";
 import { locateNix } from "../nix/locate.js";
 import { excerpt, notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { parseBuildOutputs, parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
 import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
-import { killOrphanUploads, livePusher, pusherFiles, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
-import { backoffBefore, type Limits, limitsFrom } from "./limits.js";
+import { killOrphanUploads, livePusher, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
+import { chunks, copyChunk, type CopyTo } from "./copy.js";
+import { type Limits, limitsFrom } from "./limits.js";
+import { outputsOfDerivations, storePathLines } from "./outputs.js";
 import { listStore, storeDirOf } from "../nix/store.js";
-import type { PushPlan } from "./plan.js";
-import { classifyFailure, type Copied, copyLogDoubt, errorLine, failureHint, mbPerSecond, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "./report.js";
+import { type PushPlan, pushPathsPlan } from "./plan.js";
+import { type Copied, errorLine, failureHint, mbPerSecond, redactCredentials, summaryHtml, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
-import { buildPushUrl, copyArgs, displayUrl } from "./url.js";
-
-const NIX = ["--extra-experimental-features", "nix-command flakes"];
-/** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
-const ARGV_BUDGET = 256 * 1024;
-
-/** A push that did not happen or did not finish; the message says what and what to do. */
+import { buildPushUrl } from "./url.js";
+import { NIX_FLAKES } from "../nix/features.js";
 
 interface Clock {
   deadline: number;
@@ -62,27 +60,24 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
     }
     throw e;
   }
-  if (!inputs.pushTo) return;
-  const password = new URL(inputs.pushTo).password;
-  if (password) io.setSecret(decodeURIComponent(password));
+  const target = inputs.pushTo;
+  if (!target) return;
+  if (target.password) io.setSecret(target.password);
   const limits = limitsFrom(process.env);
   try {
-    await push(inputs, limits, jobDirPath);
+    await push(inputs, target, limits, jobDirPath);
   } catch (e) {
-    const msg = `push to ${displayUrl(inputs.pushTo)} failed: ${e instanceof Error ? e.message : String(e)}`;
+    const msg = `push to ${target.display} failed: ${e instanceof Error ? e.message : String(e)}`;
     if (inputs.failOnPushError) io.setFailed(msg);
     else io.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
   }
 }
 
-async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> {
+async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: string): Promise<void> {
   const started = Date.now();
   const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-  const saved = load<PushPlan>(StateKey.PushPlan);
-  const plan: PushPlan | undefined =
-    inputs.pushPaths.length > 0
-      ? { ...saved, method: "paths", why: "push-paths is set, so exactly those closures are pushed", storeDir: saved?.storeDir ?? storeDirOf(process.env) }
-      : saved;
+  // main decided the method; only when it saved no plan does post fall back on push-paths
+  const plan = load<PushPlan>(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
   if (!plan) {
     throw new ActionError(
       "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
@@ -90,24 +85,24 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
   }
   io.info(`push: ${plan.method} method: ${plan.why}`);
   const runState: Run = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
-  const cache = displayUrl(inputs.pushTo);
+  const cache = target.display;
   // told first, so it finishes the queue while post selects
   const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
   if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
     io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
   }
-  const hadPusher = pusher !== undefined || existsSync(pusherFiles(dir).status);
+  const hadPusher = pusher !== undefined || existsSync(jobFiles(dir).pusherStatus);
 
   const candidates = await candidatesOf(plan, inputs, runState);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
   // the key reaches nix through a pipe (exec's `secret`), never a file
   const key = inputs.signingKey || undefined;
-  const target = buildPushUrl(inputs.pushTo, { keyFile: key ? SECRET_FD_PATH : undefined });
+  const to = buildPushUrl(target, { keyFile: key ? SECRET_FD_PATH : undefined });
   // The hook names only what Nix has just built and registered, so its paths are checked only when a
   // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
   // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
   // in the local store (for ssh) needs every path there, so those are checked first.
-  const checkFirst = plan.method !== "hook" || (target.signLocally && key !== undefined);
+  const checkFirst = plan.method !== "hook" || (to.signLocally && key !== undefined);
   const valid = checkFirst ? await onlyValid(keep, plan.storeDir, runState) : keep;
   io.info(
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
@@ -139,13 +134,12 @@ async function push(inputs: Inputs, limits: Limits, dir: string): Promise<void> 
 
   const copyStart = Date.now();
   const copied: Copied = { paths: new Set(), narBytes: 0 };
+  const copyTo: CopyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: runState.uploadEnv, limits, budget: { deadline: clock.deadline }, copied };
   let failure: ActionError | undefined;
   try {
-    for (const n of target.notes) io.info(`push: ${n}`);
-    if (target.signLocally && key) await signLocally(left, key, clock);
-    for (const chunk of chunks(left)) {
-      await copyWithRetries(target.url, chunk, limits, runState, copied, target.signLocally ? undefined : key, checkFirst ? undefined : plan.storeDir);
-    }
+    for (const n of to.notes) io.info(`push: ${n}`);
+    if (to.signLocally && key) await signLocally(left, key, clock);
+    for (const chunk of chunks(left)) await copyWithRetries(copyTo, chunk, runState, checkFirst ? undefined : plan.storeDir);
   } catch (e) {
     failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
   }
@@ -225,28 +219,13 @@ async function candidatesOf(plan: PushPlan, inputs: Inputs, run: Run): Promise<s
 
 /** Queued derivations (from a hook that got no OUT_PATHS) are replaced by their outputs. */
 async function withOutputsOfDerivations(entries: string[], storeDir: string, state: Run): Promise<string[]> {
-  const drvs = [...new Set(entries.filter((e) => e.endsWith(".drv")))];
-  const out = entries.filter((e) => !e.endsWith(".drv"));
-  // what the .drv files declare, as nix-store would print it; nix-store for what they do not say
-  const { outputs, unread } = outputsOfDrvFiles(drvs);
-  out.push(...outputs);
-  for (const chunk of chunks(unread)) {
-    const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: state.clock.left() });
-    if (r.code !== 0) throw new ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
-    const { paths, other } = storePathLines(r.stdout, storeDir);
-    if (other.length > 0) {
-      doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
-    }
-    out.push(...paths);
+  const found = await outputsOfDerivations(entries.filter((e) => e.endsWith(".drv")), storeDir, state.clock.left);
+  if (found.other.length > 0) {
+    doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(found.other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
   }
-  return out;
-}
-
-/** The lines of a store query's answer: the store paths, and whatever else it printed. */
-function storePathLines(stdout: string, storeDir: string): { paths: string[]; other: string[] } {
-  const lines = stdout.split("\n").map((l) => l.trim()).filter(Boolean);
-  const isPath = (l: string): boolean => storePathOf(l, storeDir) === l;
-  return { paths: lines.filter(isPath), other: lines.filter((l) => !isPath(l)) };
+  const r = found.failed;
+  if (r) throw new ActionError(`could not ask the store for the outputs of what was built: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+  return [...entries.filter((e) => !e.endsWith(".drv")), ...found.outputs];
 }
 
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
@@ -272,7 +251,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, state: Run): Pr
 async function resolveInstallable(item: string, storeDir: string, state: Run): Promise<string[]> {
   const { clock, version } = state;
   const jsonArgs = await pathInfoJsonArgs(version);
-  const info = await run("nix", [...NIX, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
+  const info = await run("nix", [...NIX_FLAKES, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
   if (info.code === 0) {
     // path-info names outputs that are not built yet too, as not valid
     try {
@@ -287,7 +266,7 @@ async function resolveInstallable(item: string, storeDir: string, state: Run): P
   } else {
     io.info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
   }
-  const built = await run("nix", [...NIX, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
+  const built = await run("nix", [...NIX_FLAKES, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
     throw new ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
   }
@@ -316,79 +295,49 @@ async function onlyValid(paths: string[], storeDir: string, state: Run): Promise
 
 async function signLocally(paths: string[], key: string, clock: Clock): Promise<void> {
   for (const chunk of chunks(paths)) {
-    const r = await run("nix", [...NIX, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
+    const r = await run("nix", [...NIX_FLAKES, "store", "sign", "--recursive", "--key-file", SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
     if (r.code !== 0) io.warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
   }
 }
 
-/** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
-export function chunks(paths: string[], budget = ARGV_BUDGET): string[][] {
-  const out: string[][] = [];
-  let cur: string[] = [];
-  let size = 0;
-  for (const p of paths) {
-    if (cur.length > 0 && size + p.length + 1 > budget) {
-      out.push(cur);
-      cur = [];
-      size = 0;
-    }
-    cur.push(p);
-    size += p.length + 1;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
-}
-
 /**
- * `key` is what the URL's secret-key=/dev/fd/3 reads; every attempt gets it through a fresh pipe.
- * With `uncheckedIn` (the store dir), the paths' validity was not checked: the first failed copy
- * checks it, and when some paths are gone the rest is copied again at once, as the same attempt.
+ * Post's copy of one chunk (copyChunk), with post's messages. With `uncheckedIn` (the store dir),
+ * the paths' validity was not checked: the first failed copy checks it, and when some paths are gone
+ * the rest is copied again at once, as the same attempt.
  */
-async function copyWithRetries(url: string, given: string[], limits: Limits, state: Run, copied: Copied, key?: string, uncheckedIn?: string): Promise<void> {
-  const { clock } = state;
-  const cache = displayUrl(url);
-  let paths = given;
+async function copyWithRetries(to: CopyTo, given: string[], state: Run, uncheckedIn?: string): Promise<void> {
+  const { limits } = to;
   // cleared once checked: a second failure is an ordinary one
   let checkIn = uncheckedIn;
-  for (let attempt = 1; ; attempt++) {
-    if (attempt > 1) {
-      const wait = backoffBefore(attempt, limits, clock.left());
-      io.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-    if (clock.left() <= 0) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    const r = await run("nix", copyArgs(url, paths), { env: state.uploadEnv, timeoutMs: clock.left(), secret: key, spool: true });
-    parseCopyLog(r.stderr + r.stdout, copied);
-    if (r.code === 0) {
-      const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, !/^ssh(?:-ng)?:/.test(url));
-      if (unclear) doubt(state, "nix copy -v", redactCredentials(unclear), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood");
-      return;
-    }
-    if (checkIn !== undefined && !r.timedOut) {
+  const outcome = await copyChunk(to, given, {
+    waiting: (attempt, wait) => io.info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`),
+    notUnderstood: (why) => doubt(state, "nix copy -v", redactCredentials(why), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood"),
+    recheck: async (paths, r) => {
+      if (checkIn === undefined || r.timedOut) return undefined;
       const valid = await onlyValid(paths, checkIn, state);
       checkIn = undefined;
-      if (valid.length < paths.length) {
-        const kept = new Set(valid);
-        state.gone += paths.length - valid.length;
-        io.info(
-          `push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
-            `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`,
-        );
-        paths = valid;
-        if (paths.length === 0) return;
-        attempt--;
-        continue;
-      }
-    }
-    const why = r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
-    const kind = r.timedOut ? "permanent" : classifyFailure(r.stderr);
-    const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
-    if (tail.length > 0) io.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
-    if (kind === "permanent" || attempt >= limits.attempts || clock.left() <= 0) {
-      throw new ActionError(`${why}${failureHint(r.stderr, url)} [attempt ${attempt} of ${limits.attempts}]`);
-    }
-    io.warning(`push: attempt ${attempt} to ${cache} failed (${why}); retrying`);
-  }
+      if (valid.length === paths.length) return undefined;
+      const kept = new Set(valid);
+      state.gone += paths.length - valid.length;
+      io.info(
+        `push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
+          `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`,
+      );
+      return valid;
+    },
+    failed: (attempt, r, final) => {
+      const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
+      if (tail.length > 0) io.info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+      if (!final) io.warning(`push: attempt ${attempt} to ${to.target.display} failed (${whyFailed(r, limits)}); retrying`);
+    },
+  });
+  if (outcome.ok) return;
+  if (!outcome.r) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+  throw new ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.url)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
+}
+
+function whyFailed(r: ExecResult, limits: Limits): string {
+  return r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
 }
 
 async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<void> {

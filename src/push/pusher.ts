@@ -1,14 +1,14 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
 import { getPriority, setPriority } from "node:os";
-import { killRunning, run, runningGroups } from "../exec.js";
-import { outputsOfDrvFiles } from "../nix/derivation.js";
+import { killRunning, runningGroups } from "../exec.js";
 import type { Handoff, PusherStatus } from "./background.js";
-import { backoffBefore, DRAIN_SIGNAL } from "./limits.js";
-import { classifyFailure, type Copied, errorLine, parseCopyLog, redactCredentials } from "./report.js";
+import { copyChunk, type CopyTo } from "./copy.js";
+import { DRAIN_SIGNAL } from "./limits.js";
+import { outputsOfDerivations } from "./outputs.js";
+import { errorLine, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
-import { copyArgs } from "./url.js";
 
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
@@ -20,14 +20,31 @@ const TICK_MS = 100;
 const NICER = 10;
 /** Paths per nix copy: what arrived while the slots were busy goes in one command. */
 const BATCH = 64;
+/** The bound of one nix-store query for the outputs of queued derivations. */
+const OUTPUTS_TIMEOUT_MS = 60_000;
 
 const log = (msg: string) => process.stdout.write(`${new Date().toISOString()} pusher: ${msg}\n`);
 
-/** Reads the whole of stdin: main's handoff (it closes its end once written). */
-async function readStdin(): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const c of process.stdin) parts.push(c as Buffer);
-  return Buffer.concat(parts).toString("utf8");
+/** Everything the pusher keeps between its turns. */
+interface Pusher {
+  h: Handoff;
+  to: CopyTo;
+  /** Queue entries whose closure is in the cache, and those it gave up on (post pushes them). */
+  sent: Set<string>;
+  refused: Set<string>;
+  /** Queue entries and derivations already taken: each is uploaded once. */
+  seen: Set<string>;
+  pending: string[];
+  running: number;
+  /** How far the queue was read, and the start of a line the hook is still writing. */
+  offset: number;
+  partial: string;
+  draining: boolean;
+  lastActivity: number;
+  /** The upload groups last written to the status, to rewrite it only when they change. */
+  reported: string;
+  watcher?: FSWatcher;
+  wake: Waker;
 }
 
 /**
@@ -38,212 +55,250 @@ async function readStdin(): Promise<string> {
  */
 export async function runPusher(): Promise<void> {
   const h = JSON.parse(await readStdin()) as Handoff;
-  // the job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave
+  lowerPriority();
+  const p = newPusher(h);
+  process.on(DRAIN_SIGNAL, () => {
+    p.draining = true;
+    log("end of queue signalled by the post step: finishing");
+    p.wake.kick();
+  });
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void exit(p, `stopped by ${sig}`, 0));
+  watchQueue(p);
+  log(`started (pid ${process.pid}, niceness ${getPriority()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
+  await writeStatus(p, "running");
+  // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
+  for (;;) await turn(p);
+}
+
+/** Reads the whole of stdin: main's handoff (it closes its end once written). */
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of process.stdin) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/** The job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave. */
+function lowerPriority(): void {
   try {
     setPriority(Math.min(19, getPriority() + NICER));
   } catch {
     /* not allowed here: uploads run at the job's priority */
   }
+}
+
+function newPusher(h: Handoff): Pusher {
   // TMPDIR in the job's folder: what a killed upload leaves goes with it
   const env = uploadEnv(h.jobDir);
-  const sent = new Set<string>();
-  const refused = new Set<string>();
-  const seen = new Set<string>();
-  const copied: Copied = { paths: new Set(), narBytes: 0 };
-  const pending: string[] = [];
-  let running = 0;
-  let offset = 0;
-  let partial = "";
-  let draining = false;
-  let lastActivity = Date.now();
-  let reported = "";
+  const to: CopyTo = { target: h.target, url: h.url, key: h.key, env, limits: h.limits, budget: { eachCopyMs: h.limits.timeoutMs }, copied: { paths: new Set(), narBytes: 0 } };
+  return {
+    h,
+    to,
+    sent: new Set(),
+    refused: new Set(),
+    seen: new Set(),
+    pending: [],
+    running: 0,
+    offset: 0,
+    partial: "",
+    draining: false,
+    lastActivity: Date.now(),
+    reported: "",
+    wake: waker(),
+  };
+}
 
-  const writeStatus = async (state: string) => {
-    const s: PusherStatus = {
-      pid: process.pid,
-      sent: [...sent],
-      refused: [...refused],
-      uploaded: copied.paths.size,
-      narBytes: copied.narBytes,
-      uploads: runningGroups(),
-      state,
-    };
-    const tmp = `${h.statusFile}.tmp`;
-    try {
-      await writeFile(tmp, JSON.stringify(s), { mode: 0o600 });
-      await rename(tmp, h.statusFile);
-    } catch {
-      /* the job dir is gone: nobody will read it */
+/** One turn: stop if the job is gone, take what the queue gained, start uploads, exit once drained, nap. */
+async function turn(p: Pusher): Promise<void> {
+  watchQueue(p);
+  const gone = jobGone(p);
+  if (gone) await exit(p, `stopped: ${gone}`, 0);
+  const drainingNow = p.draining;
+  await takeNewPaths(p);
+  startUploads(p);
+  const groups = runningGroups().join(",");
+  if (groups !== p.reported) {
+    p.reported = groups;
+    await writeStatus(p, "running");
+  }
+  // the queue was read after the signal arrived: nothing the job built is missing
+  if (drainingNow && p.running === 0 && p.pending.length === 0) await exit(p, "drained", 0);
+  await p.wake.nap(TICK_MS);
+}
+
+/** Moves what the hook queued since the last turn (derivations as their outputs) to the pending uploads. */
+async function takeNewPaths(p: Pusher): Promise<void> {
+  const entries = await readQueue(p);
+  const drvs = entries.filter((e) => e.endsWith(".drv") && !p.seen.has(e));
+  for (const d of drvs) p.seen.add(d);
+  const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs, p.h.storeDir))];
+  const { keep } = filterPaths(outs, p.h.storeDir, p.h.pushFilter);
+  const before = p.pending.length;
+  for (const path of keep) {
+    if (p.seen.has(path)) continue;
+    p.seen.add(path);
+    p.pending.push(path);
+    p.lastActivity = Date.now();
+  }
+  if (p.pending.length > before) log(`queued ${p.pending.length - before} new path(s)`);
+}
+
+/** The outputs of queued derivations; those nix-store could not name are left to the post step. */
+async function outputsOf(drvs: string[], storeDir: string): Promise<string[]> {
+  const found = await outputsOfDerivations(drvs, storeDir, () => OUTPUTS_TIMEOUT_MS);
+  if (found.failed) log(`could not ask for the outputs of ${found.asked} derivation(s) (${errorLine(found.failed.stderr)}); the post step will`);
+  return found.outputs;
+}
+
+/** Starts uploads of the pending paths, up to `parallel` at once, each a batch of what waits. */
+function startUploads(p: Pusher): void {
+  while (p.running < p.h.parallel && p.pending.length > 0) {
+    const batch = p.pending.splice(0, BATCH);
+    p.running++;
+    void upload(p, batch).finally(() => {
+      p.running--;
+      p.lastActivity = Date.now();
+      p.wake.kick();
+    });
+  }
+}
+
+/** One batch through the shared copy (retries, the key on fd 3), with the pusher's log lines. */
+async function upload(p: Pusher, batch: string[]): Promise<void> {
+  const { limits } = p.h;
+  let t0 = Date.now();
+  const outcome = await copyChunk(p.to, batch, {
+    starting: (attempt) => {
+      t0 = Date.now();
+      log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
+    },
+    failed: (attempt, r) => log(`attempt ${attempt} of ${limits.attempts} for ${batch.length} path(s) failed: ${redactCredentials(r.timedOut ? "timed out" : errorLine(r.stderr))}`),
+  });
+  if (outcome.ok) {
+    for (const path of batch) p.sent.add(path);
+    log(`sent ${batch.length} path(s) (${outcome.uploaded} uploaded) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } else {
+    for (const path of batch) p.refused.add(path);
+  }
+  await writeStatus(p, "running");
+}
+
+/** Reads what the queue gained since the last read; a line the hook is still writing waits for its newline. */
+async function readQueue(p: Pusher): Promise<string[]> {
+  const f = await open(p.h.queueFile, "r").catch(() => undefined);
+  if (!f) return [];
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let text = "";
+    for (let i = 0; i < 1000; i++) {
+      const { bytesRead } = await f.read(buf, 0, buf.length, p.offset);
+      if (bytesRead === 0) break;
+      p.offset += bytesRead;
+      text += buf.subarray(0, bytesRead).toString("utf8");
     }
+    const all = p.partial + text;
+    const cut = all.lastIndexOf("\n") + 1;
+    p.partial = all.slice(cut);
+    return parseQueue(all.slice(0, cut));
+  } finally {
+    await f.close();
+  }
+}
+
+/** Why the job is over (so the pusher must stop), or undefined while it runs. */
+function jobGone(p: Pusher): string | undefined {
+  const { h } = p;
+  if (!existsSync(h.jobDir)) return "the job's folder is gone";
+  if (h.runnerPid > 1) {
+    try {
+      process.kill(h.runnerPid, 0);
+    } catch {
+      return `the process that started the job's main step (pid ${h.runnerPid}) is gone`;
+    }
+  }
+  if (!p.draining && p.running === 0 && p.pending.length === 0 && Date.now() - p.lastActivity > h.idleMs) return `idle for ${Math.round(h.idleMs / 1000)} s`;
+  return undefined;
+}
+
+/** Follows the queue file's changes; after a rename or an error, the next turn watches it again. */
+function watchQueue(p: Pusher): void {
+  if (p.watcher) return;
+  const drop = () => {
+    p.watcher?.close();
+    p.watcher = undefined;
   };
-  const exit = async (state: string, code: number) => {
-    const killed = killRunning();
-    log(`${state}${killed.length ? ` (stopped ${killed.length} upload(s))` : ""}; ${sent.size} queued path(s) sent, ${copied.paths.size} uploaded, ${copied.narBytes} NAR bytes`);
-    await writeStatus(state);
-    process.exit(code);
+  try {
+    p.watcher = watch(p.h.queueFile, { persistent: false }, (event) => {
+      // the file was replaced or removed: watch whatever is at its path on the next turn
+      if (event === "rename") drop();
+      p.wake.kick();
+    });
+    p.watcher.on("error", () => {
+      drop();
+      p.wake.kick();
+    });
+  } catch {
+    /* no change events here (or the file is gone): the tick reads the queue */
+  }
+}
+
+/** The status post reads, rewritten atomically (renamed into place). */
+async function writeStatus(p: Pusher, state: string): Promise<void> {
+  const s: PusherStatus = {
+    pid: process.pid,
+    sent: [...p.sent],
+    refused: [...p.refused],
+    uploaded: p.to.copied.paths.size,
+    narBytes: p.to.copied.narBytes,
+    uploads: runningGroups(),
+    state,
   };
-  // a wake-up that arrives while the loop works is kept for its next nap, so none is lost
+  const tmp = `${p.h.statusFile}.tmp`;
+  try {
+    await writeFile(tmp, JSON.stringify(s), { mode: 0o600 });
+    await rename(tmp, p.h.statusFile);
+  } catch {
+    /* the job dir is gone: nobody will read it */
+  }
+}
+
+async function exit(p: Pusher, state: string, code: number): Promise<void> {
+  const killed = killRunning();
+  const { copied } = p.to;
+  log(`${state}${killed.length ? ` (stopped ${killed.length} upload(s))` : ""}; ${p.sent.size} queued path(s) sent, ${copied.paths.size} uploaded, ${copied.narBytes} NAR bytes`);
+  await writeStatus(p, state);
+  process.exit(code);
+}
+
+interface Waker {
+  /** Ends the current nap now, or the next one at once if none is running. */
+  kick: () => void;
+  nap: (ms: number) => Promise<void>;
+}
+
+/** A nap that a kick ends early; a kick that arrives while the loop works is kept for its next nap, so none is lost. */
+function waker(): Waker {
   let kicked = false;
   let wakeUp: (() => void) | undefined;
-  const kick = () => {
-    kicked = true;
-    wakeUp?.();
-  };
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (kicked) {
-        kicked = false;
-        resolve();
-        return;
-      }
-      const done = () => {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        kicked = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakeUp = done;
-    });
-  let watcher: FSWatcher | undefined;
-  const watchQueue = () => {
-    if (watcher) return;
-    try {
-      watcher = watch(h.queueFile, { persistent: false }, (event) => {
-        // the file was replaced or removed: watch whatever is at its path on the next turn
-        if (event === "rename") {
-          watcher?.close();
-          watcher = undefined;
+  return {
+    kick: () => {
+      kicked = true;
+      wakeUp?.();
+    },
+    nap: (ms) =>
+      new Promise<void>((resolve) => {
+        if (kicked) {
+          kicked = false;
+          resolve();
+          return;
         }
-        kick();
-      });
-      watcher.on("error", () => {
-        watcher?.close();
-        watcher = undefined;
-        kick();
-      });
-    } catch {
-      /* no change events here (or the file is gone): the tick reads the queue */
-    }
+        const done = () => {
+          clearTimeout(timer);
+          wakeUp = undefined;
+          kicked = false;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        wakeUp = done;
+      }),
   };
-  process.on(DRAIN_SIGNAL, () => {
-    draining = true;
-    log("end of queue signalled by the post step: finishing");
-    kick();
-  });
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void exit(`stopped by ${sig}`, 0));
-
-  const readQueue = async (): Promise<string[]> => {
-    const f = await open(h.queueFile, "r").catch(() => undefined);
-    if (!f) return [];
-    try {
-      const buf = Buffer.alloc(64 * 1024);
-      let text = "";
-      for (let i = 0; i < 1000; i++) {
-        const { bytesRead } = await f.read(buf, 0, buf.length, offset);
-        if (bytesRead === 0) break;
-        offset += bytesRead;
-        text += buf.subarray(0, bytesRead).toString("utf8");
-      }
-      // a line the hook is still writing waits for its newline
-      const all = partial + text;
-      const cut = all.lastIndexOf("\n") + 1;
-      partial = all.slice(cut);
-      return parseQueue(all.slice(0, cut));
-    } finally {
-      await f.close();
-    }
-  };
-
-  const outputsOf = async (drvs: string[]): Promise<string[]> => {
-    if (drvs.length === 0) return [];
-    // the .drv files say (no process on the way to the upload); nix-store for what they do not
-    const { outputs, unread } = outputsOfDrvFiles(drvs);
-    if (unread.length === 0) return outputs;
-    const r = await run("nix-store", ["--query", "--outputs", ...unread], { timeoutMs: 60_000 });
-    if (r.code !== 0) {
-      log(`could not ask for the outputs of ${unread.length} derivation(s) (${errorLine(r.stderr)}); the post step will`);
-      return outputs;
-    }
-    return [...outputs, ...r.stdout.split("\n").filter(Boolean)];
-  };
-
-  const upload = async (batch: string[]) => {
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) await new Promise((r) => setTimeout(r, backoffBefore(attempt, h.limits, h.limits.timeoutMs)));
-      const t0 = Date.now();
-      log(`uploading ${batch.length} path(s)${attempt > 1 ? ` (attempt ${attempt})` : ""}: ${batch.slice(0, 3).join(" ")}${batch.length > 3 ? " …" : ""}`);
-      const r = await run("nix", copyArgs(h.url, batch), { env, timeoutMs: h.limits.timeoutMs, secret: h.key, spool: true });
-      const before = copied.paths.size;
-      parseCopyLog(r.stderr + r.stdout, copied);
-      if (r.code === 0) {
-        for (const p of batch) sent.add(p);
-        log(`sent ${batch.length} path(s) (${copied.paths.size - before} uploaded) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-        await writeStatus("running");
-        return;
-      }
-      const why = r.timedOut ? "timed out" : errorLine(r.stderr);
-      const permanent = !r.timedOut && classifyFailure(r.stderr) === "permanent";
-      log(`attempt ${attempt} of ${h.limits.attempts} for ${batch.length} path(s) failed: ${redactCredentials(why)}`);
-      if (permanent || attempt >= h.limits.attempts) {
-        for (const p of batch) refused.add(p);
-        await writeStatus("running");
-        return;
-      }
-    }
-  };
-
-  const jobGone = (): string | undefined => {
-    if (!existsSync(h.jobDir)) return "the job's folder is gone";
-    if (h.runnerPid > 1) {
-      try {
-        process.kill(h.runnerPid, 0);
-      } catch {
-        return `the process that started the job's main step (pid ${h.runnerPid}) is gone`;
-      }
-    }
-    if (!draining && running === 0 && pending.length === 0 && Date.now() - lastActivity > h.idleMs) return `idle for ${Math.round(h.idleMs / 1000)} s`;
-    return undefined;
-  };
-
-  watchQueue();
-  log(`started (pid ${process.pid}, niceness ${getPriority()}), following ${h.queueFile} (${watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
-  await writeStatus("running");
-  // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
-  for (;;) {
-    watchQueue();
-    const gone = jobGone();
-    if (gone) await exit(`stopped: ${gone}`, 0);
-    const drainingNow = draining;
-    const entries = await readQueue();
-    const drvs = entries.filter((e) => e.endsWith(".drv") && !seen.has(e));
-    for (const d of drvs) seen.add(d);
-    const outs = [...entries.filter((e) => !e.endsWith(".drv")), ...(await outputsOf(drvs))];
-    const { keep } = filterPaths(outs, h.storeDir, h.pushFilter);
-    const before = pending.length;
-    for (const p of keep) {
-      if (seen.has(p)) continue;
-      seen.add(p);
-      pending.push(p);
-      lastActivity = Date.now();
-    }
-    if (pending.length > before) log(`queued ${pending.length - before} new path(s)`);
-    while (running < h.parallel && pending.length > 0) {
-      const batch = pending.splice(0, BATCH);
-      running++;
-      void upload(batch).finally(() => {
-        running--;
-        lastActivity = Date.now();
-        kick();
-      });
-    }
-    const groups = runningGroups().join(",");
-    if (groups !== reported) {
-      reported = groups;
-      await writeStatus("running");
-    }
-    // the queue was read after the signal arrived: nothing the job built is missing
-    if (drainingNow && running === 0 && pending.length === 0) await exit("drained", 0);
-    await nap(TICK_MS);
-  }
 }

@@ -10,6 +10,9 @@ export interface MethodChoice {
   why: string;
 }
 
+/** push-paths set: that decides it, wherever the job runs. */
+export const PUSH_PATHS_CHOICE: MethodChoice = { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+
 /**
  * The hook is exact and costs nothing per path, so it wins wherever Nix will run it for this job:
  * a store opened directly, or a daemon that trusts us and can see our script (on the host, or in our
@@ -21,7 +24,7 @@ export function chooseMethod(
   facts: Pick<Facts, "viaDaemon" | "daemonSharesConfig" | "user">,
   trust: Trust,
 ): MethodChoice {
-  if (pushPaths.length > 0) return { method: "paths", why: "push-paths is set, so exactly those closures are pushed" };
+  if (pushPaths.length > 0) return PUSH_PATHS_CHOICE;
   if (!facts.viaDaemon) {
     return { method: "hook", why: "Nix opens the store directly, so it runs this job's post-build-hook after every build" };
   }

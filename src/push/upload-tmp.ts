@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
+import { jobFiles } from "../job-dir.js";
 
 /**
  * The temp folder of every upload, post's and the background pusher's: `<job dir>/nix-tmp`. Nix
@@ -10,7 +10,7 @@ import path from "node:path";
  * rest.
  */
 function uploadTmpDir(jobDir: string): string {
-  return path.join(jobDir, "nix-tmp");
+  return jobFiles(jobDir).uploadTmp;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { NIX_FLAKES } from "../nix/features.js";
+import type { PushTarget } from "../push-target.js";
+
 export interface PushUrl {
   /** The URL given to `nix copy --to`; names where the key is read (a /dev/fd path), never the key. */
   url: string;
@@ -6,8 +9,6 @@ export interface PushUrl {
   /** Lines for the log: what was added and why. */
   notes: string[];
 }
-
-const BINARY_CACHE = new Set(["file:", "http:", "https:", "s3:"]);
 
 /** Percent-encodes a query value but keeps `/`, so a file path stays readable in the log. */
 function q(v: string): string {
@@ -18,12 +19,11 @@ function q(v: string): string {
  * The destination URL for `nix copy --to`: zstd and parallel compression unless the URL sets them,
  * the signing key as the path nix reads it from. Query values the user wrote are kept as written.
  */
-export function buildPushUrl(pushTo: string, opts: { keyFile?: string }): PushUrl {
-  const parsed = new URL(pushTo);
+export function buildPushUrl(target: PushTarget, opts: { keyFile?: string }): PushUrl {
   const notes: string[] = [];
-  const have = new Set([...parsed.searchParams.keys()]);
+  const have = new Set(target.settings.map(([k]) => k));
   const add: [string, string][] = [];
-  if (BINARY_CACHE.has(parsed.protocol)) {
+  if (target.binaryCache) {
     if (!have.has("compression")) {
       add.push(["compression", "zstd"]);
       notes.push("compression=zstd added (set compression= in push-to to choose another)");
@@ -37,26 +37,11 @@ export function buildPushUrl(pushTo: string, opts: { keyFile?: string }): PushUr
       add.push(["secret-key", opts.keyFile]);
     }
   }
-  const kept = [...parsed.searchParams.entries()].filter(([k]) => !(k === "secret-key" && opts.keyFile && BINARY_CACHE.has(parsed.protocol)));
+  const kept = target.settings.filter(([k]) => !(k === "secret-key" && opts.keyFile && target.binaryCache));
   const query = [...kept, ...add].map(([k, v]) => `${q(k)}=${q(v)}`).join("&");
-  const base = pushTo.split("?")[0].split("#")[0];
-  const signLocally = !BINARY_CACHE.has(parsed.protocol) && Boolean(opts.keyFile);
-  if (signLocally) notes.push(`${parsed.protocol}// stores take no secret-key setting: paths are signed in the local store before the copy`);
-  return { url: query ? `${base}?${query}` : base, signLocally, notes };
-}
-
-/** The cache URL for logs and the summary: no password, query or key path (an ssh user name stays). */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password || !u.protocol.startsWith("ssh")) u.username = "";
-    u.password = "";
-    u.search = "";
-    u.hash = "";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(unparsable URL)";
-  }
+  const signLocally = target.signs === "in-local-store" && Boolean(opts.keyFile);
+  if (signLocally) notes.push(`${target.scheme}// stores take no secret-key setting: paths are signed in the local store before the copy`);
+  return { url: query ? `${target.base}?${query}` : target.base, signLocally, notes };
 }
 
 /**
@@ -66,5 +51,5 @@ export function displayUrl(url: string): string {
  * writes their nix-cache-info, and retries those that are down.
  */
 export function copyArgs(url: string, paths: string[]): string[] {
-  return ["--extra-experimental-features", "nix-command flakes", "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
+  return [...NIX_FLAKES, "copy", "-v", "--option", "substitute", "false", "--to", url, ...paths];
 }

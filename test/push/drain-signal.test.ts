@@ -3,15 +3,17 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pusherFiles, signalDrain } from "../../src/push/background.js";
+import { jobFiles } from "../../src/job-dir.js";
+import { signalDrain } from "../../src/push/background.js";
 import { DRAIN_SIGNAL } from "../../src/push/limits.js";
 import { ROOT } from "../../scripts/lib/runner.mjs";
 
-// Post's drain request must reach a pusher that is still starting: until a Node process sets a
-// SIGUSR1 handler, Node answers that signal by opening its inspector ("Debugger listening on
-// ws://127.0.0.1:9229", seen in a pusher's log when the build and post came right after main) and
-// the request is lost. A stand-in pusher: Node that sets its handler, then writes its status, after
-// `readyAfterMs`; on SIGUSR1 it says "drained" and exits.
+// Post's drain request (DRAIN_SIGNAL, SIGUSR2) must reach a pusher that is still starting: sent
+// before the pusher sets its handler, it would end the pusher and the request would be lost. It was
+// SIGUSR1 once, which Node answers, until a handler is set, by opening its inspector ("Debugger
+// listening on ws://127.0.0.1:9229", seen in a pusher's log when the build and post came right after
+// main). A stand-in pusher: Node that sets its DRAIN_SIGNAL handler, then writes its status, after
+// `readyAfterMs`; on DRAIN_SIGNAL it says "drained" and exits.
 /** What Node prints when SIGUSR1 opens its inspector (or tries to, when another process holds the port). */
 const INSPECTOR = /(?:Debugger listening on ws:\/\/|Starting inspector on )127\.0\.0\.1:/;
 
@@ -20,7 +22,7 @@ function standIn(dir: string, readyAfterMs: number) {
     const fs = require("node:fs");
     setTimeout(() => {
       process.on(${JSON.stringify(DRAIN_SIGNAL)}, () => { console.log("drained"); process.exit(0); });
-      fs.writeFileSync(${JSON.stringify(pusherFiles(dir).status)}, "{}");
+      fs.writeFileSync(${JSON.stringify(jobFiles(dir).pusherStatus)}, "{}");
     }, ${readyAfterMs});
     setTimeout(() => {}, 20000);`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
@@ -56,7 +58,7 @@ describe("signalDrain: post's request to a background pusher that may still be s
     expect(await signalDrain(dir, p.pid, 300)).toBe(false);
     expect((await p.ended).signal).toBe("SIGTERM");
     expect(p.out()).not.toMatch(INSPECTOR);
-    expect(existsSync(pusherFiles(dir).status)).toBe(false);
+    expect(existsSync(jobFiles(dir).pusherStatus)).toBe(false);
   });
 
   it("the drain signal is not SIGUSR1, which opens the inspector of a Node process without a handler for it", async () => {
@@ -84,7 +86,9 @@ describe("signalDrain: post's request to a background pusher that may still be s
     process.kill(child.pid ?? 0, "SIGUSR1");
     await new Promise((r) => setTimeout(r, 500));
     expect(out).not.toMatch(INSPECTOR);
+    // still waiting for its handoff, so still alive (SIGUSR1 neither ended it nor was taken for a
+    // request): the SIGTERM is what ends it, before it has a handler of its own for that
     child.kill("SIGTERM");
-    expect((await ended).signal ?? "exited").toBeTruthy();
+    expect(await ended).toEqual({ code: null, signal: "SIGTERM" });
   });
 });

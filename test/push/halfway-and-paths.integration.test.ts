@@ -93,12 +93,13 @@ describe("push-paths: exactly those closures", () => {
     const j = job();
     const cacheDir = path.join(j.temp, "cache");
     const flake = helloFlake(path.join(j.temp, "flake"), "nra-flake-hello", s);
-    const placeholder = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
-    expect((await runStep(j, "main", placeholder)).code).toBe(0);
+    // main decides the method, so it is given push-paths too: what it knows before the build
+    const mainInputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": `path:${flake}#hello` };
+    expect((await runStep(j, "main", mainInputs)).code).toBe(0);
     const env = laterStepEnv(j);
     const wanted = buildInStep(j, env, trivialDrv("nra-wanted", s, "mkdir -p $out/bin; echo hi > $out/bin/x", 'PATH = "/usr/bin:/bin";'));
     const other = buildInStep(j, env, trivialDrv("nra-not-wanted", s));
-    const inputs = { ...placeholder, "push-paths": `${wanted}/bin/x\npath:${flake}#hello` };
+    const inputs = { ...mainInputs, "push-paths": `${wanted}/bin/x\npath:${flake}#hello` };
     const post = await runStep(j, "post", inputs);
     expect(post.code, post.log).toBe(0);
     expect(post.log).toMatch(/push: paths method: push-paths is set/);

@@ -6,10 +6,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { backoffBefore, DEFAULT_LIMITS, limitsFrom } from "../../src/push/limits.js";
 import { idleLimitFrom } from "../../src/push/background.js";
 import { hookScript } from "../../src/push/prepare.js";
-import { chunks } from "../../src/push/push.js";
+import { chunks } from "../../src/push/copy.js";
 import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "../../src/push/report.js";
 import { chooseMethod, filterPaths, newEntries, storePathOf } from "../../src/push/select.js";
-import { buildPushUrl, displayUrl } from "../../src/push/url.js";
+import { buildPushUrl } from "../../src/push/url.js";
+import { pushTarget } from "../../src/push-target.js";
 
 const S = "/nix/store";
 const h = (c: string) => c.repeat(32);
@@ -69,16 +70,21 @@ describe("buildPushUrl (pure)", () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const got = buildPushUrl(c.url, { keyFile: c.key });
+      const got = buildPushUrl(pushTarget(c.url), { keyFile: c.key });
       expect(got.url).toBe(c.want);
       expect(got.signLocally).toBe(c.signLocally ?? false);
     });
   }
-  it("displayUrl drops credentials, query and key path", () => {
-    expect(displayUrl("https://user:pa55@cache.example/x?secret-key=/t/k")).toBe("https://cache.example/x");
-    expect(displayUrl("file:///srv/c?compression=zstd")).toBe("file:///srv/c");
-    expect(displayUrl("ssh-ng://cache@host")).toBe("ssh-ng://cache@host");
-    expect(displayUrl("ssh://cache:pw@host")).toBe("ssh://host");
+  it("what a log may show of the cache: no credentials, query or key path", () => {
+    expect(pushTarget("https://user:pa55@cache.example/x?secret-key=/t/k").display).toBe("https://cache.example/x");
+    expect(pushTarget("file:///srv/c?compression=zstd").display).toBe("file:///srv/c");
+    expect(pushTarget("ssh-ng://cache@host").display).toBe("ssh-ng://cache@host");
+    expect(pushTarget("ssh://cache:pw@host").display).toBe("ssh://host");
+  });
+  it("the target knows its scheme, whether it is a binary cache, how it signs, and the password to mask", () => {
+    expect(pushTarget("s3://bucket?region=eu-west-1")).toMatchObject({ scheme: "s3:", binaryCache: true, signs: "at-upload", password: "" });
+    expect(pushTarget("ssh-ng://builder@host")).toMatchObject({ scheme: "ssh-ng:", binaryCache: false, signs: "in-local-store" });
+    expect(pushTarget("https://ci:p%40ss@cache.example").password).toBe("p@ss");
   });
 });
 

@@ -51,7 +51,8 @@ describe(`answers of Nix ${nixVersion()} the post step cannot understand`, () =>
     jobs.push(j);
     const cacheDir = path.join(j.temp, "cache");
     const flake = helloFlake(path.join(j.temp, "flake"), "nra-unknown-flake", s);
-    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": "" };
+    // main decides the method, so it is given push-paths too: what it knows before the build
+    const inputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": `path:${flake}#hello` };
     expect((await runStep(j, "main", inputs)).code).toBe(0);
     const env = laterStepEnv(j);
     const built = buildInStep(j, env, trivialDrv("nra-unknown-built", s));

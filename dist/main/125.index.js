@@ -1,5 +1,5 @@
-export const id = 153;
-export const ids = [153];
+export const id = 125;
+export const ids = [125];
 export const modules = {
 
 /***/ 3916:
@@ -32,8 +32,9 @@ class InputError extends ActionError {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ daemonPidFile),
-/* harmony export */   j: () => (/* binding */ jobDir)
+/* harmony export */   DE: () => (/* binding */ jobFiles),
+/* harmony export */   IF: () => (/* binding */ daemonPidFile),
+/* harmony export */   jy: () => (/* binding */ jobDir)
 /* harmony export */ });
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
@@ -45,9 +46,26 @@ class InputError extends ActionError {
 function jobDir(env = process.env) {
     return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_0___default().tmpdir(), "nix-runner-action");
 }
+function jobFiles(dir = jobDir()) {
+    const at = (name) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        uploadTmp: at("nix-tmp"),
+    };
+}
 /** Where main records the PID of a nix-daemon it started, for the post step to stop. */
 function daemonPidFile(env = process.env) {
-    return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(jobDir(env), "nix-daemon.pid");
+    return jobFiles(jobDir(env)).daemonPid;
 }
 
 
@@ -289,7 +307,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 3153:
+/***/ 2125:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -302,9 +320,6 @@ __webpack_require__.d(__webpack_exports__, {
 var step_io = __webpack_require__(7814);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var src_errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/exec.ts
@@ -314,6 +329,9 @@ var job_dir = __webpack_require__(4374);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/nix/conf-files.ts
 
 
@@ -650,6 +668,18 @@ function ignoredByDaemon(req, base, user) {
 
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
+;// CONCATENATED MODULE: ./src/nix/features.ts
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command flakes"]));
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
+
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
 
 
@@ -690,14 +720,14 @@ async function readConfig(inputs, facts, envr) {
  * once what the daemon will ignore, and points later steps at it through NIX_CONFIG.
  */
 async function writeJobConfig(inputs, facts, view, hook) {
-    const dir = (0,job_dir/* jobDir */.j)();
+    const dir = (0,job_dir/* jobDir */.jy)();
     const { confPath, withOurs } = confFiles();
     const { trust } = view;
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     const secretFiles = [];
     let netrcFile;
     if (inputs.netrc) {
-        netrcFile = external_node_path_default().join(dir, "netrc");
+        netrcFile = (0,job_dir/* jobFiles */.DE)(dir).netrc;
         await (0,promises_.writeFile)(netrcFile, inputs.netrc, { mode: 0o600 });
         await (0,promises_.chmod)(netrcFile, 0o600);
         secretFiles.push(netrcFile);
@@ -751,7 +781,7 @@ async function baseConfig(env, opts) {
     if (fromFiles)
         return fromFiles;
     const cmd = await configShowArgs(opts.version);
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd], { env });
+    const r = await (0,exec/* run */.eF)("nix", [...NIX_COMMAND, ...cmd], { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     const unclear = showConfigDoubt(r.stdout);
@@ -780,7 +810,7 @@ async function daemonTrust(facts, env) {
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
     const cmd = await storeInfoArgs(facts.nixVersion);
-    const r = await (0,exec/* run */.eF)("nix", ["--extra-experimental-features", "nix-command", ...cmd, "--json", "--store", store], { env });
+    const r = await (0,exec/* run */.eF)("nix", [...NIX_COMMAND, ...cmd, "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {
@@ -795,7 +825,7 @@ async function daemonTrust(facts, env) {
 }
 /** Our conf file's path, and the job's NIX_CONFIG with and without our include of it. */
 function confFiles() {
-    const confPath = external_node_path_default().join((0,job_dir/* jobDir */.j)(), "nix.conf");
+    const confPath = (0,job_dir/* jobFiles */.DE)().nixConf;
     return { confPath, ...nixConfigEnv(confPath, process.env) };
 }
 /** The environment to read the config in effect before ours: our own file left out. */
@@ -1119,7 +1149,41 @@ async function publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
+;// CONCATENATED MODULE: ./src/push-target.ts
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -1127,7 +1191,6 @@ const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
-const PUSH_SCHEMES = ["file:", "http:", "https:", "s3:", "ssh:", "ssh-ng:"];
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
@@ -1153,7 +1216,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
-    const pushTo = await check(() => pushUrl(get), "");
+    const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
@@ -1264,9 +1327,8 @@ async function signingKey(get, mask) {
 function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
-        return "";
-    parseStoreUrl("push-to", text, PUSH_SCHEMES);
-    return text;
+        return undefined;
+    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -1451,11 +1513,11 @@ async function install(inputs, facts, envr) {
 /** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
 async function startPusher(inputs, queueFile, storeDir) {
     const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
-    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.j)(), limitsFrom(process.env));
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env));
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));
-    return prepare(inputs, facts, trust, (0,job_dir/* jobDir */.j)());
+    return prepare(inputs, facts, trust, (0,job_dir/* jobDir */.jy)());
 }
 
 
