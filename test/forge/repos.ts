@@ -3,7 +3,7 @@
 // actions/checkout, and the callers' repositories, each pushed with git. Runs, jobs and logs are
 // read back through the API.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
@@ -105,13 +105,12 @@ function onlyCalled(file: string): boolean {
 export async function mirrorAction(gitea: Gitea, form: "short" | "url"): Promise<{ sha: string; dropped: string[] }> {
   const dir = tempDir("nra-forge-mirror-");
   const files = execFileSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const f of files) {
+  const missing = files.filter((f) => !existsSync(path.join(ROOT, f)));
+  const needed = missing.filter((f) => f.startsWith("dist/") || f.endsWith("action.yml"));
+  if (needed.length > 0) throw new Error(`the release copy lacks ${needed.length} committed file(s) (${needed.slice(0, 3).join(", ")}…): build dist/ first (npm run build)`);
+  for (const f of files.filter((f) => !missing.includes(f))) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    try {
-      cpSync(path.join(ROOT, f), path.join(dir, f));
-    } catch {
-      /* tracked but deleted in the work tree */
-    }
+    cpSync(path.join(ROOT, f), path.join(dir, f));
   }
   const wf = path.join(dir, ".gitea/workflows");
   const dropped: string[] = [];
