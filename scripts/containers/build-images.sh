@@ -5,7 +5,8 @@
 #   nix      localhost/nra-nix-job:<nix version>
 #            THE NIX JOB IMAGE, what teams build with nixpkgs' dockerTools (`runs-on: nix`): every
 #            program lives in /nix/store (Nix in /nix/store/<hash>-nix-<version>/, node, bash,
-#            coreutils, grep, sed, tar, gzip, findutils, git, CA certificates), /bin holds symlinks
+#            coreutils, grep, sed, tar, gzip, zstd, findutils, git, CA certificates, as the job image
+#            template has them: check-image checks them), /bin holds symlinks
 #            into the store, the store's database knows its paths, /etc/nix/nix.conf is a read-only
 #            symlink into the store, jobs run as root (single-user Nix, no daemon) and NIX_CONFIG
 #            in the image's env turns off build users and the sandbox and turns on flakes.
@@ -112,7 +113,7 @@ $(for n in nix-build nix-channel nix-collect-garbage nix-copy-closure nix-daemon
   conf=$(nix-store --add "$w/nix.conf")
   nix-store -r --add-root "$images/roots/nix.conf" --indirect "$conf" >/dev/null
   local all=("$nixp" "$nodep" "$bashp" "$gitp" "$cacert" "$conf")
-  for p in coreutils grep sed tar gzip findutils; do all+=("$(deb_bundle "$p")"); done
+  for p in coreutils grep sed tar gzip findutils zstd; do all+=("$(deb_bundle "$p")"); done
   printf '%s\n' "${all[@]}" >"$w/top"
   nix-store -qR "${all[@]}" >"$w/closure"
   {
