@@ -6,9 +6,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# Each stage's start, in seconds since this script began (the note of a CI run reads its timings here).
+stage() { echo "== test.sh: $1 at ${SECONDS} s"; }
+trap 'echo "== test.sh: ended at ${SECONDS} s"' EXIT
+stage "setup-machine"
 bash scripts/setup-machine.sh
+stage "lint and build"
 npm run lint
 npm run build
+stage "unit tier"
 # The unit tier with no Nix on PATH, as the unprivileged test user when it can read this checkout.
 as=()
 if [ "$(id -u)" -eq 0 ] && setpriv --reuid="$(id -u nixtest)" --regid="$(id -g nixtest)" --clear-groups \
@@ -29,7 +35,7 @@ declare -A SCOPE=([2.26.3]="${SUBSET[*]}" [2.34.8]="")
 status=0
 tier() { # VERSION BINDIR [FILE...]: the integration tier on that Nix, its report in $results/VERSION.json
   local v=$1 bin=$2; shift 2
-  echo "== integration tier on Nix $v (${*:-all files})"
+  stage "integration tier on Nix $v (${*:-all files})"
   PATH="$bin:$PATH" bash scripts/with-fresh-nix.sh npx vitest run --project integration --sequence.shuffle \
     --reporter=default --reporter=json --outputFile.json="$results/$v.json" "$@" || status=1
 }
@@ -49,8 +55,10 @@ node scripts/nix-matrix.mjs check "$results" || status=1
 # runner with Forgejo's variables), in host mode and in job containers on Podman (the images, and
 # DeterminateSystems' installer when .tools/ lacks it, are made on the way: about 10 minutes more on
 # a fresh machine, see CONTRIBUTING.md).
+stage "e2e"
 bash scripts/with-fresh-nix.sh npm run e2e
 # The forge suite: a real Gitea server on 127.0.0.1 (built from the Go module proxy into .tools/ when
 # missing, about 5 minutes cold), Gitea's runner registered to it in daemon mode, the action mirrored
 # there at v1 and used as users write it (docs/testing.md).
+stage "forge suite"
 bash scripts/with-fresh-nix.sh npm run test:forge
