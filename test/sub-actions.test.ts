@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { readBumpInputs } from "../src/bump/inputs.js";
 import { readPublishInputs } from "../src/publish/inputs.js";
 import { ROOT } from "../scripts/lib/runner.mjs";
+import { renderSubActionTables, SUB_ACTIONS, SUB_ACTIONS_DOC, subActionMarkers } from "../scripts/readme-tables.mjs";
 import { subActions } from "./workflows/harness.js";
 
 interface ActionYml {
@@ -40,6 +41,17 @@ describe("sub-actions: each action.yml matches its code and its bundle", () => {
   it("publish-image/action.yml declares exactly the inputs the publication reads", () => {
     const read = namesRead((get) => readPublishInputs(get, () => {}), { archive: "/a", image: "r.example/i" });
     expect(Object.keys(actionYml("publish-image").inputs ?? {}).sort()).toEqual(read);
+  });
+
+  it(`${SUB_ACTIONS_DOC}'s tables are the ones each action.yml renders (run: node scripts/readme-tables.mjs --write)`, () => {
+    expect([...SUB_ACTIONS].sort()).toEqual(subActions());
+    const doc = readFileSync(path.join(ROOT, SUB_ACTIONS_DOC), "utf8");
+    for (const sub of SUB_ACTIONS) {
+      const { begin, end } = subActionMarkers(sub);
+      expect(doc, `${SUB_ACTIONS_DOC} has ${sub}'s block`).toContain(begin);
+      const block = doc.slice(doc.indexOf(begin), doc.indexOf(end) + end.length);
+      expect(block).toBe(renderSubActionTables(sub, readFileSync(path.join(ROOT, sub, "action.yml"), "utf8")));
+    }
   });
 
   it("every input and output is described", () => {
