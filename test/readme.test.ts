@@ -59,7 +59,7 @@ describe("README and action.yml agree", () => {
   });
 
   it("links only to files the repository has", () => {
-    for (const doc of ["README.md", "CONTRIBUTING.md", "docs/design.md", "docs/detection.md", "docs/configuration.md", "docs/install.md", "docs/push.md", "docs/testing.md"]) {
+    for (const doc of ["README.md", "CONTRIBUTING.md", "docs/design.md", "docs/detection.md", "docs/configuration.md", "docs/install.md", "docs/push.md", "docs/testing.md", "workflows-templates/README.md"]) {
       const text = readFileSync(path.join(ROOT, doc), "utf8");
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(target)) continue;
