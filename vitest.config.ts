@@ -1,7 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-// Two tiers: `unit` needs neither Nix nor root (npm run test:unit, seconds); `integration`
-// (*.integration.test.ts) runs real Nix, daemons, runners and servers, as root. `npm test` runs both.
+// Tiers: `unit` needs neither Nix, root nor any tool beyond Node, git and Debian's essential packages
+// (npm run test:unit, seconds; the steps run from src/ in process, test/helpers/step-io.ts);
+// `bundles` (*.bundle.test.ts) runs the built dist/ bundles, building them first when src/ changed
+// (npm run test:bundles, test/helpers/build-bundles.ts); `integration` (*.integration.test.ts) runs
+// real Nix, daemons, runners and servers, as root. `npm test` runs them all.
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -11,7 +14,11 @@ export default defineConfig({
     // every file removes the folders its tests made in the temp dir: jobs (newJob) and tempDir's
     setupFiles: ["test/helpers/cleanup.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts", "test/forge/**"] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts", "test/**/*.bundle.test.ts", "test/forge/**"] },
+      },
+      { extends: true, test: { name: "bundles", include: ["test/**/*.bundle.test.ts"], globalSetup: ["test/helpers/build-bundles.ts"] } },
       { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },
       // A real Gitea with its runner registered (test/forge/): npm run test:forge. Builds Gitea on
       // first use (scripts/install-gitea.mjs, about 5 minutes) and the Nix job image.

@@ -20,6 +20,8 @@ as=()
 if [ "$(id -u)" -eq 0 ] && setpriv --reuid="$(id -u nixtest)" --regid="$(id -g nixtest)" --clear-groups \
   test -r package.json -a -x node_modules/.bin/vitest; then as=(--as nixtest); fi
 bash scripts/without-nix.sh "${as[@]}" npm run test:unit
+stage "bundles tier"
+bash scripts/without-nix.sh npm run test:bundles
 # The integration tier and the e2e on a Nix store that was never used (an empty /nix in a private
 # mount namespace), as on a fresh machine right after `apt-get install nix-bin`, however often this
 # machine ran them before; test files in a shuffled order, so none leans on another's leftovers

@@ -2,27 +2,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkOne, flakesEnabled, type ImagePaths, imageChecks, TOOLS } from "../../src/publish/image-check.js";
-import { newJob, runStep } from "../../scripts/lib/runner.mjs";
+import { checkOne, flakesEnabled, type ImagePaths, imageChecks } from "../../src/publish/image-check.js";
+import { standInImage } from "../helpers/image-standin.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "nra-image-check-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function exe(bin: string, name: string, script: string): void {
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(path.join(bin, name), `#!/bin/sh\n${script}\n`);
-  chmodSync(path.join(bin, name), 0o755);
-}
-
-/** A bin folder with every tool as a stand-in; `nix` answers show-config with `features` and eval with 2. */
-function image(name: string, features: string, without: string[] = []): string {
-  const bin = path.join(dir, name);
-  for (const t of TOOLS.filter((t) => !without.includes(t))) exe(bin, t, "exit 0");
-  if (!without.includes("nix")) {
-    exe(bin, "nix", `case "$*" in *show-config*) echo 'experimental-features = ${features}';; *eval*) echo 2;; *--version*) echo 'nix (Nix) 2.24.0';; esac`);
-  }
-  return bin;
-}
+const image = (name: string, features: string, without: string[] = []) => standInImage(dir, name, features, without);
 
 describe("flakesEnabled: nix show-config's experimental-features lists flakes", () => {
   it.each([
@@ -72,18 +58,5 @@ describe("image checks on real files (tools as stand-ins on PATH)", () => {
 
   it("without nix, the nix checks fail rather than throw", async () => {
     expect(await failing({ PATH: image("no-nix", "flakes", ["nix"]), SSL_CERT_FILE: ca })).toEqual(["nix is on PATH", `${paths.group} has root`, "flakes enabled", "nix evaluates 1 + 1"]);
-  });
-});
-
-describe("check-image sub-action (built bundle; this machine as the image, tools as stand-ins)", () => {
-  it("lists every check and fails the step on a missing one", async () => {
-    const job = newJob({ PATH: `${image("bundle", "nix-command", ["zstd"])}:/usr/bin:/bin`, SSL_CERT_FILE: "/nonexistent.crt", NIX_SSL_CERT_FILE: "" });
-    const r = await runStep(job, "check-image");
-    expect(r.code).toBe(1);
-    expect(r.log).toContain("ok: nix is on PATH");
-    expect(r.log).toContain("::error::image check failed: the CA bundle /nonexistent.crt is readable");
-    expect(r.log).toContain("::error::flakes are not enabled in the image's nix.conf");
-    expect(r.log).toContain("nix (Nix) 2.24.0");
-    expect(r.log).toContain("image checks failed (see above)");
   });
 });

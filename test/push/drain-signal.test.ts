@@ -6,16 +6,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { jobFiles } from "../../src/job-dir.js";
 import { signalDrain } from "../../src/push/background.js";
 import { DRAIN_SIGNAL } from "../../src/push/limits.js";
-import { ROOT } from "../../scripts/lib/runner.mjs";
+import { INSPECTOR } from "../helpers/inspector.js";
 
 // Post's drain request (DRAIN_SIGNAL, SIGUSR2) must reach a pusher that is still starting: sent
 // before the pusher sets its handler, it would end the pusher and the request would be lost. It was
 // SIGUSR1 once, which Node answers, until a handler is set, by opening its inspector ("Debugger
 // listening on ws://127.0.0.1:9229", seen in a pusher's log when the build and post came right after
 // main). A stand-in pusher: Node that sets its DRAIN_SIGNAL handler, then writes its status, after
-// `readyAfterMs`; on DRAIN_SIGNAL it says "drained" and exits.
-/** What Node prints when SIGUSR1 opens its inspector (or tries to, when another process holds the port). */
-const INSPECTOR = /(?:Debugger listening on ws:\/\/|Starting inspector on )127\.0\.0\.1:/;
+// `readyAfterMs`; on DRAIN_SIGNAL it says "drained" and exits. The built pusher's own answer to
+// SIGUSR1: drain-signal.bundle.test.ts.
 
 function standIn(dir: string, readyAfterMs: number) {
   const script = `
@@ -71,24 +70,5 @@ describe("signalDrain: post's request to a background pusher that may still be s
     for (let i = 0; i < 40 && !INSPECTOR.test(p.out()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(p.out()).toMatch(INSPECTOR);
     expect(p.out()).not.toContain("drained");
-  });
-
-  it("the pusher's bundle ignores SIGUSR1 from its first moment (still waiting for its handoff): no inspector", async () => {
-    const bundle = path.join(ROOT, "dist/pusher/index.js");
-    const child = spawn(process.execPath, [bundle], { stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on("close", (code, signal) => r({ code, signal })));
-    stop = () => child.kill("SIGKILL");
-    // the handler is set before the bundle reads stdin; wait until node has loaded it
-    await new Promise((r) => setTimeout(r, 500));
-    process.kill(child.pid ?? 0, "SIGUSR1");
-    await new Promise((r) => setTimeout(r, 500));
-    expect(out).not.toMatch(INSPECTOR);
-    // still waiting for its handoff, so still alive (SIGUSR1 neither ended it nor was taken for a
-    // request): the SIGTERM is what ends it, before it has a handler of its own for that
-    child.kill("SIGTERM");
-    expect(await ended).toEqual({ code: null, signal: "SIGTERM" });
   });
 });

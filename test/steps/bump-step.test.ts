@@ -1,13 +1,15 @@
-// The built bump sub-action (dist/bump) run as a runner runs a step, in a real git clone of a bare
-// remote, with a stand-in `nix` on PATH that writes the flake.lock a newer nixpkgs would give (no Nix
+// The bump sub-action's step (src/steps/bump-step.ts) run in process from the sources by the step-io
+// fixture, as a runner runs a step, in a real git clone of a bare remote, with a stand-in `nix` on PATH that writes the flake.lock a newer nixpkgs would give (no Nix
 // needed here: the workflow tests run real Nix). Pull requests go to the recording forge on 127.0.0.1,
-// standing in for the Gitea/Forgejo API.
+// standing in for the Gitea/Forgejo API. The built bundle is run by
+// test/workflows/bump-version-gate.bundle.test.ts.
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { newJob, runStep } from "../../scripts/lib/runner.mjs";
+import { newJob } from "../../scripts/lib/runner.mjs";
+import { runInProcess } from "../helpers/step-io.js";
 import { startRecordingForge } from "../workflows/recording-forge.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "nra-bump-step-"));
@@ -51,17 +53,17 @@ function fixture() {
     remote: (args: string[]) => git(remote, args),
     nixCalls: () => readFileSync(calls, "utf8").split("\n").filter(Boolean),
     upstreamAt: (iso: string | undefined, rev: string) => writeFileSync(newLock, lock(iso, rev)),
-    run: async (inputs: Record<string, string>) => {
+    run: async (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) => {
       const work = path.join(base, `work-${++runs}`);
       execFileSync("git", ["clone", "-q", remote, work]);
-      const job = newJob({ GITHUB_WORKSPACE: work, GITHUB_REF_NAME: "main", GITHUB_REPOSITORY: "acme/app", PATH: `${bin}:${process.env.PATH}` });
-      const step = await runStep(job, "bump", { "author-name": "Bump Bot", "author-email": "bump@example.invalid", "bump-branch": "ci/bump-nixpkgs", ...inputs });
+      const job = newJob({ GITHUB_WORKSPACE: work, GITHUB_REF_NAME: "main", GITHUB_REPOSITORY: "acme/app", PATH: `${bin}:${process.env.PATH}`, ...env });
+      const step = await runInProcess(job, "bump", { "author-name": "Bump Bot", "author-email": "bump@example.invalid", "bump-branch": "ci/bump-nixpkgs", ...inputs });
       return { ...step, head: () => git(work, ["rev-parse", "HEAD"]), commits: () => git(work, ["rev-list", "--count", "HEAD"]) };
     },
   };
 }
 
-describe("bump sub-action (built bundle; nix stand-in; forge: recording server on 127.0.0.1)", () => {
+describe("bump sub-action (from src, in process; nix stand-in; forge: recording server on 127.0.0.1)", () => {
   it("nothing changed: no commit, no push, no forge call, changed=false", async () => {
     const forge = await startRecordingForge([]);
     try {
@@ -136,5 +138,30 @@ describe("bump sub-action (built bundle; nix stand-in; forge: recording server o
     );
     expect(f.remote(["rev-parse", "main"])).toBe(before);
     expect(r.commits()).toBe("1");
+  });
+});
+
+describe("bump sub-action's inputs (from src, in process)", () => {
+  it("bad inputs fail the step naming each input, before nix runs or anything is committed; the token is masked", async () => {
+    const f = fixture();
+    const before = f.remote(["rev-parse", "main"]);
+    f.upstreamAt("2026-03-02T08:00:00Z", "b".repeat(40));
+    const r = await f.run({ mode: "merge", forge: "gitlab", token: TOKEN });
+    expect(r.code).toBe(1);
+    expect(r.log).toContain('::error::mode must be push or pull-request (got "merge")%0Aforge must be auto, gitea or github (got "gitlab")');
+    expect(r.raw).toContain(`::add-mask::${TOKEN}`);
+    expect(r.log).not.toContain(TOKEN);
+    expect(r.outputs).toEqual({});
+    expect(f.nixCalls()).toEqual([]);
+    expect(r.commits()).toBe("1");
+    expect(f.remote(["rev-parse", "main"])).toBe(before);
+  });
+
+  it("pull-request mode without repository, API URL or token names all three", async () => {
+    const f = fixture();
+    const r = await f.run({ mode: "pull-request", repository: "not-a-repo", "api-url": "", token: "" }, { GITHUB_REPOSITORY: "" });
+    expect(r.code).toBe(1);
+    expect(r.log).toContain('::error::repository must be owner/repo (got "not-a-repo")%0Ano forge API URL: set the api-url input%0Ano token: pass the token secret');
+    expect(f.nixCalls()).toEqual([]);
   });
 });
