@@ -11,17 +11,18 @@ stage() { echo "== test.sh: $1 at ${SECONDS} s"; }
 trap 'echo "== test.sh: ended at ${SECONDS} s"' EXIT
 stage "setup-machine"
 bash scripts/setup-machine.sh
-stage "lint and build"
+stage "lint"
 npm run lint
-npm run build
+# The bundles tier builds dist/ from src/ first (test/helpers/build-bundles.ts): the build the e2e,
+# the forge suite and .ci/run's dist/ check use.
+stage "bundles tier (npm run build first)"
+bash scripts/without-nix.sh npm run test:bundles
 stage "unit tier"
 # The unit tier with no Nix on PATH, as the unprivileged test user when it can read this checkout.
 as=()
 if [ "$(id -u)" -eq 0 ] && setpriv --reuid="$(id -u nixtest)" --regid="$(id -g nixtest)" --clear-groups \
   test -r package.json -a -x node_modules/.bin/vitest; then as=(--as nixtest); fi
 bash scripts/without-nix.sh "${as[@]}" npm run test:unit
-stage "bundles tier"
-bash scripts/without-nix.sh npm run test:bundles
 # The integration tier and the e2e on a Nix store that was never used (an empty /nix in a private
 # mount namespace), as on a fresh machine right after `apt-get install nix-bin`, however often this
 # machine ran them before; test files in a shuffled order, so none leans on another's leftovers
