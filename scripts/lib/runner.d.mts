@@ -44,6 +44,7 @@ export function newJob(baseEnv?: NodeJS.ProcessEnv, user?: { uid: number; gid: n
 
 /** Environment of a process started by a later step of the job (what GITHUB_ENV/GITHUB_PATH give it). */
 export function laterStepEnv(job: Job): NodeJS.ProcessEnv;
+export function stepEnv(job: Job, which: string, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv): Record<string, string>;
 
 /**
  * Runs a built bundle the way a runner runs a step: INPUT_* from `inputs`, the env the job has

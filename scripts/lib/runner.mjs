@@ -109,6 +109,33 @@ export function laterStepEnv(job) {
 }
 
 /**
+ * The environment a runner gives step `which`: INPUT_* from `inputs`, the env the job has
+ * accumulated in GITHUB_ENV so far, STATE_* from main's saves for the post step, and the GITHUB_*
+ * file paths (runStep's for a bundle, test/helpers/step-io.ts's for a step run in process).
+ * @param {Job} job @param {string} which @param {Record<string, string>} inputs @param {NodeJS.ProcessEnv} extraEnv
+ * @returns {Record<string, string>}
+ */
+export function stepEnv(job, which, inputs, extraEnv) {
+  const env = laterStepEnv(job);
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, "_").toUpperCase()}`] = v;
+  if (which === "post") {
+    for (const [k, v] of Object.entries(parseEnvFile(read(job.files.state)))) env[`STATE_${k}`] = v;
+  }
+  Object.assign(env, {
+    GITHUB_ENV: job.files.env,
+    GITHUB_OUTPUT: job.files.output,
+    GITHUB_STATE: job.files.state,
+    GITHUB_PATH: job.files.path,
+    GITHUB_STEP_SUMMARY: job.files.summary,
+    ...extraEnv,
+  });
+  /** @type {Record<string, string>} */
+  const defined = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) defined[k] = v;
+  return defined;
+}
+
+/**
  * Runs a built bundle the way a runner runs a step: INPUT_* from `inputs`, the env the job has
  * accumulated in GITHUB_ENV so far, STATE_* from main's saves for the post step, and the GITHUB_*
  * file paths. Returns what the step wrote.
@@ -119,25 +146,12 @@ export function laterStepEnv(job) {
  */
 export async function runStep(job, which, inputs = {}, extraEnv = {}, node = process.execPath, onSpawn) {
   const outputBefore = read(job.files.output);
-  const stepEnv = laterStepEnv(job);
-  for (const [k, v] of Object.entries(inputs)) stepEnv[`INPUT_${k.replace(/ /g, "_").toUpperCase()}`] = v;
-  if (which === "post") {
-    for (const [k, v] of Object.entries(parseEnvFile(read(job.files.state)))) stepEnv[`STATE_${k}`] = v;
-  }
-  Object.assign(stepEnv, {
-    GITHUB_ENV: job.files.env,
-    GITHUB_OUTPUT: job.files.output,
-    GITHUB_STATE: job.files.state,
-    GITHUB_PATH: job.files.path,
-    GITHUB_STEP_SUMMARY: job.files.summary,
-    ...extraEnv,
-  });
-  for (const k of Object.keys(stepEnv)) if (stepEnv[k] === undefined) delete stepEnv[k];
+  const env = stepEnv(job, which, inputs, extraEnv);
   const argv = [...(job.wrap ?? []), node, bundle(which)];
   const started = process.hrtime.bigint();
   const raw = await new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
-      env: stepEnv,
+      env,
       cwd: job.env.GITHUB_WORKSPACE,
       ...(job.wrap ? {} : { uid: job.uid, gid: job.gid }),
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Job, laterStepEnv, parseEnvFile, type StepResult } from "../../scripts/lib/runner.mjs";
+import { type Job, parseEnvFile, type StepResult, stepEnv } from "../../scripts/lib/runner.mjs";
 
 /*
  * The step-io fixture: a step's run function from src/steps/, called in this process the way
@@ -31,26 +31,6 @@ async function stepFunction(which: StepName): Promise<() => Promise<void>> {
 
 const read = (f: string) => readFileSync(f, "utf8");
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
-
-/** runStep's environment for `which`: the job's, INPUT_* from `inputs`, STATE_* for post, the GITHUB_* files. */
-function stepEnv(job: Job, which: StepName, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv): Record<string, string> {
-  const env: NodeJS.ProcessEnv = laterStepEnv(job);
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, "_").toUpperCase()}`] = v;
-  if (which === "post") {
-    for (const [k, v] of Object.entries(parseEnvFile(read(job.files.state)))) env[`STATE_${k}`] = v;
-  }
-  Object.assign(env, {
-    GITHUB_ENV: job.files.env,
-    GITHUB_OUTPUT: job.files.output,
-    GITHUB_STATE: job.files.state,
-    GITHUB_PATH: job.files.path,
-    GITHUB_STEP_SUMMARY: job.files.summary,
-    ...extraEnv,
-  });
-  const defined: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) defined[k] = v;
-  return defined;
-}
 
 function replaceEnv(next: Record<string, string>): void {
   for (const k of Object.keys(process.env)) if (!(k in next)) delete process.env[k];
