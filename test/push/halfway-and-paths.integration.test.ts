@@ -95,7 +95,11 @@ describe("push-paths: exactly those closures", () => {
     const flake = helloFlake(path.join(j.temp, "flake"), "nra-flake-hello", s);
     // main decides the method, so it is given push-paths too: what it knows before the build
     const mainInputs = { "push-to": `file://${cacheDir}`, "signing-key": key.secret, "push-during-build": "false", "push-paths": `path:${flake}#hello` };
-    expect((await runStep(j, "main", mainInputs)).code).toBe(0);
+    const main = await runStep(j, "main", mainInputs);
+    expect(main.code, main.log).toBe(0);
+    // main chose the paths method: no hook, so the job's other builds are queued nowhere
+    expect(main.log).toMatch(/push: paths will be found by the paths method: push-paths is set/);
+    expect(main.log).not.toMatch(/post-build-hook|background pusher started/);
     const env = laterStepEnv(j);
     const wanted = buildInStep(j, env, trivialDrv("nra-wanted", s, "mkdir -p $out/bin; echo hi > $out/bin/x", 'PATH = "/usr/bin:/bin";'));
     const other = buildInStep(j, env, trivialDrv("nra-not-wanted", s));
