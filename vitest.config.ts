@@ -16,7 +16,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts", "test/**/*.bundle.test.ts", "test/forge/**"] },
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts", "test/**/*.bundle.test.ts", "test/forge/**", "test/e2e/**"] },
       },
       { extends: true, test: { name: "bundles", include: ["test/**/*.bundle.test.ts"], globalSetup: ["test/helpers/build-bundles.ts"] } },
       { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },
@@ -25,6 +25,12 @@ export default defineConfig({
       {
         extends: true,
         test: { name: "forge", include: ["test/forge/**/*.forge.test.ts"], testTimeout: 900_000, hookTimeout: 1_800_000 },
+      },
+      // The action under real runners, one row of test/e2e/rows.ts a describe, each check a test:
+      // npm run e2e. Makes images and the real installer on first use (minutes on a fresh machine).
+      {
+        extends: true,
+        test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts"], testTimeout: 900_000, hookTimeout: 3_600_000 },
       },
     ],
   },

@@ -7,7 +7,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
-// @ts-expect-error plain JavaScript module of the scripts, no declaration file
 import { node24 } from "../../scripts/lib/node24.mjs";
 import { type ForgeRunner, type Podman, podmanEnv, startPodman, startRunner } from "./forge-runner.js";
 import { type Gitea, startGitea } from "./gitea.js";
