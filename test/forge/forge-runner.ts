@@ -4,10 +4,11 @@
 // are the template's own, the job image's registry host swapped for this Gitea's registry. Docker
 // mode goes through Podman's Docker API (scripts/containers/podman-service.sh) with this Gitea's
 // registry marked insecure (plain HTTP on 127.0.0.1).
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
+import { installRunners, runnerLine } from "../../scripts/install-runners.mjs";
 import { stopPids } from "../../scripts/lib/process.mjs";
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
 import type { Gitea } from "./gitea.js";
@@ -98,9 +99,9 @@ export interface RunnerOptions {
 /** Registers a runner to `gitea` (the registration token from the API, given on stdin) and starts its daemon. */
 export async function startRunner(o: RunnerOptions): Promise<ForgeRunner> {
   if (!existsSync(RUNNER_BIN)) {
-    // installs every runner; its status speaks for all of them, so only this one's binary is checked
-    const r = spawnSync("bash", [path.join(ROOT, "scripts/install-runners.sh")], { cwd: ROOT, encoding: "utf8", timeout: 880_000 });
-    if (!existsSync(RUNNER_BIN)) throw new Error(`scripts/install-runners.sh did not install Gitea's runner (${RUNNER_BIN}):\n${r.stdout}${r.stderr}`);
+    // installs every runner; only this one's binary matters here
+    const said = installRunners().map(runnerLine).join("\n");
+    if (!existsSync(RUNNER_BIN)) throw new Error(`scripts/install-runners.mjs did not install Gitea's runner (${RUNNER_BIN}):\n${said}`);
   }
   const template = o.template ?? RUNNER_TEMPLATE;
   const dir = tempDir("nra-forge-runner-");
