@@ -150,7 +150,7 @@ cleanup() {
   # runners still running after an interrupt: their process groups (-PGID), TERM, KILL after 1 s
   [ "${#started_pgids[@]}" -eq 0 ] || node "$lib/process.mjs" stop --grace-ms 1000 "${started_pgids[@]/#/-}"
   # host daemons of the container rows still running after an interrupt: stopped by their PID
-  for g in "$work"/daemon-*; do [ -s "$g/pid" ] && bash "$root/scripts/containers/host-daemon.sh" stop "$g"; done
+  for g in "$work"/daemon-*; do [ -s "$g/pid" ] && node "$root/scripts/containers/host-daemon.mjs" stop "$g"; done
   if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -268,11 +268,11 @@ prepare_image_nix() { bash "$ctr/build-images.sh" nix; }
 prepare_image_shared() { bash "$ctr/build-images.sh" shared; }
 prepare_image_shared_noremote() { bash "$ctr/build-images.sh" shared-noremote; }
 prepare_image_debian() { bash "$ctr/build-images.sh" debian; }
-# The "host's daemon" of the shared-store setup (host-daemon.sh: a nix-daemon of this machine on a
+# The "host's daemon" of the shared-store setup (host-daemon.mjs: a nix-daemon of this machine on a
 # private socket serving this machine's store, with its own nix.conf, the host admin's file).
 declare -A daemon_pid=()
 start_daemon() { # NAME NIX_CONF_LINE
-  local out; out=$(bash "$ctr/host-daemon.sh" start "$work/daemon-$1" "$2") || return 1
+  local out; out=$(node "$ctr/host-daemon.mjs" start "$work/daemon-$1" "$2") || return 1
   echo "$out"; daemon_pid[$1]=$(sed -n 's/^DAEMON_PID=//p' <<<"$out")
 }
 prepare_daemon_trusted() { start_daemon trusted "trusted-users = root"; }
@@ -843,7 +843,7 @@ done
 
 say "teardown"
 for d in "${!daemon_pid[@]}"; do
-  bash "$ctr/host-daemon.sh" stop "$work/daemon-$d"
+  node "$ctr/host-daemon.mjs" stop "$work/daemon-$d"
   check "the $d host daemon (pid ${daemon_pid[$d]}) was stopped by its PID" bash -c '! kill -0 "$1" 2>/dev/null' _ "${daemon_pid[$d]}"
 done
 if [ -n "${prepared[*]}" ]; then

@@ -24,6 +24,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { aptInstall } from "./lib/apt.mjs";
 import { debianMirror } from "./lib/debian-mirror.mjs";
 
 /** Version → the Debian suite that ships it; a suite moves on, and then this table must follow. */
@@ -36,7 +37,6 @@ const COMMANDS = ["nix-build", "nix-store", "nix-daemon", "nix-instantiate", "ni
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SCRIPT), "..");
 const log = (/** @type {string} */ msg) => console.error(`provision-nix: ${msg}`);
-const sleep = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 /** The longest one command (an apt-get update or download, a dpkg -x) may take. */
 const COMMAND_TIMEOUT_MS = 10 * 60_000;
 
@@ -68,29 +68,8 @@ const output = (bin, args) => {
 /** True when DIR/bin/nix answers as VERSION. @param {string} dir @param {string} version */
 const works = (dir, version) => output(path.join(dir, "bin", "nix"), ["--version"])?.stdout.replace(/\n+$/, "") === `nix (Nix) ${version}`;
 
-/** apt-get against the system's lists and dpkg, waiting (up to 5 minutes) while another process holds a lock. @param {string[]} args */
-function aptLocked(args) {
-  for (let i = 1; i <= 60; i++) {
-    const r = spawnSync("apt-get", ["-o", "DPkg::Lock::Timeout=10", ...args], {
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-      timeout: COMMAND_TIMEOUT_MS,
-      stdio: ["ignore", "ignore", 2],
-    });
-    if (r.status === 0) return true;
-    if (spawnSync("fuser", ["/var/lib/dpkg/lock-frontend", "/var/lib/apt/lists/lock"], { stdio: "ignore" }).status !== 0) return false;
-    if (i === 1) log("apt is busy (another process holds its lock); waiting");
-    sleep(5000);
-  }
-  return false;
-}
-
 function ensurePatchelf() {
-  if (output("patchelf", ["--version"])?.status === 0) return;
-  if (process.getuid?.() !== 0) throw new Error("patchelf is missing; install it (apt-get install patchelf) or run this as root");
-  log("installing patchelf");
-  const known = spawnSync("apt-cache", ["show", "patchelf"], { stdio: "ignore" }).status === 0;
-  if (!known && !aptLocked(["update", "-qq"])) throw new Error("apt-get update failed");
-  if (!aptLocked(["install", "-y", "-qq", "--no-install-recommends", "patchelf"])) throw new Error("apt-get install patchelf failed");
+  if (output("patchelf", ["--version"])?.status !== 0) aptInstall(["patchelf"], "provision-nix");
 }
 
 /**
