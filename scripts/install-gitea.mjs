@@ -17,18 +17,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findGo } from "./lib/go.mjs";
 
 export const GITEA_VERSION = "1.27.3";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const giteaBinary = path.join(root, ".tools", "gitea-server", "gitea");
-
-/** `go`, also when a non-login shell lacks it on PATH (Go installed in /usr/local/go). */
-function goCommand() {
-  const onPath = spawnSync("go", ["version"], { stdio: "ignore" });
-  if (onPath.status === 0) return "go";
-  if (fs.existsSync("/usr/local/go/bin/go")) return "/usr/local/go/bin/go";
-  throw new Error("go is not installed: Gitea is built from its Go module (install Go 1.24 or newer)");
-}
 
 /** Runs a command, appending its output to the log; throws with the log's last line on failure. */
 function run(/** @type {string} */ cmd, /** @type {string[]} */ args, /** @type {{cwd?: string, env?: NodeJS.ProcessEnv, log: string}} */ o) {
@@ -52,7 +45,7 @@ const installed = () => fs.existsSync(giteaBinary) && GITEA_ASSET_DIRS.every((d)
 /** @returns {string} the binary's path */
 export function installGitea() {
   if (installed()) return giteaBinary;
-  const go = goCommand();
+  const { go, env } = findGo("Gitea is built from its Go module");
   const dir = path.dirname(giteaBinary);
   fs.mkdirSync(dir, { recursive: true });
   const log = path.join(dir, "build.log");
@@ -60,7 +53,7 @@ export function installGitea() {
   const spec = `code.gitea.io/gitea@v${GITEA_VERSION}`;
   // `go mod download` needs a module context only for its own go.mod lookups; the tools folder
   // (no go.mod) is a neutral place to run it from.
-  const info = JSON.parse(run(go, ["mod", "download", "-json", spec], { cwd: dir, log }));
+  const info = JSON.parse(run(go, ["mod", "download", "-json", spec], { cwd: dir, env, log }));
   if (!info.Dir) throw new Error(`go mod download ${spec} gave no source folder: ${info.Error ?? "no error text"} (full log: ${log})`);
   for (const d of GITEA_ASSET_DIRS) {
     const dest = path.join(giteaStaticRoot, d);
@@ -79,7 +72,7 @@ export function installGitea() {
     const ldflags = `-s -w -X "main.Version=${GITEA_VERSION}"`;
     run(go, ["build", "-trimpath", "-ldflags", ldflags, "-o", partial, "."], {
       cwd: src,
-      env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" },
+      env: { ...env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" },
       log,
     });
     // Renamed into place only once built, so an interrupted build is never mistaken for a binary.

@@ -3,7 +3,7 @@
 // servers on 127.0.0.1 that fail in that way. test/push/fault-recordings.test.ts checks the
 // classifier (src/push/report.ts) against these files. Run it as root on a never-used store:
 //   bash scripts/with-fresh-nix.sh node scripts/record-nix-faults.mjs
-// It records the system's Nix and each version scripts/provision-nix.sh provides; fault names as
+// It records the system's Nix and each version scripts/provision-nix.mjs provides; fault names as
 // arguments (`… record-nix-faults.mjs path-gone`) record only those. Ports, temporary
 // folders, store hashes and S3 request ids are replaced by placeholders, so a re-recording differs
 // only where Nix's words do.
@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TEST_NIX_CONFIG, trivialDrv } from "./lib/nix.mjs";
+import { provisionNix } from "./provision-nix.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(root, "test/fixtures/nix-errors");
@@ -181,8 +182,7 @@ try {
   if (!moto && only.length === 0) console.log("record-nix-faults: moto_server missing: no S3 faults recorded (pip install 'moto[server]')");
   const refused = moto && (await refusingBucket(moto));
   const versions = [["system", path.dirname(execFileSync("sh", ["-c", "command -v nix"], { encoding: "utf8" }).trim())]];
-  const provisioned = execFileSync("bash", [path.join(root, "scripts/provision-nix.sh")], { encoding: "utf8" });
-  for (const line of provisioned.trim().split("\n")) versions.push(line.split(" "));
+  for (const { version, bindir } of provisionNix()) versions.push([version, bindir]);
   for (const [label, bindir] of versions) await record(label, bindir, moto, refused);
 } finally {
   for (const s of servers) s.closeAllConnections?.(), s.close();

@@ -44,7 +44,7 @@ tier() { # VERSION BINDIR [FILE...]: the integration tier on that Nix, its repor
 }
 # Provisioned first: some tests (path-info's) run every Nix they find in .tools/nix, so each tier
 # must see the same set whether or not an earlier run left them there.
-provisioned=$(bash scripts/provision-nix.sh)
+provisioned=$(node scripts/provision-nix.mjs)
 system_version=$(nix --version | awk '{ print $NF }')
 tier "$system_version" "$(dirname "$(command -v nix)")"
 while read -r v bin; do

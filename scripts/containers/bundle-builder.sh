@@ -20,7 +20,7 @@ is_elf() { [ -f "$1" ] && [ ! -L "$1" ] && [ "$(head -c 4 "$1" | od -An -c | tr 
 
 # The libraries every ELF program here needs, as the host's loader resolves them (ldd prints the
 # whole closure); the loader itself is copied under one name, ld-linux-x86-64.so.2: the one the
-# first program asks for (a Nix unpacked by scripts/provision-nix.sh names its own suite's, whose
+# first program asks for (a Nix unpacked by scripts/provision-nix.mjs names its own suite's, whose
 # libc it loads), else this machine's.
 find "$out" -path "$out/lib" -prune -o -type f -print | while read -r f; do
   is_elf "$f" || continue

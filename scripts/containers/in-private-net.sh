@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # in-private-net.sh STATE_DIR -- CMD...
 # Runs CMD in a private network namespace (unshare -n) holding only a loopback interface, with
-# Podman's Docker API service started inside it (podman-service.sh, socket in STATE_DIR) and
+# Podman's Docker API service started inside it (podman-service.mjs, socket in STATE_DIR) and
 # DOCKER_HOST pointing at it; then stops the service by its PID and exits with CMD's status.
 #
 # Why the service runs in here: a container on `--network host` shares the namespace of the Podman
@@ -23,7 +23,7 @@ exec unshare -n bash -c '
   set -uo pipefail
   here=$1 state=$2 ip=$3; shift 3
   "$ip" link set lo up && "$ip" addr add 192.0.2.1/32 dev lo && "$ip" addr add 192.0.2.2/32 dev lo || exit 97
-  out=$(bash "$here/podman-service.sh" start "$state") || exit 98
+  out=$(node "$here/podman-service.mjs" start "$state") || exit 98
   eval "$out"
   export DOCKER_HOST
   echo "in-private-net: podman service pid $PODMAN_PID, $DOCKER_HOST" >&2
@@ -33,6 +33,6 @@ exec unshare -n bash -c '
   wait "$child"; rc=$?
   # wait again after a signal: the child may still be exiting
   while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
-  bash "$here/podman-service.sh" stop "$state"
+  node "$here/podman-service.mjs" stop "$state"
   exit "$rc"
 ' in-private-net "$here" "$state" "$ip" "$@"

@@ -2,7 +2,7 @@
 # Makes a Nix binary tarball in the layout of releases.nixos.org's nix-VERSION-SYSTEM.tar.xz, the
 # one DeterminateSystems' nix-installer 0.23.0 unpacks (embedded at build time, or fetched from
 # --nix-package-url / NIX_INSTALLER_NIX_PACKAGE_URL at install time), from Debian sid's nix-bin
-# 2.34.8 as scripts/provision-nix.sh unpacks it. What the installer reads of it
+# 2.34.8 as scripts/provision-nix.mjs unpacks it. What the installer reads of it
 # (src/action/base/{fetch_and_unpack_nix,move_unpacked_nix,setup_default_profile}.rs and
 # src/action/common/configure_nix.rs of the crate):
 #   - an xz-compressed tar with exactly one top folder nix-*;
@@ -18,7 +18,7 @@
 #   scripts/determinate/nix-tarball.sh OUT.tar.xz
 #
 # Needs on PATH: nix-build, nix-store (any Nix; NIX_CONFIG may need `build-users-group =`),
-# patchelf, xz; Nix 2.34.8 from scripts/provision-nix.sh (run here if missing, about 40 s).
+# patchelf, xz; Nix 2.34.8 from scripts/provision-nix.mjs (run here if missing, about 40 s).
 set -euo pipefail
 out=${1:?usage: nix-tarball.sh OUT.tar.xz}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
@@ -30,8 +30,8 @@ done
 export NIX_CONFIG="${NIX_CONFIG:-}
 $(node "$here/scripts/lib/nix.mjs" config)"
 
-bindir=$(bash "$here/scripts/provision-nix.sh" "$ver" | awk -v v="$ver" '$1 == v { print $2 }')
-[ -x "$bindir/nix" ] || { echo "nix-tarball.sh: provision-nix.sh gave no Nix $ver" >&2; exit 1; }
+bindir=$(node "$here/scripts/provision-nix.mjs" "$ver" | awk -v v="$ver" '$1 == v { print $2 }')
+[ -x "$bindir/nix" ] || { echo "nix-tarball.sh: provision-nix.mjs gave no Nix $ver" >&2; exit 1; }
 root=$(dirname "$bindir")/root
 nixbin=$(readlink -f "$bindir/nix")
 [ -f "$root/usr/share/doc/nix-bin/examples/nix-daemon.sh" ] || { echo "nix-tarball.sh: no nix-daemon.sh in $root" >&2; exit 1; }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints the Debian mirror this machine's apt uses (the first URI of its deb822 .sources or one-line
-# lists, the security archive left out), for the tools that fetch from Debian's archive beside apt
-# (provision-nix.sh, debootstrap in build-images.sh): they use the mirror the machine was set up
-# with, never one named here. NIX_PROVISION_MIRROR, when set, wins. No mirror found: exit 1.
+# lists, the security archive left out), for debootstrap in build-images.sh: it uses the mirror the
+# machine was set up with, never one named here. NIX_PROVISION_MIRROR, when set, wins. No mirror
+# found: exit 1. scripts/lib/debian-mirror.mjs is the same for Node (scripts/provision-nix.mjs).
 set -euo pipefail
 if [ -n "${NIX_PROVISION_MIRROR:-}" ]; then echo "$NIX_PROVISION_MIRROR"; exit 0; fi
 for f in /etc/apt/sources.list.d/*.sources; do

@@ -1,7 +1,10 @@
 // Stopping what a test, a benchmark or a script started: by its ChildProcess or by PID (a negative
-// PID: a process group), SIGTERM first, SIGKILL after a grace period. Shared by test/, bench/ and
-// scripts/; also a program, for bash:
+// PID: a process group), SIGTERM first, SIGKILL after a grace period; and starting a daemon that
+// outlives its starter, to be stopped by PID (startDetached). Shared by test/, bench/ and scripts/;
+// also a program, for bash:
 //   node scripts/lib/process.mjs stop [--grace-ms N] PID...   (default grace 3000 ms; -PGID for a group)
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -44,6 +47,48 @@ export async function stopPids(pids, graceMs = 3000) {
     for (let waited = 0; waited < graceMs && alive(pid); waited += 100) await sleep(100);
     if (alive(pid)) process.kill(pid, "SIGKILL");
   }
+}
+
+/** True when `file` is a Unix socket. @param {string} file */
+function isSocket(file) {
+  try {
+    return fs.statSync(file).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a daemon in a session of its own, so it outlives this process and is not stopped with the
+ * caller's terminal or process group: stopped later by its PID, which goes to `pidFile`. Its output
+ * goes to `log`. Waits up to `waitMs` for it to make `socket`; when it exits first or makes none in
+ * time, kills it and throws with its log.
+ * @param {{ command: string, args: string[], env: NodeJS.ProcessEnv, socket: string, pidFile: string, log: string, waitMs: number }} o
+ * @returns {Promise<number>} its PID
+ */
+export async function startDetached(o) {
+  fs.rmSync(o.socket, { force: true });
+  const out = fs.openSync(o.log, "w");
+  const child = spawn(o.command, o.args, { env: o.env, detached: true, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  let gone = false;
+  child.once("exit", () => (gone = true));
+  child.once("error", () => (gone = true));
+  child.unref();
+  if (child.pid !== undefined) fs.writeFileSync(o.pidFile, `${child.pid}\n`);
+  for (let waited = 0; waited < o.waitMs && !gone && !isSocket(o.socket); waited += 50) await sleep(50);
+  if (child.pid !== undefined && isSocket(o.socket)) return child.pid;
+  if (!gone) child.kill("SIGKILL");
+  fs.rmSync(o.pidFile, { force: true });
+  const said = fs.readFileSync(o.log, "utf8").trimEnd().split("\n").map((l) => `  | ${l}`).join("\n");
+  const why = gone ? "exited before it made" : `made no socket within ${o.waitMs / 1000} s at`;
+  throw new Error(`${o.command} ${why} ${o.socket}; its log (${o.log}):\n${said}`);
+}
+
+/** The PID a file holds (written by startDetached), or undefined. @param {string} file */
+export function pidFrom(file) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : "";
+  return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** The program (see the top of this file). @param {string[]} argv */

@@ -2,12 +2,15 @@
 // config is workflows-templates/runners/gitea-act-runner.yaml with the few settings that cannot hold
 // offline on 127.0.0.1 overridden (RUNNER_OVERRIDES, listed in docs/testing.md), and its labels
 // are the template's own, the job image's registry host swapped for this Gitea's registry. Docker
-// mode goes through Podman's Docker API (scripts/containers/podman-service.sh) with this Gitea's
+// mode goes through Podman's Docker API (scripts/containers/podman-service.mjs) with this Gitea's
 // registry marked insecure (plain HTTP on 127.0.0.1).
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
+import { podmanEnv } from "../../scripts/containers/podman.mjs";
+import { startPodmanService, stopPodmanService } from "../../scripts/containers/podman-service.mjs";
+import { installRunners, runnerLine } from "../../scripts/install-runners.mjs";
 import { stopPids } from "../../scripts/lib/process.mjs";
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
 import type { Gitea } from "./gitea.js";
@@ -98,9 +101,9 @@ export interface RunnerOptions {
 /** Registers a runner to `gitea` (the registration token from the API, given on stdin) and starts its daemon. */
 export async function startRunner(o: RunnerOptions): Promise<ForgeRunner> {
   if (!existsSync(RUNNER_BIN)) {
-    // installs every runner; its status speaks for all of them, so only this one's binary is checked
-    const r = spawnSync("bash", [path.join(ROOT, "scripts/install-runners.sh")], { cwd: ROOT, encoding: "utf8", timeout: 880_000 });
-    if (!existsSync(RUNNER_BIN)) throw new Error(`scripts/install-runners.sh did not install Gitea's runner (${RUNNER_BIN}):\n${r.stdout}${r.stderr}`);
+    // installs every runner; only this one's binary matters here
+    const said = installRunners().map(runnerLine).join("\n");
+    if (!existsSync(RUNNER_BIN)) throw new Error(`scripts/install-runners.mjs did not install Gitea's runner (${RUNNER_BIN}):\n${said}`);
   }
   const template = o.template ?? RUNNER_TEMPLATE;
   const dir = tempDir("nra-forge-runner-");
@@ -153,42 +156,31 @@ export interface Podman {
 }
 
 /**
- * Podman's storage for the forge suite's jobs: a folder of its own, not podman.sh's default
+ * Podman's storage for the forge suite's jobs: a folder of its own, not podman.mjs's default
  * (.tools/podman), whose containers the e2e removes after each of its rows (and counts as left
  * over): the two must not see each other's containers when they run at the same time.
  */
 export const FORGE_PODMAN_STORAGE = path.join(ROOT, ".tools/podman-forge");
 
-/** CONTAINERS_CONF and CONTAINERS_STORAGE_CONF of podman.sh for a storage folder (default: podman.sh's own). */
-export function podmanEnv(storage?: string): Record<string, string> {
-  const env = { ...process.env, ...(storage ? { PODMAN_STORAGE: storage } : {}) };
-  return Object.fromEntries(
-    execFileSync("bash", [path.join(ROOT, "scripts/containers/podman.sh"), "--print-env"], { env, encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-  );
-}
+/** CONTAINERS_CONF and CONTAINERS_STORAGE_CONF for a storage folder (default: podman.mjs's own). */
+export { podmanEnv };
 
 /** Podman's Docker API service for docker-mode jobs (FORGE_PODMAN_STORAGE), this Gitea's registry insecure (HTTP on 127.0.0.1). */
-export function startPodman(registryHosts: string[]): Podman {
+export async function startPodman(registryHosts: string[]): Promise<Podman> {
   const dir = tempDir("nra-forge-podman-");
   const registriesConf = path.join(dir, "registries.conf");
   writeFileSync(
     registriesConf,
     ["unqualified-search-registries = []", ...registryHosts.flatMap((h) => ["", "[[registry]]", `location = "${h}"`, "insecure = true"]), ""].join("\n"),
   );
-  const env = { ...process.env, PODMAN_STORAGE: FORGE_PODMAN_STORAGE, CONTAINERS_REGISTRIES_CONF: registriesConf };
-  const script = path.join(ROOT, "scripts/containers/podman-service.sh");
-  const out = execFileSync("bash", [script, "start", path.join(dir, "service")], { env, encoding: "utf8", timeout: 300_000 });
-  const dockerHost = /DOCKER_HOST=(\S+)/.exec(out)?.[1];
-  if (!dockerHost) throw new Error(`podman-service.sh printed no DOCKER_HOST: ${out}`);
+  const state = path.join(dir, "service");
+  const { dockerHost } = await startPodmanService(state, { storage: FORGE_PODMAN_STORAGE, env: { CONTAINERS_REGISTRIES_CONF: registriesConf } });
   return {
     dockerHost,
     registriesConf,
     env: { ...podmanEnv(FORGE_PODMAN_STORAGE), CONTAINERS_REGISTRIES_CONF: registriesConf },
     stop: async () => {
-      execFileSync("bash", [script, "stop", path.join(dir, "service")], { env, stdio: "ignore", timeout: 60_000 });
+      await stopPodmanService(state);
     },
   };
 }

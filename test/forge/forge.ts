@@ -72,7 +72,7 @@ export async function startForge(o: ForgeOptions): Promise<Forge> {
     const { dropped } = await mirrorAction(gitea, o.form);
     await mirrorCheckoutStandIn(gitea);
     // The runner's daemon wants a Docker API whenever a label is a docker one, as the template's is.
-    const podman = startPodman([gitea.host]);
+    const podman = await startPodman([gitea.host]);
     stops.push(podman.stop);
     if (image) {
       execFileSync(

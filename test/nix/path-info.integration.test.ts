@@ -10,7 +10,7 @@ import { ROOT } from "../../scripts/lib/runner.mjs";
 
 const S = "/nix/store";
 
-/** The nix on PATH, and the newer ones scripts/provision-nix.sh left in .tools/nix, when it ran. */
+/** The nix on PATH, and the newer ones scripts/provision-nix.mjs left in .tools/nix, when it ran. */
 function nixesHere(): { version: string; bin: string }[] {
   const tools = path.join(ROOT, ".tools/nix");
   const bins = ["nix", ...(existsSync(tools) ? readdirSync(tools).filter((v) => !v.startsWith(".")).map((v) => path.join(tools, v, "bin", "nix")) : [])];

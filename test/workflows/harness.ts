@@ -3,7 +3,7 @@
 // variables, scripts/lib/runners.mjs), each in host mode and offline, a throwaway
 // fixture repo, Debian's docker-registry with htpasswd auth, and git helpers. Every server listens on
 // 127.0.0.1 in 18300–18399, or inside a network namespace the harness made.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -12,6 +12,7 @@ import { ROOT, tempDir as tempDirIn } from "../../scripts/lib/runner.mjs";
 import { alive, stopChild, stopPids } from "../../scripts/lib/process.mjs";
 import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { HOST, runnerArgv } from "../../scripts/lib/runners.mjs";
+import { installRunners, runnerLine } from "../../scripts/install-runners.mjs";
 import { startGitHttpServer } from "./git-http-server.js";
 import { freePort } from "../../scripts/lib/http-server.mjs";
 
@@ -34,18 +35,18 @@ const RUNNER_NAME: Record<Runner, string> = { act: "act", gitea: "Gitea's runner
 
 /**
  * The runners live in .tools/, which is not committed: a fresh clone installs them with
- * scripts/install-runners.sh the first time a test needs them. A runner still missing after that is
+ * scripts/install-runners.mjs the first time a test needs them. A runner still missing after that is
  * an error, never a skip: these tests exist to prove the workflows under each of them.
  */
 export function ensureRunners(which: readonly Runner[] = RUNNERS): void {
   const missing = () => which.filter((r) => !existsSync(RUNNER_BIN[r]));
   if (missing().length === 0) return;
-  const r = spawnSync("bash", [path.join(ROOT, "scripts/install-runners.sh")], { cwd: ROOT, encoding: "utf8", timeout: 880_000 });
+  const said = installRunners().map(runnerLine).join("\n");
   const still = missing();
   if (still.length === 0) return;
   throw new Error(
-    `these tests run under ${which.map((w) => RUNNER_NAME[w]).join(", ")}; still missing after scripts/install-runners.sh: ` +
-      `${still.map((w) => `${RUNNER_NAME[w]} (${path.relative(ROOT, RUNNER_BIN[w])})`).join(", ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}`,
+    `these tests run under ${which.map((w) => RUNNER_NAME[w]).join(", ")}; still missing after scripts/install-runners.mjs: ` +
+      `${still.map((w) => `${RUNNER_NAME[w]} (${path.relative(ROOT, RUNNER_BIN[w])})`).join(", ")}\n${said}`,
   );
 }
 
