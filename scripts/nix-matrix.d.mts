@@ -9,9 +9,16 @@ export interface AreaTally {
   failed: number;
   skipped: number;
 }
+/** An e2e row (its name, test/e2e/rows.ts rowName) and how many of its checks passed and failed. */
+export interface E2eTally {
+  row: string;
+  passed: number;
+  failed: number;
+}
 export interface Results {
   machine: string;
   versions: { version: string; areas: Record<string, AreaTally> }[];
+  e2e: E2eTally[];
 }
 export interface VitestReport {
   startTime: number;
@@ -19,13 +26,6 @@ export interface VitestReport {
 }
 export function tally(report: VitestReport): { areas: Record<string, AreaTally>; seconds: number };
 export function summaryLine(r: { version: string; areas: Record<string, AreaTally>; seconds: number }): string;
-export interface E2eRow {
-  runner: string;
-  env: string;
-  nix: string;
-  node: string;
-  kind: string;
-}
-export function e2eRows(text?: string): E2eRow[];
-export function renderTestedWith(results: Results, rows?: E2eRow[]): string;
+export function e2eTally(report: { testResults: { assertionResults: { ancestorTitles: string[]; status: string }[] }[] }): E2eTally[];
+export function renderTestedWith(results: Results): string;
 export function replaceBlock(readme: string, block: string): string;

@@ -1,14 +1,14 @@
-// The Nix test matrix's bookkeeping, from vitest's JSON reports (one per Nix version, named
-// <version>.json, written by scripts/test.sh):
+// The Nix test matrix's bookkeeping, from vitest's JSON reports (one per Nix version of the
+// integration tier, named <version>.json, and the e2e's, e2e.json, written by scripts/test.sh):
 //   node scripts/nix-matrix.mjs summary DIR   one line per version; exit 1 if a test failed
 //   node scripts/nix-matrix.mjs record DIR    writes test/fixtures/nix-matrix/results.json (what ran,
-//                                             per version and area) and docs/testing.md's "Tested with" table
+//                                             per version and area, and the e2e's rows) and
+//                                             docs/testing.md's "Tested with" table
 //   node scripts/nix-matrix.mjs check DIR     exit 1 if these reports differ from results.json (the
 //                                             table no longer says what the tests ran)
-//   node scripts/nix-matrix.mjs readme        rewrites docs/testing.md's table from results.json and the
-//                                             e2e's table (after a change of scripts/e2e.sh's rows)
+//   node scripts/nix-matrix.mjs readme        rewrites docs/testing.md's table from results.json
 // test/nix-matrix.test.ts checks that docs/testing.md's table is the one results.json renders.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -73,46 +73,57 @@ function cell(a) {
 }
 
 /**
- * The e2e's rows (the CASES table of scripts/e2e.sh), each { runner, env, nix, node, kind }.
- * @param {string} [text] the script's text
+ * The e2e's rows from its vitest JSON report: a row is a describe named RUNNER/ENV/nixN.N/nodeN/KIND
+ * (test/e2e/rows.ts rowName), its checks the tests under it; rows left out (skipped) are not counted.
+ * @param {{ testResults: { assertionResults: { ancestorTitles: string[], status: string }[] }[] }} report
+ * @returns {{ row: string, passed: number, failed: number }[]}
  */
-export function e2eRows(text = readFileSync(path.join(root, "scripts/e2e.sh"), "utf8")) {
-  const m = /^CASES='\n([^']*)'$/m.exec(text);
-  if (!m) throw new Error("scripts/e2e.sh has no CASES='…' table");
-  const lines = m[1].split("\n").map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
-  return lines.slice(1).map((l) => {
-    const [runner, env, nix, node, kind] = l.split(/\s+/);
-    return { runner, env, nix, node, kind };
-  });
+export function e2eTally(report) {
+  /** @type {Map<string, { row: string, passed: number, failed: number }>} */
+  const rows = new Map();
+  for (const f of report.testResults) {
+    for (const t of f.assertionResults) {
+      const name = t.ancestorTitles[0] ?? "";
+      if (!ROW.test(name) || (t.status !== "passed" && t.status !== "failed")) continue;
+      const r = rows.get(name) ?? { row: name, passed: 0, failed: 0 };
+      r[t.status]++;
+      rows.set(name, r);
+    }
+  }
+  return [...rows.values()];
 }
+const ROW = /^(act|gitea-runner|forgejo-standin)\/([^/]+)\/nix(\d+\.\d+)\/node(\d+)\/(.+)$/;
 
-// "forgejo" rows run the Forgejo stand-in: Gitea's runner with Forgejo's variables (scripts/lib/runners.mjs)
-const RUNNERS = [["act", "act"], ["gitea", "Gitea"], ["forgejo", "Forgejo stand-in"]];
-/** A version's e2e cell: how many rows, per runner, and the environments and kinds they run. */
+// "forgejo-standin" rows run the Forgejo stand-in: Gitea's runner with Forgejo's variables (scripts/lib/runners.mjs)
+const RUNNERS = [["act", "act"], ["gitea-runner", "Gitea"], ["forgejo-standin", "Forgejo stand-in"]];
+/** A version's e2e cell: its rows (all passed?), their checks, per runner, and the environments and kinds they run. */
 function e2eCell(rows) {
   if (rows.length === 0) return "not run";
-  const uniq = (k) => [...new Set(rows.map((r) => r[k]))].join(", ");
-  const per = RUNNERS.map(([k, name]) => `${name} ${rows.filter((r) => r.runner === k).length}`).join(", ");
-  return `${rows.length} rows (${per}): ${uniq("env")}; ${uniq("kind")}`;
+  const cols = rows.map((r) => ROW.exec(r.row) ?? []);
+  const uniq = (i) => [...new Set(cols.map((c) => c[i]))].join(", ");
+  const per = RUNNERS.map(([k, name]) => `${name} ${cols.filter((c) => c[1] === k).length}`).join(", ");
+  const passed = rows.reduce((n, r) => n + r.passed, 0);
+  const all = rows.reduce((n, r) => n + r.passed + r.failed, 0);
+  return `${passed === all ? "✅" : "❌"} ${rows.length} rows, ${passed}/${all} checks (${per}): ${uniq(2)}; ${uniq(5)}`;
 }
 const minor = (v) => v.split(".").slice(0, 2).join(".");
 
 /**
  * The Tested-with block (docs/testing.md) for recorded results: Nix versions × areas, each cell what the tests ran, and
- * the e2e rows of each version (scripts/e2e.sh's table, by major.minor).
+ * the e2e rows of each version (by major.minor).
  */
-export function renderTestedWith(results, rows = e2eRows()) {
+export function renderTestedWith(results) {
   const lines = results.versions.map(
-    (r) => `| ${r.version} | ${AREAS.map((a) => cell(r.areas[a.key])).join(" | ")} | ${e2eCell(rows.filter((e) => e.nix === minor(r.version)))} |`,
+    (r) => `| ${r.version} | ${AREAS.map((a) => cell(r.areas[a.key])).join(" | ")} | ${e2eCell(results.e2e.filter((e) => ROW.exec(e.row)?.[3] === minor(r.version)))} |`,
   );
   return [
     BEGIN,
-    `| Nix | ${AREAS.map((a) => a.title).join(" | ")} | e2e on real runners (scripts/e2e.sh) |`,
+    `| Nix | ${AREAS.map((a) => a.title).join(" | ")} | e2e on real runners (test/e2e/rows.ts) |`,
     `|---|${AREAS.map(() => "---").join("|")}|---|`,
     ...lines,
     "",
     `Integration tests passed/run per cell, on ${results.machine}. The e2e column counts the rows of ` +
-      `scripts/e2e.sh's table for that Nix (runner, environment, kind; every row runs in CI and must pass).`,
+      `test/e2e/rows.ts run for that Nix and their checks (runner, environment, kind; every row runs in CI and must pass).`,
     END,
   ].join("\n");
 }
@@ -128,7 +139,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const [cmd, dir] = process.argv.slice(2);
   if (cmd === "readme") {
     writeFileSync(TESTED_WITH_DOC, replaceBlock(readFileSync(TESTED_WITH_DOC, "utf8"), renderTestedWith(JSON.parse(readFileSync(RESULTS, "utf8")))));
-    console.log("nix-matrix: rewrote docs/testing.md's table from results.json and scripts/e2e.sh's rows");
+    console.log("nix-matrix: rewrote docs/testing.md's table from results.json");
     process.exit(0);
   }
   if (!dir || !["summary", "record", "check"].includes(cmd)) {
@@ -144,7 +155,16 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     for (const r of rs) console.log(summaryLine(r));
     process.exit(rs.some((r) => Object.values(r.areas).some((a) => a.failed > 0)) ? 1 : 0);
   }
-  const results = { machine: "Debian 12 (bookworm), x86_64, as root, each version on a never-used store", versions: rs.map(({ version, areas }) => ({ version, areas })) };
+  const e2eReport = path.join(dir, "e2e.json");
+  if (!existsSync(e2eReport)) {
+    console.error(`nix-matrix: no e2e.json in ${dir} (npm run e2e -- --reporter=json --outputFile.json=${e2eReport})`);
+    process.exit(1);
+  }
+  const results = {
+    machine: "Debian 12 (bookworm), x86_64, as root, each version on a never-used store",
+    versions: rs.map(({ version, areas }) => ({ version, areas })),
+    e2e: e2eTally(JSON.parse(readFileSync(e2eReport, "utf8"))),
+  };
   if (cmd === "check") {
     const recorded = readFileSync(RESULTS, "utf8");
     if (recorded === `${JSON.stringify(results, null, 2)}\n`) process.exit(0);

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BEGIN, END, RESULTS, type Results, TESTED_WITH_DOC, e2eRows, renderTestedWith, summaryLine, tally } from "../scripts/nix-matrix.mjs";
+import { BEGIN, END, RESULTS, type Results, TESTED_WITH_DOC, e2eTally, renderTestedWith, summaryLine, tally } from "../scripts/nix-matrix.mjs";
+import { ROWS, rowName } from "./e2e/rows.js";
 import { ROOT } from "../scripts/lib/runner.mjs";
 
 const file = (rel: string, statuses: string[], status = "passed") => ({
@@ -32,21 +33,36 @@ describe("the Nix matrix's reports", () => {
     expect(summaryLine({ version: "2.34.8", ...t })).toBe("nix-matrix: Nix 2.34.8: 3 passed, 2 failed, 1 skipped in 4 files (setup, push), 4 s");
   });
 
-  it("the e2e column: scripts/e2e.sh's CASES rows per Nix major.minor, comments and the header left out", () => {
-    const text = "x=1\nCASES='\nrunner env nix node kind\nact host 2.8 20 good\n# a comment\ngitea debian 2.34 20 auto-install  # why\nact host 2.34 24 bad\n'\nset -u\n";
-    const rows = e2eRows(text);
-    expect(rows).toEqual([
-      { runner: "act", env: "host", nix: "2.8", node: "20", kind: "good" },
-      { runner: "gitea", env: "debian", nix: "2.34", node: "20", kind: "auto-install" },
-      { runner: "act", env: "host", nix: "2.34", node: "24", kind: "bad" },
+  it("the e2e column: the rows of the e2e's report per Nix major.minor, each with its checks; skipped rows and other tests left out", () => {
+    const t = (row: string, status: string) => ({ ancestorTitles: [row], status });
+    const report = {
+      testResults: [
+        {
+          assertionResults: [
+            t("harness self-check of the cache verification", "passed"),
+            t("act/host/nix2.34/node24/good", "passed"),
+            t("act/host/nix2.34/node24/good", "passed"),
+            t("gitea-runner/debian/nix2.34/node20/auto-install-determinate", "passed"),
+            t("gitea-runner/debian/nix2.34/node20/auto-install-determinate", "failed"),
+            t("forgejo-standin/host/nix2.8/node20/bad", "skipped"),
+            t("teardown", "passed"),
+          ],
+        },
+      ],
+    };
+    const e2e = e2eTally(report);
+    expect(e2e).toEqual([
+      { row: "act/host/nix2.34/node24/good", passed: 2, failed: 0 },
+      { row: "gitea-runner/debian/nix2.34/node20/auto-install-determinate", passed: 1, failed: 1 },
     ]);
     const empty = { files: 1, passed: 1, failed: 0, skipped: 0 };
-    const block = renderTestedWith({ machine: "m", versions: [{ version: "2.34.8", areas: { setup: empty } }, { version: "2.26.3", areas: { setup: empty } }] }, rows);
-    expect(block).toContain("| 2.34.8 | ✅ 1/1 | not run | not run | 2 rows (act 1, Gitea 1, Forgejo stand-in 0): debian, host; auto-install, bad |");
+    const block = renderTestedWith({ machine: "m", versions: [{ version: "2.34.8", areas: { setup: empty } }, { version: "2.26.3", areas: { setup: empty } }], e2e });
+    expect(block).toContain("| 2.34.8 | ✅ 1/1 | not run | not run | ❌ 2 rows, 3/4 checks (act 1, Gitea 1, Forgejo stand-in 0): host, debian; good, auto-install-determinate |");
     expect(block).toContain("| 2.26.3 | ✅ 1/1 | not run | not run | not run |");
-    expect(() => e2eRows("no table here")).toThrow(/CASES/);
-    // the real script's table parses into rows of five columns
-    for (const r of e2eRows()) expect(Object.values(r).every((v) => typeof v === "string" && v.length > 0)).toBe(true);
+  });
+
+  it("every e2e row's name is one the Tested-with table reads back", () => {
+    for (const row of ROWS) expect(e2eTally({ testResults: [{ assertionResults: [{ ancestorTitles: [rowName(row)], status: "passed" }] }] })).toHaveLength(1);
   });
 
   it("docs/testing.md's Tested with table is the one the recorded results render (run: node scripts/nix-matrix.mjs record .ci-results)", () => {
@@ -56,5 +72,7 @@ describe("the Nix matrix's reports", () => {
     // every version the matrix runs is recorded, each with what ran
     expect(results.versions.map((v) => v.version)).toEqual(["2.8.0", "2.26.3", "2.34.8"]);
     for (const v of results.versions) expect(Object.keys(v.areas).length).toBeGreaterThan(0);
+    // and every e2e row, each with its checks
+    expect(results.e2e.map((e) => e.row).sort()).toEqual(ROWS.map(rowName).sort());
   });
 });

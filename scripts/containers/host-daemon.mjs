@@ -18,11 +18,12 @@ import { pidFrom, startDetached, stopPids } from "../lib/process.mjs";
 
 /**
  * Starts the daemon in DIR (made when missing), its nix.conf HOST_NIX_CONFIG and `conf`; it runs in a
- * session of its own until stopHostDaemon stops it by its PID.
- * @param {string} dir @param {string} [conf] more nix.conf lines
+ * session of its own until stopHostDaemon stops it by its PID. `env` is added to its environment
+ * (a PATH that puts another Nix's nix-daemon first).
+ * @param {string} dir @param {string} [conf] more nix.conf lines @param {{ env?: NodeJS.ProcessEnv }} [o]
  * @returns {Promise<{ socket: string, pid: number }>}
  */
-export async function startHostDaemon(dir, conf = "") {
+export async function startHostDaemon(dir, conf = "", o = {}) {
   const abs = path.resolve(dir);
   fs.mkdirSync(path.join(abs, "socket"), { recursive: true });
   // clients of other users (a job's) connect to it
@@ -30,7 +31,7 @@ export async function startHostDaemon(dir, conf = "") {
   fs.writeFileSync(path.join(abs, "nix.conf"), `${HOST_NIX_CONFIG}\n${conf}\n`);
   const socket = path.join(abs, "socket/socket");
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, NIX_REMOTE: "local", NIX_CONF_DIR: abs, NIX_DAEMON_SOCKET_PATH: socket };
+  const env = { ...process.env, ...o.env, NIX_REMOTE: "local", NIX_CONF_DIR: abs, NIX_DAEMON_SOCKET_PATH: socket };
   delete env.NIX_CONFIG;
   const pid = await startDetached({ command: "nix-daemon", args: [], env, socket, pidFile: path.join(abs, "pid"), log: path.join(abs, "daemon.log"), waitMs: 5000 });
   return { socket, pid };

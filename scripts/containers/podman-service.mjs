@@ -8,7 +8,7 @@
 //
 // STATE_DIR (e.g. a mktemp -d) holds the socket, the pid file and the service's log. Start the
 // service inside the network namespace its containers should have: `--network host` containers
-// share the service's namespace, and its bridge networks are made there too (see in-private-net.sh).
+// share the service's namespace, and its bridge networks are made there too (see scripts/lib/netns-run.mjs).
 // startPodmanService and stopPodmanService do the same for code that imports them.
 import fs from "node:fs";
 import path from "node:path";

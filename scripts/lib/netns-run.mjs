@@ -10,7 +10,7 @@
 //    namespace and passes every connection to the Unix socket SOCKET_DIR/PORT.sock, where the
 //    harness, outside, passes it on to 127.0.0.1:PORT of the host (the registry, the recording forge,
 //    the git server holding the action): the job reaches the same URLs as a test does;
-//  - with --podman, starts Podman's Docker API service in here (scripts/containers/podman-service.sh,
+//  - with --podman, starts Podman's Docker API service in here (scripts/containers/podman-service.mjs,
 //    its socket and pid file in STATE_DIR) and gives COMMAND DOCKER_HOST: containers on `--network
 //    host` share this namespace, and the bridge networks Gitea's runner makes per job are made here
 //    too, so nothing a job container does leaves the machine. It says "netns-run: podman service pid
@@ -25,11 +25,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { startPodmanService, stopPodmanService } from "../containers/podman-service.mjs";
 import { filesHandler, startServer } from "./http-server.mjs";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const PODMAN_SERVICE = path.join(here, "../containers/podman-service.sh");
 const USAGE = "usage: netns-run.mjs [--podman STATE_DIR] [--serve STATE_DIR URL_PATH=FILE,...] SOCKET_DIR PORTS -- COMMAND ARGS...";
 
 /** @param {string} message @param {number} code @returns {never} */
@@ -98,19 +95,16 @@ async function serveFiles() {
 }
 
 /** Podman's Docker API service in this namespace, when asked: its DOCKER_HOST, or none. */
-function startPodman() {
+async function startPodman() {
   if (!opt.podman) return undefined;
-  const r = spawnSync("bash", [PODMAN_SERVICE, "start", opt.podman], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const host = /^DOCKER_HOST=(.*)$/m.exec(r.stdout ?? "")?.[1];
-  const pid = /^PODMAN_PID=(\d+)$/m.exec(r.stdout ?? "")?.[1];
-  if (r.status !== 0 || !host) die(`the Podman service did not start (${PODMAN_SERVICE})`, 98);
-  console.error(`netns-run: podman service pid ${pid}, ${host}`);
-  return host;
+  const s = await startPodmanService(opt.podman).catch((e) => die(`the Podman service did not start: ${e.message}`, 98));
+  console.error(`netns-run: podman service pid ${s.pid}, ${s.dockerHost}`);
+  return s.dockerHost;
 }
 
 const servers = await bridge();
 const files = await serveFiles();
-const dockerHost = startPodman();
+const dockerHost = await startPodman();
 const env = dockerHost ? { ...process.env, DOCKER_HOST: dockerHost } : process.env;
 const child = spawn(command[0], [...command.slice(1), ...files.vars], { stdio: "inherit", env });
 for (const signal of /** @type {const} */ (["SIGTERM", "SIGINT"])) process.on(signal, () => child.kill(signal));
@@ -118,6 +112,6 @@ child.on("error", (err) => die(`${command[0]}: ${err.message}`, 127));
 child.on("exit", async (code, signal) => {
   for (const s of servers) s.close();
   await files.stop();
-  if (opt.podman) spawnSync("bash", [PODMAN_SERVICE, "stop", opt.podman], { stdio: "inherit" });
+  if (opt.podman) await stopPodmanService(opt.podman);
   process.exit(code ?? (signal ? 128 : 1));
 });

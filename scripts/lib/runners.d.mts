@@ -29,5 +29,5 @@ export interface RunnerArgs {
 
 /** The runner's argv. */
 export function runnerArgv(o: RunnerArgs): string[];
-/** The program's flags as RunnerArgs, --label resolved through the runner's template. */
-export function parseArgs(argv: string[]): RunnerArgs;
+/** The image (or HOST) a job of `label` runs in under the runner's config template; a label it does not ship throws, naming the template. */
+export function labelImage(runner: Runner, label: string, standIns: Record<string, string>): string;

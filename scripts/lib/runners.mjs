@@ -1,5 +1,5 @@
 // The runners' command lines, built once for the workflow tests (test/workflows/harness.ts) and the
-// e2e (scripts/e2e.sh): act, Gitea's runner (`runner exec`) and the FORGEJO STAND-IN, with what
+// e2e (test/e2e/): act, Gitea's runner (`runner exec`) and the FORGEJO STAND-IN, with what
 // each needs to run a workflow offline and non-interactively.
 //
 // Forgejo's runner is in no package registry this project may install from (the Go module proxy
@@ -15,13 +15,6 @@
 // registry image (registry.example.com/ci/nix-runner:latest) that does not exist here: the caller
 // gives the locally built image that stands in for it (`standIns`), and an image without one is an
 // error, so a template whose label or image is wrong fails the run that uses it.
-//
-// Also a program, for bash: prints the argv, one NUL-terminated word each:
-//   node scripts/lib/runners.mjs argv --runner R --bin B --workflow W --event E
-//     [--label RUNS_ON=TEMPLATE_LABEL]... [--stand-in REGISTRY_IMAGE=LOCAL_IMAGE]...
-//     [--platform RUNS_ON=IMAGE|-self-hosted]... [--container-options OPTS]
-//     [--env K=V]... [--var K=V]... [--secret-file F] [--secret NAME]...
-//     [--artifact-port P] [--artifact-path DIR]
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -116,68 +109,14 @@ export function runnerArgv(o) {
     ...(o.secrets ?? []).flatMap((name) => ["-s", name]), ...(o.extra ?? [])];
 }
 
-/** `K=V` → [K, V], split at the first `=`. @param {string} flag @param {string} kv */
-function split(flag, kv) {
-  const at = kv.indexOf("=");
-  if (at < 1) throw new Error(`${flag} wants NAME=VALUE, got "${kv}"`);
-  return [kv.slice(0, at), kv.slice(at + 1)];
-}
-
-/** The program's flags as RunnerArgs, labels resolved through the runner's template. @param {string[]} argv */
-export function parseArgs(argv) {
-  /** @type {Record<string, string | undefined>} */
-  const one = {};
-  /** @type {Record<string, Record<string, string>>} */
-  const maps = { "--label": {}, "--stand-in": {}, "--platform": {}, "--env": {}, "--var": {} };
-  /** @type {string[]} */
-  const secrets = [];
-  const single = ["--runner", "--bin", "--workflow", "--event", "--container-options", "--secret-file", "--artifact-port", "--artifact-path"];
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (value === undefined) throw new Error(`${flag} wants a value`);
-    if (flag in maps) {
-      const [k, v] = split(flag, value);
-      maps[flag][k] = v;
-    } else if (flag === "--secret") secrets.push(value);
-    else if (single.includes(flag)) one[flag] = value;
-    else throw new Error(`unknown flag ${flag}`);
-  }
-  const runner = /** @type {Runner} */ (one["--runner"]);
-  if (!(runner in RUNNER_TEMPLATE)) throw new Error(`--runner must be one of ${Object.keys(RUNNER_TEMPLATE).join(", ")} (got "${runner}")`);
-  for (const f of ["--bin", "--workflow", "--event"]) if (!one[f]) throw new Error(`${f} is required`);
-  const platforms = { ...maps["--platform"] };
-  if (Object.keys(maps["--label"]).length) {
-    const labels = templateLabels(RUNNER_TEMPLATE[runner], maps["--stand-in"]);
-    for (const [runsOn, label] of Object.entries(maps["--label"])) {
-      const image = labels[label];
-      if (!image) throw new Error(`${path.relative(ROOT, RUNNER_TEMPLATE[runner])} has no label ${label} (it has ${Object.keys(labels).join(", ")})`);
-      platforms[runsOn] = image;
-    }
-  }
-  const port = one["--artifact-port"];
-  const artifactPath = one["--artifact-path"];
-  return {
-    runner,
-    bin: /** @type {string} */ (one["--bin"]),
-    workflow: /** @type {string} */ (one["--workflow"]),
-    event: /** @type {string} */ (one["--event"]),
-    platforms,
-    containerOptions: one["--container-options"],
-    env: maps["--env"],
-    vars: maps["--var"],
-    secretFile: one["--secret-file"],
-    secrets,
-    artifacts: port || artifactPath ? { port: port ? Number(port) : undefined, path: artifactPath } : undefined,
-  };
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [what, ...rest] = process.argv.slice(2);
-  try {
-    if (what !== "argv") throw new Error("usage: runners.mjs argv --runner R --bin B --workflow W --event E … (see the top of this file)");
-    process.stdout.write(runnerArgv(parseArgs(rest)).map((w) => `${w}\0`).join(""));
-  } catch (e) {
-    console.error(`runners.mjs: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 2;
-  }
+/**
+ * The image (or HOST) a job whose runs-on is `label` runs in under the runner's config template;
+ * a label the template does not ship is an error naming the template.
+ * @param {Runner} runner @param {string} label @param {Record<string, string>} standIns registry image → local image
+ */
+export function labelImage(runner, label, standIns) {
+  const labels = templateLabels(RUNNER_TEMPLATE[runner], standIns);
+  const image = labels[label];
+  if (!image) throw new Error(`${path.relative(ROOT, RUNNER_TEMPLATE[runner])} has no label ${label} (it has ${Object.keys(labels).join(", ")})`);
+  return image;
 }

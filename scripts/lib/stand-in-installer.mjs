@@ -1,6 +1,6 @@
 // The stand-in installer (stand-in-installer.sh beside this file) as the tests use it: its text, to
 // serve and to hash, a folder standing for /nix for it to install into, and what it recorded there.
-// scripts/e2e.sh serves the same file and reads the same records.
+// the e2e (test/e2e/) serves the same file and reads the same records.
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";

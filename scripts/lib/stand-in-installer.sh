@@ -1,6 +1,6 @@
 #!/bin/sh
 # A STAND-IN for the Nix installer, served on 127.0.0.1 to the tests (test/install/) and to the e2e
-# (scripts/e2e.sh, for e2e-install.yml). It is not the NixOS or Determinate installer (those download
+# (the e2e (test/e2e/), for e2e-install.yml). It is not the NixOS or Determinate installer (those download
 # Nix from the internet, which neither has): it records each install run in
 # $NIX_RUNNER_ACTION_TEST_NIX_PREFIX/calls/N.argv, N.env (both NUL-separated) and N.uid, then
 # "installs" Nix by linking Debian's /usr/bin/nix* into the default profile the real installers

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stopHostDaemon } from "../../scripts/containers/host-daemon.mjs";
 import { alive } from "../../scripts/lib/process.mjs";
 import { context, finish, hostConfState, JOB_NIX_CONFIG, nix, ROOT, say, verifyCache } from "./context.js";
 import { setUp, type Setup } from "./environments.js";
@@ -64,12 +65,12 @@ function conmons(): number[] {
 describe("teardown", () => {
   let daemons: { dir: string; pid: number }[] = [];
   afterAll(() => finish());
-  it("the host daemons were stopped by their PIDs", () => {
+  it("the host daemons were stopped by their PIDs", async () => {
     const work = context().work;
     daemons = readdirSync(work)
       .filter((d) => d.startsWith("daemon-") && existsSync(path.join(work, d, "pid")))
       .map((d) => ({ dir: path.join(work, d), pid: Number(readFileSync(path.join(work, d, "pid"), "utf8")) }));
-    for (const d of daemons) spawnSync("bash", [path.join(ROOT, "scripts/containers/host-daemon.sh"), "stop", d.dir]);
+    for (const d of daemons) await stopHostDaemon(d.dir);
     expect(daemons.filter((d) => alive(d.pid))).toEqual([]);
   });
   it("no conmon of podman.sh's storage left running (60 s for those of the last execs)", async () => {

@@ -8,13 +8,15 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HOST, RUNNER_TEMPLATE, templateLabels } from "../../scripts/lib/runners.mjs";
+import { startHostDaemon } from "../../scripts/containers/host-daemon.mjs";
+import { HOST, labelImage } from "../../scripts/lib/runners.mjs";
+import { provisionNix } from "../../scripts/provision-nix.mjs";
 import { context, own, ready, ROOT, step } from "./context.js";
 import type { Env, Row } from "./rows.js";
 
 const CONTAINERS = path.join(ROOT, "scripts/containers");
 const BUILD_IMAGES = ["bash", path.join(CONTAINERS, "build-images.sh")];
-const HOST_DAEMON = path.join(CONTAINERS, "host-daemon.sh");
+const HOST_DAEMON = path.join(CONTAINERS, "host-daemon.mjs");
 export const PODMAN = ["bash", path.join(CONTAINERS, "podman.sh")];
 
 /** "2.8.0" of `nix (Nix) 2.8.0`, from the nix at `bin` (or on PATH). */
@@ -34,11 +36,8 @@ const HOST_NIX = nixFull() ?? "unknown";
 let provisioned: { version: string; bindir: string }[] = [];
 async function nixVersions(): Promise<typeof provisioned> {
   await ready("nix-versions", (log) => {
-    const out = step(log, "bash", [path.join(ROOT, "scripts/provision-nix.sh")], { timeoutMs: 600_000 });
-    provisioned = out.split("\n").filter(Boolean).map((l) => {
-      const [version, bindir] = l.split(" ");
-      return { version, bindir };
-    });
+    provisioned = provisionNix();
+    for (const p of provisioned) log(`${p.version} ${p.bindir}`);
   });
   return provisioned;
 }
@@ -88,9 +87,7 @@ const STAND_INS = { "registry.example.com/ci/nix-runner:latest": TAG.nix(HOST_NI
  * template (workflows-templates/runners/): a wrong label or image there fails the row.
  */
 function labelled(row: Row, label: string): Record<string, string> {
-  const labels = templateLabels(RUNNER_TEMPLATE[row.runner], STAND_INS);
-  if (!labels[label]) throw new Error(`${path.relative(ROOT, RUNNER_TEMPLATE[row.runner])} has no label ${label}`);
-  return { "ubuntu-latest": labels[label] };
+  return { "ubuntu-latest": labelImage(row.runner, label, STAND_INS) };
 }
 
 /** An image of build-images.sh (WHAT: nix, shared, shared-noremote, debian), made with the Nix in `nixDir`. */
@@ -104,10 +101,11 @@ function image(what: string, nixDir?: string, full?: string): Promise<void> {
 /** The "host's daemon" of the shared-store setup: a nix-daemon of the row's Nix on a private socket, its nix.conf the host admin's. */
 function daemon(trusted: boolean, nixDir: string | undefined, full: string): Promise<void> {
   const name = `daemon-${trusted ? "trusted" : "untrusted"}-${full}`;
-  return ready(name, (log) => {
+  return ready(name, async (log) => {
     const dir = daemonDir(trusted, full);
-    own({ pidDir: dir, stop: ["bash", HOST_DAEMON, "stop", dir] });
-    step(log, "bash", [HOST_DAEMON, "start", dir, `trusted-users = ${trusted ? "root" : "nobody"}`], { env: withNix(nixDir) });
+    own({ pidDir: dir, stop: [process.execPath, HOST_DAEMON, "stop", dir] });
+    const d = await startHostDaemon(dir, `trusted-users = ${trusted ? "root" : "nobody"}`, { env: withNix(nixDir) });
+    log(`nix-daemon pid ${d.pid} on ${d.socket}`);
   });
 }
 const daemonDir = (trusted: boolean, full: string) => path.join(context().work, `daemon-${trusted ? "trusted" : "untrusted"}-${full}`);

@@ -103,7 +103,7 @@ export async function runRunner(row: Row, s: Setup, o: RunOptions): Promise<Run>
   if (s.container) wrap.push("--podman", path.join(dir, "podman"));
   if (o.serve) wrap.push("--serve", path.join(dir, "server"), Object.entries(o.serve).map(([url, file]) => `${url}=${file}`).join(","));
   wrap.push(dir, "", "--", ...argv);
-  if (s.container) own({ pidDir: path.join(dir, "podman"), stop: ["bash", path.join(ROOT, "scripts/containers/podman-service.sh"), "stop", path.join(dir, "podman")] });
+  if (s.container) own({ pidDir: path.join(dir, "podman"), stop: [process.execPath, path.join(ROOT, "scripts/containers/podman-service.mjs"), "stop", path.join(dir, "podman")] });
   if (s.container) own({ podman: true });
   const { rc, log, leftRunning } = await spawnBounded(dir, env, wrap);
   const read = (f: string) => (existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), "utf8") : "");

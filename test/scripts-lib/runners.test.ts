@@ -1,11 +1,10 @@
 // scripts/lib/runners.mjs: the runners' command lines for the workflow tests and the e2e, and the
 // labels of the runner config templates (workflows-templates/runners/) they run jobs under.
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { HOST, RUNNER_TEMPLATE, runnerArgv, templateLabels } from "../../scripts/lib/runners.mjs";
-import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
+import { HOST, labelImage, RUNNER_TEMPLATE, runnerArgv, templateLabels } from "../../scripts/lib/runners.mjs";
+import { tempDir } from "../../scripts/lib/runner.mjs";
 
 const REGISTRY_IMAGE = "registry.example.com/ci/nix-runner:latest";
 const LOCAL = "localhost/nra-nix-job:2.8.4";
@@ -19,9 +18,6 @@ function brokenTemplate(from: string, to: string): string {
   writeFileSync(file, text.replace(from, to));
   return file;
 }
-
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, "scripts/lib/runners.mjs"), "argv", ...args], { encoding: "utf8" });
 
 describe("templateLabels", () => {
   it.each(Object.entries(RUNNER_TEMPLATE))("%s's template: nix is the job image (its local stand-in), native-nix this machine", (_, file) => {
@@ -69,17 +65,13 @@ describe("runnerArgv", () => {
   });
 });
 
-describe("the program, as scripts/e2e.sh calls it", () => {
-  const row = ["--bin", "/bin/r", "--workflow", "w.yml", "--event", "workflow_dispatch", "--stand-in", `${REGISTRY_IMAGE}=${LOCAL}`];
-
-  it("--label resolves runs-on through the runner's template: nix → the stand-in image, native-nix → this machine", () => {
-    expect(cli("--runner", "forgejo", ...row, "--label", "ubuntu-latest=nix").stdout.split("\0")).toContain(`--image=${LOCAL}`);
-    expect(cli("--runner", "act", ...row, "--label", "ubuntu-latest=native-nix").stdout.split("\0")).toContain("ubuntu-latest=-self-hosted");
+describe("labelImage: runs-on through the runner's config template", () => {
+  it("nix → the stand-in image, native-nix → this machine", () => {
+    expect(labelImage("forgejo", "nix", standIns)).toBe(LOCAL);
+    expect(labelImage("act", "native-nix", standIns)).toBe(HOST);
   });
 
   it("a label the template does not ship fails, naming the template", () => {
-    const r = cli("--runner", "gitea", ...row, "--label", "ubuntu-latest=nix-image");
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("workflows-templates/runners/gitea-act-runner.yaml has no label nix-image (it has nix, native-nix)");
+    expect(() => labelImage("gitea", "nix-image", standIns)).toThrow("workflows-templates/runners/gitea-act-runner.yaml has no label nix-image (it has nix, native-nix)");
   });
 });
