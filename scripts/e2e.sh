@@ -52,7 +52,7 @@
 # runner: act | gitea | forgejo (the stand-in: Gitea's runner with Forgejo's variables and labels)
 # env:    host (the job runs on this machine, not in a container; see environment_host), or a
 #         job container of the runners' docker mode on Podman (scripts/containers/, images made
-#         offline by build-images.sh; see container_options):
+#         offline by build-images.mjs; see container_options):
 #         nix-image         the Nix job image (dockerTools-style, single-user root)
 #         debian            plain Debian bookworm without Nix: mode auto installs Nix with
 #                           DeterminateSystems' real installer
@@ -264,10 +264,10 @@ ready() {
   fi
   [ "${prepared[$1]}" = ok ] || { row_why="$1 ${prepared[$1]}"; return 1; }
 }
-prepare_image_nix() { bash "$ctr/build-images.sh" nix; }
-prepare_image_shared() { bash "$ctr/build-images.sh" shared; }
-prepare_image_shared_noremote() { bash "$ctr/build-images.sh" shared-noremote; }
-prepare_image_debian() { bash "$ctr/build-images.sh" debian; }
+prepare_image_nix() { node "$ctr/build-images.mjs" nix; }
+prepare_image_shared() { node "$ctr/build-images.mjs" shared; }
+prepare_image_shared_noremote() { node "$ctr/build-images.mjs" shared-noremote; }
+prepare_image_debian() { node "$ctr/build-images.mjs" debian; }
 # The "host's daemon" of the shared-store setup (host-daemon.sh: a nix-daemon of this machine on a
 # private socket serving this machine's store, with its own nix.conf, the host admin's file).
 declare -A daemon_pid=()
@@ -326,7 +326,7 @@ shared_opts() { # DAEMON
 }
 # nix-image: on the system's Nix, the templates' nix label (docker://registry.example.com/ci/nix-runner:latest),
 # the image built here standing in for the registry's (template_flags); on another Nix, the Nix job
-# image made with that Nix (build-images.sh with its BINDIR first on PATH), named directly.
+# image made with that Nix (build-images.mjs with its BINDIR first on PATH), named directly.
 environment_nix_image() {
   if [ "$row_nix" != "$(nix_version_of "$(command -v nix)")" ]; then
     ready image-nix-"$row_nix" || return 1
@@ -337,7 +337,7 @@ environment_nix_image() {
   container_env "$tag_nix" image "$nix_full"
   row_platform=(--label ubuntu-latest=nix)
 }
-prepare_image_nix_2_34() { with_row_nix bash "$ctr/build-images.sh" nix; }
+prepare_image_nix_2_34() { with_row_nix node "$ctr/build-images.mjs" nix; }
 # Nix comes from DeterminateSystems' installer, the one real installer to be had here
 environment_debian() {
   ready image-debian && ready installer-determinate || return 1
@@ -361,13 +361,13 @@ environment_shared_untrusted() {
     "the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: extra-trusted-public-keys = $public_key")
 }
 # The shared-store setup on a newer Nix (the row's): the host daemon is that Nix's nix-daemon and the
-# shared image carries that Nix as its client (build-images.sh with the BINDIR first on PATH, tagged
+# shared image carries that Nix as its client (build-images.mjs with the BINDIR first on PATH, tagged
 # with its version). From 2.15 on the daemon tells a client whether it trusts it (nix store ping
 # --json), so the action knows, and says so, where 2.8 leaves it unknown.
 nix_full_of() { sed -n 's/^\([0-9.]*\) .*/\1/p' "$work/nix-versions.txt" | while read -r v; do [ "${v%.*}" = "$1" ] && echo "$v"; done | head -n1; }
 # with_row_nix CMD...: CMD with the row's Nix first on PATH (nix_dir's folder)
 with_row_nix() { nix_dir "$row_nix" || return 1; PATH="${row_nix_dir:+$row_nix_dir:}$PATH" "$@"; }
-prepare_image_shared_2_34() { with_row_nix bash "$ctr/build-images.sh" shared; }
+prepare_image_shared_2_34() { with_row_nix node "$ctr/build-images.mjs" shared; }
 prepare_daemon_trusted_2_34() { with_row_nix start_daemon trusted-2.34 "trusted-users = root"; }
 prepare_daemon_untrusted_2_34() { with_row_nix start_daemon untrusted-2.34 "trusted-users = nobody"; }
 environment_shared_trusted_newer() {

@@ -4,7 +4,7 @@
 # and CONTAINERS_STORAGE_CONF name files in PODMAN_STORAGE (default .tools/podman, gitignored),
 # and podman then reads no other containers.conf. Images and containers live there too, not in
 # /var/lib/containers, so other users of Podman on this machine are not touched; images are kept
-# across runs (they are made offline by build-images.sh).
+# across runs (they are made offline by build-images.mjs).
 #
 #   podman.sh --print-env   prints CONTAINERS_CONF=… and CONTAINERS_STORAGE_CONF=… (eval-able)
 #
