@@ -282,7 +282,7 @@ prepare_daemon_untrusted() { start_daemon untrusted "trusted-users = nobody"; }
 # compiled dependencies. E2E_CARGO_TARGETS names another folder; an empty one means a cold build.
 cargo_targets=${E2E_CARGO_TARGETS:-${CARGO_HOME:-$HOME/.cargo}/nix-runner-action-targets}
 # DeterminateSystems' installer, nix-installer 0.23.0 from the Rust crate registry, built by
-# scripts/determinate/build.sh into .tools/determinate when missing (with the Nix 2.34.8 tarball it
+# scripts/determinate/build.mjs into .tools/determinate when missing (with the Nix 2.34.8 tarball it
 # downloads at install time, which the rows serve on 127.0.0.1; its compile cache in $cargo_targets), then
 # checked on its own in the plain Debian image: it installs from that tarball with --init none.
 determinate_dir="$root/.tools/determinate"
@@ -296,7 +296,7 @@ prepare_installer_determinate() {
     command -v cargo >/dev/null || { echo "cargo is not installed: Determinate's installer is built from Rust sources"; return 1; }
     echo "building DeterminateSystems' nix-installer 0.23.0 (log: .tools/determinate/build.log)"
     local t0=$SECONDS
-    CARGO_TARGET_DIR="$cargo_targets/determinate" nice -n 10 timeout -k 10 1800 bash "$root/scripts/determinate/build.sh" "$determinate_dir" >"$determinate_dir/build.log" 2>&1 ||
+    CARGO_TARGET_DIR="$cargo_targets/determinate" nice -n 10 timeout -k 10 1800 node "$root/scripts/determinate/build.mjs" "$determinate_dir" >"$determinate_dir/build.log" 2>&1 ||
       { tail -n 20 "$determinate_dir/build.log"; return 1; }
     echo "built in $((SECONDS - t0)) s"
   fi
