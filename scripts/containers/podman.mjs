@@ -3,7 +3,7 @@
 // CONTAINERS_STORAGE_CONF name files in the storage folder (PODMAN_STORAGE, default .tools/podman,
 // gitignored), and podman then reads no other containers.conf. Images and containers live there
 // too, not in /var/lib/containers, so other users of Podman on this machine are not touched; images
-// are kept across runs (they are made offline by build-images.sh).
+// are kept across runs (they are made offline by build-images.mjs).
 //
 //   node scripts/containers/podman.mjs --print-env   prints CONTAINERS_CONF=… and CONTAINERS_STORAGE_CONF=…
 //   bash scripts/containers/podman.sh ARGS...         runs podman with them (exec, for bash callers)

@@ -1,8 +1,8 @@
 // The Debian mirror this machine's apt uses: the first URI of its deb822 .sources files, else of its
 // one-line lists, the security archive left out. The tools that fetch from Debian's archive beside
 // apt (scripts/provision-nix.mjs) use the mirror the machine was set up with, never one named here.
-// NIX_PROVISION_MIRROR, when set, wins. scripts/lib/debian-mirror.sh is the same for bash
-// (debootstrap in scripts/containers/build-images.sh).
+// NIX_PROVISION_MIRROR, when set, wins. debootstrap in scripts/containers/build-images.mjs uses it
+// too.
 //   node scripts/lib/debian-mirror.mjs      prints the mirror; exits 1 when there is none
 import fs from "node:fs";
 import path from "node:path";

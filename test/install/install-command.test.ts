@@ -264,7 +264,7 @@ describe("small decisions", () => {
   });
 
   it.each([
-    // `install linux --help` recorded from the real binaries: Determinate's as scripts/determinate/build.sh
+    // `install linux --help` recorded from the real binaries: Determinate's as scripts/determinate/build.mjs
     // builds it; the NixOS installer's (in no package registry here) from a build of its 2.33.1
     // release, kept as the record the action's flags are checked against
     ["determinate-0.23.0", { preferUpstreamNix: false, determinateOptIn: true, nixPackageUrl: true }],
