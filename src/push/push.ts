@@ -333,7 +333,7 @@ async function copyWithRetries(to: CopyTo, given: string[], state: Run, unchecke
   });
   if (outcome.ok) return;
   if (!outcome.r) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-  throw new ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.url)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
+  throw new ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.target.scheme)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
 }
 
 function whyFailed(r: ExecResult, limits: Limits): string {
