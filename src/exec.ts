@@ -102,21 +102,26 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     return { code: 126, stdout: "", stderr: String(err), timedOut: false };
   }
   const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
-  let result: ExecResult;
-  try {
-    const child = start(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
-    const ended = outcome(child, opts);
-    feed(child, opts);
-    result = await ended;
-  } catch (err) {
-    result = { code: 127, stdout: "", stderr: String(err), timedOut: false };
-  }
+  const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
   if (outFd !== undefined) closeSync(outFd);
   if (spool) {
     result.stdout += readSpooled(spool[0]);
     result.stderr = readSpooled(spool[1]) + result.stderr;
   }
   return result;
+}
+
+/** The command's result; one that cannot be started at all is exit 127. */
+async function startAndWait(spawn: Spawn, cmd: string, args: string[], opts: ExecOptions, out: number | undefined, err: number | undefined): Promise<ExecResult> {
+  let child: ChildProcess;
+  try {
+    child = start(spawn, cmd, args, opts, out, err);
+  } catch (e) {
+    return { code: 127, stdout: "", stderr: String(e), timedOut: false };
+  }
+  const ended = outcome(child, opts);
+  feed(child, opts);
+  return ended;
 }
 
 /**
