@@ -329,16 +329,7 @@ async function run(cmd, args, opts = {}) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
-    let result;
-    try {
-        const child = start(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
-        const ended = outcome(child, opts);
-        feed(child, opts);
-        result = await ended;
-    }
-    catch (err) {
-        result = { code: 127, stdout: "", stderr: String(err), timedOut: false };
-    }
+    const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
     if (outFd !== undefined)
         (0,external_node_fs_namespaceObject.closeSync)(outFd);
     if (spool) {
@@ -346,6 +337,19 @@ async function run(cmd, args, opts = {}) {
         result.stderr = readSpooled(spool[1]) + result.stderr;
     }
     return result;
+}
+/** The command's result; one that cannot be started at all is exit 127. */
+async function startAndWait(spawn, cmd, args, opts, out, err) {
+    let child;
+    try {
+        child = start(spawn, cmd, args, opts, out, err);
+    }
+    catch (e) {
+        return { code: 127, stdout: "", stderr: String(e), timedOut: false };
+    }
+    const ended = outcome(child, opts);
+    feed(child, opts);
+    return ended;
 }
 /**
  * Starts the command, with `out` and `err` as its stdout and stderr when given (files), else pipes.
