@@ -16,7 +16,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.integration.test.ts", "test/**/*.bundle.test.ts", "test/forge/**", "test/e2e/**"] },
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.integration.test.ts", "test/**/*.bundle.test.ts", "test/forge/**", "test/e2e/**"],
+          // nothing shared (no store, no daemon, ports picked free): its files run side by side, one per core
+          fileParallelism: true,
+          maxWorkers: "100%",
+        },
       },
       { extends: true, test: { name: "bundles", include: ["test/**/*.bundle.test.ts"], globalSetup: ["test/helpers/build-bundles.ts"] } },
       { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },

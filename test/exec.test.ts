@@ -53,21 +53,46 @@ describe("run: children get the environment without INPUT_*", () => {
   });
 });
 
+/** The pid a command wrote to `file`, once it has (bounded: 10 s). */
+async function pidIn(file: string): Promise<number> {
+  for (let i = 0; i < 500; i++) {
+    const pid = existsSync(file) ? Number(readFileSync(file, "utf8").trim()) : 0;
+    if (pid > 0) return pid;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  throw new Error(`no pid in ${file} after 10 s`);
+}
+
+/** Whether process `pid` exists and is not a zombie (killed, not yet reaped). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX] /s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 describe("killRunning: a cancelled step takes its detached commands with it", () => {
   it("kills the whole process group of a running command with a timeout, grandchildren included", async () => {
-    const marker = `/tmp/nra-exec-${process.pid}-${Date.now()}`;
-    // sh starts a grandchild that would create the marker after 2 s, then waits
-    const pending = run("sh", ["-c", `(sleep 2; touch ${marker}) & wait`], { timeoutMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 300));
-    const t0 = Date.now();
-    const killed = killRunning();
-    expect(killed).toHaveLength(1);
-    const r = await pending;
-    expect(Date.now() - t0).toBeLessThan(1500);
-    expect(r.code).not.toBe(0);
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(existsSync(marker)).toBe(false);
-    expect(killRunning()).toEqual([]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "nra-exec-"));
+    try {
+      const pidFile = path.join(dir, "grandchild");
+      // sh starts a grandchild that would sleep for a minute, names it, then waits
+      const pending = run("sh", ["-c", `sleep 60 >/dev/null 2>&1 & echo $! > ${pidFile}; wait`], { timeoutMs: 60_000 });
+      const grandchild = await pidIn(pidFile);
+      expect(running(grandchild)).toBe(true);
+      const killed = killRunning();
+      expect(killed).toHaveLength(1);
+      const r = await pending;
+      // ended by the kill (SIGKILL: 128), not by its timeout
+      expect(r).toMatchObject({ code: 128, timedOut: false });
+      // the grandchild got the same SIGKILL: a moment for the kernel to finish it
+      for (let i = 0; i < 50 && running(grandchild); i++) await new Promise((res) => setTimeout(res, 20));
+      expect(running(grandchild)).toBe(false);
+      expect(killRunning()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a command that ended is no longer tracked", async () => {

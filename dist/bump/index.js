@@ -165,6 +165,48 @@ const MAX_PULL_PAGES = 10;
 const MAX_LABEL_PAGES = 20;
 /** Gitea's and Forgejo's largest page by default (MAX_RESPONSE_ITEMS); a server set lower sends fewer. */
 const PAGE = 50;
+/** One API call. `missing`: what a 404 stands for instead of a failure (an endpoint that may not apply here). */
+async function call(api, method, url, body, missing) {
+    let status;
+    let ok;
+    let text;
+    try {
+        const res = await api.fetchLike(url, { method, headers: api.headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        ({ status, ok } = res);
+        text = await res.text();
+    }
+    catch (err) {
+        const cause = err.cause?.message;
+        throw new ActionError(`${method} ${url} failed: ${cause ?? err.message ?? String(err)}; check the api-url input`);
+    }
+    if (status === 404 && missing !== undefined)
+        return missing;
+    if (!ok)
+        throw new ActionError(`${method} ${url} answered ${status}: ${text.slice(0, 500)}`);
+    try {
+        return (text ? JSON.parse(text) : null);
+    }
+    catch {
+        throw new ActionError(`${method} ${url} answered ${status} with something other than JSON: ${text.slice(0, 200)}`);
+    }
+}
+/** Reads `url`'s pages until `done` says so, a page is empty or `max` pages were read. */
+async function pages(api, url, max, done, missing) {
+    for (let page = 1; page <= max; page++) {
+        const list = await call(api, "GET", url(page), undefined, missing);
+        if (!Array.isArray(list) || list.length === 0 || done(list))
+            return;
+    }
+}
+/** Names → ids from one label list, into `found`; stops once every name is there. */
+function collectLabels(api, url, names, found, optional) {
+    return pages(api, (page) => `${url}?page=${page}&limit=${PAGE}`, MAX_LABEL_PAGES, (list) => {
+        for (const l of list)
+            if (names.includes(l.name) && !found.has(l.name))
+                found.set(l.name, l.id);
+        return names.every((n) => found.has(n));
+    }, optional ? [] : undefined);
+}
 /**
  * The forge's REST API, as much of it as the bump needs. Gitea and Forgejo share one API (`/api/v1`)
  * and GitHub's has the same paths for these calls; they differ in paging parameters (both are sent)
@@ -172,70 +214,30 @@ const PAGE = 50;
  */
 function forgeClient(t, fetchLike) {
     const repo = `${t.api}/repos/${t.repository}`;
-    const headers = { Authorization: `token ${t.token}`, Accept: "application/json", "Content-Type": "application/json" };
-    /** `missing`: what a 404 stands for instead of a failure (an endpoint that may not apply here). */
-    async function call(method, url, body, missing) {
-        let status;
-        let ok;
-        let text;
-        try {
-            const res = await fetchLike(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-            ({ status, ok } = res);
-            text = await res.text();
-        }
-        catch (err) {
-            const cause = err.cause?.message;
-            throw new ActionError(`${method} ${url} failed: ${cause ?? err.message ?? String(err)}; check the api-url input`);
-        }
-        if (status === 404 && missing !== undefined)
-            return missing;
-        if (!ok)
-            throw new ActionError(`${method} ${url} answered ${status}: ${text.slice(0, 500)}`);
-        try {
-            return (text ? JSON.parse(text) : null);
-        }
-        catch {
-            throw new ActionError(`${method} ${url} answered ${status} with something other than JSON: ${text.slice(0, 200)}`);
-        }
-    }
-    /** Reads `url`'s pages until `done` says so, a page is empty or `max` pages were read. */
-    async function pages(url, max, done, missing) {
-        for (let page = 1; page <= max; page++) {
-            const list = await call("GET", url(page), undefined, missing);
-            if (!Array.isArray(list) || list.length === 0 || done(list))
-                return;
-        }
-    }
-    /** Names → ids from one label list, into `found`; stops once every name is there. */
-    const collectLabels = (url, names, found, optional) => pages((page) => `${url}?page=${page}&limit=${PAGE}`, MAX_LABEL_PAGES, (list) => {
-        for (const l of list)
-            if (names.includes(l.name) && !found.has(l.name))
-                found.set(l.name, l.id);
-        return names.every((n) => found.has(n));
-    }, optional ? [] : undefined);
+    const api = { fetchLike, headers: { Authorization: `token ${t.token}`, Accept: "application/json", "Content-Type": "application/json" } };
     return {
         /** The open pull request from `head` into `base`, if there is one. */
         async findOpenPull(head, base) {
             let existing;
-            await pages((page) => `${repo}/pulls?state=open&page=${page}&limit=${PAGE}&per_page=${PAGE}`, MAX_PULL_PAGES, (list) => (existing = list.find((p) => p.head?.ref === head && p.base?.ref === base)) !== undefined);
+            await pages(api, (page) => `${repo}/pulls?state=open&page=${page}&limit=${PAGE}&per_page=${PAGE}`, MAX_PULL_PAGES, (list) => (existing = list.find((p) => p.head?.ref === head && p.base?.ref === base)) !== undefined);
             return existing;
         },
-        createPull: (p) => call("POST", `${repo}/pulls`, p),
-        updatePull: (number, p) => call("PATCH", `${repo}/pulls/${number}`, p),
+        createPull: (p) => call(api, "POST", `${repo}/pulls`, p),
+        updatePull: (number, p) => call(api, "PATCH", `${repo}/pulls/${number}`, p),
         /**
          * Gitea/Forgejo: label names → ids, from the repository's labels, then its organisation's (org
          * labels apply to its repositories; a user's repository answers 404 there, which is no error).
          */
         async labelIds(names) {
             const found = new Map();
-            await collectLabels(`${repo}/labels`, names, found, false);
+            await collectLabels(api, `${repo}/labels`, names, found, false);
             if (!names.every((n) => found.has(n))) {
-                await collectLabels(`${t.api}/orgs/${encodeURIComponent(owner(t.repository))}/labels`, names, found, true);
+                await collectLabels(api, `${t.api}/orgs/${encodeURIComponent(owner(t.repository))}/labels`, names, found, true);
             }
             return { ids: names.filter((n) => found.has(n)).map((n) => found.get(n)), missing: names.filter((n) => !found.has(n)) };
         },
         /** Gitea takes ids, GitHub names. */
-        addLabels: (number, labels) => call("POST", `${repo}/issues/${number}/labels`, { labels }),
+        addLabels: (number, labels) => call(api, "POST", `${repo}/issues/${number}/labels`, { labels }),
     };
 }
 const owner = (repository) => repository.split("/")[0];
@@ -327,39 +329,74 @@ async function run(cmd, args, opts = {}) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
-    const result = await new Promise((resolve) => {
+    const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
+    return result;
+}
+/** The command's result; one that cannot be started at all is exit 127. */
+async function startAndWait(spawn, cmd, args, opts, out, err) {
+    let child;
+    try {
+        child = start(spawn, cmd, args, opts, out, err);
+    }
+    catch (e) {
+        return { code: 127, stdout: "", stderr: String(e), timedOut: false };
+    }
+    const ended = outcome(child, opts);
+    feed(child, opts);
+    return ended;
+}
+/**
+ * Starts the command, with `out` and `err` as its stdout and stderr when given (files), else pipes.
+ * With a secret it runs behind SECRET_PIPE; with a timeout it leads a process group of its own.
+ */
+function start(spawn, cmd, args, opts, out, err) {
+    const viaPipe = opts.secret !== undefined;
+    return spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
+        env: childEnv(opts.env ?? process.env),
+        cwd: opts.cwd,
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", out ?? "pipe", err ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
+        detached: opts.timeoutMs !== undefined,
+    });
+}
+/** Gives the command its input on stdin and its secret on fd 3. */
+function feed(child, opts) {
+    if (opts.input !== undefined && child.stdin)
+        child.stdin.end(opts.input);
+    const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+    if (secretPipe) {
+        // a command that fails before it reads the secret closes the pipe: its exit status says why
+        secretPipe.on("error", () => undefined);
+        secretPipe.end(opts.secret);
+    }
+}
+/** The command's end and what it printed; past `timeoutMs`, its whole process group is killed. */
+function outcome(child, opts) {
+    return new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        let child;
-        try {
-            const viaPipe = opts.secret !== undefined;
-            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
-                env: childEnv(opts.env ?? process.env),
-                cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
-                detached: opts.timeoutMs !== undefined,
-            });
-        }
-        catch (err) {
-            resolve({ code: 127, stdout, stderr: String(err), timedOut });
-            return;
-        }
         const pid = child.pid;
         if (opts.timeoutMs !== undefined && pid !== undefined)
             running.add(pid);
-        const done = () => {
-            if (timer)
-                clearTimeout(timer);
-            if (pid !== undefined)
-                running.delete(pid);
-        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                killGroup(child.pid);
+                killGroup(pid);
             }, opts.timeoutMs);
+        const done = (r) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+            resolve({ ...r, timedOut });
+        };
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
@@ -370,30 +407,9 @@ async function run(cmd, args, opts = {}) {
             if (opts.echo)
                 process.stdout.write(d);
         });
-        if (opts.input !== undefined && child.stdin)
-            child.stdin.end(opts.input);
-        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
-        if (secretPipe) {
-            // a command that fails before it reads the secret closes the pipe: its exit status says why
-            secretPipe.on("error", () => undefined);
-            secretPipe.end(opts.secret);
-        }
-        child.on("error", (err) => {
-            done();
-            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
-        });
-        child.on("close", (code, signal) => {
-            done();
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-        });
+        child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
+        child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     });
-    if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
-    if (spool) {
-        result.stdout += readSpooled(spool[0]);
-        result.stderr = readSpooled(spool[1]) + result.stderr;
-    }
-    return result;
 }
 /** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
 function spoolFiles() {

@@ -722,38 +722,10 @@ async function readConfig(inputs, facts, envr) {
 async function writeJobConfig(inputs, facts, view, hook) {
     const dir = (0,job_dir/* jobDir */.jy)();
     const { confPath, withOurs } = confFiles();
-    const { trust } = view;
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     const secretFiles = [];
-    let netrcFile;
-    if (inputs.netrc) {
-        netrcFile = (0,job_dir/* jobFiles */.DE)(dir).netrc;
-        await (0,promises_.writeFile)(netrcFile, inputs.netrc, { mode: 0o600 });
-        await (0,promises_.chmod)(netrcFile, 0o600);
-        secretFiles.push(netrcFile);
-        // recorded at once, so a failure further on still leaves post a note to remove it
-        (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
-    }
-    if (trust.trusted !== true) {
-        const ignored = ignoredByDaemon({
-            substituters: inputs.substituters,
-            trustedPublicKeys: inputs.trustedPublicKeys,
-            extraConf: inputs.extraConf,
-            netrc: Boolean(netrcFile),
-            hook: hook !== undefined,
-        }, view.daemonView, facts.user);
-        if (ignored.length > 0) {
-            const verdict = trust.trusted === "unknown"
-                ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
-                : `does not trust user "${facts.user}", so it will ignore`;
-            step_io/* warning */.$e(`The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
-                `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
-        }
-    }
-    if (netrcFile && facts.viaDaemon && !view.sameConfigAsDaemon) {
-        step_io/* warning */.$e(`netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
-            `will not use it; put the credentials in the daemon's own netrc-file on the host instead`);
-    }
+    const netrcFile = inputs.netrc ? await writeNetrc(inputs.netrc, dir, secretFiles) : undefined;
+    warnWhatTheDaemonIgnores(inputs, facts, view, netrcFile, hook);
     const text = renderConf({
         substituters: inputs.substituters,
         trustedPublicKeys: inputs.trustedPublicKeys,
@@ -769,6 +741,35 @@ async function writeJobConfig(inputs, facts, view, hook) {
     (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
     step_io/* exportVariable */.dN("NIX_CONFIG", withOurs);
     step_io/* info */.pq(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
+}
+/** The netrc input as a file (0600) in the job's folder; post removes it. */
+async function writeNetrc(netrc, dir, secretFiles) {
+    const file = (0,job_dir/* jobFiles */.DE)(dir).netrc;
+    await (0,promises_.writeFile)(file, netrc, { mode: 0o600 });
+    await (0,promises_.chmod)(file, 0o600);
+    secretFiles.push(file);
+    // recorded at once, so a failure further on still leaves post a note to remove it
+    (0,state/* save */.UN)(state/* StateKey */.zv.SecretFiles, secretFiles);
+    return file;
+}
+/** Says once which of the job's settings a daemon that does not trust the user, or cannot read them, ignores. */
+function warnWhatTheDaemonIgnores(inputs, facts, view, netrcFile, hook) {
+    const { trust } = view;
+    if (trust.trusted !== true) {
+        const ours = { substituters: inputs.substituters, trustedPublicKeys: inputs.trustedPublicKeys, extraConf: inputs.extraConf, netrc: Boolean(netrcFile), hook: hook !== undefined };
+        const ignored = ignoredByDaemon(ours, view.daemonView, facts.user);
+        if (ignored.length > 0) {
+            const verdict = trust.trusted === "unknown"
+                ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
+                : `does not trust user "${facts.user}", so it will ignore`;
+            step_io/* warning */.$e(`The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
+                `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`);
+        }
+    }
+    if (netrcFile && facts.viaDaemon && !view.sameConfigAsDaemon) {
+        step_io/* warning */.$e(`netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
+            `will not use it; put the credentials in the daemon's own netrc-file on the host instead`);
+    }
 }
 /**
  * Reads the settings in effect before ours, with our own file left out so a second run sees the same

@@ -352,77 +352,91 @@ async function saveToActionsCache(shared, key, from) {
  */
 async function fetchInstaller(req) {
     const env = req.env ?? process.env;
-    const tool = `nix-installer-${req.installer}`;
-    const day = (req.now ?? new Date()).toISOString().slice(0, 10).replace(/-/g, "");
-    const version = installerCacheVersion(req.sha256, (0,external_node_crypto_.createHash)("sha256").update(req.url).digest("hex"), day);
+    const tool = toolOf(req);
     const toolCache = Boolean(env.RUNNER_TOOL_CACHE);
-    if (toolCache) {
-        const dir = tool_cache/* find */.I6(tool, version, req.system);
-        if (dir) {
-            const file = external_node_path_default().join(dir, FILE);
-            const sum = await sha256File(file);
-            verify(sum, req, `the tool cache (${file})`);
-            step_io/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
-            return { path: file, sha256: sum, source: "tool-cache" };
-        }
-    }
+    const cached = toolCache ? await fromToolCache(tool, req) : undefined;
+    if (cached)
+        return cached;
     const own = external_node_path_default().join(req.workDir, "installer", FILE);
     await (0,promises_.mkdir)(external_node_path_default().dirname(own), { recursive: true });
-    const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
-    let shared;
-    if (!cacheServiceConfigured(env)) {
-        step_io/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
-    }
-    else {
-        const dir = actionsCacheDir(req.tmpDir ?? external_node_os_default().tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
-        const unsafe = await notPrivate(external_node_path_default().dirname(dir));
-        if (unsafe)
-            step_io/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
-        else {
-            await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
-            shared = dir;
-        }
-    }
-    let source = "download";
+    const cacheKey = `nix-runner-action-${tool.name}-${req.system}-${tool.version}`;
+    const shared = await sharedFolder(tool, req, env);
     try {
-        if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
-            source = "actions-cache";
+        const source = shared && (await restoreFromActionsCache(shared, cacheKey, own)) ? "actions-cache" : "download";
+        if (source === "actions-cache") {
             step_io/* info */.pq(`Restored the installer from the Actions cache (${cacheKey})`);
         }
         else {
             step_io/* info */.pq(`Downloading the installer from ${req.url}`);
             await download(req.url, own);
         }
-        const sum = await sha256File(own);
-        try {
-            verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
-        }
-        catch (e) {
-            await (0,promises_.rm)(own, { force: true });
-            throw e;
-        }
+        const sum = await verifiedSum(own, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
         step_io/* info */.pq(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
         await (0,promises_.chmod)(own, 0o755);
         if (shared && source === "download")
             await saveToActionsCache(shared, cacheKey, own);
-        if (!toolCache)
-            return { path: own, sha256: sum, source };
-        try {
-            const dir = await tool_cache/* cacheFile */.NJ(own, FILE, tool, version, req.system);
-            const file = external_node_path_default().join(dir, FILE);
-            await (0,promises_.chmod)(file, 0o755);
-            return { path: file, sha256: sum, source };
-        }
-        catch (e) {
-            // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-            step_io/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
-            return { path: own, sha256: sum, source };
-        }
+        return { path: toolCache ? await keepInToolCache(own, tool, req.system, env) : own, sha256: sum, source };
     }
     finally {
         // The shared folder only carries the binary to and from the Actions cache; this job runs its own copy.
         if (shared)
             await (0,promises_.rm)(shared, { recursive: true, force: true });
+    }
+}
+function toolOf(req) {
+    const day = (req.now ?? new Date()).toISOString().slice(0, 10).replace(/-/g, "");
+    return { name: `nix-installer-${req.installer}`, version: installerCacheVersion(req.sha256, (0,external_node_crypto_.createHash)("sha256").update(req.url).digest("hex"), day) };
+}
+/** The runner's tool cache's copy, checked against the pin, if it has one. */
+async function fromToolCache(tool, req) {
+    const dir = tool_cache/* find */.I6(tool.name, tool.version, req.system);
+    if (!dir)
+        return undefined;
+    const file = external_node_path_default().join(dir, FILE);
+    const sum = await sha256File(file);
+    verify(sum, req, `the tool cache (${file})`);
+    step_io/* info */.pq(`Using the installer from the runner's tool cache: ${file}`);
+    return { path: file, sha256: sum, source: "tool-cache" };
+}
+/** The folder the Actions cache saves from and restores to, when there is a cache service and the folder is safe. */
+async function sharedFolder(tool, req, env) {
+    if (!cacheServiceConfigured(env)) {
+        step_io/* info */.pq("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+        return undefined;
+    }
+    const dir = actionsCacheDir(req.tmpDir ?? external_node_os_default().tmpdir(), process.getuid?.() ?? 0, tool.name, req.system, tool.version);
+    const unsafe = await notPrivate(external_node_path_default().dirname(dir));
+    if (unsafe) {
+        step_io/* warning */.$e(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+        return undefined;
+    }
+    await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
+    return dir;
+}
+/** `file`'s sha256, checked against the pin; a file that fails the check is removed. `from`: where it came from, for the error. */
+async function verifiedSum(file, req, from) {
+    const sum = await sha256File(file);
+    try {
+        verify(sum, req, from);
+    }
+    catch (e) {
+        await (0,promises_.rm)(file, { force: true });
+        throw e;
+    }
+    return sum;
+}
+/** The tool cache's copy of `own`, or `own` itself when the tool cache cannot take it. */
+async function keepInToolCache(own, tool, system, env) {
+    try {
+        const dir = await tool_cache/* cacheFile */.NJ(own, FILE, tool.name, tool.version, system);
+        const file = external_node_path_default().join(dir, FILE);
+        await (0,promises_.chmod)(file, 0o755);
+        return file;
+    }
+    catch (e) {
+        // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
+        step_io/* warning */.$e(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${e.message}); using this job's copy`);
+        return own;
     }
 }
 
@@ -463,7 +477,30 @@ function installerUrl(inputs, installer, system, env) {
 }
 /** Installs Nix where it is absent and returns the facts as they are afterwards. */
 async function installNix(inputs, facts, envr) {
-    const env = process.env;
+    const plan = planInstall(inputs, facts, envr, process.env);
+    await (0,promises_.mkdir)(plan.workDir, { recursive: true, mode: 0o700 });
+    const { layout, env } = plan;
+    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
+        step_io/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+    }
+    else {
+        await runInstaller(inputs, facts, plan);
+    }
+    // The user profile first, as Nix's own profile script orders them.
+    step_io/* addPath */.fM(layout.bin);
+    step_io/* addPath */.fM(layout.userBin);
+    for (const [k, v] of Object.entries(laterStepEnv(layout, env, external_node_fs_.existsSync)))
+        step_io/* exportVariable */.dN(k, v);
+    const viaDaemon = await daemonFor(plan, facts);
+    const nixPath = external_node_path_default().join(layout.bin, "nix");
+    const nixVersion = await (0,locate/* nixVersionOf */.z9)(nixPath, env);
+    checkVersion(inputs.nixVersion, nixVersion);
+    step_io/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${plan.installer} installer (init: ${plan.init})`);
+    const daemonSocket = (0,external_node_fs_.existsSync)((0,daemon/* daemonSocketPath */.$Q)(env));
+    return { ...facts, nixPath, nixVersion, daemonSocket, viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
+}
+/** The install's plan, or why there can be none here. */
+function planInstall(inputs, facts, envr, env) {
     if (inputs.installer === "none") {
         throw new errors/* ActionError */.l(`installer is "none" and this job has no Nix${inputs.mode === "install" ? " to use (mode: install asks for one)" : " on PATH"}; ` +
             `run the job in an image with Nix (mode: image), on a host with a Nix daemon (mode: native), or allow an installer (installer: nixos)`);
@@ -475,82 +512,85 @@ async function installNix(inputs, facts, envr) {
     const priv = privilege(facts.uid, facts.sudo, facts.user);
     if (priv.how === "none")
         throw new errors/* ActionError */.l(priv.reason);
-    const init = effectiveInit(inputs.init, envr.init);
-    const layout = nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || external_node_os_default().homedir());
-    const workDir = (0,job_dir/* jobDir */.jy)(env);
-    await (0,promises_.mkdir)(workDir, { recursive: true, mode: 0o700 });
-    if ((0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-        step_io/* info */.pq(`Nix is already installed at ${layout.bin} (an earlier run in this job, or an earlier job on this machine): not installing again`);
+    return {
+        installer: inputs.installer,
+        system,
+        priv: priv.how,
+        init: effectiveInit(inputs.init, envr.init),
+        layout: nixLayout(env[TEST_NIX_PREFIX] || "/nix", env.HOME || external_node_os_default().homedir()),
+        workDir: (0,job_dir/* jobDir */.jy)(env),
+        env,
+    };
+}
+/** Fetches the installer and runs it; it must leave a nix where the layout says. */
+async function runInstaller(inputs, facts, plan) {
+    const { installer, system, workDir, env } = plan;
+    const url = installerUrl(inputs, installer, system, env);
+    if (url.startsWith("http:") && !inputs.installerSha256) {
+        step_io/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
+            `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`);
     }
-    else {
-        const url = installerUrl(inputs, inputs.installer, system, env);
-        if (url.startsWith("http:") && !inputs.installerSha256) {
-            step_io/* warning */.$e(`installer-url: ${url} is plain http and not pinned, and the installer runs as root: anyone on the way can change it. ` +
-                `Set installer-sha256 (the output of sha256sum on the binary), or serve it over https`);
-        }
-        const fetched = await fetchInstaller({ installer: inputs.installer, system, url, sha256: inputs.installerSha256, workDir, env });
-        const help = await (0,exec/* run */.eF)(fetched.path, ["install", "linux", "--help"], { env, timeoutMs: 60_000 });
-        const offers = parseInstallerHelp(help.code === 0 ? help.stdout + help.stderr : "");
-        const cmd = installCommand({
-            installer: inputs.installer,
-            binary: fetched.path,
-            init,
-            privilege: priv.how,
-            user: facts.user,
-            container: facts.container,
-            substituters: inputs.substituters,
-            trustedPublicKeys: inputs.trustedPublicKeys,
-            nixVersion: inputs.nixVersion,
-            system,
-            offers,
-            settings: installerSettingsFromEnv(env),
-        });
-        for (const note of cmd.notes)
-            step_io/* warning */.$e(`installer: ${note}`);
-        const r = await (0,exec/* run */.eF)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
-        if (r.code !== 0) {
-            throw new errors/* ActionError */.l(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.bv)(r)}`}; ` +
-                `its full output is in the "Install Nix" group of this log`);
-        }
-        if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(layout.bin, "nix"))) {
-            throw new errors/* ActionError */.l(`the Nix installer reported success, but there is no nix at ${layout.bin}; see its output in the "Install Nix" group of this log`);
-        }
+    const fetched = await fetchInstaller({ installer, system, url, sha256: inputs.installerSha256, workDir, env });
+    const cmd = await commandFor(fetched.path, inputs, facts, plan);
+    for (const note of cmd.notes)
+        step_io/* warning */.$e(`installer: ${note}`);
+    const r = await (0,exec/* run */.eF)(cmd.argv[0], cmd.argv.slice(1), { env: { ...env, ...cmd.env }, echo: true, timeoutMs: INSTALL_TIMEOUT_MS });
+    if (r.code !== 0) {
+        throw new errors/* ActionError */.l(`the Nix installer ${r.timedOut ? `ran longer than ${INSTALL_TIMEOUT_MS / 60_000} minutes and was stopped` : `failed (exit ${r.code}): ${(0,exec/* firstError */.bv)(r)}`}; ` +
+            `its full output is in the "Install Nix" group of this log`);
     }
-    // The user profile first, as Nix's own profile script orders them.
-    step_io/* addPath */.fM(layout.bin);
-    step_io/* addPath */.fM(layout.userBin);
-    for (const [k, v] of Object.entries(laterStepEnv(layout, env, external_node_fs_.existsSync)))
-        step_io/* exportVariable */.dN(k, v);
+    if (!(0,external_node_fs_.existsSync)(external_node_path_default().join(plan.layout.bin, "nix"))) {
+        throw new errors/* ActionError */.l(`the Nix installer reported success, but there is no nix at ${plan.layout.bin}; see its output in the "Install Nix" group of this log`);
+    }
+}
+/** The installer's command line, for what this installer binary says it offers (its --help). */
+async function commandFor(binary, inputs, facts, plan) {
+    const help = await (0,exec/* run */.eF)(binary, ["install", "linux", "--help"], { env: plan.env, timeoutMs: 60_000 });
+    return installCommand({
+        installer: plan.installer,
+        binary,
+        init: plan.init,
+        privilege: plan.priv,
+        user: facts.user,
+        container: facts.container,
+        substituters: inputs.substituters,
+        trustedPublicKeys: inputs.trustedPublicKeys,
+        nixVersion: inputs.nixVersion,
+        system: plan.system,
+        offers: parseInstallerHelp(help.code === 0 ? help.stdout + help.stderr : ""),
+        settings: installerSettingsFromEnv(plan.env),
+    });
+}
+/**
+ * Whether later steps reach the store through a daemon; starts one for the job where no init
+ * system does and the user is not root.
+ */
+async function daemonFor(plan, facts) {
+    const { env, init } = plan;
+    if (!needsOwnDaemon(init, facts.uid))
+        return init === "systemd" && facts.uid !== 0;
     const socket = (0,daemon/* daemonSocketPath */.$Q)(env);
-    let viaDaemon = false;
-    if (needsOwnDaemon(init, facts.uid)) {
-        viaDaemon = true;
-        if (await (0,daemon/* socketAnswers */.Nv)(socket)) {
-            step_io/* info */.pq(`A Nix daemon already listens on ${socket}`);
-        }
-        else {
-            const argv = daemonCommand(external_node_path_default().join(layout.bin, "nix-daemon"), priv.how, env);
-            const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
-            const d = await (0,daemon/* startDaemon */.LC)(argv, socket, (0,job_dir/* jobFiles */.DE)(workDir).daemonLog, timeout, env);
-            // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
-            await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.IF)(env), `${d.pid}\n`);
-            step_io/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
-        }
+    if (await (0,daemon/* socketAnswers */.Nv)(socket)) {
+        step_io/* info */.pq(`A Nix daemon already listens on ${socket}`);
+        return true;
     }
-    else if (init === "systemd" && facts.uid !== 0) {
-        viaDaemon = true;
-    }
-    const nixPath = external_node_path_default().join(layout.bin, "nix");
-    const nixVersion = await (0,locate/* nixVersionOf */.z9)(nixPath, env);
-    if (inputs.nixVersion && (!nixVersion || !semver_default().satisfies(nixVersion, inputs.nixVersion))) {
-        const pinned = exactVersion(inputs.nixVersion);
-        throw new errors/* ActionError */.l(`nix-version: the installer installed Nix ${nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}". ` +
-            (pinned
-                ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
-                : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));
-    }
-    step_io/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${inputs.installer} installer (init: ${init})`);
-    return { ...facts, nixPath, nixVersion, daemonSocket: (0,external_node_fs_.existsSync)(socket), viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
+    const argv = daemonCommand(external_node_path_default().join(plan.layout.bin, "nix-daemon"), plan.priv, env);
+    const timeout = Number(env[TEST_DAEMON_TIMEOUT_MS]) || DAEMON_TIMEOUT_MS;
+    const d = await (0,daemon/* startDaemon */.LC)(argv, socket, (0,job_dir/* jobFiles */.DE)(plan.workDir).daemonLog, timeout, env);
+    // Where a later step (or a person) finds the daemon this job started, to stop it by its PID.
+    await (0,promises_.writeFile)((0,job_dir/* daemonPidFile */.IF)(env), `${d.pid}\n`);
+    step_io/* info */.pq(`Started nix-daemon (pid ${d.pid}) for this job: there is no init system, and "${facts.user}" is not root; its log: ${d.log}`);
+    return true;
+}
+/** nix-version, when given, must be what the installer installed. */
+function checkVersion(wanted, installed) {
+    if (!wanted || (installed && semver_default().satisfies(installed, wanted)))
+        return;
+    const pinned = exactVersion(wanted);
+    throw new errors/* ActionError */.l(`nix-version: the installer installed Nix ${installed ?? "of unknown version"}, which does not satisfy "${wanted}". ` +
+        (pinned
+            ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
+            : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));
 }
 
 

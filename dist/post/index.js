@@ -209,39 +209,74 @@ async function run(cmd, args, opts = {}) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
-    const result = await new Promise((resolve) => {
+    const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
+    return result;
+}
+/** The command's result; one that cannot be started at all is exit 127. */
+async function startAndWait(spawn, cmd, args, opts, out, err) {
+    let child;
+    try {
+        child = start(spawn, cmd, args, opts, out, err);
+    }
+    catch (e) {
+        return { code: 127, stdout: "", stderr: String(e), timedOut: false };
+    }
+    const ended = outcome(child, opts);
+    feed(child, opts);
+    return ended;
+}
+/**
+ * Starts the command, with `out` and `err` as its stdout and stderr when given (files), else pipes.
+ * With a secret it runs behind SECRET_PIPE; with a timeout it leads a process group of its own.
+ */
+function start(spawn, cmd, args, opts, out, err) {
+    const viaPipe = opts.secret !== undefined;
+    return spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
+        env: exec_childEnv(opts.env ?? process.env),
+        cwd: opts.cwd,
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", out ?? "pipe", err ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
+        detached: opts.timeoutMs !== undefined,
+    });
+}
+/** Gives the command its input on stdin and its secret on fd 3. */
+function feed(child, opts) {
+    if (opts.input !== undefined && child.stdin)
+        child.stdin.end(opts.input);
+    const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+    if (secretPipe) {
+        // a command that fails before it reads the secret closes the pipe: its exit status says why
+        secretPipe.on("error", () => undefined);
+        secretPipe.end(opts.secret);
+    }
+}
+/** The command's end and what it printed; past `timeoutMs`, its whole process group is killed. */
+function outcome(child, opts) {
+    return new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        let child;
-        try {
-            const viaPipe = opts.secret !== undefined;
-            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
-                env: exec_childEnv(opts.env ?? process.env),
-                cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
-                detached: opts.timeoutMs !== undefined,
-            });
-        }
-        catch (err) {
-            resolve({ code: 127, stdout, stderr: String(err), timedOut });
-            return;
-        }
         const pid = child.pid;
         if (opts.timeoutMs !== undefined && pid !== undefined)
             running.add(pid);
-        const done = () => {
-            if (timer)
-                clearTimeout(timer);
-            if (pid !== undefined)
-                running.delete(pid);
-        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                killGroup(child.pid);
+                killGroup(pid);
             }, opts.timeoutMs);
+        const done = (r) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+            resolve({ ...r, timedOut });
+        };
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
@@ -252,30 +287,9 @@ async function run(cmd, args, opts = {}) {
             if (opts.echo)
                 process.stdout.write(d);
         });
-        if (opts.input !== undefined && child.stdin)
-            child.stdin.end(opts.input);
-        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
-        if (secretPipe) {
-            // a command that fails before it reads the secret closes the pipe: its exit status says why
-            secretPipe.on("error", () => undefined);
-            secretPipe.end(opts.secret);
-        }
-        child.on("error", (err) => {
-            done();
-            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
-        });
-        child.on("close", (code, signal) => {
-            done();
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-        });
+        child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
+        child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     });
-    if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
-    if (spool) {
-        result.stdout += readSpooled(spool[0]);
-        result.stderr = readSpooled(spool[1]) + result.stderr;
-    }
-    return result;
 }
 /** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
 function spoolFiles() {
@@ -1164,16 +1178,20 @@ function load(key) {
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
 
-function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
+/** Adds what `nix copy -v`'s log `text` says it uploaded to `into`; `binaryCache`: PushTarget's. */
+function parseCopyLog(text, binaryCache, into = { paths: new Set(), narBytes: 0 }) {
+    if (!binaryCache) {
+        // an ssh store logs no sizes: count the paths it reports
+        for (const m of text.matchAll(/^copying path '([^']+)' to '/gm))
+            into.paths.add(m[1]);
+        return into;
+    }
     for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
         if (into.paths.has(m[1]))
             continue;
         into.paths.add(m[1]);
         into.narBytes += Number(m[2]);
     }
-    // ssh stores log no sizes; count the paths they report.
-    for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm))
-        into.paths.add(m[1]);
     return into;
 }
 /**
@@ -1195,7 +1213,7 @@ function copyLogDoubt(text, given, binaryCache) {
         return `it announced ${announced} path(s) to copy and named none`;
     if (!binaryCache)
         return undefined;
-    const counted = parseCopyLog(text).paths;
+    const counted = parseCopyLog(text, true).paths;
     const unsized = [...sent].filter((p) => !counted.has(p));
     if (unsized.length > 0)
         return `${unsized.length} path(s) sent without the line with their size (first: ${unsized[0]})`;
@@ -1225,10 +1243,10 @@ function classifyFailure(stderr) {
 /**
  * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
  * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
- * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `url` is the store pushed to: a 401 or 403
- * from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `scheme` is push-to's (PushTarget): a 401
+ * or 403 from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
  */
-function failureHint(stderr, url = "") {
+function failureHint(stderr, scheme) {
     if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
         return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
     }
@@ -1238,7 +1256,7 @@ function failureHint(stderr, url = "") {
     if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
         return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
     }
-    if (/^s3:/.test(url) && /HTTP error 40[13]/.test(stderr)) {
+    if (scheme === "s3:" && /HTTP error 40[13]/.test(stderr)) {
         return " (the S3 server refused the request: give the job's environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or profile= in push-to, for a key allowed to write to the bucket; a Nix built without AWS authentication, Debian's nix-bin among them, sends no credentials at all and can only write to a bucket that takes anonymous writes)";
     }
     if (SIGNATURE_REFUSED.test(stderr)) {
@@ -1392,7 +1410,7 @@ async function copyChunk(to, given, on = {}) {
         on.starting?.(attempt, paths);
         const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
         const before = to.copied.paths.size;
-        parseCopyLog(r.stderr + r.stdout, to.copied);
+        parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
         if (r.code === 0) {
             const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, to.target.binaryCache);
             if (unclear)
@@ -1759,23 +1777,54 @@ async function pushFromPost(jobDirPath) {
     }
 }
 async function push(inputs, target, limits, dir) {
+    const plan = planOf(inputs);
+    step_io_info(`push: ${plan.method} method: ${plan.why}`);
+    const state = newRun(plan, limits, dir);
+    // told first, so it finishes the queue while post selects
+    const pusher = await drainPusher(plan, dir);
+    const chosen = await push_select(plan, inputs, target, state);
+    const during = pusher.ran ? await afterPusher(dir, pusher.pid, state.clock) : undefined;
+    const left = leftAfter(chosen.valid, during);
+    const row = { cache: target.display, method: plan.method, during };
+    if (left.length === 0) {
+        const result = incomplete(state) ?? (chosen.valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)");
+        await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
+        return;
+    }
+    const { copied, seconds, failure } = await upload(left, chosen, target, state);
+    const result = failure ? `failed: ${failure.message}` : (incomplete(state) ?? "ok");
+    await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
+    if (failure)
+        throw failure;
+    step_io_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
+        `${left.length - state.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
+}
+/** How to find what the job built: main's plan, or, when main saved none, push-paths. */
+function planOf(inputs) {
+    const plan = load(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
+    if (plan)
+        return plan;
+    throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
+}
+function newRun(plan, limits, dir) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-    // main decided the method; only when it saved no plan does post fall back on push-paths
-    const plan = load(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
-    if (!plan) {
-        throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
-    }
-    step_io_info(`push: ${plan.method} method: ${plan.why}`);
-    const runState = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
-    const cache = target.display;
-    // told first, so it finishes the queue while post selects
-    const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
-    if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
+    return { started, clock, limits, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
+}
+/**
+ * With the hook method, tells the background pusher to finish the queue and exit. `ran`: a pusher
+ * ran in this job (its status file is there), even if it is gone now; `pid`: it is still running.
+ */
+async function drainPusher(plan, dir) {
+    const pid = plan.method === "hook" ? livePusher(dir) : undefined;
+    if (pid !== undefined && !(await signalDrain(dir, pid))) {
         step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
     }
-    const hadPusher = pusher !== undefined || (0,external_node_fs_namespaceObject.existsSync)(job_dir_jobFiles(dir).pusherStatus);
-    const candidates = await candidatesOf(plan, inputs, runState);
+    return { pid, ran: pid !== undefined || (0,external_node_fs_namespaceObject.existsSync)(job_dir_jobFiles(dir).pusherStatus) };
+}
+/** The job's paths (plan's method), less what push-filter drops and what the store no longer holds. */
+async function push_select(plan, inputs, target, state) {
+    const candidates = await candidatesOf(plan, inputs, state);
     const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
     // the key reaches nix through a pipe (exec's `secret`), never a file
     const key = inputs.signingKey || undefined;
@@ -1784,61 +1833,42 @@ async function push(inputs, target, limits, dir) {
     // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
     // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
     // in the local store (for ssh) needs every path there, so those are checked first.
-    const checkFirst = plan.method !== "hook" || (to.signLocally && key !== undefined);
-    const valid = checkFirst ? await onlyValid(keep, plan.storeDir, runState) : keep;
+    const checkFirst = plan.method !== "hook" || to.signLocally;
+    const valid = checkFirst ? await onlyValid(keep, plan.storeDir, state) : keep;
     step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
-        `(selected in ${Date.now() - started} ms)`);
-    const during = hadPusher ? await afterPusher(dir, pusher, clock) : undefined;
-    const left = during ? valid.filter((p) => !during.sent.has(p)) : valid;
-    const summaryDuring = during && { uploaded: during.uploaded, narBytes: during.narBytes, waitedSeconds: during.waitedSeconds };
-    if (during) {
-        step_io_info(`push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
-            `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`);
-    }
-    if (left.length === 0) {
-        await writeSummary({
-            cache,
-            method: plan.method,
-            selected: valid.length,
-            uploaded: 0,
-            narBytes: 0,
-            seconds: 0,
-            result: incomplete(runState) ?? (valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)"),
-            during: summaryDuring,
-        });
-        return;
-    }
-    const copyStart = Date.now();
+        `(selected in ${Date.now() - state.started} ms)`);
+    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key };
+}
+/** The selected paths the background pusher did not send; what it did is logged. */
+function leftAfter(valid, during) {
+    if (!during)
+        return valid;
+    const left = valid.filter((p) => !during.sent.has(p));
+    step_io_info(`push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
+        `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`);
+    return left;
+}
+/** Signs `paths` in the local store first when the target needs it, then copies them chunk by chunk. */
+async function upload(paths, chosen, target, state) {
+    const t0 = Date.now();
+    const { to, key } = chosen;
     const copied = { paths: new Set(), narBytes: 0 };
-    const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: runState.uploadEnv, limits, budget: { deadline: clock.deadline }, copied };
-    let failure;
+    const budget = { deadline: state.clock.deadline };
+    const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
     try {
         for (const n of to.notes)
             step_io_info(`push: ${n}`);
         if (to.signLocally && key)
-            await signLocally(left, key, clock);
-        for (const chunk of chunks(left))
-            await copyWithRetries(copyTo, chunk, runState, checkFirst ? undefined : plan.storeDir);
+            await signLocally(paths, key, state.clock);
+        for (const chunk of chunks(paths))
+            await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
+        return { copied, seconds: (Date.now() - t0) / 1000 };
     }
     catch (e) {
-        failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
+        const failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
+        return { copied, seconds: (Date.now() - t0) / 1000, failure };
     }
-    const seconds = (Date.now() - copyStart) / 1000;
-    await writeSummary({
-        cache,
-        method: plan.method,
-        selected: valid.length - runState.gone,
-        uploaded: copied.paths.size,
-        narBytes: copied.narBytes,
-        seconds,
-        result: failure ? `failed: ${failure.message}` : (incomplete(runState) ?? "ok"),
-        during: summaryDuring,
-    });
-    if (failure)
-        throw failure;
-    step_io_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-        `${left.length - runState.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
 }
 /**
  * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
@@ -2017,7 +2047,7 @@ async function copyWithRetries(to, given, state, uncheckedIn) {
         return;
     if (!outcome.r)
         throw new errors_ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-    throw new errors_ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.url)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
+    throw new errors_ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.target.scheme)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
 }
 function whyFailed(r, limits) {
     return r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);

@@ -277,39 +277,74 @@ async function exec_run(cmd, args, opts = {}) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
-    const result = await new Promise((resolve) => {
+    const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
+    return result;
+}
+/** The command's result; one that cannot be started at all is exit 127. */
+async function startAndWait(spawn, cmd, args, opts, out, err) {
+    let child;
+    try {
+        child = start(spawn, cmd, args, opts, out, err);
+    }
+    catch (e) {
+        return { code: 127, stdout: "", stderr: String(e), timedOut: false };
+    }
+    const ended = outcome(child, opts);
+    feed(child, opts);
+    return ended;
+}
+/**
+ * Starts the command, with `out` and `err` as its stdout and stderr when given (files), else pipes.
+ * With a secret it runs behind SECRET_PIPE; with a timeout it leads a process group of its own.
+ */
+function start(spawn, cmd, args, opts, out, err) {
+    const viaPipe = opts.secret !== undefined;
+    return spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
+        env: childEnv(opts.env ?? process.env),
+        cwd: opts.cwd,
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", out ?? "pipe", err ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
+        detached: opts.timeoutMs !== undefined,
+    });
+}
+/** Gives the command its input on stdin and its secret on fd 3. */
+function feed(child, opts) {
+    if (opts.input !== undefined && child.stdin)
+        child.stdin.end(opts.input);
+    const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+    if (secretPipe) {
+        // a command that fails before it reads the secret closes the pipe: its exit status says why
+        secretPipe.on("error", () => undefined);
+        secretPipe.end(opts.secret);
+    }
+}
+/** The command's end and what it printed; past `timeoutMs`, its whole process group is killed. */
+function outcome(child, opts) {
+    return new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        let child;
-        try {
-            const viaPipe = opts.secret !== undefined;
-            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
-                env: childEnv(opts.env ?? process.env),
-                cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
-                detached: opts.timeoutMs !== undefined,
-            });
-        }
-        catch (err) {
-            resolve({ code: 127, stdout, stderr: String(err), timedOut });
-            return;
-        }
         const pid = child.pid;
         if (opts.timeoutMs !== undefined && pid !== undefined)
             running.add(pid);
-        const done = () => {
-            if (timer)
-                clearTimeout(timer);
-            if (pid !== undefined)
-                running.delete(pid);
-        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                killGroup(child.pid);
+                killGroup(pid);
             }, opts.timeoutMs);
+        const done = (r) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+            resolve({ ...r, timedOut });
+        };
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
@@ -320,30 +355,9 @@ async function exec_run(cmd, args, opts = {}) {
             if (opts.echo)
                 process.stdout.write(d);
         });
-        if (opts.input !== undefined && child.stdin)
-            child.stdin.end(opts.input);
-        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
-        if (secretPipe) {
-            // a command that fails before it reads the secret closes the pipe: its exit status says why
-            secretPipe.on("error", () => undefined);
-            secretPipe.end(opts.secret);
-        }
-        child.on("error", (err) => {
-            done();
-            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
-        });
-        child.on("close", (code, signal) => {
-            done();
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-        });
+        child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
+        child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     });
-    if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
-    if (spool) {
-        result.stdout += readSpooled(spool[0]);
-        result.stderr = readSpooled(spool[1]) + result.stderr;
-    }
-    return result;
 }
 /** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
 function spoolFiles() {

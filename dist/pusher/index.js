@@ -193,39 +193,74 @@ async function run(cmd, args, opts = {}) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
     }
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
-    const result = await new Promise((resolve) => {
+    const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
+    if (outFd !== undefined)
+        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+    if (spool) {
+        result.stdout += readSpooled(spool[0]);
+        result.stderr = readSpooled(spool[1]) + result.stderr;
+    }
+    return result;
+}
+/** The command's result; one that cannot be started at all is exit 127. */
+async function startAndWait(spawn, cmd, args, opts, out, err) {
+    let child;
+    try {
+        child = start(spawn, cmd, args, opts, out, err);
+    }
+    catch (e) {
+        return { code: 127, stdout: "", stderr: String(e), timedOut: false };
+    }
+    const ended = outcome(child, opts);
+    feed(child, opts);
+    return ended;
+}
+/**
+ * Starts the command, with `out` and `err` as its stdout and stderr when given (files), else pipes.
+ * With a secret it runs behind SECRET_PIPE; with a timeout it leads a process group of its own.
+ */
+function start(spawn, cmd, args, opts, out, err) {
+    const viaPipe = opts.secret !== undefined;
+    return spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
+        env: childEnv(opts.env ?? process.env),
+        cwd: opts.cwd,
+        stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", out ?? "pipe", err ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
+        detached: opts.timeoutMs !== undefined,
+    });
+}
+/** Gives the command its input on stdin and its secret on fd 3. */
+function feed(child, opts) {
+    if (opts.input !== undefined && child.stdin)
+        child.stdin.end(opts.input);
+    const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
+    if (secretPipe) {
+        // a command that fails before it reads the secret closes the pipe: its exit status says why
+        secretPipe.on("error", () => undefined);
+        secretPipe.end(opts.secret);
+    }
+}
+/** The command's end and what it printed; past `timeoutMs`, its whole process group is killed. */
+function outcome(child, opts) {
+    return new Promise((resolve) => {
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        let child;
-        try {
-            const viaPipe = opts.secret !== undefined;
-            child = spawn(viaPipe ? "sh" : cmd, viaPipe ? ["-c", SECRET_PIPE, cmd, ...args] : args, {
-                env: childEnv(opts.env ?? process.env),
-                cwd: opts.cwd,
-                stdio: [opts.input === undefined || viaPipe ? "ignore" : "pipe", spool?.[0] ?? outFd ?? "pipe", spool?.[1] ?? "pipe", ...(viaPipe ? ["pipe"] : [])],
-                detached: opts.timeoutMs !== undefined,
-            });
-        }
-        catch (err) {
-            resolve({ code: 127, stdout, stderr: String(err), timedOut });
-            return;
-        }
         const pid = child.pid;
         if (opts.timeoutMs !== undefined && pid !== undefined)
             running.add(pid);
-        const done = () => {
-            if (timer)
-                clearTimeout(timer);
-            if (pid !== undefined)
-                running.delete(pid);
-        };
         const timer = opts.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                killGroup(child.pid);
+                killGroup(pid);
             }, opts.timeoutMs);
+        const done = (r) => {
+            if (timer)
+                clearTimeout(timer);
+            if (pid !== undefined)
+                running.delete(pid);
+            resolve({ ...r, timedOut });
+        };
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
@@ -236,30 +271,9 @@ async function run(cmd, args, opts = {}) {
             if (opts.echo)
                 process.stdout.write(d);
         });
-        if (opts.input !== undefined && child.stdin)
-            child.stdin.end(opts.input);
-        const secretPipe = opts.secret === undefined ? undefined : child.stdio[3];
-        if (secretPipe) {
-            // a command that fails before it reads the secret closes the pipe: its exit status says why
-            secretPipe.on("error", () => undefined);
-            secretPipe.end(opts.secret);
-        }
-        child.on("error", (err) => {
-            done();
-            resolve({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err), timedOut });
-        });
-        child.on("close", (code, signal) => {
-            done();
-            resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, timedOut });
-        });
+        child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
+        child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     });
-    if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
-    if (spool) {
-        result.stdout += readSpooled(spool[0]);
-        result.stderr = readSpooled(spool[1]) + result.stderr;
-    }
-    return result;
 }
 /** Two unlinked files for a command's stdout and stderr, or undefined when they cannot be made. */
 function spoolFiles() {
@@ -379,16 +393,20 @@ const DRAIN_SIGNAL = "SIGUSR2";
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
 
-function parseCopyLog(text, into = { paths: new Set(), narBytes: 0 }) {
+/** Adds what `nix copy -v`'s log `text` says it uploaded to `into`; `binaryCache`: PushTarget's. */
+function parseCopyLog(text, binaryCache, into = { paths: new Set(), narBytes: 0 }) {
+    if (!binaryCache) {
+        // an ssh store logs no sizes: count the paths it reports
+        for (const m of text.matchAll(/^copying path '([^']+)' to '/gm))
+            into.paths.add(m[1]);
+        return into;
+    }
     for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
         if (into.paths.has(m[1]))
             continue;
         into.paths.add(m[1]);
         into.narBytes += Number(m[2]);
     }
-    // ssh stores log no sizes; count the paths they report.
-    for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm))
-        into.paths.add(m[1]);
     return into;
 }
 /**
@@ -410,7 +428,7 @@ function copyLogDoubt(text, given, binaryCache) {
         return `it announced ${announced} path(s) to copy and named none`;
     if (!binaryCache)
         return undefined;
-    const counted = parseCopyLog(text).paths;
+    const counted = parseCopyLog(text, true).paths;
     const unsized = [...sent].filter((p) => !counted.has(p));
     if (unsized.length > 0)
         return `${unsized.length} path(s) sent without the line with their size (first: ${unsized[0]})`;
@@ -440,10 +458,10 @@ function classifyFailure(stderr) {
 /**
  * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
  * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
- * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `url` is the store pushed to: a 401 or 403
- * from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `scheme` is push-to's (PushTarget): a 401
+ * or 403 from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
  */
-function failureHint(stderr, url = "") {
+function failureHint(stderr, scheme) {
     if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
         return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
     }
@@ -453,7 +471,7 @@ function failureHint(stderr, url = "") {
     if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
         return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
     }
-    if (/^s3:/.test(url) && /HTTP error 40[13]/.test(stderr)) {
+    if (scheme === "s3:" && /HTTP error 40[13]/.test(stderr)) {
         return " (the S3 server refused the request: give the job's environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or profile= in push-to, for a key allowed to write to the bucket; a Nix built without AWS authentication, Debian's nix-bin among them, sends no credentials at all and can only write to a bucket that takes anonymous writes)";
     }
     if (SIGNATURE_REFUSED.test(stderr)) {
@@ -607,7 +625,7 @@ async function copyChunk(to, given, on = {}) {
         on.starting?.(attempt, paths);
         const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
         const before = to.copied.paths.size;
-        parseCopyLog(r.stderr + r.stdout, to.copied);
+        parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
         if (r.code === 0) {
             const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, to.target.binaryCache);
             if (unclear)

@@ -61,50 +61,10 @@ export async function readConfig(inputs: Inputs, facts: Facts, envr: Environment
 export async function writeJobConfig(inputs: Inputs, facts: Facts, view: ConfigView, hook: string | undefined): Promise<void> {
   const dir = jobDir();
   const { confPath, withOurs } = confFiles();
-  const { trust } = view;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const secretFiles: string[] = [];
-  let netrcFile: string | undefined;
-  if (inputs.netrc) {
-    netrcFile = jobFiles(dir).netrc;
-    await writeFile(netrcFile, inputs.netrc, { mode: 0o600 });
-    await chmod(netrcFile, 0o600);
-    secretFiles.push(netrcFile);
-    // recorded at once, so a failure further on still leaves post a note to remove it
-    save(StateKey.SecretFiles, secretFiles);
-  }
-
-  if (trust.trusted !== true) {
-    const ignored = ignoredByDaemon(
-      {
-        substituters: inputs.substituters,
-        trustedPublicKeys: inputs.trustedPublicKeys,
-        extraConf: inputs.extraConf,
-        netrc: Boolean(netrcFile),
-        hook: hook !== undefined,
-      },
-      view.daemonView,
-      facts.user,
-    );
-    if (ignored.length > 0) {
-      const verdict =
-        trust.trusted === "unknown"
-          ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
-          : `does not trust user "${facts.user}", so it will ignore`;
-      io.warning(
-        `The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
-          `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`,
-      );
-    }
-  }
-
-  if (netrcFile && facts.viaDaemon && !view.sameConfigAsDaemon) {
-    io.warning(
-      `netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
-        `will not use it; put the credentials in the daemon's own netrc-file on the host instead`,
-    );
-  }
-
+  const netrcFile = inputs.netrc ? await writeNetrc(inputs.netrc, dir, secretFiles) : undefined;
+  warnWhatTheDaemonIgnores(inputs, facts, view, netrcFile, hook);
   const text = renderConf(
     {
       substituters: inputs.substituters,
@@ -122,6 +82,42 @@ export async function writeJobConfig(inputs: Inputs, facts: Facts, view: ConfigV
   save(StateKey.SecretFiles, secretFiles);
   io.exportVariable("NIX_CONFIG", withOurs);
   io.info(text.replace(/^access-tokens = .*$/m, "access-tokens = ***"));
+}
+
+/** The netrc input as a file (0600) in the job's folder; post removes it. */
+async function writeNetrc(netrc: string, dir: string, secretFiles: string[]): Promise<string> {
+  const file = jobFiles(dir).netrc;
+  await writeFile(file, netrc, { mode: 0o600 });
+  await chmod(file, 0o600);
+  secretFiles.push(file);
+  // recorded at once, so a failure further on still leaves post a note to remove it
+  save(StateKey.SecretFiles, secretFiles);
+  return file;
+}
+
+/** Says once which of the job's settings a daemon that does not trust the user, or cannot read them, ignores. */
+function warnWhatTheDaemonIgnores(inputs: Inputs, facts: Facts, view: ConfigView, netrcFile: string | undefined, hook: string | undefined): void {
+  const { trust } = view;
+  if (trust.trusted !== true) {
+    const ours = { substituters: inputs.substituters, trustedPublicKeys: inputs.trustedPublicKeys, extraConf: inputs.extraConf, netrc: Boolean(netrcFile), hook: hook !== undefined };
+    const ignored = ignoredByDaemon(ours, view.daemonView, facts.user);
+    if (ignored.length > 0) {
+      const verdict =
+        trust.trusted === "unknown"
+          ? `may not trust user "${facts.user}" (trust could not be determined: ${trust.how}); if it does not, it will ignore`
+          : `does not trust user "${facts.user}", so it will ignore`;
+      io.warning(
+        `The Nix daemon ${verdict}: ${ignored.map((i) => i.setting).join("; ")}. ` +
+          `To honour them, the host admin adds to /etc/nix/nix.conf and restarts nix-daemon: ${[...new Set(ignored.map((i) => i.fix))].join(" | ")}`,
+      );
+    }
+  }
+  if (netrcFile && facts.viaDaemon && !view.sameConfigAsDaemon) {
+    io.warning(
+      `netrc: the Nix daemon runs outside this container and cannot read ${netrcFile}, so substitution from private caches ` +
+        `will not use it; put the credentials in the daemon's own netrc-file on the host instead`,
+    );
+  }
 }
 
 /**

@@ -144,71 +144,93 @@ async function saveToActionsCache(shared: string, key: string, from: string): Pr
  */
 export async function fetchInstaller(req: FetchRequest): Promise<FetchedInstaller> {
   const env = req.env ?? process.env;
-  const tool = `nix-installer-${req.installer}`;
-  const day = (req.now ?? new Date()).toISOString().slice(0, 10).replace(/-/g, "");
-  const version = installerCacheVersion(req.sha256, createHash("sha256").update(req.url).digest("hex"), day);
+  const tool = toolOf(req);
   const toolCache = Boolean(env.RUNNER_TOOL_CACHE);
-
-  if (toolCache) {
-    const dir = tc.find(tool, version, req.system);
-    if (dir) {
-      const file = path.join(dir, FILE);
-      const sum = await sha256File(file);
-      verify(sum, req, `the tool cache (${file})`);
-      io.info(`Using the installer from the runner's tool cache: ${file}`);
-      return { path: file, sha256: sum, source: "tool-cache" };
-    }
-  }
-
+  const cached = toolCache ? await fromToolCache(tool, req) : undefined;
+  if (cached) return cached;
   const own = path.join(req.workDir, "installer", FILE);
   await mkdir(path.dirname(own), { recursive: true });
-  const cacheKey = `nix-runner-action-${tool}-${req.system}-${version}`;
-  let shared: string | undefined;
-  if (!cacheServiceConfigured(env)) {
-    io.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
-  } else {
-    const dir = actionsCacheDir(req.tmpDir ?? os.tmpdir(), process.getuid?.() ?? 0, tool, req.system, version);
-    const unsafe = await notPrivate(path.dirname(dir));
-    if (unsafe) io.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
-    else {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      shared = dir;
-    }
-  }
-
-  let source: FetchedInstaller["source"] = "download";
+  const cacheKey = `nix-runner-action-${tool.name}-${req.system}-${tool.version}`;
+  const shared = await sharedFolder(tool, req, env);
   try {
-    if (shared && (await restoreFromActionsCache(shared, cacheKey, own))) {
-      source = "actions-cache";
+    const source: FetchedInstaller["source"] = shared && (await restoreFromActionsCache(shared, cacheKey, own)) ? "actions-cache" : "download";
+    if (source === "actions-cache") {
       io.info(`Restored the installer from the Actions cache (${cacheKey})`);
     } else {
       io.info(`Downloading the installer from ${req.url}`);
       await download(req.url, own);
     }
-    const sum = await sha256File(own);
-    try {
-      verify(sum, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
-    } catch (e) {
-      await rm(own, { force: true });
-      throw e;
-    }
+    const sum = await verifiedSum(own, req, source === "download" ? req.url : `the Actions cache (${cacheKey})`);
     io.info(`installer sha256: ${sum}${req.sha256 ? " (matches installer-sha256)" : ""}`);
     await chmod(own, 0o755);
     if (shared && source === "download") await saveToActionsCache(shared, cacheKey, own);
-
-    if (!toolCache) return { path: own, sha256: sum, source };
-    try {
-      const dir = await tc.cacheFile(own, FILE, tool, version, req.system);
-      const file = path.join(dir, FILE);
-      await chmod(file, 0o755);
-      return { path: file, sha256: sum, source };
-    } catch (e) {
-      // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
-      io.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
-      return { path: own, sha256: sum, source };
-    }
+    return { path: toolCache ? await keepInToolCache(own, tool, req.system, env) : own, sha256: sum, source };
   } finally {
     // The shared folder only carries the binary to and from the Actions cache; this job runs its own copy.
     if (shared) await rm(shared, { recursive: true, force: true });
+  }
+}
+
+/** The installer as the caches name it: a new version for a new pin, URL or day. */
+interface Tool {
+  name: string;
+  version: string;
+}
+
+function toolOf(req: FetchRequest): Tool {
+  const day = (req.now ?? new Date()).toISOString().slice(0, 10).replace(/-/g, "");
+  return { name: `nix-installer-${req.installer}`, version: installerCacheVersion(req.sha256, createHash("sha256").update(req.url).digest("hex"), day) };
+}
+
+/** The runner's tool cache's copy, checked against the pin, if it has one. */
+async function fromToolCache(tool: Tool, req: FetchRequest): Promise<FetchedInstaller | undefined> {
+  const dir = tc.find(tool.name, tool.version, req.system);
+  if (!dir) return undefined;
+  const file = path.join(dir, FILE);
+  const sum = await sha256File(file);
+  verify(sum, req, `the tool cache (${file})`);
+  io.info(`Using the installer from the runner's tool cache: ${file}`);
+  return { path: file, sha256: sum, source: "tool-cache" };
+}
+
+/** The folder the Actions cache saves from and restores to, when there is a cache service and the folder is safe. */
+async function sharedFolder(tool: Tool, req: FetchRequest, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (!cacheServiceConfigured(env)) {
+    io.info("No cache service configured (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset): not using the Actions cache");
+    return undefined;
+  }
+  const dir = actionsCacheDir(req.tmpDir ?? os.tmpdir(), process.getuid?.() ?? 0, tool.name, req.system, tool.version);
+  const unsafe = await notPrivate(path.dirname(dir));
+  if (unsafe) {
+    io.warning(`Not using the Actions cache for the installer: ${unsafe}. Remove it, or set TMPDIR to a folder of this user's own`);
+    return undefined;
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** `file`'s sha256, checked against the pin; a file that fails the check is removed. `from`: where it came from, for the error. */
+async function verifiedSum(file: string, req: FetchRequest, from: string): Promise<string> {
+  const sum = await sha256File(file);
+  try {
+    verify(sum, req, from);
+  } catch (e) {
+    await rm(file, { force: true });
+    throw e;
+  }
+  return sum;
+}
+
+/** The tool cache's copy of `own`, or `own` itself when the tool cache cannot take it. */
+async function keepInToolCache(own: string, tool: Tool, system: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const dir = await tc.cacheFile(own, FILE, tool.name, tool.version, system);
+    const file = path.join(dir, FILE);
+    await chmod(file, 0o755);
+    return file;
+  } catch (e) {
+    // A tool cache this user cannot write (a root-owned folder under a non-root job) costs a download next time, nothing more.
+    io.warning(`The installer could not be kept in the runner's tool cache ${env.RUNNER_TOOL_CACHE} (${(e as Error).message}); using this job's copy`);
+    return own;
   }
 }

@@ -91,7 +91,7 @@ export async function copyChunk(to: CopyTo, given: string[], on: CopyEvents = {}
     on.starting?.(attempt, paths);
     const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
     const before = to.copied.paths.size;
-    parseCopyLog(r.stderr + r.stdout, to.copied);
+    parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
     if (r.code === 0) {
       const unclear = copyLogDoubt(r.stderr + r.stdout, paths.length, to.target.binaryCache);
       if (unclear) on.notUnderstood?.(unclear);

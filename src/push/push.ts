@@ -20,7 +20,7 @@ import { type PushPlan, pushPathsPlan } from "./plan.js";
 import { type Copied, errorLine, failureHint, mbPerSecond, redactCredentials, summaryHtml, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
-import { buildPushUrl } from "./url.js";
+import { buildPushUrl, type PushUrl } from "./url.js";
 import { NIX_FLAKES } from "../nix/features.js";
 
 interface Clock {
@@ -29,11 +29,15 @@ interface Clock {
 }
 
 /**
- * What one push run could not understand of Nix's answers, each already warned about: the summary's
- * result then says the run is incomplete instead of "ok" or "nothing new to push".
+ * One push run: its time and limits, and what it could not understand of Nix's answers, each already
+ * warned about (the summary's result then says the run is incomplete instead of "ok" or "nothing new
+ * to push").
  */
 interface Run {
+  /** When post's push began: the selection's time is logged. */
+  started: number;
   clock: Clock;
+  limits: Limits;
   version: string | undefined;
   doubts: string[];
   /** Selected paths a failed copy showed to be gone from the store (checked then, not up front). */
@@ -74,26 +78,69 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
 }
 
 async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: string): Promise<void> {
+  const plan = planOf(inputs);
+  io.info(`push: ${plan.method} method: ${plan.why}`);
+  const state = newRun(plan, limits, dir);
+  // told first, so it finishes the queue while post selects
+  const pusher = await drainPusher(plan, dir);
+  const chosen = await select(plan, inputs, target, state);
+  const during = pusher.ran ? await afterPusher(dir, pusher.pid, state.clock) : undefined;
+  const left = leftAfter(chosen.valid, during);
+  const row = { cache: target.display, method: plan.method, during };
+  if (left.length === 0) {
+    const result = incomplete(state) ?? (chosen.valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)");
+    await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
+    return;
+  }
+  const { copied, seconds, failure } = await upload(left, chosen, target, state);
+  const result = failure ? `failed: ${failure.message}` : (incomplete(state) ?? "ok");
+  await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
+  if (failure) throw failure;
+  io.info(
+    `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
+      `${left.length - state.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`,
+  );
+}
+
+/** How to find what the job built: main's plan, or, when main saved none, push-paths. */
+function planOf(inputs: Inputs): PushPlan {
+  const plan = load<PushPlan>(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
+  if (plan) return plan;
+  throw new ActionError(
+    "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
+  );
+}
+
+function newRun(plan: PushPlan, limits: Limits, dir: string): Run {
   const started = Date.now();
   const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-  // main decided the method; only when it saved no plan does post fall back on push-paths
-  const plan = load<PushPlan>(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
-  if (!plan) {
-    throw new ActionError(
-      "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
-    );
-  }
-  io.info(`push: ${plan.method} method: ${plan.why}`);
-  const runState: Run = { clock, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
-  const cache = target.display;
-  // told first, so it finishes the queue while post selects
-  const pusher = plan.method === "hook" ? livePusher(dir) : undefined;
-  if (pusher !== undefined && !(await signalDrain(dir, pusher))) {
+  return { started, clock, limits, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
+}
+
+/**
+ * With the hook method, tells the background pusher to finish the queue and exit. `ran`: a pusher
+ * ran in this job (its status file is there), even if it is gone now; `pid`: it is still running.
+ */
+async function drainPusher(plan: PushPlan, dir: string): Promise<{ pid: number | undefined; ran: boolean }> {
+  const pid = plan.method === "hook" ? livePusher(dir) : undefined;
+  if (pid !== undefined && !(await signalDrain(dir, pid))) {
     io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
   }
-  const hadPusher = pusher !== undefined || existsSync(jobFiles(dir).pusherStatus);
+  return { pid, ran: pid !== undefined || existsSync(jobFiles(dir).pusherStatus) };
+}
 
-  const candidates = await candidatesOf(plan, inputs, runState);
+/** What post pushes, and how: the paths, the `nix copy --to` URL, and the key that signs them. */
+interface Selection {
+  valid: string[];
+  /** The store dir when `valid` was not checked against the store: the first failed copy checks it. */
+  uncheckedIn: string | undefined;
+  to: PushUrl;
+  key: string | undefined;
+}
+
+/** The job's paths (plan's method), less what push-filter drops and what the store no longer holds. */
+async function select(plan: PushPlan, inputs: Inputs, target: PushTarget, state: Run): Promise<Selection> {
+  const candidates = await candidatesOf(plan, inputs, state);
   const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
   // the key reaches nix through a pipe (exec's `secret`), never a file
   const key = inputs.signingKey || undefined;
@@ -102,63 +149,50 @@ async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: str
   // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
   // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
   // in the local store (for ssh) needs every path there, so those are checked first.
-  const checkFirst = plan.method !== "hook" || (to.signLocally && key !== undefined);
-  const valid = checkFirst ? await onlyValid(keep, plan.storeDir, runState) : keep;
+  const checkFirst = plan.method !== "hook" || to.signLocally;
+  const valid = checkFirst ? await onlyValid(keep, plan.storeDir, state) : keep;
   io.info(
     `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
       `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
-      `(selected in ${Date.now() - started} ms)`,
+      `(selected in ${Date.now() - state.started} ms)`,
   );
-  const during = hadPusher ? await afterPusher(dir, pusher, clock) : undefined;
-  const left = during ? valid.filter((p) => !during.sent.has(p)) : valid;
-  const summaryDuring = during && { uploaded: during.uploaded, narBytes: during.narBytes, waitedSeconds: during.waitedSeconds };
-  if (during) {
-    io.info(
-      `push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
-        `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`,
-    );
-  }
-  if (left.length === 0) {
-    await writeSummary({
-      cache,
-      method: plan.method,
-      selected: valid.length,
-      uploaded: 0,
-      narBytes: 0,
-      seconds: 0,
-      result: incomplete(runState) ?? (valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)"),
-      during: summaryDuring,
-    });
-    return;
-  }
+  return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key };
+}
 
-  const copyStart = Date.now();
+/** The selected paths the background pusher did not send; what it did is logged. */
+function leftAfter(valid: string[], during: During | undefined): string[] {
+  if (!during) return valid;
+  const left = valid.filter((p) => !during.sent.has(p));
+  io.info(
+    `push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
+      `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`,
+  );
+  return left;
+}
+
+/** What post's copies uploaded, in how long, and the error that ended them, if one did. */
+interface Sent {
+  copied: Copied;
+  seconds: number;
+  failure?: ActionError;
+}
+
+/** Signs `paths` in the local store first when the target needs it, then copies them chunk by chunk. */
+async function upload(paths: string[], chosen: Selection, target: PushTarget, state: Run): Promise<Sent> {
+  const t0 = Date.now();
+  const { to, key } = chosen;
   const copied: Copied = { paths: new Set(), narBytes: 0 };
-  const copyTo: CopyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: runState.uploadEnv, limits, budget: { deadline: clock.deadline }, copied };
-  let failure: ActionError | undefined;
+  const budget = { deadline: state.clock.deadline };
+  const copyTo: CopyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
   try {
     for (const n of to.notes) io.info(`push: ${n}`);
-    if (to.signLocally && key) await signLocally(left, key, clock);
-    for (const chunk of chunks(left)) await copyWithRetries(copyTo, chunk, runState, checkFirst ? undefined : plan.storeDir);
+    if (to.signLocally && key) await signLocally(paths, key, state.clock);
+    for (const chunk of chunks(paths)) await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
+    return { copied, seconds: (Date.now() - t0) / 1000 };
   } catch (e) {
-    failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
+    const failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
+    return { copied, seconds: (Date.now() - t0) / 1000, failure };
   }
-  const seconds = (Date.now() - copyStart) / 1000;
-  await writeSummary({
-    cache,
-    method: plan.method,
-    selected: valid.length - runState.gone,
-    uploaded: copied.paths.size,
-    narBytes: copied.narBytes,
-    seconds,
-    result: failure ? `failed: ${failure.message}` : (incomplete(runState) ?? "ok"),
-    during: summaryDuring,
-  });
-  if (failure) throw failure;
-  io.info(
-    `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${cache}; ` +
-      `${left.length - runState.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`,
-  );
 }
 
 interface During {
@@ -333,7 +367,7 @@ async function copyWithRetries(to: CopyTo, given: string[], state: Run, unchecke
   });
   if (outcome.ok) return;
   if (!outcome.r) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
-  throw new ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.url)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
+  throw new ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.target.scheme)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
 }
 
 function whyFailed(r: ExecResult, limits: Limits): string {

@@ -1,4 +1,5 @@
 import { EOL } from "node:os";
+import type { PushScheme } from "../push-target.js";
 
 /** What one `nix copy -v` said it uploaded: `copying path '<p>' (<n> bytes, compressed …) to binary cache`. */
 export interface Copied {
@@ -6,14 +7,18 @@ export interface Copied {
   narBytes: number;
 }
 
-export function parseCopyLog(text: string, into: Copied = { paths: new Set(), narBytes: 0 }): Copied {
+/** Adds what `nix copy -v`'s log `text` says it uploaded to `into`; `binaryCache`: PushTarget's. */
+export function parseCopyLog(text: string, binaryCache: boolean, into: Copied = { paths: new Set(), narBytes: 0 }): Copied {
+  if (!binaryCache) {
+    // an ssh store logs no sizes: count the paths it reports
+    for (const m of text.matchAll(/^copying path '([^']+)' to '/gm)) into.paths.add(m[1]);
+    return into;
+  }
   for (const m of text.matchAll(/^copying path '([^']+)' \((\d+) bytes, compressed/gm)) {
     if (into.paths.has(m[1])) continue;
     into.paths.add(m[1]);
     into.narBytes += Number(m[2]);
   }
-  // ssh stores log no sizes; count the paths they report.
-  for (const m of text.matchAll(/^copying path '([^']+)' to '(?:ssh|ssh-ng):\/\//gm)) into.paths.add(m[1]);
   return into;
 }
 
@@ -34,7 +39,7 @@ export function copyLogDoubt(text: string, given: number, binaryCache: boolean):
   const sent = new Set(lines.flatMap((l) => l.match(/^copying path '([^']+)' to '/)?.[1] ?? []));
   if (announced > 0 && sent.size === 0) return `it announced ${announced} path(s) to copy and named none`;
   if (!binaryCache) return undefined;
-  const counted = parseCopyLog(text).paths;
+  const counted = parseCopyLog(text, true).paths;
   const unsized = [...sent].filter((p) => !counted.has(p));
   if (unsized.length > 0) return `${unsized.length} path(s) sent without the line with their size (first: ${unsized[0]})`;
   return undefined;
@@ -68,10 +73,10 @@ export function classifyFailure(stderr: string): Failure {
 /**
  * What to do about a failure nix's own words leave unclear, as " (…)" to append to them; "" when
  * there is nothing to add. Without S3 support, Nix 2.8 says "don't know how to open Nix store
- * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `url` is the store pushed to: a 401 or 403
- * from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
+ * 's3://…'" and Nix 2.26 "… Nix store with scheme 's3'". `scheme` is push-to's (PushTarget): a 401
+ * or 403 from an S3 cache reads in Nix 2.34's words as from any HTTP server (the endpoint's URL, no "S3").
  */
-export function failureHint(stderr: string, url = ""): string {
+export function failureHint(stderr: string, scheme?: PushScheme): string {
   if (/don't know how to open Nix store (?:with scheme )?'s3[:']/.test(stderr)) {
     return " (this Nix was built without S3 support: push to an http(s):// or file:// cache, or use a Nix with S3)";
   }
@@ -81,7 +86,7 @@ export function failureHint(stderr: string, url = ""): string {
   if (/<Code>NoSuchBucket<\/Code>/.test(stderr)) {
     return " (the bucket does not exist: create it, or fix the bucket name in push-to)";
   }
-  if (/^s3:/.test(url) && /HTTP error 40[13]/.test(stderr)) {
+  if (scheme === "s3:" && /HTTP error 40[13]/.test(stderr)) {
     return " (the S3 server refused the request: give the job's environment AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or profile= in push-to, for a key allowed to write to the bucket; a Nix built without AWS authentication, Debian's nix-bin among them, sends no credentials at all and can only write to a bucket that takes anonymous writes)";
   }
   if (SIGNATURE_REFUSED.test(stderr)) {

@@ -250,8 +250,8 @@ describe("push during the build: a background pusher uploads each path as it is 
     expect(brokenNarinfos(cache.dir)).toEqual([]);
     const log = await pusherLog(dir);
     expect(log).toMatch(/following \S+ \(change events\)/);
-    // in this order; the drain signal may be logged anywhere between them, as the upload is under way
-    expect(log).toMatch(/queued 1 new path\(s\)\n.*uploading 1 path\(s\): \S+nra-bgwait-0\n(.*\n)*?.*sent 1 path\(s\)/);
+    // the drain may be signalled while the upload runs (a slow machine): its line then stands between
+    expect(log).toMatch(/queued 1 new path\(s\)\n.*uploading 1 path\(s\): \S+nra-bgwait-0\n(?:.*end of queue signalled by the post step.*\n)?.*sent 1 path\(s\)/);
   });
 
   it("a job that ends without a post step (hard kill): the pusher exits by itself when the job's folder goes", async () => {
@@ -259,9 +259,7 @@ describe("push during the build: a background pusher uploads each path as it is 
     const pid = pusherPid(job)!;
     expect(alive(pid)).toBe(true);
     rmSync(jobDirOf(job), { recursive: true, force: true }); // what the runner does with RUNNER_TEMP after the job
-    const t0 = Date.now();
     await until("the pusher to exit", () => !alive(pid), 5000);
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it("a queued path gone from the store: its upload fails at once without asking the job's substituters; post names it gone and pushes the rest", async () => {

@@ -18,16 +18,19 @@ const REAL = [
 describe("copyLogDoubt: is a successful nix copy's log one the action can count?", () => {
   it("the log every version prints: understood, and counted", () => {
     expect(copyLogDoubt(REAL, 2, true)).toBeUndefined();
-    expect([...parseCopyLog(REAL).paths]).toEqual([P2]);
+    expect([...parseCopyLog(REAL, true).paths]).toEqual([P2]);
   });
   it("everything already in the cache: understood, nothing counted", () => {
     const log = `querying info about '${P1}' on '${CACHE}'...`;
     expect(copyLogDoubt(log, 1, true)).toBeUndefined();
-    expect(parseCopyLog(log).paths.size).toBe(0);
+    expect(parseCopyLog(log, true).paths.size).toBe(0);
   });
   it("ssh stores log no sizes: the path lines are enough", () => {
     const log = ["copying 1 paths...", `copying path '${P2}' to 'ssh://cache@host'...`].join("\n");
     expect(copyLogDoubt(log, 1, false)).toBeUndefined();
+    expect(parseCopyLog(log, false)).toEqual({ paths: new Set([P2]), narBytes: 0 });
+    // the same lines from a binary cache, without the sized one, count nothing
+    expect(parseCopyLog(log, true).paths.size).toBe(0);
   });
   it.each([
     ["no line it knows", `uploading ${P2} to ${CACHE}\n`, /none of its lines is one the action knows/],

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyFailure, errorLine, failureHint } from "../../src/push/report.js";
 import { ROOT } from "../../scripts/lib/runner.mjs";
+import { type PushScheme, pushTarget } from "../../src/push-target.js";
 
 // The classifier against what each Nix version really said for each fault (recorded against local
 // servers by scripts/record-nix-faults.mjs; re-record with it when a version is added).
@@ -22,10 +23,14 @@ const EXPECTED: Record<string, { failure: "permanent" | "transient"; hint?: RegE
   "s3-missing-bucket": { failure: "permanent", hint: /bucket does not exist/ },
   "s3-credentials-refused": { failure: "permanent", hint: /S3 server refused.*AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*AWS_PROFILE.*without AWS authentication.*sends no credentials/ },
 };
-/** The store each fault pushed to, as the hint sees it (scripts/record-nix-faults.mjs's URLs, their ports aside). */
-const S3_URL = "s3://nra-refused?endpoint=127.0.0.1:9000&region=us-east-1&scheme=http";
-const urlOf = (fault: string) =>
-  fault.startsWith("s3-") ? S3_URL : fault === "signature-refused" ? "local?root=/tmp/remote" : fault === "path-gone" ? "file:///tmp/cache" : "http://127.0.0.1:9000";
+/**
+ * The scheme of the store each fault pushed to, as the hint sees it (push-to's, PushTarget's):
+ * scripts/record-nix-faults.mjs's URLs, but for the signature refused by a local store standing in
+ * for the ssh store a user pushes to.
+ */
+const S3 = pushTarget("s3://nra-refused?endpoint=127.0.0.1:9000&region=us-east-1&scheme=http").scheme;
+const HTTP = pushTarget("http://127.0.0.1:9000").scheme;
+const schemeOf = (fault: string): PushScheme => (fault.startsWith("s3-") ? S3 : fault === "signature-refused" ? "ssh-ng:" : fault === "path-gone" ? "file:" : HTTP);
 /** Debian's 2.8 answers a 401/403 on nix-cache-info with "does not appear to be a binary cache". */
 const NOT_A_CACHE_HINT = /without a Nix cache there.*netrc/;
 
@@ -44,8 +49,8 @@ describe("fault recordings of every Nix version", () => {
 
   it("gives the S3 credentials hint only for a push to s3://: Nix 2.34's 403 from S3 reads as any server's", () => {
     const stderr = readFileSync(path.join(DIR, "2.34.8/s3-credentials-refused.txt"), "utf8");
-    expect(failureHint(stderr, "http://127.0.0.1:9000")).toBe("");
-    expect(failureHint(readFileSync(path.join(DIR, "2.34.8/http-403.txt"), "utf8"), S3_URL)).toMatch(/S3 server refused/);
+    expect(failureHint(stderr, HTTP)).toBe("");
+    expect(failureHint(readFileSync(path.join(DIR, "2.34.8/http-403.txt"), "utf8"), S3)).toMatch(/S3 server refused/);
   });
 
   for (const v of versions) {
@@ -56,7 +61,7 @@ describe("fault recordings of every Nix version", () => {
         const want = EXPECTED[fault];
         expect(want, `no expectation for fault ${fault}`).toBeDefined();
         expect(classifyFailure(stderr)).toBe(want.failure);
-        const hint = failureHint(stderr, urlOf(fault));
+        const hint = failureHint(stderr, schemeOf(fault));
         if (want.hint) expect(hint).toMatch(want.hint);
         else if (v === "2.8.0" && /^http-40[13]$/.test(fault)) expect(hint).toMatch(NOT_A_CACHE_HINT);
         else expect(hint).toBe("");

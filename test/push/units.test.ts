@@ -96,7 +96,7 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
       "copying path '/nix/store/bbb-y' (1000 bytes, compressed 10.0% in 1 ms) to binary cache",
       "copying path '/nix/store/aaa-x' (120 bytes, compressed 26.7% in 0 ms) to binary cache",
     ].join("\n");
-    const c = parseCopyLog(log);
+    const c = parseCopyLog(log, true);
     expect([...c.paths]).toEqual(["/nix/store/aaa-x", "/nix/store/bbb-y"]);
     expect(c.narBytes).toBe(1120);
   });

@@ -22,9 +22,8 @@ function group(ignoreTerm: boolean): number {
 describe("process.mjs stop", () => {
   it("stops a whole process group (-PGID) that exits on SIGTERM, without waiting out the grace period", () => {
     const pgid = group(false);
-    const t0 = Date.now();
-    expect(stop("--grace-ms", "5000", `-${pgid}`).status).toBe(0);
-    expect(Date.now() - t0).toBeLessThan(4000);
+    // a grace period past stop()'s own 20 s bound: a program that waited it out is killed there (status null)
+    expect(stop("--grace-ms", "60000", `-${pgid}`).status).toBe(0);
     expect(alive(-pgid)).toBe(false);
   });
 
