@@ -94,7 +94,6 @@ function copyArgs(url, paths) {
 
 
 
-
 /**
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.

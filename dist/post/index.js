@@ -448,7 +448,6 @@ const DRAIN_SIGNAL = "SIGUSR2";
 
 
 
-
 /**
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.

@@ -3,13 +3,12 @@ import { existsSync, type FSWatcher, readFileSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { killGroupOf, startDetached } from "../exec.js";
+import { killGroupOf, SECRET_FD_PATH, startDetached } from "../exec.js";
 import type { Inputs } from "../inputs.js";
 import type { PushTarget } from "../push-target.js";
 import { jobFiles } from "../job-dir.js";
 import { DRAIN_SIGNAL, type Limits } from "./limits.js";
 import { buildPushUrl } from "./url.js";
-import { SECRET_FD_PATH } from "../exec.js";
 
 /** What main hands the pusher on its stdin, as one JSON document. */
 export interface Handoff {
