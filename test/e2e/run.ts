@@ -86,6 +86,8 @@ export async function runRunner(row: Row, s: Setup, o: RunOptions): Promise<Run>
     ...o.vars,
   };
   const env = jobEnv(dir, [row.node === 24 ? ctx.node24Dir : undefined, s.nixDir].filter((d): d is string => !!d));
+  // the Podman service netns-run starts uses the same storage as the harness (podman.mjs)
+  if (s.container && process.env.PODMAN_STORAGE) env.PODMAN_STORAGE = process.env.PODMAN_STORAGE;
   const common = { bin: ctx.runnerBin[row.runner], workflow: o.workflow, event: "workflow_dispatch", platforms: s.platforms, vars,
     containerOptions: s.container ? containerOptions(dir, s) : undefined };
   let argv: string[];
