@@ -59,9 +59,10 @@ node scripts/nix-matrix.mjs summary "$results" || status=1
 # a fresh machine, see CONTRIBUTING.md). Its report joins the tiers' for the Tested-with table.
 stage "e2e"
 bash scripts/with-fresh-nix.sh npm run e2e -- --reporter=json --outputFile.json="$results/e2e.json"
-node scripts/nix-matrix.mjs check "$results"
+node scripts/nix-matrix.mjs check "$results" || status=1
 # The forge suite: a real Gitea server on 127.0.0.1 (built from the Go module proxy into .tools/ when
 # missing, about 5 minutes cold), Gitea's runner registered to it in daemon mode, the action mirrored
 # there at v1 and used as users write it (docs/testing.md).
 stage "forge suite"
 bash scripts/with-fresh-nix.sh npm run test:forge
+[ "$status" -eq 0 ]
