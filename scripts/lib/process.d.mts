@@ -11,3 +11,12 @@ export function stopPids(pids: number[], graceMs?: number): Promise<void>;
 export function startDetached(o: { command: string; args: string[]; env: NodeJS.ProcessEnv; socket: string; pidFile: string; log: string; waitMs: number }): Promise<number>;
 /** The PID a pid file holds, or undefined. */
 export function pidFrom(file: string): number | undefined;
+/**
+ * Runs a command in a process group of its own, its output as its log, bounded by `timeoutMs` (the
+ * group stopped then: code 124); whatever of its group outlives it is killed (leftRunning).
+ */
+export function runGroup(
+  cmd: string,
+  args: string[],
+  o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; graceMs?: number; onStart?: (group: number) => void },
+): Promise<{ code: number; log: string; timedOut: boolean; leftRunning: boolean }>;

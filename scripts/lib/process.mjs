@@ -49,6 +49,46 @@ export async function stopPids(pids, graceMs = 3000) {
   }
 }
 
+/**
+ * Runs a command in a process group of its own (a runner and all it starts), its stdout and stderr
+ * together as its log, bounded by `timeoutMs` (then the group gets SIGTERM, and SIGKILL after
+ * `graceMs`). Once it has exited, whatever is left of its group is killed and said in the log: the
+ * workflow tests and the e2e run every runner through this. `onStart` hears the group's id (the e2e
+ * records it for its watcher).
+ * @param {string} cmd @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs: number, graceMs?: number, onStart?: (group: number) => void }} o
+ * @returns {Promise<{ code: number, log: string, timedOut: boolean, leftRunning: boolean }>}
+ */
+export async function runGroup(cmd, args, o) {
+  const child = spawn(cmd, args, { cwd: o.cwd, env: o.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const group = child.pid ?? 0;
+  if (group) o.onStart?.(group);
+  let log = "";
+  child.stdout.on("data", (/** @type {Buffer} */ d) => (log += d.toString()));
+  child.stderr.on("data", (/** @type {Buffer} */ d) => (log += d.toString()));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void stopPids([-group], o.graceMs ?? 10_000);
+  }, o.timeoutMs);
+  /** @type {number} */
+  const code = await new Promise((resolve) => {
+    child.on("error", (e) => {
+      log += `\n[harness] ${cmd}: ${e.message}\n`;
+      resolve(127);
+    });
+    child.on("close", (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+  });
+  clearTimeout(timer);
+  if (timedOut) log += `\n[harness] timed out after ${Math.round(o.timeoutMs / 1000)} s: its process group was stopped\n`;
+  const leftRunning = group > 0 && alive(-group);
+  if (leftRunning) {
+    await stopPids([-group], 0);
+    log += `\n[harness] left running after it exited: process group ${group} (killed)\n`;
+  }
+  return { code: timedOut ? 124 : code, log, timedOut, leftRunning };
+}
+
 /** True when `file` is a Unix socket. @param {string} file */
 function isSocket(file) {
   try {

@@ -4,11 +4,11 @@
 // process group of its own that the run's ledger records, bounded by E2E_RUN_TIMEOUT and
 // E2E_DEADLINE. After it: nothing of its group may be left, nor, for a container row, its Podman
 // service or a container.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { alive, stopPids } from "../../scripts/lib/process.mjs";
+import { alive, runGroup } from "../../scripts/lib/process.mjs";
 import { runnerArgv } from "../../scripts/lib/runners.mjs";
 import { context, hostConfState, JOB_NIX_CONFIG, own, ROOT } from "./context.js";
 import { PODMAN, type Setup } from "./environments.js";
@@ -114,7 +114,7 @@ export async function runRunner(row: Row, s: Setup, o: RunOptions): Promise<Run>
 
 const RUN_TIMEOUT_S = Number(process.env.E2E_RUN_TIMEOUT ?? 300);
 
-/** `unshare WRAP…` in a process group of its own, recorded in the ledger, bounded; its log in DIR/log. */
+/** `unshare WRAP…` in a process group of its own (recorded in the ledger), bounded; its log in DIR/log. */
 async function spawnBounded(dir: string, env: NodeJS.ProcessEnv, wrap: string[]): Promise<{ rc: number; log: string; leftRunning: boolean }> {
   const limitMs = Math.min(RUN_TIMEOUT_S * 1000, context().deadline - Date.now());
   const logFile = path.join(dir, "log");
@@ -122,31 +122,9 @@ async function spawnBounded(dir: string, env: NodeJS.ProcessEnv, wrap: string[])
     writeFileSync(logFile, "not run: E2E_DEADLINE reached\n");
     return { rc: 124, log: "not run: E2E_DEADLINE reached\n", leftRunning: false };
   }
-  const child = spawn("unshare", wrap, { cwd: context().repo, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const group = child.pid ?? 0;
-  own({ group });
-  let log = "";
-  child.stdout.on("data", (d: Buffer) => (log += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (log += d.toString()));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void stopPids([-group], 10_000);
-  }, limitMs);
-  let rc = await new Promise<number>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  clearTimeout(timer);
-  if (timedOut) {
-    rc = 124;
-    log += `\n[harness] timed out after ${Math.round(limitMs / 1000)} s: its process group was stopped\n`;
-  }
-  // The runner is gone; so must be everything it started (its process group).
-  const leftRunning = group > 0 && alive(-group);
-  if (leftRunning) {
-    await stopPids([-group], 0);
-    log += `\n[harness] left running after the runner exited: process group ${group} (killed)\n`;
-  }
-  writeFileSync(logFile, log);
-  return { rc, log, leftRunning };
+  const r = await runGroup("unshare", wrap, { cwd: context().repo, env, timeoutMs: limitMs, onStart: (group) => own({ group }) });
+  writeFileSync(logFile, r.log);
+  return { rc: r.code, log: r.log, leftRunning: r.leftRunning };
 }
 
 /**

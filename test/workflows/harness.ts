@@ -3,13 +3,13 @@
 // variables, scripts/lib/runners.mjs), each in host mode and offline, a throwaway
 // fixture repo, Debian's docker-registry with htpasswd auth, and git helpers. Every server listens on
 // 127.0.0.1 in 18300–18399, or inside a network namespace the harness made.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { ROOT, tempDir as tempDirIn } from "../../scripts/lib/runner.mjs";
-import { alive, stopChild, stopPids } from "../../scripts/lib/process.mjs";
+import { runGroup, stopChild } from "../../scripts/lib/process.mjs";
 import { TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
 import { HOST, runnerArgv } from "../../scripts/lib/runners.mjs";
 import { installRunners, runnerLine } from "../../scripts/install-runners.mjs";
@@ -232,22 +232,12 @@ export async function runWorkflow(runner: Runner, repo: string, o: RunOptions): 
     cmd = "unshare";
     args = ["-n", process.execPath, NETNS_RUN, sockets, ports.join(","), "--", ...exec];
   }
-  // Its own process group, so that a timeout stops the runner and everything it started.
-  const child: ChildProcess = spawn(cmd, args, { cwd: repo, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  const group = child.pid ?? 0;
-  const timer = setTimeout(() => {
-    log += `\n[harness] ${runner} timed out after ${o.timeoutMs ?? 240_000} ms: stopping its process group\n`;
-    void stopPids([-group], 5000);
-  }, o.timeoutMs ?? 240_000);
-  const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
-  clearTimeout(timer);
-  if (group && alive(-group)) {
-    log += `\n[harness] processes of ${runner}'s group were left running after it exited: killed\n`;
-    await stopPids([-group], 0);
-  }
+  // Its own process group, so that a timeout stops the runner and everything it started, and
+  // nothing of it outlives it (scripts/lib/process.mjs, as for the e2e).
+  const timeoutMs = o.timeoutMs ?? 240_000;
+  const run = await runGroup(cmd, args, { cwd: repo, env, timeoutMs, graceMs: 5000 });
+  let log = run.log;
+  const code = run.timedOut ? 1 : run.code;
   for (const stop of cleanup.reverse()) await stop();
   log += stepErrors(`${witness}.errors`, Object.values(o.secrets ?? {}));
   // Keep the runner's temp dir (home, caches) only when asked, for debugging.
