@@ -1,0 +1,210 @@
+// GitLab CI jobs run for real by gitlab-ci-local (test/gitlab/gitlab-ci-local.ts) in shell mode, with
+// the CLI as users get it: `npm pack` of this repository installed offline (no dependency to fetch)
+// and its bin on the job's PATH. Each row is one job: setup in before_script, push in after_script,
+// real Nix (the machine's) and a file:// cache, as GitLab's shell executor runs them.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cachedPaths, generateKey, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
+import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
+import { keyExposure, type Proc, processes } from "../helpers/key-scan.js";
+import { filesUnder, nix, salt, testNixEnv } from "../helpers/push.js";
+import { type GitlabJob, type GitlabRun, runGitlabJob } from "./gitlab-ci-local.js";
+
+const key = generateKey(`nra-gitlab-${salt()}`, tempDir("nra-gitlab-key-"));
+const b64 = key.secret.split(":")[1];
+let bin = "";
+const salted = readFileSync(path.join(ROOT, "test/fixtures/e2e/salted.nix"), "utf8");
+
+/** The package as a team serves it from its registry: npm pack, then npm install --offline of the tarball. */
+beforeAll(() => {
+  if (!existsSync(path.join(ROOT, "dist/cli/index.js"))) throw new Error("dist/cli is not built: npm run build");
+  const packs = tempDir("nra-gitlab-pack-");
+  const pack = spawnSync("npm", ["pack", "--pack-destination", packs], { cwd: ROOT, encoding: "utf8" });
+  expect(pack.status, pack.stderr).toBe(0);
+  const tarball = path.join(packs, readdirSync(packs).find((f) => f.endsWith(".tgz"))!);
+  const prefix = tempDir("nra-gitlab-cli-");
+  const install = spawnSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--prefix", prefix, tarball], { encoding: "utf8" });
+  expect(install.status, install.stderr).toBe(0);
+  bin = path.join(prefix, "node_modules/.bin");
+  expect(existsSync(path.join(bin, "nix-runner-action"))).toBe(true);
+});
+
+/** The machine's environment for the runner (a host runner's): the CLI on PATH and the host's Nix settings. */
+const runnerEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${bin}:${process.env.PATH}`, NIX_CONFIG: TEST_NIX_CONFIG });
+
+/** The job's project folder is CI_BUILDS_DIR under gitlab-ci-local's shell executor: the job folder is in it. */
+const JOB_DIR = 'D="$CI_BUILDS_DIR/nix-runner-action-$CI_JOB_ID"';
+const SETUP = 'NIX_RUNNER_SETUP=$(nix-runner-action setup); eval "$NIX_RUNNER_SETUP"';
+const build = (job: string, s: string) => `nix-build --no-out-link salted.nix --argstr salt ${s} --argstr job ${job}`;
+
+function ciYml(script: string[], extra = ""): string {
+  const lines = (l: string[]) => l.map((x) => `    - ${JSON.stringify(x)}`).join("\n");
+  return `build:\n  before_script:\n${lines([SETUP])}\n  script:\n${lines(script)}\n  after_script:\n${lines(["nix-runner-action push"])}\n${extra}`;
+}
+
+/**
+ * Runs a job while watching, every 100 ms, the processes of its process group for the key in their
+ * argv or environment. Allowed to hold it: the job's shells (GitLab starts them with the job's
+ * variables; a shell's own initial environment cannot be changed) and the CLI's own processes, which
+ * GitLab starts with them too; not the pusher, nor anything the job runs after setup.
+ */
+async function runWatched(job: GitlabJob): Promise<GitlabRun & { exposures: string[]; pushers: Proc[]; seen: Proc[] }> {
+  let pgid = 0;
+  let on = true;
+  const exposures = new Set<string>();
+  const pushers = new Map<number, Proc>();
+  const seen = new Map<number, Proc>();
+  const watch = (async () => {
+    for (let i = 0; on && i < 6000; i++) {
+      if (pgid) {
+        const group = processes().filter((p) => p.pgid === pgid && p.pid !== pgid);
+        for (const p of group) {
+          seen.set(p.pid, p);
+          if (p.cmd.includes("/dist/pusher/index.js")) pushers.set(p.pid, p);
+        }
+        const shells = new Set(group.filter((p) => p.ppid === pgid).map((p) => p.pid));
+        const theCli = (p: Proc) => /\bnix-runner-action (setup|push)\b/.test(p.cmd) || (shells.has(p.ppid) && /^(bash|sh) /.test(p.cmd) && !p.cmd.includes("pusher"));
+        const suspects = group.filter((p) => !shells.has(p.pid) && !theCli(p));
+        for (const e of keyExposure(b64, suspects, [])) exposures.add(e);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  try {
+    const run = await runGitlabJob({ ...job, onStart: (g) => (pgid = g) });
+    return { ...run, exposures: [...exposures], pushers: [...pushers.values()], seen: [...seen.values()] };
+  } finally {
+    on = false;
+    await watch;
+  }
+}
+
+/** The store path a job's nix-build printed for `job` (gitlab-ci-local prefixes job lines with "<job> > "). */
+function builtPath(log: string, job: string): string {
+  const m = log.match(new RegExp(`> (/nix/store/[a-z0-9]{32}-nix-runner-action-e2e-${job})$`, "m"));
+  if (!m) throw new Error(`no ${job} path in the log:\n${log}`);
+  return m[1];
+}
+
+function verifySigned(cacheDir: string, paths: string[]): { code: number; err: string } {
+  const r = nix(["store", "verify", "--store", `file://${cacheDir}`, "--trusted-public-keys", key.pub, "-r", ...paths], testNixEnv());
+  return { code: r.code, err: r.err };
+}
+
+/** Processes of the run's group still alive after gitlab-ci-local ended. */
+const leftInGroup = (pgid: number) => processes().filter((p) => p.pgid === pgid);
+
+const cleanup: number[] = [];
+afterAll(() => {
+  // a failed assertion must not leave a pusher behind
+  for (const g of cleanup) for (const p of leftInGroup(g)) process.kill(p.pid, "SIGKILL");
+});
+
+describe("GitLab shell executor (gitlab-ci-local): setup in before_script, push in after_script", () => {
+  it("setup's outputs reach later lines and the dotenv file; the build is pushed signed; the key is nowhere; nothing is left running", async () => {
+    const cache = tempDir("nra-gitlab-cache-");
+    const s = salt();
+    const run = await runWatched({
+      ciYml: ciYml([
+        'echo "outputs: environment=$NIX_RUNNER_OUTPUT_ENVIRONMENT platform=$NIX_RUNNER_OUTPUT_PLATFORM nix-version=$NIX_RUNNER_OUTPUT_NIX_VERSION installed=$NIX_RUNNER_OUTPUT_INSTALLED"',
+        'echo "key variable: ${NIX_RUNNER_SIGNING_KEY-unset}; in env(1): $(env | grep -c ^NIX_RUNNER_SIGNING_KEY= || true)"',
+        build("gl", s),
+        "cat nix-runner.env",
+      ]),
+      jobs: ["build"],
+      files: { "salted.nix": salted },
+      variables: { NIX_RUNNER_PUSH_TO: `file://${cache}`, NIX_RUNNER_SIGNING_KEY: key.secret, NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub },
+      env: runnerEnv(),
+    });
+    cleanup.push(run.pgid);
+    expect(run.code, run.log).toBe(0);
+    const version = spawnSync("nix", ["--version"], { encoding: "utf8" }).stdout.match(/(\d+\.\d+\.\d+)/)![1];
+    expect(run.log).toContain(`build > outputs: environment=image platform=gitlab nix-version=${version} installed=false`);
+    expect(run.log).toContain("build > key variable: unset; in env(1): 0");
+    expect(run.log).toMatch(/^build > NIX_RUNNER_OUTPUT_NIX_VERSION=\d+\.\d+\.\d+$/m);
+    // no CI_JOB_TIMEOUT under gitlab-ci-local: the pusher's deadline falls back on GitLab's default
+    expect(run.log).toContain("GitLab's default timeout of 3600 s (no readable CI_JOB_TIMEOUT)");
+    expect(run.log).toMatch(/push: the background pusher uploaded \d+ path\(s\)/);
+
+    const out = builtPath(run.log, "gl");
+    expect(cachedPaths(cache, [out])).toEqual([out]);
+    expect(verifySigned(cache, [out])).toMatchObject({ code: 0 });
+
+    expect(run.pushers.length, "the pusher ran in the job's process group").toBe(1);
+    expect(run.exposures).toEqual([]);
+    expect(run.log).not.toContain(b64);
+    const files = [...filesUnder(run.project)].filter((f) => !f.includes(`${path.sep}.git${path.sep}`));
+    expect(files.filter((f) => readFileSync(f).includes(b64))).toEqual([]);
+    expect(leftInGroup(run.pgid)).toEqual([]);
+    // gone (a zombie at most: this machine's PID 1 may not reap what it inherits)
+    for (const p of run.pushers) expect(processes().some((q) => q.pid === p.pid)).toBe(false);
+    // push removed the job's folder
+    expect(readdirSync(run.project).filter((f) => f.startsWith("nix-runner-action-"))).toEqual([]);
+  });
+
+  it("a bad variable fails the job in before_script, naming the variable; the script does not run", async () => {
+    const run = await runGitlabJob({
+      ciYml: ciYml(["echo script ran"]),
+      jobs: ["build"],
+      variables: { NIX_RUNNER_MODE: "imgae", NIX_RUNNER_PUSH_TO: "file:///nonexistent/cache" },
+      env: runnerEnv(),
+    });
+    cleanup.push(run.pgid);
+    expect(run.code).not.toBe(0);
+    expect(run.log).toContain('build > ERROR: NIX_RUNNER_MODE must be one of auto, image, native, install (got "imgae")');
+    expect(run.log).not.toContain("build > script ran");
+    // after_script still ran push, which pushes nothing for inputs setup refused
+    expect(run.log).toMatch(/push skipped: the inputs are invalid \(the main step reported this\): NIX_RUNNER_MODE must be one of/);
+    expect(run.log).not.toMatch(/^\S+ > ::/m);
+  });
+
+  it("the pusher killed when script ends (as GitLab's docker executor does): push sends what it had not, and skips what it had", async () => {
+    const cache = tempDir("nra-gitlab-cache-");
+    const s = salt();
+    const run = await runWatched({
+      ciYml: ciYml([
+        JOB_DIR,
+        build("first", s),
+        // the pusher has sent the first build; then it is frozen, the second is built, and it is killed
+        'for i in $(seq 1 300); do grep -q "sent [0-9]* path" "$D/pusher.log" 2>/dev/null && break; sleep 0.1; done',
+        'kill -STOP "$(cat "$D/pusher.pid")"',
+        build("second", s),
+        'kill -KILL "$(cat "$D/pusher.pid")"',
+      ]),
+      jobs: ["build"],
+      files: { "salted.nix": salted },
+      variables: { NIX_RUNNER_PUSH_TO: `file://${cache}`, NIX_RUNNER_SIGNING_KEY: key.secret, NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub },
+      env: runnerEnv(),
+    });
+    cleanup.push(run.pgid);
+    expect(run.code, run.log).toBe(0);
+    const [first, second] = [builtPath(run.log, "first"), builtPath(run.log, "second")];
+    expect(run.log).toContain("push: the background pusher was not running any more when post started; post pushes what it did not send");
+    expect(run.log).toMatch(/push: the background pusher uploaded \d+ path\(s\) .*; [1-3] of 4 selected path\(s\) left for post/);
+    expect(cachedPaths(cache, [first, second])).toEqual([first, second]);
+    expect(verifySigned(cache, [first, second])).toMatchObject({ code: 0 });
+    expect(run.exposures).toEqual([]);
+    expect(leftInGroup(run.pgid)).toEqual([]);
+  });
+
+  it("a key given as a File variable: pushed signed all the same, with a warning that says why not to", async () => {
+    const cache = tempDir("nra-gitlab-cache-");
+    const s = salt();
+    const run = await runGitlabJob({
+      ciYml: ciYml([build("file", s)]),
+      jobs: ["build"],
+      files: { "salted.nix": salted },
+      variables: { NIX_RUNNER_PUSH_TO: `file://${cache}`, NIX_RUNNER_SIGNING_KEY: { file: key.secret }, NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub },
+      env: runnerEnv(),
+    });
+    cleanup.push(run.pgid);
+    expect(run.code, run.log).toBe(0);
+    expect(run.log).toMatch(/WARNING: NIX_RUNNER_SIGNING_KEY is a File-type variable: GitLab wrote the signing key to \/\S+, readable by every process of the job/);
+    const out = builtPath(run.log, "file");
+    expect(verifySigned(cache, [out])).toMatchObject({ code: 0 });
+    expect(run.log).not.toContain(b64);
+    expect(leftInGroup(run.pgid)).toEqual([]);
+  });
+});
