@@ -189,6 +189,41 @@ describe("GitLab shell executor (gitlab-ci-local): setup in before_script, push 
     expect(leftInGroup(run.pgid)).toEqual([]);
   });
 
+  it("a cancel, SIGTERM to the job's process group as GitLab sends it, stops the pusher with the job", async () => {
+    const cache = tempDir("nra-gitlab-cache-");
+    const s = salt();
+    let pgid = 0;
+    let signalled = false;
+    const cancel = (async () => {
+      // bounded: 60 s; the job waits in `sleep` once its build is done and the pusher runs
+      for (let i = 0; i < 600 && !signalled; i++) {
+        const group = pgid ? processes().filter((p) => p.pgid === pgid) : [];
+        if (group.some((p) => p.cmd.includes("/dist/pusher/index.js")) && group.some((p) => p.cmd.trim() === "sleep 90")) {
+          process.kill(-pgid, "SIGTERM");
+          signalled = true;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const run = await runGitlabJob({
+      ciYml: ciYml([JOB_DIR, build("cancel", s), 'echo "job folder: $D"', "sleep 90"]),
+      jobs: ["build"],
+      files: { "salted.nix": salted },
+      variables: { NIX_RUNNER_PUSH_TO: `file://${cache}`, NIX_RUNNER_SIGNING_KEY: key.secret, NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub },
+      env: runnerEnv(),
+      onStart: (g) => (pgid = g),
+    });
+    cleanup.push(run.pgid);
+    await cancel;
+    expect(signalled, run.log).toBe(true);
+    // the pusher's SIGTERM handler stops its uploads, writes its status and exits: bounded wait for that
+    for (let i = 0; i < 100 && leftInGroup(run.pgid).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(leftInGroup(run.pgid)).toEqual([]);
+    const dir = run.log.match(/^build > job folder: (\S+)$/m)?.[1] ?? "";
+    const status = JSON.parse(readFileSync(path.join(dir, "pusher-status.json"), "utf8")) as { state: string };
+    expect(status.state).toBe("stopped by SIGTERM");
+  });
+
   it("a key given as a File variable: pushed signed all the same, with a warning that says why not to", async () => {
     const cache = tempDir("nra-gitlab-cache-");
     const s = salt();
