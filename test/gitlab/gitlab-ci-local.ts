@@ -113,11 +113,12 @@ function variablesYaml(vars: Record<string, Variable>): string {
 /** Runs gitlab-ci-local with `args` in `project`, in a process group of its own, bounded by `timeoutMs`. */
 async function runTool(project: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, onStart?: (pgid: number) => void) {
   const { node, script } = gitlabCiLocal();
-  return new Promise<{ code: number; log: string; pgid: number; timedOut: boolean }>((resolve, reject) => {
+  return new Promise<{ code: number; log: string; stdout: string; pgid: number; timedOut: boolean }>((resolve, reject) => {
     const child = spawn(node, [script, ...args], { cwd: project, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
+    let stdout = "";
     let timedOut = false;
-    child.stdout.on("data", (d: Buffer) => (log += d.toString()));
+    child.stdout.on("data", (d: Buffer) => ((log += d.toString()), (stdout += d.toString())));
     child.stderr.on("data", (d: Buffer) => (log += d.toString()));
     const pgid = child.pid!;
     onStart?.(pgid);
@@ -132,7 +133,7 @@ async function runTool(project: string, args: string[], env: NodeJS.ProcessEnv, 
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 1, log, pgid, timedOut });
+      resolve({ code: code ?? 1, log, stdout, pgid, timedOut });
     });
   });
 }
@@ -162,16 +163,25 @@ export async function runGitlabJob(job: GitlabJob): Promise<GitlabRun> {
     args.push(...(job.docker?.extraArgs ?? []));
   }
   args.push(...job.jobs);
-  const r = await runTool(project, args, job.env ?? process.env, job.timeoutMs ?? 300_000, job.onStart);
-  return { ...r, project, stateDir: path.join(project, ".gitlab-ci-local") };
+  const { code, log, pgid, timedOut } = await runTool(project, args, job.env ?? process.env, job.timeoutMs ?? 300_000, job.onStart);
+  return { code, log, pgid, timedOut, project, stateDir: path.join(project, ".gitlab-ci-local") };
 }
 
 /**
- * `gitlab-ci-local --preview` of a project: the .gitlab-ci.yml with includes (components among them),
- * extends and references expanded. `files` are committed; `inputs` are passed as --input KEY=value.
+ * `gitlab-ci-local --preview` of a project: its .gitlab-ci.yml with includes (components among them),
+ * extends and references expanded, as YAML on stdout. `files` are committed first; the .gitlab-ci.yml
+ * is then made from HEAD's commit SHA (gitlab-ci-local resolves a component of the project itself
+ * only at that SHA) and left in the work tree, where gitlab-ci-local reads it.
  */
-export async function previewGitlabCi(files: Record<string, string>, timeoutMs = 120_000): Promise<{ code: number; log: string; project: string }> {
+export async function previewGitlabCi(
+  files: Record<string, string>,
+  ciYml: (headSha: string) => string,
+  timeoutMs = 120_000,
+): Promise<{ code: number; log: string; yaml: string; project: string }> {
   const project = makeProject(files);
+  const sha = spawnSync("git", ["rev-parse", "HEAD"], { cwd: project, encoding: "utf8" }).stdout.trim();
+  writeFileSync(path.join(project, ".gitlab-ci.yml"), ciYml(sha));
   const r = await runTool(project, ["--no-color", "--preview"], process.env, timeoutMs);
-  return { code: r.code, log: r.log, project };
+  // the expanded YAML is the document on stdout; progress lines come before it
+  return { code: r.code, log: r.log, yaml: r.stdout.slice(Math.max(0, r.stdout.indexOf("---\n"))), project };
 }

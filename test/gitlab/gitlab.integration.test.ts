@@ -10,7 +10,9 @@ import { cachedPaths, generateKey, TEST_NIX_CONFIG } from "../../scripts/lib/nix
 import { ROOT, tempDir } from "../../scripts/lib/runner.mjs";
 import { keyExposure, type Proc, processes } from "../helpers/key-scan.js";
 import { filesUnder, nix, salt, testNixEnv } from "../helpers/push.js";
-import { type GitlabJob, type GitlabRun, runGitlabJob } from "./gitlab-ci-local.js";
+import { parse } from "yaml";
+import { COMPONENT, COMPONENT_FILE, HIDDEN_JOB } from "../../scripts/gitlab-component.mjs";
+import { type GitlabJob, type GitlabRun, previewGitlabCi, runGitlabJob } from "./gitlab-ci-local.js";
 
 const key = generateKey(`nra-gitlab-${salt()}`, tempDir("nra-gitlab-key-"));
 const b64 = key.secret.split(":")[1];
@@ -74,7 +76,9 @@ async function runWatched(job: GitlabJob): Promise<GitlabRun & { exposures: stri
   })();
   try {
     const run = await runGitlabJob({ ...job, onStart: (g) => (pgid = g) });
-    return { ...run, exposures: [...exposures], pushers: [...pushers.values()], seen: [...seen.values()] };
+    // a child the pusher forks shows the pusher's command line until it execs (an upload's shell)
+    const started = [...pushers.values()].filter((p) => !pushers.has(p.ppid));
+    return { ...run, exposures: [...exposures], pushers: started, seen: [...seen.values()] };
   } finally {
     on = false;
     await watch;
@@ -242,4 +246,62 @@ describe("GitLab shell executor (gitlab-ci-local): setup in before_script, push 
     expect(run.log).not.toContain(b64);
     expect(leftInGroup(run.pgid)).toEqual([]);
   });
+});
+
+/** The project's component files (templates/), committed into a project whose origin is nra/project. */
+function componentFiles(): Record<string, string> {
+  return { [COMPONENT_FILE]: readFileSync(path.join(ROOT, COMPONENT_FILE), "utf8") };
+}
+const LOCAL_COMPONENT = (sha: string) => `$CI_SERVER_FQDN/nra/project/${COMPONENT}@${sha}`;
+
+type PreviewJob = { variables?: Record<string, string>; before_script?: string[]; after_script?: string[]; script?: string[]; image?: string; artifacts?: unknown };
+
+describe("the CI/CD component, expanded by gitlab-ci-local --preview (a component of the project itself, at HEAD's commit SHA)", () => {
+  it("the inputs given become the CLI's variables, the others action.yml's defaults; setup and push run with the cli input", async () => {
+    const r = await previewGitlabCi(componentFiles(), (sha) =>
+      [
+        "include:",
+        `  - component: ${LOCAL_COMPONENT(sha)}`,
+        "    inputs:",
+        "      push-to: file:///srv/nix-cache",
+        "      substituters: |",
+        "        https://a.example.org",
+        "        https://b.example.org",
+        "      cli: node /opt/nix-runner-action/dist/cli/index.js",
+        "build:",
+        `  extends: ${HIDDEN_JOB}`,
+        "  script: [nix build]",
+        "",
+      ].join("\n"),
+    );
+    expect(r.code, r.log).toBe(0);
+    const build = (parse(r.yaml) as Record<string, PreviewJob>).build;
+    expect(build.variables).toMatchObject({
+      NIX_RUNNER_PUSH_TO: "file:///srv/nix-cache",
+      NIX_RUNNER_SUBSTITUTERS: "https://a.example.org\nhttps://b.example.org\n",
+      NIX_RUNNER_MODE: "auto",
+      NIX_RUNNER_PUSH_DURING_BUILD: "true",
+      NIX_RUNNER_NIX_VERSION: "",
+    });
+    expect(Object.keys(build.variables ?? {}).filter((k) => /SIGNING_KEY|NETRC|ACCESS_TOKENS/.test(k))).toEqual([]);
+    expect(build.before_script).toEqual(['NIX_RUNNER_SETUP=$(node /opt/nix-runner-action/dist/cli/index.js setup); eval "$NIX_RUNNER_SETUP"']);
+    expect(build.after_script).toEqual(["node /opt/nix-runner-action/dist/cli/index.js push"]);
+    expect(build.script).toEqual(["nix build"]);
+    expect(build.artifacts).toEqual({ reports: { dotenv: "nix-runner.env" } });
+  });
+
+  it.each(readdirSync(path.join(ROOT, "workflows-templates/gitlab")).filter((f) => f.endsWith(".gitlab-ci.yml")))(
+    "workflows-templates/gitlab/%s expands, its jobs running setup and push",
+    async (file) => {
+      const text = readFileSync(path.join(ROOT, "workflows-templates/gitlab", file), "utf8");
+      const r = await previewGitlabCi(componentFiles(), (sha) => text.replace(/component: \S+/, `component: ${LOCAL_COMPONENT(sha)}`));
+      expect(r.code, r.log).toBe(0);
+      const jobs = Object.entries(parse(r.yaml) as Record<string, PreviewJob>).filter(([, j]) => j && typeof j === "object" && "script" in j);
+      expect(jobs.length).toBeGreaterThan(0);
+      for (const [, j] of jobs) {
+        expect(j.before_script?.[0]).toMatch(/^NIX_RUNNER_SETUP=\$\(npx --yes nix-runner-action@1 setup\); eval "\$NIX_RUNNER_SETUP"$/);
+        expect(j.after_script).toEqual(["npx --yes nix-runner-action@1 push"]);
+      }
+    },
+  );
 });
