@@ -138,6 +138,21 @@ async function runTool(project: string, args: string[], env: NodeJS.ProcessEnv, 
   });
 }
 
+const podman = (...args: string[]) => spawnSync("bash", [path.join(ROOT, "scripts/containers/podman.sh"), ...args], { encoding: "utf8", timeout: 120_000 });
+
+/** The volumes gitlab-ci-local makes for its docker jobs (gcl-<job>-<id>-build and -tmp). */
+function gclVolumes(): string[] {
+  return podman("volume", "ls", "--format", "{{.Name}}").stdout.split("\n").filter((v) => v.startsWith("gcl-"));
+}
+
+function removeRunResources(volumes: string[]): void {
+  for (const v of volumes) {
+    const ids = podman("ps", "-a", "-q", "--filter", `volume=${v}`).stdout.split("\n").filter(Boolean);
+    if (ids.length) podman("rm", "-f", "-v", ...ids);
+  }
+  if (volumes.length) podman("volume", "rm", "-f", ...volumes);
+}
+
 /** Options every run gets: no colours, no update check, the job's variables from a file. */
 function commonArgs(variablesFile: string, extra: { gitlabCi: boolean }): string[] {
   const args = ["--no-color", "--variables-file", variablesFile, "--max-job-name-padding", "0"];
@@ -163,8 +178,16 @@ export async function runGitlabJob(job: GitlabJob): Promise<GitlabRun> {
     args.push(...(job.docker?.extraArgs ?? []));
   }
   args.push(...job.jobs);
-  const { code, log, pgid, timedOut } = await runTool(project, args, job.env ?? process.env, job.timeoutMs ?? 300_000, job.onStart);
-  return { code, log, pgid, timedOut, project, stateDir: path.join(project, ".gitlab-ci-local") };
+  const docker = (job.mode ?? "shell") === "docker";
+  const volumesBefore = docker ? gclVolumes() : [];
+  try {
+    const { code, log, pgid, timedOut } = await runTool(project, args, job.env ?? process.env, job.timeoutMs ?? 300_000, job.onStart);
+    return { code, log, pgid, timedOut, project, stateDir: path.join(project, ".gitlab-ci-local") };
+  } finally {
+    // --cleanup leaves the job's container and volumes behind when a run ends normally (4.75.1): the
+    // run's own (volumes it made, and the containers using them) are removed here
+    if (docker) removeRunResources(gclVolumes().filter((v) => !volumesBefore.includes(v)));
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // and its bin on the job's PATH. Each row is one job: setup in before_script, push in after_script,
 // real Nix (the machine's) and a file:// cache, as GitLab's shell executor runs them.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cachedPaths, generateKey, TEST_NIX_CONFIG } from "../../scripts/lib/nix.mjs";
@@ -17,6 +17,8 @@ import { type GitlabJob, type GitlabRun, previewGitlabCi, runGitlabJob } from ".
 const key = generateKey(`nra-gitlab-${salt()}`, tempDir("nra-gitlab-key-"));
 const b64 = key.secret.split(":")[1];
 let bin = "";
+/** Where `npm install` put the package (mounted into docker-mode jobs). */
+let prefix = "";
 const salted = readFileSync(path.join(ROOT, "test/fixtures/e2e/salted.nix"), "utf8");
 
 /** The package as a team serves it from its registry: npm pack, then npm install --offline of the tarball. */
@@ -26,7 +28,7 @@ beforeAll(() => {
   const pack = spawnSync("npm", ["pack", "--pack-destination", packs], { cwd: ROOT, encoding: "utf8" });
   expect(pack.status, pack.stderr).toBe(0);
   const tarball = path.join(packs, readdirSync(packs).find((f) => f.endsWith(".tgz"))!);
-  const prefix = tempDir("nra-gitlab-cli-");
+  prefix = tempDir("nra-gitlab-cli-");
   const install = spawnSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--prefix", prefix, tarball], { encoding: "utf8" });
   expect(install.status, install.stderr).toBe(0);
   bin = path.join(prefix, "node_modules/.bin");
@@ -303,5 +305,199 @@ describe("the CI/CD component, expanded by gitlab-ci-local --preview (a componen
         expect(j.after_script).toEqual(["npx --yes nix-runner-action@1 push"]);
       }
     },
+  );
+});
+
+/** An image made by scripts/containers/build-images.sh, made when missing. */
+function ensureImage(tag: string, which: string): void {
+  const exists = () => spawnSync("bash", [path.join(ROOT, "scripts/containers/podman.sh"), "image", "exists", tag]).status === 0;
+  if (exists()) return;
+  const r = spawnSync("bash", [path.join(ROOT, "scripts/containers/build-images.sh"), which], { encoding: "utf8", timeout: 1_800_000 });
+  if (r.status !== 0 || !exists()) throw new Error(`build-images.sh ${which} did not make ${tag}: ${r.stderr}`);
+}
+
+/**
+ * The processes of a docker-mode job's container that must not hold the key, seen from the host every
+ * 100 ms: those in the PID namespace of a process running the CLI from its mount, but for the job's
+ * shells (the container's environment has the job's variables, as GitLab gives them) and the CLI
+ * itself. gitlab-ci-local hands the variables to the container CLI on its command line, which
+ * GitLab's runner, using the Docker API, does not: those podman processes are outside the container
+ * and not the action's.
+ */
+function watchContainer(mount: string): { stop: () => Promise<{ exposures: string[]; pushers: number }> } {
+  const nsOf = (pid: number) => {
+    try {
+      return readlinkSync(`/proc/${pid}/ns/pid`);
+    } catch {
+      return undefined;
+    }
+  };
+  let on = true;
+  const exposures = new Set<string>();
+  const pushers = new Set<number>();
+  const allowed = (p: Proc) => p.cmd.includes("/dist/cli/index.js") || (/^(\/\S*\/)?(ba)?sh( |$)/.test(p.cmd) && !p.cmd.startsWith("sh -c cat <&3"));
+  const loop = (async () => {
+    for (let i = 0; on && i < 6000; i++) {
+      const all = processes();
+      const spaces = new Set(all.filter((p) => p.cmd.includes(mount)).map((p) => nsOf(p.pid)));
+      const inside = all.filter((p) => spaces.has(nsOf(p.pid)));
+      for (const p of inside) if (p.cmd.includes("/dist/pusher/index.js") && !inside.some((q) => q.pid === p.ppid && q.cmd === p.cmd)) pushers.add(p.pid);
+      for (const e of keyExposure(b64, inside.filter((p) => !allowed(p)), [])) exposures.add(e);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      on = false;
+      await loop;
+      return { exposures: [...exposures], pushers: pushers.size };
+    },
+  };
+}
+
+describe("GitLab docker executor (gitlab-ci-local --container-executable podman): the images of scripts/containers/build-images.sh", () => {
+  const nixFull = spawnSync("nix", ["--version"], { encoding: "utf8" }).stdout.match(/(\d+\.\d+\.\d+)/)![1];
+  const HELPER = "localhost/nra-debian:bookworm";
+  const CLI = "node /opt/nix-runner-action/node_modules/nix-runner-action/dist/cli/index.js";
+  const dockerCi = (image: string, script: string[]) => {
+    const lines = (l: string[]) => l.map((x) => `    - ${JSON.stringify(x)}`).join("\n");
+    return `build:\n  image: ${image}\n  before_script:\n${lines([`NIX_RUNNER_SETUP=$(${CLI} setup); eval "$NIX_RUNNER_SETUP"`])}\n  script:\n${lines(script)}\n  after_script:\n${lines([`${CLI} push`])}\n`;
+  };
+  const daemonsDir = tempDir("nra-gitlab-daemon-");
+
+  beforeAll(() => {
+    ensureImage(HELPER, "debian");
+    ensureImage(`localhost/nra-nix-job:${nixFull}`, "nix");
+    // always: its store paths are built into this machine's store, where another run may have made
+    // the image on a store of its own
+    const shared = spawnSync("bash", [path.join(ROOT, "scripts/containers/build-images.sh"), "shared"], { encoding: "utf8", timeout: 1_800_000 });
+    if (shared.status !== 0) throw new Error(`build-images.sh shared: ${shared.stderr}`);
+  }, 1_900_000);
+  afterAll(() => {
+    for (const which of ["trusted", "untrusted"]) spawnSync("bash", [path.join(ROOT, "scripts/containers/host-daemon.sh"), "stop", path.join(daemonsDir, which)]);
+  });
+
+  it(
+    "the Nix job image: the pusher dies with script, as on GitLab's docker executor, and push in after_script (the same container) sends the rest, signed",
+    async () => {
+      const cache = tempDir("nra-gitlab-cache-");
+      const s = salt();
+      const watch = watchContainer("/opt/nix-runner-action/");
+      const run = await runGitlabJob({
+        mode: "docker",
+        ciYml: dockerCi(`localhost/nra-nix-job:${nixFull}`, [
+          'echo "outputs: environment=$NIX_RUNNER_OUTPUT_ENVIRONMENT container=$NIX_RUNNER_OUTPUT_CONTAINER"',
+          build("docker", s),
+          'echo "key variable: ${NIX_RUNNER_SIGNING_KEY-unset}"',
+        ]),
+        jobs: ["build"],
+        files: { "salted.nix": salted },
+        variables: { NIX_RUNNER_PUSH_TO: "file:///cache", NIX_RUNNER_SIGNING_KEY: key.secret, NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub },
+        docker: { helperImage: HELPER,
+          network: "none", volumes: [`${prefix}:/opt/nix-runner-action:ro`, `${cache}:/cache`] },
+        timeoutMs: 600_000,
+      });
+      const seen = await watch.stop();
+      cleanup.push(run.pgid);
+      expect(run.code, run.log).toBe(0);
+      expect(run.log).toContain("build > outputs: environment=image container=true");
+      expect(run.log).toContain("build > key variable: unset");
+      expect(run.log).toMatch(/push: background pusher started \(pid \d+/);
+      // the container's processes ended with script: push found the pusher gone and sent what it had not
+      expect(run.log).toContain("push: the background pusher was not running any more when post started; post pushes what it did not send");
+      const out = builtPath(run.log, "docker");
+      expect(cachedPaths(cache, [out])).toEqual([out]);
+      expect(verifySigned(cache, [out])).toMatchObject({ code: 0 });
+      expect(seen.pushers).toBe(1);
+      expect(seen.exposures).toEqual([]);
+      expect(run.log).not.toContain(b64);
+      expect(filesUnder(run.project).filter((f) => readFileSync(f).includes(b64))).toEqual([]);
+    },
+    660_000,
+  );
+
+  it.each([
+    ["trusts", "trusted", "trusted-users = root"],
+    ["does not trust", "untrusted", "trusted-users = nobody"],
+  ])(
+    "the shared-store image on a host daemon that %s the job (store and database read-only, the daemon's socket): native, the diff method, pushed signed",
+    async (_verb, which, conf) => {
+      const daemonDir = path.join(daemonsDir, which);
+      const started = spawnSync("bash", [path.join(ROOT, "scripts/containers/host-daemon.sh"), "start", daemonDir, conf], { encoding: "utf8" });
+      expect(started.status, started.stderr).toBe(0);
+      const cache = tempDir("nra-gitlab-cache-");
+      const s = salt();
+      const run = await runGitlabJob({
+        mode: "docker",
+        ciYml: dockerCi(`localhost/nra-nix-job-shared:${nixFull}`, ['echo "outputs: environment=$NIX_RUNNER_OUTPUT_ENVIRONMENT"', build(`shared-${which}`, s)]),
+        jobs: ["build"],
+        files: { "salted.nix": salted },
+        variables: { NIX_RUNNER_PUSH_TO: "file:///cache", NIX_RUNNER_SIGNING_KEY: key.secret, NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub },
+        docker: {
+          helperImage: HELPER,
+          network: "none",
+          volumes: [
+            `${prefix}:/opt/nix-runner-action:ro`,
+            `${cache}:/cache`,
+            "/nix/store:/nix/store:ro",
+            "/nix/var/nix/db:/nix/var/nix/db:ro",
+            `${daemonDir}/socket:/nix/var/nix/daemon-socket`,
+          ],
+        },
+        timeoutMs: 600_000,
+      });
+      cleanup.push(run.pgid);
+      expect(run.code, run.log).toBe(0);
+      expect(run.log).toContain("build > outputs: environment=native");
+      expect(run.log).toMatch(/push: paths will be found by the diff method/);
+      const out = builtPath(run.log, `shared-${which}`);
+      expect(cachedPaths(cache, [out])).toEqual([out]);
+      expect(verifySigned(cache, [out])).toMatchObject({ code: 0 });
+      expect(run.log).not.toContain(b64);
+    },
+    660_000,
+  );
+
+  const determinate = path.join(ROOT, ".tools/determinate/nix-installer");
+  const tarball = path.join(ROOT, ".tools/determinate/nix-2.34.8-x86_64-linux.tar.xz");
+  it.skipIf(!existsSync(determinate) || !existsSync(tarball))(
+    "plain Debian without Nix: setup installs it (DeterminateSystems' installer, built by scripts/determinate/build.sh), push in after_script finds it again",
+    async () => {
+      const cache = tempDir("nra-gitlab-cache-");
+      const s = salt();
+      const sha = spawnSync("sha256sum", [determinate], { encoding: "utf8" }).stdout.split(" ")[0];
+      const run = await runGitlabJob({
+        mode: "docker",
+        ciYml: dockerCi(HELPER, ['echo "outputs: environment=$NIX_RUNNER_OUTPUT_ENVIRONMENT installed=$NIX_RUNNER_OUTPUT_INSTALLED"', build("debian", s)]),
+        jobs: ["build"],
+        files: { "salted.nix": salted },
+        variables: {
+          NIX_RUNNER_PUSH_TO: "file:///cache",
+          NIX_RUNNER_SIGNING_KEY: key.secret,
+          NIX_RUNNER_TRUSTED_PUBLIC_KEYS: key.pub,
+          NIX_RUNNER_INSTALLER: "determinate",
+          NIX_RUNNER_INSTALLER_URL: "file:///opt/nix-installer",
+          NIX_RUNNER_INSTALLER_SHA256: sha,
+          NIX_RUNNER_INIT: "none",
+          // the installer downloads Nix itself: here from the tarball mounted beside it
+          NIX_INSTALLER_NIX_PACKAGE_URL: "file:///opt/nix.tar.xz",
+          NIX_CONFIG: "sandbox = false\nsubstituters =",
+        },
+        docker: {
+          helperImage: HELPER,
+          network: "none",
+          volumes: [`${prefix}:/opt/nix-runner-action:ro`, `${cache}:/cache`, `${determinate}:/opt/nix-installer:ro`, `${tarball}:/opt/nix.tar.xz:ro`],
+        },
+        timeoutMs: 900_000,
+      });
+      cleanup.push(run.pgid);
+      expect(run.code, run.log).toBe(0);
+      expect(run.log).toContain("build > outputs: environment=installed installed=true");
+      const out = builtPath(run.log, "debian");
+      expect(cachedPaths(cache, [out])).toEqual([out]);
+      expect(verifySigned(cache, [out])).toMatchObject({ code: 0 });
+      expect(run.log).not.toContain(b64);
+    },
+    960_000,
   );
 });
