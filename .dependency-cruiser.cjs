@@ -3,13 +3,14 @@
 //             src/pusher.ts                       the background pusher main starts (one call)
 //             src/bump.ts, src/publish-image.ts,  one call each (the sub-actions bump/, publish-image/,
 //             src/check-image.ts                  check-image/)
+//             src/cli.ts                          the GitLab CLI (package.json's bin): a Node version check, then one call
 //   steps     src/steps/                          the orchestrators, one per entry
 //   features  src/{detect,configure,install,push,bump,publish}/ one job each; apart from each other, except for types
 //   nix       src/nix/                            the leaf: locate, version, conf files, flake.lock, store, daemon
 //   base      src/*.ts                            step I/O, exec, errors, inputs, state, job dir, keys, platform, unhandled rejections
 // test/lint-layers.test.ts shows each rule failing on a fixture tree.
 const FEATURES = "(detect|configure|install|push|bump|publish)";
-const ENTRIES = "^src/(main|post|pusher|bump|publish-image|check-image)\\.ts$";
+const ENTRIES = "^src/(main|post|pusher|bump|publish-image|check-image|cli)\\.ts$";
 
 module.exports = {
   forbidden: [

@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 // (npm run test:unit, seconds; the steps run from src/ in process, test/helpers/step-io.ts);
 // `bundles` (*.bundle.test.ts) runs the built dist/ bundles, building them first when src/ changed
 // (npm run test:bundles, test/helpers/build-bundles.ts); `integration` (*.integration.test.ts) runs
-// real Nix, daemons, runners and servers, as root. `npm test` runs them all.
+// real Nix, daemons, runners and servers, as root; `gitlab` (test/gitlab/*.integration.test.ts) GitLab
+// jobs under gitlab-ci-local. `npm test` runs them all.
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -26,7 +27,13 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: "bundles", include: ["test/**/*.bundle.test.ts"], globalSetup: ["test/helpers/build-bundles.ts"] } },
-      { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },
+      { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"], exclude: ["test/gitlab/**"] } },
+      // GitLab CI jobs run by gitlab-ci-local, in shell mode and on Podman (test/gitlab/): npm run
+      // test:gitlab, once, on the system's Nix (its docker rows use the job images of that version).
+      {
+        extends: true,
+        test: { name: "gitlab", include: ["test/gitlab/**/*.integration.test.ts"], testTimeout: 900_000, hookTimeout: 1_900_000 },
+      },
       // A real Gitea with its runner registered (test/forge/): npm run test:forge. Builds Gitea on
       // first use (scripts/install-gitea.mjs, about 5 minutes) and the Nix job image.
       {

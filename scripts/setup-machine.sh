@@ -5,7 +5,8 @@
 #               non-root user `nixtest` for the daemon tests, moto's S3 server (pip); for the e2e's
 #               container rows podman, runc, containernetworking-plugins (the runners' docker mode,
 #               scripts/containers/), debootstrap (the plain Debian image), patchelf (the Nix job
-#               images' store paths, the real installer's embedded Nix) and zstd (the installer's build)
+#               images' store paths, the real installer's embedded Nix), zstd (the installer's build)
+#               and rsync (gitlab-ci-local, which runs the GitLab jobs: test/gitlab/)
 # Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ sudo_=""
 
 packages=(nix-bin ca-certificates)
 [ "${1:-}" = "--minimal" ] || packages+=(skopeo docker-registry nginx jq apache2-utils git iproute2
-  podman runc containernetworking-plugins debootstrap patchelf zstd)
+  podman runc containernetworking-plugins debootstrap patchelf zstd rsync)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -53,6 +53,10 @@ while read -r v bin; do
 done <<<"$provisioned"
 node scripts/nix-matrix.mjs summary "$results" || status=1
 [ "$status" -eq 0 ] || exit 1
+# GitLab CI jobs under gitlab-ci-local (test/gitlab/): shell mode and docker mode on Podman, on the
+# system's Nix, with the CLI as npm packs it.
+stage "gitlab"
+bash scripts/with-fresh-nix.sh npm run test:gitlab
 # The committed action through real runners: act, Gitea's runner and the Forgejo stand-in (Gitea's
 # runner with Forgejo's variables), in host mode and in job containers on Podman (the images, and
 # DeterminateSystems' installer when .tools/ lacks it, are made on the way: about 10 minutes more on

@@ -171,11 +171,11 @@ function outcome(child: ChildProcess, opts: ExecOptions): Promise<ExecResult> {
     };
     child.stdout?.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;
-      if (opts.echo) process.stdout.write(d);
+      if (opts.echo) io.raw(d);
     });
     child.stderr?.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
-      if (opts.echo) process.stdout.write(d);
+      if (opts.echo) io.raw(d);
     });
     child.on("error", (err: NodeJS.ErrnoException) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
     child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
@@ -236,15 +236,20 @@ export function firstError(r: ExecResult): string {
 
 /**
  * Starts a long-lived helper that outlives this step (the background pusher): its own session and
- * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
- * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
- * `input` has been handed over.
+ * process group unless `ownGroup` is false (then it stays in this process's group, and a signal to
+ * the group reaches it), the environment without INPUT_*, `input` on its stdin (a secret may travel
+ * there: never through argv or env), stdout and stderr appended to `logFile`, so that it holds none
+ * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
-export async function startDetached(cmd: string, args: string[], opts: { input: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<number> {
+export async function startDetached(
+  cmd: string,
+  args: string[],
+  opts: { input: string; logFile: string; env?: NodeJS.ProcessEnv; ownGroup?: boolean },
+): Promise<number> {
   const { spawn } = await import("node:child_process");
   const log = openSync(opts.logFile, "a", 0o600);
   try {
-    const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+    const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once("error", reject);
       child.once("spawn", () => resolve(child.pid!));

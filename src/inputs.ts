@@ -10,6 +10,19 @@ export type Mode = (typeof MODES)[number];
 export type Installer = (typeof INSTALLERS)[number];
 export type Init = (typeof INITS)[number];
 
+/** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
+export const INPUT_NAMES = [
+  "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
+  "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+] as const;
+
+/**
+ * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
+ * inputs, whose values GitLab writes into the job's YAML as clear text; in GitLab they come from
+ * masked CI/CD variables, which the CLI's setup unsets for the job's later lines.
+ */
+export const SECRET_INPUTS = ["access-tokens", "netrc", "signing-key"] as const;
+
 export interface Inputs {
   mode: Mode;
   substituters: string[];
@@ -79,7 +92,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
     // semver only when there is a range to check: loading it is most of what reading inputs costs
     const { default: semver } = await import("semver");
     if (semver.validRange(nixVersion) === null) {
-      errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+      errors.push(`${io.inputName("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
     }
   }
   const pushPaths = words(get("push-paths"));
@@ -114,7 +127,7 @@ export function words(text: string): string[] {
 function oneOf<T extends string>(get: Getter, name: string, allowed: readonly T[], dflt: T): T {
   const value = get(name).trim() || dflt;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+    throw new InputError(`${io.inputName(name)} must be one of ${allowed.join(", ")} (got "${value}")`);
   }
   return value as T;
 }
@@ -125,7 +138,7 @@ export function boolInput(get: Getter, name: string, dflt = false): boolean {
   if (value === "") return dflt;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
-  throw new InputError(`${name} must be true or false (got "${value}")`);
+  throw new InputError(`${io.inputName(name)} must be true or false (got "${value}")`);
 }
 
 function parseStoreUrl(name: string, text: string, schemes: readonly string[]): URL {
@@ -133,15 +146,15 @@ function parseStoreUrl(name: string, text: string, schemes: readonly string[]): 
   try {
     url = new URL(text);
   } catch {
-    throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+    throw new InputError(`${io.inputName(name)}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
   }
   if (!schemes.includes(url.protocol)) {
     throw new InputError(
-      `${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`,
+      `${io.inputName(name)}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`,
     );
   }
   if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
-    throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+    throw new InputError(`${io.inputName(name)}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
   }
   return url;
 }
@@ -158,7 +171,7 @@ function publicKeys(get: Getter): string[] {
     const parsed = parseNixKey(k, 32);
     if (typeof parsed === "string") {
       throw new InputError(
-        `trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`,
+        `${io.inputName("trusted-public-keys")}: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`,
       );
     }
   }
@@ -173,13 +186,13 @@ async function signingKey(get: Getter, mask: Masker): Promise<{ key: string; pub
   const parsed = parseNixKey(key, 64);
   if (typeof parsed === "string") {
     throw new InputError(
-      `signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`,
+      `${io.inputName("signing-key")}: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`,
     );
   }
   const pub = await publicKeyOf(parsed);
   if (pub === undefined) {
     throw new InputError(
-      `signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`,
+      `${io.inputName("signing-key")}: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`,
     );
   }
   return { key, pub };
@@ -197,7 +210,7 @@ function regex(get: Getter, name: string): string {
   try {
     new RegExp(text);
   } catch (e) {
-    throw new InputError(`${name}: "${text}" is not a valid regular expression (${(e as Error).message}); escape special characters like \\. or \\+`);
+    throw new InputError(`${io.inputName(name)}: "${text}" is not a valid regular expression (${(e as Error).message}); escape special characters like \\. or \\+`);
   }
   return text;
 }
@@ -209,7 +222,7 @@ function confLines(get: Getter, name: string): string {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
     if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
-      throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+      throw new InputError(`${io.inputName(name)}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
     }
   });
   return text.trim();
@@ -223,7 +236,7 @@ function tokens(get: Getter, mask: Masker): string {
     mask(t);
     if (t.includes("=")) mask(t.slice(t.indexOf("=") + 1));
     if (!/^[^=\s]+=\S+$/.test(t)) {
-      throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+      throw new InputError(`${io.inputName("access-tokens")}: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
     }
   }
   return words(text).join(" ");
@@ -239,7 +252,7 @@ function netrcText(get: Getter, mask: Masker): string {
     if ((word === "password" || word === "account") && w[i + 1]) mask(w[i + 1]);
   });
   if (!/\b(machine|default)\b/.test(text)) {
-    throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+    throw new InputError(`${io.inputName("netrc")}: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
   }
   return text.trim() + "\n";
 }
@@ -251,10 +264,10 @@ function installerUrlInput(get: Getter): string {
   try {
     url = new URL(text);
   } catch {
-    throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+    throw new InputError(`${io.inputName("installer-url")}: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
   }
   if (!["http:", "https:", "file:"].includes(url.protocol)) {
-    throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+    throw new InputError(`${io.inputName("installer-url")}: "${text}" must be an http://, https:// or file:// URL`);
   }
   return text;
 }
@@ -263,7 +276,7 @@ function sha256(get: Getter): string {
   const text = get("installer-sha256").trim().toLowerCase();
   if (text === "") return "";
   if (!/^[0-9a-f]{64}$/.test(text)) {
-    throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+    throw new InputError(`${io.inputName("installer-sha256")}: expected 64 hex characters (the output of sha256sum), got "${text}"`);
   }
   return text;
 }

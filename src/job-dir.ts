@@ -1,9 +1,9 @@
-import os from "node:os";
 import path from "node:path";
+import * as io from "./step-io.js";
 
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+/** The folder for this job's files: where the step's CI flavour keeps them (src/step-io.ts, src/gitlab-io.ts). */
 export function jobDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.RUNNER_TEMP || os.tmpdir(), "nix-runner-action");
+  return io.jobDir(env);
 }
 
 /**
@@ -31,6 +31,11 @@ export interface JobFiles {
   pusherLog: string;
   /** TMPDIR of every upload, where Nix writes the NARs it compresses (src/push/upload-tmp.ts). */
   uploadTmp: string;
+  /**
+   * GitLab: what setup hands push (its state, and the variables and PATH it exported, which
+   * after_script's new shell has lost), as JSON (src/gitlab-io.ts).
+   */
+  cliState: string;
 }
 
 export function jobFiles(dir: string = jobDir()): JobFiles {
@@ -48,6 +53,7 @@ export function jobFiles(dir: string = jobDir()): JobFiles {
     pusherStatus: at("pusher-status.json"),
     pusherLog: at("pusher.log"),
     uploadTmp: at("nix-tmp"),
+    cliState: at("cli-state.json"),
   };
 }
 

@@ -10,6 +10,8 @@ describe("detectPlatform", () => {
     ["Forgejo without ACT", { FORGEJO_ACTIONS: "true" }, "forgejo"],
     ["GITEA_ACTIONS=false is not Gitea", { GITEA_ACTIONS: "false", ACT: "true" }, "act"],
     ["empty ACT is GitHub", { ACT: "" }, "github"],
+    ["GitLab's runner sets GITLAB_CI=true", { GITLAB_CI: "true", CI: "true" }, "gitlab"],
+    ["gitlab-ci-local sets GITLAB_CI=false: not GitLab", { GITLAB_CI: "false" }, "github"],
   ])("%s", (_n, env, platform) => {
     expect(detectPlatform(env)).toBe(platform);
   });

@@ -58,8 +58,12 @@ describe("README and action.yml agree", () => {
     expect(readme.split("\n").findIndex((l) => l.startsWith("bash scripts/test.sh"))).toBeLessThan(20);
   });
 
+  it("stays within 12 KB, for users (detail goes to docs/)", () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(12_000);
+  });
+
   it("links only to files the repository has", () => {
-    for (const doc of ["README.md", "CONTRIBUTING.md", "docs/design.md", "docs/detection.md", "docs/configuration.md", "docs/install.md", "docs/push.md", "docs/testing.md", "workflows-templates/README.md"]) {
+    for (const doc of ["README.md", "CONTRIBUTING.md", "docs/design.md", "docs/detection.md", "docs/configuration.md", "docs/install.md", "docs/push.md", "docs/testing.md", "docs/gitlab.md", "workflows-templates/README.md"]) {
       const text = readFileSync(path.join(ROOT, doc), "utf8");
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(target)) continue;

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7876);
+/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6630);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -17,24 +17,25 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7876:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  u: () => (/* binding */ runBump)
-});
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/step-io.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   lS: () => (/* binding */ raw),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput)
+/* harmony export */ });
+/* unused harmony exports summaryHtml, actionsIo, useFlavour, inputName, exportVariable, addPath, saveState, getState, error, appendSummary, jobDir, appendSummaryTable, group */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 
 
 
@@ -45,14 +46,14 @@ function command(name, message, props = {}) {
     const list = Object.entries(props)
         .map(([k, v]) => `${k}=${escapeProperty(v)}`)
         .join(",");
-    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
 }
 /** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
 function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, text + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
     return true;
 }
 /**
@@ -66,7 +67,7 @@ function keyValue(name, value) {
     do {
         delimiter = `ghadelimiter_${randomHex(32)}`;
     } while (name.includes(delimiter) || value.includes(delimiter));
-    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}`;
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}`;
 }
 function randomHex(digits) {
     let out = "";
@@ -74,73 +75,114 @@ function randomHex(digits) {
         out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
     return out.slice(0, digits);
 }
-/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${table}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
 }
-function setOutput(name, value) {
-    if (fileCommand("OUTPUT", keyValue(name, value)))
-        return;
-    process.stdout.write(external_node_os_namespaceObject.EOL);
-    command("set-output", value, { name });
+/** The runners that speak the Actions protocol: GitHub's, act, Gitea's and Forgejo's. */
+const actionsIo = {
+    /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
+    getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
+    inputName: (name) => name,
+    setOutput(name, value) {
+        if (fileCommand("OUTPUT", keyValue(name, value)))
+            return;
+        process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL);
+        command("set-output", value, { name });
+    },
+    exportVariable(name, value) {
+        process.env[name] = value;
+        if (!fileCommand("ENV", keyValue(name, value)))
+            command("set-env", value, { name });
+    },
+    addPath(dir) {
+        if (!fileCommand("PATH", dir))
+            command("add-path", dir);
+        process.env.PATH = `${dir}${(node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter)}${process.env.PATH ?? ""}`;
+    },
+    saveState(name, value) {
+        if (!fileCommand("STATE", keyValue(name, value)))
+            command("save-state", value, { name });
+    },
+    getState: (name) => process.env[`STATE_${name}`] ?? "",
+    setSecret: (secret) => command("add-mask", secret),
+    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL),
+    warning: (message) => command("warning", message),
+    error: (message) => command("error", message),
+    raw: (text) => void process.stdout.write(text),
+    startGroup: (name) => command("group", name),
+    endGroup: () => command("endgroup", ""),
+    appendSummary(markdown) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file)
+            return false;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, markdown.endsWith(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL) ? markdown : markdown + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
+        return true;
+    },
+    appendSummaryTable(title, rows) {
+        return this.appendSummary(summaryHtml(title, rows));
+    },
+    /** In the runner's temp dir, which the runner empties after the job. */
+    jobDir: (env) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), "nix-runner-action"),
+};
+let flavour = actionsIo;
+/** Makes `next` the flavour every step speaks through; returns the one it replaces. */
+function useFlavour(next) {
+    const before = flavour;
+    flavour = next;
+    return before;
 }
-/** For later steps (the env file) and for this process and its children. */
-function exportVariable(name, value) {
-    process.env[name] = value;
-    if (!fileCommand("ENV", keyValue(name, value)))
-        command("set-env", value, { name });
-}
-/** Puts `dir` first on PATH, for later steps and for this process. */
-function addPath(dir) {
-    if (!fileCommand("PATH", dir))
-        command("add-path", dir);
-    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
-}
-/** For the post step of this same action (it reads it back as STATE_<name>). */
-function saveState(name, value) {
-    if (!fileCommand("STATE", keyValue(name, value)))
-        command("save-state", value, { name });
-}
-function getState(name) {
-    return process.env[`STATE_${name}`] ?? "";
-}
-/** Asks the runner to print *** wherever `secret` would appear in the log. */
-function setSecret(secret) {
-    command("add-mask", secret);
-}
-function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-function warning(message) {
-    command("warning", message);
-}
-function error(message) {
-    command("error", message);
-}
+const getInput = (name) => flavour.getInput(name);
+const inputName = (name) => flavour.inputName(name);
+const setOutput = (name, value) => flavour.setOutput(name, value);
+const exportVariable = (name, value) => flavour.exportVariable(name, value);
+const addPath = (dir) => flavour.addPath(dir);
+const saveState = (name, value) => flavour.saveState(name, value);
+const getState = (name) => flavour.getState(name);
+const setSecret = (secret) => flavour.setSecret(secret);
+const info = (message) => flavour.info(message);
+const warning = (message) => flavour.warning(message);
+const error = (message) => flavour.error(message);
+const raw = (text) => flavour.raw(text);
+const appendSummary = (markdown) => flavour.appendSummary(markdown);
+const jobDir = (env) => flavour.jobDir(env);
+const appendSummaryTable = (title, rows) => flavour.appendSummaryTable(title, rows);
 /** Marks the step failed and says why; the process still ends normally. */
 function setFailed(message) {
     process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
-function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return false;
-    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
-    return true;
+    flavour.error(message);
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 async function group(name, fn) {
-    command("group", name);
+    flavour.startGroup(name);
     try {
         return await fn();
     }
     finally {
-        command("endgroup", "");
+        flavour.endGroup();
     }
 }
 
+
+/***/ }),
+
+/***/ 6630:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  u: () => (/* binding */ runBump)
+});
+
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __nccwpck_require__(7814);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * An error the user can act on: its message says what is wrong and what to do, so the main step
@@ -263,6 +305,14 @@ async function openOrUpdatePull(forge, flavour, plan) {
     return { number: pr.number, opened: !existing, missingLabels };
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
@@ -317,13 +367,13 @@ function killGroupOf(pgid) {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        info(`[command]${[cmd, ...args].join(" ")}`);
+        step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -331,7 +381,7 @@ async function run(cmd, args, opts = {}) {
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -400,12 +450,12 @@ function outcome(child, opts) {
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.stderr?.setEncoding("utf8").on("data", (d) => {
             stderr += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
         child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
@@ -417,24 +467,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_namespaceObject.unlinkSync)(file);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            (0,external_node_fs_.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -442,7 +492,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -468,15 +518,16 @@ function firstError(r) {
 }
 /**
  * Starts a long-lived helper that outlives this step (the background pusher): its own session and
- * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
- * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
- * `input` has been handed over.
+ * process group unless `ownGroup` is false (then it stays in this process's group, and a signal to
+ * the group reaches it), the environment without INPUT_*, `input` on its stdin (a secret may travel
+ * there: never through argv or env), stdout and stderr appended to `logFile`, so that it holds none
+ * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
-        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
         const pid = await new Promise((resolve, reject) => {
             child.once("error", reject);
             child.once("spawn", () => resolve(child.pid));
@@ -515,7 +566,7 @@ async function startFrom(git, base) {
     const current = await must(git, ["rev-parse", "--abbrev-ref", "HEAD"], "reading the checked-out branch");
     if (current === base)
         return;
-    info(`Checked out ${current}; switching to the tip of ${base}`);
+    step_io/* info */.pq(`Checked out ${current}; switching to the tip of ${base}`);
     await must(git, ["fetch", "--quiet", "--depth=1", "origin", `refs/heads/${base}`], `fetching ${base}`);
     await must(git, ["checkout", "--quiet", "-B", base, "FETCH_HEAD"], `checking out ${base}`);
 }
@@ -529,7 +580,7 @@ async function lockChanged(git) {
 async function commitLock(git, message, author) {
     const env = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
     await must(git, ["commit", "--quiet", "-m", message, "--", "flake.lock"], "committing flake.lock", { env });
-    info(await must(git, ["--no-pager", "log", "-1", "--format=committed %h %s (%an <%ae>)"], "reading the commit"));
+    step_io/* info */.pq(await must(git, ["--no-pager", "log", "-1", "--format=committed %h %s (%an <%ae>)"], "reading the commit"));
 }
 /** Pushes HEAD to `branch` (see BumpPlan.push); returns false when it was skipped as already there. */
 async function pushHead(git, p, base) {
@@ -537,22 +588,25 @@ async function pushHead(git, p, base) {
     if (p.skipWhenSame) {
         const fetched = await git(["fetch", "--quiet", "--depth=1", "origin", ref]);
         if (fetched.code === 0 && (await git(["diff", "--quiet", "FETCH_HEAD", "HEAD"])).code === 0) {
-            info(`${p.branch} already carries this flake.lock on top of ${base}; not pushing it again`);
+            step_io/* info */.pq(`${p.branch} already carries this flake.lock on top of ${base}; not pushing it again`);
             return false;
         }
     }
     await must(git, ["push", ...(p.force ? ["--force"] : []), "origin", `HEAD:${ref}`], `pushing to ${p.branch}`, { echo: true });
-    info(`pushed to ${p.branch}`);
+    step_io/* info */.pq(`pushed to ${p.branch}`);
     return true;
 }
 
 ;// CONCATENATED MODULE: ./src/platform.ts
 /**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
+ * GITLAB_CI (GitLab's runner sets it in every job; only the CLI runs there), then FORGEJO_ACTIONS,
+ * GITEA_ACTIONS and ACT. Gitea's and Forgejo's runners set ACT=true in every job, host mode included,
+ * so ACT only means "act itself" when neither forge variable is set, and it never says anything about
+ * containers.
  */
 function detectPlatform(env) {
+    if (isTrue(env.GITLAB_CI))
+        return "gitlab";
     if (isTrue(env.FORGEJO_ACTIONS))
         return "forgejo";
     if (isTrue(env.GITEA_ACTIONS))
@@ -723,7 +777,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -750,14 +804,14 @@ async function nixVersionOf(nixPath, env) {
         return undefined;
     const version = parseNixVersion(r.stdout);
     if (version === undefined) {
-        warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
     }
     return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+        return (0,external_node_fs_.realpathSync)(p);
     }
     catch {
         return p;
@@ -868,26 +922,26 @@ async function runBump() {
         await bump();
     }
     catch (err) {
-        setFailed(err instanceof ActionError ? err.message : `bump failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        step_io/* setFailed */.C1(err instanceof ActionError ? err.message : `bump failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
 }
 async function bump() {
-    const inputs = readBumpInputs(getInput, process.env, setSecret);
+    const inputs = readBumpInputs(step_io/* getInput */.V4, process.env, step_io/* setSecret */.Pq);
     const git = gitIn(inputs.workspace);
     await startFrom(git, inputs.base);
     const update = await updateInput(inputs.input, inputs.workspace);
     if (!(await lockChanged(git))) {
-        info(`flake.lock unchanged: input ${inputs.input} is already at its newest revision; nothing to commit`);
-        setOutput("changed", "false");
+        step_io/* info */.pq(`flake.lock unchanged: input ${inputs.input} is already at its newest revision; nothing to commit`);
+        step_io/* setOutput */.uH("changed", "false");
         return;
     }
     const date = await readNixpkgsDate(inputs.workspace, inputs.input);
     if (!date) {
         throw new ActionError(notUnderstood(update.command, update.version, `the flake.lock it wrote has no locked.lastModified for input ${inputs.input}`, "nothing was committed or pushed"));
     }
-    info(`${inputs.input} is now at ${date}`);
-    setOutput("changed", "true");
-    setOutput("date", date);
+    step_io/* info */.pq(`${inputs.input} is now at ${date}`);
+    step_io/* setOutput */.uH("changed", "true");
+    step_io/* setOutput */.uH("date", date);
     const plan = planBump(inputs, date);
     await commitLock(git, plan.message, inputs.author);
     await pushHead(git, plan.push, inputs.base);
@@ -895,11 +949,11 @@ async function bump() {
         return;
     const forge = forgeClient(inputs, (url, init) => fetch(url, init));
     const pr = await openOrUpdatePull(forge, inputs.flavour, plan.pull);
-    info(`${pr.opened ? "opened" : "updated"} pull request #${pr.number}: ${plan.pull.title}`);
+    step_io/* info */.pq(`${pr.opened ? "opened" : "updated"} pull request #${pr.number}: ${plan.pull.title}`);
     for (const name of pr.missingLabels) {
-        warning(`label "${name}" does not exist in ${inputs.repository} nor in the ${owner(inputs.repository)} organisation; create it or drop it from the labels input`);
+        step_io/* warning */.$e(`label "${name}" does not exist in ${inputs.repository} nor in the ${owner(inputs.repository)} organisation; create it or drop it from the labels input`);
     }
-    setOutput("pull-request", String(pr.number));
+    step_io/* setOutput */.uH("pull-request", String(pr.number));
 }
 
 
@@ -911,20 +965,18 @@ async function bump() {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
+
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
     process.on("unhandledRejection", (reason) => {
         const line = `${name}: unhandled rejection: ${String(reason)}`;
-        if (policy === "fail") {
-            process.exitCode = 1;
-            console.error(`::error::${line}`);
-        }
-        else if (policy === "warn") {
-            console.error(`::warning::${line}`);
-        }
-        else {
+        if (policy === "fail")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(line);
+        else if (policy === "warn")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(line);
+        else
             console.error(line);
-        }
     });
 }
 
@@ -935,6 +987,27 @@ function reportUnhandledRejections(name, policy) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ })
 

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(813);
+/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(164);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
 
 
@@ -17,24 +17,23 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 813:
+/***/ 814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  x: () => (/* binding */ runCheckImage)
-});
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/step-io.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   lS: () => (/* binding */ raw),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   z3: () => (/* binding */ error)
+/* harmony export */ });
+/* unused harmony exports summaryHtml, actionsIo, useFlavour, getInput, inputName, setOutput, exportVariable, addPath, saveState, getState, setSecret, appendSummary, jobDir, appendSummaryTable, group */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 
 
 
@@ -45,14 +44,14 @@ function command(name, message, props = {}) {
     const list = Object.entries(props)
         .map(([k, v]) => `${k}=${escapeProperty(v)}`)
         .join(",");
-    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
 }
 /** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
 function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    appendFileSync(file, text + EOL, "utf8");
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, text + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
     return true;
 }
 /**
@@ -66,7 +65,7 @@ function keyValue(name, value) {
     do {
         delimiter = `ghadelimiter_${randomHex(32)}`;
     } while (name.includes(delimiter) || value.includes(delimiter));
-    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}`;
 }
 function randomHex(digits) {
     let out = "";
@@ -74,73 +73,122 @@ function randomHex(digits) {
         out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
     return out.slice(0, digits);
 }
-/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${table}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
 }
-function setOutput(name, value) {
-    if (fileCommand("OUTPUT", keyValue(name, value)))
-        return;
-    process.stdout.write(EOL);
-    command("set-output", value, { name });
+/** The runners that speak the Actions protocol: GitHub's, act, Gitea's and Forgejo's. */
+const actionsIo = {
+    /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
+    getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
+    inputName: (name) => name,
+    setOutput(name, value) {
+        if (fileCommand("OUTPUT", keyValue(name, value)))
+            return;
+        process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL);
+        command("set-output", value, { name });
+    },
+    exportVariable(name, value) {
+        process.env[name] = value;
+        if (!fileCommand("ENV", keyValue(name, value)))
+            command("set-env", value, { name });
+    },
+    addPath(dir) {
+        if (!fileCommand("PATH", dir))
+            command("add-path", dir);
+        process.env.PATH = `${dir}${(node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter)}${process.env.PATH ?? ""}`;
+    },
+    saveState(name, value) {
+        if (!fileCommand("STATE", keyValue(name, value)))
+            command("save-state", value, { name });
+    },
+    getState: (name) => process.env[`STATE_${name}`] ?? "",
+    setSecret: (secret) => command("add-mask", secret),
+    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL),
+    warning: (message) => command("warning", message),
+    error: (message) => command("error", message),
+    raw: (text) => void process.stdout.write(text),
+    startGroup: (name) => command("group", name),
+    endGroup: () => command("endgroup", ""),
+    appendSummary(markdown) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file)
+            return false;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, markdown.endsWith(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL) ? markdown : markdown + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
+        return true;
+    },
+    appendSummaryTable(title, rows) {
+        return this.appendSummary(summaryHtml(title, rows));
+    },
+    /** In the runner's temp dir, which the runner empties after the job. */
+    jobDir: (env) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), "nix-runner-action"),
+};
+let flavour = actionsIo;
+/** Makes `next` the flavour every step speaks through; returns the one it replaces. */
+function useFlavour(next) {
+    const before = flavour;
+    flavour = next;
+    return before;
 }
-/** For later steps (the env file) and for this process and its children. */
-function exportVariable(name, value) {
-    process.env[name] = value;
-    if (!fileCommand("ENV", keyValue(name, value)))
-        command("set-env", value, { name });
-}
-/** Puts `dir` first on PATH, for later steps and for this process. */
-function addPath(dir) {
-    if (!fileCommand("PATH", dir))
-        command("add-path", dir);
-    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
-}
-/** For the post step of this same action (it reads it back as STATE_<name>). */
-function saveState(name, value) {
-    if (!fileCommand("STATE", keyValue(name, value)))
-        command("save-state", value, { name });
-}
-function getState(name) {
-    return process.env[`STATE_${name}`] ?? "";
-}
-/** Asks the runner to print *** wherever `secret` would appear in the log. */
-function setSecret(secret) {
-    command("add-mask", secret);
-}
-function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-function warning(message) {
-    command("warning", message);
-}
-function error(message) {
-    command("error", message);
-}
+const getInput = (name) => flavour.getInput(name);
+const inputName = (name) => flavour.inputName(name);
+const setOutput = (name, value) => flavour.setOutput(name, value);
+const exportVariable = (name, value) => flavour.exportVariable(name, value);
+const addPath = (dir) => flavour.addPath(dir);
+const saveState = (name, value) => flavour.saveState(name, value);
+const getState = (name) => flavour.getState(name);
+const setSecret = (secret) => flavour.setSecret(secret);
+const info = (message) => flavour.info(message);
+const warning = (message) => flavour.warning(message);
+const error = (message) => flavour.error(message);
+const raw = (text) => flavour.raw(text);
+const appendSummary = (markdown) => flavour.appendSummary(markdown);
+const jobDir = (env) => flavour.jobDir(env);
+const appendSummaryTable = (title, rows) => flavour.appendSummaryTable(title, rows);
 /** Marks the step failed and says why; the process still ends normally. */
 function setFailed(message) {
     process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
-function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return false;
-    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
-    return true;
+    flavour.error(message);
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 async function group(name, fn) {
-    command("group", name);
+    flavour.startGroup(name);
     try {
         return await fn();
     }
     finally {
-        command("endgroup", "");
+        flavour.endGroup();
     }
 }
 
+
+/***/ }),
+
+/***/ 164:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  x: () => (/* binding */ runCheckImage)
+});
+
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __nccwpck_require__(814);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
@@ -195,13 +243,13 @@ function killGroupOf(pgid) {
  */
 async function exec_run(cmd, args, opts = {}) {
     if (opts.echo)
-        info(`[command]${[cmd, ...args].join(" ")}`);
+        step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -209,7 +257,7 @@ async function exec_run(cmd, args, opts = {}) {
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -278,12 +326,12 @@ function outcome(child, opts) {
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.stderr?.setEncoding("utf8").on("data", (d) => {
             stderr += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
         child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
@@ -295,24 +343,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_namespaceObject.unlinkSync)(file);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            (0,external_node_fs_.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -320,7 +368,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -346,15 +394,16 @@ function firstError(r) {
 }
 /**
  * Starts a long-lived helper that outlives this step (the background pusher): its own session and
- * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
- * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
- * `input` has been handed over.
+ * process group unless `ownGroup` is false (then it stays in this process's group, and a signal to
+ * the group reaches it), the environment without INPUT_*, `input` on its stdin (a secret may travel
+ * there: never through argv or env), stdout and stderr appended to `logFile`, so that it holds none
+ * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
-        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
         const pid = await new Promise((resolve, reject) => {
             child.once("error", reject);
             child.once("spawn", () => resolve(child.pid));
@@ -389,7 +438,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -510,20 +559,20 @@ async function runCheckImage(env = process.env) {
         let failed = 0;
         for (const c of imageChecks(env)) {
             if (await checkOne(c.probe, env))
-                info(`ok: ${c.label}`);
+                step_io/* info */.pq(`ok: ${c.label}`);
             else {
                 failed++;
-                error(c.probe.kind === "flakes" ? "flakes are not enabled in the image's nix.conf" : `image check failed: ${c.label}`);
+                step_io/* error */.z3(c.probe.kind === "flakes" ? "flakes are not enabled in the image's nix.conf" : `image check failed: ${c.label}`);
             }
         }
         const nix = which("nix", env);
         if (nix)
-            info((await exec_run(nix, ["--version"], { env })).stdout.trim());
+            step_io/* info */.pq((await exec_run(nix, ["--version"], { env })).stdout.trim());
         if (failed > 0)
-            setFailed(`${failed} image check${failed > 1 ? "s" : ""} failed (see above)`);
+            step_io/* setFailed */.C1(`${failed} image check${failed > 1 ? "s" : ""} failed (see above)`);
     }
     catch (err) {
-        setFailed(`check-image failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        step_io/* setFailed */.C1(`check-image failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
 }
 
@@ -536,20 +585,18 @@ async function runCheckImage(env = process.env) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(814);
+
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
     process.on("unhandledRejection", (reason) => {
         const line = `${name}: unhandled rejection: ${String(reason)}`;
-        if (policy === "fail") {
-            process.exitCode = 1;
-            console.error(`::error::${line}`);
-        }
-        else if (policy === "warn") {
-            console.error(`::warning::${line}`);
-        }
-        else {
+        if (policy === "fail")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(line);
+        else if (policy === "warn")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(line);
+        else
             console.error(line);
-        }
     });
 }
 
@@ -560,6 +607,27 @@ function reportUnhandledRejections(name, policy) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ })
 

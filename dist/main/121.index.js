@@ -111,8 +111,8 @@ function parseQueue(text) {
 
 
 /** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
-const UNSIGNED = "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
-    "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
+const unsigned = () => `${step_io/* inputName */.yu("push-to")} is set but ${step_io/* inputName */.yu("signing-key")} is empty: the paths will be pushed unsigned, and consumers that check ` +
+    `signatures (require-sigs, the default) will refuse them; set ${step_io/* inputName */.yu("signing-key")} to a secret key whose public half they trust`;
 /**
  * Main's half of the push: decides how post will find what the job built, and sets that up. The
  * background pusher is started later (`startPusher`), once the job's configuration is in effect.
@@ -122,7 +122,7 @@ async function preparePush(inputs, facts, trust, dir) {
         return {};
     await (0,promises_.mkdir)(dir, { recursive: true, mode: 0o700 });
     if (!inputs.signingKey)
-        step_io/* warning */.$e(UNSIGNED);
+        step_io/* warning */.$e(unsigned());
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
     const storeDir = (0,store/* storeDirOf */.cz)(process.env);
     const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };

@@ -36,18 +36,17 @@ class InputError extends ActionError {
 /* harmony export */   IF: () => (/* binding */ daemonPidFile),
 /* harmony export */   jy: () => (/* binding */ jobDir)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7814);
 
 
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+/** The folder for this job's files: where the step's CI flavour keeps them (src/step-io.ts, src/gitlab-io.ts). */
 function jobDir(env = process.env) {
-    return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_0___default().tmpdir(), "nix-runner-action");
+    return _step_io_js__WEBPACK_IMPORTED_MODULE_1__/* .jobDir */ .jy(env);
 }
 function jobFiles(dir = jobDir()) {
-    const at = (name) => node_path__WEBPACK_IMPORTED_MODULE_1___default().join(dir, name);
+    const at = (name) => node_path__WEBPACK_IMPORTED_MODULE_0___default().join(dir, name);
     return {
         dir,
         nixConf: at("nix.conf"),
@@ -61,6 +60,7 @@ function jobFiles(dir = jobDir()) {
         pusherStatus: at("pusher-status.json"),
         pusherLog: at("pusher.log"),
         uploadTmp: at("nix-tmp"),
+        cliState: at("cli-state.json"),
     };
 }
 /** Where main records the PID of a nix-daemon it started, for the post step to stop. */
@@ -710,8 +710,8 @@ async function readConfig(inputs, facts, envr) {
     const sameConfigAsDaemon = envr.kind === "installed" || facts.daemonSharesConfig;
     const trust = decideTrust({ viaDaemon: facts.viaDaemon, uid: facts.uid, user: facts.user, groups, sameConfigAsDaemon, daemonSays }, daemonView);
     if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
-        step_io/* warning */.$e(`signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
-            `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`);
+        step_io/* warning */.$e(`${step_io/* inputName */.yu("signing-key")}: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
+            `jobs reading the cache will refuse what is pushed unless they trust it: add it to ${step_io/* inputName */.yu("trusted-public-keys")}`);
     }
     return { base, daemonView, trust, sameConfigAsDaemon };
 }
@@ -880,11 +880,14 @@ function classify(f, mode = "auto") {
 var daemon = __webpack_require__(7883);
 ;// CONCATENATED MODULE: ./src/platform.ts
 /**
- * FORGEJO_ACTIONS, then GITEA_ACTIONS, then ACT. Gitea's and Forgejo's runners set ACT=true in every
- * job, host mode included, so ACT only means "act itself" when neither forge variable is set, and it
- * never says anything about containers.
+ * GITLAB_CI (GitLab's runner sets it in every job; only the CLI runs there), then FORGEJO_ACTIONS,
+ * GITEA_ACTIONS and ACT. Gitea's and Forgejo's runners set ACT=true in every job, host mode included,
+ * so ACT only means "act itself" when neither forge variable is set, and it never says anything about
+ * containers.
  */
 function detectPlatform(env) {
+    if (isTrue(env.GITLAB_CI))
+        return "gitlab";
     if (isTrue(env.FORGEJO_ACTIONS))
         return "forgejo";
     if (isTrue(env.GITEA_ACTIONS))
@@ -1110,8 +1113,8 @@ async function checkVersion(inputs, facts) {
         return;
     const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
     if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
-        throw new src_errors/* ActionError */.l(`nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
-            `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`);
+        throw new src_errors/* ActionError */.l(`${step_io/* inputName */.yu("nix-version")}: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+            `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen ${step_io/* inputName */.yu("nix-version")}`);
     }
 }
 
@@ -1191,6 +1194,17 @@ function displayOf(parsed) {
 const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
+/** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
+    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+]));
+/**
+ * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
+ * inputs, whose values GitLab writes into the job's YAML as clear text; in GitLab they come from
+ * masked CI/CD variables, which the CLI's setup unsets for the job's later lines.
+ */
+const SECRET_INPUTS = (/* unused pure expression or super */ null && (["access-tokens", "netrc", "signing-key"]));
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
@@ -1229,7 +1243,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         // semver only when there is a range to check: loading it is most of what reading inputs costs
         const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
         if (semver.validRange(nixVersion) === null) {
-            errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+            errors.push(`${step_io/* inputName */.yu("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
     }
     const pushPaths = words(get("push-paths"));
@@ -1262,7 +1276,7 @@ function words(text) {
 function oneOf(get, name, allowed, dflt) {
     const value = get(name).trim() || dflt;
     if (!allowed.includes(value)) {
-        throw new src_errors/* InputError */.d(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be one of ${allowed.join(", ")} (got "${value}")`);
     }
     return value;
 }
@@ -1275,7 +1289,7 @@ function boolInput(get, name, dflt = false) {
         return true;
     if (["false", "False", "FALSE"].includes(value))
         return false;
-    throw new src_errors/* InputError */.d(`${name} must be true or false (got "${value}")`);
+    throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
 }
 function parseStoreUrl(name, text, schemes) {
     let url;
@@ -1283,13 +1297,13 @@ function parseStoreUrl(name, text, schemes) {
         url = new URL(text);
     }
     catch {
-        throw new src_errors/* InputError */.d(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
     }
     if (!schemes.includes(url.protocol)) {
-        throw new src_errors/* InputError */.d(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
     }
     if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
-        throw new src_errors/* InputError */.d(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
     }
     return url;
 }
@@ -1304,7 +1318,7 @@ function publicKeys(get) {
     for (const k of keys) {
         const parsed = parseNixKey(k, 32);
         if (typeof parsed === "string") {
-            throw new src_errors/* InputError */.d(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
+            throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("trusted-public-keys")}: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
         }
     }
     return keys;
@@ -1317,11 +1331,11 @@ async function signingKey(get, mask) {
     mask(key.slice(key.indexOf(":") + 1));
     const parsed = parseNixKey(key, 64);
     if (typeof parsed === "string") {
-        throw new src_errors/* InputError */.d(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("signing-key")}: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
     }
     const pub = await publicKeyOf(parsed);
     if (pub === undefined) {
-        throw new src_errors/* InputError */.d(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("signing-key")}: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
     }
     return { key, pub };
 }
@@ -1339,7 +1353,7 @@ function regex(get, name) {
         new RegExp(text);
     }
     catch (e) {
-        throw new src_errors/* InputError */.d(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
     }
     return text;
 }
@@ -1351,7 +1365,7 @@ function confLines(get, name) {
         if (line === "" || line.startsWith("#"))
             return;
         if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
-            throw new src_errors/* InputError */.d(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+            throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
         }
     });
     return text.trim();
@@ -1366,7 +1380,7 @@ function tokens(get, mask) {
         if (t.includes("="))
             mask(t.slice(t.indexOf("=") + 1));
         if (!/^[^=\s]+=\S+$/.test(t)) {
-            throw new src_errors/* InputError */.d(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+            throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("access-tokens")}: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
         }
     }
     return words(text).join(" ");
@@ -1383,7 +1397,7 @@ function netrcText(get, mask) {
             mask(w[i + 1]);
     });
     if (!/\b(machine|default)\b/.test(text)) {
-        throw new src_errors/* InputError */.d(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("netrc")}: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
     }
     return text.trim() + "\n";
 }
@@ -1396,10 +1410,10 @@ function installerUrlInput(get) {
         url = new URL(text);
     }
     catch {
-        throw new src_errors/* InputError */.d(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("installer-url")}: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
     }
     if (!["http:", "https:", "file:"].includes(url.protocol)) {
-        throw new src_errors/* InputError */.d(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("installer-url")}: "${text}" must be an http://, https:// or file:// URL`);
     }
     return text;
 }
@@ -1408,7 +1422,7 @@ function sha256(get) {
     if (text === "")
         return "";
     if (!/^[0-9a-f]{64}$/.test(text)) {
-        throw new src_errors/* InputError */.d(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("installer-sha256")}: expected 64 hex characters (the output of sha256sum), got "${text}"`);
     }
     return text;
 }
@@ -1489,7 +1503,7 @@ async function main(nix) {
         const push = await preparePush(inputs, facts, view.trust);
         await writeJobConfig(inputs, facts, view, push.hook);
         if (push.queueFile && push.storeDir && inputs.pushDuringBuild)
-            await startPusher(inputs, push.queueFile, push.storeDir);
+            await startPusher(inputs, envr, push.queueFile, push.storeDir);
         return view.trust;
     });
     const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
@@ -1512,9 +1526,13 @@ async function install(inputs, facts, envr) {
     return installNix(inputs, facts, envr);
 }
 /** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
-async function startPusher(inputs, queueFile, storeDir) {
-    const [{ startPusher: start }, { limitsFrom }] = await Promise.all([__webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)), __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837))]);
-    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env));
+async function startPusher(inputs, envr, queueFile, storeDir) {
+    const [{ startPusher: start }, { limitsFrom }, { lifetimeFor }] = await Promise.all([
+        __webpack_require__.e(/* import() */ 183).then(__webpack_require__.bind(__webpack_require__, 8183)),
+        __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837)),
+        __webpack_require__.e(/* import() */ 549).then(__webpack_require__.bind(__webpack_require__, 1549)),
+    ]);
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));

@@ -7,10 +7,13 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AFTER_SCRIPT_DEFAULT_MS: () => (/* binding */ AFTER_SCRIPT_DEFAULT_MS),
 /* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
 /* harmony export */   DRAIN_SIGNAL: () => (/* binding */ DRAIN_SIGNAL),
 /* harmony export */   backoffBefore: () => (/* binding */ backoffBefore),
-/* harmony export */   limitsFrom: () => (/* binding */ limitsFrom)
+/* harmony export */   goDurationMs: () => (/* binding */ goDurationMs),
+/* harmony export */   limitsFrom: () => (/* binding */ limitsFrom),
+/* harmony export */   withinAfterScript: () => (/* binding */ withinAfterScript)
 /* harmony export */ });
 /**
  * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
@@ -43,6 +46,32 @@ function backoffBefore(n, limits, remainingMs) {
  * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
  */
 const DRAIN_SIGNAL = "SIGUSR2";
+/** GitLab's default after_script budget, when RUNNER_AFTER_SCRIPT_TIMEOUT does not say. */
+const AFTER_SCRIPT_DEFAULT_MS = 5 * 60_000;
+/**
+ * A Go duration as GitLab's runner reads RUNNER_AFTER_SCRIPT_TIMEOUT ("5m", "300s", "1h30m", "90s");
+ * undefined when it is not one.
+ */
+function goDurationMs(text) {
+    const s = (text ?? "").trim();
+    if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(s))
+        return undefined;
+    const unit = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let ms = 0;
+    for (const [, n, u] of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+        ms += Number(n) * unit[u];
+    return ms;
+}
+/**
+ * GitLab runs the push in after_script, which its runner ends after RUNNER_AFTER_SCRIPT_TIMEOUT (5
+ * minutes by default): the push's timeout is cut to fit, leaving a fifth of the budget (at most
+ * 30 s) for Node to start and for the steps around the copies.
+ */
+function withinAfterScript(limits, env) {
+    const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
+    const usable = budget - Math.min(30_000, budget / 5);
+    return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };
+}
 
 
 /***/ })

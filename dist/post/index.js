@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3778);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8769);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -17,24 +17,29 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3778:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runPost)
-});
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/step-io.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Gu: () => (/* binding */ getState),
+/* harmony export */   Os: () => (/* binding */ group),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   dy: () => (/* binding */ appendSummaryTable),
+/* harmony export */   jy: () => (/* binding */ jobDir),
+/* harmony export */   lS: () => (/* binding */ raw),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   yu: () => (/* binding */ inputName)
+/* harmony export */ });
+/* unused harmony exports summaryHtml, actionsIo, useFlavour, setOutput, exportVariable, addPath, saveState, error, appendSummary */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 
 
 
@@ -45,14 +50,14 @@ function command(name, message, props = {}) {
     const list = Object.entries(props)
         .map(([k, v]) => `${k}=${escapeProperty(v)}`)
         .join(",");
-    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
 }
 /** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
 function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    appendFileSync(file, text + EOL, "utf8");
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, text + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
     return true;
 }
 /**
@@ -66,7 +71,7 @@ function keyValue(name, value) {
     do {
         delimiter = `ghadelimiter_${randomHex(32)}`;
     } while (name.includes(delimiter) || value.includes(delimiter));
-    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}`;
 }
 function randomHex(digits) {
     let out = "";
@@ -74,75 +79,124 @@ function randomHex(digits) {
         out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
     return out.slice(0, digits);
 }
-/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${table}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
 }
-function setOutput(name, value) {
-    if (fileCommand("OUTPUT", keyValue(name, value)))
-        return;
-    process.stdout.write(EOL);
-    command("set-output", value, { name });
+/** The runners that speak the Actions protocol: GitHub's, act, Gitea's and Forgejo's. */
+const actionsIo = {
+    /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
+    getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
+    inputName: (name) => name,
+    setOutput(name, value) {
+        if (fileCommand("OUTPUT", keyValue(name, value)))
+            return;
+        process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL);
+        command("set-output", value, { name });
+    },
+    exportVariable(name, value) {
+        process.env[name] = value;
+        if (!fileCommand("ENV", keyValue(name, value)))
+            command("set-env", value, { name });
+    },
+    addPath(dir) {
+        if (!fileCommand("PATH", dir))
+            command("add-path", dir);
+        process.env.PATH = `${dir}${(node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter)}${process.env.PATH ?? ""}`;
+    },
+    saveState(name, value) {
+        if (!fileCommand("STATE", keyValue(name, value)))
+            command("save-state", value, { name });
+    },
+    getState: (name) => process.env[`STATE_${name}`] ?? "",
+    setSecret: (secret) => command("add-mask", secret),
+    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL),
+    warning: (message) => command("warning", message),
+    error: (message) => command("error", message),
+    raw: (text) => void process.stdout.write(text),
+    startGroup: (name) => command("group", name),
+    endGroup: () => command("endgroup", ""),
+    appendSummary(markdown) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file)
+            return false;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, markdown.endsWith(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL) ? markdown : markdown + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
+        return true;
+    },
+    appendSummaryTable(title, rows) {
+        return this.appendSummary(summaryHtml(title, rows));
+    },
+    /** In the runner's temp dir, which the runner empties after the job. */
+    jobDir: (env) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), "nix-runner-action"),
+};
+let flavour = actionsIo;
+/** Makes `next` the flavour every step speaks through; returns the one it replaces. */
+function useFlavour(next) {
+    const before = flavour;
+    flavour = next;
+    return before;
 }
-/** For later steps (the env file) and for this process and its children. */
-function exportVariable(name, value) {
-    process.env[name] = value;
-    if (!fileCommand("ENV", keyValue(name, value)))
-        command("set-env", value, { name });
-}
-/** Puts `dir` first on PATH, for later steps and for this process. */
-function addPath(dir) {
-    if (!fileCommand("PATH", dir))
-        command("add-path", dir);
-    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
-}
-/** For the post step of this same action (it reads it back as STATE_<name>). */
-function saveState(name, value) {
-    if (!fileCommand("STATE", keyValue(name, value)))
-        command("save-state", value, { name });
-}
-function getState(name) {
-    return process.env[`STATE_${name}`] ?? "";
-}
-/** Asks the runner to print *** wherever `secret` would appear in the log. */
-function setSecret(secret) {
-    command("add-mask", secret);
-}
-function step_io_info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-function warning(message) {
-    command("warning", message);
-}
-function error(message) {
-    command("error", message);
-}
+const getInput = (name) => flavour.getInput(name);
+const inputName = (name) => flavour.inputName(name);
+const setOutput = (name, value) => flavour.setOutput(name, value);
+const exportVariable = (name, value) => flavour.exportVariable(name, value);
+const addPath = (dir) => flavour.addPath(dir);
+const saveState = (name, value) => flavour.saveState(name, value);
+const getState = (name) => flavour.getState(name);
+const setSecret = (secret) => flavour.setSecret(secret);
+const info = (message) => flavour.info(message);
+const warning = (message) => flavour.warning(message);
+const error = (message) => flavour.error(message);
+const raw = (text) => flavour.raw(text);
+const appendSummary = (markdown) => flavour.appendSummary(markdown);
+const jobDir = (env) => flavour.jobDir(env);
+const appendSummaryTable = (title, rows) => flavour.appendSummaryTable(title, rows);
 /** Marks the step failed and says why; the process still ends normally. */
 function setFailed(message) {
     process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
-function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
-    return true;
+    flavour.error(message);
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 async function group(name, fn) {
-    command("group", name);
+    flavour.startGroup(name);
     try {
         return await fn();
     }
     finally {
-        command("endgroup", "");
+        flavour.endGroup();
     }
 }
 
+
+/***/ }),
+
+/***/ 8769:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ runPost)
+});
+
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __nccwpck_require__(7814);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
@@ -197,13 +251,13 @@ function killGroupOf(pgid) {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        step_io_info(`[command]${[cmd, ...args].join(" ")}`);
+        step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -211,7 +265,7 @@ async function run(cmd, args, opts = {}) {
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -280,12 +334,12 @@ function outcome(child, opts) {
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.stderr?.setEncoding("utf8").on("data", (d) => {
             stderr += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
         child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
@@ -297,24 +351,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_namespaceObject.unlinkSync)(file);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            (0,external_node_fs_.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -322,7 +376,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -348,15 +402,16 @@ function firstError(r) {
 }
 /**
  * Starts a long-lived helper that outlives this step (the background pusher): its own session and
- * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
- * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
- * `input` has been handed over.
+ * process group unless `ownGroup` is false (then it stays in this process's group, and a signal to
+ * the group reaches it), the environment without INPUT_*, `input` on its stdin (a secret may travel
+ * there: never through argv or env), stdout and stderr appended to `logFile`, so that it holds none
+ * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function exec_startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
-        const child = spawn(cmd, args, { env: exec_childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const child = spawn(cmd, args, { env: exec_childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
         const pid = await new Promise((resolve, reject) => {
             child.once("error", reject);
             child.once("spawn", () => resolve(child.pid));
@@ -379,9 +434,9 @@ const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 ;// CONCATENATED MODULE: ./src/job-dir.ts
 
 
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+/** The folder for this job's files: where the step's CI flavour keeps them (src/step-io.ts, src/gitlab-io.ts). */
 function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+    return step_io/* jobDir */.jy(env);
 }
 function job_dir_jobFiles(dir = jobDir()) {
     const at = (name) => external_node_path_default().join(dir, name);
@@ -398,6 +453,7 @@ function job_dir_jobFiles(dir = jobDir()) {
         pusherStatus: at("pusher-status.json"),
         pusherLog: at("pusher.log"),
         uploadTmp: at("nix-tmp"),
+        cliState: at("cli-state.json"),
     };
 }
 /** Where main records the PID of a nix-daemon it started, for the post step to stop. */
@@ -437,6 +493,32 @@ function backoffBefore(n, limits, remainingMs) {
  * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
  */
 const DRAIN_SIGNAL = "SIGUSR2";
+/** GitLab's default after_script budget, when RUNNER_AFTER_SCRIPT_TIMEOUT does not say. */
+const AFTER_SCRIPT_DEFAULT_MS = (/* unused pure expression or super */ null && (5 * 60_000));
+/**
+ * A Go duration as GitLab's runner reads RUNNER_AFTER_SCRIPT_TIMEOUT ("5m", "300s", "1h30m", "90s");
+ * undefined when it is not one.
+ */
+function goDurationMs(text) {
+    const s = (text ?? "").trim();
+    if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(s))
+        return undefined;
+    const unit = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let ms = 0;
+    for (const [, n, u] of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+        ms += Number(n) * unit[u];
+    return ms;
+}
+/**
+ * GitLab runs the push in after_script, which its runner ends after RUNNER_AFTER_SCRIPT_TIMEOUT (5
+ * minutes by default): the push's timeout is cut to fit, leaving a fifth of the budget (at most
+ * 30 s) for Node to start and for the steps around the copies.
+ */
+function withinAfterScript(limits, env) {
+    const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
+    const usable = budget - Math.min(30_000, budget / 5);
+    return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };
+}
 
 ;// CONCATENATED MODULE: ./src/push/background.ts
 
@@ -452,7 +534,7 @@ const DRAIN_SIGNAL = "SIGUSR2";
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
-async function startPusher(inputs, queueFile, storeDir, dir, limits) {
+async function startPusher(inputs, queueFile, storeDir, dir, limits, lifetime) {
     // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
     const files = jobFiles(dir);
     if (!inputs.pushTo)
@@ -472,7 +554,8 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         storeDir,
         pushFilter: inputs.pushFilter,
         limits,
-        runnerPid: process.ppid,
+        runnerPid: lifetime.runnerPid,
+        deadline: lifetime.deadline,
         parallel: 2,
         idleMs: idleLimitFrom(process.env),
     };
@@ -482,9 +565,9 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits) {
         return;
     }
     try {
-        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+        const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog, ownGroup: lifetime.ownGroup });
         await writeFile(files.pusherPid, `${pid}\n`, { mode: 0o600 });
-        io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
+        io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built; ${lifetime.why}`);
     }
     catch (e) {
         io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
@@ -501,7 +584,7 @@ function idleLimitFrom(env) {
 function livePusher(dir) {
     let pid;
     try {
-        pid = Number((0,external_node_fs_namespaceObject.readFileSync)(job_dir_jobFiles(dir).pusherPid, "utf8").trim());
+        pid = Number((0,external_node_fs_.readFileSync)(job_dir_jobFiles(dir).pusherPid, "utf8").trim());
     }
     catch {
         return undefined;
@@ -509,8 +592,8 @@ function livePusher(dir) {
     if (!Number.isInteger(pid) || pid <= 1)
         return undefined;
     try {
-        const cmd = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
-        const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, "utf8");
+        const cmd = (0,external_node_fs_.readFileSync)(`/proc/${pid}/cmdline`, "utf8");
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, "utf8");
         if (!cmd.includes(`${(external_node_path_default()).sep}pusher${(external_node_path_default()).sep}index.js`) || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z"))
             return undefined;
     }
@@ -528,9 +611,9 @@ function livePusher(dir) {
 async function signalDrain(dir, pid, readyMs = 10_000) {
     const status = job_dir_jobFiles(dir).pusherStatus;
     const deadline = Date.now() + readyMs;
-    while (!(0,external_node_fs_namespaceObject.existsSync)(status) && Date.now() < deadline)
+    while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
-    const ready = (0,external_node_fs_namespaceObject.existsSync)(status);
+    const ready = (0,external_node_fs_.existsSync)(status);
     try {
         process.kill(pid, ready ? DRAIN_SIGNAL : "SIGTERM");
     }
@@ -566,7 +649,7 @@ function killOrphanUploads(dir) {
     for (const g of status.uploads ?? []) {
         try {
             // the group leader is the shell that feeds nix the key, or nix itself: either names the copy
-            if (!/\bcopy\b/.test((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
+            if (!/\bcopy\b/.test((0,external_node_fs_.readFileSync)(`/proc/${g}/cmdline`, "utf8").replace(/\0/g, " ")))
                 continue;
         }
         catch {
@@ -590,7 +673,7 @@ async function waitForExit(dir, ms) {
     let wake;
     let watcher;
     try {
-        watcher = (0,external_node_fs_namespaceObject.watch)(dir, { persistent: false }, (_event, name) => {
+        watcher = (0,external_node_fs_.watch)(dir, { persistent: false }, (_event, name) => {
             if (name === null || name === statusName)
                 wake?.();
         });
@@ -625,7 +708,7 @@ async function waitForExit(dir, ms) {
 }
 function readStatusSync(dir) {
     try {
-        return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(job_dir_jobFiles(dir).pusherStatus, "utf8"));
+        return JSON.parse((0,external_node_fs_.readFileSync)(job_dir_jobFiles(dir).pusherStatus, "utf8"));
     }
     catch {
         return undefined;
@@ -736,12 +819,23 @@ function displayOf(parsed) {
 const MODES = ["auto", "image", "native", "install"];
 const INSTALLERS = ["nixos", "determinate", "none"];
 const INITS = ["auto", "systemd", "none"];
+/** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
+    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+]));
+/**
+ * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
+ * inputs, whose values GitLab writes into the job's YAML as clear text; in GitLab they come from
+ * masked CI/CD variables, which the CLI's setup unsets for the job's later lines.
+ */
+const SECRET_INPUTS = (/* unused pure expression or super */ null && (["access-tokens", "netrc", "signing-key"]));
 const SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"];
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
  * default reads the INPUT_* variables the runner sets. Throws InputError before anything is written.
  */
-async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) {
+async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) => step_io/* setSecret */.Pq(s)) {
     const errors = [];
     const check = async (f, fallback) => {
         try {
@@ -774,7 +868,7 @@ async function readInputs(get = (n) => getInput(n), mask = (s) => setSecret(s)) 
         // semver only when there is a range to check: loading it is most of what reading inputs costs
         const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
         if (semver.validRange(nixVersion) === null) {
-            errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+            errors.push(`${step_io/* inputName */.yu("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
     }
     const pushPaths = words(get("push-paths"));
@@ -807,7 +901,7 @@ function words(text) {
 function oneOf(get, name, allowed, dflt) {
     const value = get(name).trim() || dflt;
     if (!allowed.includes(value)) {
-        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+        throw new InputError(`${step_io/* inputName */.yu(name)} must be one of ${allowed.join(", ")} (got "${value}")`);
     }
     return value;
 }
@@ -820,7 +914,7 @@ function boolInput(get, name, dflt = false) {
         return true;
     if (["false", "False", "FALSE"].includes(value))
         return false;
-    throw new InputError(`${name} must be true or false (got "${value}")`);
+    throw new InputError(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
 }
 function parseStoreUrl(name, text, schemes) {
     let url;
@@ -828,13 +922,13 @@ function parseStoreUrl(name, text, schemes) {
         url = new URL(text);
     }
     catch {
-        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+        throw new InputError(`${step_io/* inputName */.yu(name)}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
     }
     if (!schemes.includes(url.protocol)) {
-        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
+        throw new InputError(`${step_io/* inputName */.yu(name)}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
     }
     if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
-        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+        throw new InputError(`${step_io/* inputName */.yu(name)}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
     }
     return url;
 }
@@ -849,7 +943,7 @@ function publicKeys(get) {
     for (const k of keys) {
         const parsed = parseNixKey(k, 32);
         if (typeof parsed === "string") {
-            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
+            throw new InputError(`${step_io/* inputName */.yu("trusted-public-keys")}: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
         }
     }
     return keys;
@@ -862,11 +956,11 @@ async function signingKey(get, mask) {
     mask(key.slice(key.indexOf(":") + 1));
     const parsed = parseNixKey(key, 64);
     if (typeof parsed === "string") {
-        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
+        throw new InputError(`${step_io/* inputName */.yu("signing-key")}: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
     }
     const pub = await publicKeyOf(parsed);
     if (pub === undefined) {
-        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
+        throw new InputError(`${step_io/* inputName */.yu("signing-key")}: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
     }
     return { key, pub };
 }
@@ -884,7 +978,7 @@ function regex(get, name) {
         new RegExp(text);
     }
     catch (e) {
-        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
+        throw new InputError(`${step_io/* inputName */.yu(name)}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
     }
     return text;
 }
@@ -896,7 +990,7 @@ function confLines(get, name) {
         if (line === "" || line.startsWith("#"))
             return;
         if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
-            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+            throw new InputError(`${step_io/* inputName */.yu(name)}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
         }
     });
     return text.trim();
@@ -911,7 +1005,7 @@ function tokens(get, mask) {
         if (t.includes("="))
             mask(t.slice(t.indexOf("=") + 1));
         if (!/^[^=\s]+=\S+$/.test(t)) {
-            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+            throw new InputError(`${step_io/* inputName */.yu("access-tokens")}: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
         }
     }
     return words(text).join(" ");
@@ -928,7 +1022,7 @@ function netrcText(get, mask) {
             mask(w[i + 1]);
     });
     if (!/\b(machine|default)\b/.test(text)) {
-        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+        throw new InputError(`${step_io/* inputName */.yu("netrc")}: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
     }
     return text.trim() + "\n";
 }
@@ -941,10 +1035,10 @@ function installerUrlInput(get) {
         url = new URL(text);
     }
     catch {
-        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+        throw new InputError(`${step_io/* inputName */.yu("installer-url")}: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
     }
     if (!["http:", "https:", "file:"].includes(url.protocol)) {
-        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+        throw new InputError(`${step_io/* inputName */.yu("installer-url")}: "${text}" must be an http://, https:// or file:// URL`);
     }
     return text;
 }
@@ -953,7 +1047,7 @@ function sha256(get) {
     if (text === "")
         return "";
     if (!/^[0-9a-f]{64}$/.test(text)) {
-        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+        throw new InputError(`${step_io/* inputName */.yu("installer-sha256")}: expected 64 hex characters (the output of sha256sum), got "${text}"`);
     }
     return text;
 }
@@ -1033,7 +1127,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -1060,14 +1154,14 @@ async function nixVersionOf(nixPath, env) {
         return undefined;
     const version = parseNixVersion(r.stdout);
     if (version === undefined) {
-        warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
     }
     return version;
 }
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+        return (0,external_node_fs_.realpathSync)(p);
     }
     catch {
         return p;
@@ -1164,7 +1258,7 @@ function save(key, value) {
 }
 /** The saved value, or undefined when main never saved it or saved something unreadable. */
 function load(key) {
-    const raw = getState(key);
+    const raw = step_io/* getState */.Gu(key);
     if (!raw)
         return undefined;
     try {
@@ -1176,7 +1270,6 @@ function load(key) {
 }
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
-
 /** Adds what `nix copy -v`'s log `text` says it uploaded to `into`; `binaryCache`: PushTarget's. */
 function parseCopyLog(text, binaryCache, into = { paths: new Set(), narBytes: 0 }) {
     if (!binaryCache) {
@@ -1272,7 +1365,7 @@ function errorLine(stderr) {
 function mbPerSecond(bytes, seconds) {
     return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
 }
-/** The summary table's rows (summaryHtml): a header then one row. */
+/** The summary table's rows (io.appendSummaryTable): a header then one row. */
 function summaryTable(r) {
     const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
     const row = [
@@ -1290,16 +1383,6 @@ function summaryTable(r) {
         row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
     }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
-}
-/**
- * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
- * writes it (checked against it in the unit tests), without loading that library and the undici it
- * brings (tens of ms of the post step).
- */
-function summaryHtml(title, rows) {
-    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
-    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
-    return `${wrap("h3", title)}${external_node_os_namespaceObject.EOL}${table}${external_node_os_namespaceObject.EOL}`;
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 function redactCredentials(text) {
@@ -1500,7 +1583,7 @@ function outputsOfDrvFiles(drvs) {
     for (const d of drvs) {
         let text;
         try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
+            text = (0,external_node_fs_.readFileSync)(d, "utf8");
         }
         catch {
             text = undefined;
@@ -1697,7 +1780,7 @@ function uploadTmpDir(jobDir) {
 function uploadEnv(jobDir) {
     const dir = uploadTmpDir(jobDir);
     try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
+        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
     }
     catch (e) {
         if (e.code !== "EEXIST")
@@ -1709,7 +1792,7 @@ function uploadEnv(jobDir) {
 function removeUploadTmp(jobDir) {
     try {
         // retried: an upload being killed may still add a file while the folder is removed (ENOTEMPTY)
-        (0,external_node_fs_namespaceObject.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+        (0,external_node_fs_.rmSync)(uploadTmpDir(jobDir), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     }
     catch {
         /* best effort: the runner removes RUNNER_TEMP after the job */
@@ -1742,18 +1825,21 @@ function removeUploadTmp(jobDir) {
 
 /** Warns about an answer not understood and keeps it for the summary. */
 function doubt(run, command, what, instead) {
-    warning(notUnderstood(command, run.version, what, instead));
+    step_io/* warning */.$e(notUnderstood(command, run.version, what, instead));
     run.doubts.push(`${command} not understood`);
 }
-/** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
-async function pushFromPost(jobDirPath) {
+/**
+ * Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error.
+ * `limits`: the push's bounds (GitLab's CLI fits them into after_script's budget).
+ */
+async function pushFromPost(jobDirPath, limits = limitsFrom(process.env)) {
     let inputs;
     try {
         inputs = await readInputs();
     }
     catch (e) {
         if (e instanceof InputError) {
-            warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+            step_io/* warning */.$e(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
             return;
         }
         throw e;
@@ -1762,22 +1848,21 @@ async function pushFromPost(jobDirPath) {
     if (!target)
         return;
     if (target.password)
-        setSecret(target.password);
-    const limits = limitsFrom(process.env);
+        step_io/* setSecret */.Pq(target.password);
     try {
         await push(inputs, target, limits, jobDirPath);
     }
     catch (e) {
         const msg = `push to ${target.display} failed: ${e instanceof Error ? e.message : String(e)}`;
         if (inputs.failOnPushError)
-            setFailed(msg);
+            step_io/* setFailed */.C1(msg);
         else
-            warning(`${msg} (the job stays green: fail-on-push-error is false)`);
+            step_io/* warning */.$e(`${msg} (the job stays green: ${step_io/* inputName */.yu("fail-on-push-error")} is false)`);
     }
 }
 async function push(inputs, target, limits, dir) {
     const plan = planOf(inputs);
-    step_io_info(`push: ${plan.method} method: ${plan.why}`);
+    step_io/* info */.pq(`push: ${plan.method} method: ${plan.why}`);
     const state = newRun(plan, limits, dir);
     // told first, so it finishes the queue while post selects
     const pusher = await drainPusher(plan, dir);
@@ -1795,7 +1880,7 @@ async function push(inputs, target, limits, dir) {
     await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
     if (failure)
         throw failure;
-    step_io_info(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
+    step_io/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
         `${left.length - state.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
 }
 /** How to find what the job built: main's plan, or, when main saved none, push-paths. */
@@ -1803,7 +1888,7 @@ function planOf(inputs) {
     const plan = load(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
     if (plan)
         return plan;
-    throw new errors_ActionError("the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths");
+    throw new errors_ActionError(`the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in ${step_io/* inputName */.yu("push-paths")}`);
 }
 function newRun(plan, limits, dir) {
     const started = Date.now();
@@ -1817,9 +1902,9 @@ function newRun(plan, limits, dir) {
 async function drainPusher(plan, dir) {
     const pid = plan.method === "hook" ? livePusher(dir) : undefined;
     if (pid !== undefined && !(await signalDrain(dir, pid))) {
-        step_io_info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+        step_io/* info */.pq("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
     }
-    return { pid, ran: pid !== undefined || (0,external_node_fs_namespaceObject.existsSync)(job_dir_jobFiles(dir).pusherStatus) };
+    return { pid, ran: pid !== undefined || (0,external_node_fs_.existsSync)(job_dir_jobFiles(dir).pusherStatus) };
 }
 /** The job's paths (plan's method), less what push-filter drops and what the store no longer holds. */
 async function push_select(plan, inputs, target, state) {
@@ -1834,7 +1919,7 @@ async function push_select(plan, inputs, target, state) {
     // in the local store (for ssh) needs every path there, so those are checked first.
     const checkFirst = plan.method !== "hook" || to.signLocally;
     const valid = checkFirst ? await onlyValid(keep, plan.storeDir, state) : keep;
-    step_io_info(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
+    step_io/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
         `(selected in ${Date.now() - state.started} ms)`);
     return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key };
@@ -1844,7 +1929,7 @@ function leftAfter(valid, during) {
     if (!during)
         return valid;
     const left = valid.filter((p) => !during.sent.has(p));
-    step_io_info(`push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
+    step_io/* info */.pq(`push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
         `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`);
     return left;
 }
@@ -1857,7 +1942,7 @@ async function upload(paths, chosen, target, state) {
     const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
     try {
         for (const n of to.notes)
-            step_io_info(`push: ${n}`);
+            step_io/* info */.pq(`push: ${n}`);
         if (to.signLocally && key)
             await signLocally(paths, key, state.clock);
         for (const chunk of chunks(paths))
@@ -1878,20 +1963,20 @@ async function afterPusher(dir, pid, clock) {
     const t0 = Date.now();
     if (pid !== undefined && !(await waitForExit(dir, clock.left()))) {
         stopPusherSync(dir);
-        warning("push: the background pusher did not finish within the push timeout; stopped it");
+        step_io/* warning */.$e("push: the background pusher did not finish within the push timeout; stopped it");
     }
     const waitedSeconds = (Date.now() - t0) / 1000;
     const orphans = killOrphanUploads(dir);
     if (orphans.length > 0)
-        step_io_info(`push: stopped ${orphans.length} upload(s) a dead background pusher left running`);
+        step_io/* info */.pq(`push: stopped ${orphans.length} upload(s) a dead background pusher left running`);
     const status = await readStatus(dir);
     const log = await pusherLog(dir);
     if (log)
-        await group("Background pusher log", async () => step_io_info(log.trimEnd()));
+        await step_io/* group */.Os("Background pusher log", async () => step_io/* info */.pq(log.trimEnd()));
     if (pid === undefined)
-        step_io_info("push: the background pusher was not running any more when post started; post pushes what it did not send");
+        step_io/* info */.pq("push: the background pusher was not running any more when post started; post pushes what it did not send");
     if (status?.refused.length)
-        step_io_info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
+        step_io/* info */.pq(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
     return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
 }
 /** The summary's result when something was not understood: what was done may be short of the job. */
@@ -1945,7 +2030,7 @@ async function resolvePushPaths(items, plan, state) {
         version ??= plan.nixVersion ?? (await locateNix(process.env).version);
         state.version = version;
         if (!(await atLeast(version, "2.4.0"))) {
-            throw new errors_ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
+            throw new errors_ActionError(`${step_io/* inputName */.yu("push-paths")}: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
         out.push(...(await resolveInstallable(item, plan.storeDir, state)));
     }
@@ -1961,21 +2046,21 @@ async function resolveInstallable(item, storeDir, state) {
             const entries = parsePathInfo(info.stdout, storeDir);
             if (entries.every((e) => e.valid))
                 return entries.map((e) => e.path);
-            step_io_info(`push-paths: "${item}" is not built yet; building it`);
+            step_io/* info */.pq(`push-paths: "${item}" is not built yet; building it`);
         }
         catch (e) {
             if (!(e instanceof UnknownAnswer))
                 throw e;
             // only warned: nix build's answer below can still tell the outputs
-            warning(notUnderstood(`nix path-info ${jsonArgs.join(" ")}`, version, e.message, `building "${item}" to learn its outputs instead`));
+            step_io/* warning */.$e(notUnderstood(`nix path-info ${jsonArgs.join(" ")}`, version, e.message, `building "${item}" to learn its outputs instead`));
         }
     }
     else {
-        step_io_info(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
+        step_io/* info */.pq(`push-paths: "${item}" is not built yet (${errorLine(info.stderr)}); building it`);
     }
     const built = await run("nix", [...NIX_FLAKES, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
     if (built.code !== 0) {
-        throw new errors_ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
+        throw new errors_ActionError(`${step_io/* inputName */.yu("push-paths")}: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
     }
     try {
         return parseBuildOutputs(built.stdout, storeDir);
@@ -2006,7 +2091,7 @@ async function signLocally(paths, key, clock) {
     for (const chunk of chunks(paths)) {
         const r = await run("nix", [...NIX_FLAKES, "store", "sign", "--recursive", "--key-file", exec_SECRET_FD_PATH, ...chunk], { timeoutMs: clock.left(), secret: key });
         if (r.code !== 0)
-            warning(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
+            step_io/* warning */.$e(`push: could not sign in the local store (${errorLine(r.stderr)}); the paths go to the cache unsigned by signing-key`);
     }
 }
 /**
@@ -2019,7 +2104,7 @@ async function copyWithRetries(to, given, state, uncheckedIn) {
     // cleared once checked: a second failure is an ordinary one
     let checkIn = uncheckedIn;
     const outcome = await copyChunk(to, given, {
-        waiting: (attempt, wait) => step_io_info(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`),
+        waiting: (attempt, wait) => step_io/* info */.pq(`push: attempt ${attempt} of ${limits.attempts} in ${(wait / 1000).toFixed(1)} s`),
         notUnderstood: (why) => doubt(state, "nix copy -v", redactCredentials(why), "nix copy succeeded, but the paths and NAR bytes counted are only those of the lines understood"),
         recheck: async (paths, r) => {
             if (checkIn === undefined || r.timedOut)
@@ -2030,16 +2115,16 @@ async function copyWithRetries(to, given, state, uncheckedIn) {
                 return undefined;
             const kept = new Set(valid);
             state.gone += paths.length - valid.length;
-            step_io_info(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
+            step_io/* info */.pq(`push: nix copy failed (${redactCredentials(errorLine(r.stderr))}): ${paths.length - valid.length} path(s) the job built are no longer in the store ` +
                 `(deleted since they were built, as by a garbage collection), first ${paths.find((p) => !kept.has(p))}; ${valid.length > 0 ? "copying the rest again" : "nothing left to copy"}`);
             return valid;
         },
         failed: (attempt, r, final) => {
             const tail = r.stderr.trim().split("\n").filter((l) => !l.startsWith("querying info about")).slice(-20);
             if (tail.length > 0)
-                step_io_info(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
+                step_io/* info */.pq(`push: nix copy (attempt ${attempt}) ended with:\n${redactCredentials(tail.join("\n"))}`);
             if (!final)
-                warning(`push: attempt ${attempt} to ${to.target.display} failed (${whyFailed(r, limits)}); retrying`);
+                step_io/* warning */.$e(`push: attempt ${attempt} to ${to.target.display} failed (${whyFailed(r, limits)}); retrying`);
         },
     });
     if (outcome.ok)
@@ -2053,10 +2138,10 @@ function whyFailed(r, limits) {
 }
 async function writeSummary(row) {
     try {
-        appendSummary(summaryHtml("Nix binary cache push", summaryTable(row)));
+        step_io/* appendSummaryTable */.dy("Nix binary cache push", summaryTable(row));
     }
     catch (e) {
-        step_io_info(`push: could not write the job summary: ${String(e)}`);
+        step_io/* info */.pq(`push: could not write the job summary: ${String(e)}`);
     }
 }
 
@@ -2176,7 +2261,7 @@ async function stopOwnDaemon(env = process.env) {
         }
         for (let i = 0; i < 50 && signal(pid, 0); i++)
             await new Promise((r) => setTimeout(r, 100));
-        step_io_info(`Stopped the nix-daemon (pid ${pid}) this job started`);
+        step_io/* info */.pq(`Stopped the nix-daemon (pid ${pid}) this job started`);
     }
     await (0,promises_namespaceObject.rm)(pidFile, { force: true });
 }
@@ -2196,28 +2281,28 @@ async function stopOwnDaemon(env = process.env) {
  * Post: push what the job built (when asked), then remove what killed uploads left, stop a
  * nix-daemon main started (it served this job only), and remove the secret files main left for the job.
  */
-async function runPost() {
+async function runPost(limits) {
     process.once("SIGINT", () => cancel("SIGINT", 130));
     process.once("SIGTERM", () => cancel("SIGTERM", 143));
     const dir = jobDir();
     try {
-        await pushFromPost(dir);
+        await pushFromPost(dir, limits);
     }
     catch (e) {
-        warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        step_io/* warning */.$e(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
     finally {
         // a pusher still running here (post ended early, on an error) must not outlive post: it holds the key
         const pusher = stopPusherSync(dir);
         if (pusher !== undefined) {
             const gone = await waitForExit(dir, 5000);
-            step_io_info(`push: stopped the background pusher (pid ${pusher}), still running when post ended${gone ? "" : "; it had not exited after 5 s"}`);
+            step_io/* info */.pq(`push: stopped the background pusher (pid ${pusher}), still running when post ended${gone ? "" : "; it had not exited after 5 s"}`);
         }
         // what killed uploads left
         removeUploadTmp(dir);
-        await stopOwnDaemon().catch((e) => warning(`could not stop the nix-daemon this job started: ${String(e)}`));
+        await stopOwnDaemon().catch((e) => step_io/* warning */.$e(`could not stop the nix-daemon this job started: ${String(e)}`));
         for (const f of load(StateKey.SecretFiles) ?? []) {
-            await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => warning(`could not remove ${f}`));
+            await (0,promises_namespaceObject.rm)(f, { force: true }).catch(() => step_io/* warning */.$e(`could not remove ${f}`));
         }
     }
 }
@@ -2232,13 +2317,13 @@ function cancel(sig, code) {
     removeUploadTmp(jobDir());
     for (const f of load(StateKey.SecretFiles) ?? []) {
         try {
-            (0,external_node_fs_namespaceObject.rmSync)(f, { force: true });
+            (0,external_node_fs_.rmSync)(f, { force: true });
         }
         catch {
             /* best effort: the process is exiting */
         }
     }
-    warning(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`);
+    step_io/* warning */.$e(`nix-runner-action post: cancelled (${sig}); stopped ${killed.length} running command(s)${pusher ? `, stopped the background pusher (pid ${pusher})` : ""}; the push did not finish`);
     process.exit(code);
 }
 
@@ -2251,20 +2336,18 @@ function cancel(sig, code) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
+
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
     process.on("unhandledRejection", (reason) => {
         const line = `${name}: unhandled rejection: ${String(reason)}`;
-        if (policy === "fail") {
-            process.exitCode = 1;
-            console.error(`::error::${line}`);
-        }
-        else if (policy === "warn") {
-            console.error(`::warning::${line}`);
-        }
-        else {
+        if (policy === "fail")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(line);
+        else if (policy === "warn")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(line);
+        else
             console.error(line);
-        }
     });
 }
 
@@ -2285,10 +2368,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ })
 

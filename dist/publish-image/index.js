@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8958);
+/* harmony import */ var _steps_publish_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8783);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -17,26 +17,27 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8958:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  j: () => (/* binding */ runPublish)
-});
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/step-io.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
+/* harmony export */   lS: () => (/* binding */ raw),
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   yu: () => (/* binding */ inputName)
+/* harmony export */ });
+/* unused harmony exports summaryHtml, actionsIo, useFlavour, exportVariable, addPath, saveState, getState, error, jobDir, appendSummaryTable, group */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 
 
 
@@ -47,14 +48,14 @@ function command(name, message, props = {}) {
     const list = Object.entries(props)
         .map(([k, v]) => `${k}=${escapeProperty(v)}`)
         .join(",");
-    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
 }
 /** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
 function fileCommand(kind, text) {
     const file = process.env[`GITHUB_${kind}`];
     if (!file)
         return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, text + external_node_os_namespaceObject.EOL, "utf8");
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, text + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
     return true;
 }
 /**
@@ -68,7 +69,7 @@ function keyValue(name, value) {
     do {
         delimiter = `ghadelimiter_${randomHex(32)}`;
     } while (name.includes(delimiter) || value.includes(delimiter));
-    return `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}`;
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}`;
 }
 function randomHex(digits) {
     let out = "";
@@ -76,73 +77,122 @@ function randomHex(digits) {
         out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
     return out.slice(0, digits);
 }
-/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${table}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
 }
-function setOutput(name, value) {
-    if (fileCommand("OUTPUT", keyValue(name, value)))
-        return;
-    process.stdout.write(external_node_os_namespaceObject.EOL);
-    command("set-output", value, { name });
+/** The runners that speak the Actions protocol: GitHub's, act, Gitea's and Forgejo's. */
+const actionsIo = {
+    /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
+    getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
+    inputName: (name) => name,
+    setOutput(name, value) {
+        if (fileCommand("OUTPUT", keyValue(name, value)))
+            return;
+        process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL);
+        command("set-output", value, { name });
+    },
+    exportVariable(name, value) {
+        process.env[name] = value;
+        if (!fileCommand("ENV", keyValue(name, value)))
+            command("set-env", value, { name });
+    },
+    addPath(dir) {
+        if (!fileCommand("PATH", dir))
+            command("add-path", dir);
+        process.env.PATH = `${dir}${(node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter)}${process.env.PATH ?? ""}`;
+    },
+    saveState(name, value) {
+        if (!fileCommand("STATE", keyValue(name, value)))
+            command("save-state", value, { name });
+    },
+    getState: (name) => process.env[`STATE_${name}`] ?? "",
+    setSecret: (secret) => command("add-mask", secret),
+    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL),
+    warning: (message) => command("warning", message),
+    error: (message) => command("error", message),
+    raw: (text) => void process.stdout.write(text),
+    startGroup: (name) => command("group", name),
+    endGroup: () => command("endgroup", ""),
+    appendSummary(markdown) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file)
+            return false;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, markdown.endsWith(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL) ? markdown : markdown + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
+        return true;
+    },
+    appendSummaryTable(title, rows) {
+        return this.appendSummary(summaryHtml(title, rows));
+    },
+    /** In the runner's temp dir, which the runner empties after the job. */
+    jobDir: (env) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), "nix-runner-action"),
+};
+let flavour = actionsIo;
+/** Makes `next` the flavour every step speaks through; returns the one it replaces. */
+function useFlavour(next) {
+    const before = flavour;
+    flavour = next;
+    return before;
 }
-/** For later steps (the env file) and for this process and its children. */
-function exportVariable(name, value) {
-    process.env[name] = value;
-    if (!fileCommand("ENV", keyValue(name, value)))
-        command("set-env", value, { name });
-}
-/** Puts `dir` first on PATH, for later steps and for this process. */
-function addPath(dir) {
-    if (!fileCommand("PATH", dir))
-        command("add-path", dir);
-    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
-}
-/** For the post step of this same action (it reads it back as STATE_<name>). */
-function saveState(name, value) {
-    if (!fileCommand("STATE", keyValue(name, value)))
-        command("save-state", value, { name });
-}
-function getState(name) {
-    return process.env[`STATE_${name}`] ?? "";
-}
-/** Asks the runner to print *** wherever `secret` would appear in the log. */
-function setSecret(secret) {
-    command("add-mask", secret);
-}
-function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-function warning(message) {
-    command("warning", message);
-}
-function error(message) {
-    command("error", message);
-}
+const getInput = (name) => flavour.getInput(name);
+const inputName = (name) => flavour.inputName(name);
+const setOutput = (name, value) => flavour.setOutput(name, value);
+const exportVariable = (name, value) => flavour.exportVariable(name, value);
+const addPath = (dir) => flavour.addPath(dir);
+const saveState = (name, value) => flavour.saveState(name, value);
+const getState = (name) => flavour.getState(name);
+const setSecret = (secret) => flavour.setSecret(secret);
+const info = (message) => flavour.info(message);
+const warning = (message) => flavour.warning(message);
+const error = (message) => flavour.error(message);
+const raw = (text) => flavour.raw(text);
+const appendSummary = (markdown) => flavour.appendSummary(markdown);
+const jobDir = (env) => flavour.jobDir(env);
+const appendSummaryTable = (title, rows) => flavour.appendSummaryTable(title, rows);
 /** Marks the step failed and says why; the process still ends normally. */
 function setFailed(message) {
     process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
-function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return false;
-    (0,external_node_fs_namespaceObject.appendFileSync)(file, markdown.endsWith(external_node_os_namespaceObject.EOL) ? markdown : markdown + external_node_os_namespaceObject.EOL, "utf8");
-    return true;
+    flavour.error(message);
 }
 /** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
 async function group(name, fn) {
-    command("group", name);
+    flavour.startGroup(name);
     try {
         return await fn();
     }
     finally {
-        command("endgroup", "");
+        flavour.endGroup();
     }
 }
 
+
+/***/ }),
+
+/***/ 8783:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j: () => (/* binding */ runPublish)
+});
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __nccwpck_require__(7814);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * An error the user can act on: its message says what is wrong and what to do, so the main step
@@ -207,6 +257,8 @@ async function readNixpkgsDate(workspace, input = "nixpkgs") {
     }
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: external "node:zlib"
@@ -265,13 +317,13 @@ function killGroupOf(pgid) {
  */
 async function exec_run(cmd, args, opts = {}) {
     if (opts.echo)
-        info(`[command]${[cmd, ...args].join(" ")}`);
+        step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -279,7 +331,7 @@ async function exec_run(cmd, args, opts = {}) {
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -348,12 +400,12 @@ function outcome(child, opts) {
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.stderr?.setEncoding("utf8").on("data", (d) => {
             stderr += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
         child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
@@ -365,24 +417,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_namespaceObject.unlinkSync)(file);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            (0,external_node_fs_.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -390,7 +442,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -416,15 +468,16 @@ function firstError(r) {
 }
 /**
  * Starts a long-lived helper that outlives this step (the background pusher): its own session and
- * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
- * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
- * `input` has been handed over.
+ * process group unless `ownGroup` is false (then it stays in this process's group, and a signal to
+ * the group reaches it), the environment without INPUT_*, `input` on its stdin (a secret may travel
+ * there: never through argv or env), stdout and stderr appended to `logFile`, so that it holds none
+ * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
-        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
         const pid = await new Promise((resolve, reject) => {
             child.once("error", reject);
             child.once("spawn", () => resolve(child.pid));
@@ -459,7 +512,7 @@ function which(cmd, env) {
             continue;
         const candidate = external_node_path_default().join(dir, cmd);
         try {
-            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
             return candidate;
         }
         catch {
@@ -493,7 +546,7 @@ async function nixVersionOf(nixPath, env) {
 /** `p` with every symlink resolved; `p` itself when that fails. */
 function realPathOf(p) {
     try {
-        return (0,external_node_fs_namespaceObject.realpathSync)(p);
+        return (0,external_node_fs_.realpathSync)(p);
     }
     catch {
         return p;
@@ -540,16 +593,16 @@ async function plainArchive(archive, dir) {
     const tar = external_node_path_default().join(dir, "image.tar");
     const kind = await archiveKind(real);
     if (kind === "stream") {
-        info(`${archive} is a stream script (streamLayeredImage): writing the archive to ${tar}`);
+        step_io/* info */.pq(`${archive} is a stream script (streamLayeredImage): writing the archive to ${tar}`);
         const r = await exec_run(real, [], { stdoutFile: tar, echo: true });
         if (r.code !== 0)
             throw new ActionError(`the stream script ${real} exited ${r.code} (see its message above)`);
         return tar;
     }
     if (kind === "gzip") {
-        info(`${archive} is a gzip-compressed archive: decompressing to ${tar}`);
+        step_io/* info */.pq(`${archive} is a gzip-compressed archive: decompressing to ${tar}`);
         try {
-            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_namespaceObject.createWriteStream)(tar, { mode: 0o600 }));
+            await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(real), (0,external_node_zlib_namespaceObject.createGunzip)(), (0,external_node_fs_.createWriteStream)(tar, { mode: 0o600 }));
         }
         catch (err) {
             throw new ActionError(`decompressing ${real} failed: ${err.message}; is the build result a complete archive?`);
@@ -635,6 +688,17 @@ function displayOf(parsed) {
 const MODES = (/* unused pure expression or super */ null && (["auto", "image", "native", "install"]));
 const INSTALLERS = (/* unused pure expression or super */ null && (["nixos", "determinate", "none"]));
 const INITS = (/* unused pure expression or super */ null && (["auto", "systemd", "none"]));
+/** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
+const INPUT_NAMES = (/* unused pure expression or super */ null && ([
+    "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
+    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+]));
+/**
+ * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
+ * inputs, whose values GitLab writes into the job's YAML as clear text; in GitLab they come from
+ * masked CI/CD variables, which the CLI's setup unsets for the job's later lines.
+ */
+const SECRET_INPUTS = (/* unused pure expression or super */ null && (["access-tokens", "netrc", "signing-key"]));
 const SUBSTITUTER_SCHEMES = (/* unused pure expression or super */ null && (["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "gs:"]));
 /**
  * Reads and checks every input once. Takes a getter so tests can hand in a plain record; the
@@ -673,7 +737,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
         // semver only when there is a range to check: loading it is most of what reading inputs costs
         const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
         if (semver.validRange(nixVersion) === null) {
-            errors.push(`nix-version: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+            errors.push(`${io.inputName("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
         }
     }
     const pushPaths = words(get("push-paths"));
@@ -706,7 +770,7 @@ function words(text) {
 function oneOf(get, name, allowed, dflt) {
     const value = get(name).trim() || dflt;
     if (!allowed.includes(value)) {
-        throw new InputError(`${name} must be one of ${allowed.join(", ")} (got "${value}")`);
+        throw new InputError(`${io.inputName(name)} must be one of ${allowed.join(", ")} (got "${value}")`);
     }
     return value;
 }
@@ -719,7 +783,7 @@ function boolInput(get, name, dflt = false) {
         return true;
     if (["false", "False", "FALSE"].includes(value))
         return false;
-    throw new errors_InputError(`${name} must be true or false (got "${value}")`);
+    throw new errors_InputError(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
 }
 function parseStoreUrl(name, text, schemes) {
     let url;
@@ -727,13 +791,13 @@ function parseStoreUrl(name, text, schemes) {
         url = new URL(text);
     }
     catch {
-        throw new InputError(`${name}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
+        throw new InputError(`${io.inputName(name)}: "${text}" is not a URL; write it like https://cache.example.org or file:///srv/cache`);
     }
     if (!schemes.includes(url.protocol)) {
-        throw new InputError(`${name}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
+        throw new InputError(`${io.inputName(name)}: "${text}" uses ${url.protocol}// which is not supported here; use one of ${schemes.map((s) => s + "//").join(", ")}`);
     }
     if (url.protocol === "file:" && (url.host !== "" || !url.pathname.startsWith("/"))) {
-        throw new InputError(`${name}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
+        throw new InputError(`${io.inputName(name)}: "${text}" must be an absolute file URL with three slashes, like file:///srv/nix-cache`);
     }
     return url;
 }
@@ -748,7 +812,7 @@ function publicKeys(get) {
     for (const k of keys) {
         const parsed = parseNixKey(k, 32);
         if (typeof parsed === "string") {
-            throw new InputError(`trusted-public-keys: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
+            throw new InputError(`${io.inputName("trusted-public-keys")}: ${parsed}; give the public key as printed by 'nix key convert-secret-to-public' (name:base64 of 32 bytes)`);
         }
     }
     return keys;
@@ -761,11 +825,11 @@ async function signingKey(get, mask) {
     mask(key.slice(key.indexOf(":") + 1));
     const parsed = parseNixKey(key, 64);
     if (typeof parsed === "string") {
-        throw new InputError(`signing-key: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
+        throw new InputError(`${io.inputName("signing-key")}: ${parsed}; pass the secret key file made by 'nix key generate-secret' (or nix-store --generate-binary-cache-key), usually from a secret`);
     }
     const pub = await publicKeyOf(parsed);
     if (pub === undefined) {
-        throw new InputError(`signing-key: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
+        throw new InputError(`${io.inputName("signing-key")}: the key "${parsed.name}" is damaged (its public half does not match its seed); generate it again with 'nix key generate-secret'`);
     }
     return { key, pub };
 }
@@ -783,7 +847,7 @@ function regex(get, name) {
         new RegExp(text);
     }
     catch (e) {
-        throw new InputError(`${name}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
+        throw new InputError(`${io.inputName(name)}: "${text}" is not a valid regular expression (${e.message}); escape special characters like \\. or \\+`);
     }
     return text;
 }
@@ -795,7 +859,7 @@ function confLines(get, name) {
         if (line === "" || line.startsWith("#"))
             return;
         if (!/^(include|!include)\s+\S/.test(line) && !/^[A-Za-z0-9_-]+\s*=/.test(line)) {
-            throw new InputError(`${name}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
+            throw new InputError(`${io.inputName(name)}: line ${i + 1} ("${line}") is not a nix.conf line; write "setting = value", one per line`);
         }
     });
     return text.trim();
@@ -810,7 +874,7 @@ function tokens(get, mask) {
         if (t.includes("="))
             mask(t.slice(t.indexOf("=") + 1));
         if (!/^[^=\s]+=\S+$/.test(t)) {
-            throw new InputError(`access-tokens: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
+            throw new InputError(`${io.inputName("access-tokens")}: each entry must be host=token (e.g. github.com=ghp_…), separated by spaces; one entry is not`);
         }
     }
     return words(text).join(" ");
@@ -827,7 +891,7 @@ function netrcText(get, mask) {
             mask(w[i + 1]);
     });
     if (!/\b(machine|default)\b/.test(text)) {
-        throw new InputError(`netrc: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
+        throw new InputError(`${io.inputName("netrc")}: the text has no "machine" or "default" entry; write "machine cache.example.org login USER password TOKEN"`);
     }
     return text.trim() + "\n";
 }
@@ -840,10 +904,10 @@ function installerUrlInput(get) {
         url = new URL(text);
     }
     catch {
-        throw new InputError(`installer-url: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
+        throw new InputError(`${io.inputName("installer-url")}: "${text}" is not a URL; give the full https:// address of the installer binary on your mirror`);
     }
     if (!["http:", "https:", "file:"].includes(url.protocol)) {
-        throw new InputError(`installer-url: "${text}" must be an http://, https:// or file:// URL`);
+        throw new InputError(`${io.inputName("installer-url")}: "${text}" must be an http://, https:// or file:// URL`);
     }
     return text;
 }
@@ -852,7 +916,7 @@ function sha256(get) {
     if (text === "")
         return "";
     if (!/^[0-9a-f]{64}$/.test(text)) {
-        throw new InputError(`installer-sha256: expected 64 hex characters (the output of sha256sum), got "${text}"`);
+        throw new InputError(`${io.inputName("installer-sha256")}: expected 64 hex characters (the output of sha256sum), got "${text}"`);
     }
     return text;
 }
@@ -1002,11 +1066,11 @@ async function runPublish() {
         await publish();
     }
     catch (err) {
-        setFailed(err instanceof ActionError ? err.message : `publish-image failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        step_io/* setFailed */.C1(err instanceof ActionError ? err.message : `publish-image failed unexpectedly: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
 }
 async function publish() {
-    const inputs = readPublishInputs(getInput, setSecret);
+    const inputs = readPublishInputs(step_io/* getInput */.V4, step_io/* setSecret */.Pq);
     const dateTag = inputs.dateTag || (await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd()));
     if (!dateTag)
         throw new ActionError("no date tag: flake.lock has no nixpkgs input with a lastModified date; lock nixpkgs or pass the date-tag input");
@@ -1022,13 +1086,13 @@ async function publish() {
             const login = await skopeo(loginArgs(o, registry, inputs.username), { input: inputs.password });
             const said = (login.stdout + login.stderr).trim();
             if (said)
-                info(said);
+                step_io/* info */.pq(said);
             if (login.code !== 0)
                 throw new ActionError(loginFailure(said, registry, inputs.username));
         }
         const archive = await plainArchive(inputs.archive, dir);
         const digestfile = external_node_path_default().join(dir, "digest");
-        info(`Pushing ${plan.first}`);
+        step_io/* info */.pq(`Pushing ${plan.first}`);
         if ((await skopeo(pushArgs(o, archive, plan.first, digestfile), { echo: true })).code !== 0) {
             throw new ActionError(`pushing ${plan.first} failed (see skopeo's message above)`);
         }
@@ -1036,14 +1100,14 @@ async function publish() {
         if (!/^sha256:[0-9a-f]{64}$/.test(digest))
             throw new ActionError(`skopeo wrote "${digest.slice(0, 80)}" to its digest file, not a sha256 digest`);
         for (const tag of plan.byDigest) {
-            info(`Tagging ${inputs.image}@${digest} as ${tag}`);
+            step_io/* info */.pq(`Tagging ${inputs.image}@${digest} as ${tag}`);
             if ((await skopeo(tagArgs(o, inputs.image, digest, tag), { echo: true })).code !== 0) {
                 throw new ActionError(`adding the tag ${tag} to ${inputs.image}@${digest} failed (see skopeo's message above)`);
             }
         }
-        setOutput("digest", digest);
-        setOutput("date-tag", dateTag);
-        appendSummary(summary(inputs.image, plan, digest));
+        step_io/* setOutput */.uH("digest", digest);
+        step_io/* setOutput */.uH("date-tag", dateTag);
+        step_io/* appendSummary */.fe(summary(inputs.image, plan, digest));
     }
     finally {
         await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
@@ -1059,20 +1123,18 @@ async function publish() {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
+
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
     process.on("unhandledRejection", (reason) => {
         const line = `${name}: unhandled rejection: ${String(reason)}`;
-        if (policy === "fail") {
-            process.exitCode = 1;
-            console.error(`::error::${line}`);
-        }
-        else if (policy === "warn") {
-            console.error(`::warning::${line}`);
-        }
-        else {
+        if (policy === "fail")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(line);
+        else if (policy === "warn")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(line);
+        else
             console.error(line);
-        }
     });
 }
 
@@ -1090,6 +1152,27 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_p
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ })
 

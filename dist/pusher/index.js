@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 209:
+/***/ 113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10,123 +10,18 @@ __nccwpck_require__.d(__webpack_exports__, {
   H: () => (/* binding */ runPusher)
 });
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/step-io.ts
-
-
-
-const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-/** A `::name key=value::message` line on stdout, the runner's log-command syntax. */
-function command(name, message, props = {}) {
-    const list = Object.entries(props)
-        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
-        .join(",");
-    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${EOL}`);
-}
-/** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
-function fileCommand(kind, text) {
-    const file = process.env[`GITHUB_${kind}`];
-    if (!file)
-        return false;
-    appendFileSync(file, text + EOL, "utf8");
-    return true;
-}
-/**
- * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
- * from ending the block early and adding lines of its own is that the delimiter is not in it, which
- * is checked, so the random part need not come from node:crypto (whose loading costs more than the
- * rest of this module's work in a main step).
- */
-function keyValue(name, value) {
-    let delimiter;
-    do {
-        delimiter = `ghadelimiter_${randomHex(32)}`;
-    } while (name.includes(delimiter) || value.includes(delimiter));
-    return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}`;
-}
-function randomHex(digits) {
-    let out = "";
-    while (out.length < digits)
-        out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
-    return out.slice(0, digits);
-}
-/** The input as the runner passed it (INPUT_<NAME>, spaces as underscores), trimmed; "" when unset. */
-function getInput(name) {
-    return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-}
-function setOutput(name, value) {
-    if (fileCommand("OUTPUT", keyValue(name, value)))
-        return;
-    process.stdout.write(EOL);
-    command("set-output", value, { name });
-}
-/** For later steps (the env file) and for this process and its children. */
-function exportVariable(name, value) {
-    process.env[name] = value;
-    if (!fileCommand("ENV", keyValue(name, value)))
-        command("set-env", value, { name });
-}
-/** Puts `dir` first on PATH, for later steps and for this process. */
-function addPath(dir) {
-    if (!fileCommand("PATH", dir))
-        command("add-path", dir);
-    process.env.PATH = `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
-}
-/** For the post step of this same action (it reads it back as STATE_<name>). */
-function saveState(name, value) {
-    if (!fileCommand("STATE", keyValue(name, value)))
-        command("save-state", value, { name });
-}
-function getState(name) {
-    return process.env[`STATE_${name}`] ?? "";
-}
-/** Asks the runner to print *** wherever `secret` would appear in the log. */
-function setSecret(secret) {
-    command("add-mask", secret);
-}
-function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
-}
-function warning(message) {
-    command("warning", message);
-}
-function error(message) {
-    command("error", message);
-}
-/** Marks the step failed and says why; the process still ends normally. */
-function setFailed(message) {
-    process.exitCode = 1;
-    error(message);
-}
-/** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY); false when the runner gave no such file. */
-function appendSummary(markdown) {
-    const file = process.env.GITHUB_STEP_SUMMARY;
-    if (!file)
-        return false;
-    appendFileSync(file, markdown.endsWith(EOL) ? markdown : markdown + EOL, "utf8");
-    return true;
-}
-/** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
-async function group(name, fn) {
-    command("group", name);
-    try {
-        return await fn();
-    }
-    finally {
-        command("endgroup", "");
-    }
-}
-
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/step-io.ts
+var step_io = __nccwpck_require__(814);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
@@ -181,13 +76,13 @@ function killGroupOf(pgid) {
  */
 async function run(cmd, args, opts = {}) {
     if (opts.echo)
-        info(`[command]${[cmd, ...args].join(" ")}`);
+        step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
-            outFd = (0,external_node_fs_namespaceObject.openSync)(opts.stdoutFile, "w", 0o600);
+            outFd = (0,external_node_fs_.openSync)(opts.stdoutFile, "w", 0o600);
     }
     catch (err) {
         return { code: 126, stdout: "", stderr: String(err), timedOut: false };
@@ -195,7 +90,7 @@ async function run(cmd, args, opts = {}) {
     const spool = opts.spool && !opts.echo && outFd === undefined ? spoolFiles() : undefined;
     const result = await startAndWait(spawn, cmd, args, opts, spool?.[0] ?? outFd, spool?.[1]);
     if (outFd !== undefined)
-        (0,external_node_fs_namespaceObject.closeSync)(outFd);
+        (0,external_node_fs_.closeSync)(outFd);
     if (spool) {
         result.stdout += readSpooled(spool[0]);
         result.stderr = readSpooled(spool[1]) + result.stderr;
@@ -264,12 +159,12 @@ function outcome(child, opts) {
         child.stdout?.setEncoding("utf8").on("data", (d) => {
             stdout += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.stderr?.setEncoding("utf8").on("data", (d) => {
             stderr += d;
             if (opts.echo)
-                process.stdout.write(d);
+                step_io/* raw */.lS(d);
         });
         child.on("error", (err) => done({ code: err.code === "ENOENT" ? 127 : 126, stdout, stderr: stderr + String(err) }));
         child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
@@ -281,24 +176,24 @@ function spoolFiles() {
     try {
         for (const name of ["out", "err"]) {
             const file = external_node_path_default().join(external_node_os_default().tmpdir(), `nix-runner-action-${process.pid}-${Math.random().toString(36).slice(2)}.${name}`);
-            fds.push((0,external_node_fs_namespaceObject.openSync)(file, "wx+", 0o600));
-            (0,external_node_fs_namespaceObject.unlinkSync)(file);
+            fds.push((0,external_node_fs_.openSync)(file, "wx+", 0o600));
+            (0,external_node_fs_.unlinkSync)(file);
         }
         return [fds[0], fds[1]];
     }
     catch {
         for (const fd of fds)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
+            (0,external_node_fs_.closeSync)(fd);
         return undefined;
     }
 }
 /** What the command wrote to a spool file (read from the start: the child moved the shared offset), then closed. */
 function readSpooled(fd) {
     try {
-        const buf = Buffer.alloc((0,external_node_fs_namespaceObject.fstatSync)(fd).size);
+        const buf = Buffer.alloc((0,external_node_fs_.fstatSync)(fd).size);
         let at = 0;
         while (at < buf.length) {
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, at, buf.length - at, at);
+            const n = (0,external_node_fs_.readSync)(fd, buf, at, buf.length - at, at);
             if (n === 0)
                 break;
             at += n;
@@ -306,7 +201,7 @@ function readSpooled(fd) {
         return buf.subarray(0, at).toString("utf8");
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 function killGroup(pid) {
@@ -332,15 +227,16 @@ function firstError(r) {
 }
 /**
  * Starts a long-lived helper that outlives this step (the background pusher): its own session and
- * process group, the environment without INPUT_*, `input` on its stdin (a secret may travel there:
- * never through argv or env), stdout and stderr appended to `logFile`. Resolves with its pid once
- * `input` has been handed over.
+ * process group unless `ownGroup` is false (then it stays in this process's group, and a signal to
+ * the group reaches it), the environment without INPUT_*, `input` on its stdin (a secret may travel
+ * there: never through argv or env), stdout and stderr appended to `logFile`, so that it holds none
+ * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function startDetached(cmd, args, opts) {
     const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
-        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: true });
+        const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
         const pid = await new Promise((resolve, reject) => {
             child.once("error", reject);
             child.once("spawn", () => resolve(child.pid));
@@ -390,9 +286,34 @@ function backoffBefore(n, limits, remainingMs) {
  * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
  */
 const DRAIN_SIGNAL = "SIGUSR2";
+/** GitLab's default after_script budget, when RUNNER_AFTER_SCRIPT_TIMEOUT does not say. */
+const AFTER_SCRIPT_DEFAULT_MS = (/* unused pure expression or super */ null && (5 * 60_000));
+/**
+ * A Go duration as GitLab's runner reads RUNNER_AFTER_SCRIPT_TIMEOUT ("5m", "300s", "1h30m", "90s");
+ * undefined when it is not one.
+ */
+function goDurationMs(text) {
+    const s = (text ?? "").trim();
+    if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(s))
+        return undefined;
+    const unit = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let ms = 0;
+    for (const [, n, u] of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+        ms += Number(n) * unit[u];
+    return ms;
+}
+/**
+ * GitLab runs the push in after_script, which its runner ends after RUNNER_AFTER_SCRIPT_TIMEOUT (5
+ * minutes by default): the push's timeout is cut to fit, leaving a fifth of the budget (at most
+ * 30 s) for Node to start and for the steps around the copies.
+ */
+function withinAfterScript(limits, env) {
+    const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
+    const usable = budget - Math.min(30_000, budget / 5);
+    return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };
+}
 
 ;// CONCATENATED MODULE: ./src/push/report.ts
-
 /** Adds what `nix copy -v`'s log `text` says it uploaded to `into`; `binaryCache`: PushTarget's. */
 function parseCopyLog(text, binaryCache, into = { paths: new Set(), narBytes: 0 }) {
     if (!binaryCache) {
@@ -488,7 +409,7 @@ function errorLine(stderr) {
 function mbPerSecond(bytes, seconds) {
     return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
 }
-/** The summary table's rows (summaryHtml): a header then one row. */
+/** The summary table's rows (io.appendSummaryTable): a header then one row. */
 function summaryTable(r) {
     const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
     const row = [
@@ -506,16 +427,6 @@ function summaryTable(r) {
         row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
     }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
-}
-/**
- * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
- * writes it (checked against it in the unit tests), without loading that library and the undici it
- * brings (tens of ms of the post step).
- */
-function summaryHtml(title, rows) {
-    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
-    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
-    return `${wrap("h3", title)}${EOL}${table}${EOL}`;
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
 function redactCredentials(text) {
@@ -716,7 +627,7 @@ function outputsOfDrvFiles(drvs) {
     for (const d of drvs) {
         let text;
         try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(d, "utf8");
+            text = (0,external_node_fs_.readFileSync)(d, "utf8");
         }
         catch {
             text = undefined;
@@ -839,9 +750,9 @@ async function outputsOfDerivations(drvs, storeDir, timeoutMs) {
 ;// CONCATENATED MODULE: ./src/job-dir.ts
 
 
-/** The folder for this job's files: the runner's temp dir, which the runner empties after the job. */
+/** The folder for this job's files: where the step's CI flavour keeps them (src/step-io.ts, src/gitlab-io.ts). */
 function jobDir(env = process.env) {
-    return external_node_path_default().join(env.RUNNER_TEMP || external_node_os_default().tmpdir(), "nix-runner-action");
+    return step_io/* jobDir */.jy(env);
 }
 function jobFiles(dir = jobDir()) {
     const at = (name) => external_node_path_default().join(dir, name);
@@ -858,6 +769,7 @@ function jobFiles(dir = jobDir()) {
         pusherStatus: at("pusher-status.json"),
         pusherLog: at("pusher.log"),
         uploadTmp: at("nix-tmp"),
+        cliState: at("cli-state.json"),
     };
 }
 /** Where main records the PID of a nix-daemon it started, for the post step to stop. */
@@ -886,7 +798,7 @@ function uploadTmpDir(jobDir) {
 function uploadEnv(jobDir) {
     const dir = uploadTmpDir(jobDir);
     try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(dir, { mode: 0o700 });
+        (0,external_node_fs_.mkdirSync)(dir, { mode: 0o700 });
     }
     catch (e) {
         if (e.code !== "EEXIST")
@@ -932,8 +844,9 @@ const log = (msg) => process.stdout.write(`${new Date().toISOString()} pusher: $
 /**
  * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
  * `parallel` nix copies at once, retrying like post. DRAIN_SIGNAL (SIGUSR2, from post): finish the queue and exit.
- * SIGTERM/SIGINT (post cancelled): kill the uploads and exit. It also exits by itself when the job
- * is gone: its folder removed, the runner process that started main ended, or idle past its limit.
+ * SIGTERM/SIGINT (post cancelled, or a GitLab job cancelled): kill the uploads and exit. It also
+ * exits by itself when the job is gone: its folder removed, the runner process that started main
+ * ended, the job's deadline passed (GitLab), or idle past its limit.
  */
 async function runPusher() {
     const h = JSON.parse(await readStdin());
@@ -947,7 +860,7 @@ async function runPusher() {
     for (const sig of ["SIGTERM", "SIGINT"])
         process.on(sig, () => void exit(p, `stopped by ${sig}`, 0));
     watchQueue(p);
-    log(`started (pid ${process.pid}, niceness ${(0,external_node_os_namespaceObject.getPriority)()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
+    log(`started (pid ${process.pid}, niceness ${(0,external_node_os_.getPriority)()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
     await writeStatus(p, "running");
     // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
     for (;;)
@@ -963,7 +876,7 @@ async function readStdin() {
 /** The job's builds come first: the uploads (each nix copy inherits this) get the CPU the builds leave. */
 function lowerPriority() {
     try {
-        (0,external_node_os_namespaceObject.setPriority)(Math.min(19, (0,external_node_os_namespaceObject.getPriority)() + NICER));
+        (0,external_node_os_.setPriority)(Math.min(19, (0,external_node_os_.getPriority)() + NICER));
     }
     catch {
         /* not allowed here: uploads run at the job's priority */
@@ -1095,8 +1008,10 @@ async function readQueue(p) {
 /** Why the job is over (so the pusher must stop), or undefined while it runs. */
 function jobGone(p) {
     const { h } = p;
-    if (!(0,external_node_fs_namespaceObject.existsSync)(h.jobDir))
+    if (!(0,external_node_fs_.existsSync)(h.jobDir))
         return "the job's folder is gone";
+    if (h.deadline > 0 && Date.now() >= h.deadline)
+        return `the job's time is up (its deadline was ${new Date(h.deadline).toISOString()})`;
     if (h.runnerPid > 1) {
         try {
             process.kill(h.runnerPid, 0);
@@ -1118,7 +1033,7 @@ function watchQueue(p) {
         p.watcher = undefined;
     };
     try {
-        p.watcher = (0,external_node_fs_namespaceObject.watch)(p.h.queueFile, { persistent: false }, (event) => {
+        p.watcher = (0,external_node_fs_.watch)(p.h.queueFile, { persistent: false }, (event) => {
             // the file was replaced or removed: watch whatever is at its path on the next turn
             if (event === "rename")
                 drop();
@@ -1194,7 +1109,7 @@ function waker() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(209);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(113);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
 
 
@@ -1209,26 +1124,177 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 814:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   jy: () => (/* binding */ jobDir),
+/* harmony export */   lS: () => (/* binding */ raw),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* unused harmony exports summaryHtml, actionsIo, useFlavour, getInput, inputName, setOutput, exportVariable, addPath, saveState, getState, setSecret, error, appendSummary, appendSummaryTable, group */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+const escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+/** A `::name key=value::message` line on stdout, the runner's log-command syntax. */
+function command(name, message, props = {}) {
+    const list = Object.entries(props)
+        .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+        .join(",");
+    process.stdout.write(`::${name}${list ? " " + list : ""}::${escapeData(message)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`);
+}
+/** Appends to the runner's GITHUB_<kind> file; false when the runner gave none (very old runners). */
+function fileCommand(kind, text) {
+    const file = process.env[`GITHUB_${kind}`];
+    if (!file)
+        return false;
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, text + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
+    return true;
+}
+/**
+ * `name<<delimiter` / value / `delimiter`: the multi-line form every runner parses. What keeps a value
+ * from ending the block early and adding lines of its own is that the delimiter is not in it, which
+ * is checked, so the random part need not come from node:crypto (whose loading costs more than the
+ * rest of this module's work in a main step).
+ */
+function keyValue(name, value) {
+    let delimiter;
+    do {
+        delimiter = `ghadelimiter_${randomHex(32)}`;
+    } while (name.includes(delimiter) || value.includes(delimiter));
+    return `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${delimiter}`;
+}
+function randomHex(digits) {
+    let out = "";
+    while (out.length < digits)
+        out += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, "0");
+    return out.slice(0, digits);
+}
+/**
+ * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
+ * writes it (checked against it in the unit tests), without loading that library and the undici it
+ * brings (tens of ms of the post step).
+ */
+function summaryHtml(title, rows) {
+    const wrap = (tag, content) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
+    const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
+    return `${wrap("h3", title)}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}${table}${node_os__WEBPACK_IMPORTED_MODULE_1__.EOL}`;
+}
+/** The runners that speak the Actions protocol: GitHub's, act, Gitea's and Forgejo's. */
+const actionsIo = {
+    /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
+    getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
+    inputName: (name) => name,
+    setOutput(name, value) {
+        if (fileCommand("OUTPUT", keyValue(name, value)))
+            return;
+        process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL);
+        command("set-output", value, { name });
+    },
+    exportVariable(name, value) {
+        process.env[name] = value;
+        if (!fileCommand("ENV", keyValue(name, value)))
+            command("set-env", value, { name });
+    },
+    addPath(dir) {
+        if (!fileCommand("PATH", dir))
+            command("add-path", dir);
+        process.env.PATH = `${dir}${(node_path__WEBPACK_IMPORTED_MODULE_2___default().delimiter)}${process.env.PATH ?? ""}`;
+    },
+    saveState(name, value) {
+        if (!fileCommand("STATE", keyValue(name, value)))
+            command("save-state", value, { name });
+    },
+    getState: (name) => process.env[`STATE_${name}`] ?? "",
+    setSecret: (secret) => command("add-mask", secret),
+    info: (message) => void process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL),
+    warning: (message) => command("warning", message),
+    error: (message) => command("error", message),
+    raw: (text) => void process.stdout.write(text),
+    startGroup: (name) => command("group", name),
+    endGroup: () => command("endgroup", ""),
+    appendSummary(markdown) {
+        const file = process.env.GITHUB_STEP_SUMMARY;
+        if (!file)
+            return false;
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(file, markdown.endsWith(node_os__WEBPACK_IMPORTED_MODULE_1__.EOL) ? markdown : markdown + node_os__WEBPACK_IMPORTED_MODULE_1__.EOL, "utf8");
+        return true;
+    },
+    appendSummaryTable(title, rows) {
+        return this.appendSummary(summaryHtml(title, rows));
+    },
+    /** In the runner's temp dir, which the runner empties after the job. */
+    jobDir: (env) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), "nix-runner-action"),
+};
+let flavour = actionsIo;
+/** Makes `next` the flavour every step speaks through; returns the one it replaces. */
+function useFlavour(next) {
+    const before = flavour;
+    flavour = next;
+    return before;
+}
+const getInput = (name) => flavour.getInput(name);
+const inputName = (name) => flavour.inputName(name);
+const setOutput = (name, value) => flavour.setOutput(name, value);
+const exportVariable = (name, value) => flavour.exportVariable(name, value);
+const addPath = (dir) => flavour.addPath(dir);
+const saveState = (name, value) => flavour.saveState(name, value);
+const getState = (name) => flavour.getState(name);
+const setSecret = (secret) => flavour.setSecret(secret);
+const info = (message) => flavour.info(message);
+const warning = (message) => flavour.warning(message);
+const error = (message) => flavour.error(message);
+const raw = (text) => flavour.raw(text);
+const appendSummary = (markdown) => flavour.appendSummary(markdown);
+const jobDir = (env) => flavour.jobDir(env);
+const appendSummaryTable = (title, rows) => flavour.appendSummaryTable(title, rows);
+/** Marks the step failed and says why; the process still ends normally. */
+function setFailed(message) {
+    process.exitCode = 1;
+    flavour.error(message);
+}
+/** Runs `fn` inside a collapsible log group, closed even when `fn` throws. */
+async function group(name, fn) {
+    flavour.startGroup(name);
+    try {
+        return await fn();
+    }
+    finally {
+        flavour.endGroup();
+    }
+}
+
+
+/***/ }),
+
 /***/ 432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(814);
+
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
     process.on("unhandledRejection", (reason) => {
         const line = `${name}: unhandled rejection: ${String(reason)}`;
-        if (policy === "fail") {
-            process.exitCode = 1;
-            console.error(`::error::${line}`);
-        }
-        else if (policy === "warn") {
-            console.error(`::warning::${line}`);
-        }
-        else {
+        if (policy === "fail")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(line);
+        else if (policy === "warn")
+            _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(line);
+        else
             console.error(line);
-        }
     });
 }
 
@@ -1239,6 +1305,27 @@ function reportUnhandledRejections(name, policy) {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ })
 

@@ -47,8 +47,8 @@ export async function readConfig(inputs: Inputs, facts: Facts, envr: Environment
   );
   if (inputs.signingKey && !inputs.trustedPublicKeys.includes(inputs.signingPublicKey) && !base.trustedPublicKeys.includes(inputs.signingPublicKey)) {
     io.warning(
-      `signing-key: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
-        `jobs reading the cache will refuse what is pushed unless they trust it: add it to trusted-public-keys`,
+      `${io.inputName("signing-key")}: its public key ${inputs.signingPublicKey} is not among the trusted keys in effect; ` +
+        `jobs reading the cache will refuse what is pushed unless they trust it: add it to ${io.inputName("trusted-public-keys")}`,
     );
   }
   return { base, daemonView, trust, sameConfigAsDaemon };

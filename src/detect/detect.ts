@@ -55,8 +55,8 @@ async function checkVersion(inputs: Inputs, facts: Facts): Promise<void> {
   const { default: semver } = await import("semver");
   if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
     throw new ActionError(
-      `nix-version: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
-        `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen nix-version`,
+      `${io.inputName("nix-version")}: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+        `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen ${io.inputName("nix-version")}`,
     );
   }
 }

@@ -7,6 +7,7 @@ import { killGroupOf, SECRET_FD_PATH, startDetached } from "../exec.js";
 import type { Inputs } from "../inputs.js";
 import type { PushTarget } from "../push-target.js";
 import { jobFiles } from "../job-dir.js";
+import type { Lifetime } from "./lifetime.js";
 import { DRAIN_SIGNAL, type Limits } from "./limits.js";
 import { buildPushUrl } from "./url.js";
 
@@ -23,8 +24,10 @@ export interface Handoff {
   storeDir: string;
   pushFilter: string;
   limits: Limits;
-  /** The process that started main (the runner's worker); when it is gone, so is the job. */
+  /** The process that started main (the runner's worker); when it is gone, so is the job. 0: none (Lifetime). */
   runnerPid: number;
+  /** When the job's time is up (ms since the epoch), the pusher stops; 0: no deadline (Lifetime). */
+  deadline: number;
   /** Uploads at once. */
   parallel: number;
   /** Exit after this long without a new queue entry and nothing to upload (the bound for a lost job). */
@@ -51,7 +54,7 @@ export interface PusherStatus {
  * Main's half: start the pusher for this job, detached, with the key on its stdin. Never fails the
  * main step: without a pusher, post pushes everything, as with push-during-build: false.
  */
-export async function startPusher(inputs: Inputs, queueFile: string, storeDir: string, dir: string, limits: Limits): Promise<void> {
+export async function startPusher(inputs: Inputs, queueFile: string, storeDir: string, dir: string, limits: Limits, lifetime: Lifetime): Promise<void> {
   // none of its files holds a secret: the key and the push URL (which may carry a password) reach it on its stdin only
   const files = jobFiles(dir);
   if (!inputs.pushTo) return;
@@ -70,7 +73,8 @@ export async function startPusher(inputs: Inputs, queueFile: string, storeDir: s
     storeDir,
     pushFilter: inputs.pushFilter,
     limits,
-    runnerPid: process.ppid,
+    runnerPid: lifetime.runnerPid,
+    deadline: lifetime.deadline,
     parallel: 2,
     idleMs: idleLimitFrom(process.env),
   };
@@ -80,9 +84,9 @@ export async function startPusher(inputs: Inputs, queueFile: string, storeDir: s
     return;
   }
   try {
-    const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog });
+    const pid = await startDetached(process.execPath, [bundle], { input: JSON.stringify(handoff), logFile: files.pusherLog, ownGroup: lifetime.ownGroup });
     await writeFile(files.pusherPid, `${pid}\n`, { mode: 0o600 });
-    io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built`);
+    io.info(`push: background pusher started (pid ${pid}, log ${files.pusherLog}): paths are uploaded as they are built; ${lifetime.why}`);
   } catch (e) {
     io.warning(`push: could not start the background pusher (${String(e)}); the post step pushes everything`);
   }

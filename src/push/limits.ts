@@ -41,3 +41,30 @@ export function backoffBefore(n: number, limits: Limits, remainingMs: number): n
  * signing key). SIGUSR2 means nothing to Node; sent too early, it ends the pusher, and post pushes.
  */
 export const DRAIN_SIGNAL = "SIGUSR2";
+
+/** GitLab's default after_script budget, when RUNNER_AFTER_SCRIPT_TIMEOUT does not say. */
+export const AFTER_SCRIPT_DEFAULT_MS = 5 * 60_000;
+
+/**
+ * A Go duration as GitLab's runner reads RUNNER_AFTER_SCRIPT_TIMEOUT ("5m", "300s", "1h30m", "90s");
+ * undefined when it is not one.
+ */
+export function goDurationMs(text: string | undefined): number | undefined {
+  const s = (text ?? "").trim();
+  if (!/^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/.test(s)) return undefined;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let ms = 0;
+  for (const [, n, u] of s.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(n) * unit[u];
+  return ms;
+}
+
+/**
+ * GitLab runs the push in after_script, which its runner ends after RUNNER_AFTER_SCRIPT_TIMEOUT (5
+ * minutes by default): the push's timeout is cut to fit, leaving a fifth of the budget (at most
+ * 30 s) for Node to start and for the steps around the copies.
+ */
+export function withinAfterScript(limits: Limits, env: NodeJS.ProcessEnv): Limits {
+  const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
+  const usable = budget - Math.min(30_000, budget / 5);
+  return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };
+}

@@ -11,9 +11,9 @@ import type { PushPlan } from "./plan.js";
 import { chooseMethod } from "./select.js";
 
 /** Said once, in main: a push without signing-key looks like it worked, but consumers that check signatures refuse it. */
-const UNSIGNED =
-  "push-to is set but signing-key is empty: the paths will be pushed unsigned, and consumers that check " +
-  "signatures (require-sigs, the default) will refuse them; set signing-key to a secret key whose public half they trust";
+const unsigned = () =>
+  `${io.inputName("push-to")} is set but ${io.inputName("signing-key")} is empty: the paths will be pushed unsigned, and consumers that check ` +
+  `signatures (require-sigs, the default) will refuse them; set ${io.inputName("signing-key")} to a secret key whose public half they trust`;
 
 export interface PreparedPush {
   /** Path of the post-build hook script to set for this job, when the hook method is used. */
@@ -30,7 +30,7 @@ export interface PreparedPush {
 export async function preparePush(inputs: Inputs, facts: Facts, trust: Trust, dir: string): Promise<PreparedPush> {
   if (!inputs.pushTo) return {};
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (!inputs.signingKey) io.warning(UNSIGNED);
+  if (!inputs.signingKey) io.warning(unsigned());
   const choice = chooseMethod(inputs.pushPaths, facts, trust);
   const storeDir = storeDirOf(process.env);
   const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };

@@ -17,7 +17,7 @@ import { type Limits, limitsFrom } from "./limits.js";
 import { outputsOfDerivations, storePathLines } from "./outputs.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import { type PushPlan, pushPathsPlan } from "./plan.js";
-import { type Copied, errorLine, failureHint, mbPerSecond, redactCredentials, summaryHtml, summaryTable } from "./report.js";
+import { type Copied, errorLine, failureHint, mbPerSecond, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
 import { buildPushUrl, type PushUrl } from "./url.js";
@@ -52,8 +52,11 @@ function doubt(run: Run, command: string, what: string, instead: string): void {
   run.doubts.push(`${command} not understood`);
 }
 
-/** Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error. */
-export async function pushFromPost(jobDirPath: string): Promise<void> {
+/**
+ * Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error.
+ * `limits`: the push's bounds (GitLab's CLI fits them into after_script's budget).
+ */
+export async function pushFromPost(jobDirPath: string, limits: Limits = limitsFrom(process.env)): Promise<void> {
   let inputs: Inputs;
   try {
     inputs = await readInputs();
@@ -67,13 +70,12 @@ export async function pushFromPost(jobDirPath: string): Promise<void> {
   const target = inputs.pushTo;
   if (!target) return;
   if (target.password) io.setSecret(target.password);
-  const limits = limitsFrom(process.env);
   try {
     await push(inputs, target, limits, jobDirPath);
   } catch (e) {
     const msg = `push to ${target.display} failed: ${e instanceof Error ? e.message : String(e)}`;
     if (inputs.failOnPushError) io.setFailed(msg);
-    else io.warning(`${msg} (the job stays green: fail-on-push-error is false)`);
+    else io.warning(`${msg} (the job stays green: ${io.inputName("fail-on-push-error")} is false)`);
   }
 }
 
@@ -107,7 +109,7 @@ function planOf(inputs: Inputs): PushPlan {
   const plan = load<PushPlan>(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
   if (plan) return plan;
   throw new ActionError(
-    "the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in push-paths",
+    `the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in ${io.inputName("push-paths")}`,
   );
 }
 
@@ -275,7 +277,7 @@ async function resolvePushPaths(items: string[], plan: PushPlan, state: Run): Pr
     version ??= plan.nixVersion ?? (await locateNix(process.env).version);
     state.version = version;
     if (!(await atLeast(version, "2.4.0"))) {
-      throw new ActionError(`push-paths: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
+      throw new ActionError(`${io.inputName("push-paths")}: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
     out.push(...(await resolveInstallable(item, plan.storeDir, state)));
   }
@@ -302,7 +304,7 @@ async function resolveInstallable(item: string, storeDir: string, state: Run): P
   }
   const built = await run("nix", [...NIX_FLAKES, "build", "--no-link", "--json", item], { timeoutMs: clock.left() });
   if (built.code !== 0) {
-    throw new ActionError(`push-paths: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
+    throw new ActionError(`${io.inputName("push-paths")}: could not resolve "${item}": ${built.timedOut ? "timed out" : errorLine(built.stderr)}`);
   }
   try {
     return parseBuildOutputs(built.stdout, storeDir);
@@ -376,7 +378,7 @@ function whyFailed(r: ExecResult, limits: Limits): string {
 
 async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<void> {
   try {
-    io.appendSummary(summaryHtml("Nix binary cache push", summaryTable(row)));
+    io.appendSummaryTable("Nix binary cache push", summaryTable(row));
   } catch (e) {
     io.info(`push: could not write the job summary: ${String(e)}`);
   }

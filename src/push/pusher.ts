@@ -50,8 +50,9 @@ interface Pusher {
 /**
  * The background pusher: tails the hook's queue and uploads each new path with its closure, at most
  * `parallel` nix copies at once, retrying like post. DRAIN_SIGNAL (SIGUSR2, from post): finish the queue and exit.
- * SIGTERM/SIGINT (post cancelled): kill the uploads and exit. It also exits by itself when the job
- * is gone: its folder removed, the runner process that started main ended, or idle past its limit.
+ * SIGTERM/SIGINT (post cancelled, or a GitLab job cancelled): kill the uploads and exit. It also
+ * exits by itself when the job is gone: its folder removed, the runner process that started main
+ * ended, the job's deadline passed (GitLab), or idle past its limit.
  */
 export async function runPusher(): Promise<void> {
   const h = JSON.parse(await readStdin()) as Handoff;
@@ -208,6 +209,7 @@ async function readQueue(p: Pusher): Promise<string[]> {
 function jobGone(p: Pusher): string | undefined {
   const { h } = p;
   if (!existsSync(h.jobDir)) return "the job's folder is gone";
+  if (h.deadline > 0 && Date.now() >= h.deadline) return `the job's time is up (its deadline was ${new Date(h.deadline).toISOString()})`;
   if (h.runnerPid > 1) {
     try {
       process.kill(h.runnerPid, 0);

@@ -1,5 +1,5 @@
-import { EOL } from "node:os";
 import type { PushScheme } from "../push-target.js";
+import type { SummaryRows } from "../step-io.js";
 
 /** What one `nix copy -v` said it uploaded: `copying path '<p>' (<n> bytes, compressed …) to binary cache`. */
 export interface Copied {
@@ -118,8 +118,8 @@ export function mbPerSecond(bytes: number, seconds: number): string {
   return seconds > 0 ? (bytes / 1e6 / seconds).toFixed(1) : "-";
 }
 
-/** The summary table's rows (summaryHtml): a header then one row. */
-export function summaryTable(r: SummaryRow): { data: string; header?: boolean }[][] {
+/** The summary table's rows (io.appendSummaryTable): a header then one row. */
+export function summaryTable(r: SummaryRow): SummaryRows {
   const head = ["cache", "method", "paths selected", "paths uploaded", "NAR bytes", "seconds", "MB/s", "result"];
   const row = [
     r.cache,
@@ -136,17 +136,6 @@ export function summaryTable(r: SummaryRow): { data: string; header?: boolean }[
     row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
   }
   return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
-}
-
-/**
- * The summary's block, byte for byte as @actions/core's `summary.addHeading(title, 3).addTable(rows)`
- * writes it (checked against it in the unit tests), without loading that library and the undici it
- * brings (tens of ms of the post step).
- */
-export function summaryHtml(title: string, rows: { data: string; header?: boolean }[][]): string {
-  const wrap = (tag: string, content: string) => (content ? `<${tag}>${content}</${tag}>` : `<${tag}>`);
-  const table = wrap("table", rows.map((r) => wrap("tr", r.map((c) => wrap(c.header ? "th" : "td", c.data)).join(""))).join(""));
-  return `${wrap("h3", title)}${EOL}${table}${EOL}`;
 }
 
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */

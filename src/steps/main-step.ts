@@ -32,7 +32,7 @@ async function main(nix?: NixFound): Promise<void> {
     const view = await readConfig(inputs, facts, envr);
     const push = await preparePush(inputs, facts, view.trust);
     await writeJobConfig(inputs, facts, view, push.hook);
-    if (push.queueFile && push.storeDir && inputs.pushDuringBuild) await startPusher(inputs, push.queueFile, push.storeDir);
+    if (push.queueFile && push.storeDir && inputs.pushDuringBuild) await startPusher(inputs, envr, push.queueFile, push.storeDir);
     return view.trust;
   });
   const nixpkgsDate = await readNixpkgsDate(process.env.GITHUB_WORKSPACE || process.cwd());
@@ -59,9 +59,13 @@ async function install(inputs: Inputs, facts: Facts, envr: Environment): Promise
 }
 
 /** With the job's nix.conf in effect (NIX_CONFIG is exported to this process too), so the pusher's nix sees it. */
-async function startPusher(inputs: Inputs, queueFile: string, storeDir: string): Promise<void> {
-  const [{ startPusher: start }, { limitsFrom }] = await Promise.all([import("../push/background.js"), import("../push/limits.js")]);
-  await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env));
+async function startPusher(inputs: Inputs, envr: Environment, queueFile: string, storeDir: string): Promise<void> {
+  const [{ startPusher: start }, { limitsFrom }, { lifetimeFor }] = await Promise.all([
+    import("../push/background.js"),
+    import("../push/limits.js"),
+    import("../push/lifetime.js"),
+  ]);
+  await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
 }
 
 async function preparePush(inputs: Inputs, facts: Facts, trust: Trust): Promise<PreparedPush> {

@@ -7,18 +7,19 @@ import { pushFromPost } from "../push/push.js";
 import { removeUploadTmp } from "../push/upload-tmp.js";
 import { jobDir } from "../job-dir.js";
 import { stopOwnDaemon } from "../nix/daemon.js";
+import type { Limits } from "../push/limits.js";
 import { load, StateKey } from "../state.js";
 
 /**
  * Post: push what the job built (when asked), then remove what killed uploads left, stop a
  * nix-daemon main started (it served this job only), and remove the secret files main left for the job.
  */
-export async function runPost(): Promise<void> {
+export async function runPost(limits?: Limits): Promise<void> {
   process.once("SIGINT", () => cancel("SIGINT", 130));
   process.once("SIGTERM", () => cancel("SIGTERM", 143));
   const dir = jobDir();
   try {
-    await pushFromPost(dir);
+    await pushFromPost(dir, limits);
   } catch (e) {
     io.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {

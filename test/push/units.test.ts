@@ -7,7 +7,8 @@ import { backoffBefore, DEFAULT_LIMITS, limitsFrom } from "../../src/push/limits
 import { idleLimitFrom } from "../../src/push/background.js";
 import { hookScript } from "../../src/push/prepare.js";
 import { chunks } from "../../src/push/copy.js";
-import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryHtml, summaryTable } from "../../src/push/report.js";
+import { summaryHtml } from "../../src/step-io.js";
+import { classifyFailure, errorLine, failureHint, parseCopyLog, redactCredentials, summaryTable } from "../../src/push/report.js";
 import { chooseMethod, filterPaths, newEntries, storePathOf } from "../../src/push/select.js";
 import { buildPushUrl } from "../../src/push/url.js";
 import { pushTarget } from "../../src/push-target.js";
