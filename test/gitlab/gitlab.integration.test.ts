@@ -308,12 +308,12 @@ describe("the CI/CD component, expanded by gitlab-ci-local --preview (a componen
   );
 });
 
-/** An image made by scripts/containers/build-images.sh, made when missing. */
+/** An image made by scripts/containers/build-images.mjs, made when missing. */
 function ensureImage(tag: string, which: string): void {
   const exists = () => spawnSync("bash", [path.join(ROOT, "scripts/containers/podman.sh"), "image", "exists", tag]).status === 0;
   if (exists()) return;
-  const r = spawnSync("bash", [path.join(ROOT, "scripts/containers/build-images.sh"), which], { encoding: "utf8", timeout: 1_800_000 });
-  if (r.status !== 0 || !exists()) throw new Error(`build-images.sh ${which} did not make ${tag}: ${r.stderr}`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts/containers/build-images.mjs"), which], { encoding: "utf8", timeout: 1_800_000 });
+  if (r.status !== 0 || !exists()) throw new Error(`build-images.mjs ${which} did not make ${tag}: ${r.stderr}`);
 }
 
 /**
@@ -355,7 +355,7 @@ function watchContainer(mount: string): { stop: () => Promise<{ exposures: strin
   };
 }
 
-describe("GitLab docker executor (gitlab-ci-local --container-executable podman): the images of scripts/containers/build-images.sh", () => {
+describe("GitLab docker executor (gitlab-ci-local --container-executable podman): the images of scripts/containers/build-images.mjs", () => {
   const nixFull = spawnSync("nix", ["--version"], { encoding: "utf8" }).stdout.match(/(\d+\.\d+\.\d+)/)![1];
   const HELPER = "localhost/nra-debian:bookworm";
   const CLI = "node /opt/nix-runner-action/node_modules/nix-runner-action/dist/cli/index.js";
@@ -370,11 +370,11 @@ describe("GitLab docker executor (gitlab-ci-local --container-executable podman)
     ensureImage(`localhost/nra-nix-job:${nixFull}`, "nix");
     // always: its store paths are built into this machine's store, where another run may have made
     // the image on a store of its own
-    const shared = spawnSync("bash", [path.join(ROOT, "scripts/containers/build-images.sh"), "shared"], { encoding: "utf8", timeout: 1_800_000 });
-    if (shared.status !== 0) throw new Error(`build-images.sh shared: ${shared.stderr}`);
+    const shared = spawnSync(process.execPath, [path.join(ROOT, "scripts/containers/build-images.mjs"), "shared"], { encoding: "utf8", timeout: 1_800_000 });
+    if (shared.status !== 0) throw new Error(`build-images.mjs shared: ${shared.stderr}`);
   }, 1_900_000);
   afterAll(() => {
-    for (const which of ["trusted", "untrusted"]) spawnSync("bash", [path.join(ROOT, "scripts/containers/host-daemon.sh"), "stop", path.join(daemonsDir, which)]);
+    for (const which of ["trusted", "untrusted"]) spawnSync(process.execPath, [path.join(ROOT, "scripts/containers/host-daemon.mjs"), "stop", path.join(daemonsDir, which)]);
   });
 
   it(
@@ -423,7 +423,7 @@ describe("GitLab docker executor (gitlab-ci-local --container-executable podman)
     "the shared-store image on a host daemon that %s the job (store and database read-only, the daemon's socket): native, the diff method, pushed signed",
     async (_verb, which, conf) => {
       const daemonDir = path.join(daemonsDir, which);
-      const started = spawnSync("bash", [path.join(ROOT, "scripts/containers/host-daemon.sh"), "start", daemonDir, conf], { encoding: "utf8" });
+      const started = spawnSync(process.execPath, [path.join(ROOT, "scripts/containers/host-daemon.mjs"), "start", daemonDir, conf], { encoding: "utf8" });
       expect(started.status, started.stderr).toBe(0);
       const cache = tempDir("nra-gitlab-cache-");
       const s = salt();
@@ -460,9 +460,13 @@ describe("GitLab docker executor (gitlab-ci-local --container-executable podman)
 
   const determinate = path.join(ROOT, ".tools/determinate/nix-installer");
   const tarball = path.join(ROOT, ".tools/determinate/nix-2.34.8-x86_64-linux.tar.xz");
-  it.skipIf(!existsSync(determinate) || !existsSync(tarball))(
-    "plain Debian without Nix: setup installs it (DeterminateSystems' installer, built by scripts/determinate/build.sh), push in after_script finds it again",
+  // never a skip: scripts/test.sh runs this after the e2e, which builds the installer
+  it(
+    "plain Debian without Nix: setup installs it (DeterminateSystems' installer, built by scripts/determinate/build.mjs), push in after_script finds it again",
     async () => {
+      if (!existsSync(determinate) || !existsSync(tarball)) {
+        throw new Error("no DeterminateSystems installer in .tools/determinate: node scripts/determinate/build.mjs .tools/determinate (the e2e's debian rows build it too)");
+      }
       const cache = tempDir("nra-gitlab-cache-");
       const s = salt();
       const sha = spawnSync("sha256sum", [determinate], { encoding: "utf8" }).stdout.split(" ")[0];
