@@ -4,8 +4,8 @@ import { defineConfig } from "vitest/config";
 // (npm run test:unit, seconds; the steps run from src/ in process, test/helpers/step-io.ts);
 // `bundles` (*.bundle.test.ts) runs the built dist/ bundles, building them first when src/ changed
 // (npm run test:bundles, test/helpers/build-bundles.ts); `integration` (*.integration.test.ts) runs
-// real Nix, daemons, runners and servers, as root; `gitlab` (test/gitlab/*.integration.test.ts) GitLab
-// jobs under gitlab-ci-local. `npm test` runs them all.
+// real Nix, daemons, runners and servers, as root; `forge` a real Gitea; `e2e` the action and the GitLab
+// CLI under real runners and gitlab-ci-local. `npm test` runs them all.
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -27,21 +27,15 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: "bundles", include: ["test/**/*.bundle.test.ts"], globalSetup: ["test/helpers/build-bundles.ts"] } },
-      { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"], exclude: ["test/gitlab/**"] } },
-      // GitLab CI jobs run by gitlab-ci-local, in shell mode and on Podman (test/gitlab/): npm run
-      // test:gitlab, once, on the system's Nix (its docker rows use the job images of that version).
-      {
-        extends: true,
-        test: { name: "gitlab", include: ["test/gitlab/**/*.integration.test.ts"], testTimeout: 900_000, hookTimeout: 1_900_000 },
-      },
+      { extends: true, test: { name: "integration", include: ["test/**/*.integration.test.ts"] } },
       // A real Gitea with its runner registered (test/forge/): npm run test:forge. Builds Gitea on
       // first use (scripts/install-gitea.mjs, about 5 minutes) and the Nix job image.
       {
         extends: true,
         test: { name: "forge", include: ["test/forge/**/*.forge.test.ts"], testTimeout: 900_000, hookTimeout: 1_800_000 },
       },
-      // The action under real runners, one row of test/e2e/rows.ts a describe, each check a test:
-      // npm run e2e. Makes images and the real installer on first use (minutes on a fresh machine).
+      // The action under real runners and GitLab jobs under gitlab-ci-local, one row of
+      // test/e2e/rows.ts a describe, each check a test: npm run e2e. Makes images and the real installer on first use (minutes on a fresh machine).
       {
         extends: true,
         test: { name: "e2e", include: ["test/e2e/**/*.e2e.test.ts"], testTimeout: 900_000, hookTimeout: 3_600_000 },

@@ -92,10 +92,11 @@ export function e2eTally(report) {
   }
   return [...rows.values()];
 }
-const ROW = /^(act|gitea-runner|forgejo-standin)\/([^/]+)\/nix(\d+\.\d+)\/node(\d+)\/(.+)$/;
+const ROW = /^(act|gitea-runner|forgejo-standin|gitlab-ci-local)\/([^/]+)\/nix(\d+\.\d+)\/node(\d+)\/(.+)$/;
 
-// "forgejo-standin" rows run the Forgejo stand-in: Gitea's runner with Forgejo's variables (scripts/lib/runners.mjs)
-const RUNNERS = [["act", "act"], ["gitea-runner", "Gitea"], ["forgejo-standin", "Forgejo stand-in"]];
+// "forgejo-standin" rows run the Forgejo stand-in: Gitea's runner with Forgejo's variables (scripts/lib/runners.mjs);
+// "gitlab-ci-local" rows a .gitlab-ci.yml job of the GitLab CLI (test/e2e/gitlab.ts)
+const RUNNERS = [["act", "act"], ["gitea-runner", "Gitea"], ["forgejo-standin", "Forgejo stand-in"], ["gitlab-ci-local", "GitLab (gitlab-ci-local)"]];
 /** A version's e2e cell: its rows (all passed?), their checks, per runner, and the environments and kinds they run. */
 function e2eCell(rows) {
   if (rows.length === 0) return "not run";

@@ -6,7 +6,7 @@
 #               container rows podman, runc, containernetworking-plugins (the runners' docker mode,
 #               scripts/containers/), debootstrap (the plain Debian image), patchelf (the Nix job
 #               images' store paths, the real installer's embedded Nix), zstd (the installer's build)
-#               and rsync (gitlab-ci-local, which runs the GitLab jobs: test/gitlab/)
+#               and rsync (gitlab-ci-local, which runs the GitLab jobs: test/e2e/gitlab.ts)
 # Safe to run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -54,17 +54,13 @@ done <<<"$provisioned"
 node scripts/nix-matrix.mjs summary "$results" || status=1
 [ "$status" -eq 0 ] || exit 1
 # The committed action through real runners: act, Gitea's runner and the Forgejo stand-in (Gitea's
-# runner with Forgejo's variables), in host mode and in job containers on Podman (the images, and
+# runner with Forgejo's variables), and the GitLab CLI's jobs under gitlab-ci-local, in host mode
+# (shell executor) and in job containers on Podman (the images, and
 # DeterminateSystems' installer when .tools/ lacks it, are made on the way: about 10 minutes more on
 # a fresh machine, see CONTRIBUTING.md). Its report joins the tiers' for the Tested-with table.
 stage "e2e"
 bash scripts/with-fresh-nix.sh npm run e2e -- --reporter=json --outputFile.json="$results/e2e.json"
 node scripts/nix-matrix.mjs check "$results" || status=1
-# GitLab CI jobs under gitlab-ci-local (test/gitlab/): shell mode and docker mode on Podman, on the
-# system's Nix, with the CLI as npm packs it; after the e2e, which makes DeterminateSystems'
-# installer that its plain-Debian row installs with.
-stage "gitlab"
-bash scripts/with-fresh-nix.sh npm run test:gitlab || status=1
 # The forge suite: a real Gitea server on 127.0.0.1 (built from the Go module proxy into .tools/ when
 # missing, about 5 minutes cold), Gitea's runner registered to it in daemon mode, the action mirrored
 # there at v1 and used as users write it (docs/testing.md).

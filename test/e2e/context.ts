@@ -184,8 +184,8 @@ export function ready(thing: string, make: (log: (line: string) => void) => Prom
 }
 
 /** Runs a command for `ready`, its output into the log; throws with its tail when it fails. */
-export function step(log: (line: string) => void, cmd: string, args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): string {
-  const r = spawnSync(cmd, args, { encoding: "utf8", env: o.env ?? process.env, timeout: o.timeoutMs ?? 1_800_000, cwd: ROOT });
+export function step(log: (line: string) => void, cmd: string, args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): string {
+  const r = spawnSync(cmd, args, { encoding: "utf8", env: o.env ?? process.env, timeout: o.timeoutMs ?? 1_800_000, cwd: o.cwd ?? ROOT });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.trimEnd();
   if (out) log(out);
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.map((a) => path.relative(ROOT, a).startsWith("..") ? a : path.relative(ROOT, a)).join(" ")} failed (${r.error?.message ?? `exit ${r.status}`})`);

@@ -73,7 +73,7 @@ export interface Setup {
   nixDir?: string;
 }
 
-const TAG = {
+export const TAG = {
   nix: (v: string) => `localhost/nra-nix-job:${v}`,
   shared: (v: string) => `localhost/nra-nix-job-shared:${v}`,
   noremote: (v: string) => `localhost/nra-nix-job-shared-noremote:${v}`,
@@ -87,6 +87,8 @@ const STAND_INS = { "registry.example.com/ci/nix-runner:latest": TAG.nix(HOST_NI
  * template (workflows-templates/runners/): a wrong label or image there fails the row.
  */
 function labelled(row: Row, label: string): Record<string, string> {
+  // gitlab-ci-local has no runner config: its kinds name the image themselves
+  if (row.runner === "gitlab") return {};
   return { "ubuntu-latest": labelImage(row.runner, label, STAND_INS) };
 }
 
@@ -96,6 +98,12 @@ function image(what: string, nixDir?: string, full?: string): Promise<void> {
     own({ podman: true });
     step(log, BUILD_IMAGES[0], [...BUILD_IMAGES.slice(1), what], { env: withNix(nixDir) });
   });
+}
+
+/** Plain Debian bookworm (build-images.mjs debian): gitlab-ci-local's helper image in docker mode. */
+export async function debianImage(): Promise<string> {
+  await image("debian");
+  return TAG.debian;
 }
 
 /** The "host's daemon" of the shared-store setup: a nix-daemon of the row's Nix on a private socket, its nix.conf the host admin's. */

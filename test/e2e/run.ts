@@ -39,6 +39,21 @@ export interface Run {
   leftRunning: boolean;
   /** A container row: what was left after the runner (stopped or removed then). */
   after?: { podmanPid?: string; serviceStopped: boolean; containers: string[]; confSame: boolean };
+  /** A GitLab row (gitlab.ts): what was seen while its job ran. */
+  gitlab?: GitlabSeen;
+}
+
+export interface GitlabSeen {
+  /** Processes started after setup that held the signing key (argv or environment). */
+  exposures: string[];
+  /** How many background pushers the job started. */
+  pushers: number;
+  /** The job's project folder (CI_PROJECT_DIR on the shell executor). */
+  project: string;
+  /** Containers of the run still running after gitlab-ci-local exited (removed then). */
+  running: string[];
+  /** The cancel kind: whether the job's process group was sent SIGTERM. */
+  cancelled?: boolean;
 }
 
 /** The job's environment: nothing of a surrounding CI job (GITEA_ACTIONS, GITHUB_*, RUNNER_*, NIX_USER_CONF_FILES …) may leak in. */
@@ -74,6 +89,8 @@ function containerOptions(dir: string, s: Setup): string {
 
 /** Runs the row's runner on a workflow and waits for it. */
 export async function runRunner(row: Row, s: Setup, o: RunOptions): Promise<Run> {
+  const runner = row.runner;
+  if (runner === "gitlab") throw new Error("a GitLab row's job runs through gitlab.ts, not a runner's command line");
   const ctx = context();
   const dir = path.join(ctx.work, rowId(row), o.name ?? "");
   for (const d of ["home", "xdg", "results", "cache"]) mkdirSync(path.join(dir, d), { recursive: true });
@@ -88,18 +105,18 @@ export async function runRunner(row: Row, s: Setup, o: RunOptions): Promise<Run>
   const env = jobEnv(dir, [row.node === 24 ? ctx.node24Dir : undefined, s.nixDir].filter((d): d is string => !!d));
   // the Podman service netns-run starts uses the same storage as the harness (podman.mjs)
   if (s.container && process.env.PODMAN_STORAGE) env.PODMAN_STORAGE = process.env.PODMAN_STORAGE;
-  const common = { bin: ctx.runnerBin[row.runner], workflow: o.workflow, event: "workflow_dispatch", platforms: s.platforms, vars,
+  const common = { bin: ctx.runnerBin[runner], workflow: o.workflow, event: "workflow_dispatch", platforms: s.platforms, vars,
     containerOptions: s.container ? containerOptions(dir, s) : undefined };
   let argv: string[];
-  if (row.runner === "act") {
+  if (runner === "act") {
     // act reads secrets from a KEY=VALUE file (0600, in the run's folder, removed with it)
     const secretFile = path.join(dir, "secrets");
     writeFileSync(secretFile, `E2E_SIGNING_KEY=${ctx.key.secret}\n`, { mode: 0o600 });
-    argv = runnerArgv({ ...common, runner: row.runner, secretFile });
+    argv = runnerArgv({ ...common, runner, secretFile });
   } else {
     // exec mode: `-s NAME` without a value reads the secret from the runner's environment, never a command line
     env.E2E_SIGNING_KEY = ctx.key.secret;
-    argv = runnerArgv({ ...common, runner: row.runner, artifacts: { port: 18431, path: path.join(dir, "artifacts") }, secrets: ["E2E_SIGNING_KEY"] });
+    argv = runnerArgv({ ...common, runner, artifacts: { port: 18431, path: path.join(dir, "artifacts") }, secrets: ["E2E_SIGNING_KEY"] });
   }
   const wrap = ["-n", process.execPath, NETNS_RUN];
   if (s.container) wrap.push("--podman", path.join(dir, "podman"));

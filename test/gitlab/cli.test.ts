@@ -1,7 +1,7 @@
 // The GitLab CLI (src/cli.ts → src/steps/cli-step.ts) and its I/O flavour (src/gitlab-io.ts), from the
 // sources and in process where a step runs (test/helpers/step-io.ts): the paths that need no Nix.
-// Setup and push against real Nix: cli.integration.test.ts; real jobs under gitlab-ci-local:
-// gitlab.integration.test.ts.
+// Setup and push against real Nix, in real jobs under gitlab-ci-local: the e2e's gitlab-ci-local rows
+// (test/e2e/gitlab.ts).
 import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 // The GitLab CI/CD component (templates/nix-runner/template.yml, generated from action.yml by
 // scripts/gitlab-component.mjs) and the .gitlab-ci.yml templates that include it
-// (workflows-templates/gitlab/). Their expansion by gitlab-ci-local: gitlab.integration.test.ts.
+// (workflows-templates/gitlab/). Their expansion by gitlab-ci-local: test/e2e/gitlab-component.e2e.test.ts.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";

@@ -64,6 +64,8 @@ export interface GitlabRun {
   pgid: number;
   /** True when the run was stopped at its timeout. */
   timedOut: boolean;
+  /** Docker mode: containers of the run still running when gitlab-ci-local had exited (removed then). */
+  running: string[];
 }
 
 /** Node 22 and gitlab-ci-local's entry script, installed from npm into .tools when missing. */
@@ -145,12 +147,16 @@ function gclVolumes(): string[] {
   return podman("volume", "ls", "--format", "{{.Name}}").stdout.split("\n").filter((v) => v.startsWith("gcl-"));
 }
 
-function removeRunResources(volumes: string[]): void {
+/** Removes the run's volumes and the containers using them; returns those of them still running then. */
+function removeRunResources(volumes: string[]): string[] {
+  const running: string[] = [];
   for (const v of volumes) {
+    running.push(...podman("ps", "-q", "--filter", `volume=${v}`).stdout.split("\n").filter(Boolean));
     const ids = podman("ps", "-a", "-q", "--filter", `volume=${v}`).stdout.split("\n").filter(Boolean);
     if (ids.length) podman("rm", "-f", "-v", ...ids);
   }
   if (volumes.length) podman("volume", "rm", "-f", ...volumes);
+  return [...new Set(running)];
 }
 
 /** Options every run gets: no colours, no update check, the job's variables from a file. */
@@ -180,13 +186,16 @@ export async function runGitlabJob(job: GitlabJob): Promise<GitlabRun> {
   args.push(...job.jobs);
   const docker = (job.mode ?? "shell") === "docker";
   const volumesBefore = docker ? gclVolumes() : [];
+  let removed = false;
+  const remove = () => ((removed = true), removeRunResources(gclVolumes().filter((v) => !volumesBefore.includes(v))));
   try {
     const { code, log, pgid, timedOut } = await runTool(project, args, job.env ?? process.env, job.timeoutMs ?? 300_000, job.onStart);
-    return { code, log, pgid, timedOut, project, stateDir: path.join(project, ".gitlab-ci-local") };
-  } finally {
     // --cleanup leaves the job's container and volumes behind when a run ends normally (4.75.1): the
     // run's own (volumes it made, and the containers using them) are removed here
-    if (docker) removeRunResources(gclVolumes().filter((v) => !volumesBefore.includes(v)));
+    const running = docker ? remove() : [];
+    return { code, log, pgid, timedOut, project, stateDir: path.join(project, ".gitlab-ci-local"), running };
+  } finally {
+    if (docker && !removed) remove();
   }
 }
 
