@@ -3526,6 +3526,11 @@ async function attributed(paths, plan, state) {
     for (const n of a.notes)
         step_io/* info */.pq(`push: ${n}`);
     const split = onlyAttributed(paths, a.closure);
+    if (a.roots.length === 0 && split.leftOut > 0) {
+        step_io/* warning */.$e(`push: this job left no GC root under ${folders.join(" and ") || "its folders (none known)"}, so none of the ${split.leftOut} new store path(s) can be shown to be its own, and none was pushed: ` +
+            `keep a result link of what you build (nix build's default; not --no-link), or name it in ${step_io/* inputName */.yu("push-paths")}; ${step_io/* inputName */.yu("push-unattributed")}: true pushes every new path (only for a runner that runs one job at a time)`);
+        return split;
+    }
     step_io/* info */.pq(`push: ${a.roots.length} GC root(s) of this job under ${folders.join(" and ") || "(no job folder known)"} (${a.closure.size} path(s) in their closure); ` +
         `${split.keep.length} of the ${paths.length} new store path(s) are in it` +
         (split.leftOut > 0 ? `; ${split.leftOut} left out as not attributable to this job (other jobs on this daemon may have made them; ${step_io/* inputName */.yu("push-unattributed")}: true pushes them)` : ""));

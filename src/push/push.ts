@@ -176,6 +176,13 @@ async function attributed(paths: string[], plan: PushPlan, state: Run): Promise<
   const a = await attribute(folders, plan.storeDir, (p) => onlyValid(p, plan.storeDir, state), state.clock.left);
   for (const n of a.notes) io.info(`push: ${n}`);
   const split = onlyAttributed(paths, a.closure);
+  if (a.roots.length === 0 && split.leftOut > 0) {
+    io.warning(
+      `push: this job left no GC root under ${folders.join(" and ") || "its folders (none known)"}, so none of the ${split.leftOut} new store path(s) can be shown to be its own, and none was pushed: ` +
+        `keep a result link of what you build (nix build's default; not --no-link), or name it in ${io.inputName("push-paths")}; ${io.inputName("push-unattributed")}: true pushes every new path (only for a runner that runs one job at a time)`,
+    );
+    return split;
+  }
   io.info(
     `push: ${a.roots.length} GC root(s) of this job under ${folders.join(" and ") || "(no job folder known)"} (${a.closure.size} path(s) in their closure); ` +
       `${split.keep.length} of the ${paths.length} new store path(s) are in it` +

@@ -41,7 +41,8 @@ const runnerEnv = (): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${bin}:${pr
 /** The job's project folder is CI_BUILDS_DIR under gitlab-ci-local's shell executor: the job folder is in it. */
 const JOB_DIR = 'D="$CI_BUILDS_DIR/nix-runner-action-$CI_JOB_ID"';
 const SETUP = 'NIX_RUNNER_SETUP=$(nix-runner-action setup); eval "$NIX_RUNNER_SETUP"';
-const build = (job: string, s: string) => `nix-build --no-out-link salted.nix --argstr salt ${s} --argstr job ${job}`;
+/** Leaves `result` in the project folder, as a user's build does: through a host daemon (the diff method) only what the job's GC roots hold is pushed. */
+const build = (job: string, s: string) => `nix-build -o result salted.nix --argstr salt ${s} --argstr job ${job}`;
 
 function ciYml(script: string[], extra = ""): string {
   const lines = (l: string[]) => l.map((x) => `    - ${JSON.stringify(x)}`).join("\n");
