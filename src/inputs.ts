@@ -13,7 +13,7 @@ export type Init = (typeof INITS)[number];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 export const INPUT_NAMES = [
   "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-  "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+  "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ] as const;
 
 /**
@@ -44,6 +44,11 @@ export interface Inputs {
   failOnPushError: boolean;
   /** hook method: upload while the job runs (a background pusher) rather than all in post. */
   pushDuringBuild: boolean;
+  /**
+   * diff method: push every new store path, also those not attributable to this job (other jobs' on a
+   * shared daemon). Safe only where the runner runs one job at a time.
+   */
+  pushUnattributed: boolean;
   installer: Installer;
   installerUrl: string;
   installerSha256: string;
@@ -77,6 +82,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
   const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
   const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
+  const pushUnattributed = await check(() => boolInput(get, "push-unattributed"), false);
   const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
   const trustedPublicKeys = await check(() => publicKeys(get), []);
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -112,6 +118,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
     pushPaths,
     failOnPushError,
     pushDuringBuild,
+    pushUnattributed,
     installer,
     installerUrl,
     installerSha256,

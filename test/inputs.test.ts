@@ -22,6 +22,7 @@ describe("readInputs defaults", () => {
       init: "auto",
       failOnPushError: false,
       pushDuringBuild: true,
+      pushUnattributed: false,
       substituters: [],
       pushTo: undefined,
       pushPaths: [],

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8769);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5144);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -176,7 +176,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 8769:
+/***/ 5144:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -822,7 +822,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -853,6 +853,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
+    const pushUnattributed = await check(() => boolInput(get, "push-unattributed"), false);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -888,6 +889,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushPaths,
         failOnPushError,
         pushDuringBuild,
+        pushUnattributed,
         installer,
         installerUrl,
         installerSha256,
@@ -1382,6 +1384,10 @@ function summaryTable(r) {
         head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
         row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
     }
+    if (r.leftOut !== undefined) {
+        head.push("left out (not attributable to this job)");
+        row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
+    }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
@@ -1799,7 +1805,126 @@ function removeUploadTmp(jobDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/push/attribute.ts
+
+
+
+
+
+
+
+
+/**
+ * Which of the store diff's new paths this job can be shown to have produced or used. Through a
+ * daemon, the diff sees every build of every client; only the GC roots this job's builds left in its
+ * own folders (`result` links) tie a path to it. Their closures are the job's; the rest is left out.
+ */
+/** The job's own folders: its workspace and its temp folder (Actions, then GitLab), each once, never `/`. */
+function jobFolders(env) {
+    const named = [env.GITHUB_WORKSPACE || env.CI_PROJECT_DIR, env.RUNNER_TEMP || env.RUNNER_TEMP_PROJECT_DIR];
+    const out = [];
+    for (const n of named) {
+        if (!n || !external_node_path_default().isAbsolute(n))
+            continue;
+        const d = external_node_path_default().resolve(n);
+        if (d !== "/" && !out.includes(d))
+            out.push(d);
+    }
+    return out;
+}
+/**
+ * `nix-store --gc --print-roots` lines, `LINK -> TARGET`: Nix 2.8 prints the link bare, 2.34 in
+ * double quotes (backslash-escaped inside). Roots of other users' processes read `{censored}` or
+ * `{memory:…}` for a client the daemon does not trust; they are not files, so they are skipped.
+ */
+function parseRoots(text, storeDir) {
+    const out = [];
+    for (const line of text.split("\n")) {
+        const m = line.match(/^(?:"((?:[^"\\]|\\.)*)"|(\/.*?)) -> (\/\S+)\s*$/);
+        if (!m)
+            continue;
+        const link = m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2];
+        const target = storePathOf(m[3], storeDir);
+        if (target)
+            out.push({ link, target });
+    }
+    return out;
+}
+/** The roots whose link lies in one of `folders`. */
+function rootsUnder(roots, folders) {
+    return roots.filter((r) => folders.some((f) => r.link.startsWith(f.endsWith("/") ? f : `${f}/`)));
+}
+/** How far the walk of the job's folders goes: most `result` links sit at the top of a checkout. */
+const WALK_BOUND = { depth: 4, entries: 20_000 };
+/** Folders that hold no result links worth the walk, and can hold very many files. */
+const SKIP_DIRS = new Set([".git", "node_modules"]);
+/**
+ * Symlinks into the store under `folders`, depth- and count-bounded; symlinked folders are not
+ * followed. `complete` is false when the bound stopped the walk.
+ */
+async function storeLinksUnder(folders, storeDir, bound = WALK_BOUND) {
+    const links = [];
+    let seen = 0;
+    const queue = folders.map((dir) => ({ dir, depth: 0 }));
+    for (let next = queue.shift(); next; next = queue.shift()) {
+        let entries;
+        try {
+            entries = await (0,promises_namespaceObject.opendir)(next.dir);
+        }
+        catch {
+            continue;
+        }
+        for await (const e of entries) {
+            if (++seen > bound.entries)
+                return { links, complete: false };
+            const full = external_node_path_default().join(next.dir, e.name);
+            if (e.isSymbolicLink()) {
+                const target = storePathOf(await (0,promises_namespaceObject.readlink)(full).catch(() => ""), storeDir);
+                if (target)
+                    links.push({ link: full, target });
+            }
+            else if (e.isDirectory() && !SKIP_DIRS.has(e.name) && next.depth + 1 < bound.depth) {
+                queue.push({ dir: full, depth: next.depth + 1 });
+            }
+        }
+    }
+    return { links, complete: true };
+}
+/**
+ * The job's roots, from the daemon's list (a root registered anywhere under the job's folders) and a
+ * bounded walk of those folders (the daemon cannot read links inside a container it does not share),
+ * and their closure. `valid` keeps the store paths still valid. Throws when the closure cannot be
+ * asked: without it nothing can be attributed.
+ */
+async function attribute(folders, storeDir, valid, timeoutMs) {
+    const notes = [];
+    const listed = await run("nix-store", ["--gc", "--print-roots"], { timeoutMs: Math.min(60_000, timeoutMs()) });
+    const fromDaemon = listed.code === 0 ? rootsUnder(parseRoots(listed.stdout, storeDir), folders) : [];
+    if (listed.code !== 0)
+        notes.push(`the daemon's GC roots could not be listed (${listed.timedOut ? "timed out" : errorLine(listed.stderr)}); the job's folders are searched instead`);
+    const walked = await storeLinksUnder(folders, storeDir);
+    if (!walked.complete)
+        notes.push(`the search of ${folders.join(" and ")} for result links stopped after ${WALK_BOUND.entries} entries`);
+    const roots = [...fromDaemon, ...walked.links.filter((l) => !fromDaemon.some((d) => d.link === l.link))];
+    const targets = await valid([...new Set(roots.map((r) => r.target))]);
+    const closure = new Set();
+    for (const chunk of chunks(targets)) {
+        const r = await run("nix-store", ["--query", "--requisites", ...chunk], { timeoutMs: timeoutMs() });
+        if (r.code !== 0)
+            throw new errors_ActionError(`could not ask the store for the closure of this job's GC roots: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
+        for (const p of storePathLines(r.stdout, storeDir).paths)
+            closure.add(p);
+    }
+    return { roots, closure, notes };
+}
+/** The candidates in the job's closure, in order, and how many were not. */
+function onlyAttributed(candidates, closure) {
+    const keep = candidates.filter((p) => closure.has(p));
+    return { keep, leftOut: candidates.length - keep.length };
+}
+
 ;// CONCATENATED MODULE: ./src/push/push.ts
+
 
 
 
@@ -1869,9 +1994,10 @@ async function push(inputs, target, limits, dir) {
     const chosen = await push_select(plan, inputs, target, state);
     const during = pusher.ran ? await afterPusher(dir, pusher.pid, state.clock) : undefined;
     const left = leftAfter(chosen.valid, during);
-    const row = { cache: target.display, method: plan.method, during };
+    const row = { cache: target.display, method: plan.method, during, leftOut: chosen.leftOut };
     if (left.length === 0) {
-        const result = incomplete(state) ?? (chosen.valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)");
+        const none = chosen.leftOut ? "nothing of this job's to push" : "nothing new to push";
+        const result = incomplete(state) ?? (chosen.valid.length === 0 ? none : "ok (all uploaded during the job)");
         await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
         return;
     }
@@ -1909,7 +2035,8 @@ async function drainPusher(plan, dir) {
 /** The job's paths (plan's method), less what push-filter drops and what the store no longer holds. */
 async function push_select(plan, inputs, target, state) {
     const candidates = await candidatesOf(plan, inputs, state);
-    const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
+    const filtered = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
+    const { keep, leftOut } = plan.method === "diff" && !inputs.pushUnattributed ? await attributed(filtered.keep, plan, state) : { keep: filtered.keep, leftOut: undefined };
     // the key reaches nix through a pipe (exec's `secret`), never a file
     const key = inputs.signingKey || undefined;
     const to = url_buildPushUrl(target, { keyFile: key ? exec_SECRET_FD_PATH : undefined });
@@ -1919,10 +2046,31 @@ async function push_select(plan, inputs, target, state) {
     // in the local store (for ssh) needs every path there, so those are checked first.
     const checkFirst = plan.method !== "hook" || to.signLocally;
     const valid = checkFirst ? await onlyValid(keep, plan.storeDir, state) : keep;
-    step_io/* info */.pq(`push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
+    step_io/* info */.pq(`push: ${candidates.length} candidate(s), ${filtered.dropped} dropped (.drv/.lock/.check/push-filter), ` +
+        `${leftOut === undefined ? "" : `${leftOut} not attributable to this job, `}` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
         `(selected in ${Date.now() - state.started} ms)`);
-    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key };
+    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut };
+}
+/**
+ * The diff's paths this job can be shown to have produced or used (src/push/attribute.ts): through a
+ * daemon, the diff also holds what other jobs built meanwhile, which this job must not publish.
+ */
+async function attributed(paths, plan, state) {
+    const folders = jobFolders(process.env);
+    const a = await attribute(folders, plan.storeDir, (p) => onlyValid(p, plan.storeDir, state), state.clock.left);
+    for (const n of a.notes)
+        step_io/* info */.pq(`push: ${n}`);
+    const split = onlyAttributed(paths, a.closure);
+    if (a.roots.length === 0 && split.leftOut > 0) {
+        step_io/* warning */.$e(`push: this job left no GC root under ${folders.join(" and ") || "its folders (none known)"}, so none of the ${split.leftOut} new store path(s) can be shown to be its own, and none was pushed: ` +
+            `keep a result link of what you build (nix build's default; not --no-link), or name it in ${step_io/* inputName */.yu("push-paths")}; ${step_io/* inputName */.yu("push-unattributed")}: true pushes every new path (only for a runner that runs one job at a time)`);
+        return split;
+    }
+    step_io/* info */.pq(`push: ${a.roots.length} GC root(s) of this job under ${folders.join(" and ") || "(no job folder known)"} (${a.closure.size} path(s) in their closure); ` +
+        `${split.keep.length} of the ${paths.length} new store path(s) are in it` +
+        (split.leftOut > 0 ? `; ${split.leftOut} left out as not attributable to this job (other jobs on this daemon may have made them; ${step_io/* inputName */.yu("push-unattributed")}: true pushes them)` : ""));
+    return split;
 }
 /** The selected paths the background pusher did not send; what it did is logged. */
 function leftAfter(valid, during) {

@@ -426,6 +426,10 @@ function summaryTable(r) {
         head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
         row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
     }
+    if (r.leftOut !== undefined) {
+        head.push("left out (not attributable to this job)");
+        row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
+    }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */

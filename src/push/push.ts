@@ -20,6 +20,7 @@ import { type PushPlan, pushPathsPlan } from "./plan.js";
 import { type Copied, errorLine, failureHint, mbPerSecond, redactCredentials, summaryTable } from "./report.js";
 import { filterPaths, newEntries, parseQueue, storePathOf } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
+import { attribute, jobFolders, onlyAttributed } from "./attribute.js";
 import { buildPushUrl, type PushUrl } from "./url.js";
 import { NIX_FLAKES } from "../nix/features.js";
 
@@ -88,9 +89,10 @@ async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: str
   const chosen = await select(plan, inputs, target, state);
   const during = pusher.ran ? await afterPusher(dir, pusher.pid, state.clock) : undefined;
   const left = leftAfter(chosen.valid, during);
-  const row = { cache: target.display, method: plan.method, during };
+  const row = { cache: target.display, method: plan.method, during, leftOut: chosen.leftOut };
   if (left.length === 0) {
-    const result = incomplete(state) ?? (chosen.valid.length === 0 ? "nothing new to push" : "ok (all uploaded during the job)");
+    const none = chosen.leftOut ? "nothing of this job's to push" : "nothing new to push";
+    const result = incomplete(state) ?? (chosen.valid.length === 0 ? none : "ok (all uploaded during the job)");
     await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
     return;
   }
@@ -138,12 +140,15 @@ interface Selection {
   uncheckedIn: string | undefined;
   to: PushUrl;
   key: string | undefined;
+  /** diff: new store paths left out as not attributable to this job (push-unattributed: false). */
+  leftOut?: number;
 }
 
 /** The job's paths (plan's method), less what push-filter drops and what the store no longer holds. */
 async function select(plan: PushPlan, inputs: Inputs, target: PushTarget, state: Run): Promise<Selection> {
   const candidates = await candidatesOf(plan, inputs, state);
-  const { keep, dropped } = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
+  const filtered = filterPaths(candidates, plan.storeDir, inputs.pushFilter);
+  const { keep, leftOut } = plan.method === "diff" && !inputs.pushUnattributed ? await attributed(filtered.keep, plan, state) : { keep: filtered.keep, leftOut: undefined };
   // the key reaches nix through a pipe (exec's `secret`), never a file
   const key = inputs.signingKey || undefined;
   const to = buildPushUrl(target, { keyFile: key ? SECRET_FD_PATH : undefined });
@@ -154,11 +159,36 @@ async function select(plan: PushPlan, inputs: Inputs, target: PushTarget, state:
   const checkFirst = plan.method !== "hook" || to.signLocally;
   const valid = checkFirst ? await onlyValid(keep, plan.storeDir, state) : keep;
   io.info(
-    `push: ${candidates.length} candidate(s), ${dropped} dropped (.drv/.lock/.check/push-filter), ` +
+    `push: ${candidates.length} candidate(s), ${filtered.dropped} dropped (.drv/.lock/.check/push-filter), ` +
+      `${leftOut === undefined ? "" : `${leftOut} not attributable to this job, `}` +
       `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
       `(selected in ${Date.now() - state.started} ms)`,
   );
-  return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key };
+  return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut };
+}
+
+/**
+ * The diff's paths this job can be shown to have produced or used (src/push/attribute.ts): through a
+ * daemon, the diff also holds what other jobs built meanwhile, which this job must not publish.
+ */
+async function attributed(paths: string[], plan: PushPlan, state: Run): Promise<{ keep: string[]; leftOut: number }> {
+  const folders = jobFolders(process.env);
+  const a = await attribute(folders, plan.storeDir, (p) => onlyValid(p, plan.storeDir, state), state.clock.left);
+  for (const n of a.notes) io.info(`push: ${n}`);
+  const split = onlyAttributed(paths, a.closure);
+  if (a.roots.length === 0 && split.leftOut > 0) {
+    io.warning(
+      `push: this job left no GC root under ${folders.join(" and ") || "its folders (none known)"}, so none of the ${split.leftOut} new store path(s) can be shown to be its own, and none was pushed: ` +
+        `keep a result link of what you build (nix build's default; not --no-link), or name it in ${io.inputName("push-paths")}; ${io.inputName("push-unattributed")}: true pushes every new path (only for a runner that runs one job at a time)`,
+    );
+    return split;
+  }
+  io.info(
+    `push: ${a.roots.length} GC root(s) of this job under ${folders.join(" and ") || "(no job folder known)"} (${a.closure.size} path(s) in their closure); ` +
+      `${split.keep.length} of the ${paths.length} new store path(s) are in it` +
+      (split.leftOut > 0 ? `; ${split.leftOut} left out as not attributable to this job (other jobs on this daemon may have made them; ${io.inputName("push-unattributed")}: true pushes them)` : ""),
+  );
+  return split;
 }
 
 /** The selected paths the background pusher did not send; what it did is logged. */

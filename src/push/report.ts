@@ -112,6 +112,8 @@ export interface SummaryRow {
   result: string;
   /** With a background pusher: what it uploaded while the job ran, and how long post waited for it. */
   during?: { uploaded: number; narBytes: number; waitedSeconds: number };
+  /** diff: new store paths left out as not attributable to this job; undefined: none were judged. */
+  leftOut?: number;
 }
 
 export function mbPerSecond(bytes: number, seconds: number): string {
@@ -134,6 +136,10 @@ export function summaryTable(r: SummaryRow): SummaryRows {
   if (r.during) {
     head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
     row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
+  }
+  if (r.leftOut !== undefined) {
+    head.push("left out (not attributable to this job)");
+    row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
   }
   return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }

@@ -60,7 +60,9 @@ const OUTPUTS = [
   'printf "%s\\n" "platform=$NIX_RUNNER_OUTPUT_PLATFORM" "nix-version=$NIX_RUNNER_OUTPUT_NIX_VERSION" "environment=$NIX_RUNNER_OUTPUT_ENVIRONMENT" "container=$NIX_RUNNER_OUTPUT_CONTAINER" "installed=$NIX_RUNNER_OUTPUT_INSTALLED" "node=$(node --version)" "key-variable=$([ -n \"${NIX_RUNNER_SIGNING_KEY+x}\" ] && echo set || echo unset)" "key-in-env=$(env | grep -c ^NIX_RUNNER_SIGNING_KEY= || true)" > "$E2E_RESULTS/gl.outputs"',
   'cp nix-runner.env "$E2E_RESULTS/gl.dotenv"',
 ];
-const build = (job: string) => `P=$(nix-build --no-out-link salted.nix --argstr salt "$E2E_SALT" --argstr job ${job}); echo "$P" > "$E2E_RESULTS/${job}.path"; echo "built $P"`;
+// a `result-JOB` link in the project, as a user's build leaves: through a host daemon (the diff
+// method) only what the job's GC roots hold is pushed
+const build = (job: string) => `P=$(nix-build -o result-${job} salted.nix --argstr salt "$E2E_SALT" --argstr job ${job}); echo "$P" > "$E2E_RESULTS/${job}.path"; echo "built $P"`;
 /** The job folder the CLI makes when GitLab gives no RUNNER_TEMP_PROJECT_DIR (gitlab-ci-local gives none). */
 const JOB_DIR = 'D="$CI_BUILDS_DIR/nix-runner-action-$CI_JOB_ID"';
 

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { narinfos, TEST_NIX_CONFIG, trivialDrv } from "../../scripts/lib/nix.mjs";
-import type { Job } from "../../scripts/lib/runner.mjs";
+import { afterAll, beforeAll } from "vitest";
+import { type Daemon, narinfos, startDaemon, TEST_NIX_CONFIG, trivialDrv } from "../../scripts/lib/nix.mjs";
+import { type Job, removeTempDirs } from "../../scripts/lib/runner.mjs";
 
 /** Runs a command the way a later step of `job` would (its env, its user, its wrapper). Throws on failure. */
 export function inStep(job: Job, env: NodeJS.ProcessEnv, cmd: string, args: string[]): string {
@@ -93,4 +94,29 @@ export function helloFlake(dir: string, name: string, salt: string): string {
   const drv = trivialDrv(name, salt).replace("builtins.currentSystem", `"${system}"`);
   writeFileSync(path.join(dir, "flake.nix"), `{ outputs = { self }: { packages.${system}.hello = ${drv}; }; }\n`);
   return dir;
+}
+
+/**
+ * A real nix-daemon on a private socket for the tests of the calling describe block (its nix.conf
+ * TEST_NIX_CONFIG and `conf`): started before them, stopped after, with the temp folders of the jobs
+ * pushed to `jobs` and of tempDir removed.
+ */
+export function daemonForTests(conf: string): { daemon: () => Daemon; jobs: Job[] } {
+  let daemon: Daemon | undefined;
+  const jobs: Job[] = [];
+  beforeAll(async () => {
+    daemon = await startDaemon(conf);
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    for (const j of jobs) rmSync(j.temp, { recursive: true, force: true });
+    removeTempDirs();
+  });
+  return {
+    daemon: () => {
+      if (!daemon) throw new Error("the daemon is started before the tests run");
+      return daemon;
+    },
+    jobs,
+  };
 }
