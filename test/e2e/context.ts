@@ -128,7 +128,7 @@ export function context(): Context {
     node24Dir: bin24 ? path.dirname(bin24) : undefined,
     standInSha: createHash("sha256").update(readFileSync(STAND_IN)).digest("hex"),
     hostConfBefore: hostConfState(),
-    deadline: Date.now() + Number(process.env.E2E_DEADLINE ?? 3600) * 1000,
+    deadline: Date.now() + Number(process.env.E2E_DEADLINE ?? 5400) * 1000,
   };
   say(`host node ${process.version}; node 24: ${v24 ?? "unavailable"}`);
   return made;
