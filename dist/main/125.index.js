@@ -59,6 +59,7 @@ function jobFiles(dir = jobDir()) {
         pusherPid: at("pusher.pid"),
         pusherStatus: at("pusher-status.json"),
         pusherLog: at("pusher.log"),
+        pusherDrain: at("pusher-drain.json"),
         uploadTmp: at("nix-tmp"),
         cliState: at("cli-state.json"),
     };
@@ -1197,7 +1198,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -1228,6 +1229,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
+    const pushTimeoutMs = await check(() => minutesInput(get, "push-timeout", PUSH_TIMEOUT_DEFAULT_MIN), PUSH_TIMEOUT_DEFAULT_MIN * 60_000);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -1262,6 +1264,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushTimeoutMs,
         pushDuringBuild,
         installer,
         installerUrl,
@@ -1290,6 +1293,25 @@ function boolInput(get, name, dflt = false) {
     if (["false", "False", "FALSE"].includes(value))
         return false;
     throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
+}
+/** push-timeout's default, in minutes: long enough for a few GB to a nearby cache, short of holding a runner for hours. */
+const PUSH_TIMEOUT_DEFAULT_MIN = 15;
+/** The longest push-timeout taken: a day (Node's timers stop at 24.8 days; no CI job runs that long). */
+const PUSH_TIMEOUT_MAX_MIN = 24 * 60;
+/** A positive number of minutes (decimals allowed: 0.5 is 30 s), as ms; `dflt` minutes when empty. */
+function minutesInput(get, name, dflt) {
+    const value = get(name).trim();
+    if (value === "")
+        return dflt * 60_000;
+    const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0)) {
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be a number of minutes, got "${value}"; write e.g. ${dflt} (the default) or 2.5`);
+    }
+    if (n > PUSH_TIMEOUT_MAX_MIN) {
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be at most ${PUSH_TIMEOUT_MAX_MIN} minutes (a day), got "${value}"`);
+    }
+    // whole ms, at least 1: what timers take
+    return Math.max(1, Math.round(n * 60_000));
 }
 function parseStoreUrl(name, text, schemes) {
     let url;
@@ -1532,7 +1554,7 @@ async function startPusher(inputs, envr, queueFile, storeDir) {
         __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837)),
         __webpack_require__.e(/* import() */ 549).then(__webpack_require__.bind(__webpack_require__, 1549)),
     ]);
-    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env, inputs.pushTimeoutMs), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));

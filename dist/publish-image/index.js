@@ -691,7 +691,7 @@ const INITS = (/* unused pure expression or super */ null && (["auto", "systemd"
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -722,6 +722,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const init = await check(() => oneOf(get, "init", INITS, "auto"), "auto");
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
+    const pushTimeoutMs = await check(() => minutesInput(get, "push-timeout", PUSH_TIMEOUT_DEFAULT_MIN), PUSH_TIMEOUT_DEFAULT_MIN * 60_000);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -756,6 +757,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushTimeoutMs,
         pushDuringBuild,
         installer,
         installerUrl,
@@ -784,6 +786,25 @@ function boolInput(get, name, dflt = false) {
     if (["false", "False", "FALSE"].includes(value))
         return false;
     throw new errors_InputError(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
+}
+/** push-timeout's default, in minutes: long enough for a few GB to a nearby cache, short of holding a runner for hours. */
+const PUSH_TIMEOUT_DEFAULT_MIN = 15;
+/** The longest push-timeout taken: a day (Node's timers stop at 24.8 days; no CI job runs that long). */
+const PUSH_TIMEOUT_MAX_MIN = (/* unused pure expression or super */ null && (24 * 60));
+/** A positive number of minutes (decimals allowed: 0.5 is 30 s), as ms; `dflt` minutes when empty. */
+function minutesInput(get, name, dflt) {
+    const value = get(name).trim();
+    if (value === "")
+        return dflt * 60_000;
+    const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0)) {
+        throw new InputError(`${io.inputName(name)} must be a number of minutes, got "${value}"; write e.g. ${dflt} (the default) or 2.5`);
+    }
+    if (n > PUSH_TIMEOUT_MAX_MIN) {
+        throw new InputError(`${io.inputName(name)} must be at most ${PUSH_TIMEOUT_MAX_MIN} minutes (a day), got "${value}"`);
+    }
+    // whole ms, at least 1: what timers take
+    return Math.max(1, Math.round(n * 60_000));
 }
 function parseStoreUrl(name, text, schemes) {
     let url;

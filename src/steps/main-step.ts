@@ -65,7 +65,7 @@ async function startPusher(inputs: Inputs, envr: Environment, queueFile: string,
     import("../push/limits.js"),
     import("../push/lifetime.js"),
   ]);
-  await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+  await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env, inputs.pushTimeoutMs), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
 }
 
 async function preparePush(inputs: Inputs, facts: Facts, trust: Trust): Promise<PreparedPush> {
