@@ -100,6 +100,10 @@ function parseHelpStores(text) {
             for (const s of current)
                 s.add(bullet[1]);
     }
+    // a section whose settings were not recognised says nothing (it must not make every setting unknown)
+    for (const [scheme, set] of out)
+        if (set.size === 0)
+            out.delete(scheme);
     return out;
 }
 /** Asks the Nix on PATH which settings each store type takes; a Nix that cannot say gets RECORDED_SETTINGS. */

@@ -70,6 +70,8 @@ export function parseHelpStores(text: string): Map<string, Set<string>> {
     const bullet = line.match(/^\s*[·*-]\s+`?([a-z][a-z0-9-]*)`?\s*$/);
     if (bullet) for (const s of current) s.add(bullet[1]);
   }
+  // a section whose settings were not recognised says nothing (it must not make every setting unknown)
+  for (const [scheme, set] of out) if (set.size === 0) out.delete(scheme);
   return out;
 }
 

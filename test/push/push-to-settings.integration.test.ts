@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Job, newJob, runStep } from "../../scripts/lib/runner.mjs";
 import { pushTarget } from "../../src/push-target.js";
 import { checkPushSettings } from "../../src/push/check-target.js";
-import { parseHelpStores, RECORDED_SETTINGS, standInRefusal, storeSettings } from "../../src/nix/store-settings.js";
+import { RECORDED_SETTINGS, standInRefusal, storeSettings } from "../../src/nix/store-settings.js";
 import { trivialDrv } from "../helpers/nix.js";
 import { buildInStep, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
 import { laterStepEnv } from "../../scripts/lib/runner.mjs";
@@ -96,15 +96,5 @@ describe(`push-to's settings checked in main, against the Nix in use (${version}
     const post = await runStep(job, "post", inputs, { NIX_RUNNER_ACTION_TEST_PUSH_LIMITS: "60000,3,2000" });
     expect(post.log).toMatch(/::warning::push to file:\/\/.* failed: Boolean setting 'parallel-compression' has invalid value 'maybe' \[attempt 1 of 3\]; 1 of 1 selected path\(s\) left unpushed/);
     expect(post.log).not.toMatch(/retrying|attempt 2/);
-  });
-});
-
-describe("nix help-stores parsing (pure, Nix 2.34's text shape)", () => {
-  it("takes each section's schemes and its one-word bullets", () => {
-    const text = ["HTTP Binary Cache Store", "", "Store URL format: http://..., https://...", "", "## Settings", "", "  · compression", "    ", "    NAR compression method. One of: xz,", "  · tls-certificate", "", "Local Binary Cache Store", "Store URL format: file://path", "  · write-nar-listing"].join("\n");
-    const m = parseHelpStores(text);
-    expect([...(m.get("https:") ?? [])]).toEqual(["compression", "tls-certificate"]);
-    expect([...(m.get("http:") ?? [])]).toEqual(["compression", "tls-certificate"]);
-    expect([...(m.get("file:") ?? [])]).toEqual(["write-nar-listing"]);
   });
 });
