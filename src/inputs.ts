@@ -13,7 +13,7 @@ export type Init = (typeof INITS)[number];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 export const INPUT_NAMES = [
   "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-  "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+  "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ] as const;
 
 /**
@@ -42,6 +42,8 @@ export interface Inputs {
   pushFilter: string;
   pushPaths: string[];
   failOnPushError: boolean;
+  /** push-timeout in ms: the longest post may hold the job (its wait for the pusher and its own copies). */
+  pushTimeoutMs: number;
   /** hook method: upload while the job runs (a background pusher) rather than all in post. */
   pushDuringBuild: boolean;
   /**
@@ -83,6 +85,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
   const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
   const pushUnattributed = await check(() => boolInput(get, "push-unattributed"), false);
+  const pushTimeoutMs = await check(() => minutesInput(get, "push-timeout", PUSH_TIMEOUT_DEFAULT_MIN), PUSH_TIMEOUT_DEFAULT_MIN * 60_000);
   const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
   const trustedPublicKeys = await check(() => publicKeys(get), []);
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -117,6 +120,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
     pushFilter,
     pushPaths,
     failOnPushError,
+    pushTimeoutMs,
     pushDuringBuild,
     pushUnattributed,
     installer,
@@ -146,6 +150,26 @@ export function boolInput(get: Getter, name: string, dflt = false): boolean {
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
   throw new InputError(`${io.inputName(name)} must be true or false (got "${value}")`);
+}
+
+/** push-timeout's default, in minutes: long enough for a few GB to a nearby cache, short of holding a runner for hours. */
+export const PUSH_TIMEOUT_DEFAULT_MIN = 15;
+/** The longest push-timeout taken: a day (Node's timers stop at 24.8 days; no CI job runs that long). */
+export const PUSH_TIMEOUT_MAX_MIN = 24 * 60;
+
+/** A positive number of minutes (decimals allowed: 0.5 is 30 s), as ms; `dflt` minutes when empty. */
+export function minutesInput(get: Getter, name: string, dflt: number): number {
+  const value = get(name).trim();
+  if (value === "") return dflt * 60_000;
+  const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(n > 0)) {
+    throw new InputError(`${io.inputName(name)} must be a number of minutes, got "${value}"; write e.g. ${dflt} (the default) or 2.5`);
+  }
+  if (n > PUSH_TIMEOUT_MAX_MIN) {
+    throw new InputError(`${io.inputName(name)} must be at most ${PUSH_TIMEOUT_MAX_MIN} minutes (a day), got "${value}"`);
+  }
+  // whole ms, at least 1: what timers take
+  return Math.max(1, Math.round(n * 60_000));
 }
 
 function parseStoreUrl(name: string, text: string, schemes: readonly string[]): URL {

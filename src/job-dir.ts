@@ -29,6 +29,8 @@ export interface JobFiles {
   pusherPid: string;
   pusherStatus: string;
   pusherLog: string;
+  /** Post's drain request: the time (JSON, ms since the epoch) by which the pusher must have stopped. */
+  pusherDrain: string;
   /** TMPDIR of every upload, where Nix writes the NARs it compresses (src/push/upload-tmp.ts). */
   uploadTmp: string;
   /**
@@ -52,6 +54,7 @@ export function jobFiles(dir: string = jobDir()): JobFiles {
     pusherPid: at("pusher.pid"),
     pusherStatus: at("pusher-status.json"),
     pusherLog: at("pusher.log"),
+    pusherDrain: at("pusher-drain.json"),
     uploadTmp: at("nix-tmp"),
     cliState: at("cli-state.json"),
   };

@@ -56,3 +56,58 @@ function displayOf(parsed: URL): string {
   u.hash = "";
   return u.toString().replace(/\/$/, "");
 }
+
+/**
+ * The compression methods Nix takes for a binary cache's `compression` (and, where it has them,
+ * `narinfo-`, `ls-` and `log-compression`), as Nix 2.34's `nix help-stores` lists them. Nix 2.8 and
+ * 2.26 take any word when they open the store and refuse it only at the first upload ("unknown
+ * compression method"), so main checks it against this list.
+ */
+export const COMPRESSIONS = ["xz", "bzip2", "gzip", "zstd", "none", "br", "compress", "grzip", "lrzip", "lz4", "lzip", "lzma", "lzop"] as const;
+const COMPRESSION_SETTINGS = ["compression", "narinfo-compression", "ls-compression", "log-compression"];
+
+/** One of push-to's settings that the Nix in use would refuse or ignore, and why, in words for the user. */
+export interface SettingProblem {
+  name: string;
+  why: string;
+}
+
+/**
+ * push-to's settings (its query) checked against `known`, the settings the Nix in use takes for a
+ * store of this scheme (src/nix/store-settings.ts asks it): unknown names (Nix only warns "unknown
+ * setting" and goes on without them: a misspelt `compresion=zstd` would silently push xz), and
+ * compression methods it has no compressor for. Pure.
+ */
+export function settingProblems(target: PushTarget, known: ReadonlySet<string>): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  for (const [name, value] of target.settings) {
+    if (!known.has(name)) {
+      const near = closest(name, [...known]);
+      problems.push({ name, why: `"${name}" is not a setting of this store${near ? `; did you mean "${near}"?` : ""} (it takes ${[...known].sort().join(", ")})` });
+    } else if (COMPRESSION_SETTINGS.includes(name) && !(COMPRESSIONS as readonly string[]).includes(value) && !(value === "" && name !== "compression")) {
+      problems.push({ name, why: `${name}=${value} is not a compression method Nix knows; use one of ${COMPRESSIONS.join(", ")}` });
+    }
+  }
+  return problems;
+}
+
+/** The name of `known` within two edits of `name` (a typo), if one is. */
+function closest(name: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -23,6 +23,7 @@ describe("readInputs defaults", () => {
       failOnPushError: false,
       pushDuringBuild: true,
       pushUnattributed: false,
+      pushTimeoutMs: 15 * 60_000,
       substituters: [],
       pushTo: undefined,
       pushPaths: [],
@@ -42,6 +43,11 @@ describe("validation: every bad value names the input and the fix", () => {
     ["installer", { installer: "cachix" }, /installer must be one of nixos, determinate, none \(got "cachix"\)/],
     ["init", { init: "openrc" }, /init must be one of auto, systemd, none \(got "openrc"\)/],
     ["boolean junk", { "fail-on-push-error": "yes" }, /fail-on-push-error must be true or false \(got "yes"\)/],
+    ["push-timeout words", { "push-timeout": "x" }, /push-timeout must be a number of minutes, got "x"; write e.g. 15 \(the default\) or 2.5/],
+    ["push-timeout with a unit", { "push-timeout": "10m" }, /push-timeout must be a number of minutes, got "10m"/],
+    ["push-timeout zero", { "push-timeout": "0" }, /push-timeout must be a number of minutes, got "0"/],
+    ["push-timeout negative", { "push-timeout": "-5" }, /push-timeout must be a number of minutes, got "-5"/],
+    ["push-timeout over a day", { "push-timeout": "1441" }, /push-timeout must be at most 1440 minutes \(a day\), got "1441"/],
     ["substituter not a URL", { substituters: "cache.example.org" }, /substituters: "cache.example.org" is not a URL; write it like https:\/\//],
     ["substituter scheme", { substituters: "ftp://cache.example.org" }, /substituters: .* uses ftp:\/\/ which is not supported here; use one of/],
     ["relative file URL", { substituters: "file://srv/cache" }, /substituters: .* must be an absolute file URL with three slashes/],
@@ -81,7 +87,9 @@ describe("validation: every bad value names the input and the fix", () => {
       "installer-sha256": "A".repeat(64),
       "nix-version": ">=2.8 <3",
       "fail-on-push-error": "true",
+      "push-timeout": " 2.5 ",
     });
+    expect(i.pushTimeoutMs).toBe(150_000);
     expect(i.signingPublicKey).toBe(pub);
     expect(i.installerSha256).toBe("a".repeat(64));
     expect(i.failOnPushError).toBe(true);

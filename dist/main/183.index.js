@@ -167,17 +167,22 @@ function livePusher(dir) {
     return pid;
 }
 /**
- * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit, and stop by
+ * itself at `stopBy` (drainDeadline of post's push-timeout; 0: no such time) with what it has not sent. Only once it
  * is ready, that is once it wrote its first status (after setting its handlers): sent earlier, the
  * request would be lost. A pusher not ready within `readyMs` is stopped instead (SIGTERM), and post
  * pushes everything itself. Returns whether it was asked to drain.
  */
-async function signalDrain(dir, pid, readyMs = 10_000) {
-    const status = (0,job_dir/* jobFiles */.DE)(dir).pusherStatus;
+async function signalDrain(dir, pid, readyMs = 10_000, stopBy = 0) {
+    const files = (0,job_dir/* jobFiles */.DE)(dir);
+    const status = files.pusherStatus;
     const deadline = Date.now() + readyMs;
     while (!(0,external_node_fs_.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
     const ready = (0,external_node_fs_.existsSync)(status);
+    // written before the signal, which makes the pusher read it
+    if (ready && stopBy > 0)
+        await (0,promises_.writeFile)(files.pusherDrain, JSON.stringify({ stopBy }), { mode: 0o600 });
     try {
         process.kill(pid, ready ? limits.DRAIN_SIGNAL : "SIGTERM");
     }
@@ -302,30 +307,51 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
 /* harmony export */   DRAIN_SIGNAL: () => (/* binding */ DRAIN_SIGNAL),
 /* harmony export */   backoffBefore: () => (/* binding */ backoffBefore),
+/* harmony export */   boundText: () => (/* binding */ boundText),
+/* harmony export */   drainDeadline: () => (/* binding */ drainDeadline),
 /* harmony export */   goDurationMs: () => (/* binding */ goDurationMs),
 /* harmony export */   limitsFrom: () => (/* binding */ limitsFrom),
 /* harmony export */   withinAfterScript: () => (/* binding */ withinAfterScript)
 /* harmony export */ });
 /**
- * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
- * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ * The defaults when push-timeout is not given (src/inputs.ts holds its 15 minutes): long enough for a
+ * few GB to a nearby cache, short enough that a hung cache does not hold a runner for the job's full
+ * 6-hour limit. Three attempts ride out a restart or a 502.
  */
 const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
 /**
- * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
- * fault tests finish in seconds. Not an input and not for production use.
+ * The push's limits: `timeoutMs` is push-timeout's (Inputs.pushTimeoutMs).
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens them so fault
+ * tests finish in seconds; a part left empty or invalid keeps its value. Not an input and not for
+ * production use.
  */
-function limitsFrom(env) {
+function limitsFrom(env, timeoutMs = DEFAULT_LIMITS.timeoutMs) {
+    const base = { ...DEFAULT_LIMITS, timeoutMs };
     const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
     if (!raw)
-        return DEFAULT_LIMITS;
-    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+        return base;
+    const [t, a, b] = raw.split(",").map((s) => (s.trim() === "" ? undefined : Number(s.trim())));
     const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
     return {
-        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
-        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
-        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+        timeoutMs: ok(t, 1) ? t : base.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : base.attempts,
+        backoffMs: ok(b, 0) ? b : base.backoffMs,
     };
+}
+/** The push's bound for logs and the summary: "push-timeout (15 min)", "push-timeout (0.1 min, 6 s)". */
+function boundText(limits, name = "push-timeout") {
+    const min = Math.round((limits.timeoutMs / 60_000) * 100) / 100;
+    return `${name} (${min} min${limits.timeoutMs < 60_000 ? `, ${Math.round(limits.timeoutMs / 1000)} s` : ""})`;
+}
+/**
+ * When the background pusher, asked to drain by post at `now` with post's own deadline, stops by
+ * itself: a little before post's deadline (a twentieth of what is left, 1 to 5 s), so that it has
+ * killed its uploads and written its status when post stops waiting; never before `now`.
+ */
+function drainDeadline(postDeadline, now) {
+    const left = postDeadline - now;
+    const margin = Math.min(5000, Math.max(1000, left / 20));
+    return Math.max(now, Math.floor(postDeadline - margin));
 }
 /** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
 function backoffBefore(n, limits, remainingMs) {
@@ -359,6 +385,7 @@ function goDurationMs(text) {
  * 30 s) for Node to start and for the steps around the copies.
  */
 function withinAfterScript(limits, env) {
+    // the bound is cut, never raised: push-timeout below the budget stands
     const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
     const usable = budget - Math.min(30_000, budget / 5);
     return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };

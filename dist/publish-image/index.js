@@ -679,6 +679,54 @@ function displayOf(parsed) {
     u.hash = "";
     return u.toString().replace(/\/$/, "");
 }
+/**
+ * The compression methods Nix takes for a binary cache's `compression` (and, where it has them,
+ * `narinfo-`, `ls-` and `log-compression`), as Nix 2.34's `nix help-stores` lists them. Nix 2.8 and
+ * 2.26 take any word when they open the store and refuse it only at the first upload ("unknown
+ * compression method"), so main checks it against this list.
+ */
+const COMPRESSIONS = (/* unused pure expression or super */ null && (["xz", "bzip2", "gzip", "zstd", "none", "br", "compress", "grzip", "lrzip", "lz4", "lzip", "lzma", "lzop"]));
+const COMPRESSION_SETTINGS = (/* unused pure expression or super */ null && (["compression", "narinfo-compression", "ls-compression", "log-compression"]));
+/**
+ * push-to's settings (its query) checked against `known`, the settings the Nix in use takes for a
+ * store of this scheme (src/nix/store-settings.ts asks it): unknown names (Nix only warns "unknown
+ * setting" and goes on without them: a misspelt `compresion=zstd` would silently push xz), and
+ * compression methods it has no compressor for. Pure.
+ */
+function settingProblems(target, known) {
+    const problems = [];
+    for (const [name, value] of target.settings) {
+        if (!known.has(name)) {
+            const near = closest(name, [...known]);
+            problems.push({ name, why: `"${name}" is not a setting of this store${near ? `; did you mean "${near}"?` : ""} (it takes ${[...known].sort().join(", ")})` });
+        }
+        else if (COMPRESSION_SETTINGS.includes(name) && !COMPRESSIONS.includes(value) && !(value === "" && name !== "compression")) {
+            problems.push({ name, why: `${name}=${value} is not a compression method Nix knows; use one of ${COMPRESSIONS.join(", ")}` });
+        }
+    }
+    return problems;
+}
+/** The name of `known` within two edits of `name` (a typo), if one is. */
+function closest(name, known) {
+    let best;
+    let bestD = 3;
+    for (const k of known) {
+        const d = editDistance(name, k);
+        if (d < bestD)
+            [best, bestD] = [k, d];
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++)
+            cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        prev = cur;
+    }
+    return prev[b.length];
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
@@ -691,7 +739,7 @@ const INITS = (/* unused pure expression or super */ null && (["auto", "systemd"
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -723,6 +771,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
     const pushUnattributed = await check(() => boolInput(get, "push-unattributed"), false);
+    const pushTimeoutMs = await check(() => minutesInput(get, "push-timeout", PUSH_TIMEOUT_DEFAULT_MIN), PUSH_TIMEOUT_DEFAULT_MIN * 60_000);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -757,6 +806,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
         installer,
@@ -786,6 +836,25 @@ function boolInput(get, name, dflt = false) {
     if (["false", "False", "FALSE"].includes(value))
         return false;
     throw new errors_InputError(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
+}
+/** push-timeout's default, in minutes: long enough for a few GB to a nearby cache, short of holding a runner for hours. */
+const PUSH_TIMEOUT_DEFAULT_MIN = 15;
+/** The longest push-timeout taken: a day (Node's timers stop at 24.8 days; no CI job runs that long). */
+const PUSH_TIMEOUT_MAX_MIN = (/* unused pure expression or super */ null && (24 * 60));
+/** A positive number of minutes (decimals allowed: 0.5 is 30 s), as ms; `dflt` minutes when empty. */
+function minutesInput(get, name, dflt) {
+    const value = get(name).trim();
+    if (value === "")
+        return dflt * 60_000;
+    const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0)) {
+        throw new InputError(`${io.inputName(name)} must be a number of minutes, got "${value}"; write e.g. ${dflt} (the default) or 2.5`);
+    }
+    if (n > PUSH_TIMEOUT_MAX_MIN) {
+        throw new InputError(`${io.inputName(name)} must be at most ${PUSH_TIMEOUT_MAX_MIN} minutes (a day), got "${value}"`);
+    }
+    // whole ms, at least 1: what timers take
+    return Math.max(1, Math.round(n * 60_000));
 }
 function parseStoreUrl(name, text, schemes) {
     let url;

@@ -256,25 +256,44 @@ async function startDetached(cmd, args, opts) {
 
 ;// CONCATENATED MODULE: ./src/push/limits.ts
 /**
- * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
- * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ * The defaults when push-timeout is not given (src/inputs.ts holds its 15 minutes): long enough for a
+ * few GB to a nearby cache, short enough that a hung cache does not hold a runner for the job's full
+ * 6-hour limit. Three attempts ride out a restart or a 502.
  */
 const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
 /**
- * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
- * fault tests finish in seconds. Not an input and not for production use.
+ * The push's limits: `timeoutMs` is push-timeout's (Inputs.pushTimeoutMs).
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens them so fault
+ * tests finish in seconds; a part left empty or invalid keeps its value. Not an input and not for
+ * production use.
  */
-function limitsFrom(env) {
+function limitsFrom(env, timeoutMs = DEFAULT_LIMITS.timeoutMs) {
+    const base = { ...DEFAULT_LIMITS, timeoutMs };
     const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
     if (!raw)
-        return DEFAULT_LIMITS;
-    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+        return base;
+    const [t, a, b] = raw.split(",").map((s) => (s.trim() === "" ? undefined : Number(s.trim())));
     const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
     return {
-        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
-        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
-        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+        timeoutMs: ok(t, 1) ? t : base.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : base.attempts,
+        backoffMs: ok(b, 0) ? b : base.backoffMs,
     };
+}
+/** The push's bound for logs and the summary: "push-timeout (15 min)", "push-timeout (0.1 min, 6 s)". */
+function boundText(limits, name = "push-timeout") {
+    const min = Math.round((limits.timeoutMs / 60_000) * 100) / 100;
+    return `${name} (${min} min${limits.timeoutMs < 60_000 ? `, ${Math.round(limits.timeoutMs / 1000)} s` : ""})`;
+}
+/**
+ * When the background pusher, asked to drain by post at `now` with post's own deadline, stops by
+ * itself: a little before post's deadline (a twentieth of what is left, 1 to 5 s), so that it has
+ * killed its uploads and written its status when post stops waiting; never before `now`.
+ */
+function drainDeadline(postDeadline, now) {
+    const left = postDeadline - now;
+    const margin = Math.min(5000, Math.max(1000, left / 20));
+    return Math.max(now, Math.floor(postDeadline - margin));
 }
 /** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
 function backoffBefore(n, limits, remainingMs) {
@@ -308,6 +327,7 @@ function goDurationMs(text) {
  * 30 s) for Node to start and for the steps around the copies.
  */
 function withinAfterScript(limits, env) {
+    // the bound is cut, never raised: push-timeout below the budget stands
     const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
     const usable = budget - Math.min(30_000, budget / 5);
     return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };
@@ -369,7 +389,10 @@ function classifyFailure(stderr) {
         // a path gone from the store, copied with substitute=false (2.8, 2.26 and 2.34 say so): no retry brings it back
         /is required, but there is no substituter that can build it/,
         SIGNATURE_REFUSED,
-        /unknown (?:setting|compression method)/,
+        // a setting of push-to this Nix refuses (measured on 2.8, 2.26, 2.34): the same URL is refused again.
+        // Only as an error: "warning: unknown setting" leaves the copy going, and a later failure may be transient
+        /^error: .*unknown (?:setting|compression method)/m,
+        /^error: .*(?:setting|option) '[^']+' has invalid value/m,
         /invalid (?:secret key|base64)/i,
         /No space left on device/,
         /Permission denied/,
@@ -563,6 +586,37 @@ async function copyChunk(to, given, on = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/job-dir.ts
+
+
+/** The folder for this job's files: where the step's CI flavour keeps them (src/step-io.ts, src/gitlab-io.ts). */
+function jobDir(env = process.env) {
+    return step_io/* jobDir */.jy(env);
+}
+function jobFiles(dir = jobDir()) {
+    const at = (name) => external_node_path_default().join(dir, name);
+    return {
+        dir,
+        nixConf: at("nix.conf"),
+        netrc: at("netrc"),
+        daemonPid: at("nix-daemon.pid"),
+        daemonLog: at("nix-daemon.log"),
+        hook: at("post-build-hook.sh"),
+        queue: at("push-queue"),
+        storeListing: at("store-before"),
+        pusherPid: at("pusher.pid"),
+        pusherStatus: at("pusher-status.json"),
+        pusherLog: at("pusher.log"),
+        pusherDrain: at("pusher-drain.json"),
+        uploadTmp: at("nix-tmp"),
+        cliState: at("cli-state.json"),
+    };
+}
+/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
+function daemonPidFile(env = process.env) {
+    return jobFiles(jobDir(env)).daemonPid;
+}
+
 ;// CONCATENATED MODULE: ./src/nix/derivation.ts
 
 /**
@@ -751,36 +805,6 @@ async function outputsOfDerivations(drvs, storeDir, timeoutMs) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/job-dir.ts
-
-
-/** The folder for this job's files: where the step's CI flavour keeps them (src/step-io.ts, src/gitlab-io.ts). */
-function jobDir(env = process.env) {
-    return step_io/* jobDir */.jy(env);
-}
-function jobFiles(dir = jobDir()) {
-    const at = (name) => external_node_path_default().join(dir, name);
-    return {
-        dir,
-        nixConf: at("nix.conf"),
-        netrc: at("netrc"),
-        daemonPid: at("nix-daemon.pid"),
-        daemonLog: at("nix-daemon.log"),
-        hook: at("post-build-hook.sh"),
-        queue: at("push-queue"),
-        storeListing: at("store-before"),
-        pusherPid: at("pusher.pid"),
-        pusherStatus: at("pusher-status.json"),
-        pusherLog: at("pusher.log"),
-        uploadTmp: at("nix-tmp"),
-        cliState: at("cli-state.json"),
-    };
-}
-/** Where main records the PID of a nix-daemon it started, for the post step to stop. */
-function daemonPidFile(env = process.env) {
-    return jobFiles(jobDir(env)).daemonPid;
-}
-
 ;// CONCATENATED MODULE: ./src/push/upload-tmp.ts
 
 
@@ -832,6 +856,7 @@ function removeUploadTmp(jobDir) {
 
 
 
+
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
  * post step's drain signal and the end of an upload. This tick is the fallback (a filesystem without
@@ -858,7 +883,8 @@ async function runPusher() {
     const p = newPusher(h);
     process.on(DRAIN_SIGNAL, () => {
         p.draining = true;
-        log("end of queue signalled by the post step: finishing");
+        p.stopBy = drainStopBy(p.h.jobDir);
+        log(`end of queue signalled by the post step: finishing${p.stopBy > 0 ? `, by ${new Date(p.stopBy).toISOString()} at the latest (push-timeout)` : ""}`);
         p.wake.kick();
     });
     for (const sig of ["SIGTERM", "SIGINT"])
@@ -869,6 +895,16 @@ async function runPusher() {
     // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
     for (;;)
         await turn(p);
+}
+/** The time post's drain request gives the pusher (signalDrain writes it before the signal); 0: none. */
+function drainStopBy(dir) {
+    try {
+        const n = Number(JSON.parse((0,external_node_fs_.readFileSync)(jobFiles(dir).pusherDrain, "utf8")).stopBy);
+        return Number.isFinite(n) && n > 0 ? n : 0;
+    }
+    catch {
+        return 0;
+    }
 }
 /** Reads the whole of stdin: main's handoff (it closes its end once written). */
 async function readStdin() {
@@ -901,6 +937,7 @@ function newPusher(h) {
         offset: 0,
         partial: "",
         draining: false,
+        stopBy: 0,
         lastActivity: Date.now(),
         reported: "",
         wake: waker(),
@@ -1016,6 +1053,9 @@ function jobGone(p) {
         return "the job's folder is gone";
     if (h.deadline > 0 && Date.now() >= h.deadline)
         return `the job's time is up (its deadline was ${new Date(h.deadline).toISOString()})`;
+    if (p.draining && p.stopBy > 0 && Date.now() >= p.stopBy) {
+        return `push-timeout reached while draining, ${p.pending.length + p.running > 0 ? `${p.pending.length} path(s) not started and ${p.running} upload(s) unfinished` : "nothing left"} (the post step reports what is unpushed)`;
+    }
     if (h.runnerPid > 1) {
         try {
             process.kill(h.runnerPid, 0);

@@ -121,16 +121,20 @@ export function livePusher(dir: string): number | undefined {
 }
 
 /**
- * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit, and stop by
+ * itself at `stopBy` (drainDeadline of post's push-timeout; 0: no such time) with what it has not sent. Only once it
  * is ready, that is once it wrote its first status (after setting its handlers): sent earlier, the
  * request would be lost. A pusher not ready within `readyMs` is stopped instead (SIGTERM), and post
  * pushes everything itself. Returns whether it was asked to drain.
  */
-export async function signalDrain(dir: string, pid: number, readyMs = 10_000): Promise<boolean> {
-  const status = jobFiles(dir).pusherStatus;
+export async function signalDrain(dir: string, pid: number, readyMs = 10_000, stopBy = 0): Promise<boolean> {
+  const files = jobFiles(dir);
+  const status = files.pusherStatus;
   const deadline = Date.now() + readyMs;
   while (!existsSync(status) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const ready = existsSync(status);
+  // written before the signal, which makes the pusher read it
+  if (ready && stopBy > 0) await writeFile(files.pusherDrain, JSON.stringify({ stopBy }), { mode: 0o600 });
   try {
     process.kill(pid, ready ? DRAIN_SIGNAL : "SIGTERM");
   } catch {

@@ -13,7 +13,7 @@ import { atLeast } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { killOrphanUploads, livePusher, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
 import { chunks, copyChunk, type CopyTo } from "./copy.js";
-import { type Limits, limitsFrom } from "./limits.js";
+import { boundText, drainDeadline, type Limits, limitsFrom } from "./limits.js";
 import { outputsOfDerivations, storePathLines } from "./outputs.js";
 import { listStore, storeDirOf } from "../nix/store.js";
 import { type PushPlan, pushPathsPlan } from "./plan.js";
@@ -55,9 +55,9 @@ function doubt(run: Run, command: string, what: string, instead: string): void {
 
 /**
  * Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error.
- * `limits`: the push's bounds (GitLab's CLI fits them into after_script's budget).
+ * `fit`: shapes the push's bounds, push-timeout's (GitLab's CLI fits them into after_script's budget).
  */
-export async function pushFromPost(jobDirPath: string, limits: Limits = limitsFrom(process.env)): Promise<void> {
+export async function pushFromPost(jobDirPath: string, fit: (l: Limits) => Limits = (l) => l): Promise<void> {
   let inputs: Inputs;
   try {
     inputs = await readInputs();
@@ -71,6 +71,9 @@ export async function pushFromPost(jobDirPath: string, limits: Limits = limitsFr
   const target = inputs.pushTo;
   if (!target) return;
   if (target.password) io.setSecret(target.password);
+  const asked = limitsFrom(process.env, inputs.pushTimeoutMs);
+  const limits = fit(asked);
+  if (limits.timeoutMs < asked.timeoutMs) io.info(`push: ${boundText(asked)} cut to ${Math.round(limits.timeoutMs / 1000)} s to fit the time this step is given`);
   try {
     await push(inputs, target, limits, jobDirPath);
   } catch (e) {
@@ -85,7 +88,7 @@ async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: str
   io.info(`push: ${plan.method} method: ${plan.why}`);
   const state = newRun(plan, limits, dir);
   // told first, so it finishes the queue while post selects
-  const pusher = await drainPusher(plan, dir);
+  const pusher = await drainPusher(plan, dir, state.clock);
   const chosen = await select(plan, inputs, target, state);
   const during = pusher.ran ? await afterPusher(dir, pusher.pid, state.clock) : undefined;
   const left = leftAfter(chosen.valid, during);
@@ -96,10 +99,11 @@ async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: str
     await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
     return;
   }
-  const { copied, seconds, failure } = await upload(left, chosen, target, state);
-  const result = failure ? `failed: ${failure.message}` : (incomplete(state) ?? "ok");
+  const { copied, seconds, failure, unpushed } = await upload(left, chosen, target, state);
+  const why = failure ? `${failure.message}; ${unpushedText(unpushed, chosen.valid.length - state.gone)}` : undefined;
+  const result = why ? `failed: ${why}` : (incomplete(state) ?? "ok");
   await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
-  if (failure) throw failure;
+  if (why) throw new ActionError(why);
   io.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
       `${left.length - state.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`,
@@ -125,9 +129,9 @@ function newRun(plan: PushPlan, limits: Limits, dir: string): Run {
  * With the hook method, tells the background pusher to finish the queue and exit. `ran`: a pusher
  * ran in this job (its status file is there), even if it is gone now; `pid`: it is still running.
  */
-async function drainPusher(plan: PushPlan, dir: string): Promise<{ pid: number | undefined; ran: boolean }> {
+async function drainPusher(plan: PushPlan, dir: string, clock: Clock): Promise<{ pid: number | undefined; ran: boolean }> {
   const pid = plan.method === "hook" ? livePusher(dir) : undefined;
-  if (pid !== undefined && !(await signalDrain(dir, pid))) {
+  if (pid !== undefined && !(await signalDrain(dir, pid, 10_000, drainDeadline(clock.deadline, Date.now())))) {
     io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
   }
   return { pid, ran: pid !== undefined || existsSync(jobFiles(dir).pusherStatus) };
@@ -207,6 +211,13 @@ interface Sent {
   copied: Copied;
   seconds: number;
   failure?: ActionError;
+  /** Selected paths no copy of post's finished (those of the chunk that failed and of every later one). */
+  unpushed: number;
+}
+
+/** The summary's words for what a failed push left: how many selected paths, and that this step did not push them. */
+export function unpushedText(unpushed: number, selected: number): string {
+  return `${unpushed} of ${selected} selected path(s) left unpushed (this step did not push them)`;
 }
 
 /** Signs `paths` in the local store first when the target needs it, then copies them chunk by chunk. */
@@ -216,14 +227,21 @@ async function upload(paths: string[], chosen: Selection, target: PushTarget, st
   const copied: Copied = { paths: new Set(), narBytes: 0 };
   const budget = { deadline: state.clock.deadline };
   const copyTo: CopyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
+  let finished = 0;
+  const goneBefore = state.gone;
   try {
     for (const n of to.notes) io.info(`push: ${n}`);
     if (to.signLocally && key) await signLocally(paths, key, state.clock);
-    for (const chunk of chunks(paths)) await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
-    return { copied, seconds: (Date.now() - t0) / 1000 };
+    for (const chunk of chunks(paths)) {
+      await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
+      finished += chunk.length;
+    }
+    return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0 };
   } catch (e) {
     const failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
-    return { copied, seconds: (Date.now() - t0) / 1000, failure };
+    // paths found gone from the store in the failed chunk are not left: nothing could push them
+    const unpushed = Math.max(0, paths.length - finished - (state.gone - goneBefore));
+    return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed };
   }
 }
 
@@ -243,7 +261,7 @@ async function afterPusher(dir: string, pid: number | undefined, clock: Clock): 
   const t0 = Date.now();
   if (pid !== undefined && !(await waitForExit(dir, clock.left()))) {
     stopPusherSync(dir);
-    io.warning("push: the background pusher did not finish within the push timeout; stopped it");
+    io.warning("push: the background pusher did not finish within push-timeout; stopped it");
   }
   const waitedSeconds = (Date.now() - t0) / 1000;
   const orphans = killOrphanUploads(dir);
@@ -398,12 +416,12 @@ async function copyWithRetries(to: CopyTo, given: string[], state: Run, unchecke
     },
   });
   if (outcome.ok) return;
-  if (!outcome.r) throw new ActionError(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+  if (!outcome.r) throw new ActionError(`${boundText(limits)} reached before the copy could start`);
   throw new ActionError(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.target.scheme)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
 }
 
 function whyFailed(r: ExecResult, limits: Limits): string {
-  return r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
+  return r.timedOut ? `${boundText(limits)} reached: the copy was stopped` : errorLine(r.stderr);
 }
 
 async function writeSummary(row: Parameters<typeof summaryTable>[0]): Promise<void> {

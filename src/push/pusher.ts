@@ -1,10 +1,11 @@
-import { existsSync, type FSWatcher, watch } from "node:fs";
+import { existsSync, type FSWatcher, readFileSync, watch } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
 import { getPriority, setPriority } from "node:os";
 import { killRunning, runningGroups } from "../exec.js";
 import type { Handoff, PusherStatus } from "./background.js";
 import { copyChunk, type CopyTo } from "./copy.js";
 import { DRAIN_SIGNAL } from "./limits.js";
+import { jobFiles } from "../job-dir.js";
 import { outputsOfDerivations } from "./outputs.js";
 import { errorLine, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
@@ -40,6 +41,8 @@ interface Pusher {
   offset: number;
   partial: string;
   draining: boolean;
+  /** When draining: the time post's push-timeout leaves it (ms since the epoch); 0: none given. */
+  stopBy: number;
   lastActivity: number;
   /** The upload groups last written to the status, to rewrite it only when they change. */
   reported: string;
@@ -60,7 +63,8 @@ export async function runPusher(): Promise<void> {
   const p = newPusher(h);
   process.on(DRAIN_SIGNAL, () => {
     p.draining = true;
-    log("end of queue signalled by the post step: finishing");
+    p.stopBy = drainStopBy(p.h.jobDir);
+    log(`end of queue signalled by the post step: finishing${p.stopBy > 0 ? `, by ${new Date(p.stopBy).toISOString()} at the latest (push-timeout)` : ""}`);
     p.wake.kick();
   });
   for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => void exit(p, `stopped by ${sig}`, 0));
@@ -69,6 +73,16 @@ export async function runPusher(): Promise<void> {
   await writeStatus(p, "running");
   // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
   for (;;) await turn(p);
+}
+
+/** The time post's drain request gives the pusher (signalDrain writes it before the signal); 0: none. */
+function drainStopBy(dir: string): number {
+  try {
+    const n = Number((JSON.parse(readFileSync(jobFiles(dir).pusherDrain, "utf8")) as { stopBy?: unknown }).stopBy);
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Reads the whole of stdin: main's handoff (it closes its end once written). */
@@ -102,6 +116,7 @@ function newPusher(h: Handoff): Pusher {
     offset: 0,
     partial: "",
     draining: false,
+    stopBy: 0,
     lastActivity: Date.now(),
     reported: "",
     wake: waker(),
@@ -210,6 +225,9 @@ function jobGone(p: Pusher): string | undefined {
   const { h } = p;
   if (!existsSync(h.jobDir)) return "the job's folder is gone";
   if (h.deadline > 0 && Date.now() >= h.deadline) return `the job's time is up (its deadline was ${new Date(h.deadline).toISOString()})`;
+  if (p.draining && p.stopBy > 0 && Date.now() >= p.stopBy) {
+    return `push-timeout reached while draining, ${p.pending.length + p.running > 0 ? `${p.pending.length} path(s) not started and ${p.running} upload(s) unfinished` : "nothing left"} (the post step reports what is unpushed)`;
+  }
   if (h.runnerPid > 1) {
     try {
       process.kill(h.runnerPid, 0);

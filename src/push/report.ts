@@ -62,7 +62,10 @@ export function classifyFailure(stderr: string): Failure {
     // a path gone from the store, copied with substitute=false (2.8, 2.26 and 2.34 say so): no retry brings it back
     /is required, but there is no substituter that can build it/,
     SIGNATURE_REFUSED,
-    /unknown (?:setting|compression method)/,
+    // a setting of push-to this Nix refuses (measured on 2.8, 2.26, 2.34): the same URL is refused again.
+    // Only as an error: "warning: unknown setting" leaves the copy going, and a later failure may be transient
+    /^error: .*unknown (?:setting|compression method)/m,
+    /^error: .*(?:setting|option) '[^']+' has invalid value/m,
     /invalid (?:secret key|base64)/i,
     /No space left on device/,
     /Permission denied/,

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { GitlabIo, gitlabJobDir, takeInputs } from "../gitlab-io.js";
 import { isTrue } from "../platform.js";
-import { limitsFrom, withinAfterScript } from "../push/limits.js";
+import { withinAfterScript } from "../push/limits.js";
 import { reportUnhandledRejections } from "../unhandled.js";
 import { runMain } from "./main-step.js";
 import { runPost } from "./post-step.js";
@@ -115,7 +115,7 @@ async function push(gitlab: GitlabIo): Promise<void> {
   const dir = gitlabJobDir(process.env);
   if (!gitlab.loadSaved()) io.info("push: setup left nothing in this job's folder (it did not run, or ended early)");
   if (process.env.CI_JOB_STATUS) io.info(`push: the job's status is ${process.env.CI_JOB_STATUS}`);
-  await runPost(withinAfterScript(limitsFrom(process.env), process.env));
+  await runPost((limits) => withinAfterScript(limits, process.env));
   try {
     rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
   } catch (e) {

@@ -9,6 +9,7 @@ import { readNixpkgsDate } from "../nix/flake-lock.js";
 import type { NixFound } from "../nix/locate.js";
 import type { Trust } from "../nix/trust.js";
 import type { PreparedPush } from "../push/prepare.js";
+import type { PushTarget } from "../push-target.js";
 
 /** The main step. `nix`: the nix on PATH and its version, when the entry has already started looking. */
 export async function runMain(nix?: NixFound): Promise<void> {
@@ -28,6 +29,8 @@ async function main(nix?: NixFound): Promise<void> {
   const { facts: found, envr } = await detect(inputs, nix);
   const installed = envr.kind === "installed";
   const facts = installed ? await io.group("Install Nix", () => install(inputs, found, envr)) : found;
+  // before anything of the job's is written: push-to's settings as this Nix takes them
+  if (inputs.pushTo) await checkPushTo(inputs.pushTo, facts.nixVersion);
   const trust = await io.group("Configure", async () => {
     const view = await readConfig(inputs, facts, envr);
     const push = await preparePush(inputs, facts, view.trust);
@@ -65,7 +68,12 @@ async function startPusher(inputs: Inputs, envr: Environment, queueFile: string,
     import("../push/limits.js"),
     import("../push/lifetime.js"),
   ]);
-  await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+  await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env, inputs.pushTimeoutMs), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+}
+
+async function checkPushTo(target: PushTarget, nixVersion: string | undefined): Promise<void> {
+  const { checkPushSettings } = await import("../push/check-target.js");
+  await checkPushSettings(target, nixVersion);
 }
 
 async function preparePush(inputs: Inputs, facts: Facts, trust: Trust): Promise<PreparedPush> {

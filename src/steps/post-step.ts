@@ -11,15 +11,15 @@ import type { Limits } from "../push/limits.js";
 import { load, StateKey } from "../state.js";
 
 /**
- * Post: push what the job built (when asked), then remove what killed uploads left, stop a
+ * Post: push what the job built (when asked; `fit` shapes the push's bounds), then remove what killed uploads left, stop a
  * nix-daemon main started (it served this job only), and remove the secret files main left for the job.
  */
-export async function runPost(limits?: Limits): Promise<void> {
+export async function runPost(fit?: (l: Limits) => Limits): Promise<void> {
   process.once("SIGINT", () => cancel("SIGINT", 130));
   process.once("SIGTERM", () => cancel("SIGTERM", 143));
   const dir = jobDir();
   try {
-    await pushFromPost(dir, limits);
+    await pushFromPost(dir, fit);
   } catch (e) {
     io.warning(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {

@@ -84,6 +84,7 @@ describe("inputs as CI/CD variables: one rule, from action.yml", () => {
     [{ NIX_RUNNER_MODE: "imgae" }, /^NIX_RUNNER_MODE must be one of auto, image, native, install \(got "imgae"\)$/m],
     [{ NIX_RUNNER_PUSH_TO: "ftp://cache.lan" }, /^NIX_RUNNER_PUSH_TO: "ftp:\/\/cache.lan" uses ftp:\/\/ which is not supported here/m],
     [{ NIX_RUNNER_FAIL_ON_PUSH_ERROR: "yes" }, /^NIX_RUNNER_FAIL_ON_PUSH_ERROR must be true or false \(got "yes"\)$/m],
+    [{ NIX_RUNNER_PUSH_TIMEOUT: "5m" }, /^NIX_RUNNER_PUSH_TIMEOUT must be a number of minutes, got "5m"; write e.g. 15 \(the default\) or 2.5$/m],
     [{ NIX_RUNNER_SIGNING_KEY: "k:AAAA" }, /^NIX_RUNNER_SIGNING_KEY: key "k" decodes to 3 bytes/m],
     [{ NIX_RUNNER_EXTRA_CONF: "just words" }, /^NIX_RUNNER_EXTRA_CONF: line 1 \("just words"\) is not a nix.conf line/m],
     [{ NIX_RUNNER_NIX_VERSION: "newest" }, /^NIX_RUNNER_NIX_VERSION: "newest" is not a semver range/m],
@@ -310,6 +311,15 @@ describe("push without setup (cancelled before it, or it failed early; in proces
     expect(r.stderr).toMatch(/^WARNING: push to file:\/\/\/srv\/cache failed: .*list what to push in NIX_RUNNER_PUSH_PATHS \(the job stays green: NIX_RUNNER_FAIL_ON_PUSH_ERROR is false\)$/m);
     expect(actionsCommands(r.raw)).toEqual([]);
     expect(existsSync(job.dir)).toBe(false);
+  });
+
+  it("push-timeout is cut to after_script's budget, and says so; one within it stands", async () => {
+    const cut = gitlabJob({ NIX_RUNNER_PUSH_TO: "file:///srv/cache" });
+    expect((await runCliInProcess(["push"], cut.env, cut.project)).stderr).toContain("push: push-timeout (15 min) cut to 270 s to fit the time this step is given");
+    const within = gitlabJob({ NIX_RUNNER_PUSH_TO: "file:///srv/cache", NIX_RUNNER_PUSH_TIMEOUT: "2" });
+    const r = await runCliInProcess(["push"], within.env, within.project);
+    expect(r.code, r.raw).toBe(0);
+    expect(r.stderr).not.toContain("cut to");
   });
 
   it("with fail-on-push-error: the same message fails push", async () => {

@@ -111,6 +111,13 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     ["error: path '/nix/store/x' is required, but there is no substituter that can build it", "permanent"],
     ["error: cannot add path '/nix/store/x' because it lacks a valid signature", "permanent"],
     ["error: cannot add path '/nix/store/x' because it lacks a signature by a trusted key", "permanent"],
+    // push-to's settings refused by nix copy (measured: 2.8 refuses a compression only at the upload, 2.34 as it opens the store)
+    ["error: unknown compression method 'bogus'", "permanent"],
+    ["error: option 'compression' has invalid value 'bogus'\nTry 'nix --help' for more information.", "permanent"],
+    ["error: Boolean setting 'parallel-compression' has invalid value 'maybe'", "permanent"],
+    ["error: setting 'priority' has invalid value 'abc'", "permanent"],
+    // an unknown setting is only a warning: the failure after it is what counts
+    ["warning: unknown setting 'compresion'\nerror: unable to upload 'http://127.0.0.1:1/nar/x.nar.zst': HTTP error 500 (curl error: )", "transient"],
   ];
   for (const [text, kind] of failures) it(`classifies "${text.slice(7, 60)}…" as ${kind}`, () => expect(classifyFailure(text)).toBe(kind));
   // the words of Debian's nix-bin 2.8.0 and 2.26.3, both built without S3

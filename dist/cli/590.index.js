@@ -1,5 +1,5 @@
-export const id = 446;
-export const ids = [446];
+export const id = 590;
+export const ids = [590];
 export const modules = {
 
 /***/ 3916:
@@ -313,6 +313,7 @@ function jobFiles(dir = jobDir()) {
         pusherPid: at("pusher.pid"),
         pusherStatus: at("pusher-status.json"),
         pusherLog: at("pusher.log"),
+        pusherDrain: at("pusher-drain.json"),
         uploadTmp: at("nix-tmp"),
         cliState: at("cli-state.json"),
     };
@@ -701,6 +702,98 @@ async function atLeast(version, min) {
 
 /***/ }),
 
+/***/ 7409:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A2: () => (/* binding */ PUSH_SCHEMES),
+/* harmony export */   El: () => (/* binding */ pushTarget),
+/* harmony export */   jm: () => (/* binding */ settingProblems)
+/* harmony export */ });
+/* unused harmony export COMPRESSIONS */
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+/**
+ * The compression methods Nix takes for a binary cache's `compression` (and, where it has them,
+ * `narinfo-`, `ls-` and `log-compression`), as Nix 2.34's `nix help-stores` lists them. Nix 2.8 and
+ * 2.26 take any word when they open the store and refuse it only at the first upload ("unknown
+ * compression method"), so main checks it against this list.
+ */
+const COMPRESSIONS = ["xz", "bzip2", "gzip", "zstd", "none", "br", "compress", "grzip", "lrzip", "lz4", "lzip", "lzma", "lzop"];
+const COMPRESSION_SETTINGS = ["compression", "narinfo-compression", "ls-compression", "log-compression"];
+/**
+ * push-to's settings (its query) checked against `known`, the settings the Nix in use takes for a
+ * store of this scheme (src/nix/store-settings.ts asks it): unknown names (Nix only warns "unknown
+ * setting" and goes on without them: a misspelt `compresion=zstd` would silently push xz), and
+ * compression methods it has no compressor for. Pure.
+ */
+function settingProblems(target, known) {
+    const problems = [];
+    for (const [name, value] of target.settings) {
+        if (!known.has(name)) {
+            const near = closest(name, [...known]);
+            problems.push({ name, why: `"${name}" is not a setting of this store${near ? `; did you mean "${near}"?` : ""} (it takes ${[...known].sort().join(", ")})` });
+        }
+        else if (COMPRESSION_SETTINGS.includes(name) && !COMPRESSIONS.includes(value) && !(value === "" && name !== "compression")) {
+            problems.push({ name, why: `${name}=${value} is not a compression method Nix knows; use one of ${COMPRESSIONS.join(", ")}` });
+        }
+    }
+    return problems;
+}
+/** The name of `known` within two edits of `name` (a typo), if one is. */
+function closest(name, known) {
+    let best;
+    let bestD = 3;
+    for (const k of known) {
+        const d = editDistance(name, k);
+        if (d < bestD)
+            [best, bestD] = [k, d];
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++)
+            cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        prev = cur;
+    }
+    return prev[b.length];
+}
+
+
+/***/ }),
+
 /***/ 7042:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -811,17 +904,22 @@ function livePusher(dir) {
     return pid;
 }
 /**
- * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit. Only once it
+ * Asks the pusher to finish: read the queue to its end, upload what is left of it, exit, and stop by
+ * itself at `stopBy` (drainDeadline of post's push-timeout; 0: no such time) with what it has not sent. Only once it
  * is ready, that is once it wrote its first status (after setting its handlers): sent earlier, the
  * request would be lost. A pusher not ready within `readyMs` is stopped instead (SIGTERM), and post
  * pushes everything itself. Returns whether it was asked to drain.
  */
-async function signalDrain(dir, pid, readyMs = 10_000) {
-    const status = (0,_job_dir_js__WEBPACK_IMPORTED_MODULE_6__/* .jobFiles */ .DE)(dir).pusherStatus;
+async function signalDrain(dir, pid, readyMs = 10_000, stopBy = 0) {
+    const files = (0,_job_dir_js__WEBPACK_IMPORTED_MODULE_6__/* .jobFiles */ .DE)(dir);
+    const status = files.pusherStatus;
     const deadline = Date.now() + readyMs;
     while (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(status) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
     const ready = (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(status);
+    // written before the signal, which makes the pusher read it
+    if (ready && stopBy > 0)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(files.pusherDrain, JSON.stringify({ stopBy }), { mode: 0o600 });
     try {
         process.kill(pid, ready ? _limits_js__WEBPACK_IMPORTED_MODULE_7__.DRAIN_SIGNAL : "SIGTERM");
     }
@@ -946,30 +1044,51 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
 /* harmony export */   DRAIN_SIGNAL: () => (/* binding */ DRAIN_SIGNAL),
 /* harmony export */   backoffBefore: () => (/* binding */ backoffBefore),
+/* harmony export */   boundText: () => (/* binding */ boundText),
+/* harmony export */   drainDeadline: () => (/* binding */ drainDeadline),
 /* harmony export */   goDurationMs: () => (/* binding */ goDurationMs),
 /* harmony export */   limitsFrom: () => (/* binding */ limitsFrom),
 /* harmony export */   withinAfterScript: () => (/* binding */ withinAfterScript)
 /* harmony export */ });
 /**
- * 15 minutes is long enough for a few GB to a nearby cache and short enough that a hung cache does
- * not hold a runner for the job's full 6-hour limit. Three attempts ride out a restart or a 502.
+ * The defaults when push-timeout is not given (src/inputs.ts holds its 15 minutes): long enough for a
+ * few GB to a nearby cache, short enough that a hung cache does not hold a runner for the job's full
+ * 6-hour limit. Three attempts ride out a restart or a 502.
  */
 const DEFAULT_LIMITS = { timeoutMs: 15 * 60_000, attempts: 3, backoffMs: 5_000 };
 /**
- * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens the limits so
- * fault tests finish in seconds. Not an input and not for production use.
+ * The push's limits: `timeoutMs` is push-timeout's (Inputs.pushTimeoutMs).
+ * TEST ONLY: NIX_RUNNER_ACTION_TEST_PUSH_LIMITS="timeoutMs,attempts,backoffMs" shortens them so fault
+ * tests finish in seconds; a part left empty or invalid keeps its value. Not an input and not for
+ * production use.
  */
-function limitsFrom(env) {
+function limitsFrom(env, timeoutMs = DEFAULT_LIMITS.timeoutMs) {
+    const base = { ...DEFAULT_LIMITS, timeoutMs };
     const raw = env.NIX_RUNNER_ACTION_TEST_PUSH_LIMITS;
     if (!raw)
-        return DEFAULT_LIMITS;
-    const [t, a, b] = raw.split(",").map((s) => Number(s.trim()));
+        return base;
+    const [t, a, b] = raw.split(",").map((s) => (s.trim() === "" ? undefined : Number(s.trim())));
     const ok = (n, min) => n !== undefined && Number.isInteger(n) && n >= min;
     return {
-        timeoutMs: ok(t, 1) ? t : DEFAULT_LIMITS.timeoutMs,
-        attempts: ok(a, 1) ? Math.min(a, 10) : DEFAULT_LIMITS.attempts,
-        backoffMs: ok(b, 0) ? b : DEFAULT_LIMITS.backoffMs,
+        timeoutMs: ok(t, 1) ? t : base.timeoutMs,
+        attempts: ok(a, 1) ? Math.min(a, 10) : base.attempts,
+        backoffMs: ok(b, 0) ? b : base.backoffMs,
     };
+}
+/** The push's bound for logs and the summary: "push-timeout (15 min)", "push-timeout (0.1 min, 6 s)". */
+function boundText(limits, name = "push-timeout") {
+    const min = Math.round((limits.timeoutMs / 60_000) * 100) / 100;
+    return `${name} (${min} min${limits.timeoutMs < 60_000 ? `, ${Math.round(limits.timeoutMs / 1000)} s` : ""})`;
+}
+/**
+ * When the background pusher, asked to drain by post at `now` with post's own deadline, stops by
+ * itself: a little before post's deadline (a twentieth of what is left, 1 to 5 s), so that it has
+ * killed its uploads and written its status when post stops waiting; never before `now`.
+ */
+function drainDeadline(postDeadline, now) {
+    const left = postDeadline - now;
+    const margin = Math.min(5000, Math.max(1000, left / 20));
+    return Math.max(now, Math.floor(postDeadline - margin));
 }
 /** Wait before attempt `n` (2, 3, …): backoff, doubled per retry, never past what is left. */
 function backoffBefore(n, limits, remainingMs) {
@@ -1003,6 +1122,7 @@ function goDurationMs(text) {
  * 30 s) for Node to start and for the steps around the copies.
  */
 function withinAfterScript(limits, env) {
+    // the bound is cut, never raised: push-timeout below the budget stands
     const budget = goDurationMs(env.RUNNER_AFTER_SCRIPT_TIMEOUT) || AFTER_SCRIPT_DEFAULT_MS;
     const usable = budget - Math.min(30_000, budget / 5);
     return { ...limits, timeoutMs: Math.max(1000, Math.min(limits.timeoutMs, Math.floor(usable))) };
@@ -1357,7 +1477,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 3446:
+/***/ 8590:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1418,39 +1538,8 @@ async function publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
-;// CONCATENATED MODULE: ./src/push-target.ts
-/**
- * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
- * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
- */
-/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
-const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
-const PUSH_SCHEMES = Object.keys(SCHEMES);
-/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
-function pushTarget(text, url = new URL(text)) {
-    const scheme = url.protocol;
-    const binaryCache = SCHEMES[scheme] === "binary-cache";
-    return {
-        url: text,
-        scheme,
-        binaryCache,
-        signs: binaryCache ? "at-upload" : "in-local-store",
-        display: displayOf(url),
-        password: url.password ? decodeURIComponent(url.password) : "",
-        settings: [...url.searchParams.entries()],
-        base: text.split("?")[0].split("#")[0],
-    };
-}
-function displayOf(parsed) {
-    const u = new URL(parsed.href);
-    if (u.password || !u.protocol.startsWith("ssh"))
-        u.username = "";
-    u.password = "";
-    u.search = "";
-    u.hash = "";
-    return u.toString().replace(/\/$/, "");
-}
-
+// EXTERNAL MODULE: ./src/push-target.ts
+var push_target = __webpack_require__(7409);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -1462,7 +1551,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = [
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ];
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -1494,6 +1583,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
     const pushUnattributed = await check(() => boolInput(get, "push-unattributed"), false);
+    const pushTimeoutMs = await check(() => minutesInput(get, "push-timeout", PUSH_TIMEOUT_DEFAULT_MIN), PUSH_TIMEOUT_DEFAULT_MIN * 60_000);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -1528,6 +1618,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
         installer,
@@ -1557,6 +1648,25 @@ function boolInput(get, name, dflt = false) {
     if (["false", "False", "FALSE"].includes(value))
         return false;
     throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
+}
+/** push-timeout's default, in minutes: long enough for a few GB to a nearby cache, short of holding a runner for hours. */
+const PUSH_TIMEOUT_DEFAULT_MIN = 15;
+/** The longest push-timeout taken: a day (Node's timers stop at 24.8 days; no CI job runs that long). */
+const PUSH_TIMEOUT_MAX_MIN = 24 * 60;
+/** A positive number of minutes (decimals allowed: 0.5 is 30 s), as ms; `dflt` minutes when empty. */
+function minutesInput(get, name, dflt) {
+    const value = get(name).trim();
+    if (value === "")
+        return dflt * 60_000;
+    const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0)) {
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be a number of minutes, got "${value}"; write e.g. ${dflt} (the default) or 2.5`);
+    }
+    if (n > PUSH_TIMEOUT_MAX_MIN) {
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be at most ${PUSH_TIMEOUT_MAX_MIN} minutes (a day), got "${value}"`);
+    }
+    // whole ms, at least 1: what timers take
+    return Math.max(1, Math.round(n * 60_000));
 }
 function parseStoreUrl(name, text, schemes) {
     let url;
@@ -1610,7 +1720,7 @@ function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
         return undefined;
-    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+    return (0,push_target/* pushTarget */.El)(text, parseStoreUrl("push-to", text, push_target/* PUSH_SCHEMES */.A2));
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -2793,6 +2903,9 @@ async function main(nix) {
     const { facts: found, envr } = await detect(inputs, nix);
     const installed = envr.kind === "installed";
     const facts = installed ? await step_io/* group */.Os("Install Nix", () => install(inputs, found, envr)) : found;
+    // before anything of the job's is written: push-to's settings as this Nix takes them
+    if (inputs.pushTo)
+        await checkPushTo(inputs.pushTo, facts.nixVersion);
     const trust = await step_io/* group */.Os("Configure", async () => {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);
@@ -2827,7 +2940,11 @@ async function startPusher(inputs, envr, queueFile, storeDir) {
         Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 218)),
         __webpack_require__.e(/* import() */ 549).then(__webpack_require__.bind(__webpack_require__, 1549)),
     ]);
-    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env, inputs.pushTimeoutMs), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+}
+async function checkPushTo(target, nixVersion) {
+    const { checkPushSettings } = await __webpack_require__.e(/* import() */ 854).then(__webpack_require__.bind(__webpack_require__, 2854));
+    await checkPushSettings(target, nixVersion);
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 371).then(__webpack_require__.bind(__webpack_require__, 9371));
@@ -2967,7 +3084,10 @@ function classifyFailure(stderr) {
         // a path gone from the store, copied with substitute=false (2.8, 2.26 and 2.34 say so): no retry brings it back
         /is required, but there is no substituter that can build it/,
         SIGNATURE_REFUSED,
-        /unknown (?:setting|compression method)/,
+        // a setting of push-to this Nix refuses (measured on 2.8, 2.26, 2.34): the same URL is refused again.
+        // Only as an error: "warning: unknown setting" leaves the copy going, and a later failure may be transient
+        /^error: .*unknown (?:setting|compression method)/m,
+        /^error: .*(?:setting|option) '[^']+' has invalid value/m,
         /invalid (?:secret key|base64)/i,
         /No space left on device/,
         /Permission denied/,
@@ -3419,9 +3539,9 @@ function doubt(run, command, what, instead) {
 }
 /**
  * Post's half of the push. Never throws: outcomes are logged, and a failure follows fail-on-push-error.
- * `limits`: the push's bounds (GitLab's CLI fits them into after_script's budget).
+ * `fit`: shapes the push's bounds, push-timeout's (GitLab's CLI fits them into after_script's budget).
  */
-async function pushFromPost(jobDirPath, limits = (0,push_limits.limitsFrom)(process.env)) {
+async function pushFromPost(jobDirPath, fit = (l) => l) {
     let inputs;
     try {
         inputs = await readInputs();
@@ -3438,6 +3558,10 @@ async function pushFromPost(jobDirPath, limits = (0,push_limits.limitsFrom)(proc
         return;
     if (target.password)
         step_io/* setSecret */.Pq(target.password);
+    const asked = (0,push_limits.limitsFrom)(process.env, inputs.pushTimeoutMs);
+    const limits = fit(asked);
+    if (limits.timeoutMs < asked.timeoutMs)
+        step_io/* info */.pq(`push: ${(0,push_limits.boundText)(asked)} cut to ${Math.round(limits.timeoutMs / 1000)} s to fit the time this step is given`);
     try {
         await push(inputs, target, limits, jobDirPath);
     }
@@ -3454,7 +3578,7 @@ async function push(inputs, target, limits, dir) {
     step_io/* info */.pq(`push: ${plan.method} method: ${plan.why}`);
     const state = newRun(plan, limits, dir);
     // told first, so it finishes the queue while post selects
-    const pusher = await drainPusher(plan, dir);
+    const pusher = await drainPusher(plan, dir, state.clock);
     const chosen = await push_push_select(plan, inputs, target, state);
     const during = pusher.ran ? await afterPusher(dir, pusher.pid, state.clock) : undefined;
     const left = leftAfter(chosen.valid, during);
@@ -3465,11 +3589,12 @@ async function push(inputs, target, limits, dir) {
         await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
         return;
     }
-    const { copied, seconds, failure } = await upload(left, chosen, target, state);
-    const result = failure ? `failed: ${failure.message}` : (incomplete(state) ?? "ok");
+    const { copied, seconds, failure, unpushed } = await upload(left, chosen, target, state);
+    const why = failure ? `${failure.message}; ${unpushedText(unpushed, chosen.valid.length - state.gone)}` : undefined;
+    const result = why ? `failed: ${why}` : (incomplete(state) ?? "ok");
     await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
-    if (failure)
-        throw failure;
+    if (why)
+        throw new src_errors/* ActionError */.l(why);
     step_io/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
         `${left.length - state.gone} selected${during ? " (after the background pusher)" : ""}; their dependencies go along, and what the cache already had was skipped`);
 }
@@ -3489,9 +3614,9 @@ function newRun(plan, limits, dir) {
  * With the hook method, tells the background pusher to finish the queue and exit. `ran`: a pusher
  * ran in this job (its status file is there), even if it is gone now; `pid`: it is still running.
  */
-async function drainPusher(plan, dir) {
+async function drainPusher(plan, dir, clock) {
     const pid = plan.method === "hook" ? (0,background.livePusher)(dir) : undefined;
-    if (pid !== undefined && !(await (0,background.signalDrain)(dir, pid))) {
+    if (pid !== undefined && !(await (0,background.signalDrain)(dir, pid, 10_000, (0,push_limits.drainDeadline)(clock.deadline, Date.now())))) {
         step_io/* info */.pq("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
     }
     return { pid, ran: pid !== undefined || (0,external_node_fs_.existsSync)((0,job_dir/* jobFiles */.DE)(dir).pusherStatus) };
@@ -3545,6 +3670,10 @@ function leftAfter(valid, during) {
         `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`);
     return left;
 }
+/** The summary's words for what a failed push left: how many selected paths, and that this step did not push them. */
+function unpushedText(unpushed, selected) {
+    return `${unpushed} of ${selected} selected path(s) left unpushed (this step did not push them)`;
+}
 /** Signs `paths` in the local store first when the target needs it, then copies them chunk by chunk. */
 async function upload(paths, chosen, target, state) {
     const t0 = Date.now();
@@ -3552,18 +3681,24 @@ async function upload(paths, chosen, target, state) {
     const copied = { paths: new Set(), narBytes: 0 };
     const budget = { deadline: state.clock.deadline };
     const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
+    let finished = 0;
+    const goneBefore = state.gone;
     try {
         for (const n of to.notes)
             step_io/* info */.pq(`push: ${n}`);
         if (to.signLocally && key)
             await signLocally(paths, key, state.clock);
-        for (const chunk of chunks(paths))
+        for (const chunk of chunks(paths)) {
             await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
-        return { copied, seconds: (Date.now() - t0) / 1000 };
+            finished += chunk.length;
+        }
+        return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0 };
     }
     catch (e) {
         const failure = e instanceof src_errors/* ActionError */.l ? e : new src_errors/* ActionError */.l(e instanceof Error ? e.message : String(e));
-        return { copied, seconds: (Date.now() - t0) / 1000, failure };
+        // paths found gone from the store in the failed chunk are not left: nothing could push them
+        const unpushed = Math.max(0, paths.length - finished - (state.gone - goneBefore));
+        return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed };
     }
 }
 /**
@@ -3575,7 +3710,7 @@ async function afterPusher(dir, pid, clock) {
     const t0 = Date.now();
     if (pid !== undefined && !(await (0,background.waitForExit)(dir, clock.left()))) {
         (0,background.stopPusherSync)(dir);
-        step_io/* warning */.$e("push: the background pusher did not finish within the push timeout; stopped it");
+        step_io/* warning */.$e("push: the background pusher did not finish within push-timeout; stopped it");
     }
     const waitedSeconds = (Date.now() - t0) / 1000;
     const orphans = (0,background.killOrphanUploads)(dir);
@@ -3742,11 +3877,11 @@ async function copyWithRetries(to, given, state, uncheckedIn) {
     if (outcome.ok)
         return;
     if (!outcome.r)
-        throw new src_errors/* ActionError */.l(`gave up after the push timeout of ${Math.round(limits.timeoutMs / 1000)} s`);
+        throw new src_errors/* ActionError */.l(`${(0,push_limits.boundText)(limits)} reached before the copy could start`);
     throw new src_errors/* ActionError */.l(`${whyFailed(outcome.r, limits)}${failureHint(outcome.r.stderr, to.target.scheme)} [attempt ${outcome.attempt} of ${limits.attempts}]`);
 }
 function whyFailed(r, limits) {
-    return r.timedOut ? `no result within the push timeout of ${Math.round(limits.timeoutMs / 1000)} s` : errorLine(r.stderr);
+    return r.timedOut ? `${(0,push_limits.boundText)(limits)} reached: the copy was stopped` : errorLine(r.stderr);
 }
 async function writeSummary(row) {
     try {
@@ -3769,15 +3904,15 @@ async function writeSummary(row) {
 
 
 /**
- * Post: push what the job built (when asked), then remove what killed uploads left, stop a
+ * Post: push what the job built (when asked; `fit` shapes the push's bounds), then remove what killed uploads left, stop a
  * nix-daemon main started (it served this job only), and remove the secret files main left for the job.
  */
-async function runPost(limits) {
+async function runPost(fit) {
     process.once("SIGINT", () => cancel("SIGINT", 130));
     process.once("SIGTERM", () => cancel("SIGTERM", 143));
     const dir = (0,job_dir/* jobDir */.jy)();
     try {
-        await pushFromPost(dir, limits);
+        await pushFromPost(dir, fit);
     }
     catch (e) {
         step_io/* warning */.$e(`nix-runner-action post: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -3932,7 +4067,7 @@ async function cli_step_push(gitlab) {
         step_io/* info */.pq("push: setup left nothing in this job's folder (it did not run, or ended early)");
     if (process.env.CI_JOB_STATUS)
         step_io/* info */.pq(`push: the job's status is ${process.env.CI_JOB_STATUS}`);
-    await runPost((0,push_limits.withinAfterScript)((0,push_limits.limitsFrom)(process.env), process.env));
+    await runPost((limits) => (0,push_limits.withinAfterScript)(limits, process.env));
     try {
         (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
     }

@@ -1,5 +1,5 @@
-export const id = 125;
-export const ids = [125];
+export const id = 153;
+export const ids = [153];
 export const modules = {
 
 /***/ 3916:
@@ -59,6 +59,7 @@ function jobFiles(dir = jobDir()) {
         pusherPid: at("pusher.pid"),
         pusherStatus: at("pusher-status.json"),
         pusherLog: at("pusher.log"),
+        pusherDrain: at("pusher-drain.json"),
         uploadTmp: at("nix-tmp"),
         cliState: at("cli-state.json"),
     };
@@ -211,6 +212,27 @@ async function stopOwnDaemon(env = process.env) {
 
 /***/ }),
 
+/***/ 9560:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   f: () => (/* binding */ NIX_FLAKES),
+/* harmony export */   g: () => (/* binding */ NIX_COMMAND)
+/* harmony export */ });
+/**
+ * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
+ * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
+ */
+const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
+/**
+ * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
+ * the command line would read back as if the machine's nix.conf enabled them.
+ */
+const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
+
+
+/***/ }),
+
 /***/ 4366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -270,6 +292,98 @@ async function listStore(storeDir) {
 
 /***/ }),
 
+/***/ 7409:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A2: () => (/* binding */ PUSH_SCHEMES),
+/* harmony export */   El: () => (/* binding */ pushTarget),
+/* harmony export */   jm: () => (/* binding */ settingProblems)
+/* harmony export */ });
+/* unused harmony export COMPRESSIONS */
+/**
+ * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
+ * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
+ */
+/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
+const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
+const PUSH_SCHEMES = Object.keys(SCHEMES);
+/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
+function pushTarget(text, url = new URL(text)) {
+    const scheme = url.protocol;
+    const binaryCache = SCHEMES[scheme] === "binary-cache";
+    return {
+        url: text,
+        scheme,
+        binaryCache,
+        signs: binaryCache ? "at-upload" : "in-local-store",
+        display: displayOf(url),
+        password: url.password ? decodeURIComponent(url.password) : "",
+        settings: [...url.searchParams.entries()],
+        base: text.split("?")[0].split("#")[0],
+    };
+}
+function displayOf(parsed) {
+    const u = new URL(parsed.href);
+    if (u.password || !u.protocol.startsWith("ssh"))
+        u.username = "";
+    u.password = "";
+    u.search = "";
+    u.hash = "";
+    return u.toString().replace(/\/$/, "");
+}
+/**
+ * The compression methods Nix takes for a binary cache's `compression` (and, where it has them,
+ * `narinfo-`, `ls-` and `log-compression`), as Nix 2.34's `nix help-stores` lists them. Nix 2.8 and
+ * 2.26 take any word when they open the store and refuse it only at the first upload ("unknown
+ * compression method"), so main checks it against this list.
+ */
+const COMPRESSIONS = ["xz", "bzip2", "gzip", "zstd", "none", "br", "compress", "grzip", "lrzip", "lz4", "lzip", "lzma", "lzop"];
+const COMPRESSION_SETTINGS = ["compression", "narinfo-compression", "ls-compression", "log-compression"];
+/**
+ * push-to's settings (its query) checked against `known`, the settings the Nix in use takes for a
+ * store of this scheme (src/nix/store-settings.ts asks it): unknown names (Nix only warns "unknown
+ * setting" and goes on without them: a misspelt `compresion=zstd` would silently push xz), and
+ * compression methods it has no compressor for. Pure.
+ */
+function settingProblems(target, known) {
+    const problems = [];
+    for (const [name, value] of target.settings) {
+        if (!known.has(name)) {
+            const near = closest(name, [...known]);
+            problems.push({ name, why: `"${name}" is not a setting of this store${near ? `; did you mean "${near}"?` : ""} (it takes ${[...known].sort().join(", ")})` });
+        }
+        else if (COMPRESSION_SETTINGS.includes(name) && !COMPRESSIONS.includes(value) && !(value === "" && name !== "compression")) {
+            problems.push({ name, why: `${name}=${value} is not a compression method Nix knows; use one of ${COMPRESSIONS.join(", ")}` });
+        }
+    }
+    return problems;
+}
+/** The name of `known` within two edits of `name` (a typo), if one is. */
+function closest(name, known) {
+    let best;
+    let bestD = 3;
+    for (const k of known) {
+        const d = editDistance(name, k);
+        if (d < bestD)
+            [best, bestD] = [k, d];
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++)
+            cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        prev = cur;
+    }
+    return prev[b.length];
+}
+
+
+/***/ }),
+
 /***/ 2462:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -307,7 +421,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 2125:
+/***/ 3153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -668,18 +782,8 @@ function ignoredByDaemon(req, base, user) {
 
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
-;// CONCATENATED MODULE: ./src/nix/features.ts
-/**
- * The arguments that turn on the `nix` command and flakes for one command, whatever the machine's
- * nix.conf enables: every `nix` run of the action that builds, copies, runs or updates a flake.
- */
-const NIX_FLAKES = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command flakes"]));
-/**
- * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
- * the command line would read back as if the machine's nix.conf enabled them.
- */
-const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
-
+// EXTERNAL MODULE: ./src/nix/features.ts
+var features = __webpack_require__(9560);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
 
 
@@ -782,7 +886,7 @@ async function baseConfig(env, opts) {
     if (fromFiles)
         return fromFiles;
     const cmd = await configShowArgs(opts.version);
-    const r = await (0,exec/* run */.eF)("nix", [...NIX_COMMAND, ...cmd], { env });
+    const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...cmd], { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     const unclear = showConfigDoubt(r.stdout);
@@ -811,7 +915,7 @@ async function daemonTrust(facts, env) {
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
     const cmd = await storeInfoArgs(facts.nixVersion);
-    const r = await (0,exec/* run */.eF)("nix", [...NIX_COMMAND, ...cmd, "--json", "--store", store], { env });
+    const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...cmd, "--json", "--store", store], { env });
     if (r.code !== 0)
         return undefined;
     try {
@@ -1153,39 +1257,8 @@ async function publicKeyOf(secret) {
     return `${secret.name}:${pub.toString("base64")}`;
 }
 
-;// CONCATENATED MODULE: ./src/push-target.ts
-/**
- * push-to, parsed once (by readInputs, which checked it) into what every part of the push needs to
- * know about the cache: its scheme, what of it a log may show, and how its paths are signed.
- */
-/** The schemes push-to takes; a binary cache stores NARs and .narinfo files, an ssh store is a Nix store. */
-const SCHEMES = { "file:": "binary-cache", "http:": "binary-cache", "https:": "binary-cache", "s3:": "binary-cache", "ssh:": "ssh", "ssh-ng:": "ssh" };
-const PUSH_SCHEMES = Object.keys(SCHEMES);
-/** `url` is `text` parsed, when the caller has already parsed it (readInputs, which checked it). */
-function pushTarget(text, url = new URL(text)) {
-    const scheme = url.protocol;
-    const binaryCache = SCHEMES[scheme] === "binary-cache";
-    return {
-        url: text,
-        scheme,
-        binaryCache,
-        signs: binaryCache ? "at-upload" : "in-local-store",
-        display: displayOf(url),
-        password: url.password ? decodeURIComponent(url.password) : "",
-        settings: [...url.searchParams.entries()],
-        base: text.split("?")[0].split("#")[0],
-    };
-}
-function displayOf(parsed) {
-    const u = new URL(parsed.href);
-    if (u.password || !u.protocol.startsWith("ssh"))
-        u.username = "";
-    u.password = "";
-    u.search = "";
-    u.hash = "";
-    return u.toString().replace(/\/$/, "");
-}
-
+// EXTERNAL MODULE: ./src/push-target.ts
+var push_target = __webpack_require__(7409);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -1197,7 +1270,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -1229,6 +1302,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const failOnPushError = await check(() => boolInput(get, "fail-on-push-error"), false);
     const pushDuringBuild = await check(() => boolInput(get, "push-during-build", true), true);
     const pushUnattributed = await check(() => boolInput(get, "push-unattributed"), false);
+    const pushTimeoutMs = await check(() => minutesInput(get, "push-timeout", PUSH_TIMEOUT_DEFAULT_MIN), PUSH_TIMEOUT_DEFAULT_MIN * 60_000);
     const substituters = await check(() => storeUrls(get, "substituters", SUBSTITUTER_SCHEMES), []);
     const trustedPublicKeys = await check(() => publicKeys(get), []);
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
@@ -1263,6 +1337,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushFilter,
         pushPaths,
         failOnPushError,
+        pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
         installer,
@@ -1292,6 +1367,25 @@ function boolInput(get, name, dflt = false) {
     if (["false", "False", "FALSE"].includes(value))
         return false;
     throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be true or false (got "${value}")`);
+}
+/** push-timeout's default, in minutes: long enough for a few GB to a nearby cache, short of holding a runner for hours. */
+const PUSH_TIMEOUT_DEFAULT_MIN = 15;
+/** The longest push-timeout taken: a day (Node's timers stop at 24.8 days; no CI job runs that long). */
+const PUSH_TIMEOUT_MAX_MIN = 24 * 60;
+/** A positive number of minutes (decimals allowed: 0.5 is 30 s), as ms; `dflt` minutes when empty. */
+function minutesInput(get, name, dflt) {
+    const value = get(name).trim();
+    if (value === "")
+        return dflt * 60_000;
+    const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n > 0)) {
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be a number of minutes, got "${value}"; write e.g. ${dflt} (the default) or 2.5`);
+    }
+    if (n > PUSH_TIMEOUT_MAX_MIN) {
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu(name)} must be at most ${PUSH_TIMEOUT_MAX_MIN} minutes (a day), got "${value}"`);
+    }
+    // whole ms, at least 1: what timers take
+    return Math.max(1, Math.round(n * 60_000));
 }
 function parseStoreUrl(name, text, schemes) {
     let url;
@@ -1345,7 +1439,7 @@ function pushUrl(get) {
     const text = get("push-to").trim();
     if (text === "")
         return undefined;
-    return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+    return (0,push_target/* pushTarget */.El)(text, parseStoreUrl("push-to", text, push_target/* PUSH_SCHEMES */.A2));
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -1500,6 +1594,9 @@ async function main(nix) {
     const { facts: found, envr } = await detect(inputs, nix);
     const installed = envr.kind === "installed";
     const facts = installed ? await step_io/* group */.Os("Install Nix", () => install(inputs, found, envr)) : found;
+    // before anything of the job's is written: push-to's settings as this Nix takes them
+    if (inputs.pushTo)
+        await checkPushTo(inputs.pushTo, facts.nixVersion);
     const trust = await step_io/* group */.Os("Configure", async () => {
         const view = await readConfig(inputs, facts, envr);
         const push = await preparePush(inputs, facts, view.trust);
@@ -1534,7 +1631,11 @@ async function startPusher(inputs, envr, queueFile, storeDir) {
         __webpack_require__.e(/* import() */ 218).then(__webpack_require__.bind(__webpack_require__, 7837)),
         __webpack_require__.e(/* import() */ 549).then(__webpack_require__.bind(__webpack_require__, 1549)),
     ]);
-    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+    await start(inputs, queueFile, storeDir, (0,job_dir/* jobDir */.jy)(), limitsFrom(process.env, inputs.pushTimeoutMs), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
+}
+async function checkPushTo(target, nixVersion) {
+    const { checkPushSettings } = await __webpack_require__.e(/* import() */ 854).then(__webpack_require__.bind(__webpack_require__, 2854));
+    await checkPushSettings(target, nixVersion);
 }
 async function preparePush(inputs, facts, trust) {
     const { preparePush: prepare } = await __webpack_require__.e(/* import() */ 121).then(__webpack_require__.bind(__webpack_require__, 7121));
