@@ -552,7 +552,7 @@ if (tooOld) {
     process.exitCode = 1;
 }
 else {
-    void __nccwpck_require__.e(/* import() */ 741).then(__nccwpck_require__.bind(__nccwpck_require__, 8741)).then(function (cli) {
+    void __nccwpck_require__.e(/* import() */ 393).then(__nccwpck_require__.bind(__nccwpck_require__, 393)).then(function (cli) {
         return cli.cliMain(process.argv.slice(2));
     });
 }

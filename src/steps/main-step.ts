@@ -40,15 +40,16 @@ async function main(nix?: NixFound): Promise<void> {
   const outputs = {
     environment: envr.kind,
     platform: envr.platform,
-    "nix-version": facts.nixVersion ?? "",
+    "nix-version": facts.nixVersion?.version ?? "",
+    "nix-implementation": facts.nixVersion?.implementation ?? "",
     installed: String(installed),
     container: String(envr.container),
     "nixpkgs-date": nixpkgsDate,
   };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
   io.info(
-    `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
-      `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`,
+    `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion?.version ?? "?"} container=${envr.container} ` +
+      `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"} nix-implementation=${facts.nixVersion?.implementation ?? "-"}`,
   );
 }
 
