@@ -23,9 +23,10 @@ export default tseslint.config(
     rules: { "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }] },
   },
   // The scripts' and benchmarks' plain JavaScript (ES modules, and CommonJS for what node preloads),
-  // and the type declarations that let the tests import the shared ones.
+  // the action's few modules the scripts share (src/nix/version-line.mjs), and the type declarations
+  // that let TypeScript import them.
   {
-    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/**/*.mjs", "*.js"],
+    files: ["scripts/**/*.mjs", "bench/**/*.mjs", "test/**/*.mjs", "src/**/*.mjs", "*.js"],
     extends: [js.configs.recommended],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
     rules: {
@@ -38,7 +39,7 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2022, sourceType: "commonjs", globals: globals.node },
   },
   {
-    files: ["scripts/**/*.d.mts", "scripts/**/*.ts", "bench/**/*.ts"],
+    files: ["scripts/**/*.d.mts", "src/**/*.d.mts", "scripts/**/*.ts", "bench/**/*.ts"],
     extends: [tseslint.configs.recommended],
   },
 );

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureBuilt, ROOT } from "../scripts/lib/runner.mjs";
+import { parseNixVersion } from "../src/nix/version-line.mjs";
 
 export { ensureBuilt, ROOT };
 
@@ -36,9 +37,9 @@ export function spread(xs, f = (x) => String(x)) {
 /** The version of the first nix on PATH (what the bundles and the raw commands run), e.g. "2.8.0". */
 export function nixVersion() {
   const out = spawnSync("nix", ["--version"]).stdout?.toString() ?? "";
-  const m = /(\d+\.\d+\.\d+)/.exec(out);
-  if (!m) throw new Error(`no nix on PATH (nix --version said: ${out.trim()})`);
-  return m[1];
+  const v = parseNixVersion(out);
+  if (!v) throw new Error(`no nix on PATH that answers as upstream Nix, Lix or Determinate Nix (nix --version said: ${out.trim()})`);
+  return v.version;
 }
 
 /** The first nix on PATH as a file path (the raw commands and the bundles run that one). */

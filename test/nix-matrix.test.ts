@@ -57,7 +57,7 @@ describe("the Nix matrix's reports", () => {
     ]);
     const empty = { files: 1, passed: 1, failed: 0, skipped: 0 };
     const block = renderTestedWith({ machine: "m", versions: [{ version: "2.34.8", areas: { setup: empty } }, { version: "2.26.3", areas: { setup: empty } }], e2e });
-    expect(block).toContain("| 2.34.8 | ✅ 1/1 | not run | not run | ❌ 2 rows, 3/4 checks (act 1, Gitea 1, Forgejo stand-in 0): host, debian; good, auto-install-determinate |");
+    expect(block).toContain("| 2.34.8 | ✅ 1/1 | not run | not run | ❌ 2 rows, 3/4 checks (act 1, Gitea 1, Forgejo stand-in 0, GitLab (gitlab-ci-local) 0): host, debian; good, auto-install-determinate |");
     expect(block).toContain("| 2.26.3 | ✅ 1/1 | not run | not run | not run |");
   });
 

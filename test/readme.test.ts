@@ -31,7 +31,7 @@ describe("README and action.yml agree", () => {
         "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
       ].sort(),
     );
-    expect(Object.keys(action.outputs).sort()).toEqual(["container", "environment", "installed", "nix-version", "nixpkgs-date", "platform"]);
+    expect(Object.keys(action.outputs).sort()).toEqual(["container", "environment", "installed", "nix-implementation", "nix-version", "nixpkgs-date", "platform"]);
     for (const i of Object.values(action.inputs)) expect(i.description.length).toBeGreaterThan(20);
   });
 

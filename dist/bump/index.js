@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6630);
+/* harmony import */ var _steps_bump_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7989);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -172,7 +172,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 6630:
+/***/ 7989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -702,7 +702,144 @@ function planBump(i, date) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/nix/version-line.mjs
+// @ts-check
+// The first line of `nix --version`, read for every Nix this action may meet. Plain JavaScript
+// without imports, so that the scripts Node runs as they are (scripts/containers/build-images.mjs)
+// read versions with this one parser too; its types are in version-line.d.mts, and
+// src/nix/version.ts is where the action's code gets it. Recorded answers, with where each comes
+// from: test/fixtures/nix-version/answers.json.
+
+/**
+ * The upstream Nix release Lix forked from: Lix's `builtins.nixVersion` answers "2.18.3-lix" (Lix
+ * 2.90 release notes), so features upstream added after 2.18 are not to be assumed of Lix.
+ */
+const LIX_FORKED_FROM = "2.18.3";
+
+// "2.8.0", "2.4", "2.24.10pre20240101_abc", "2.26.0rc1", "2.30.3+2", "2.90-beta.1-lixpre…", "2.94.0"
+const NUMBER = String.raw`(\d+)\.(\d+)(?:\.(\d+))?([^\s)]*)`;
+const SHAPES = [
+  { implementation: "upstream", re: new RegExp(String.raw`^\S+ \(Nix\) ${NUMBER}$`) },
+  { implementation: "lix", re: new RegExp(String.raw`^\S+ \(Lix, like Nix\) ${NUMBER}$`) },
+  { implementation: "determinate", re: new RegExp(String.raw`^\S+ \(Determinate Nix ${NUMBER}\) ${NUMBER}$`) },
+];
+
+/**
+ * major.minor.patch of a matched number (a missing patch is 0), and for comparisons the same with
+ * "-pre" when the suffix marks a pre-release (pre…, rc…, -beta…, -dev…): a snapshot before 2.24.0
+ * may lack what 2.24.0 has. A "+2" (nixpkgs' patched builds) changes nothing.
+ * @param {string[]} m the four groups of NUMBER
+ */
+function numbers(m) {
+  const plain = `${Number(m[0])}.${Number(m[1])}.${Number(m[2] ?? 0)}`;
+  const pre = /^(?:[-.]?(?:pre|rc|beta|alpha|dev))/i.test(m[3] ?? "");
+  return { plain, comparable: pre ? `${plain}-pre` : plain };
+}
+
+/**
+ * Reads `nix --version` (any of nix, nix-env, nix-store…; only its first line counts: Lix 2.92 on
+ * prints more) into which implementation it is and its versions; undefined when the line is none of
+ * upstream Nix's, Lix's or Determinate Nix's.
+ * @param {string} output
+ * @returns {import("./version-line.d.mts").NixVersion | undefined}
+ */
+function parseNixVersion(output) {
+  const line = output.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  for (const { implementation, re } of SHAPES) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const groups = m.slice(1);
+    if (implementation === "determinate") {
+      const own = numbers(groups.slice(0, 4));
+      const nix = numbers(groups.slice(4));
+      return { implementation, version: nix.plain, upstream: nix.comparable, distribution: own.plain, line };
+    }
+    const own = numbers(groups);
+    if (implementation === "lix") return { implementation, version: own.plain, upstream: LIX_FORKED_FROM, distribution: own.plain, line };
+    return { implementation: "upstream", version: own.plain, upstream: own.comparable, line };
+  }
+  return undefined;
+}
+
+/**
+ * An upstream Nix known by its version alone (the name of the store path it lives in,
+ * e.g. "2.31.0pre20250712_b0972b0"): as `nix (Nix) VERSION` would answer.
+ * @param {string} version
+ */
+function upstreamNix(version) {
+  return parseNixVersion(`nix (Nix) ${version}`);
+}
+
+/**
+ * The Nix in words, for messages: "Nix 2.8.0", "Lix 2.94.0 (a fork of Nix 2.18)",
+ * "Determinate Nix 3.8.5 (Nix 2.30.2)", "Nix of unknown version".
+ * @param {import("./version-line.d.mts").NixVersion | undefined} v
+ */
+function describeNix(v) {
+  if (!v) return "Nix of unknown version";
+  if (v.implementation === "lix") return `Lix ${v.version} (a fork of Nix ${LIX_FORKED_FROM.split(".").slice(0, 2).join(".")})`;
+  if (v.implementation === "determinate") return `Determinate Nix ${v.distribution} (Nix ${v.version})`;
+  return `Nix ${v.version}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+
+/**
+ * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
+ * → Nix 2.28.3. A store path never changes, so its name answers as well as `nix --version` and costs
+ * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
+ */
+function versionFromStorePath(realPath) {
+    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+(?:pre[0-9a-z_]*|rc\d*)?)\/bin\/nix$/);
+    return m ? upstreamNix(m[1]) : undefined;
+}
+/**
+ * What the action asks of Nix that not every Nix has: since which upstream release (Determinate
+ * Nix has what its upstream release has), and whether Lix has it (every Lix release, 2.90 on, or
+ * none; Lix forked from 2.18 and ported some later changes, so its number says nothing).
+ */
+const FEATURES = {
+    /** The `nix` command (with nix-command enabled), for installables. */
+    nixCommand: { upstream: "2.4.0", lix: true },
+    /** "trusted" in `nix store ping --json` / `nix store info --json`. */
+    storeTrusted: { upstream: "2.15.0", lix: true },
+    /** `nix flake update <input>` (before: `nix flake lock --update-input`); Lix 2.90 ported it (release notes, upstream PR 8817). */
+    flakeUpdateInputs: { upstream: "2.19.0", lix: true },
+    /** `nix config show` (before: `nix show-config`, an alias since); Lix 2.90 renamed it too (release notes, cl/993). */
+    configShow: { upstream: "2.20.0", lix: true },
+    /** `nix store info` (before: `nix store ping`); Lix registers only `nix store ping`. */
+    storeInfo: { upstream: "2.20.0", lix: false },
+    /** `nix path-info --json-format`, which 2.34 wants beside --json; Lix has no such flag. */
+    pathInfoJsonFormat: { upstream: "2.34.0", lix: false },
+};
+/**
+ * True when this Nix has `feature`; an unknown Nix (no version) has none of them, so newer commands
+ * and flags stay off. semver is loaded on first use: most main steps never compare versions, and
+ * loading it costs more than the rest of this module.
+ */
+async function supports(nix, feature) {
+    if (!nix)
+        return false;
+    const f = FEATURES[feature];
+    if (nix.implementation === "lix")
+        return f.lix;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.valid(nix.upstream) !== null && semver.gte(nix.upstream, f.upstream);
+}
+/**
+ * Whether a `nix-version` range holds for this Nix: its upstream release is what is compared (Lix as
+ * the 2.18 it forked from), pre-releases included (2.24.0pre… is before 2.24.0, after 2.23).
+ */
+async function satisfiesRange(nix, range) {
+    if (!nix)
+        return false;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.satisfies(nix.upstream, range, { includePrerelease: true });
+}
+
 ;// CONCATENATED MODULE: ./src/nix/answer.ts
+
 /**
  * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
  * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
@@ -715,49 +852,16 @@ class UnknownAnswer extends (/* unused pure expression or super */ null && (Erro
  * The one message for an answer the action could not understand, e.g.
  * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
  * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
- * action did in its place, so nobody reads a result it did not earn as a success.
+ * action did in its place, so nobody reads a result it did not earn as a success. The Nix is named
+ * as describeNix does (Lix and Determinate Nix by their own names).
  */
-function notUnderstood(command, version, what, instead) {
-    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+function notUnderstood(command, nix, what, instead) {
+    return `Could not understand the answer of '${command}' (${describeNix(nix)}): ${what}; ${instead}`;
 }
 /** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
 function excerpt(text, max = 80) {
     const flat = text.trim().replace(/\s+/g, " ");
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
-;// CONCATENATED MODULE: ./src/nix/version.ts
-/**
- * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
- * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
- */
-function parseNixVersion(output) {
-    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
-    const upstreamLast = output.includes("(Nix ") || /\(Determinate Nix [^)]*\)\s*\d/.test(output);
-    const m = all.length > 0 ? (upstreamLast ? all[all.length - 1] : all[0]) : undefined;
-    if (!m)
-        return undefined;
-    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
-}
-/**
- * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
- * → "2.28.3". A store path never changes, so its name answers as well as `nix --version` and costs
- * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
- */
-function versionFromStorePath(realPath) {
-    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+)(?:pre[0-9a-z_]*|rc\d*)?\/bin\/nix$/);
-    return m?.[1];
-}
-/**
- * True when `version` is at least `min`; unknown versions count as old, so new flags stay off.
- * semver is loaded on first use: most main steps never compare versions, and loading it costs more
- * than the rest of this module.
- */
-async function atLeast(version, min) {
-    if (version === undefined)
-        return false;
-    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
-    return semver.valid(version) !== null && semver.gte(version, min);
 }
 
 ;// CONCATENATED MODULE: ./src/nix/locate.ts
@@ -794,7 +898,10 @@ function locateNix(env) {
     const nixPath = which("nix", env);
     return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
-/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+/**
+ * Which Nix `nixPath` is and its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`.
+ */
 async function nixVersionOf(nixPath, env) {
     const named = versionFromStorePath(realPathOf(nixPath));
     if (named)
@@ -804,7 +911,7 @@ async function nixVersionOf(nixPath, env) {
         return undefined;
     const version = parseNixVersion(r.stdout);
     if (version === undefined) {
-        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
     }
     return version;
 }
@@ -816,6 +923,37 @@ function realPathOf(p) {
     catch {
         return p;
     }
+}
+
+;// CONCATENATED MODULE: ./src/nix/spelling.ts
+
+
+
+/**
+ * Nix's words for a command or flag it does not know (upstream and Lix alike): "'info' is not a
+ * recognised command", "unrecognised flag '--json-format'"; undefined for any other answer.
+ */
+function refusedAsUnknown(stderr) {
+    return stderr.match(/error: ('[^'\n]*' is not a recognised command|unrecognised flag '[^'\n]*')/)?.[1];
+}
+/**
+ * Runs the command in its first spelling and, when Nix refuses it as unknown, in the next, with a
+ * warning: the version said which one this Nix has, and a fork or a build that lacks it makes the
+ * action degrade, never fail. Returns the last answer and the spelling that gave it.
+ */
+async function runSpellings(cmd, opts = {}) {
+    const shown = (s) => `nix ${s.join(" ")}`;
+    for (const [i, spelling] of cmd.spellings.entries()) {
+        const result = await run(cmd.nix, [...cmd.before, ...spelling, ...cmd.after], opts);
+        const refusal = result.code === 0 ? undefined : refusedAsUnknown(result.stderr);
+        const next = cmd.spellings[i + 1];
+        // only a refusal of this spelling's own words: a flag of the rest fails every spelling alike
+        const ofSpelling = refusal !== undefined && spelling.some((w) => refusal.includes(`'${w}'`));
+        if (!ofSpelling || !next)
+            return { result, spelling };
+        step_io/* warning */.$e(`${describeNix(cmd.version)} refused '${shown(spelling)}' (${refusal}); the action asks '${shown(next)}' instead`);
+    }
+    throw new Error("runSpellings: no spelling to run");
 }
 
 ;// CONCATENATED MODULE: ./src/nix/features.ts
@@ -836,22 +974,27 @@ const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-ex
 
 
 
-/** `nix flake update <input>` exists since Nix 2.19; older versions spell it `nix flake lock --update-input`. */
-async function updateArgs(nixVersion, input) {
-    return [...NIX_FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
+/**
+ * The spellings of "update one input", this Nix's first: `nix flake update <input>` since Nix 2.19
+ * and in every Lix (2.90 ported it); `nix flake lock --update-input <input>` before, which 2.19 on
+ * still answer, with a warning.
+ */
+async function updateArgs(nix, input) {
+    const both = [["flake", "update", input], ["flake", "lock", "--update-input", input]];
+    return (await supports(nix, "flakeUpdateInputs")) ? both : both.reverse();
 }
 /**
  * Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH; returns the
- * command it ran and that Nix's version, for messages about its answer.
+ * command it ran and that Nix, for messages about its answer.
  */
 async function updateInput(input, workspace, env = process.env) {
     const nix = which("nix", env);
     if (!nix)
         throw new ActionError("no nix on PATH: run org/nix-runner-action in a step before the bump");
     const version = await nixVersionOf(nix, env);
-    const args = await updateArgs(version, input);
-    const command = `nix ${args.slice(2).join(" ")}`;
-    const r = await run(nix, args, { cwd: workspace, env, echo: true });
+    const asked = { nix, before: NIX_FLAKES, spellings: await updateArgs(version, input), after: [], version };
+    const { result: r, spelling } = await runSpellings(asked, { cwd: workspace, env, echo: true });
+    const command = `nix ${spelling.join(" ")}`;
     if (r.code !== 0)
         throw new ActionError(`${command} failed (exit ${r.code}; see nix's message above)`);
     return { command, version };

@@ -1,12 +1,12 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 347:
+/***/ 8347:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(164);
-/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
+/* harmony import */ var _steps_check_image_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5767);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
 (0,_unhandled_js__WEBPACK_IMPORTED_MODULE_1__/* .reportUnhandledRejections */ ._)("check-image", "fail");
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 814:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -28,11 +28,11 @@ __webpack_async_result__();
 /* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
 /* unused harmony exports summaryHtml, actionsIo, useFlavour, getInput, inputName, setOutput, exportVariable, addPath, saveState, getState, setSecret, appendSummary, jobDir, appendSummaryTable, group */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 
 
@@ -170,7 +170,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 164:
+/***/ 5767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -180,14 +180,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __nccwpck_require__(814);
+var step_io = __nccwpck_require__(7814);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(161);
+var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
@@ -245,7 +245,7 @@ async function exec_run(cmd, args, opts = {}) {
     if (opts.echo)
         step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
-    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
@@ -400,7 +400,7 @@ function firstError(r) {
  * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function startDetached(cmd, args, opts) {
-    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
@@ -419,6 +419,168 @@ async function startDetached(cmd, args, opts) {
     finally {
         closeSync(log);
     }
+}
+
+;// CONCATENATED MODULE: ./src/nix/version-line.mjs
+// @ts-check
+// The first line of `nix --version`, read for every Nix this action may meet. Plain JavaScript
+// without imports, so that the scripts Node runs as they are (scripts/containers/build-images.mjs)
+// read versions with this one parser too; its types are in version-line.d.mts, and
+// src/nix/version.ts is where the action's code gets it. Recorded answers, with where each comes
+// from: test/fixtures/nix-version/answers.json.
+
+/**
+ * The upstream Nix release Lix forked from: Lix's `builtins.nixVersion` answers "2.18.3-lix" (Lix
+ * 2.90 release notes), so features upstream added after 2.18 are not to be assumed of Lix.
+ */
+const LIX_FORKED_FROM = "2.18.3";
+
+// "2.8.0", "2.4", "2.24.10pre20240101_abc", "2.26.0rc1", "2.30.3+2", "2.90-beta.1-lixpre…", "2.94.0"
+const NUMBER = String.raw`(\d+)\.(\d+)(?:\.(\d+))?([^\s)]*)`;
+const SHAPES = [
+  { implementation: "upstream", re: new RegExp(String.raw`^\S+ \(Nix\) ${NUMBER}$`) },
+  { implementation: "lix", re: new RegExp(String.raw`^\S+ \(Lix, like Nix\) ${NUMBER}$`) },
+  { implementation: "determinate", re: new RegExp(String.raw`^\S+ \(Determinate Nix ${NUMBER}\) ${NUMBER}$`) },
+];
+
+/**
+ * major.minor.patch of a matched number (a missing patch is 0), and for comparisons the same with
+ * "-pre" when the suffix marks a pre-release (pre…, rc…, -beta…, -dev…): a snapshot before 2.24.0
+ * may lack what 2.24.0 has. A "+2" (nixpkgs' patched builds) changes nothing.
+ * @param {string[]} m the four groups of NUMBER
+ */
+function numbers(m) {
+  const plain = `${Number(m[0])}.${Number(m[1])}.${Number(m[2] ?? 0)}`;
+  const pre = /^(?:[-.]?(?:pre|rc|beta|alpha|dev))/i.test(m[3] ?? "");
+  return { plain, comparable: pre ? `${plain}-pre` : plain };
+}
+
+/**
+ * Reads `nix --version` (any of nix, nix-env, nix-store…; only its first line counts: Lix 2.92 on
+ * prints more) into which implementation it is and its versions; undefined when the line is none of
+ * upstream Nix's, Lix's or Determinate Nix's.
+ * @param {string} output
+ * @returns {import("./version-line.d.mts").NixVersion | undefined}
+ */
+function version_line_parseNixVersion(output) {
+  const line = output.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  for (const { implementation, re } of SHAPES) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const groups = m.slice(1);
+    if (implementation === "determinate") {
+      const own = numbers(groups.slice(0, 4));
+      const nix = numbers(groups.slice(4));
+      return { implementation, version: nix.plain, upstream: nix.comparable, distribution: own.plain, line };
+    }
+    const own = numbers(groups);
+    if (implementation === "lix") return { implementation, version: own.plain, upstream: LIX_FORKED_FROM, distribution: own.plain, line };
+    return { implementation: "upstream", version: own.plain, upstream: own.comparable, line };
+  }
+  return undefined;
+}
+
+/**
+ * An upstream Nix known by its version alone (the name of the store path it lives in,
+ * e.g. "2.31.0pre20250712_b0972b0"): as `nix (Nix) VERSION` would answer.
+ * @param {string} version
+ */
+function version_line_upstreamNix(version) {
+  return version_line_parseNixVersion(`nix (Nix) ${version}`);
+}
+
+/**
+ * The Nix in words, for messages: "Nix 2.8.0", "Lix 2.94.0 (a fork of Nix 2.18)",
+ * "Determinate Nix 3.8.5 (Nix 2.30.2)", "Nix of unknown version".
+ * @param {import("./version-line.d.mts").NixVersion | undefined} v
+ */
+function version_line_describeNix(v) {
+  if (!v) return "Nix of unknown version";
+  if (v.implementation === "lix") return `Lix ${v.version} (a fork of Nix ${LIX_FORKED_FROM.split(".").slice(0, 2).join(".")})`;
+  if (v.implementation === "determinate") return `Determinate Nix ${v.distribution} (Nix ${v.version})`;
+  return `Nix ${v.version}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+
+/**
+ * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
+ * → Nix 2.28.3. A store path never changes, so its name answers as well as `nix --version` and costs
+ * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
+ */
+function version_versionFromStorePath(realPath) {
+    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+(?:pre[0-9a-z_]*|rc\d*)?)\/bin\/nix$/);
+    return m ? upstreamNix(m[1]) : undefined;
+}
+/**
+ * What the action asks of Nix that not every Nix has: since which upstream release (Determinate
+ * Nix has what its upstream release has), and whether Lix has it (every Lix release, 2.90 on, or
+ * none; Lix forked from 2.18 and ported some later changes, so its number says nothing).
+ */
+const FEATURES = {
+    /** The `nix` command (with nix-command enabled), for installables. */
+    nixCommand: { upstream: "2.4.0", lix: true },
+    /** "trusted" in `nix store ping --json` / `nix store info --json`. */
+    storeTrusted: { upstream: "2.15.0", lix: true },
+    /** `nix flake update <input>` (before: `nix flake lock --update-input`); Lix 2.90 ported it (release notes, upstream PR 8817). */
+    flakeUpdateInputs: { upstream: "2.19.0", lix: true },
+    /** `nix config show` (before: `nix show-config`, an alias since); Lix 2.90 renamed it too (release notes, cl/993). */
+    configShow: { upstream: "2.20.0", lix: true },
+    /** `nix store info` (before: `nix store ping`); Lix registers only `nix store ping`. */
+    storeInfo: { upstream: "2.20.0", lix: false },
+    /** `nix path-info --json-format`, which 2.34 wants beside --json; Lix has no such flag. */
+    pathInfoJsonFormat: { upstream: "2.34.0", lix: false },
+};
+/**
+ * True when this Nix has `feature`; an unknown Nix (no version) has none of them, so newer commands
+ * and flags stay off. semver is loaded on first use: most main steps never compare versions, and
+ * loading it costs more than the rest of this module.
+ */
+async function supports(nix, feature) {
+    if (!nix)
+        return false;
+    const f = FEATURES[feature];
+    if (nix.implementation === "lix")
+        return f.lix;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.valid(nix.upstream) !== null && semver.gte(nix.upstream, f.upstream);
+}
+/**
+ * Whether a `nix-version` range holds for this Nix: its upstream release is what is compared (Lix as
+ * the 2.18 it forked from), pre-releases included (2.24.0pre… is before 2.24.0, after 2.23).
+ */
+async function satisfiesRange(nix, range) {
+    if (!nix)
+        return false;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.satisfies(nix.upstream, range, { includePrerelease: true });
+}
+
+;// CONCATENATED MODULE: ./src/nix/answer.ts
+
+/**
+ * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
+ * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
+ * the Nix version and what it does instead, turns it into a warning with notUnderstood.
+ */
+class UnknownAnswer extends (/* unused pure expression or super */ null && (Error)) {
+    name = "UnknownAnswer";
+}
+/**
+ * The one message for an answer the action could not understand, e.g.
+ * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
+ * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
+ * action did in its place, so nobody reads a result it did not earn as a success. The Nix is named
+ * as describeNix does (Lix and Determinate Nix by their own names).
+ */
+function answer_notUnderstood(command, nix, what, instead) {
+    return `Could not understand the answer of '${command}' (${describeNix(nix)}): ${what}; ${instead}`;
+}
+/** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
+function answer_excerpt(text, max = 80) {
+    const flat = text.trim().replace(/\s+/g, " ");
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 ;// CONCATENATED MODULE: ./src/nix/locate.ts
@@ -455,7 +617,10 @@ function locateNix(env) {
     const nixPath = which("nix", env);
     return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
-/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+/**
+ * Which Nix `nixPath` is and its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`.
+ */
 async function nixVersionOf(nixPath, env) {
     const named = versionFromStorePath(realPathOf(nixPath));
     if (named)
@@ -465,7 +630,7 @@ async function nixVersionOf(nixPath, env) {
         return undefined;
     const version = parseNixVersion(r.stdout);
     if (version === undefined) {
-        io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+        io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
     }
     return version;
 }
@@ -579,13 +744,13 @@ async function runCheckImage(env = process.env) {
 
 /***/ }),
 
-/***/ 432:
+/***/ 9432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(814);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
 
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
@@ -603,28 +768,28 @@ function reportUnhandledRejections(name, policy) {
 
 /***/ }),
 
-/***/ 421:
+/***/ 1421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
-/***/ 24:
+/***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 161:
+/***/ 8161:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
-/***/ 760:
+/***/ 6760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -662,6 +827,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -790,6 +958,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -806,11 +996,74 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 /******/ 
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(347);
+/******/ var __webpack_exports__ = __nccwpck_require__(8347);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

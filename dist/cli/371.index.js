@@ -40,7 +40,7 @@ async function preparePush(inputs, facts, trust, dir) {
         _step_io_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(unsigned());
     const choice = (0,_select_js__WEBPACK_IMPORTED_MODULE_6__/* .chooseMethod */ .jN)(inputs.pushPaths, facts, trust);
     const storeDir = (0,_nix_store_js__WEBPACK_IMPORTED_MODULE_5__/* .storeDirOf */ .cz)(process.env);
-    const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
+    const plan = { method: choice.method, why: choice.why, storeDir, nix: facts.nixVersion };
     let hook;
     const t0 = Date.now();
     if (choice.method === "hook") {

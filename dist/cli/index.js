@@ -552,7 +552,7 @@ if (tooOld) {
     process.exitCode = 1;
 }
 else {
-    void __nccwpck_require__.e(/* import() */ 590).then(__nccwpck_require__.bind(__nccwpck_require__, 8590)).then(function (cli) {
+    void __nccwpck_require__.e(/* import() */ 547).then(__nccwpck_require__.bind(__nccwpck_require__, 3547)).then(function (cli) {
         return cli.cliMain(process.argv.slice(2));
     });
 }

@@ -125,7 +125,7 @@ async function preparePush(inputs, facts, trust, dir) {
         step_io/* warning */.$e(unsigned());
     const choice = chooseMethod(inputs.pushPaths, facts, trust);
     const storeDir = (0,store/* storeDirOf */.cz)(process.env);
-    const plan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
+    const plan = { method: choice.method, why: choice.why, storeDir, nix: facts.nixVersion };
     let hook;
     const t0 = Date.now();
     if (choice.method === "hook") {

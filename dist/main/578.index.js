@@ -442,9 +442,12 @@ async function keepInToolCache(own, tool, system, env) {
 
 // EXTERNAL MODULE: ./src/nix/locate.ts
 var locate = __webpack_require__(6545);
+// EXTERNAL MODULE: ./src/nix/version.ts + 1 modules
+var version = __webpack_require__(2980);
 // EXTERNAL MODULE: ./src/job-dir.ts
 var job_dir = __webpack_require__(4374);
 ;// CONCATENATED MODULE: ./src/install/install.ts
+
 
 
 
@@ -495,7 +498,7 @@ async function installNix(inputs, facts, envr) {
     const nixPath = external_node_path_default().join(layout.bin, "nix");
     const nixVersion = await (0,locate/* nixVersionOf */.z9)(nixPath, env);
     checkVersion(inputs.nixVersion, nixVersion);
-    step_io/* info */.pq(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${plan.installer} installer (init: ${plan.init})`);
+    step_io/* info */.pq(`Installed ${(0,version/* describeNix */.Tg)(nixVersion)} at ${layout.bin} with the ${plan.installer} installer (init: ${plan.init})`);
     const daemonSocket = (0,external_node_fs_.existsSync)((0,daemon/* daemonSocketPath */.$Q)(env));
     return { ...facts, nixPath, nixVersion, daemonSocket, viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
 }
@@ -584,10 +587,10 @@ async function daemonFor(plan, facts) {
 }
 /** nix-version, when given, must be what the installer installed. */
 function checkVersion(wanted, installed) {
-    if (!wanted || (installed && semver_default().satisfies(installed, wanted)))
+    if (!wanted || (installed && semver_default().satisfies(installed.upstream, wanted, { includePrerelease: true })))
         return;
     const pinned = exactVersion(wanted);
-    throw new errors/* ActionError */.l(`nix-version: the installer installed Nix ${installed ?? "of unknown version"}, which does not satisfy "${wanted}". ` +
+    throw new errors/* ActionError */.l(`nix-version: the installer installed ${(0,version/* describeNix */.Tg)(installed)}, which does not satisfy "${wanted}". ` +
         (pinned
             ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
             : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`));

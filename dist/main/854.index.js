@@ -153,7 +153,10 @@ async function standInRefusal(settings, hasStoreInfo, env) {
     }
 }
 
+// EXTERNAL MODULE: ./src/nix/version.ts + 1 modules
+var version = __webpack_require__(2980);
 ;// CONCATENATED MODULE: ./src/push/check-target.ts
+
 
 
 
@@ -172,7 +175,7 @@ async function checkPushSettings(target, nixVersion, env = process.env) {
     const known = await storeSettings(env);
     // a Nix without this store (built without S3): the recorded list; its copy says the rest
     const forScheme = known.byScheme.get(target.scheme) ?? new Set(RECORDED_SETTINGS[target.scheme]);
-    const nix = `Nix ${nixVersion ?? "(version unknown)"}`;
+    const nix = (0,version/* describeNix */.Tg)(nixVersion);
     const problems = (0,push_target/* settingProblems */.jm)(target, forScheme);
     if (problems.length > 0) {
         throw new errors/* InputError */.d(problems.map((p) => `${step_io/* inputName */.yu("push-to")}: ${p.why} [${target.scheme}// store of ${nix}, per ${known.source}]; fix push-to's query: nothing was set up`).join("\n"));

@@ -266,7 +266,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
 const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
-const { runMain } = await __nccwpck_require__.e(/* import() */ 153).then(__nccwpck_require__.bind(__nccwpck_require__, 3153));
+const { runMain } = await __nccwpck_require__.e(/* import() */ 488).then(__nccwpck_require__.bind(__nccwpck_require__, 1488));
 await runMain(nix);
 
 __webpack_async_result__();
@@ -282,6 +282,8 @@ __webpack_async_result__();
 /* harmony export */   by: () => (/* binding */ UnknownAnswer),
 /* harmony export */   hf: () => (/* binding */ notUnderstood)
 /* harmony export */ });
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2980);
+
 /**
  * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
  * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
@@ -294,10 +296,11 @@ class UnknownAnswer extends Error {
  * The one message for an answer the action could not understand, e.g.
  * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
  * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
- * action did in its place, so nobody reads a result it did not earn as a success.
+ * action did in its place, so nobody reads a result it did not earn as a success. The Nix is named
+ * as describeNix does (Lix and Determinate Nix by their own names).
  */
-function notUnderstood(command, version, what, instead) {
-    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+function notUnderstood(command, nix, what, instead) {
+    return `Could not understand the answer of '${command}' (${(0,_version_js__WEBPACK_IMPORTED_MODULE_0__/* .describeNix */ .Tg)(nix)}): ${what}; ${instead}`;
 }
 /** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
 function excerpt(text, max = 80) {
@@ -323,8 +326,8 @@ function excerpt(text, max = 80) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3190);
 /* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7814);
-/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(913);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8547);
+/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(913);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2980);
 
 
 
@@ -358,17 +361,20 @@ function locateNix(env) {
     const nixPath = which("nix", env);
     return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
-/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+/**
+ * Which Nix `nixPath` is and its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`.
+ */
 async function nixVersionOf(nixPath, env) {
-    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
+    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
     if (named)
         return named;
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(nixPath, ["--version"], { env });
     if (r.code !== 0)
         return undefined;
-    const version = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .parseNixVersion */ .p_)(r.stdout);
+    const version = (0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .parseNixVersion */ .p_)(r.stdout);
     if (version === undefined) {
-        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e((0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .notUnderstood */ .hf)("nix --version", undefined, `no version in "${(0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .excerpt */ .Kb)(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e((0,_answer_js__WEBPACK_IMPORTED_MODULE_4__/* .notUnderstood */ .hf)("nix --version", undefined, `no version in "${(0,_answer_js__WEBPACK_IMPORTED_MODULE_4__/* .excerpt */ .Kb)(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
     }
     return version;
 }
@@ -385,45 +391,155 @@ function realPathOf(p) {
 
 /***/ }),
 
-/***/ 8547:
+/***/ 2980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Fx: () => (/* binding */ versionFromStorePath),
-/* harmony export */   jZ: () => (/* binding */ atLeast),
-/* harmony export */   p_: () => (/* binding */ parseNixVersion)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Tg: () => (/* reexport */ describeNix),
+  p_: () => (/* reexport */ parseNixVersion),
+  jY: () => (/* binding */ satisfiesRange),
+  xY: () => (/* binding */ supports),
+  Fx: () => (/* binding */ versionFromStorePath)
+});
+
+// UNUSED EXPORTS: FEATURES, LIX_FORKED_FROM
+
+;// CONCATENATED MODULE: ./src/nix/version-line.mjs
+// @ts-check
+// The first line of `nix --version`, read for every Nix this action may meet. Plain JavaScript
+// without imports, so that the scripts Node runs as they are (scripts/containers/build-images.mjs)
+// read versions with this one parser too; its types are in version-line.d.mts, and
+// src/nix/version.ts is where the action's code gets it. Recorded answers, with where each comes
+// from: test/fixtures/nix-version/answers.json.
+
 /**
- * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
- * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
+ * The upstream Nix release Lix forked from: Lix's `builtins.nixVersion` answers "2.18.3-lix" (Lix
+ * 2.90 release notes), so features upstream added after 2.18 are not to be assumed of Lix.
+ */
+const LIX_FORKED_FROM = "2.18.3";
+
+// "2.8.0", "2.4", "2.24.10pre20240101_abc", "2.26.0rc1", "2.30.3+2", "2.90-beta.1-lixpre…", "2.94.0"
+const NUMBER = String.raw`(\d+)\.(\d+)(?:\.(\d+))?([^\s)]*)`;
+const SHAPES = [
+  { implementation: "upstream", re: new RegExp(String.raw`^\S+ \(Nix\) ${NUMBER}$`) },
+  { implementation: "lix", re: new RegExp(String.raw`^\S+ \(Lix, like Nix\) ${NUMBER}$`) },
+  { implementation: "determinate", re: new RegExp(String.raw`^\S+ \(Determinate Nix ${NUMBER}\) ${NUMBER}$`) },
+];
+
+/**
+ * major.minor.patch of a matched number (a missing patch is 0), and for comparisons the same with
+ * "-pre" when the suffix marks a pre-release (pre…, rc…, -beta…, -dev…): a snapshot before 2.24.0
+ * may lack what 2.24.0 has. A "+2" (nixpkgs' patched builds) changes nothing.
+ * @param {string[]} m the four groups of NUMBER
+ */
+function numbers(m) {
+  const plain = `${Number(m[0])}.${Number(m[1])}.${Number(m[2] ?? 0)}`;
+  const pre = /^(?:[-.]?(?:pre|rc|beta|alpha|dev))/i.test(m[3] ?? "");
+  return { plain, comparable: pre ? `${plain}-pre` : plain };
+}
+
+/**
+ * Reads `nix --version` (any of nix, nix-env, nix-store…; only its first line counts: Lix 2.92 on
+ * prints more) into which implementation it is and its versions; undefined when the line is none of
+ * upstream Nix's, Lix's or Determinate Nix's.
+ * @param {string} output
+ * @returns {import("./version-line.d.mts").NixVersion | undefined}
  */
 function parseNixVersion(output) {
-    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
-    const upstreamLast = output.includes("(Nix ") || /\(Determinate Nix [^)]*\)\s*\d/.test(output);
-    const m = all.length > 0 ? (upstreamLast ? all[all.length - 1] : all[0]) : undefined;
-    if (!m)
-        return undefined;
-    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
+  const line = output.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  for (const { implementation, re } of SHAPES) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const groups = m.slice(1);
+    if (implementation === "determinate") {
+      const own = numbers(groups.slice(0, 4));
+      const nix = numbers(groups.slice(4));
+      return { implementation, version: nix.plain, upstream: nix.comparable, distribution: own.plain, line };
+    }
+    const own = numbers(groups);
+    if (implementation === "lix") return { implementation, version: own.plain, upstream: LIX_FORKED_FROM, distribution: own.plain, line };
+    return { implementation: "upstream", version: own.plain, upstream: own.comparable, line };
+  }
+  return undefined;
 }
+
+/**
+ * An upstream Nix known by its version alone (the name of the store path it lives in,
+ * e.g. "2.31.0pre20250712_b0972b0"): as `nix (Nix) VERSION` would answer.
+ * @param {string} version
+ */
+function upstreamNix(version) {
+  return parseNixVersion(`nix (Nix) ${version}`);
+}
+
+/**
+ * The Nix in words, for messages: "Nix 2.8.0", "Lix 2.94.0 (a fork of Nix 2.18)",
+ * "Determinate Nix 3.8.5 (Nix 2.30.2)", "Nix of unknown version".
+ * @param {import("./version-line.d.mts").NixVersion | undefined} v
+ */
+function describeNix(v) {
+  if (!v) return "Nix of unknown version";
+  if (v.implementation === "lix") return `Lix ${v.version} (a fork of Nix ${LIX_FORKED_FROM.split(".").slice(0, 2).join(".")})`;
+  if (v.implementation === "determinate") return `Determinate Nix ${v.distribution} (Nix ${v.version})`;
+  return `Nix ${v.version}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+
 /**
  * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
- * → "2.28.3". A store path never changes, so its name answers as well as `nix --version` and costs
+ * → Nix 2.28.3. A store path never changes, so its name answers as well as `nix --version` and costs
  * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
  */
 function versionFromStorePath(realPath) {
-    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+)(?:pre[0-9a-z_]*|rc\d*)?\/bin\/nix$/);
-    return m?.[1];
+    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+(?:pre[0-9a-z_]*|rc\d*)?)\/bin\/nix$/);
+    return m ? upstreamNix(m[1]) : undefined;
 }
 /**
- * True when `version` is at least `min`; unknown versions count as old, so new flags stay off.
- * semver is loaded on first use: most main steps never compare versions, and loading it costs more
- * than the rest of this module.
+ * What the action asks of Nix that not every Nix has: since which upstream release (Determinate
+ * Nix has what its upstream release has), and whether Lix has it (every Lix release, 2.90 on, or
+ * none; Lix forked from 2.18 and ported some later changes, so its number says nothing).
  */
-async function atLeast(version, min) {
-    if (version === undefined)
+const FEATURES = {
+    /** The `nix` command (with nix-command enabled), for installables. */
+    nixCommand: { upstream: "2.4.0", lix: true },
+    /** "trusted" in `nix store ping --json` / `nix store info --json`. */
+    storeTrusted: { upstream: "2.15.0", lix: true },
+    /** `nix flake update <input>` (before: `nix flake lock --update-input`); Lix 2.90 ported it (release notes, upstream PR 8817). */
+    flakeUpdateInputs: { upstream: "2.19.0", lix: true },
+    /** `nix config show` (before: `nix show-config`, an alias since); Lix 2.90 renamed it too (release notes, cl/993). */
+    configShow: { upstream: "2.20.0", lix: true },
+    /** `nix store info` (before: `nix store ping`); Lix registers only `nix store ping`. */
+    storeInfo: { upstream: "2.20.0", lix: false },
+    /** `nix path-info --json-format`, which 2.34 wants beside --json; Lix has no such flag. */
+    pathInfoJsonFormat: { upstream: "2.34.0", lix: false },
+};
+/**
+ * True when this Nix has `feature`; an unknown Nix (no version) has none of them, so newer commands
+ * and flags stay off. semver is loaded on first use: most main steps never compare versions, and
+ * loading it costs more than the rest of this module.
+ */
+async function supports(nix, feature) {
+    if (!nix)
+        return false;
+    const f = FEATURES[feature];
+    if (nix.implementation === "lix")
+        return f.lix;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.valid(nix.upstream) !== null && semver.gte(nix.upstream, f.upstream);
+}
+/**
+ * Whether a `nix-version` range holds for this Nix: its upstream release is what is compared (Lix as
+ * the 2.18 it forked from), pre-releases included (2.24.0pre… is before 2.24.0, after 2.23).
+ */
+async function satisfiesRange(nix, range) {
+    if (!nix)
         return false;
     const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
-    return semver.valid(version) !== null && semver.gte(version, min);
+    return semver.satisfies(nix.upstream, range, { includePrerelease: true });
 }
 
 

@@ -61,6 +61,7 @@ import { fileURLToPath } from "node:url";
 import { run, runLines, runMain, scratchDir, which } from "../lib/command.mjs";
 import { debianMirror } from "../lib/debian-mirror.mjs";
 import { HOST_NIX_CONFIG } from "../lib/nix.mjs";
+import { parseNixVersion } from "../../src/nix/version-line.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = path.dirname(SELF);
@@ -77,11 +78,15 @@ export const tags = (nixVersion) => ({
   debian: "localhost/nra-debian:bookworm",
 });
 
-/** The version in `nix --version`'s output ("nix (Nix) 2.8.0" → "2.8.0"). @param {string} out */
+/**
+ * The version in `nix --version`'s output ("nix (Nix) 2.8.0" → "2.8.0"), read by the action's own
+ * parser. Upstream Nix only: the images name its store path nix-<version>, as nixpkgs does, which
+ * the action reads back (versionFromStorePath). @param {string} out
+ */
 export function nixVersionOf(out) {
-  const v = /^nix \(Nix\) ([0-9.]+)/m.exec(out)?.[1];
-  if (!v) throw new Error(`nix --version said "${out.trim()}", not "nix (Nix) VERSION": put a Nix first on PATH`);
-  return v;
+  const v = parseNixVersion(out);
+  if (v?.implementation !== "upstream") throw new Error(`nix --version said "${out.trim()}", not "nix (Nix) VERSION": put an upstream Nix first on PATH`);
+  return v.version;
 }
 
 /** A Debian version as upstream numbers it ("1:2.39.2-1.1" → "2.39.2", "20230311+deb12u1" stays). @param {string} v */

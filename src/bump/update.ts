@@ -1,25 +1,30 @@
 import { ActionError } from "../errors.js";
-import { run } from "../exec.js";
 import { nixVersionOf, which } from "../nix/locate.js";
-import { atLeast } from "../nix/version.js";
+import { runSpellings } from "../nix/spelling.js";
+import { type NixVersion, supports } from "../nix/version.js";
 import { NIX_FLAKES } from "../nix/features.js";
 
-/** `nix flake update <input>` exists since Nix 2.19; older versions spell it `nix flake lock --update-input`. */
-export async function updateArgs(nixVersion: string | undefined, input: string): Promise<string[]> {
-  return [...NIX_FLAKES, ...((await atLeast(nixVersion, "2.19.0")) ? ["flake", "update", input] : ["flake", "lock", "--update-input", input])];
+/**
+ * The spellings of "update one input", this Nix's first: `nix flake update <input>` since Nix 2.19
+ * and in every Lix (2.90 ported it); `nix flake lock --update-input <input>` before, which 2.19 on
+ * still answer, with a warning.
+ */
+export async function updateArgs(nix: NixVersion | undefined, input: string): Promise<string[][]> {
+  const both = [["flake", "update", input], ["flake", "lock", "--update-input", input]];
+  return (await supports(nix, "flakeUpdateInputs")) ? both : both.reverse();
 }
 
 /**
  * Moves `input` in `workspace`/flake.lock to its newest revision, with the nix on PATH; returns the
- * command it ran and that Nix's version, for messages about its answer.
+ * command it ran and that Nix, for messages about its answer.
  */
-export async function updateInput(input: string, workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<{ command: string; version: string | undefined }> {
+export async function updateInput(input: string, workspace: string, env: NodeJS.ProcessEnv = process.env): Promise<{ command: string; version: NixVersion | undefined }> {
   const nix = which("nix", env);
   if (!nix) throw new ActionError("no nix on PATH: run org/nix-runner-action in a step before the bump");
   const version = await nixVersionOf(nix, env);
-  const args = await updateArgs(version, input);
-  const command = `nix ${args.slice(2).join(" ")}`;
-  const r = await run(nix, args, { cwd: workspace, env, echo: true });
+  const asked = { nix, before: NIX_FLAKES, spellings: await updateArgs(version, input), after: [], version };
+  const { result: r, spelling } = await runSpellings(asked, { cwd: workspace, env, echo: true });
+  const command = `nix ${spelling.join(" ")}`;
   if (r.code !== 0) throw new ActionError(`${command} failed (exit ${r.code}; see nix's message above)`);
   return { command, version };
 }

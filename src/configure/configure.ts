@@ -10,7 +10,8 @@ import { notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { type BaseConfig, configShowArgs, nixConfigEnv, parseShowConfig, parseStoreInfoTrusted, renderConf, showConfigDoubt, storeInfoArgs } from "../nix/config.js";
 import { realPathOf } from "../nix/locate.js";
 import { decideTrust, ignoredByDaemon, type Trust } from "../nix/trust.js";
-import { atLeast } from "../nix/version.js";
+import { runSpellings } from "../nix/spelling.js";
+import { type NixVersion, supports } from "../nix/version.js";
 import { save, StateKey } from "../state.js";
 import { NIX_COMMAND } from "../nix/features.js";
 
@@ -128,12 +129,12 @@ function warnWhatTheDaemonIgnores(inputs: Inputs, facts: Facts, view: ConfigView
  */
 async function baseConfig(
   env: NodeJS.ProcessEnv,
-  opts: { systemOnly?: boolean; filesKnown: boolean; version: string | undefined },
+  opts: { systemOnly?: boolean; filesKnown: boolean; version: NixVersion | undefined },
 ): Promise<BaseConfig> {
   const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
   if (fromFiles) return fromFiles;
-  const cmd = await configShowArgs(opts.version);
-  const r = await run("nix", [...NIX_COMMAND, ...cmd], { env });
+  const asked = { nix: "nix", before: NIX_COMMAND, spellings: await configShowArgs(opts.version), after: [], version: opts.version };
+  const { result: r, spelling: cmd } = await runSpellings(asked, { env });
   if (r.code !== 0) throw new ActionError(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
   const unclear = showConfigDoubt(r.stdout);
   if (unclear) {
@@ -148,7 +149,7 @@ async function baseConfig(
  * The settings the daemon itself reads: the machine's nix.conf only. The job's NIX_CONFIG and user
  * files reach the client, never the daemon, so a `trusted-users` line there proves nothing.
  */
-async function daemonConfig(filesKnown: boolean, version: string | undefined): Promise<BaseConfig> {
+async function daemonConfig(filesKnown: boolean, version: NixVersion | undefined): Promise<BaseConfig> {
   const env: NodeJS.ProcessEnv = { ...process.env, NIX_USER_CONF_FILES: "" };
   delete env.NIX_CONFIG;
   return baseConfig(env, { systemOnly: true, filesKnown, version });
@@ -160,12 +161,12 @@ async function groupsOf(user: string): Promise<string[]> {
 }
 
 async function daemonTrust(facts: Facts, env: NodeJS.ProcessEnv): Promise<boolean | undefined> {
-  // `nix store ping --json` reports "trusted" since Nix 2.15 (1/0; true/false from 2.34 on, read
-  // alike below); older versions have no way to ask.
-  if (!(await atLeast(facts.nixVersion, "2.15.0"))) return undefined;
+  // `nix store ping --json` reports "trusted" since Nix 2.15 and in Lix (1/0; true/false from 2.34
+  // on, read alike below); older versions have no way to ask.
+  if (!(await supports(facts.nixVersion, "storeTrusted"))) return undefined;
   const store = env.NIX_REMOTE || "daemon";
-  const cmd = await storeInfoArgs(facts.nixVersion);
-  const r = await run("nix", [...NIX_COMMAND, ...cmd, "--json", "--store", store], { env });
+  const asked = { nix: "nix", before: NIX_COMMAND, spellings: await storeInfoArgs(facts.nixVersion), after: ["--json", "--store", store], version: facts.nixVersion };
+  const { result: r, spelling: cmd } = await runSpellings(asked, { env });
   if (r.code !== 0) return undefined;
   try {
     return parseStoreInfoTrusted(r.stdout);

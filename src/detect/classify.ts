@@ -1,5 +1,6 @@
 import { ActionError } from "../errors.js";
 import type { Mode } from "../inputs.js";
+import type { NixVersion } from "../nix/version.js";
 import type { Platform } from "../platform.js";
 
 // Detection's pure half: the facts probed (facts.ts) in, the decision out. No I/O here.
@@ -9,7 +10,8 @@ export type Kind = "image" | "native" | "installed";
 /** Everything detection looks at, gathered by cheap probes. Plain data so classify() stays pure. */
 export interface Facts {
   nixPath: string | undefined;
-  nixVersion: string | undefined;
+  /** Which Nix is on PATH and its version (undefined: none, or it did not say). */
+  nixVersion: NixVersion | undefined;
   daemonSocket: boolean;
   /** NIX_REMOTE names the daemon, or the store is not writable and the socket is there. */
   viaDaemon: boolean;

@@ -3,6 +3,7 @@ import { ActionError } from "../errors.js";
 import type { Inputs } from "../inputs.js";
 import type { NixFound } from "../nix/locate.js";
 import { createStateDir } from "../nix/store.js";
+import { describeNix, satisfiesRange } from "../nix/version.js";
 import { classify, type Environment, type Facts } from "./classify.js";
 import { findNixOffPath, probeFacts } from "./facts.js";
 
@@ -52,10 +53,12 @@ export async function detect(inputs: Inputs, nix?: NixFound): Promise<Detected> 
 
 async function checkVersion(inputs: Inputs, facts: Facts): Promise<void> {
   if (!inputs.nixVersion) return;
-  const { default: semver } = await import("semver");
-  if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
+  const nix = facts.nixVersion;
+  if (!(await satisfiesRange(nix, inputs.nixVersion))) {
+    // a fork is checked as the upstream release it has the features of
+    const as = nix?.implementation === "lix" ? `, checked as Nix ${nix.upstream}` : "";
     throw new ActionError(
-      `${io.inputName("nix-version")}: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+      `${io.inputName("nix-version")}: this job's Nix is ${describeNix(nix).replace(/^Nix /, "")}${as}, which does not satisfy "${inputs.nixVersion}"; ` +
         `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen ${io.inputName("nix-version")}`,
     );
   }

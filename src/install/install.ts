@@ -27,6 +27,7 @@ import {
 } from "./installer-command.js";
 import { fetchInstaller } from "./installer-download.js";
 import { nixVersionOf } from "../nix/locate.js";
+import { describeNix, type NixVersion } from "../nix/version.js";
 import { daemonPidFile, jobDir, jobFiles } from "../job-dir.js";
 
 /**
@@ -79,7 +80,7 @@ export async function installNix(inputs: Inputs, facts: Facts, envr: Environment
   const nixPath = path.join(layout.bin, "nix");
   const nixVersion = await nixVersionOf(nixPath, env);
   checkVersion(inputs.nixVersion, nixVersion);
-  io.info(`Installed Nix ${nixVersion ?? "(version unknown)"} at ${layout.bin} with the ${plan.installer} installer (init: ${plan.init})`);
+  io.info(`Installed ${describeNix(nixVersion)} at ${layout.bin} with the ${plan.installer} installer (init: ${plan.init})`);
   const daemonSocket = existsSync(daemonSocketPath(env));
   return { ...facts, nixPath, nixVersion, daemonSocket, viaDaemon, storeWritable: facts.uid === 0, autoPicksDaemon: viaDaemon };
 }
@@ -175,11 +176,11 @@ async function daemonFor(plan: Plan, facts: Facts): Promise<boolean> {
 }
 
 /** nix-version, when given, must be what the installer installed. */
-function checkVersion(wanted: string, installed: string | undefined): void {
-  if (!wanted || (installed && semver.satisfies(installed, wanted))) return;
+function checkVersion(wanted: string, installed: NixVersion | undefined): void {
+  if (!wanted || (installed && semver.satisfies(installed.upstream, wanted, { includePrerelease: true }))) return;
   const pinned = exactVersion(wanted);
   throw new ActionError(
-    `nix-version: the installer installed Nix ${installed ?? "of unknown version"}, which does not satisfy "${wanted}". ` +
+    `nix-version: the installer installed ${describeNix(installed)}, which does not satisfy "${wanted}". ` +
       (pinned
         ? `The installer was asked for ${pinned} and did not install it: check that this installer release can install it`
         : `Installers bring their own Nix; name one exact version (e.g. nix-version: 2.24.10) to have it fetched, or use an installer release (installer-url) whose Nix matches`),

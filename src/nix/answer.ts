@@ -1,3 +1,5 @@
+import { describeNix, type NixVersion } from "./version.js";
+
 /**
  * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
  * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
@@ -11,10 +13,11 @@ export class UnknownAnswer extends Error {
  * The one message for an answer the action could not understand, e.g.
  * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
  * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
- * action did in its place, so nobody reads a result it did not earn as a success.
+ * action did in its place, so nobody reads a result it did not earn as a success. The Nix is named
+ * as describeNix does (Lix and Determinate Nix by their own names).
  */
-export function notUnderstood(command: string, version: string | undefined, what: string, instead: string): string {
-  return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+export function notUnderstood(command: string, nix: NixVersion | undefined, what: string, instead: string): string {
+  return `Could not understand the answer of '${command}' (${describeNix(nix)}): ${what}; ${instead}`;
 }
 
 /** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */

@@ -1,18 +1,21 @@
 import { excerpt, UnknownAnswer } from "./answer.js";
-import { atLeast } from "./version.js";
+import { type NixVersion, supports } from "./version.js";
 
 /**
- * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
- * `nix config show` (the old name is an alias that warns since); older and unknown versions get
- * the old name, which every version up to 2.34 still answers.
+ * The spellings of the command that prints the settings in effect, the one this Nix should know
+ * first: Nix 2.20 and Lix 2.90 renamed `nix show-config` to `nix config show` (the old name is an
+ * alias that warns since); older and unknown versions get the old name, which every version up to
+ * 2.34 still answers. The other is what to try when Nix refuses the first (nix/spelling.ts).
  */
-export async function configShowArgs(version: string | undefined): Promise<string[]> {
-  return (await atLeast(version, "2.20.0")) ? ["config", "show"] : ["show-config"];
+export async function configShowArgs(nix: NixVersion | undefined): Promise<string[][]> {
+  const both = [["config", "show"], ["show-config"]];
+  return (await supports(nix, "configShow")) ? both : both.reverse();
 }
 
-/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since), as for configShowArgs. */
-export async function storeInfoArgs(version: string | undefined): Promise<string[]> {
-  return (await atLeast(version, "2.20.0")) ? ["store", "info"] : ["store", "ping"];
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since) and in Lix, as for configShowArgs. */
+export async function storeInfoArgs(nix: NixVersion | undefined): Promise<string[][]> {
+  const both = [["store", "info"], ["store", "ping"]];
+  return (await supports(nix, "storeInfo")) ? both : both.reverse();
 }
 
 /** The settings this job already has before the action adds anything (from `nix show-config --json`). */

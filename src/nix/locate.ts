@@ -3,7 +3,7 @@ import path from "node:path";
 import { run } from "../exec.js";
 import * as io from "../step-io.js";
 import { excerpt, notUnderstood } from "./answer.js";
-import { parseNixVersion, versionFromStorePath } from "./version.js";
+import { type NixVersion, parseNixVersion, versionFromStorePath } from "./version.js";
 
 /**
  * The nix a job's steps would run (undefined when there is none on PATH), known at once, and its
@@ -11,7 +11,7 @@ import { parseNixVersion, versionFromStorePath } from "./version.js";
  */
 export interface NixFound {
   path: string | undefined;
-  version: Promise<string | undefined>;
+  version: Promise<NixVersion | undefined>;
 }
 
 /**
@@ -41,15 +41,18 @@ export function locateNix(env: NodeJS.ProcessEnv): NixFound {
   return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
 
-/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
-export async function nixVersionOf(nixPath: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * Which Nix `nixPath` is and its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`.
+ */
+export async function nixVersionOf(nixPath: string, env: NodeJS.ProcessEnv): Promise<NixVersion | undefined> {
   const named = versionFromStorePath(realPathOf(nixPath));
   if (named) return named;
   const r = await run(nixPath, ["--version"], { env });
   if (r.code !== 0) return undefined;
   const version = parseNixVersion(r.stdout);
   if (version === undefined) {
-    io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+    io.warning(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
   }
   return version;
 }

@@ -1,5 +1,5 @@
 import { excerpt, UnknownAnswer } from "./answer.js";
-import { atLeast } from "./version.js";
+import { type NixVersion, supports } from "./version.js";
 
 /** One store path that `nix path-info` named, and whether the store holds it yet. */
 export interface PathInfoEntry {
@@ -9,10 +9,12 @@ export interface PathInfoEntry {
 
 /**
  * The flags for `nix path-info` JSON on this Nix. Nix 2.34 warns that a bare `--json` will become an
- * error and wants `--json-format`, a flag older versions reject; format 1 is the one 2.19–2.33 print.
+ * error and wants `--json-format`, a flag older versions and Lix reject; format 1 is the one 2.19–2.33
+ * print. Both spellings, this Nix's first, as for configShowArgs.
  */
-export async function pathInfoJsonArgs(version: string | undefined): Promise<string[]> {
-  return (await atLeast(version, "2.34.0")) ? ["--json", "--json-format", "1"] : ["--json"];
+export async function pathInfoJsonArgs(nix: NixVersion | undefined): Promise<string[][]> {
+  const both = [["--json", "--json-format", "1"], ["--json"]];
+  return (await supports(nix, "pathInfoJsonFormat")) ? both : both.reverse();
 }
 
 /**

@@ -2,6 +2,7 @@ import * as io from "../step-io.js";
 import { InputError } from "../errors.js";
 import { type PushTarget, settingProblems } from "../push-target.js";
 import { RECORDED_SETTINGS, standInRefusal, storeSettings } from "../nix/store-settings.js";
+import { describeNix, type NixVersion } from "../nix/version.js";
 
 /**
  * Main's check of push-to's settings (its query) against the Nix in use, before anything is written:
@@ -11,12 +12,12 @@ import { RECORDED_SETTINGS, standInRefusal, storeSettings } from "../nix/store-s
  * binary cache with the settings such a cache shares with push-to's (file, http(s), s3); an ssh
  * store's values are checked only when the push connects.
  */
-export async function checkPushSettings(target: PushTarget, nixVersion: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function checkPushSettings(target: PushTarget, nixVersion: NixVersion | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (target.settings.length === 0) return;
   const known = await storeSettings(env);
   // a Nix without this store (built without S3): the recorded list; its copy says the rest
   const forScheme = known.byScheme.get(target.scheme) ?? new Set(RECORDED_SETTINGS[target.scheme]);
-  const nix = `Nix ${nixVersion ?? "(version unknown)"}`;
+  const nix = describeNix(nixVersion);
   const problems = settingProblems(target, forScheme);
   if (problems.length > 0) {
     throw new InputError(

@@ -1,3 +1,4 @@
+import type { NixVersion } from "../nix/version.js";
 import { type PathMethod, PUSH_PATHS_CHOICE } from "./select.js";
 
 /** Main's decision, saved in state for post (StateKey.PushPlan). Files, not path lists, hold the data. */
@@ -5,7 +6,8 @@ export interface PushPlan {
   method: PathMethod;
   why: string;
   storeDir: string;
-  nixVersion?: string;
+  /** The job's Nix as main found it. */
+  nix?: NixVersion;
   /** hook: the file the hook appends OUT_PATHS to. */
   queueFile?: string;
   /** diff: the store listing taken in main (one name per line). */

@@ -33,7 +33,7 @@ export async function preparePush(inputs: Inputs, facts: Facts, trust: Trust, di
   if (!inputs.signingKey) io.warning(unsigned());
   const choice = chooseMethod(inputs.pushPaths, facts, trust);
   const storeDir = storeDirOf(process.env);
-  const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nixVersion: facts.nixVersion };
+  const plan: PushPlan = { method: choice.method, why: choice.why, storeDir, nix: facts.nixVersion };
   let hook: string | undefined;
   const t0 = Date.now();
   if (choice.method === "hook") {

@@ -9,7 +9,8 @@ import { jobFiles } from "../job-dir.js";
 import { locateNix } from "../nix/locate.js";
 import { excerpt, notUnderstood, UnknownAnswer } from "../nix/answer.js";
 import { parseBuildOutputs, parsePathInfo, pathInfoJsonArgs } from "../nix/path-info.js";
-import { atLeast } from "../nix/version.js";
+import { runSpellings } from "../nix/spelling.js";
+import { type NixVersion, supports } from "../nix/version.js";
 import { load, StateKey } from "../state.js";
 import { killOrphanUploads, livePusher, pusherLog, readStatus, signalDrain, stopPusherSync, waitForExit } from "./background.js";
 import { chunks, copyChunk, type CopyTo } from "./copy.js";
@@ -39,7 +40,7 @@ interface Run {
   started: number;
   clock: Clock;
   limits: Limits;
-  version: string | undefined;
+  version: NixVersion | undefined;
   doubts: string[];
   /** Selected paths a failed copy showed to be gone from the store (checked then, not up front). */
   gone: number;
@@ -122,7 +123,7 @@ function planOf(inputs: Inputs): PushPlan {
 function newRun(plan: PushPlan, limits: Limits, dir: string): Run {
   const started = Date.now();
   const clock: Clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-  return { started, clock, limits, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
+  return { started, clock, limits, version: plan.nix, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
 }
 
 /**
@@ -315,16 +316,16 @@ async function withOutputsOfDerivations(entries: string[], storeDir: string, sta
 /** Store paths pass through; installables are asked of Nix (built, if they are not yet). */
 async function resolvePushPaths(items: string[], plan: PushPlan, state: Run): Promise<string[]> {
   const out: string[] = [];
-  let version: string | undefined;
+  let version: NixVersion | undefined;
   for (const item of items) {
     const direct = storePathOf(item, plan.storeDir);
     if (direct) {
       out.push(direct);
       continue;
     }
-    version ??= plan.nixVersion ?? (await locateNix(process.env).version);
+    version ??= plan.nix ?? (await locateNix(process.env).version);
     state.version = version;
-    if (!(await atLeast(version, "2.4.0"))) {
+    if (!(await supports(version, "nixCommand"))) {
       throw new ActionError(`${io.inputName("push-paths")}: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
     }
     out.push(...(await resolveInstallable(item, plan.storeDir, state)));
@@ -334,8 +335,8 @@ async function resolvePushPaths(items: string[], plan: PushPlan, state: Run): Pr
 
 async function resolveInstallable(item: string, storeDir: string, state: Run): Promise<string[]> {
   const { clock, version } = state;
-  const jsonArgs = await pathInfoJsonArgs(version);
-  const info = await run("nix", [...NIX_FLAKES, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
+  const asked = { nix: "nix", before: [...NIX_FLAKES, "path-info"], spellings: await pathInfoJsonArgs(version), after: [item], version };
+  const { result: info, spelling: jsonArgs } = await runSpellings(asked, { timeoutMs: clock.left() });
   if (info.code === 0) {
     // path-info names outputs that are not built yet too, as not valid
     try {

@@ -8,6 +8,7 @@ import { jobDir } from "../job-dir.js";
 import { readNixpkgsDate } from "../nix/flake-lock.js";
 import type { NixFound } from "../nix/locate.js";
 import type { Trust } from "../nix/trust.js";
+import type { NixVersion } from "../nix/version.js";
 import type { PreparedPush } from "../push/prepare.js";
 import type { PushTarget } from "../push-target.js";
 
@@ -43,15 +44,16 @@ async function main(nix?: NixFound): Promise<void> {
   const outputs = {
     environment: envr.kind,
     platform: envr.platform,
-    "nix-version": facts.nixVersion ?? "",
+    "nix-version": facts.nixVersion?.version ?? "",
+    "nix-implementation": facts.nixVersion?.implementation ?? "",
     installed: String(installed),
     container: String(envr.container),
     "nixpkgs-date": nixpkgsDate,
   };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
   io.info(
-    `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
-      `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`,
+    `environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion?.version ?? "?"} container=${envr.container} ` +
+      `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"} nix-implementation=${facts.nixVersion?.implementation ?? "-"}`,
   );
 }
 
@@ -71,7 +73,7 @@ async function startPusher(inputs: Inputs, envr: Environment, queueFile: string,
   await start(inputs, queueFile, storeDir, jobDir(), limitsFrom(process.env, inputs.pushTimeoutMs), lifetimeFor(envr.platform, process.env, Date.now(), process.ppid));
 }
 
-async function checkPushTo(target: PushTarget, nixVersion: string | undefined): Promise<void> {
+async function checkPushTo(target: PushTarget, nixVersion: NixVersion | undefined): Promise<void> {
   const { checkPushSettings } = await import("../push/check-target.js");
   await checkPushSettings(target, nixVersion);
 }

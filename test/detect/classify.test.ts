@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { classify, type DirProbe, type Facts, storeAccess } from "../../src/detect/classify.js";
 import { ActionError } from "../../src/errors.js";
+import { parseNixVersion } from "../../src/nix/version.js";
 
 const base: Facts = {
   nixPath: "/nix/var/nix/profiles/default/bin/nix",
-  nixVersion: "2.24.10",
+  nixVersion: parseNixVersion("nix (Nix) 2.24.10"),
   daemonSocket: false,
   viaDaemon: false,
   storeWritable: true,

@@ -11,6 +11,7 @@ import path from "node:path";
 import { startHostDaemon } from "../../scripts/containers/host-daemon.mjs";
 import { HOST, labelImage } from "../../scripts/lib/runners.mjs";
 import { provisionNix } from "../../scripts/provision-nix.mjs";
+import { parseNixVersion } from "../../src/nix/version.js";
 import { context, own, ready, ROOT, step } from "./context.js";
 import type { Env, Row } from "./rows.js";
 
@@ -19,10 +20,10 @@ const BUILD_IMAGES = [process.execPath, path.join(CONTAINERS, "build-images.mjs"
 const HOST_DAEMON = path.join(CONTAINERS, "host-daemon.mjs");
 export const PODMAN = ["bash", path.join(CONTAINERS, "podman.sh")];
 
-/** "2.8.0" of `nix (Nix) 2.8.0`, from the nix at `bin` (or on PATH). */
+/** "2.8.0" of `nix (Nix) 2.8.0`, from the nix at `bin` (or on PATH), read by the action's parser; upstream Nix only. */
 function nixFull(bin = "nix"): string | undefined {
-  const r = spawnSync(bin, ["--version"], { encoding: "utf8" });
-  return /^nix \(Nix\) (\d+\.\d+(\.\d+)?)/m.exec(r.stdout ?? "")?.[1];
+  const v = parseNixVersion(spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout ?? "");
+  return v?.implementation === "upstream" ? v.version : undefined;
 }
 const minor = (v: string | undefined) => v?.split(".").slice(0, 2).join(".");
 const HOST_NIX = nixFull() ?? "unknown";
@@ -236,7 +237,7 @@ async function determinate(): Promise<typeof DETERMINATE> {
     const out = `${check.stdout ?? ""}${check.stderr ?? ""}`;
     log(out.trimEnd());
     if (!/^with-init-none=0$/m.test(out)) throw new Error("installer-determinate: it did not install from a Nix tarball with --init none --no-confirm");
-    DETERMINATE.nix = /^nix \(Nix\) (\S+)$/m.exec(out)?.[1] ?? "";
+    DETERMINATE.nix = out.split("\n").map((l) => parseNixVersion(l)).find((v) => v !== undefined)?.version ?? "";
     if (!DETERMINATE.nix) throw new Error("installer-determinate: the installed nix does not run");
   });
   return DETERMINATE;

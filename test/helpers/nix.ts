@@ -14,7 +14,7 @@ export function nixVersion(): string {
   if (underTest === undefined) {
     const v = parseNixVersion(execFileSync("nix", ["--version"], { encoding: "utf8" }));
     if (v === undefined) throw new Error("nix --version gave no version");
-    underTest = v;
+    underTest = v.version;
   }
   return underTest;
 }
@@ -45,7 +45,7 @@ export function nixHasS3(): boolean {
 
 /** The system's Nix (Debian bookworm's nix-bin, /usr/bin/nix): what the installer stand-in installs, whatever is on PATH. */
 export function systemNixVersion(): string {
-  return parseNixVersion(execFileSync("/usr/bin/nix", ["--version"], { encoding: "utf8" })) ?? "unknown";
+  return parseNixVersion(execFileSync("/usr/bin/nix", ["--version"], { encoding: "utf8" }))?.version ?? "unknown";
 }
 
 export { trivialDrv };

@@ -19,7 +19,6 @@ import {
   privilege,
   type CommandRequest,
 } from "../../src/install/installer-command.js";
-import { parseNixVersion } from "../../src/nix/version.js";
 
 const BIN = "/tc/nix-installer";
 const CONF_ALICE = "trusted-users = root alice";
@@ -320,9 +319,4 @@ describe("small decisions", () => {
     expect(laterStepEnv(layout, {}, () => false).NIX_SSL_CERT_FILE).toBeUndefined();
   });
 
-  it.each([
-    ["nix (Nix) 2.8.0", "2.8.0"],
-    ["nix (Determinate Nix 3.8.5) 2.30.2", "2.30.2"],
-    ["nix (Nix) 2.24.10pre20240101", "2.24.10"],
-  ])("parseNixVersion(%j) = %s", (out, want) => expect(parseNixVersion(out)).toBe(want));
 });

@@ -129,7 +129,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     expect(exported.NIX_SSL_CERT_FILE).toBe("/etc/ssl/certs/ca-certificates.crt");
     expect(process.env.PATH?.split(":").slice(0, 2)).toEqual([path.join(job.temp, ".nix-profile/bin"), bin]);
 
-    expect(after).toMatchObject({ nixPath: path.join(bin, "nix"), nixVersion: INSTALLED, viaDaemon: false, storeWritable: true });
+    expect(after).toMatchObject({ nixPath: path.join(bin, "nix"), nixVersion: { implementation: "upstream", version: INSTALLED }, viaDaemon: false, storeWritable: true });
     expect(existsSync(path.join(prefix, "socket"))).toBe(false);
     expect(existsSync(path.join(job.temp, "nix-runner-action", "nix-daemon.pid"))).toBe(false);
   });
@@ -170,7 +170,7 @@ describe("installNix per facts (stand-in installer served locally)", () => {
     expect(installCall.slice(5)).toEqual(["install", "linux", "--no-confirm", "--init", "none", "--extra-conf", `trusted-users = root ${user.name}\nsandbox = false`]);
     expect(daemonCall).toEqual(["-n", "env", "NIX_REMOTE=local", `NIX_DAEMON_SOCKET_PATH=${socket}`, path.join(bin, "nix-daemon")]);
     expect(alive(pid)).toBe(true);
-    expect(after).toMatchObject({ viaDaemon: true, daemonSocket: true, nixVersion: INSTALLED });
+    expect(after).toMatchObject({ viaDaemon: true, daemonSocket: true, nixVersion: { implementation: "upstream", version: INSTALLED } });
 
     const file = path.join(prefix, "from-nixtest.txt");
     writeFileSync(file, `added through the job's daemon ${Date.now()} ${Math.random()}\n`);
@@ -294,7 +294,7 @@ describe("installer choice, URLs and versions (stand-in installer served locally
     expect(calls(prefix)[0].argv).toEqual(
       expect.arrayContaining(["--nix-package-url", `https://releases.nixos.org/nix/nix-${INSTALLED}/nix-${INSTALLED}-x86_64-linux.tar.xz`]),
     );
-    expect(after.nixVersion).toBe("2.8.0");
+    expect(after.nixVersion?.version).toBe("2.8.0");
   });
 
   it("a nix-version range the installed Nix does not satisfy fails clearly", async () => {
@@ -323,6 +323,6 @@ describe("installer choice, URLs and versions (stand-in installer served locally
     const after = await install(facts({}));
     expect(server.requests.length).toBe(requests);
     expect(calls(prefix)).toHaveLength(1);
-    expect(after.nixVersion).toBe(INSTALLED);
+    expect(after.nixVersion?.version).toBe(INSTALLED);
   });
 });

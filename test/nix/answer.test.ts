@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { excerpt, notUnderstood, UnknownAnswer } from "../../src/nix/answer.js";
 import { parseShowConfig, parseStoreInfoTrusted, showConfigDoubt } from "../../src/nix/config.js";
 import { nixVersionOf } from "../../src/nix/locate.js";
+import { parseNixVersion } from "../../src/nix/version.js";
 import { parseBuildOutputs, parsePathInfo } from "../../src/nix/path-info.js";
 
 // Answers of Nix in shapes no version has printed: each parser must refuse them (UnknownAnswer),
@@ -14,10 +15,12 @@ const A = `${S}/cwa6wgwkylrxg7wnhrbhwxdr7iqyl2hg-pi`;
 
 describe("notUnderstood: the one message for an answer the action cannot read", () => {
   it("names the command, the Nix version and what the action did instead", () => {
-    expect(notUnderstood("nix path-info --json", "2.34.8", "not JSON (x)", "building it instead")).toBe(
+    expect(notUnderstood("nix path-info --json", parseNixVersion("nix (Nix) 2.34.8"), "not JSON (x)", "building it instead")).toBe(
       "Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): not JSON (x); building it instead",
     );
     expect(notUnderstood("nix --version", undefined, "no version", "going on")).toMatch(/\(Nix of unknown version\)/);
+    expect(notUnderstood("nix store ping --json", parseNixVersion("nix (Lix, like Nix) 2.94.0"), "x", "y")).toContain("(Lix 2.94.0 (a fork of Nix 2.18))");
+    expect(notUnderstood("nix store info --json", parseNixVersion("nix (Determinate Nix 3.8.5) 2.30.2"), "x", "y")).toContain("(Determinate Nix 3.8.5 (Nix 2.30.2))");
   });
   it("quotes an answer on one line, cut short", () => {
     expect(excerpt(" a\n  b ")).toBe("a b");
@@ -104,17 +107,21 @@ describe("nix --version that names no version", () => {
     expect(await nixVersionOf(nix, { PATH: "/usr/bin:/bin" })).toBeUndefined();
     expect(out).toMatch(/::warning::Could not understand the answer of 'nix --version' \(Nix of unknown version\): no version in "nix \(Nix\) unstable"; the action goes on as with an old Nix/);
   });
-  it("a version it knows: no warning", async () => {
+  it.each([
+    ["nix (Nix) 2.26.3", { implementation: "upstream", version: "2.26.3" }],
+    ["nix (Lix, like Nix) 2.94.0", { implementation: "lix", version: "2.94.0", upstream: "2.18.3" }],
+    ["nix (Determinate Nix 3.8.5) 2.30.2", { implementation: "determinate", version: "2.30.2", distribution: "3.8.5" }],
+  ])("a Nix it knows (%s): no warning", async (line, want) => {
     dir = mkdtempSync(path.join(os.tmpdir(), "nra-answer-"));
     const nix = path.join(dir, "nix");
-    writeFileSync(nix, "#!/bin/sh\necho 'nix (Nix) 2.26.3'\n");
+    writeFileSync(nix, `#!/bin/sh\necho '${line}'\n`);
     chmodSync(nix, 0o755);
     let out = "";
     vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk);
       return true;
     });
-    expect(await nixVersionOf(nix, { PATH: "/usr/bin:/bin" })).toBe("2.26.3");
+    expect(await nixVersionOf(nix, { PATH: "/usr/bin:/bin" })).toMatchObject(want);
     expect(out).not.toMatch(/::warning::/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type BaseConfig, configShowArgs, missing, nixConfigEnv, renderConf, storeInfoArgs } from "../../src/nix/config.js";
+import { parseNixVersion } from "../../src/nix/version.js";
 import { decideTrust, ignoredByDaemon } from "../../src/nix/trust.js";
 
 const base: BaseConfig = {
@@ -92,16 +93,32 @@ describe("ignoredByDaemon", () => {
   });
 });
 
-describe("command spellings by version", () => {
+describe("command spellings by what nix --version answers (the first is asked, the other when it is refused as unknown)", () => {
+  const CONFIG_SHOW = ["config", "show"];
+  const SHOW_CONFIG = ["show-config"];
+  const INFO = ["store", "info"];
+  const PING = ["store", "ping"];
   it.each([
-    ["2.8.0", ["show-config"], ["store", "ping"]],
-    ["2.19.3", ["show-config"], ["store", "ping"]],
-    ["2.20.0", ["config", "show"], ["store", "info"]],
-    ["2.26.3", ["config", "show"], ["store", "info"]],
-    ["2.34.8", ["config", "show"], ["store", "info"]],
-    [undefined, ["show-config"], ["store", "ping"]],
-  ])("Nix %s: %j, %j", async (version, config, info) => {
-    expect(await configShowArgs(version)).toEqual(config);
-    expect(await storeInfoArgs(version)).toEqual(info);
+    ["nix (Nix) 2.8.0", SHOW_CONFIG, PING],
+    ["nix (Nix) 2.19.3", SHOW_CONFIG, PING],
+    ["nix (Nix) 2.20.0pre20231223_b7f0179", SHOW_CONFIG, PING],
+    ["nix (Nix) 2.20.0", CONFIG_SHOW, INFO],
+    ["nix (Nix) 2.26.3", CONFIG_SHOW, INFO],
+    ["nix (Nix) 2.34.8", CONFIG_SHOW, INFO],
+    ["nix (Determinate Nix 3.8.5) 2.30.2", CONFIG_SHOW, INFO],
+    // Lix 2.90 renamed show-config as upstream 2.20 did, but registers only `nix store ping`
+    ["nix (Lix, like Nix) 2.94.0", CONFIG_SHOW, PING],
+    ["nix (Lix, like Nix) 2.90.0", CONFIG_SHOW, PING],
+    ["something else", SHOW_CONFIG, PING],
+  ])("%s: %j, %j", async (line, config, info) => {
+    const nix = parseNixVersion(line);
+    const configs = await configShowArgs(nix);
+    const infos = await storeInfoArgs(nix);
+    expect(configs[0]).toEqual(config);
+    expect(infos[0]).toEqual(info);
+    expect(configs).toHaveLength(2);
+    expect(infos).toHaveLength(2);
+    expect(configs[1]).toEqual(config === SHOW_CONFIG ? CONFIG_SHOW : SHOW_CONFIG);
+    expect(infos[1]).toEqual(info === PING ? INFO : PING);
   });
 });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePathInfo, pathInfoJsonArgs } from "../../src/nix/path-info.js";
+import { parseNixVersion } from "../../src/nix/version.js";
 
 // Against real nix path-info: path-info.integration.test.ts.
 
@@ -31,10 +32,14 @@ describe("parsePathInfo (pure): every shape nix path-info --json has printed", (
   it("anything else is an error that quotes it", () => {
     expect(() => parsePathInfo("42", S)).toThrow(/42, not a list or an object/);
   });
+  const FORMAT = ["--json", "--json-format", "1"];
   it.each([
-    ["2.8.0", ["--json"]],
-    ["2.26.3", ["--json"]],
-    ["2.34.8", ["--json", "--json-format", "1"]],
-    [undefined, ["--json"]],
-  ])("flags for Nix %s: %j", async (v, want) => expect(await pathInfoJsonArgs(v)).toEqual(want));
+    ["nix (Nix) 2.8.0", ["--json"], FORMAT],
+    ["nix (Nix) 2.26.3", ["--json"], FORMAT],
+    ["nix (Nix) 2.34.0rc1", ["--json"], FORMAT],
+    ["nix (Nix) 2.34.8", FORMAT, ["--json"]],
+    ["nix (Lix, like Nix) 2.94.0", ["--json"], FORMAT],
+    ["nix (Determinate Nix 3.23.1) 2.35.2", FORMAT, ["--json"]],
+    ["not a version", ["--json"], FORMAT],
+  ])("flags for %s: %j first, then %j", async (line, first, then) => expect(await pathInfoJsonArgs(parseNixVersion(line))).toEqual([first, then]));
 });

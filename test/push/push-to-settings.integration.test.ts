@@ -6,6 +6,7 @@ import { type Job, newJob, runStep } from "../../scripts/lib/runner.mjs";
 import { pushTarget } from "../../src/push-target.js";
 import { checkPushSettings } from "../../src/push/check-target.js";
 import { RECORDED_SETTINGS, standInRefusal, storeSettings } from "../../src/nix/store-settings.js";
+import { parseNixVersion } from "../../src/nix/version.js";
 import { trivialDrv } from "../helpers/nix.js";
 import { buildInStep, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
 import { laterStepEnv } from "../../scripts/lib/runner.mjs";
@@ -83,8 +84,8 @@ describe(`push-to's settings checked in main, against the Nix in use (${version}
   });
 
   it("an ssh store's setting names are checked too (values only when it connects)", async () => {
-    await expect(checkPushSettings(pushTarget("ssh-ng://builder?remote-programm=nix-daemon"), version, testNixEnv())).rejects.toThrow(/"remote-programm" is not a setting of this store; did you mean "remote-program"\?/);
-    await expect(checkPushSettings(pushTarget("ssh-ng://builder?remote-program=nix-daemon"), version, testNixEnv())).resolves.toBeUndefined();
+    await expect(checkPushSettings(pushTarget("ssh-ng://builder?remote-programm=nix-daemon"), parseNixVersion(nix(["--version"]).out), testNixEnv())).rejects.toThrow(/"remote-programm" is not a setting of this store; did you mean "remote-program"\?/);
+    await expect(checkPushSettings(pushTarget("ssh-ng://builder?remote-program=nix-daemon"), parseNixVersion(nix(["--version"]).out), testNixEnv())).resolves.toBeUndefined();
   });
 
   it("post never retries a refusal that cannot change: one attempt, not three", async () => {

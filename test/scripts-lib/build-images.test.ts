@@ -13,8 +13,15 @@ describe("build-images.mjs", () => {
     });
   });
 
-  it("refuses a nix --version it cannot read, quoting it", () => {
+  it("refuses a nix --version it cannot read, or of a Nix that is not upstream's, quoting it", () => {
     expect(() => nixVersionOf("Determinate Nix 3.1\n")).toThrow(/said "Determinate Nix 3.1"/);
+    expect(() => nixVersionOf("nix (Lix, like Nix) 2.94.0\n")).toThrow(/said "nix \(Lix, like Nix\) 2.94.0", not "nix \(Nix\) VERSION"/);
+    expect(() => nixVersionOf("nix (Determinate Nix 3.8.5) 2.30.2\n")).toThrow(/put an upstream Nix first on PATH/);
+  });
+
+  it("reads the version as the action does: suffixes off, a missing patch number is 0", () => {
+    expect(nixVersionOf("nix (Nix) 2.24.10pre20240101_abc\n")).toBe("2.24.10");
+    expect(nixVersionOf("nix (Nix) 2.4\n")).toBe("2.4.0");
   });
 
   it.each([

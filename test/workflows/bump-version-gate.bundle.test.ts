@@ -50,13 +50,15 @@ function runWith(versionLine: string, mode = "push", forge = "auto"): { code: nu
   return { code: r.status ?? 1, calls: readFileSync(calls, "utf8").split("\n").filter(Boolean), out: r.stdout + r.stderr };
 }
 
-describe("bump-nixpkgs.yml's bump picks the update command by Nix version (newer Nix cannot exist here: recording nix stand-in)", () => {
+describe("bump-nixpkgs.yml's bump picks the update command by what nix --version answers (newer Nix and Lix cannot exist here: recording nix stand-in)", () => {
   it.each([
     ["nix (Nix) 2.8.0", "flake lock --update-input nixpkgs"],
     ["nix (Nix) 2.18.1", "flake lock --update-input nixpkgs"],
     ["nix (Nix) 2.19.0", "flake update nixpkgs"],
     ["nix (Nix) 2.24.10", "flake update nixpkgs"],
     ["nix (Determinate Nix 3.6.2) 2.29.0", "flake update nixpkgs"],
+    // Lix 2.94 forked from 2.18, but ported `nix flake update <input>` in 2.90
+    ["nix (Lix, like Nix) 2.94.0", "flake update nixpkgs"],
   ])("%s → nix … %s", (versionLine, command) => {
     const r = runWith(versionLine);
     expect(r.code, r.out).toBe(0);

@@ -1,5 +1,5 @@
-export const id = 153;
-export const ids = [153];
+export const id = 488;
+export const ids = [488];
 export const modules = {
 
 /***/ 3916:
@@ -421,7 +421,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 3153:
+/***/ 1488:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -579,22 +579,25 @@ async function readConfFiles(env, opts = {}) {
 
 // EXTERNAL MODULE: ./src/nix/answer.ts
 var answer = __webpack_require__(913);
-// EXTERNAL MODULE: ./src/nix/version.ts
-var nix_version = __webpack_require__(8547);
+// EXTERNAL MODULE: ./src/nix/version.ts + 1 modules
+var version = __webpack_require__(2980);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
 
 
 /**
- * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
- * `nix config show` (the old name is an alias that warns since); older and unknown versions get
- * the old name, which every version up to 2.34 still answers.
+ * The spellings of the command that prints the settings in effect, the one this Nix should know
+ * first: Nix 2.20 and Lix 2.90 renamed `nix show-config` to `nix config show` (the old name is an
+ * alias that warns since); older and unknown versions get the old name, which every version up to
+ * 2.34 still answers. The other is what to try when Nix refuses the first (nix/spelling.ts).
  */
-async function configShowArgs(version) {
-    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["config", "show"] : ["show-config"];
+async function configShowArgs(nix) {
+    const both = [["config", "show"], ["show-config"]];
+    return (await (0,version/* supports */.xY)(nix, "configShow")) ? both : both.reverse();
 }
-/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since), as for configShowArgs. */
-async function storeInfoArgs(version) {
-    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["store", "info"] : ["store", "ping"];
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since) and in Lix, as for configShowArgs. */
+async function storeInfoArgs(nix) {
+    const both = [["store", "info"], ["store", "ping"]];
+    return (await (0,version/* supports */.xY)(nix, "storeInfo")) ? both : both.reverse();
 }
 /** A store URL without trailing slashes, as Nix compares substituters. */
 const normalizeUrl = (url) => url.replace(/\/+$/, "");
@@ -780,11 +783,43 @@ function ignoredByDaemon(req, base, user) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/nix/spelling.ts
+
+
+
+/**
+ * Nix's words for a command or flag it does not know (upstream and Lix alike): "'info' is not a
+ * recognised command", "unrecognised flag '--json-format'"; undefined for any other answer.
+ */
+function refusedAsUnknown(stderr) {
+    return stderr.match(/error: ('[^'\n]*' is not a recognised command|unrecognised flag '[^'\n]*')/)?.[1];
+}
+/**
+ * Runs the command in its first spelling and, when Nix refuses it as unknown, in the next, with a
+ * warning: the version said which one this Nix has, and a fork or a build that lacks it makes the
+ * action degrade, never fail. Returns the last answer and the spelling that gave it.
+ */
+async function runSpellings(cmd, opts = {}) {
+    const shown = (s) => `nix ${s.join(" ")}`;
+    for (const [i, spelling] of cmd.spellings.entries()) {
+        const result = await (0,exec/* run */.eF)(cmd.nix, [...cmd.before, ...spelling, ...cmd.after], opts);
+        const refusal = result.code === 0 ? undefined : refusedAsUnknown(result.stderr);
+        const next = cmd.spellings[i + 1];
+        // only a refusal of this spelling's own words: a flag of the rest fails every spelling alike
+        const ofSpelling = refusal !== undefined && spelling.some((w) => refusal.includes(`'${w}'`));
+        if (!ofSpelling || !next)
+            return { result, spelling };
+        step_io/* warning */.$e(`${(0,version/* describeNix */.Tg)(cmd.version)} refused '${shown(spelling)}' (${refusal}); the action asks '${shown(next)}' instead`);
+    }
+    throw new Error("runSpellings: no spelling to run");
+}
+
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/nix/features.ts
 var features = __webpack_require__(9560);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
+
 
 
 
@@ -885,8 +920,8 @@ async function baseConfig(env, opts) {
     const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
     if (fromFiles)
         return fromFiles;
-    const cmd = await configShowArgs(opts.version);
-    const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...cmd], { env });
+    const asked = { nix: "nix", before: features/* NIX_COMMAND */.g, spellings: await configShowArgs(opts.version), after: [], version: opts.version };
+    const { result: r, spelling: cmd } = await runSpellings(asked, { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     const unclear = showConfigDoubt(r.stdout);
@@ -909,13 +944,13 @@ async function groupsOf(user) {
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
 }
 async function daemonTrust(facts, env) {
-    // `nix store ping --json` reports "trusted" since Nix 2.15 (1/0; true/false from 2.34 on, read
-    // alike below); older versions have no way to ask.
-    if (!(await (0,nix_version/* atLeast */.jZ)(facts.nixVersion, "2.15.0")))
+    // `nix store ping --json` reports "trusted" since Nix 2.15 and in Lix (1/0; true/false from 2.34
+    // on, read alike below); older versions have no way to ask.
+    if (!(await (0,version/* supports */.xY)(facts.nixVersion, "storeTrusted")))
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
-    const cmd = await storeInfoArgs(facts.nixVersion);
-    const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...cmd, "--json", "--store", store], { env });
+    const asked = { nix: "nix", before: features/* NIX_COMMAND */.g, spellings: await storeInfoArgs(facts.nixVersion), after: ["--json", "--store", store], version: facts.nixVersion };
+    const { result: r, spelling: cmd } = await runSpellings(asked, { env });
     if (r.code !== 0)
         return undefined;
     try {
@@ -1172,6 +1207,7 @@ async function sudoWorks(env) {
 
 
 
+
 /**
  * The main step's first phase: probe, use a Nix that is installed but off PATH, classify. Where
  * the job's Nix stays (not `installed`), it must reach a store and satisfy nix-version, or the step
@@ -1215,9 +1251,11 @@ async function detect(inputs, nix) {
 async function checkVersion(inputs, facts) {
     if (!inputs.nixVersion)
         return;
-    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
-    if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
-        throw new src_errors/* ActionError */.l(`${step_io/* inputName */.yu("nix-version")}: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+    const nix = facts.nixVersion;
+    if (!(await (0,version/* satisfiesRange */.jY)(nix, inputs.nixVersion))) {
+        // a fork is checked as the upstream release it has the features of
+        const as = nix?.implementation === "lix" ? `, checked as Nix ${nix.upstream}` : "";
+        throw new src_errors/* ActionError */.l(`${step_io/* inputName */.yu("nix-version")}: this job's Nix is ${(0,version/* describeNix */.Tg)(nix).replace(/^Nix /, "")}${as}, which does not satisfy "${inputs.nixVersion}"; ` +
             `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen ${step_io/* inputName */.yu("nix-version")}`);
     }
 }
@@ -1609,15 +1647,16 @@ async function main(nix) {
     const outputs = {
         environment: envr.kind,
         platform: envr.platform,
-        "nix-version": facts.nixVersion ?? "",
+        "nix-version": facts.nixVersion?.version ?? "",
+        "nix-implementation": facts.nixVersion?.implementation ?? "",
         installed: String(installed),
         container: String(envr.container),
         "nixpkgs-date": nixpkgsDate,
     };
     for (const [name, value] of Object.entries(outputs))
         step_io/* setOutput */.uH(name, value);
-    step_io/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
-        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
+    step_io/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion?.version ?? "?"} container=${envr.container} ` +
+        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"} nix-implementation=${facts.nixVersion?.implementation ?? "-"}`);
 }
 // The install and the push are chunks of their own, loaded only when a job needs them.
 async function install(inputs, facts, envr) {

@@ -1,5 +1,5 @@
-export const id = 590;
-export const ids = [590];
+export const id = 547;
+export const ids = [547];
 export const modules = {
 
 /***/ 3916:
@@ -334,6 +334,8 @@ function daemonPidFile(env = process.env) {
 /* harmony export */   by: () => (/* binding */ UnknownAnswer),
 /* harmony export */   hf: () => (/* binding */ notUnderstood)
 /* harmony export */ });
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2980);
+
 /**
  * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
  * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
@@ -346,10 +348,11 @@ class UnknownAnswer extends Error {
  * The one message for an answer the action could not understand, e.g.
  * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
  * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
- * action did in its place, so nobody reads a result it did not earn as a success.
+ * action did in its place, so nobody reads a result it did not earn as a success. The Nix is named
+ * as describeNix does (Lix and Determinate Nix by their own names).
  */
-function notUnderstood(command, version, what, instead) {
-    return `Could not understand the answer of '${command}' (Nix ${version ?? "of unknown version"}): ${what}; ${instead}`;
+function notUnderstood(command, nix, what, instead) {
+    return `Could not understand the answer of '${command}' (${(0,_version_js__WEBPACK_IMPORTED_MODULE_0__/* .describeNix */ .Tg)(nix)}): ${what}; ${instead}`;
 }
 /** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
 function excerpt(text, max = 80) {
@@ -537,8 +540,8 @@ const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3190);
 /* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7814);
-/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(913);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8547);
+/* harmony import */ var _answer_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(913);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2980);
 
 
 
@@ -572,17 +575,20 @@ function locateNix(env) {
     const nixPath = which("nix", env);
     return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
 }
-/** The version of the nix at `nixPath`: from the name of the store path it lives in when it has one, else by running `nix --version`. */
+/**
+ * Which Nix `nixPath` is and its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`.
+ */
 async function nixVersionOf(nixPath, env) {
-    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
+    const named = (0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .versionFromStorePath */ .Fx)(realPathOf(nixPath));
     if (named)
         return named;
     const r = await (0,_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(nixPath, ["--version"], { env });
     if (r.code !== 0)
         return undefined;
-    const version = (0,_version_js__WEBPACK_IMPORTED_MODULE_4__/* .parseNixVersion */ .p_)(r.stdout);
+    const version = (0,_version_js__WEBPACK_IMPORTED_MODULE_5__/* .parseNixVersion */ .p_)(r.stdout);
     if (version === undefined) {
-        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e((0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .notUnderstood */ .hf)("nix --version", undefined, `no version in "${(0,_answer_js__WEBPACK_IMPORTED_MODULE_5__/* .excerpt */ .Kb)(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked"));
+        _step_io_js__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e((0,_answer_js__WEBPACK_IMPORTED_MODULE_4__/* .notUnderstood */ .hf)("nix --version", undefined, `no version in "${(0,_answer_js__WEBPACK_IMPORTED_MODULE_4__/* .excerpt */ .Kb)(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
     }
     return version;
 }
@@ -658,45 +664,155 @@ async function listStore(storeDir) {
 
 /***/ }),
 
-/***/ 8547:
+/***/ 2980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fx: () => (/* binding */ versionFromStorePath),
-/* harmony export */   jZ: () => (/* binding */ atLeast),
-/* harmony export */   p_: () => (/* binding */ parseNixVersion)
-/* harmony export */ });
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Tg: () => (/* reexport */ describeNix),
+  p_: () => (/* reexport */ parseNixVersion),
+  jY: () => (/* binding */ satisfiesRange),
+  xY: () => (/* binding */ supports),
+  Fx: () => (/* binding */ versionFromStorePath)
+});
+
+// UNUSED EXPORTS: FEATURES, LIX_FORKED_FROM
+
+;// CONCATENATED MODULE: ./src/nix/version-line.mjs
+// @ts-check
+// The first line of `nix --version`, read for every Nix this action may meet. Plain JavaScript
+// without imports, so that the scripts Node runs as they are (scripts/containers/build-images.mjs)
+// read versions with this one parser too; its types are in version-line.d.mts, and
+// src/nix/version.ts is where the action's code gets it. Recorded answers, with where each comes
+// from: test/fixtures/nix-version/answers.json.
+
 /**
- * "nix (Nix) 2.8.0" → "2.8.0"; tolerates suffixes like 2.24.10pre, "Determinate Nix 3.x (Nix 2.26)" and
- * "nix (Determinate Nix 3.8.5) 2.30.2", where the distribution's own version comes first.
+ * The upstream Nix release Lix forked from: Lix's `builtins.nixVersion` answers "2.18.3-lix" (Lix
+ * 2.90 release notes), so features upstream added after 2.18 are not to be assumed of Lix.
+ */
+const LIX_FORKED_FROM = "2.18.3";
+
+// "2.8.0", "2.4", "2.24.10pre20240101_abc", "2.26.0rc1", "2.30.3+2", "2.90-beta.1-lixpre…", "2.94.0"
+const NUMBER = String.raw`(\d+)\.(\d+)(?:\.(\d+))?([^\s)]*)`;
+const SHAPES = [
+  { implementation: "upstream", re: new RegExp(String.raw`^\S+ \(Nix\) ${NUMBER}$`) },
+  { implementation: "lix", re: new RegExp(String.raw`^\S+ \(Lix, like Nix\) ${NUMBER}$`) },
+  { implementation: "determinate", re: new RegExp(String.raw`^\S+ \(Determinate Nix ${NUMBER}\) ${NUMBER}$`) },
+];
+
+/**
+ * major.minor.patch of a matched number (a missing patch is 0), and for comparisons the same with
+ * "-pre" when the suffix marks a pre-release (pre…, rc…, -beta…, -dev…): a snapshot before 2.24.0
+ * may lack what 2.24.0 has. A "+2" (nixpkgs' patched builds) changes nothing.
+ * @param {string[]} m the four groups of NUMBER
+ */
+function numbers(m) {
+  const plain = `${Number(m[0])}.${Number(m[1])}.${Number(m[2] ?? 0)}`;
+  const pre = /^(?:[-.]?(?:pre|rc|beta|alpha|dev))/i.test(m[3] ?? "");
+  return { plain, comparable: pre ? `${plain}-pre` : plain };
+}
+
+/**
+ * Reads `nix --version` (any of nix, nix-env, nix-store…; only its first line counts: Lix 2.92 on
+ * prints more) into which implementation it is and its versions; undefined when the line is none of
+ * upstream Nix's, Lix's or Determinate Nix's.
+ * @param {string} output
+ * @returns {import("./version-line.d.mts").NixVersion | undefined}
  */
 function parseNixVersion(output) {
-    const all = [...output.matchAll(/(\d+)\.(\d+)(?:\.(\d+))?/g)];
-    const upstreamLast = output.includes("(Nix ") || /\(Determinate Nix [^)]*\)\s*\d/.test(output);
-    const m = all.length > 0 ? (upstreamLast ? all[all.length - 1] : all[0]) : undefined;
-    if (!m)
-        return undefined;
-    return `${m[1]}.${m[2]}.${m[3] ?? "0"}`;
+  const line = output.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  for (const { implementation, re } of SHAPES) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const groups = m.slice(1);
+    if (implementation === "determinate") {
+      const own = numbers(groups.slice(0, 4));
+      const nix = numbers(groups.slice(4));
+      return { implementation, version: nix.plain, upstream: nix.comparable, distribution: own.plain, line };
+    }
+    const own = numbers(groups);
+    if (implementation === "lix") return { implementation, version: own.plain, upstream: LIX_FORKED_FROM, distribution: own.plain, line };
+    return { implementation: "upstream", version: own.plain, upstream: own.comparable, line };
+  }
+  return undefined;
 }
+
+/**
+ * An upstream Nix known by its version alone (the name of the store path it lives in,
+ * e.g. "2.31.0pre20250712_b0972b0"): as `nix (Nix) VERSION` would answer.
+ * @param {string} version
+ */
+function upstreamNix(version) {
+  return parseNixVersion(`nix (Nix) ${version}`);
+}
+
+/**
+ * The Nix in words, for messages: "Nix 2.8.0", "Lix 2.94.0 (a fork of Nix 2.18)",
+ * "Determinate Nix 3.8.5 (Nix 2.30.2)", "Nix of unknown version".
+ * @param {import("./version-line.d.mts").NixVersion | undefined} v
+ */
+function describeNix(v) {
+  if (!v) return "Nix of unknown version";
+  if (v.implementation === "lix") return `Lix ${v.version} (a fork of Nix ${LIX_FORKED_FROM.split(".").slice(0, 2).join(".")})`;
+  if (v.implementation === "determinate") return `Determinate Nix ${v.distribution} (Nix ${v.version})`;
+  return `Nix ${v.version}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+
 /**
  * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
- * → "2.28.3". A store path never changes, so its name answers as well as `nix --version` and costs
+ * → Nix 2.28.3. A store path never changes, so its name answers as well as `nix --version` and costs
  * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
  */
 function versionFromStorePath(realPath) {
-    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+)(?:pre[0-9a-z_]*|rc\d*)?\/bin\/nix$/);
-    return m?.[1];
+    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+(?:pre[0-9a-z_]*|rc\d*)?)\/bin\/nix$/);
+    return m ? upstreamNix(m[1]) : undefined;
 }
 /**
- * True when `version` is at least `min`; unknown versions count as old, so new flags stay off.
- * semver is loaded on first use: most main steps never compare versions, and loading it costs more
- * than the rest of this module.
+ * What the action asks of Nix that not every Nix has: since which upstream release (Determinate
+ * Nix has what its upstream release has), and whether Lix has it (every Lix release, 2.90 on, or
+ * none; Lix forked from 2.18 and ported some later changes, so its number says nothing).
  */
-async function atLeast(version, min) {
-    if (version === undefined)
+const FEATURES = {
+    /** The `nix` command (with nix-command enabled), for installables. */
+    nixCommand: { upstream: "2.4.0", lix: true },
+    /** "trusted" in `nix store ping --json` / `nix store info --json`. */
+    storeTrusted: { upstream: "2.15.0", lix: true },
+    /** `nix flake update <input>` (before: `nix flake lock --update-input`); Lix 2.90 ported it (release notes, upstream PR 8817). */
+    flakeUpdateInputs: { upstream: "2.19.0", lix: true },
+    /** `nix config show` (before: `nix show-config`, an alias since); Lix 2.90 renamed it too (release notes, cl/993). */
+    configShow: { upstream: "2.20.0", lix: true },
+    /** `nix store info` (before: `nix store ping`); Lix registers only `nix store ping`. */
+    storeInfo: { upstream: "2.20.0", lix: false },
+    /** `nix path-info --json-format`, which 2.34 wants beside --json; Lix has no such flag. */
+    pathInfoJsonFormat: { upstream: "2.34.0", lix: false },
+};
+/**
+ * True when this Nix has `feature`; an unknown Nix (no version) has none of them, so newer commands
+ * and flags stay off. semver is loaded on first use: most main steps never compare versions, and
+ * loading it costs more than the rest of this module.
+ */
+async function supports(nix, feature) {
+    if (!nix)
+        return false;
+    const f = FEATURES[feature];
+    if (nix.implementation === "lix")
+        return f.lix;
+    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
+    return semver.valid(nix.upstream) !== null && semver.gte(nix.upstream, f.upstream);
+}
+/**
+ * Whether a `nix-version` range holds for this Nix: its upstream release is what is compared (Lix as
+ * the 2.18 it forked from), pre-releases included (2.24.0pre… is before 2.24.0, after 2.23).
+ */
+async function satisfiesRange(nix, range) {
+    if (!nix)
         return false;
     const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
-    return semver.valid(version) !== null && semver.gte(version, min);
+    return semver.satisfies(nix.upstream, range, { includePrerelease: true });
 }
 
 
@@ -1477,7 +1593,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 8590:
+/***/ 3547:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2211,22 +2327,25 @@ async function readConfFiles(env, opts = {}) {
 
 // EXTERNAL MODULE: ./src/nix/answer.ts
 var answer = __webpack_require__(913);
-// EXTERNAL MODULE: ./src/nix/version.ts
-var nix_version = __webpack_require__(8547);
+// EXTERNAL MODULE: ./src/nix/version.ts + 1 modules
+var nix_version = __webpack_require__(2980);
 ;// CONCATENATED MODULE: ./src/nix/config.ts
 
 
 /**
- * The command that prints the settings in effect: Nix 2.20 renamed `nix show-config` to
- * `nix config show` (the old name is an alias that warns since); older and unknown versions get
- * the old name, which every version up to 2.34 still answers.
+ * The spellings of the command that prints the settings in effect, the one this Nix should know
+ * first: Nix 2.20 and Lix 2.90 renamed `nix show-config` to `nix config show` (the old name is an
+ * alias that warns since); older and unknown versions get the old name, which every version up to
+ * 2.34 still answers. The other is what to try when Nix refuses the first (nix/spelling.ts).
  */
-async function configShowArgs(version) {
-    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["config", "show"] : ["show-config"];
+async function configShowArgs(nix) {
+    const both = [["config", "show"], ["show-config"]];
+    return (await (0,nix_version/* supports */.xY)(nix, "configShow")) ? both : both.reverse();
 }
-/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since), as for configShowArgs. */
-async function storeInfoArgs(version) {
-    return (await (0,nix_version/* atLeast */.jZ)(version, "2.20.0")) ? ["store", "info"] : ["store", "ping"];
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since) and in Lix, as for configShowArgs. */
+async function storeInfoArgs(nix) {
+    const both = [["store", "info"], ["store", "ping"]];
+    return (await (0,nix_version/* supports */.xY)(nix, "storeInfo")) ? both : both.reverse();
 }
 /** A store URL without trailing slashes, as Nix compares substituters. */
 const normalizeUrl = (url) => url.replace(/\/+$/, "");
@@ -2412,11 +2531,43 @@ function ignoredByDaemon(req, base, user) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/nix/spelling.ts
+
+
+
+/**
+ * Nix's words for a command or flag it does not know (upstream and Lix alike): "'info' is not a
+ * recognised command", "unrecognised flag '--json-format'"; undefined for any other answer.
+ */
+function refusedAsUnknown(stderr) {
+    return stderr.match(/error: ('[^'\n]*' is not a recognised command|unrecognised flag '[^'\n]*')/)?.[1];
+}
+/**
+ * Runs the command in its first spelling and, when Nix refuses it as unknown, in the next, with a
+ * warning: the version said which one this Nix has, and a fork or a build that lacks it makes the
+ * action degrade, never fail. Returns the last answer and the spelling that gave it.
+ */
+async function runSpellings(cmd, opts = {}) {
+    const shown = (s) => `nix ${s.join(" ")}`;
+    for (const [i, spelling] of cmd.spellings.entries()) {
+        const result = await (0,exec/* run */.eF)(cmd.nix, [...cmd.before, ...spelling, ...cmd.after], opts);
+        const refusal = result.code === 0 ? undefined : refusedAsUnknown(result.stderr);
+        const next = cmd.spellings[i + 1];
+        // only a refusal of this spelling's own words: a flag of the rest fails every spelling alike
+        const ofSpelling = refusal !== undefined && spelling.some((w) => refusal.includes(`'${w}'`));
+        if (!ofSpelling || !next)
+            return { result, spelling };
+        step_io/* warning */.$e(`${(0,nix_version/* describeNix */.Tg)(cmd.version)} refused '${shown(spelling)}' (${refusal}); the action asks '${shown(next)}' instead`);
+    }
+    throw new Error("runSpellings: no spelling to run");
+}
+
 // EXTERNAL MODULE: ./src/state.ts
 var state = __webpack_require__(2462);
 // EXTERNAL MODULE: ./src/nix/features.ts
 var features = __webpack_require__(9560);
 ;// CONCATENATED MODULE: ./src/configure/configure.ts
+
 
 
 
@@ -2517,8 +2668,8 @@ async function baseConfig(env, opts) {
     const fromFiles = opts.filesKnown ? await readConfFiles(env, opts) : undefined;
     if (fromFiles)
         return fromFiles;
-    const cmd = await configShowArgs(opts.version);
-    const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...cmd], { env });
+    const asked = { nix: "nix", before: features/* NIX_COMMAND */.g, spellings: await configShowArgs(opts.version), after: [], version: opts.version };
+    const { result: r, spelling: cmd } = await runSpellings(asked, { env });
     if (r.code !== 0)
         throw new src_errors/* ActionError */.l(`could not read Nix's configuration ('nix ${cmd.join(" ")}' failed: ${r.stderr.trim()})`);
     const unclear = showConfigDoubt(r.stdout);
@@ -2541,13 +2692,13 @@ async function groupsOf(user) {
     return r.code === 0 ? r.stdout.trim().split(/\s+/) : [];
 }
 async function daemonTrust(facts, env) {
-    // `nix store ping --json` reports "trusted" since Nix 2.15 (1/0; true/false from 2.34 on, read
-    // alike below); older versions have no way to ask.
-    if (!(await (0,nix_version/* atLeast */.jZ)(facts.nixVersion, "2.15.0")))
+    // `nix store ping --json` reports "trusted" since Nix 2.15 and in Lix (1/0; true/false from 2.34
+    // on, read alike below); older versions have no way to ask.
+    if (!(await (0,nix_version/* supports */.xY)(facts.nixVersion, "storeTrusted")))
         return undefined;
     const store = env.NIX_REMOTE || "daemon";
-    const cmd = await storeInfoArgs(facts.nixVersion);
-    const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...cmd, "--json", "--store", store], { env });
+    const asked = { nix: "nix", before: features/* NIX_COMMAND */.g, spellings: await storeInfoArgs(facts.nixVersion), after: ["--json", "--store", store], version: facts.nixVersion };
+    const { result: r, spelling: cmd } = await runSpellings(asked, { env });
     if (r.code !== 0)
         return undefined;
     try {
@@ -2782,6 +2933,7 @@ async function sudoWorks(env) {
 
 
 
+
 /**
  * The main step's first phase: probe, use a Nix that is installed but off PATH, classify. Where
  * the job's Nix stays (not `installed`), it must reach a store and satisfy nix-version, or the step
@@ -2825,9 +2977,11 @@ async function detect(inputs, nix) {
 async function checkVersion(inputs, facts) {
     if (!inputs.nixVersion)
         return;
-    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
-    if (!facts.nixVersion || !semver.satisfies(facts.nixVersion, inputs.nixVersion)) {
-        throw new src_errors/* ActionError */.l(`${step_io/* inputName */.yu("nix-version")}: this job's Nix is ${facts.nixVersion ?? "of unknown version"}, which does not satisfy "${inputs.nixVersion}"; ` +
+    const nix = facts.nixVersion;
+    if (!(await (0,nix_version/* satisfiesRange */.jY)(nix, inputs.nixVersion))) {
+        // a fork is checked as the upstream release it has the features of
+        const as = nix?.implementation === "lix" ? `, checked as Nix ${nix.upstream}` : "";
+        throw new src_errors/* ActionError */.l(`${step_io/* inputName */.yu("nix-version")}: this job's Nix is ${(0,nix_version/* describeNix */.Tg)(nix).replace(/^Nix /, "")}${as}, which does not satisfy "${inputs.nixVersion}"; ` +
             `the action never replaces a Nix it did not install: use an image or host with a matching Nix, or widen ${step_io/* inputName */.yu("nix-version")}`);
     }
 }
@@ -2918,15 +3072,16 @@ async function main(nix) {
     const outputs = {
         environment: envr.kind,
         platform: envr.platform,
-        "nix-version": facts.nixVersion ?? "",
+        "nix-version": facts.nixVersion?.version ?? "",
+        "nix-implementation": facts.nixVersion?.implementation ?? "",
         installed: String(installed),
         container: String(envr.container),
         "nixpkgs-date": nixpkgsDate,
     };
     for (const [name, value] of Object.entries(outputs))
         step_io/* setOutput */.uH(name, value);
-    step_io/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion ?? "?"} container=${envr.container} ` +
-        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"}`);
+    step_io/* info */.pq(`environment=${envr.kind} platform=${envr.platform} nix=${facts.nixVersion?.version ?? "?"} container=${envr.container} ` +
+        `installed=${installed} trusted=${trust.trusted} nixpkgs-date=${nixpkgsDate || "-"} nix-implementation=${facts.nixVersion?.implementation ?? "-"}`);
 }
 // The install and the push are chunks of their own, loaded only when a job needs them.
 async function install(inputs, facts, envr) {
@@ -2958,10 +3113,12 @@ var background = __webpack_require__(7042);
 
 /**
  * The flags for `nix path-info` JSON on this Nix. Nix 2.34 warns that a bare `--json` will become an
- * error and wants `--json-format`, a flag older versions reject; format 1 is the one 2.19–2.33 print.
+ * error and wants `--json-format`, a flag older versions and Lix reject; format 1 is the one 2.19–2.33
+ * print. Both spellings, this Nix's first, as for configShowArgs.
  */
-async function pathInfoJsonArgs(version) {
-    return (await (0,nix_version/* atLeast */.jZ)(version, "2.34.0")) ? ["--json", "--json-format", "1"] : ["--json"];
+async function pathInfoJsonArgs(nix) {
+    const both = [["--json", "--json-format", "1"], ["--json"]];
+    return (await (0,nix_version/* supports */.xY)(nix, "pathInfoJsonFormat")) ? both : both.reverse();
 }
 /**
  * Reads `nix path-info --json` in each shape Nix has printed: a list of `{path, valid?}` (≤ 2.18, an
@@ -3532,6 +3689,7 @@ function onlyAttributed(candidates, closure) {
 
 
 
+
 /** Warns about an answer not understood and keeps it for the summary. */
 function doubt(run, command, what, instead) {
     step_io/* warning */.$e((0,answer/* notUnderstood */.hf)(command, run.version, what, instead));
@@ -3608,7 +3766,7 @@ function planOf(inputs) {
 function newRun(plan, limits, dir) {
     const started = Date.now();
     const clock = { deadline: started + limits.timeoutMs, left: () => clock.deadline - Date.now() };
-    return { started, clock, limits, version: plan.nixVersion, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
+    return { started, clock, limits, version: plan.nix, doubts: [], gone: 0, uploadEnv: uploadEnv(dir) };
 }
 /**
  * With the hook method, tells the background pusher to finish the queue and exit. `ran`: a pusher
@@ -3774,9 +3932,9 @@ async function resolvePushPaths(items, plan, state) {
             out.push(direct);
             continue;
         }
-        version ??= plan.nixVersion ?? (await (0,locate/* locateNix */.WH)(process.env).version);
+        version ??= plan.nix ?? (await (0,locate/* locateNix */.WH)(process.env).version);
         state.version = version;
-        if (!(await (0,nix_version/* atLeast */.jZ)(version, "2.4.0"))) {
+        if (!(await (0,nix_version/* supports */.xY)(version, "nixCommand"))) {
             throw new src_errors/* ActionError */.l(`${step_io/* inputName */.yu("push-paths")}: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
         out.push(...(await resolveInstallable(item, plan.storeDir, state)));
@@ -3785,8 +3943,8 @@ async function resolvePushPaths(items, plan, state) {
 }
 async function resolveInstallable(item, storeDir, state) {
     const { clock, version } = state;
-    const jsonArgs = await pathInfoJsonArgs(version);
-    const info = await (0,exec/* run */.eF)("nix", [...features/* NIX_FLAKES */.f, "path-info", ...jsonArgs, item], { timeoutMs: clock.left() });
+    const asked = { nix: "nix", before: [...features/* NIX_FLAKES */.f, "path-info"], spellings: await pathInfoJsonArgs(version), after: [item], version };
+    const { result: info, spelling: jsonArgs } = await runSpellings(asked, { timeoutMs: clock.left() });
     if (info.code === 0) {
         // path-info names outputs that are not built yet too, as not valid
         try {
