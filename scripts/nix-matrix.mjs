@@ -129,6 +129,17 @@ export function renderTestedWith(results) {
   ].join("\n");
 }
 
+/**
+ * Results as one line per fact ("2.8.0 push: 48 passed, 0 failed, 2 skipped in 11 files",
+ * "e2e act/host/nix2.8/node20/good: 17 passed, 0 failed"), for a readable difference.
+ * @param {{ versions: { version: string, areas: Record<string, { passed: number, failed: number, skipped: number, files: number }> }[], e2e: { row: string, passed: number, failed: number }[] }} results
+ */
+export function flatten(results) {
+  const areas = results.versions.flatMap((v) =>
+    Object.entries(v.areas).map(([k, a]) => `${v.version} ${k}: ${a.passed} passed, ${a.failed} failed, ${a.skipped} skipped in ${a.files} files`));
+  return [...areas, ...results.e2e.map((e) => `e2e ${e.row}: ${e.passed} passed, ${e.failed} failed`)];
+}
+
 export function replaceBlock(readme, block) {
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
@@ -170,6 +181,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const recorded = readFileSync(RESULTS, "utf8");
     if (recorded === `${JSON.stringify(results, null, 2)}\n`) process.exit(0);
     console.error(`nix-matrix: this run's results differ from ${path.relative(root, RESULTS)}: run 'node scripts/nix-matrix.mjs record ${dir}' and commit`);
+    // what differs, both ways, so a CI log shows it
+    const now = flatten(results);
+    const was = flatten(JSON.parse(recorded));
+    for (const l of was.filter((x) => !now.includes(x)).slice(0, 30)) console.error(`  recorded: ${l}`);
+    for (const l of now.filter((x) => !was.includes(x)).slice(0, 30)) console.error(`  this run: ${l}`);
     process.exit(1);
   }
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

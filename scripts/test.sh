@@ -8,7 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # Each stage's start, in seconds since this script began (the note of a CI run reads its timings here).
 stage() { echo "== test.sh: $1 at ${SECONDS} s"; }
-trap 'echo "== test.sh: ended at ${SECONDS} s"' EXIT
+# What failed, repeated at the very end, where a CI log's tail shows it.
+failed=()
+trap 'echo "== test.sh: ended at ${SECONDS} s${failed[*]:+; failed: ${failed[*]}}"' EXIT
 stage "setup-machine"
 bash scripts/setup-machine.sh
 stage "lint"
@@ -40,7 +42,7 @@ tier() { # VERSION BINDIR [FILE...]: the integration tier on that Nix, its repor
   local v=$1 bin=$2; shift 2
   stage "integration tier on Nix $v (${*:-all files})"
   PATH="$bin:$PATH" bash scripts/with-fresh-nix.sh npx vitest run --project integration --sequence.shuffle \
-    --reporter=default --reporter=json --outputFile.json="$results/$v.json" "$@" || status=1
+    --reporter=default --reporter=json --outputFile.json="$results/$v.json" "$@" || { status=1; failed+=("[integration tier on Nix $v]"); }
 }
 # Provisioned first: some tests (path-info's) run every Nix they find in .tools/nix, so each tier
 # must see the same set whether or not an earlier run left them there.
@@ -51,7 +53,7 @@ while read -r v bin; do
   # shellcheck disable=SC2086 # the scope is a list of paths without spaces
   tier "$v" "$bin" ${SCOPE[$v]-${SUBSET[*]}}
 done <<<"$provisioned"
-node scripts/nix-matrix.mjs summary "$results" || status=1
+node scripts/nix-matrix.mjs summary "$results" || { status=1; failed+=("[nix-matrix summary]"); }
 [ "$status" -eq 0 ] || exit 1
 # The committed action through real runners: act, Gitea's runner and the Forgejo stand-in (Gitea's
 # runner with Forgejo's variables), and the GitLab CLI's jobs under gitlab-ci-local, in host mode
@@ -59,11 +61,11 @@ node scripts/nix-matrix.mjs summary "$results" || status=1
 # DeterminateSystems' installer when .tools/ lacks it, are made on the way: about 10 minutes more on
 # a fresh machine, see CONTRIBUTING.md). Its report joins the tiers' for the Tested-with table.
 stage "e2e"
-bash scripts/with-fresh-nix.sh npm run e2e -- --reporter=json --outputFile.json="$results/e2e.json"
-node scripts/nix-matrix.mjs check "$results" || status=1
+bash scripts/with-fresh-nix.sh npm run e2e -- --reporter=json --outputFile.json="$results/e2e.json" || { failed+=("[e2e]"); exit 1; }
+node scripts/nix-matrix.mjs check "$results" || { status=1; failed+=("[nix-matrix check: results.json]"); }
 # The forge suite: a real Gitea server on 127.0.0.1 (built from the Go module proxy into .tools/ when
 # missing, about 5 minutes cold), Gitea's runner registered to it in daemon mode, the action mirrored
 # there at v1 and used as users write it (docs/testing.md).
 stage "forge suite"
-bash scripts/with-fresh-nix.sh npm run test:forge
+bash scripts/with-fresh-nix.sh npm run test:forge || { failed+=("[forge suite]"); exit 1; }
 [ "$status" -eq 0 ]
