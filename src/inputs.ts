@@ -2,6 +2,7 @@ import * as io from "./step-io.js";
 import { InputError } from "./errors.js";
 import { parseNixKey, publicKeyOf } from "./keys.js";
 import { PUSH_SCHEMES, type PushTarget, pushTarget } from "./push-target.js";
+import { parseSkipUpstream, type Upstream } from "./skip-upstream.js";
 
 export const MODES = ["auto", "image", "native", "install"] as const;
 export const INSTALLERS = ["nixos", "determinate", "none"] as const;
@@ -13,7 +14,7 @@ export type Init = (typeof INITS)[number];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 export const INPUT_NAMES = [
   "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-  "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+  "push-filter", "push-paths", "push-during-build", "skip-upstream", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ] as const;
 
 /**
@@ -44,6 +45,8 @@ export interface Inputs {
   failOnPushError: boolean;
   /** hook method: upload while the job runs (a background pusher) rather than all in post. */
   pushDuringBuild: boolean;
+  /** Upstream caches whose signed paths, while they still serve them, are not pushed (empty: off, the default). */
+  skipUpstream: Upstream[];
   installer: Installer;
   installerUrl: string;
   installerSha256: string;
@@ -82,6 +85,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
   const pushTo = await check<PushTarget | undefined>(() => pushUrl(get), undefined);
   const pushFilter = await check(() => regex(get, "push-filter"), "");
+  const skipUpstream = await check(() => skipUpstreamInput(get), []);
   const extraConf = await check(() => confLines(get, "extra-conf"), "");
   const accessTokens = await check(() => tokens(get, mask), "");
   const netrc = await check(() => netrcText(get, mask), "");
@@ -112,6 +116,7 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
     pushPaths,
     failOnPushError,
     pushDuringBuild,
+    skipUpstream,
     installer,
     installerUrl,
     installerSha256,
@@ -202,6 +207,12 @@ function pushUrl(get: Getter): PushTarget | undefined {
   const text = get("push-to").trim();
   if (text === "") return undefined;
   return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+}
+
+function skipUpstreamInput(get: Getter): Upstream[] {
+  const parsed = parseSkipUpstream(get("skip-upstream"));
+  if (typeof parsed === "string") throw new InputError(`${io.inputName("skip-upstream")}: ${parsed}`);
+  return parsed;
 }
 
 function regex(get: Getter, name: string): string {

@@ -685,13 +685,14 @@ function displayOf(parsed) {
 
 
 
+
 const MODES = (/* unused pure expression or super */ null && (["auto", "image", "native", "install"]));
 const INSTALLERS = (/* unused pure expression or super */ null && (["nixos", "determinate", "none"]));
 const INITS = (/* unused pure expression or super */ null && (["auto", "systemd", "none"]));
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "skip-upstream", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -727,6 +728,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const skipUpstream = await check(() => skipUpstreamInput(get), []);
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
     const netrc = await check(() => netrcText(get, mask), "");
@@ -757,6 +759,7 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
         pushPaths,
         failOnPushError,
         pushDuringBuild,
+        skipUpstream,
         installer,
         installerUrl,
         installerSha256,
@@ -838,6 +841,12 @@ function pushUrl(get) {
     if (text === "")
         return undefined;
     return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+}
+function skipUpstreamInput(get) {
+    const parsed = parseSkipUpstream(get("skip-upstream"));
+    if (typeof parsed === "string")
+        throw new InputError(`${io.inputName("skip-upstream")}: ${parsed}`);
+    return parsed;
 }
 function regex(get, name) {
     const text = get(name).trim();

@@ -9,6 +9,9 @@ import { outputsOfDerivations } from "./outputs.js";
 import { errorLine, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
+import { frontCovers, type Skipper, startSkipper } from "./skip.js";
+import { locateNix } from "../nix/locate.js";
+import { SECRET_FD_PATH } from "../exec.js";
 
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
@@ -45,6 +48,8 @@ interface Pusher {
   reported: string;
   watcher?: FSWatcher;
   wake: Waker;
+  /** skip-upstream's front, when it is on. */
+  skipper?: Skipper;
 }
 
 /**
@@ -58,6 +63,8 @@ export async function runPusher(): Promise<void> {
   const h = JSON.parse(await readStdin()) as Handoff;
   lowerPriority();
   const p = newPusher(h);
+  p.skipper = await skipperFor(h, p.to.env);
+  p.to.via = p.skipper;
   process.on(DRAIN_SIGNAL, () => {
     p.draining = true;
     log("end of queue signalled by the post step: finishing");
@@ -69,6 +76,18 @@ export async function runPusher(): Promise<void> {
   await writeStatus(p, "running");
   // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
   for (;;) await turn(p);
+}
+
+/** skip-upstream's front for the pusher's copies; undefined when off or when it cannot start (whole closures go). */
+async function skipperFor(h: Handoff, env: NodeJS.ProcessEnv): Promise<Skipper | undefined> {
+  if (h.skipUpstream.length === 0 || !frontCovers(h.target)) return undefined;
+  try {
+    const nixVersion = await locateNix(process.env).version;
+    return await startSkipper({ target: h.target, upstreams: h.skipUpstream, netrc: h.netrc, keyFile: h.key ? SECRET_FD_PATH : undefined, nixVersion, env, log });
+  } catch (e) {
+    log(`skip-upstream: could not start the local front (${String(e)}); whole closures are pushed`);
+    return undefined;
+  }
 }
 
 /** Reads the whole of stdin: main's handoff (it closes its end once written). */
@@ -251,6 +270,8 @@ async function writeStatus(p: Pusher, state: string): Promise<void> {
     refused: [...p.refused],
     uploaded: p.to.copied.paths.size,
     narBytes: p.to.copied.narBytes,
+    uploadedPaths: [...p.to.copied.paths],
+    skipped: p.skipper?.skipped(),
     uploads: runningGroups(),
     state,
   };

@@ -112,6 +112,8 @@ export interface SummaryRow {
   result: string;
   /** With a background pusher: what it uploaded while the job ran, and how long post waited for it. */
   during?: { uploaded: number; narBytes: number; waitedSeconds: number };
+  /** skip-upstream's count, or (off) what the job's substituters also serve of the push. */
+  upstream?: string;
 }
 
 export function mbPerSecond(bytes: number, seconds: number): string {
@@ -134,6 +136,10 @@ export function summaryTable(r: SummaryRow): SummaryRows {
   if (r.during) {
     head.push("uploaded during the job", "NAR bytes during the job", "post waited (s)");
     row.push(String(r.during.uploaded), String(r.during.narBytes), r.during.waitedSeconds.toFixed(1));
+  }
+  if (r.upstream) {
+    head.push("upstream");
+    row.push(r.upstream);
   }
   return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }

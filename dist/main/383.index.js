@@ -1,5 +1,5 @@
-export const id = 125;
-export const ids = [125];
+export const id = 383;
+export const ids = [383];
 export const modules = {
 
 /***/ 3916:
@@ -307,7 +307,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 2125:
+/***/ 5383:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1186,7 +1186,46 @@ function displayOf(parsed) {
     return u.toString().replace(/\/$/, "");
 }
 
+;// CONCATENATED MODULE: ./src/skip-upstream.ts
+/**
+ * The skip-upstream input, parsed once by readInputs: which upstream caches' paths the push leaves
+ * out (src/push/skip.ts does it).
+ */
+/**
+ * Parses `skip-upstream`: whitespace-separated `KEY-NAME=URL` entries (the key name as in the
+ * upstream's public key, before its colon; the URL http(s):// or file:///). Returns the error text
+ * for the first bad entry, or the entries.
+ */
+function parseSkipUpstream(text) {
+    const out = [];
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        const eq = word.indexOf("=");
+        const key = eq > 0 ? word.slice(0, eq) : "";
+        const url = eq > 0 ? word.slice(eq + 1) : "";
+        if (!key || !url)
+            return `"${word}" is not KEY-NAME=URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        if (key.includes(":"))
+            return `"${key}" is a whole public key; give only its name, the part before the colon (e.g. cache.nixos.org-1)`;
+        let u;
+        try {
+            u = new URL(url);
+        }
+        catch {
+            return `"${url}" (for ${key}) is not a URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        }
+        if (!["http:", "https:", "file:"].includes(u.protocol))
+            return `"${url}" (for ${key}) must be an http://, https:// or file:/// URL`;
+        if (u.protocol === "file:" && (u.host !== "" || !u.pathname.startsWith("/")))
+            return `"${url}" (for ${key}) must be an absolute file URL with three slashes`;
+        if (u.search)
+            return `"${url}" (for ${key}) must have no query: it is only asked whether it serves a path's .narinfo`;
+        out.push({ key, url: url.replace(/\/+$/, "") });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -1197,7 +1236,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "skip-upstream", "fail-on-push-error", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -1233,6 +1272,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const skipUpstream = await check(() => skipUpstreamInput(get), []);
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
     const netrc = await check(() => netrcText(get, mask), "");
@@ -1263,6 +1303,7 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushPaths,
         failOnPushError,
         pushDuringBuild,
+        skipUpstream,
         installer,
         installerUrl,
         installerSha256,
@@ -1344,6 +1385,12 @@ function pushUrl(get) {
     if (text === "")
         return undefined;
     return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+}
+function skipUpstreamInput(get) {
+    const parsed = parseSkipUpstream(get("skip-upstream"));
+    if (typeof parsed === "string")
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("skip-upstream")}: ${parsed}`);
+    return parsed;
 }
 function regex(get, name) {
     const text = get(name).trim();
