@@ -1440,8 +1440,6 @@ async function runPusher() {
     const h = JSON.parse(await readStdin());
     lowerPriority();
     const p = newPusher(h);
-    p.skipper = await skipperFor(h, p.to.env);
-    p.to.via = p.skipper;
     process.on(DRAIN_SIGNAL, () => {
         p.draining = true;
         log("end of queue signalled by the post step: finishing");
@@ -1452,6 +1450,9 @@ async function runPusher() {
     watchQueue(p);
     log(`started (pid ${process.pid}, niceness ${(0,external_node_os_.getPriority)()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
     await writeStatus(p, "running");
+    // after the status: post sees a started pusher at once; no upload starts before the front is up
+    p.skipper = await skipperFor(h, p.to.env);
+    p.to.via = p.skipper;
     // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
     for (;;)
         await turn(p);

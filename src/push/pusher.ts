@@ -63,8 +63,6 @@ export async function runPusher(): Promise<void> {
   const h = JSON.parse(await readStdin()) as Handoff;
   lowerPriority();
   const p = newPusher(h);
-  p.skipper = await skipperFor(h, p.to.env);
-  p.to.via = p.skipper;
   process.on(DRAIN_SIGNAL, () => {
     p.draining = true;
     log("end of queue signalled by the post step: finishing");
@@ -74,6 +72,9 @@ export async function runPusher(): Promise<void> {
   watchQueue(p);
   log(`started (pid ${process.pid}, niceness ${getPriority()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
   await writeStatus(p, "running");
+  // after the status: post sees a started pusher at once; no upload starts before the front is up
+  p.skipper = await skipperFor(h, p.to.env);
+  p.to.via = p.skipper;
   // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
   for (;;) await turn(p);
 }
