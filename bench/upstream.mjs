@@ -42,7 +42,7 @@ const log = (...a) => console.error("[bench]", ...a);
 const fmt = (ms) => (ms / 1000).toFixed(2);
 const sh = (cmd, args, e = BASE_ENV, opts = {}) => {
   const r = spawnSync(cmd, args, { env: e, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 1_800_000, ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ")} … failed (${r.status}): ${r.stderr?.slice(-2000)}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 6).join(" ").slice(0, 300)} … failed (${r.status ?? r.error}): ${r.stderr?.slice(-2000)}`);
   return r.stdout;
 };
 const drv = (name, body, extra = "") => `(${trivialDrv(name, SALT, body, `PATH = "/usr/bin:/bin"; ${extra}`)})`;
@@ -64,7 +64,9 @@ function narBytes(paths) {
 /** The upstream cache: its paths built, signed by its key, copied there, and deleted here (the jobs substitute them). */
 function makeUpstream(upKey) {
   log(`building the upstream's ${UP.paths} paths of ${UP.kb} KB…`);
-  const root = sh("nix-build", ["--no-out-link", "-E", rootExpr()]).trim();
+  const file = path.join(WORK, "upstream.nix");
+  writeFileSync(file, `${rootExpr()}\n`);
+  const root = sh("nix-build", ["--no-out-link", file]).trim();
   const closure = sh("nix-store", ["-qR", root]).trim().split("\n");
   const bytes = narBytes(closure);
   sh("nix", ["store", "sign", "--key-file", upKey.secretFile, "-r", root]);
@@ -75,9 +77,16 @@ function makeUpstream(upKey) {
   return { closure, bytes };
 }
 
-/** The job's own outputs for one run: each refers to the upstream's root, so the closure is the upstream's plus these. */
-const ownExprs = (tag) =>
-  Array.from({ length: OWN.paths }, (_, i) => `(let root = ${rootExpr()}; in ${drv(`nra-own-${tag}-${i}`, `head -c ${OWN.kb * 1000} /dev/urandom > $out; echo $root >> $out`, "root = root;")})`);
+/**
+ * A file with the job's own outputs for one run, each referring to the upstream's root (so the closure is the upstream's
+ * plus these): a file, as the expression is too long for a command line.
+ */
+function ownFile(tag) {
+  const own = Array.from({ length: OWN.paths }, (_, i) => drv(`nra-own-${tag}-${i}`, `head -c ${OWN.kb * 1000} /dev/urandom > $out; echo $root >> $out`, "root = root;"));
+  const file = path.join(WORK, `own-${tag}.nix`);
+  writeFileSync(file, `let root = ${rootExpr()}; in [ ${own.join("\n")} ]\n`);
+  return file;
+}
 
 /** One job (main, its own builds in a later step, post) pushing to a fresh throttled cache. */
 async function jobRun(variant, tag, key, upstream) {
@@ -91,7 +100,7 @@ async function jobRun(variant, tag, key, upstream) {
     const main = await runStep(j, "main", inputs);
     if (main.code !== 0) throw new Error(`main: ${main.log.slice(-3000)}`);
     const e = laterStepEnv(j);
-    const own = sh("nix-build", ["--no-out-link", "-E", `[ ${ownExprs(tag).join("\n")} ]`], e, { cwd: e.RUNNER_TEMP }).trim().split("\n");
+    const own = sh("nix-build", ["--no-out-link", ownFile(tag)], e, { cwd: e.RUNNER_TEMP }).trim().split("\n");
     spawnSync("sync");
     const post = await runStep(j, "post", inputs);
     if (post.code !== 0 || /::(warning|error)::/.test(post.log)) throw new Error(`post: ${post.log.slice(-3000)}`);
@@ -113,7 +122,7 @@ async function rawRun(tag, key, seeded, upPub) {
   cleanup.push(() => cache.stop());
   try {
     const e = { ...BASE_ENV, NIX_CONFIG: `${NIX_CONFIG}\nsubstituters = ${UP_URL}\ntrusted-public-keys = ${upPub}` };
-    const own = sh("nix-build", ["--no-out-link", "-E", `[ ${ownExprs(tag).join("\n")} ]`], e).trim().split("\n");
+    const own = sh("nix-build", ["--no-out-link", ownFile(tag)], e).trim().split("\n");
     spawnSync("sync");
     const url = `${cache.url}?compression=zstd&parallel-compression=true&secret-key=${key.secretFile}`;
     const t = timed(() => sh("nix", ["copy", "--to", url, ...own], e));
