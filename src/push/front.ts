@@ -29,7 +29,7 @@ export interface Front {
 }
 
 /** Where the requests that are not vouched for go. */
-type Backend = { kind: "dir"; root: string } | { kind: "http"; url: URL; auth?: string };
+type Backend = { kind: "dir"; root: string } | { kind: "http"; url: URL; auth?: string; open: Set<http.ClientRequest> };
 
 export async function startFront(target: PushTarget, netrc: string): Promise<Front> {
   const backend = backendOf(target, netrc);
@@ -55,6 +55,8 @@ export async function startFront(target: PushTarget, netrc: string): Promise<Fro
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        // a cache that never answers must not keep the step's process alive
+        if (backend.kind === "http") for (const r of backend.open) r.destroy();
       }),
   };
 }
@@ -68,7 +70,7 @@ function backendOf(target: PushTarget, netrc: string): Backend {
   url.username = "";
   url.password = "";
   const auth = login ? `Basic ${Buffer.from(`${login.user}:${login.password}`).toString("base64")}` : undefined;
-  return { kind: "http", url, auth };
+  return { kind: "http", url, auth, open: new Set() };
 }
 
 /** The login and password of `host`'s netrc entry (or of `default`), as curl would send them. */
@@ -129,7 +131,8 @@ async function fromDir(req: http.IncomingMessage, res: http.ServerResponse, root
   await pipeline(createReadStream(file), res);
 }
 
-const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade"]);
+// `expect`: this server has already answered curl's 100-continue; the body is on its way
+const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade", "expect"]);
 
 /** The request, streamed to the cache and its answer back, with the cache's credentials added. */
 function forward(req: http.IncomingMessage, res: http.ServerResponse, backend: Extract<Backend, { kind: "http" }>, rest: string): Promise<void> {
@@ -145,6 +148,8 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, backend: E
       res.writeHead(answer.statusCode ?? 502, back);
       pipeline(answer, res).then(resolve, reject);
     });
+    backend.open.add(out);
+    out.on("close", () => backend.open.delete(out));
     out.on("error", reject);
     pipeline(req, out).catch(reject);
   });

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { cachedPaths, generateKey, narinfos } from "../../scripts/lib/nix.mjs";
-import { type CacheServer, startCache } from "../../scripts/lib/http-server.mjs";
+import { cacheHandler, type CacheServer, startCache, startServer } from "../../scripts/lib/http-server.mjs";
 import { type Job, laterStepEnv, newJob, runStep } from "../../scripts/lib/runner.mjs";
 import { trivialDrv } from "../helpers/nix.js";
 import { brokenNarinfos, buildInStep, filesContaining, JOB_NIX_CONFIG, nix, salt, testNixEnv } from "../helpers/push.js";
@@ -114,6 +114,38 @@ describe.each([
     const both = consume([cache.url, up.url], [teamKey.pub, upKey.pub], [app]);
     expect(both.code, both.err).toBe(0);
     expect(nix(["store", "verify", "--store", cache.url, "--trusted-public-keys", teamKey.pub, app]).code).toBe(0);
+  });
+});
+
+describe("skip-upstream with a cache that needs a login", () => {
+  it("the front sends the netrc input's credentials for push-to's host; they reach no log and no file", async () => {
+    const s = salt();
+    const up = upstreamCache(s);
+    const dir = path.join(tmp, `login-${s}`);
+    const password = `pw-${s}`;
+    const want = `Basic ${Buffer.from(`ci:${password}`).toString("base64")}`;
+    const refused: string[] = [];
+    const serve = cacheHandler(dir);
+    const server = await startServer((req, res) => {
+      if (req.headers.authorization !== want) {
+        refused.push(`${req.method} ${req.url}`);
+        return void res.writeHead(401).end();
+      }
+      serve(req, res);
+    });
+    servers.push({ ...server, url: server.origin, dir } as unknown as CacheServer);
+    const inputs = {
+      "push-to": server.origin,
+      "signing-key": teamKey.secret,
+      "push-during-build": "true",
+      "skip-upstream": `${upKeyName}=${up.url}`,
+      netrc: `machine 127.0.0.1 login ci password ${password}\n`,
+    };
+    const { job, app, post } = await jobWith(up, inputs, s);
+    expect(refused).toEqual([]);
+    expect(cachedPaths(dir, [app, ...up.paths])).toEqual([app]);
+    expect(post.log).not.toContain(password);
+    expect(filesContaining(job.temp, password)).toEqual([]);
   });
 });
 
