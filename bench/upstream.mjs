@@ -25,7 +25,7 @@ const env = process.env;
 const REPS = Number(env.BENCH_UPSTREAM_REPS ?? 3);
 const WHOLE_REPS = Number(env.BENCH_UPSTREAM_WHOLE_REPS ?? 1);
 const UP = { paths: Number(env.BENCH_UPSTREAM_PATHS ?? 220), kb: Number(env.BENCH_UPSTREAM_KB ?? 1500) };
-const OWN = { paths: Number(env.BENCH_UPSTREAM_OWN ?? 4), kb: Number(env.BENCH_UPSTREAM_OWN_KB ?? 2000) };
+const OWN = { paths: Number(env.BENCH_UPSTREAM_OWN ?? 4), kb: Number(env.BENCH_UPSTREAM_OWN_KB ?? 2000), sleep: Number(env.BENCH_UPSTREAM_OWN_SLEEP ?? 3) };
 const RATE = Number(env.BENCH_UPSTREAM_RATE ?? 2_000_000);
 const NIX_VERSION = nixVersion();
 const SALT = `${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`;
@@ -78,15 +78,21 @@ function makeUpstream(upKey) {
 }
 
 /**
- * A file with the job's own outputs for one run, each referring to the upstream's root (so the closure is the upstream's
- * plus these): a file, as the expression is too long for a command line.
+ * Files with the job's own outputs for one run, one per build, each referring to the upstream's root (so the closure is
+ * the upstream's plus these) and taking a few seconds (a sleep after writing): files, as the expressions are too long for
+ * a command line.
  */
-function ownFile(tag) {
-  const own = Array.from({ length: OWN.paths }, (_, i) => drv(`nra-own-${tag}-${i}`, `head -c ${OWN.kb * 1000} /dev/urandom > $out; echo $root >> $out`, "root = root;"));
-  const file = path.join(WORK, `own-${tag}.nix`);
-  writeFileSync(file, `let root = ${rootExpr()}; in [ ${own.join("\n")} ]\n`);
-  return file;
+function ownFiles(tag) {
+  return Array.from({ length: OWN.paths }, (_, i) => {
+    const own = drv(`nra-own-${tag}-${i}`, `head -c ${OWN.kb * 1000} /dev/urandom > $out; echo $root >> $out; sleep ${OWN.sleep}`, "root = root;");
+    const file = path.join(WORK, `own-${tag}-${i}.nix`);
+    writeFileSync(file, `let root = ${rootExpr()}; in ${own}\n`);
+    return file;
+  });
 }
+
+/** The job's own builds, one after another as a job's steps would run them. */
+const buildOwn = (tag, e, opts = {}) => ownFiles(tag).map((f) => sh("nix-build", ["--no-out-link", f], e, opts).trim().split("\n").pop());
 
 /** One job (main, its own builds in a later step, post) pushing to a fresh throttled cache. */
 async function jobRun(variant, tag, key, upstream) {
@@ -100,7 +106,7 @@ async function jobRun(variant, tag, key, upstream) {
     const main = await runStep(j, "main", inputs);
     if (main.code !== 0) throw new Error(`main: ${main.log.slice(-3000)}`);
     const e = laterStepEnv(j);
-    const own = sh("nix-build", ["--no-out-link", ownFile(tag)], e, { cwd: e.RUNNER_TEMP }).trim().split("\n");
+    const own = buildOwn(tag, e, { cwd: e.RUNNER_TEMP });
     spawnSync("sync");
     const post = await runStep(j, "post", inputs);
     if (post.code !== 0 || /::(warning|error)::/.test(post.log)) throw new Error(`post: ${post.log.slice(-3000)}`);
@@ -122,7 +128,7 @@ async function rawRun(tag, key, seeded, upPub) {
   cleanup.push(() => cache.stop());
   try {
     const e = { ...BASE_ENV, NIX_CONFIG: `${NIX_CONFIG}\nsubstituters = ${UP_URL}\ntrusted-public-keys = ${upPub}` };
-    const own = sh("nix-build", ["--no-out-link", ownFile(tag)], e).trim().split("\n");
+    const own = buildOwn(tag, e);
     spawnSync("sync");
     const url = `${cache.url}?compression=zstd&parallel-compression=true&secret-key=${key.secretFile}`;
     const t = timed(() => sh("nix", ["copy", "--to", url, ...own], e));
@@ -168,7 +174,8 @@ function report(runs, upstream) {
   const lines = [
     `Measured by \`node bench/upstream.mjs\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
     `A stand-in upstream (a \`file://\` cache) serves ${upstream.closure.length} paths, ${(upstream.bytes / 1e6).toFixed(0)} MB of NAR, signed by its own key; each job substitutes`,
-    `them and builds ${OWN.paths} paths of its own (${OWN.kb} KB of random bytes each, referring to the upstream's top path), then pushes over HTTP to`,
+    `them and builds ${OWN.paths} paths of its own, one after another (${OWN.kb} KB of random bytes each, referring to the upstream's top path, then`,
+    `\`sleep ${OWN.sleep}\`: a build of a few seconds, so a push during the build has something to overlap), then pushes over HTTP to`,
     `\`scripts/lib/throttled-cache.mjs\` on 127.0.0.1 limited to ${RATE / 1e6} MB/s of uploads. Same run, ${REPS} reps (order turned each rep), fresh own paths`,
     "and a fresh cache per run; every pushed cache is checked (the job's paths there and verified with `nix store verify`, the upstream's",
     "absent with the skip and present without). Raw is `nix copy` of the same kind of closure with the same URL settings to a cache that",
@@ -182,7 +189,7 @@ function report(runs, upstream) {
     row("post step, whole closure (`skip-upstream` off)", "whole", (r) => r.postMs),
     "",
     `1. **Bytes uploaded / the job's own NAR bytes: ${bytesRatio("skip").toFixed(3)}×** post only, ${bytesRatio("skip-during").toFixed(3)}× with push during the build (target ≤ 1.05×; the rest is narinfos and zstd's frame on random bytes).`,
-    `2. **Post step / raw \`nix copy\`: ${(skip / raw).toFixed(2)}×** post only (target ≤ 1.15×), ${(during / raw).toFixed(2)}× with push during the build (post then mostly waits for the pusher's last upload).`,
+    `2. **Post step / raw \`nix copy\`: ${(skip / raw).toFixed(2)}×** post only (target ≤ 1.15×), ${(during / raw).toFixed(2)}× with push during the build (the pusher sent the earlier paths while the later ones built; post waits for the last path's upload, ${((OWN.kb * 1000) / RATE).toFixed(1)} s at the cache's rate, and the pusher's drain).`,
     `3. The whole closure instead: ${(m("whole", (r) => r.uploaded) / 1e6).toFixed(0)} MB uploaded in ${fmt(m("whole", (r) => r.postMs))} s: what the skip saves on this link.`,
     "",
   ];
