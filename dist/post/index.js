@@ -2118,6 +2118,10 @@ async function startFront(target, netrc) {
         stop: () => new Promise((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
+            // a cache that never answers must not keep the step's process alive
+            if (backend.kind === "http")
+                for (const r of backend.open)
+                    r.destroy();
         }),
     };
 }
@@ -2132,7 +2136,7 @@ function backendOf(target, netrc) {
     url.username = "";
     url.password = "";
     const auth = login ? `Basic ${Buffer.from(`${login.user}:${login.password}`).toString("base64")}` : undefined;
-    return { kind: "http", url, auth };
+    return { kind: "http", url, auth, open: new Set() };
 }
 /** The login and password of `host`'s netrc entry (or of `default`), as curl would send them. */
 function netrcLogin(netrc, host) {
@@ -2200,7 +2204,8 @@ async function fromDir(req, res, root, rest) {
         return void res.end();
     await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file), res);
 }
-const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade"]);
+// `expect`: this server has already answered curl's 100-continue; the body is on its way
+const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade", "expect"]);
 /** The request, streamed to the cache and its answer back, with the cache's credentials added. */
 function forward(req, res, backend, rest) {
     const to = new URL(backend.url.href.replace(/\/+$/, "") + "/" + rest);
@@ -2220,6 +2225,8 @@ function forward(req, res, backend, rest) {
             res.writeHead(answer.statusCode ?? 502, back);
             (0,external_node_stream_promises_namespaceObject.pipeline)(answer, res).then(resolve, reject);
         });
+        backend.open.add(out);
+        out.on("close", () => backend.open.delete(out));
         out.on("error", reject);
         (0,external_node_stream_promises_namespaceObject.pipeline)(req, out).catch(reject);
     });
@@ -2237,7 +2244,7 @@ function forward(req, res, backend, rest) {
 
 
 /** Narinfo lookups at once, and the bound of each: an upstream that is slow or down only means "push it". */
-const PARALLEL = 16;
+const PARALLEL = 32;
 const LOOKUP_MS = 10_000;
 /** Schemes the front can stand in front of; s3:// and ssh:// get whole closures. */
 function frontCovers(target) {
@@ -2253,6 +2260,7 @@ async function startSkipper(o) {
         skipped: () => ({ ...count }),
         stop: () => front.stop(),
         prepare: async (paths, timeoutMs) => {
+            const t0 = Date.now();
             const metas = await closureMetas(paths, o, timeoutMs);
             if (!metas)
                 return;
@@ -2271,7 +2279,7 @@ async function startSkipper(o) {
                 count.narBytes += m.narSize;
             }
             if (candidates.length > 0) {
-                o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at)`);
+                o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at in ${Date.now() - t0} ms)`);
             }
         },
     };

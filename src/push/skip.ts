@@ -12,7 +12,7 @@ import type { Upstream } from "../skip-upstream.js";
 import { hashPart, type PathMeta, parsePathMetas, upstreamOf } from "./upstream.js";
 
 /** Narinfo lookups at once, and the bound of each: an upstream that is slow or down only means "push it". */
-const PARALLEL = 16;
+const PARALLEL = 32;
 const LOOKUP_MS = 10_000;
 
 /** What the skip left out so far. */
@@ -59,6 +59,7 @@ export async function startSkipper(o: SkipOptions): Promise<Skipper> {
     skipped: () => ({ ...count }),
     stop: () => front.stop(),
     prepare: async (paths, timeoutMs) => {
+      const t0 = Date.now();
       const metas = await closureMetas(paths, o, timeoutMs);
       if (!metas) return;
       const open = metas.filter((m) => !decided.has(m.path));
@@ -75,7 +76,7 @@ export async function startSkipper(o: SkipOptions): Promise<Skipper> {
         count.narBytes += m.narSize;
       }
       if (candidates.length > 0) {
-        o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at)`);
+        o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at in ${Date.now() - t0} ms)`);
       }
     },
   };
