@@ -101,7 +101,11 @@ async function jobRun(variant, tag, key, upstream) {
   try {
     const j = newJob({ NIX_CONFIG: `${NIX_CONFIG}\nsubstituters = ${UP_URL}\ntrusted-public-keys = ${upstream.pub}\ndownload-attempts = 1`, NIX_USER_CONF_FILES: "" }, undefined, { parent: WORK });
     j.timeoutMs = 1_800_000;
-    const inputs = { "push-to": cache.url, "signing-key": key.secret, "push-during-build": String(variant === "skip-during") };
+    // a path of its own on the cache: Nix's narinfo cache (in HOME, shared by the runs) keys on the URL, and a port an
+    // earlier run's cache had would make Nix take that cache's paths as present in this one
+    const url = `${cache.url}/${tag}`;
+    const dir = path.join(cache.dir, tag);
+    const inputs = { "push-to": url, "signing-key": key.secret, "push-during-build": String(variant === "skip-during") };
     if (variant !== "whole") inputs["skip-upstream"] = `${UP_KEY_NAME}=${UP_URL}`;
     const main = await runStep(j, "main", inputs);
     if (main.code !== 0) throw new Error(`main: ${main.log.slice(-3000)}`);
@@ -111,10 +115,10 @@ async function jobRun(variant, tag, key, upstream) {
     const post = await runStep(j, "post", inputs);
     if (post.code !== 0 || /::(warning|error)::/.test(post.log)) throw new Error(`post: ${post.log.slice(-3000)}`);
     if (env.BENCH_UPSTREAM_LOGS) writeFileSync(path.join(env.BENCH_UPSTREAM_LOGS, `${tag}.log`), post.log);
-    const held = cachedPaths(cache.dir, upstream.closure).length;
-    if (cachedPaths(cache.dir, own).length !== own.length) throw new Error(`${variant}: the cache lacks the job's own paths`);
+    const held = cachedPaths(dir, upstream.closure).length;
+    if (cachedPaths(dir, own).length !== own.length) throw new Error(`${variant}: the cache lacks the job's own paths`);
     if (held !== (variant === "whole" ? upstream.closure.length : 0)) throw new Error(`${variant}: the cache holds ${held} upstream path(s)`);
-    sh("nix", ["store", "verify", "--store", cache.url, "--trusted-public-keys", key.pub, ...own]);
+    sh("nix", ["store", "verify", "--store", url, "--trusted-public-keys", key.pub, ...own]);
     const uploaded = cache.puts.reduce((s, p) => s + p.bytes, 0);
     return { postMs: post.ms, uploaded, ownBytes: narBytes(own), own };
   } finally {

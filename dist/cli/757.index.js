@@ -3899,7 +3899,7 @@ async function startSkipperFor(chosen, target, state) {
 async function upstreamNote(chosen, target, state, during, uploaded, skipped) {
     if (chosen.skip.length > 0) {
         if (!frontCovers(target)) {
-            const why = `skip-upstream works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
+            const why = `${step_io/* inputName */.yu("skip-upstream")} works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
             step_io/* info */.pq(`push: ${why}`);
             return why;
         }

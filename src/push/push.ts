@@ -234,7 +234,7 @@ async function startSkipperFor(chosen: Selection, target: PushTarget, state: Run
 async function upstreamNote(chosen: Selection, target: PushTarget, state: Run, during: During | undefined, uploaded: string[], skipped?: Skipped): Promise<string | undefined> {
   if (chosen.skip.length > 0) {
     if (!frontCovers(target)) {
-      const why = `skip-upstream works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
+      const why = `${io.inputName("skip-upstream")} works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
       io.info(`push: ${why}`);
       return why;
     }
