@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startServer } from "../../scripts/lib/http-server.mjs";
 import { describe, expect, it } from "vitest";
 import { UnknownAnswer } from "../../src/nix/answer.js";
 import { netrcLogin } from "../../src/push/front.js";
-import { mapLimit } from "../../src/push/skip.js";
+import { lookups, mapLimit } from "../../src/push/skip.js";
 import { narinfoHash, narinfoText, nixBase32, parsePathMetas, upstreamOf } from "../../src/push/upstream.js";
 
 // Recorded from `nix path-info --json -r` of one path signed by a stand-in upstream key: Nix 2.8
@@ -79,5 +83,46 @@ describe("mapLimit", () => {
     });
     expect(out).toEqual([50, 10, 40, 20, 30]);
     expect(most).toBe(2);
+  });
+});
+
+describe("narinfo lookups (a real HTTP server on 127.0.0.1)", () => {
+  const A = "/nix/store/a0000000000000000000000000000000-a";
+  const B = "/nix/store/b0000000000000000000000000000000-b";
+
+  it("true only for a narinfo the cache answers; a file:// cache is asked by its folder", async () => {
+    const asked: string[] = [];
+    const s = await startServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url === "/a0000000000000000000000000000000.narinfo" ? 200 : 404).end();
+    });
+    try {
+      const ask = lookups(5000);
+      expect([await ask(s.origin, A), await ask(`${s.origin}/`, B)]).toEqual([true, false]);
+      expect(asked).toEqual(["HEAD /a0000000000000000000000000000000.narinfo", "HEAD /b0000000000000000000000000000000.narinfo"]);
+      const dir = mkdtempSync(path.join(os.tmpdir(), "nra-lookup-"));
+      writeFileSync(path.join(dir, "b0000000000000000000000000000000.narinfo"), "x");
+      expect([await ask(`file://${dir}`, A), await ask(`file://${dir}`, B)]).toEqual([false, true]);
+      rmSync(dir, { recursive: true });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("a cache that never answers costs the total bound once, and is not asked again", async () => {
+    let asked = 0;
+    const s = await startServer(() => {
+      asked++; // holds every request open
+    });
+    try {
+      const ask = lookups(500);
+      const t0 = Date.now();
+      const answers = await mapLimit(Array.from({ length: 40 }, () => A), 8, (p) => ask(s.origin, p));
+      expect(answers.every((a) => a === false)).toBe(true);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(asked).toBeLessThanOrEqual(8);
+    } finally {
+      await s.stop();
+    }
   });
 });
