@@ -3588,6 +3588,8 @@ function forward(req, res, backend, rest) {
 /** Narinfo lookups at once, and the bound of each: an upstream that is slow or down only means "push it". */
 const PARALLEL = 32;
 const LOOKUP_MS = 10_000;
+/** All of one check's lookups: a cache that is down costs at most this, not a timeout per path. */
+const CHECK_MS = 30_000;
 /** Schemes the front can stand in front of; s3:// and ssh:// get whole closures. */
 function frontCovers(target) {
     return ["file:", "http:", "https:"].includes(target.scheme);
@@ -3613,7 +3615,8 @@ async function startSkipper(o) {
                 const u = upstreamOf(m, o.upstreams);
                 return u ? [{ m, u }] : [];
             });
-            const served = await mapLimit(candidates, PARALLEL, async ({ m, u }) => ((await serves(u.url, m.path)) ? m : undefined));
+            const ask = lookups(Math.min(timeoutMs, CHECK_MS));
+            const served = await mapLimit(candidates, PARALLEL, async ({ m, u }) => ((await ask(u.url, m.path)) ? m : undefined));
             const vouched = served.filter((m) => m !== undefined);
             front.vouch(vouched);
             for (const m of vouched) {
@@ -3646,18 +3649,30 @@ async function closureMetas(paths, o, timeoutMs) {
     }
     return out;
 }
-/** True when the binary cache at `url` answers for `storePath`'s narinfo (a HEAD, or the file); any doubt is false. */
-async function serves(url, storePath) {
-    const name = `${hashPart(storePath)}.narinfo`;
-    try {
-        if (url.startsWith("file:"))
-            return (await (0,promises_.stat)(`${decodeURIComponent(new URL(url).pathname).replace(/\/+$/, "")}/${name}`)).isFile();
-        const r = await fetch(`${url.replace(/\/+$/, "")}/${name}`, { method: "HEAD", signal: AbortSignal.timeout(LOOKUP_MS) });
-        return r.ok;
-    }
-    catch {
-        return false;
-    }
+/**
+ * Narinfo lookups within `totalMs` for all: `ask(url, path)` is true when the binary cache at `url`
+ * answers for `path`'s narinfo (a HEAD, or the file). Any doubt is false; a cache that did not answer
+ * at all (down, unreachable, slow past LOOKUP_MS) is not asked again, and past `totalMs` none is.
+ */
+function lookups(totalMs) {
+    const all = AbortSignal.timeout(Math.max(1, totalMs));
+    const down = new Set();
+    return async (url, storePath) => {
+        const name = `${hashPart(storePath)}.narinfo`;
+        if (down.has(url) || all.aborted)
+            return false;
+        try {
+            if (url.startsWith("file:"))
+                return (await (0,promises_.stat)(`${decodeURIComponent(new URL(url).pathname).replace(/\/+$/, "")}/${name}`)).isFile();
+            const r = await fetch(`${url.replace(/\/+$/, "")}/${name}`, { method: "HEAD", signal: AbortSignal.any([all, AbortSignal.timeout(LOOKUP_MS)]) });
+            return r.ok;
+        }
+        catch {
+            if (!url.startsWith("file:"))
+                down.add(url);
+            return false;
+        }
+    };
 }
 /** `f` over `items`, at most `limit` at once, results in order. */
 async function mapLimit(items, limit, f) {
@@ -3704,9 +3719,10 @@ async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
         const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
         return key ? [{ m, key }] : [];
     });
+    const ask = lookups(timeoutMs);
     const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
         for (const s of subs)
-            if (await serves(s, m.path))
+            if (await ask(s, m.path))
                 return { m, entry: `${key}=${s.replace(/\/+$/, "")}` };
         return undefined;
     });
