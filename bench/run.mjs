@@ -1,6 +1,6 @@
 // npm run bench: every benchmark on every Nix version asked for, in one run, each writing its own
 // section of BENCHMARKS.md (titled by the version), then a side-by-side table of the targets.
-//   node bench/run.mjs [main|push]       one benchmark only
+//   node bench/run.mjs [main|push|upstream]   one benchmark only
 // Env:
 //   BENCH_NIX_VERSIONS  "system 2.34" (default): "system" is the nix on PATH (Debian's 2.8 here); any other is
 //                       a version scripts/provision-nix.mjs provisions ("2.34" or "2.34.8"), whose BINDIR goes
@@ -46,7 +46,7 @@ for (const [i, v] of versions.entries()) {
   const env = { ...process.env, PATH: v.bindir ? `${v.bindir}${path.delimiter}${process.env.PATH}` : process.env.PATH };
   if (i > 0 && !env.BENCH_PUSH_SECTIONS) env.BENCH_PUSH_SECTIONS = "fresh,during";
   if (v.bindir && !fresh) throw new Error(`Nix ${v.version} would share the machine's store: run it with BENCH_FRESH_STORE=1`);
-  for (const name of ["main", "push"]) {
+  for (const name of ["main", "push", "upstream"]) {
     if (only && only !== name) continue;
     const file = path.join(ROOT, "bench", `${name}.mjs`);
     if (!existsSync(file)) continue;

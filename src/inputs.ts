@@ -2,6 +2,7 @@ import * as io from "./step-io.js";
 import { InputError } from "./errors.js";
 import { parseNixKey, publicKeyOf } from "./keys.js";
 import { PUSH_SCHEMES, type PushTarget, pushTarget } from "./push-target.js";
+import { parseSkipUpstream, type Upstream } from "./skip-upstream.js";
 
 export const MODES = ["auto", "image", "native", "install"] as const;
 export const INSTALLERS = ["nixos", "determinate", "none"] as const;
@@ -13,7 +14,7 @@ export type Init = (typeof INITS)[number];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 export const INPUT_NAMES = [
   "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-  "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+  "push-filter", "push-paths", "push-during-build", "push-unattributed", "skip-upstream", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ] as const;
 
 /**
@@ -51,6 +52,8 @@ export interface Inputs {
    * shared daemon). Safe only where the runner runs one job at a time.
    */
   pushUnattributed: boolean;
+  /** Upstream caches whose signed paths, while they still serve them, are not pushed (empty: off, the default). */
+  skipUpstream: Upstream[];
   installer: Installer;
   installerUrl: string;
   installerSha256: string;
@@ -91,19 +94,13 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
   const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
   const pushTo = await check<PushTarget | undefined>(() => pushUrl(get), undefined);
   const pushFilter = await check(() => regex(get, "push-filter"), "");
+  const skipUpstream = await check(() => skipUpstreamInput(get), []);
   const extraConf = await check(() => confLines(get, "extra-conf"), "");
   const accessTokens = await check(() => tokens(get, mask), "");
   const netrc = await check(() => netrcText(get, mask), "");
   const installerUrl = await check(() => installerUrlInput(get), "");
   const installerSha256 = await check(() => sha256(get), "");
-  const nixVersion = get("nix-version").trim();
-  if (nixVersion) {
-    // semver only when there is a range to check: loading it is most of what reading inputs costs
-    const { default: semver } = await import("semver");
-    if (semver.validRange(nixVersion) === null) {
-      errors.push(`${io.inputName("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-    }
-  }
+  const nixVersion = await check(() => nixVersionRange(get), "");
   const pushPaths = words(get("push-paths"));
 
   if (errors.length > 0) throw new InputError(errors.join("\n"));
@@ -123,12 +120,23 @@ export async function readInputs(get: Getter = (n) => io.getInput(n), mask: Mask
     pushTimeoutMs,
     pushDuringBuild,
     pushUnattributed,
+    skipUpstream,
     installer,
     installerUrl,
     installerSha256,
     init,
     nixVersion,
   };
+}
+
+/** nix-version: a semver range, or empty. */
+async function nixVersionRange(get: Getter): Promise<string> {
+  const range = get("nix-version").trim();
+  if (!range) return "";
+  // semver only when there is a range to check: loading it is most of what reading inputs costs
+  const { default: semver } = await import("semver");
+  if (semver.validRange(range) === null) throw new InputError(`${io.inputName("nix-version")}: "${range}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+  return range;
 }
 
 export function words(text: string): string[] {
@@ -233,6 +241,12 @@ function pushUrl(get: Getter): PushTarget | undefined {
   const text = get("push-to").trim();
   if (text === "") return undefined;
   return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+}
+
+function skipUpstreamInput(get: Getter): Upstream[] {
+  const parsed = parseSkipUpstream(get("skip-upstream"));
+  if (typeof parsed === "string") throw new InputError(`${io.inputName("skip-upstream")}: ${parsed}`);
+  return parsed;
 }
 
 function regex(get: Getter, name: string): string {

@@ -27,7 +27,16 @@ describe("readInputs defaults", () => {
       substituters: [],
       pushTo: undefined,
       pushPaths: [],
+      skipUpstream: [],
     });
+  });
+
+  it("reads skip-upstream entries, trailing slashes dropped", async () => {
+    const i = await read({ "skip-upstream": "cache.nixos.org-1=https://cache.nixos.org/\n  team-up-1=file:///srv/up" });
+    expect(i.skipUpstream).toEqual([
+      { key: "cache.nixos.org-1", url: "https://cache.nixos.org" },
+      { key: "team-up-1", url: "file:///srv/up" },
+    ]);
   });
 
   it("splits lists on spaces and newlines", async () => {
@@ -63,6 +72,11 @@ describe("validation: every bad value names the input and the fix", () => {
     ["netrc without machine", { netrc: "login x password y" }, /netrc: the text has no "machine" or "default" entry/],
     ["installer-url", { "installer-url": "ftp://mirror/nix-installer" }, /installer-url: .* must be an http:\/\/, https:\/\/ or file:\/\/ URL/],
     ["installer-sha256", { "installer-sha256": "abc" }, /installer-sha256: expected 64 hex characters/],
+    ["skip-upstream without =", { "skip-upstream": "cache.nixos.org-1" }, /skip-upstream: "cache.nixos.org-1" is not KEY-NAME=URL; write e.g. cache.nixos.org-1=https:\/\/cache.nixos.org/],
+    ["skip-upstream whole key", { "skip-upstream": "cache.nixos.org-1:6NCHdD59X431o0gWypbMrAURkbJ16ZPMQFGspcDShjY==https://cache.nixos.org" }, /skip-upstream: .* is a whole public key; give only its name/],
+    ["skip-upstream scheme", { "skip-upstream": "k-1=s3://bucket" }, /skip-upstream: "s3:\/\/bucket" \(for k-1\) must be an http:\/\/, https:\/\/ or file:\/\/\/ URL/],
+    ["skip-upstream not a URL", { "skip-upstream": "k-1=cache.nixos.org" }, /skip-upstream: "cache.nixos.org" \(for k-1\) is not a URL/],
+    ["skip-upstream query", { "skip-upstream": "k-1=https://c.example?priority=1" }, /skip-upstream: .* must have no query/],
     ["nix-version", { "nix-version": "two point eight" }, /nix-version: "two point eight" is not a semver range; write e.g. ">=2.18"/],
   ])("%s", async (_n, values, message) => {
     await expect(read(values)).rejects.toThrow(InputError);

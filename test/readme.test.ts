@@ -28,7 +28,7 @@ describe("README and action.yml agree", () => {
     expect(Object.keys(action.inputs).sort()).toEqual(
       [
         "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-        "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+        "push-filter", "push-paths", "push-during-build", "push-unattributed", "skip-upstream", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
       ].sort(),
     );
     expect(Object.keys(action.outputs).sort()).toEqual(["container", "environment", "installed", "nix-implementation", "nix-version", "nixpkgs-date", "platform"]);

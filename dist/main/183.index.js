@@ -122,6 +122,8 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits, lifetime) {
         deadline: lifetime.deadline,
         parallel: 2,
         idleMs: idleLimitFrom(process.env),
+        skipUpstream: inputs.skipUpstream,
+        netrc: inputs.skipUpstream.length > 0 ? inputs.netrc : "",
     };
     const bundle = external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), "..", "pusher", "index.js");
     if (!(0,external_node_fs_.existsSync)(bundle)) {

@@ -266,7 +266,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // Asking nix its version is the step's slowest probe, so it starts first; the rest of the action
 // is a separate chunk, loaded while nix runs.
 const nix = (0,_nix_locate_js__WEBPACK_IMPORTED_MODULE_0__/* .locateNix */ .WH)(process.env);
-const { runMain } = await __nccwpck_require__.e(/* import() */ 488).then(__nccwpck_require__.bind(__nccwpck_require__, 1488));
+const { runMain } = await __nccwpck_require__.e(/* import() */ 176).then(__nccwpck_require__.bind(__nccwpck_require__, 8176));
 await runMain(nix);
 
 __webpack_async_result__();

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8476);
+/* harmony import */ var _steps_post_step_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8680);
 /* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
@@ -176,7 +176,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 8476:
+/***/ 8680:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -579,6 +579,8 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits, lifetime) {
         deadline: lifetime.deadline,
         parallel: 2,
         idleMs: idleLimitFrom(process.env),
+        skipUpstream: inputs.skipUpstream,
+        netrc: inputs.skipUpstream.length > 0 ? inputs.netrc : "",
     };
     const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pusher", "index.js");
     if (!existsSync(bundle)) {
@@ -885,7 +887,46 @@ function editDistance(a, b) {
     return prev[b.length];
 }
 
+;// CONCATENATED MODULE: ./src/skip-upstream.ts
+/**
+ * The skip-upstream input, parsed once by readInputs: which upstream caches' paths the push leaves
+ * out (src/push/skip.ts does it).
+ */
+/**
+ * Parses `skip-upstream`: whitespace-separated `KEY-NAME=URL` entries (the key name as in the
+ * upstream's public key, before its colon; the URL http(s):// or file:///). Returns the error text
+ * for the first bad entry, or the entries.
+ */
+function parseSkipUpstream(text) {
+    const out = [];
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        const eq = word.indexOf("=");
+        const key = eq > 0 ? word.slice(0, eq) : "";
+        const url = eq > 0 ? word.slice(eq + 1) : "";
+        if (!key || !url)
+            return `"${word}" is not KEY-NAME=URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        if (key.includes(":"))
+            return `"${key}" is a whole public key; give only its name, the part before the colon (e.g. cache.nixos.org-1)`;
+        let u;
+        try {
+            u = new URL(url);
+        }
+        catch {
+            return `"${url}" (for ${key}) is not a URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        }
+        if (!["http:", "https:", "file:"].includes(u.protocol))
+            return `"${url}" (for ${key}) must be an http://, https:// or file:/// URL`;
+        if (u.protocol === "file:" && (u.host !== "" || !u.pathname.startsWith("/")))
+            return `"${url}" (for ${key}) must be an absolute file URL with three slashes`;
+        if (u.search)
+            return `"${url}" (for ${key}) must have no query: it is only asked whether it serves a path's .narinfo`;
+        out.push({ key, url: url.replace(/\/+$/, "") });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -896,7 +937,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "skip-upstream", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -934,19 +975,13 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const skipUpstream = await check(() => skipUpstreamInput(get), []);
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
     const netrc = await check(() => netrcText(get, mask), "");
     const installerUrl = await check(() => installerUrlInput(get), "");
     const installerSha256 = await check(() => sha256(get), "");
-    const nixVersion = get("nix-version").trim();
-    if (nixVersion) {
-        // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
-        if (semver.validRange(nixVersion) === null) {
-            errors.push(`${step_io/* inputName */.yu("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-        }
-    }
+    const nixVersion = await check(() => nixVersionRange(get), "");
     const pushPaths = words(get("push-paths"));
     if (errors.length > 0)
         throw new InputError(errors.join("\n"));
@@ -966,12 +1001,24 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
+        skipUpstream,
         installer,
         installerUrl,
         installerSha256,
         init,
         nixVersion,
     };
+}
+/** nix-version: a semver range, or empty. */
+async function nixVersionRange(get) {
+    const range = get("nix-version").trim();
+    if (!range)
+        return "";
+    // semver only when there is a range to check: loading it is most of what reading inputs costs
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    if (semver.validRange(range) === null)
+        throw new InputError(`${step_io/* inputName */.yu("nix-version")}: "${range}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    return range;
 }
 function words(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
@@ -1066,6 +1113,12 @@ function pushUrl(get) {
     if (text === "")
         return undefined;
     return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+}
+function skipUpstreamInput(get) {
+    const parsed = parseSkipUpstream(get("skip-upstream"));
+    if (typeof parsed === "string")
+        throw new InputError(`${step_io/* inputName */.yu("skip-upstream")}: ${parsed}`);
+    return parsed;
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -1265,7 +1318,7 @@ const FEATURES = {
  * and flags stay off. semver is loaded on first use: most main steps never compare versions, and
  * loading it costs more than the rest of this module.
  */
-async function supports(nix, feature) {
+async function version_supports(nix, feature) {
     if (!nix)
         return false;
     const f = FEATURES[feature];
@@ -1292,7 +1345,7 @@ async function satisfiesRange(nix, range) {
  * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
  * the Nix version and what it does instead, turns it into a warning with notUnderstood.
  */
-class UnknownAnswer extends Error {
+class answer_UnknownAnswer extends Error {
     name = "UnknownAnswer";
 }
 /**
@@ -1306,7 +1359,7 @@ function notUnderstood(command, nix, what, instead) {
     return `Could not understand the answer of '${command}' (${describeNix(nix)}): ${what}; ${instead}`;
 }
 /** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
-function excerpt(text, max = 80) {
+function answer_excerpt(text, max = 80) {
     const flat = text.trim().replace(/\s+/g, " ");
     return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
@@ -1358,7 +1411,7 @@ async function nixVersionOf(nixPath, env) {
         return undefined;
     const version = parseNixVersion(r.stdout);
     if (version === undefined) {
-        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
+        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${answer_excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
     }
     return version;
 }
@@ -1382,7 +1435,7 @@ function realPathOf(p) {
  */
 async function pathInfoJsonArgs(nix) {
     const both = [["--json", "--json-format", "1"], ["--json"]];
-    return (await supports(nix, "pathInfoJsonFormat")) ? both : both.reverse();
+    return (await version_supports(nix, "pathInfoJsonFormat")) ? both : both.reverse();
 }
 /**
  * Reads `nix path-info --json` in each shape Nix has printed: a list of `{path, valid?}` (≤ 2.18, an
@@ -1397,27 +1450,27 @@ function parsePathInfo(stdout, storeDir) {
         return data.map((e) => {
             const entry = (e ?? {});
             if (!inStore(entry.path, storeDir))
-                throw new UnknownAnswer(`a list entry without a store path (${excerpt(JSON.stringify(e))})`);
+                throw new answer_UnknownAnswer(`a list entry without a store path (${answer_excerpt(JSON.stringify(e))})`);
             return { path: entry.path, valid: entry.valid !== false };
         });
     }
     if (data === null || typeof data !== "object")
-        throw new UnknownAnswer(`${excerpt(stdout)}, not a list or an object`);
+        throw new answer_UnknownAnswer(`${answer_excerpt(stdout)}, not a list or an object`);
     const obj = data;
     if ("version" in obj && "info" in obj) {
         if (obj.version !== 2 || obj.info === null || typeof obj.info !== "object") {
-            throw new UnknownAnswer(`JSON format ${excerpt(JSON.stringify(obj.version))}, not 1 or 2 (${excerpt(stdout)})`);
+            throw new answer_UnknownAnswer(`JSON format ${answer_excerpt(JSON.stringify(obj.version))}, not 1 or 2 (${answer_excerpt(stdout)})`);
         }
         const dir = typeof obj.storeDir === "string" ? obj.storeDir : storeDir;
         return Object.entries(obj.info).map(([name, info]) => {
             if (!/^[0-9a-z]{32}-./.test(name))
-                throw new UnknownAnswer(`format 2 names "${excerpt(name)}", not a store path's name`);
+                throw new answer_UnknownAnswer(`format 2 names "${answer_excerpt(name)}", not a store path's name`);
             return { path: `${dir}/${name}`, valid: info !== null };
         });
     }
     return Object.entries(obj).map(([path, info]) => {
         if (!inStore(path, storeDir))
-            throw new UnknownAnswer(`an object keyed by "${excerpt(path)}", not by store paths (${excerpt(stdout)})`);
+            throw new answer_UnknownAnswer(`an object keyed by "${answer_excerpt(path)}", not by store paths (${answer_excerpt(stdout)})`);
         return { path, valid: info !== null };
     });
 }
@@ -1428,14 +1481,14 @@ function parsePathInfo(stdout, storeDir) {
 function parseBuildOutputs(stdout, storeDir) {
     const data = parseJson(stdout);
     if (!Array.isArray(data))
-        throw new UnknownAnswer(`${excerpt(stdout)}, not a list`);
+        throw new answer_UnknownAnswer(`${answer_excerpt(stdout)}, not a list`);
     return data.flatMap((b) => {
         const outputs = b?.outputs;
         if (outputs === null || typeof outputs !== "object")
-            throw new UnknownAnswer(`an entry without "outputs" (${excerpt(JSON.stringify(b))})`);
+            throw new answer_UnknownAnswer(`an entry without "outputs" (${answer_excerpt(JSON.stringify(b))})`);
         return Object.values(outputs).map((p) => {
             if (typeof p !== "string" || !p.startsWith(`${storeDir}/`))
-                throw new UnknownAnswer(`an output that is not a store path (${excerpt(JSON.stringify(p))})`);
+                throw new answer_UnknownAnswer(`an output that is not a store path (${answer_excerpt(JSON.stringify(p))})`);
             return p;
         });
     });
@@ -1445,7 +1498,7 @@ function parseJson(stdout) {
         return JSON.parse(stdout);
     }
     catch {
-        throw new UnknownAnswer(`not JSON (${excerpt(stdout) || "empty"})`);
+        throw new answer_UnknownAnswer(`not JSON (${answer_excerpt(stdout) || "empty"})`);
     }
 }
 
@@ -1626,6 +1679,10 @@ function summaryTable(r) {
         head.push("left out (not attributable to this job)");
         row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
     }
+    if (r.upstream) {
+        head.push("upstream");
+        row.push(r.upstream);
+    }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
@@ -1643,7 +1700,7 @@ const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
  * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
  * the command line would read back as if the machine's nix.conf enabled them.
  */
-const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+const NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 
 ;// CONCATENATED MODULE: ./src/push/url.ts
 
@@ -1734,7 +1791,8 @@ async function copyChunk(to, given, on = {}) {
         if (remaining(to.budget) <= 0)
             return { ok: false, attempt, paths };
         on.starting?.(attempt, paths);
-        const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+        await to.via?.prepare(paths, remaining(to.budget));
+        const r = await run("nix", copyArgs(to.via?.url ?? to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
         const before = to.copied.paths.size;
         parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
         if (r.code === 0) {
@@ -2161,7 +2219,547 @@ function onlyAttributed(candidates, closure) {
     return { keep, leftOut: candidates.length - keep.length };
 }
 
+;// CONCATENATED MODULE: ./src/nix/config.ts
+
+
+/**
+ * The spellings of the command that prints the settings in effect, the one this Nix should know
+ * first: Nix 2.20 and Lix 2.90 renamed `nix show-config` to `nix config show` (the old name is an
+ * alias that warns since); older and unknown versions get the old name, which every version up to
+ * 2.34 still answers. The other is what to try when Nix refuses the first (nix/spelling.ts).
+ */
+async function configShowArgs(nix) {
+    const both = [["config", "show"], ["show-config"]];
+    return (await version_supports(nix, "configShow")) ? both : both.reverse();
+}
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since) and in Lix, as for configShowArgs. */
+async function storeInfoArgs(nix) {
+    const both = [["store", "info"], ["store", "ping"]];
+    return (await supports(nix, "storeInfo")) ? both : both.reverse();
+}
+/** A store URL without trailing slashes, as Nix compares substituters. */
+const normalizeUrl = (url) => url.replace(/\/+$/, "");
+/**
+ * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
+ * gives experimental-features as enum numbers, the text gives names in every version.
+ */
+function parseShowConfig(text) {
+    const values = new Map();
+    for (const line of text.split("\n")) {
+        const m = line.match(/^([A-Za-z0-9_-]+) = (.*)$/);
+        if (m)
+            values.set(m[1], m[2]);
+    }
+    const list = (name) => (values.get(name) ?? "").split(/\s+/).filter(Boolean);
+    return {
+        substituters: list("substituters"),
+        trustedPublicKeys: list("trusted-public-keys"),
+        trustedSubstituters: list("trusted-substituters"),
+        trustedUsers: list("trusted-users"),
+    };
+}
+/** The settings parseShowConfig reads: every Nix prints each of them (empty or not) in `nix show-config`. */
+const READ = (/* unused pure expression or super */ null && (["substituters", "trusted-public-keys", "trusted-substituters", "trusted-users"]));
+/**
+ * Why parseShowConfig cannot have read `text` right, or undefined when it can: a setting it reads
+ * is missing, so the answer is not the `name = value` list it knows. Names only, never values
+ * (the text may hold access-tokens).
+ */
+function showConfigDoubt(text) {
+    const names = new Set(text.split("\n").flatMap((l) => l.match(/^([A-Za-z0-9_-]+) = /)?.[1] ?? []));
+    const absent = READ.filter((n) => !names.has(n));
+    if (absent.length === 0)
+        return undefined;
+    return `no "${absent.join('", "')}" line among ${names.size} "name = value" line(s)`;
+}
+/**
+ * The daemon's answer to `nix store info --json` (`nix store ping --json` before 2.20): whether it
+ * trusts this client, `"trusted": 1`/`0` (2.15–2.33) or `true`/`false` (2.34). Any other answer is an
+ * UnknownAnswer.
+ */
+function parseStoreInfoTrusted(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new UnknownAnswer(`not JSON (${excerpt(stdout) || "empty"})`);
+    }
+    const t = data?.trusted;
+    if (t === true || t === 1)
+        return true;
+    if (t === false || t === 0)
+        return false;
+    throw new UnknownAnswer(`"trusted" is ${t === undefined ? "missing" : excerpt(JSON.stringify(t))} (${excerpt(stdout)})`);
+}
+/** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
+function missing(wanted, have, key = (s) => s) {
+    const seen = new Set(have.map(key));
+    const out = [];
+    for (const w of wanted) {
+        if (seen.has(key(w)))
+            continue;
+        seen.add(key(w));
+        out.push(w);
+    }
+    return out;
+}
+/**
+ * The job's nix.conf. Only `extra-` settings for lists, so the image's or host's own caches and keys
+ * stay; values already in effect are left out, so the result holds each once.
+ */
+function renderConf(req, base) {
+    const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
+    // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
+    // since reading it needs nix-command.
+    lines.push("extra-experimental-features = nix-command flakes");
+    const subs = missing(req.substituters, base.substituters, normalizeUrl);
+    if (subs.length)
+        lines.push(`extra-substituters = ${subs.join(" ")}`);
+    const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
+    if (keys.length)
+        lines.push(`extra-trusted-public-keys = ${keys.join(" ")}`);
+    if (req.netrcFile)
+        lines.push(`netrc-file = ${req.netrcFile}`);
+    if (req.accessTokens)
+        lines.push(`access-tokens = ${req.accessTokens}`);
+    if (req.postBuildHook)
+        lines.push(`post-build-hook = ${req.postBuildHook}`);
+    if (req.extraConf)
+        lines.push(req.extraConf);
+    return lines.join("\n") + "\n";
+}
+/**
+ * NIX_CONFIG for later steps: whatever the job already had, then `!include` of our file. NIX_CONFIG is
+ * applied after every nix.conf, and our line comes last in it, so our `extra-` settings add to the
+ * job's own even when the job sets `substituters = …` there. Only a path goes into the environment,
+ * never a token. Our line appears once however often the action runs.
+ */
+function nixConfigEnv(ours, env) {
+    const line = `!include ${ours}`;
+    const kept = (env.NIX_CONFIG ?? "").split("\n").filter((l) => l.trim() !== line);
+    while (kept.length > 0 && kept[kept.length - 1].trim() === "")
+        kept.pop();
+    const without = kept.join("\n");
+    return { withOurs: without ? `${without}\n${line}` : line, without };
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/push/upstream.ts
+
+/**
+ * Reads `nix path-info --json` (with `-r`) with the fields a narinfo needs: the list of ≤ 2.18 and
+ * the object keyed by store path of 2.19 on (format 1, which 2.34 prints with `--json-format 1`).
+ * Paths that are not valid (null) are left out. Anything else is an UnknownAnswer.
+ */
+function parsePathMetas(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new answer_UnknownAnswer(`not JSON (${answer_excerpt(stdout) || "empty"})`);
+    }
+    if (data === null || typeof data !== "object")
+        throw new answer_UnknownAnswer(`${answer_excerpt(stdout)}, not a list or an object`);
+    const entries = Array.isArray(data)
+        ? data.map((e) => [String(e?.path), e])
+        : Object.entries(data);
+    const out = [];
+    for (const [path, raw] of entries) {
+        if (raw === null || raw.valid === false)
+            continue;
+        const e = raw;
+        const refs = e.references;
+        if (typeof e.narHash !== "string" || typeof e.narSize !== "number" || !Array.isArray(refs) || !path.startsWith("/")) {
+            throw new answer_UnknownAnswer(`an entry without path, narHash, narSize or references (${answer_excerpt(JSON.stringify(raw))})`);
+        }
+        out.push({
+            path,
+            narHash: e.narHash,
+            narSize: e.narSize,
+            references: refs.map(String),
+            signatures: Array.isArray(e.signatures) ? e.signatures.map(String) : [],
+            ca: typeof e.ca === "string" ? e.ca : undefined,
+            deriver: typeof e.deriver === "string" ? e.deriver : undefined,
+        });
+    }
+    return out;
+}
+/** The names of the keys that signed `m` (a signature is `name:base64`). */
+function signerNames(m) {
+    return m.signatures.map((s) => s.slice(0, Math.max(0, s.indexOf(":")))).filter(Boolean);
+}
+/** The first upstream whose key signed `m`, or undefined. */
+function upstreamOf(m, upstreams) {
+    const names = new Set(signerNames(m));
+    return upstreams.find((u) => names.has(u.key));
+}
+const BASE32 = "0123456789abcdfghijklmnpqrsvwxyz";
+/** Nix's base-32 (its own alphabet and bit order), as in store path hashes and narinfo NarHash. */
+function nixBase32(bytes) {
+    const len = Math.ceil((bytes.length * 8) / 5);
+    let s = "";
+    for (let n = len - 1; n >= 0; n--) {
+        const b = n * 5;
+        const i = Math.floor(b / 8);
+        const j = b % 8;
+        const c = (bytes[i] >> j) | (i + 1 < bytes.length ? bytes[i + 1] << (8 - j) : 0);
+        s += BASE32[c & 0x1f];
+    }
+    return s;
+}
+/** `sha256-<base64>` (SRI) → `sha256:<base32>`, the form every Nix reads in a narinfo; other forms pass as they are. */
+function narinfoHash(hash) {
+    const m = hash.match(/^(sha256|sha512)-([A-Za-z0-9+/=]+)$/);
+    return m ? `${m[1]}:${nixBase32(Buffer.from(m[2], "base64"))}` : hash;
+}
+/** The hash part of a store path (`/nix/store/<hash>-name` → `<hash>`): the name of its narinfo. */
+function hashPart(storePath) {
+    return storePath.slice(storePath.lastIndexOf("/") + 1, storePath.lastIndexOf("/") + 33);
+}
+const baseName = (p) => p.slice(p.lastIndexOf("/") + 1);
+/**
+ * A narinfo for `m`, enough for Nix to take the path as valid in the cache (it checks a reference's
+ * narinfo before it adds a path that uses it). Its URL names no file: nothing downloads through the
+ * front, the consumers of the team's cache fetch such paths from the upstream.
+ */
+function narinfoText(m) {
+    const hash = narinfoHash(m.narHash);
+    const lines = [
+        `StorePath: ${m.path}`,
+        `URL: nar/${hash.slice(hash.indexOf(":") + 1)}.nar`,
+        "Compression: none",
+        `NarHash: ${hash}`,
+        `NarSize: ${m.narSize}`,
+        `References: ${m.references.map(baseName).join(" ")}`,
+    ];
+    if (m.deriver)
+        lines.push(`Deriver: ${baseName(m.deriver)}`);
+    for (const s of m.signatures)
+        lines.push(`Sig: ${s}`);
+    if (m.ca)
+        lines.push(`CA: ${m.ca}`);
+    return lines.join("\n") + "\n";
+}
+
+;// CONCATENATED MODULE: ./src/push/front.ts
+
+
+
+
+
+
+
+
+
+async function startFront(target, netrc) {
+    const backend = backendOf(target, netrc);
+    const token = (0,external_node_crypto_.randomBytes)(16).toString("hex");
+    const narinfos = new Map();
+    const server = external_node_http_default().createServer((req, res) => {
+        void answer(req, res, token, narinfos, backend).catch(() => {
+            if (!res.headersSent)
+                res.writeHead(502);
+            res.end();
+        });
+    });
+    const port = await new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve(server.address().port));
+    });
+    return {
+        base: `http://127.0.0.1:${port}/${token}`,
+        vouch: (metas) => {
+            for (const m of metas)
+                narinfos.set(`${hashPart(m.path)}.narinfo`, narinfoText(m));
+        },
+        vouched: () => narinfos.size,
+        stop: () => new Promise((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+            // a cache that never answers must not keep the step's process alive
+            if (backend.kind === "http")
+                for (const r of backend.open)
+                    r.destroy();
+        }),
+    };
+}
+function backendOf(target, netrc) {
+    const url = new URL(target.base);
+    if (url.protocol === "file:")
+        return { kind: "dir", root: external_node_path_default().resolve(decodeURIComponent(url.pathname)) };
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`no local front for ${url.protocol}// caches`);
+    const user = decodeURIComponent(url.username);
+    const login = user ? { user, password: target.password } : netrcLogin(netrc, url.hostname);
+    url.username = "";
+    url.password = "";
+    const auth = login ? `Basic ${Buffer.from(`${login.user}:${login.password}`).toString("base64")}` : undefined;
+    return { kind: "http", url, auth, open: new Set() };
+}
+/** The login and password of `host`'s netrc entry (or of `default`), as curl would send them. */
+function netrcLogin(netrc, host) {
+    const w = netrc.split(/\s+/).filter(Boolean);
+    let found;
+    let current;
+    for (let i = 0; i < w.length; i++) {
+        if (w[i] === "machine" || w[i] === "default") {
+            if (found)
+                break;
+            const matches = w[i] === "default" || w[i + 1] === host;
+            current = matches ? { user: "", password: "" } : undefined;
+            if (matches)
+                found = current;
+            if (w[i] === "machine")
+                i++;
+        }
+        else if (current && (w[i] === "login" || w[i] === "password")) {
+            current[w[i] === "login" ? "user" : "password"] = w[i + 1] ?? "";
+            i++;
+        }
+    }
+    return found;
+}
+async function answer(req, res, token, narinfos, backend) {
+    const url = new URL(req.url ?? "/", "http://x");
+    const prefix = `/${token}/`;
+    if (!url.pathname.startsWith(prefix))
+        return void res.writeHead(404).end();
+    const rest = url.pathname.slice(prefix.length);
+    const vouched = narinfos.get(rest);
+    if (vouched !== undefined && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "text/x-nix-narinfo", "content-length": Buffer.byteLength(vouched) });
+        return void res.end(req.method === "HEAD" ? undefined : vouched);
+    }
+    if (backend.kind === "dir")
+        return fromDir(req, res, backend.root, rest);
+    return forward(req, res, backend, rest + url.search);
+}
+async function fromDir(req, res, root, rest) {
+    const file = external_node_path_default().resolve(root, decodeURIComponent(rest));
+    if (!file.startsWith(root + (external_node_path_default()).sep))
+        return void res.writeHead(400).end();
+    if (req.method === "PUT") {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+        // written aside and renamed: a reader never sees half a file, as with an object store
+        const tmp = `${file}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`;
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(req, (0,external_node_fs_.createWriteStream)(tmp, { mode: 0o644 }));
+            await (0,promises_namespaceObject.rename)(tmp, file);
+        }
+        catch (e) {
+            await (0,promises_namespaceObject.rm)(tmp, { force: true });
+            throw e;
+        }
+        return void res.writeHead(200).end();
+    }
+    if (req.method !== "GET" && req.method !== "HEAD")
+        return void res.writeHead(405).end();
+    const st = await (0,promises_namespaceObject.stat)(file).catch(() => undefined);
+    if (!st?.isFile())
+        return void res.writeHead(404).end();
+    res.writeHead(200, { "content-length": st.size });
+    if (req.method === "HEAD")
+        return void res.end();
+    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file), res);
+}
+// `expect`: this server has already answered curl's 100-continue; the body is on its way
+const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade", "expect"]);
+/** The request, streamed to the cache and its answer back, with the cache's credentials added. */
+function forward(req, res, backend, rest) {
+    const to = new URL(backend.url.href.replace(/\/+$/, "") + "/" + rest);
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers))
+        if (!HOP_BY_HOP.has(k) && v !== undefined)
+            headers[k] = v;
+    if (backend.auth)
+        headers.authorization = backend.auth;
+    const lib = to.protocol === "https:" ? (external_node_https_default()) : (external_node_http_default());
+    return new Promise((resolve, reject) => {
+        const out = lib.request(to, { method: req.method, headers }, (answer) => {
+            const back = {};
+            for (const [k, v] of Object.entries(answer.headers))
+                if (!HOP_BY_HOP.has(k) && v !== undefined)
+                    back[k] = v;
+            res.writeHead(answer.statusCode ?? 502, back);
+            (0,external_node_stream_promises_namespaceObject.pipeline)(answer, res).then(resolve, reject);
+        });
+        backend.open.add(out);
+        out.on("close", () => backend.open.delete(out));
+        out.on("error", reject);
+        (0,external_node_stream_promises_namespaceObject.pipeline)(req, out).catch(reject);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/push/skip.ts
+
+
+
+
+
+
+
+
+
+
+/** Narinfo lookups at once, and the bound of each: an upstream that is slow or down only means "push it". */
+const PARALLEL = 32;
+const LOOKUP_MS = 10_000;
+/** All of one check's lookups: a cache that is down costs at most this, not a timeout per path. */
+const CHECK_MS = 30_000;
+/** Schemes the front can stand in front of; s3:// and ssh:// get whole closures. */
+function frontCovers(target) {
+    return ["file:", "http:", "https:"].includes(target.scheme);
+}
+async function startSkipper(o) {
+    const front = await startFront(o.target, o.netrc);
+    const decided = new Set();
+    const count = { paths: 0, narBytes: 0 };
+    const { url } = url_buildPushUrl({ ...o.target, base: front.base }, { keyFile: o.keyFile });
+    return {
+        url,
+        skipped: () => ({ ...count }),
+        stop: () => front.stop(),
+        prepare: async (paths, timeoutMs) => {
+            const t0 = Date.now();
+            const metas = await closureMetas(paths, o, timeoutMs);
+            if (!metas)
+                return;
+            const open = metas.filter((m) => !decided.has(m.path));
+            for (const m of open)
+                decided.add(m.path);
+            const candidates = open.flatMap((m) => {
+                const u = upstreamOf(m, o.upstreams);
+                return u ? [{ m, u }] : [];
+            });
+            const ask = lookups(Math.min(timeoutMs, CHECK_MS));
+            const served = await mapLimit(candidates, PARALLEL, async ({ m, u }) => ((await ask(u.url, m.path)) ? m : undefined));
+            const vouched = served.filter((m) => m !== undefined);
+            front.vouch(vouched);
+            for (const m of vouched) {
+                count.paths++;
+                count.narBytes += m.narSize;
+            }
+            if (candidates.length > 0) {
+                o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at in ${Date.now() - t0} ms)`);
+            }
+        },
+    };
+}
+/** The closure of `paths` with each path's metadata, or undefined (logged) when Nix could not say. */
+async function closureMetas(paths, o, timeoutMs) {
+    // this Nix's likeliest spelling only: a refusal pushes the closure whole, as any failure here does
+    const [args] = await pathInfoJsonArgs(o.nixVersion);
+    const out = [];
+    for (const chunk of chunks(paths)) {
+        const r = await run("nix", [...NIX_COMMAND, "path-info", ...args, "-r", ...chunk], { env: o.env, timeoutMs });
+        if (r.code !== 0) {
+            o.log(`skip-upstream: could not read the closure (${r.timedOut ? "timed out" : errorLine(r.stderr)}); it is pushed whole`);
+            return undefined;
+        }
+        try {
+            out.push(...parsePathMetas(r.stdout));
+        }
+        catch (e) {
+            o.log(`skip-upstream: nix path-info's JSON was not understood (${e.message}); the closure is pushed whole`);
+            return undefined;
+        }
+    }
+    return out;
+}
+/**
+ * Narinfo lookups within `totalMs` for all: `ask(url, path)` is true when the binary cache at `url`
+ * answers for `path`'s narinfo (a HEAD, or the file). Any doubt is false; a cache that did not answer
+ * at all (down, unreachable, slow past LOOKUP_MS) is not asked again, and past `totalMs` none is.
+ */
+function lookups(totalMs) {
+    const all = AbortSignal.timeout(Math.max(1, totalMs));
+    const down = new Set();
+    return async (url, storePath) => {
+        const name = `${hashPart(storePath)}.narinfo`;
+        if (down.has(url) || all.aborted)
+            return false;
+        try {
+            if (url.startsWith("file:"))
+                return (await (0,promises_namespaceObject.stat)(`${decodeURIComponent(new URL(url).pathname).replace(/\/+$/, "")}/${name}`)).isFile();
+            const r = await fetch(`${url.replace(/\/+$/, "")}/${name}`, { method: "HEAD", signal: AbortSignal.any([all, AbortSignal.timeout(LOOKUP_MS)]) });
+            return r.ok;
+        }
+        catch {
+            if (!url.startsWith("file:"))
+                down.add(url);
+            return false;
+        }
+    };
+}
+/** `f` over `items`, at most `limit` at once, results in order. */
+async function mapLimit(items, limit, f) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await f(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/**
+ * Of the `uploaded` paths, those signed by a key the job trusts (not `ownKey`, signing-key's name)
+ * that one of its http(s)/file substituters serves. Bounded (parallel lookups of bounded time);
+ * undefined when anything could not be asked: it is only a hint.
+ */
+async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
+    if (uploaded.length === 0)
+        return undefined;
+    const conf = await run("nix", [...NIX_COMMAND, ...(await configShowArgs(nixVersion))[0]], { timeoutMs });
+    if (conf.code !== 0)
+        return undefined;
+    const { substituters, trustedPublicKeys } = parseShowConfig(conf.stdout);
+    const trusted = new Set(trustedPublicKeys.map((k) => k.slice(0, k.indexOf(":"))).filter((k) => k && k !== ownKey));
+    const subs = substituters.filter((s) => /^(https?|file):/.test(s));
+    if (trusted.size === 0 || subs.length === 0)
+        return undefined;
+    const metas = [];
+    for (const chunk of chunks(uploaded)) {
+        const r = await run("nix", [...NIX_COMMAND, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs });
+        if (r.code !== 0)
+            return undefined;
+        try {
+            metas.push(...parsePathMetas(r.stdout));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const signed = metas.flatMap((m) => {
+        const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
+        return key ? [{ m, key }] : [];
+    });
+    const ask = lookups(timeoutMs);
+    const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
+        for (const s of subs)
+            if (await ask(s, m.path))
+                return { m, entry: `${key}=${s.replace(/\/+$/, "")}` };
+        return undefined;
+    });
+    const hits = found.filter((f) => f !== undefined);
+    return { paths: hits.length, narBytes: hits.reduce((n, h) => n + h.m.narSize, 0), entries: [...new Set(hits.map((h) => h.entry))] };
+}
+
 ;// CONCATENATED MODULE: ./src/push/push.ts
+
 
 
 
@@ -2241,13 +2839,15 @@ async function push(inputs, target, limits, dir) {
     if (left.length === 0) {
         const none = chosen.leftOut ? "nothing of this job's to push" : "nothing new to push";
         const result = incomplete(state) ?? (chosen.valid.length === 0 ? none : "ok (all uploaded during the job)");
-        await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
+        const upstream = await upstreamNote(chosen, target, state, during, []);
+        await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result, upstream });
         return;
     }
-    const { copied, seconds, failure, unpushed } = await upload(left, chosen, target, state);
+    const { copied, seconds, failure, unpushed, skipped } = await upload(left, chosen, target, state);
     const why = failure ? `${failure.message}; ${unpushedText(unpushed, chosen.valid.length - state.gone)}` : undefined;
     const result = why ? `failed: ${why}` : (incomplete(state) ?? "ok");
-    await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
+    const upstream = await upstreamNote(chosen, target, state, during, [...copied.paths], skipped);
+    await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result, upstream });
     if (why)
         throw new errors_ActionError(why);
     step_io/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
@@ -2294,7 +2894,8 @@ async function push_select(plan, inputs, target, state) {
         `${leftOut === undefined ? "" : `${leftOut} not attributable to this job, `}` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
         `(selected in ${Date.now() - state.started} ms)`);
-    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut };
+    const keyName = inputs.signingPublicKey.slice(0, inputs.signingPublicKey.indexOf(":"));
+    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut, skip: inputs.skipUpstream, netrc: inputs.netrc, keyName };
 }
 /**
  * The diff's paths this job can be shown to have produced or used (src/push/attribute.ts): through a
@@ -2338,6 +2939,8 @@ async function upload(paths, chosen, target, state) {
     const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
     let finished = 0;
     const goneBefore = state.gone;
+    const skipper = chosen.skip.length > 0 && frontCovers(target) ? await startSkipperFor(chosen, target, state) : undefined;
+    copyTo.via = skipper;
     try {
         for (const n of to.notes)
             step_io/* info */.pq(`push: ${n}`);
@@ -2347,14 +2950,55 @@ async function upload(paths, chosen, target, state) {
             await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
             finished += chunk.length;
         }
-        return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0 };
+        return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0, skipped: skipper?.skipped() };
     }
     catch (e) {
         const failure = e instanceof errors_ActionError ? e : new errors_ActionError(e instanceof Error ? e.message : String(e));
         // paths found gone from the store in the failed chunk are not left: nothing could push them
         const unpushed = Math.max(0, paths.length - finished - (state.gone - goneBefore));
-        return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed };
+        return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed, skipped: skipper?.skipped() };
     }
+    finally {
+        await skipper?.stop();
+    }
+}
+/** The front for skip-upstream, or undefined (warned: the closures then go whole) when it cannot start. */
+async function startSkipperFor(chosen, target, state) {
+    try {
+        const keyFile = chosen.key && !chosen.to.signLocally ? exec_SECRET_FD_PATH : undefined;
+        const s = await startSkipper({ target, upstreams: chosen.skip, netrc: chosen.netrc, keyFile, nixVersion: state.version, env: state.uploadEnv, log: (m) => step_io/* info */.pq(`push: ${m}`) });
+        step_io/* info */.pq(`push: skip-upstream: nix copy writes through a local front on 127.0.0.1 that answers for what ${chosen.skip.map((u) => u.key).join(", ")} serve(s)`);
+        return s;
+    }
+    catch (e) {
+        step_io/* warning */.$e(`push: skip-upstream: could not start the local front (${String(e)}); whole closures are pushed`);
+        return undefined;
+    }
+}
+/**
+ * The summary's word on upstreams: with skip-upstream, what it left out (post's and the pusher's);
+ * without it, what of this push the job's own substituters also serve, and the entry that would
+ * skip it (a hint: asked within bounds, silent when it cannot be told).
+ */
+async function upstreamNote(chosen, target, state, during, uploaded, skipped) {
+    if (chosen.skip.length > 0) {
+        if (!frontCovers(target)) {
+            const why = `${step_io/* inputName */.yu("skip-upstream")} works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
+            step_io/* info */.pq(`push: ${why}`);
+            return why;
+        }
+        const paths = (skipped?.paths ?? 0) + (during?.skipped?.paths ?? 0);
+        const bytes = (skipped?.narBytes ?? 0) + (during?.skipped?.narBytes ?? 0);
+        return `${paths} path(s) (${bytes} NAR bytes) left out: served by ${chosen.skip.map((u) => u.url).join(" ")}`;
+    }
+    const all = [...uploaded, ...(during?.uploadedPaths ?? [])];
+    const also = await alsoServed(all, chosen.keyName, state.version, Math.max(1000, Math.min(20_000, state.clock.left()))).catch(() => undefined);
+    if (!also || also.paths === 0)
+        return undefined;
+    const text = `${also.paths} path(s) (${also.narBytes} NAR bytes) of this push are also served by the job's substituters; ` +
+        `${step_io/* inputName */.yu("skip-upstream")}: "${also.entries.join(" ")}" would leave them out (see docs/push.md for when that is safe)`;
+    step_io/* info */.pq(`push: ${text}`);
+    return text;
 }
 /**
  * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
@@ -2379,7 +3023,14 @@ async function afterPusher(dir, pid, clock) {
         step_io/* info */.pq("push: the background pusher was not running any more when post started; post pushes what it did not send");
     if (status?.refused.length)
         step_io/* info */.pq(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
-    return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
+    return {
+        sent: new Set(status?.sent ?? []),
+        uploaded: status?.uploaded ?? 0,
+        narBytes: status?.narBytes ?? 0,
+        waitedSeconds,
+        uploadedPaths: status?.uploadedPaths ?? [],
+        skipped: status?.skipped,
+    };
 }
 /** The summary's result when something was not understood: what was done may be short of the job. */
 function incomplete(run) {
@@ -2412,7 +3063,7 @@ async function candidatesOf(plan, inputs, run) {
 async function withOutputsOfDerivations(entries, storeDir, state) {
     const found = await outputsOfDerivations(entries.filter((e) => e.endsWith(".drv")), storeDir, state.clock.left);
     if (found.other.length > 0) {
-        doubt(state, "nix-store --query --outputs", `lines that are not store paths (${excerpt(found.other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
+        doubt(state, "nix-store --query --outputs", `lines that are not store paths (${answer_excerpt(found.other.join(" "))})`, "the outputs it did name are pushed, the rest of what was built is not");
     }
     const r = found.failed;
     if (r)
@@ -2431,7 +3082,7 @@ async function resolvePushPaths(items, plan, state) {
         }
         version ??= plan.nix ?? (await locateNix(process.env).version);
         state.version = version;
-        if (!(await supports(version, "nixCommand"))) {
+        if (!(await version_supports(version, "nixCommand"))) {
             throw new errors_ActionError(`${step_io/* inputName */.yu("push-paths")}: "${item}" is an installable, which needs the nix command of Nix ≥ 2.4; give store paths instead`);
         }
         out.push(...(await resolveInstallable(item, plan.storeDir, state)));
@@ -2451,7 +3102,7 @@ async function resolveInstallable(item, storeDir, state) {
             step_io/* info */.pq(`push-paths: "${item}" is not built yet; building it`);
         }
         catch (e) {
-            if (!(e instanceof UnknownAnswer))
+            if (!(e instanceof answer_UnknownAnswer))
                 throw e;
             // only warned: nix build's answer below can still tell the outputs
             step_io/* warning */.$e(notUnderstood(`nix path-info ${jsonArgs.join(" ")}`, version, e.message, `building "${item}" to learn its outputs instead`));
@@ -2468,7 +3119,7 @@ async function resolveInstallable(item, storeDir, state) {
         return parseBuildOutputs(built.stdout, storeDir);
     }
     catch (e) {
-        if (!(e instanceof UnknownAnswer))
+        if (!(e instanceof answer_UnknownAnswer))
             throw e;
         throw new errors_ActionError(notUnderstood("nix build --json", version, e.message, `push-paths "${item}" is built but its outputs are unknown, so nothing was pushed`));
     }
@@ -2482,7 +3133,7 @@ async function onlyValid(paths, storeDir, state) {
             throw new errors_ActionError(`could not check which paths are valid: ${r.timedOut ? "timed out" : errorLine(r.stderr)}`);
         const { paths: named, other } = storePathLines(r.stdout, storeDir);
         if (other.length > 0) {
-            doubt(state, "nix-store --check-validity --print-invalid", `lines that are not store paths (${excerpt(other.join(" "))})`, "every path it did not name as invalid is pushed");
+            doubt(state, "nix-store --check-validity --print-invalid", `lines that are not store paths (${answer_excerpt(other.join(" "))})`, "every path it did not name as invalid is pushed");
         }
         for (const p of named)
             invalid.add(p);

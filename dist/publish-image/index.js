@@ -898,13 +898,14 @@ function editDistance(a, b) {
 
 
 
+
 const MODES = (/* unused pure expression or super */ null && (["auto", "image", "native", "install"]));
 const INSTALLERS = (/* unused pure expression or super */ null && (["nixos", "determinate", "none"]));
 const INITS = (/* unused pure expression or super */ null && (["auto", "systemd", "none"]));
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "skip-upstream", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -942,19 +943,13 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const skipUpstream = await check(() => skipUpstreamInput(get), []);
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
     const netrc = await check(() => netrcText(get, mask), "");
     const installerUrl = await check(() => installerUrlInput(get), "");
     const installerSha256 = await check(() => sha256(get), "");
-    const nixVersion = get("nix-version").trim();
-    if (nixVersion) {
-        // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
-        if (semver.validRange(nixVersion) === null) {
-            errors.push(`${io.inputName("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-        }
-    }
+    const nixVersion = await check(() => nixVersionRange(get), "");
     const pushPaths = words(get("push-paths"));
     if (errors.length > 0)
         throw new InputError(errors.join("\n"));
@@ -974,12 +969,24 @@ async function readInputs(get = (n) => io.getInput(n), mask = (s) => io.setSecre
         pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
+        skipUpstream,
         installer,
         installerUrl,
         installerSha256,
         init,
         nixVersion,
     };
+}
+/** nix-version: a semver range, or empty. */
+async function nixVersionRange(get) {
+    const range = get("nix-version").trim();
+    if (!range)
+        return "";
+    // semver only when there is a range to check: loading it is most of what reading inputs costs
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    if (semver.validRange(range) === null)
+        throw new InputError(`${io.inputName("nix-version")}: "${range}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    return range;
 }
 function words(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
@@ -1074,6 +1081,12 @@ function pushUrl(get) {
     if (text === "")
         return undefined;
     return pushTarget(text, parseStoreUrl("push-to", text, PUSH_SCHEMES));
+}
+function skipUpstreamInput(get) {
+    const parsed = parseSkipUpstream(get("skip-upstream"));
+    if (typeof parsed === "string")
+        throw new InputError(`${io.inputName("skip-upstream")}: ${parsed}`);
+    return parsed;
 }
 function regex(get, name) {
     const text = get(name).trim();

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 113:
+/***/ 1480:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -11,17 +11,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(24);
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(161);
+var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(760);
+var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/step-io.ts
-var step_io = __nccwpck_require__(814);
+var step_io = __nccwpck_require__(7814);
 ;// CONCATENATED MODULE: ./src/exec.ts
 
 
@@ -74,11 +74,11 @@ function killGroupOf(pgid) {
  * Built on node's spawn rather than @actions/exec because the push needs a hard timeout and a
  * kill of the whole process, which @actions/exec does not offer.
  */
-async function run(cmd, args, opts = {}) {
+async function exec_run(cmd, args, opts = {}) {
     if (opts.echo)
         step_io/* info */.pq(`[command]${[cmd, ...args].join(" ")}`);
     // loaded on first use: where Nix lives in the store, the main step starts no process at all
-    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     let outFd;
     try {
         if (opts.stdoutFile !== undefined)
@@ -233,7 +233,7 @@ function firstError(r) {
  * of this process's output open. Resolves with its pid once `input` has been handed over.
  */
 async function startDetached(cmd, args, opts) {
-    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 421, 23));
+    const { spawn } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1421, 23));
     const log = openSync(opts.logFile, "a", 0o600);
     try {
         const child = spawn(cmd, args, { env: childEnv(opts.env ?? process.env), stdio: ["pipe", log, log], detached: opts.ownGroup ?? true });
@@ -453,6 +453,10 @@ function summaryTable(r) {
         head.push("left out (not attributable to this job)");
         row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
     }
+    if (r.upstream) {
+        head.push("upstream");
+        row.push(r.upstream);
+    }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
@@ -470,7 +474,7 @@ const NIX_FLAKES = ["--extra-experimental-features", "nix-command flakes"];
  * The `nix` command alone, for commands that read Nix's configuration: there, flakes turned on by
  * the command line would read back as if the machine's nix.conf enabled them.
  */
-const NIX_COMMAND = (/* unused pure expression or super */ null && (["--extra-experimental-features", "nix-command"]));
+const features_NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 
 ;// CONCATENATED MODULE: ./src/push/url.ts
 
@@ -526,7 +530,7 @@ function copyArgs(url, paths) {
 /** Keep each nix command line well under Linux's argument limit (2 MB with the default stack). */
 const ARGV_BUDGET = 256 * 1024;
 /** Splits a path list so no command line exceeds ARGV_BUDGET; almost always a single chunk. */
-function chunks(paths, budget = ARGV_BUDGET) {
+function copy_chunks(paths, budget = ARGV_BUDGET) {
     const out = [];
     let cur = [];
     let size = 0;
@@ -561,7 +565,8 @@ async function copyChunk(to, given, on = {}) {
         if (remaining(to.budget) <= 0)
             return { ok: false, attempt, paths };
         on.starting?.(attempt, paths);
-        const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+        await to.via?.prepare(paths, remaining(to.budget));
+        const r = await exec_run("nix", copyArgs(to.via?.url ?? to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
         const before = to.copied.paths.size;
         parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
         if (r.code === 0) {
@@ -794,8 +799,8 @@ function storePathLines(stdout, storeDir) {
 async function outputsOfDerivations(drvs, storeDir, timeoutMs) {
     const { outputs, unread } = outputsOfDrvFiles([...new Set(drvs)]);
     const out = { outputs, other: [], asked: unread.length };
-    for (const chunk of chunks(unread)) {
-        const r = await run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: timeoutMs() });
+    for (const chunk of copy_chunks(unread)) {
+        const r = await exec_run("nix-store", ["--query", "--outputs", ...chunk], { timeoutMs: timeoutMs() });
         if (r.code !== 0)
             return { ...out, failed: r };
         const { paths, other } = storePathLines(r.stdout, storeDir);
@@ -845,7 +850,849 @@ function removeUploadTmp(jobDir) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/nix/version-line.mjs
+// @ts-check
+// The first line of `nix --version`, read for every Nix this action may meet. Plain JavaScript
+// without imports, so that the scripts Node runs as they are (scripts/containers/build-images.mjs)
+// read versions with this one parser too; its types are in version-line.d.mts, and
+// src/nix/version.ts is where the action's code gets it. Recorded answers, with where each comes
+// from: test/fixtures/nix-version/answers.json.
+
+/**
+ * The upstream Nix release Lix forked from: Lix's `builtins.nixVersion` answers "2.18.3-lix" (Lix
+ * 2.90 release notes), so features upstream added after 2.18 are not to be assumed of Lix.
+ */
+const LIX_FORKED_FROM = "2.18.3";
+
+// "2.8.0", "2.4", "2.24.10pre20240101_abc", "2.26.0rc1", "2.30.3+2", "2.90-beta.1-lixpre…", "2.94.0"
+const NUMBER = String.raw`(\d+)\.(\d+)(?:\.(\d+))?([^\s)]*)`;
+const SHAPES = [
+  { implementation: "upstream", re: new RegExp(String.raw`^\S+ \(Nix\) ${NUMBER}$`) },
+  { implementation: "lix", re: new RegExp(String.raw`^\S+ \(Lix, like Nix\) ${NUMBER}$`) },
+  { implementation: "determinate", re: new RegExp(String.raw`^\S+ \(Determinate Nix ${NUMBER}\) ${NUMBER}$`) },
+];
+
+/**
+ * major.minor.patch of a matched number (a missing patch is 0), and for comparisons the same with
+ * "-pre" when the suffix marks a pre-release (pre…, rc…, -beta…, -dev…): a snapshot before 2.24.0
+ * may lack what 2.24.0 has. A "+2" (nixpkgs' patched builds) changes nothing.
+ * @param {string[]} m the four groups of NUMBER
+ */
+function numbers(m) {
+  const plain = `${Number(m[0])}.${Number(m[1])}.${Number(m[2] ?? 0)}`;
+  const pre = /^(?:[-.]?(?:pre|rc|beta|alpha|dev))/i.test(m[3] ?? "");
+  return { plain, comparable: pre ? `${plain}-pre` : plain };
+}
+
+/**
+ * Reads `nix --version` (any of nix, nix-env, nix-store…; only its first line counts: Lix 2.92 on
+ * prints more) into which implementation it is and its versions; undefined when the line is none of
+ * upstream Nix's, Lix's or Determinate Nix's.
+ * @param {string} output
+ * @returns {import("./version-line.d.mts").NixVersion | undefined}
+ */
+function parseNixVersion(output) {
+  const line = output.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  for (const { implementation, re } of SHAPES) {
+    const m = re.exec(line);
+    if (!m) continue;
+    const groups = m.slice(1);
+    if (implementation === "determinate") {
+      const own = numbers(groups.slice(0, 4));
+      const nix = numbers(groups.slice(4));
+      return { implementation, version: nix.plain, upstream: nix.comparable, distribution: own.plain, line };
+    }
+    const own = numbers(groups);
+    if (implementation === "lix") return { implementation, version: own.plain, upstream: LIX_FORKED_FROM, distribution: own.plain, line };
+    return { implementation: "upstream", version: own.plain, upstream: own.comparable, line };
+  }
+  return undefined;
+}
+
+/**
+ * An upstream Nix known by its version alone (the name of the store path it lives in,
+ * e.g. "2.31.0pre20250712_b0972b0"): as `nix (Nix) VERSION` would answer.
+ * @param {string} version
+ */
+function upstreamNix(version) {
+  return parseNixVersion(`nix (Nix) ${version}`);
+}
+
+/**
+ * The Nix in words, for messages: "Nix 2.8.0", "Lix 2.94.0 (a fork of Nix 2.18)",
+ * "Determinate Nix 3.8.5 (Nix 2.30.2)", "Nix of unknown version".
+ * @param {import("./version-line.d.mts").NixVersion | undefined} v
+ */
+function describeNix(v) {
+  if (!v) return "Nix of unknown version";
+  if (v.implementation === "lix") return `Lix ${v.version} (a fork of Nix ${LIX_FORKED_FROM.split(".").slice(0, 2).join(".")})`;
+  if (v.implementation === "determinate") return `Determinate Nix ${v.distribution} (Nix ${v.version})`;
+  return `Nix ${v.version}`;
+}
+
+;// CONCATENATED MODULE: ./src/nix/version.ts
+
+
+/**
+ * The version in the name of the store path a nix binary lives in: /nix/store/<hash>-nix-2.28.3/bin/nix
+ * → Nix 2.28.3. A store path never changes, so its name answers as well as `nix --version` and costs
+ * no process. Upstream Nix only: Lix and Determinate Nix name their packages by their own versions.
+ */
+function versionFromStorePath(realPath) {
+    const m = realPath.match(/^\/nix\/store\/[0-9a-z]{32}-nix-(2\.\d+\.\d+(?:pre[0-9a-z_]*|rc\d*)?)\/bin\/nix$/);
+    return m ? upstreamNix(m[1]) : undefined;
+}
+/**
+ * What the action asks of Nix that not every Nix has: since which upstream release (Determinate
+ * Nix has what its upstream release has), and whether Lix has it (every Lix release, 2.90 on, or
+ * none; Lix forked from 2.18 and ported some later changes, so its number says nothing).
+ */
+const FEATURES = {
+    /** The `nix` command (with nix-command enabled), for installables. */
+    nixCommand: { upstream: "2.4.0", lix: true },
+    /** "trusted" in `nix store ping --json` / `nix store info --json`. */
+    storeTrusted: { upstream: "2.15.0", lix: true },
+    /** `nix flake update <input>` (before: `nix flake lock --update-input`); Lix 2.90 ported it (release notes, upstream PR 8817). */
+    flakeUpdateInputs: { upstream: "2.19.0", lix: true },
+    /** `nix config show` (before: `nix show-config`, an alias since); Lix 2.90 renamed it too (release notes, cl/993). */
+    configShow: { upstream: "2.20.0", lix: true },
+    /** `nix store info` (before: `nix store ping`); Lix registers only `nix store ping`. */
+    storeInfo: { upstream: "2.20.0", lix: false },
+    /** `nix path-info --json-format`, which 2.34 wants beside --json; Lix has no such flag. */
+    pathInfoJsonFormat: { upstream: "2.34.0", lix: false },
+};
+/**
+ * True when this Nix has `feature`; an unknown Nix (no version) has none of them, so newer commands
+ * and flags stay off. semver is loaded on first use: most main steps never compare versions, and
+ * loading it costs more than the rest of this module.
+ */
+async function version_supports(nix, feature) {
+    if (!nix)
+        return false;
+    const f = FEATURES[feature];
+    if (nix.implementation === "lix")
+        return f.lix;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.valid(nix.upstream) !== null && semver.gte(nix.upstream, f.upstream);
+}
+/**
+ * Whether a `nix-version` range holds for this Nix: its upstream release is what is compared (Lix as
+ * the 2.18 it forked from), pre-releases included (2.24.0pre… is before 2.24.0, after 2.23).
+ */
+async function satisfiesRange(nix, range) {
+    if (!nix)
+        return false;
+    const { default: semver } = await __nccwpck_require__.e(/* import() */ 88).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2088, 23));
+    return semver.satisfies(nix.upstream, range, { includePrerelease: true });
+}
+
+;// CONCATENATED MODULE: ./src/nix/answer.ts
+
+/**
+ * Nix answered (the command succeeded) but not in a shape this action knows: a new JSON layout, a
+ * changed log line. The parsers throw it with what they saw; the caller, which knows the command,
+ * the Nix version and what it does instead, turns it into a warning with notUnderstood.
+ */
+class answer_UnknownAnswer extends Error {
+    name = "UnknownAnswer";
+}
+/**
+ * The one message for an answer the action could not understand, e.g.
+ * `Could not understand the answer of 'nix path-info --json' (Nix 2.34.8): an object without store
+ * paths as keys ({"version":3,…}); building "…" to learn its outputs instead`. `instead` says what the
+ * action did in its place, so nobody reads a result it did not earn as a success. The Nix is named
+ * as describeNix does (Lix and Determinate Nix by their own names).
+ */
+function notUnderstood(command, nix, what, instead) {
+    return `Could not understand the answer of '${command}' (${describeNix(nix)}): ${what}; ${instead}`;
+}
+/** The start of an answer, on one line, for quoting in notUnderstood. Only for answers that hold no secrets. */
+function answer_excerpt(text, max = 80) {
+    const flat = text.trim().replace(/\s+/g, " ");
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+;// CONCATENATED MODULE: ./src/nix/config.ts
+
+
+/**
+ * The spellings of the command that prints the settings in effect, the one this Nix should know
+ * first: Nix 2.20 and Lix 2.90 renamed `nix show-config` to `nix config show` (the old name is an
+ * alias that warns since); older and unknown versions get the old name, which every version up to
+ * 2.34 still answers. The other is what to try when Nix refuses the first (nix/spelling.ts).
+ */
+async function config_configShowArgs(nix) {
+    const both = [["config", "show"], ["show-config"]];
+    return (await supports(nix, "configShow")) ? both : both.reverse();
+}
+/** `nix store info` since Nix 2.20, `nix store ping` before (an alias that warns since) and in Lix, as for configShowArgs. */
+async function storeInfoArgs(nix) {
+    const both = [["store", "info"], ["store", "ping"]];
+    return (await supports(nix, "storeInfo")) ? both : both.reverse();
+}
+/** A store URL without trailing slashes, as Nix compares substituters. */
+const normalizeUrl = (url) => url.replace(/\/+$/, "");
+/**
+ * Parses `nix show-config` text (`name = value` lines). The text form, not --json: Nix 2.8's JSON
+ * gives experimental-features as enum numbers, the text gives names in every version.
+ */
+function config_parseShowConfig(text) {
+    const values = new Map();
+    for (const line of text.split("\n")) {
+        const m = line.match(/^([A-Za-z0-9_-]+) = (.*)$/);
+        if (m)
+            values.set(m[1], m[2]);
+    }
+    const list = (name) => (values.get(name) ?? "").split(/\s+/).filter(Boolean);
+    return {
+        substituters: list("substituters"),
+        trustedPublicKeys: list("trusted-public-keys"),
+        trustedSubstituters: list("trusted-substituters"),
+        trustedUsers: list("trusted-users"),
+    };
+}
+/** The settings parseShowConfig reads: every Nix prints each of them (empty or not) in `nix show-config`. */
+const READ = (/* unused pure expression or super */ null && (["substituters", "trusted-public-keys", "trusted-substituters", "trusted-users"]));
+/**
+ * Why parseShowConfig cannot have read `text` right, or undefined when it can: a setting it reads
+ * is missing, so the answer is not the `name = value` list it knows. Names only, never values
+ * (the text may hold access-tokens).
+ */
+function showConfigDoubt(text) {
+    const names = new Set(text.split("\n").flatMap((l) => l.match(/^([A-Za-z0-9_-]+) = /)?.[1] ?? []));
+    const absent = READ.filter((n) => !names.has(n));
+    if (absent.length === 0)
+        return undefined;
+    return `no "${absent.join('", "')}" line among ${names.size} "name = value" line(s)`;
+}
+/**
+ * The daemon's answer to `nix store info --json` (`nix store ping --json` before 2.20): whether it
+ * trusts this client, `"trusted": 1`/`0` (2.15–2.33) or `true`/`false` (2.34). Any other answer is an
+ * UnknownAnswer.
+ */
+function parseStoreInfoTrusted(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new UnknownAnswer(`not JSON (${excerpt(stdout) || "empty"})`);
+    }
+    const t = data?.trusted;
+    if (t === true || t === 1)
+        return true;
+    if (t === false || t === 0)
+        return false;
+    throw new UnknownAnswer(`"trusted" is ${t === undefined ? "missing" : excerpt(JSON.stringify(t))} (${excerpt(stdout)})`);
+}
+/** Values of `wanted` not already in `have` (URLs compared without trailing slashes), in order, once each. */
+function missing(wanted, have, key = (s) => s) {
+    const seen = new Set(have.map(key));
+    const out = [];
+    for (const w of wanted) {
+        if (seen.has(key(w)))
+            continue;
+        seen.add(key(w));
+        out.push(w);
+    }
+    return out;
+}
+/**
+ * The job's nix.conf. Only `extra-` settings for lists, so the image's or host's own caches and keys
+ * stay; values already in effect are left out, so the result holds each once.
+ */
+function renderConf(req, base) {
+    const lines = ["# nix-runner-action: settings for this job only (removed with the job's temp dir)"];
+    // A set in Nix, so this never duplicates; and the base cannot tell us whether nix-command was on,
+    // since reading it needs nix-command.
+    lines.push("extra-experimental-features = nix-command flakes");
+    const subs = missing(req.substituters, base.substituters, normalizeUrl);
+    if (subs.length)
+        lines.push(`extra-substituters = ${subs.join(" ")}`);
+    const keys = missing(req.trustedPublicKeys, base.trustedPublicKeys);
+    if (keys.length)
+        lines.push(`extra-trusted-public-keys = ${keys.join(" ")}`);
+    if (req.netrcFile)
+        lines.push(`netrc-file = ${req.netrcFile}`);
+    if (req.accessTokens)
+        lines.push(`access-tokens = ${req.accessTokens}`);
+    if (req.postBuildHook)
+        lines.push(`post-build-hook = ${req.postBuildHook}`);
+    if (req.extraConf)
+        lines.push(req.extraConf);
+    return lines.join("\n") + "\n";
+}
+/**
+ * NIX_CONFIG for later steps: whatever the job already had, then `!include` of our file. NIX_CONFIG is
+ * applied after every nix.conf, and our line comes last in it, so our `extra-` settings add to the
+ * job's own even when the job sets `substituters = …` there. Only a path goes into the environment,
+ * never a token. Our line appears once however often the action runs.
+ */
+function nixConfigEnv(ours, env) {
+    const line = `!include ${ours}`;
+    const kept = (env.NIX_CONFIG ?? "").split("\n").filter((l) => l.trim() !== line);
+    while (kept.length > 0 && kept[kept.length - 1].trim() === "")
+        kept.pop();
+    const without = kept.join("\n");
+    return { withOurs: without ? `${without}\n${line}` : line, without };
+}
+
+;// CONCATENATED MODULE: ./src/nix/path-info.ts
+
+
+/**
+ * The flags for `nix path-info` JSON on this Nix. Nix 2.34 warns that a bare `--json` will become an
+ * error and wants `--json-format`, a flag older versions and Lix reject; format 1 is the one 2.19–2.33
+ * print. Both spellings, this Nix's first, as for configShowArgs.
+ */
+async function path_info_pathInfoJsonArgs(nix) {
+    const both = [["--json", "--json-format", "1"], ["--json"]];
+    return (await version_supports(nix, "pathInfoJsonFormat")) ? both : both.reverse();
+}
+/**
+ * Reads `nix path-info --json` in each shape Nix has printed: a list of `{path, valid?}` (≤ 2.18, an
+ * unbuilt output marked `"valid": false`), an object keyed by store path whose value is `null` for an
+ * unbuilt output (2.19 on, format 1), and format 2's `{info: {<name>: …}, storeDir}` keyed by name.
+ * Any other shape, or a "path" that is not in a store, is an UnknownAnswer.
+ */
+function parsePathInfo(stdout, storeDir) {
+    const data = parseJson(stdout);
+    const inStore = (p, dir) => typeof p === "string" && p.startsWith(`${dir}/`) && p.length > dir.length + 1;
+    if (Array.isArray(data)) {
+        return data.map((e) => {
+            const entry = (e ?? {});
+            if (!inStore(entry.path, storeDir))
+                throw new UnknownAnswer(`a list entry without a store path (${excerpt(JSON.stringify(e))})`);
+            return { path: entry.path, valid: entry.valid !== false };
+        });
+    }
+    if (data === null || typeof data !== "object")
+        throw new UnknownAnswer(`${excerpt(stdout)}, not a list or an object`);
+    const obj = data;
+    if ("version" in obj && "info" in obj) {
+        if (obj.version !== 2 || obj.info === null || typeof obj.info !== "object") {
+            throw new UnknownAnswer(`JSON format ${excerpt(JSON.stringify(obj.version))}, not 1 or 2 (${excerpt(stdout)})`);
+        }
+        const dir = typeof obj.storeDir === "string" ? obj.storeDir : storeDir;
+        return Object.entries(obj.info).map(([name, info]) => {
+            if (!/^[0-9a-z]{32}-./.test(name))
+                throw new UnknownAnswer(`format 2 names "${excerpt(name)}", not a store path's name`);
+            return { path: `${dir}/${name}`, valid: info !== null };
+        });
+    }
+    return Object.entries(obj).map(([path, info]) => {
+        if (!inStore(path, storeDir))
+            throw new UnknownAnswer(`an object keyed by "${excerpt(path)}", not by store paths (${excerpt(stdout)})`);
+        return { path, valid: info !== null };
+    });
+}
+/**
+ * The output paths in `nix build --json`: a list of `{drvPath, outputs: {<name>: <path>}}` in every
+ * version so far. Anything else is an UnknownAnswer.
+ */
+function parseBuildOutputs(stdout, storeDir) {
+    const data = parseJson(stdout);
+    if (!Array.isArray(data))
+        throw new UnknownAnswer(`${excerpt(stdout)}, not a list`);
+    return data.flatMap((b) => {
+        const outputs = b?.outputs;
+        if (outputs === null || typeof outputs !== "object")
+            throw new UnknownAnswer(`an entry without "outputs" (${excerpt(JSON.stringify(b))})`);
+        return Object.values(outputs).map((p) => {
+            if (typeof p !== "string" || !p.startsWith(`${storeDir}/`))
+                throw new UnknownAnswer(`an output that is not a store path (${excerpt(JSON.stringify(p))})`);
+            return p;
+        });
+    });
+}
+function parseJson(stdout) {
+    try {
+        return JSON.parse(stdout);
+    }
+    catch {
+        throw new UnknownAnswer(`not JSON (${excerpt(stdout) || "empty"})`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/push/upstream.ts
+
+/**
+ * Reads `nix path-info --json` (with `-r`) with the fields a narinfo needs: the list of ≤ 2.18 and
+ * the object keyed by store path of 2.19 on (format 1, which 2.34 prints with `--json-format 1`).
+ * Paths that are not valid (null) are left out. Anything else is an UnknownAnswer.
+ */
+function upstream_parsePathMetas(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new answer_UnknownAnswer(`not JSON (${answer_excerpt(stdout) || "empty"})`);
+    }
+    if (data === null || typeof data !== "object")
+        throw new answer_UnknownAnswer(`${answer_excerpt(stdout)}, not a list or an object`);
+    const entries = Array.isArray(data)
+        ? data.map((e) => [String(e?.path), e])
+        : Object.entries(data);
+    const out = [];
+    for (const [path, raw] of entries) {
+        if (raw === null || raw.valid === false)
+            continue;
+        const e = raw;
+        const refs = e.references;
+        if (typeof e.narHash !== "string" || typeof e.narSize !== "number" || !Array.isArray(refs) || !path.startsWith("/")) {
+            throw new answer_UnknownAnswer(`an entry without path, narHash, narSize or references (${answer_excerpt(JSON.stringify(raw))})`);
+        }
+        out.push({
+            path,
+            narHash: e.narHash,
+            narSize: e.narSize,
+            references: refs.map(String),
+            signatures: Array.isArray(e.signatures) ? e.signatures.map(String) : [],
+            ca: typeof e.ca === "string" ? e.ca : undefined,
+            deriver: typeof e.deriver === "string" ? e.deriver : undefined,
+        });
+    }
+    return out;
+}
+/** The names of the keys that signed `m` (a signature is `name:base64`). */
+function signerNames(m) {
+    return m.signatures.map((s) => s.slice(0, Math.max(0, s.indexOf(":")))).filter(Boolean);
+}
+/** The first upstream whose key signed `m`, or undefined. */
+function upstreamOf(m, upstreams) {
+    const names = new Set(signerNames(m));
+    return upstreams.find((u) => names.has(u.key));
+}
+const BASE32 = "0123456789abcdfghijklmnpqrsvwxyz";
+/** Nix's base-32 (its own alphabet and bit order), as in store path hashes and narinfo NarHash. */
+function nixBase32(bytes) {
+    const len = Math.ceil((bytes.length * 8) / 5);
+    let s = "";
+    for (let n = len - 1; n >= 0; n--) {
+        const b = n * 5;
+        const i = Math.floor(b / 8);
+        const j = b % 8;
+        const c = (bytes[i] >> j) | (i + 1 < bytes.length ? bytes[i + 1] << (8 - j) : 0);
+        s += BASE32[c & 0x1f];
+    }
+    return s;
+}
+/** `sha256-<base64>` (SRI) → `sha256:<base32>`, the form every Nix reads in a narinfo; other forms pass as they are. */
+function narinfoHash(hash) {
+    const m = hash.match(/^(sha256|sha512)-([A-Za-z0-9+/=]+)$/);
+    return m ? `${m[1]}:${nixBase32(Buffer.from(m[2], "base64"))}` : hash;
+}
+/** The hash part of a store path (`/nix/store/<hash>-name` → `<hash>`): the name of its narinfo. */
+function hashPart(storePath) {
+    return storePath.slice(storePath.lastIndexOf("/") + 1, storePath.lastIndexOf("/") + 33);
+}
+const baseName = (p) => p.slice(p.lastIndexOf("/") + 1);
+/**
+ * A narinfo for `m`, enough for Nix to take the path as valid in the cache (it checks a reference's
+ * narinfo before it adds a path that uses it). Its URL names no file: nothing downloads through the
+ * front, the consumers of the team's cache fetch such paths from the upstream.
+ */
+function narinfoText(m) {
+    const hash = narinfoHash(m.narHash);
+    const lines = [
+        `StorePath: ${m.path}`,
+        `URL: nar/${hash.slice(hash.indexOf(":") + 1)}.nar`,
+        "Compression: none",
+        `NarHash: ${hash}`,
+        `NarSize: ${m.narSize}`,
+        `References: ${m.references.map(baseName).join(" ")}`,
+    ];
+    if (m.deriver)
+        lines.push(`Deriver: ${baseName(m.deriver)}`);
+    for (const s of m.signatures)
+        lines.push(`Sig: ${s}`);
+    if (m.ca)
+        lines.push(`CA: ${m.ca}`);
+    return lines.join("\n") + "\n";
+}
+
+;// CONCATENATED MODULE: ./src/push/front.ts
+
+
+
+
+
+
+
+
+
+async function startFront(target, netrc) {
+    const backend = backendOf(target, netrc);
+    const token = (0,external_node_crypto_namespaceObject.randomBytes)(16).toString("hex");
+    const narinfos = new Map();
+    const server = external_node_http_default().createServer((req, res) => {
+        void answer(req, res, token, narinfos, backend).catch(() => {
+            if (!res.headersSent)
+                res.writeHead(502);
+            res.end();
+        });
+    });
+    const port = await new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve(server.address().port));
+    });
+    return {
+        base: `http://127.0.0.1:${port}/${token}`,
+        vouch: (metas) => {
+            for (const m of metas)
+                narinfos.set(`${hashPart(m.path)}.narinfo`, narinfoText(m));
+        },
+        vouched: () => narinfos.size,
+        stop: () => new Promise((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+            // a cache that never answers must not keep the step's process alive
+            if (backend.kind === "http")
+                for (const r of backend.open)
+                    r.destroy();
+        }),
+    };
+}
+function backendOf(target, netrc) {
+    const url = new URL(target.base);
+    if (url.protocol === "file:")
+        return { kind: "dir", root: external_node_path_default().resolve(decodeURIComponent(url.pathname)) };
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`no local front for ${url.protocol}// caches`);
+    const user = decodeURIComponent(url.username);
+    const login = user ? { user, password: target.password } : netrcLogin(netrc, url.hostname);
+    url.username = "";
+    url.password = "";
+    const auth = login ? `Basic ${Buffer.from(`${login.user}:${login.password}`).toString("base64")}` : undefined;
+    return { kind: "http", url, auth, open: new Set() };
+}
+/** The login and password of `host`'s netrc entry (or of `default`), as curl would send them. */
+function netrcLogin(netrc, host) {
+    const w = netrc.split(/\s+/).filter(Boolean);
+    let found;
+    let current;
+    for (let i = 0; i < w.length; i++) {
+        if (w[i] === "machine" || w[i] === "default") {
+            if (found)
+                break;
+            const matches = w[i] === "default" || w[i + 1] === host;
+            current = matches ? { user: "", password: "" } : undefined;
+            if (matches)
+                found = current;
+            if (w[i] === "machine")
+                i++;
+        }
+        else if (current && (w[i] === "login" || w[i] === "password")) {
+            current[w[i] === "login" ? "user" : "password"] = w[i + 1] ?? "";
+            i++;
+        }
+    }
+    return found;
+}
+async function answer(req, res, token, narinfos, backend) {
+    const url = new URL(req.url ?? "/", "http://x");
+    const prefix = `/${token}/`;
+    if (!url.pathname.startsWith(prefix))
+        return void res.writeHead(404).end();
+    const rest = url.pathname.slice(prefix.length);
+    const vouched = narinfos.get(rest);
+    if (vouched !== undefined && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "text/x-nix-narinfo", "content-length": Buffer.byteLength(vouched) });
+        return void res.end(req.method === "HEAD" ? undefined : vouched);
+    }
+    if (backend.kind === "dir")
+        return fromDir(req, res, backend.root, rest);
+    return forward(req, res, backend, rest + url.search);
+}
+async function fromDir(req, res, root, rest) {
+    const file = external_node_path_default().resolve(root, decodeURIComponent(rest));
+    if (!file.startsWith(root + (external_node_path_default()).sep))
+        return void res.writeHead(400).end();
+    if (req.method === "PUT") {
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+        // written aside and renamed: a reader never sees half a file, as with an object store
+        const tmp = `${file}.tmp-${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString("hex")}`;
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(req, (0,external_node_fs_.createWriteStream)(tmp, { mode: 0o644 }));
+            await (0,promises_namespaceObject.rename)(tmp, file);
+        }
+        catch (e) {
+            await (0,promises_namespaceObject.rm)(tmp, { force: true });
+            throw e;
+        }
+        return void res.writeHead(200).end();
+    }
+    if (req.method !== "GET" && req.method !== "HEAD")
+        return void res.writeHead(405).end();
+    const st = await (0,promises_namespaceObject.stat)(file).catch(() => undefined);
+    if (!st?.isFile())
+        return void res.writeHead(404).end();
+    res.writeHead(200, { "content-length": st.size });
+    if (req.method === "HEAD")
+        return void res.end();
+    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(file), res);
+}
+// `expect`: this server has already answered curl's 100-continue; the body is on its way
+const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade", "expect"]);
+/** The request, streamed to the cache and its answer back, with the cache's credentials added. */
+function forward(req, res, backend, rest) {
+    const to = new URL(backend.url.href.replace(/\/+$/, "") + "/" + rest);
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers))
+        if (!HOP_BY_HOP.has(k) && v !== undefined)
+            headers[k] = v;
+    if (backend.auth)
+        headers.authorization = backend.auth;
+    const lib = to.protocol === "https:" ? (external_node_https_default()) : (external_node_http_default());
+    return new Promise((resolve, reject) => {
+        const out = lib.request(to, { method: req.method, headers }, (answer) => {
+            const back = {};
+            for (const [k, v] of Object.entries(answer.headers))
+                if (!HOP_BY_HOP.has(k) && v !== undefined)
+                    back[k] = v;
+            res.writeHead(answer.statusCode ?? 502, back);
+            (0,external_node_stream_promises_namespaceObject.pipeline)(answer, res).then(resolve, reject);
+        });
+        backend.open.add(out);
+        out.on("close", () => backend.open.delete(out));
+        out.on("error", reject);
+        (0,external_node_stream_promises_namespaceObject.pipeline)(req, out).catch(reject);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/push/skip.ts
+
+
+
+
+
+
+
+
+
+
+/** Narinfo lookups at once, and the bound of each: an upstream that is slow or down only means "push it". */
+const PARALLEL = 32;
+const LOOKUP_MS = 10_000;
+/** All of one check's lookups: a cache that is down costs at most this, not a timeout per path. */
+const CHECK_MS = 30_000;
+/** Schemes the front can stand in front of; s3:// and ssh:// get whole closures. */
+function frontCovers(target) {
+    return ["file:", "http:", "https:"].includes(target.scheme);
+}
+async function startSkipper(o) {
+    const front = await startFront(o.target, o.netrc);
+    const decided = new Set();
+    const count = { paths: 0, narBytes: 0 };
+    const { url } = buildPushUrl({ ...o.target, base: front.base }, { keyFile: o.keyFile });
+    return {
+        url,
+        skipped: () => ({ ...count }),
+        stop: () => front.stop(),
+        prepare: async (paths, timeoutMs) => {
+            const t0 = Date.now();
+            const metas = await closureMetas(paths, o, timeoutMs);
+            if (!metas)
+                return;
+            const open = metas.filter((m) => !decided.has(m.path));
+            for (const m of open)
+                decided.add(m.path);
+            const candidates = open.flatMap((m) => {
+                const u = upstreamOf(m, o.upstreams);
+                return u ? [{ m, u }] : [];
+            });
+            const ask = lookups(Math.min(timeoutMs, CHECK_MS));
+            const served = await mapLimit(candidates, PARALLEL, async ({ m, u }) => ((await ask(u.url, m.path)) ? m : undefined));
+            const vouched = served.filter((m) => m !== undefined);
+            front.vouch(vouched);
+            for (const m of vouched) {
+                count.paths++;
+                count.narBytes += m.narSize;
+            }
+            if (candidates.length > 0) {
+                o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at in ${Date.now() - t0} ms)`);
+            }
+        },
+    };
+}
+/** The closure of `paths` with each path's metadata, or undefined (logged) when Nix could not say. */
+async function closureMetas(paths, o, timeoutMs) {
+    // this Nix's likeliest spelling only: a refusal pushes the closure whole, as any failure here does
+    const [args] = await path_info_pathInfoJsonArgs(o.nixVersion);
+    const out = [];
+    for (const chunk of copy_chunks(paths)) {
+        const r = await exec_run("nix", [...features_NIX_COMMAND, "path-info", ...args, "-r", ...chunk], { env: o.env, timeoutMs });
+        if (r.code !== 0) {
+            o.log(`skip-upstream: could not read the closure (${r.timedOut ? "timed out" : errorLine(r.stderr)}); it is pushed whole`);
+            return undefined;
+        }
+        try {
+            out.push(...upstream_parsePathMetas(r.stdout));
+        }
+        catch (e) {
+            o.log(`skip-upstream: nix path-info's JSON was not understood (${e.message}); the closure is pushed whole`);
+            return undefined;
+        }
+    }
+    return out;
+}
+/**
+ * Narinfo lookups within `totalMs` for all: `ask(url, path)` is true when the binary cache at `url`
+ * answers for `path`'s narinfo (a HEAD, or the file). Any doubt is false; a cache that did not answer
+ * at all (down, unreachable, slow past LOOKUP_MS) is not asked again, and past `totalMs` none is.
+ */
+function lookups(totalMs) {
+    const all = AbortSignal.timeout(Math.max(1, totalMs));
+    const down = new Set();
+    return async (url, storePath) => {
+        const name = `${hashPart(storePath)}.narinfo`;
+        if (down.has(url) || all.aborted)
+            return false;
+        try {
+            if (url.startsWith("file:"))
+                return (await (0,promises_namespaceObject.stat)(`${decodeURIComponent(new URL(url).pathname).replace(/\/+$/, "")}/${name}`)).isFile();
+            const r = await fetch(`${url.replace(/\/+$/, "")}/${name}`, { method: "HEAD", signal: AbortSignal.any([all, AbortSignal.timeout(LOOKUP_MS)]) });
+            return r.ok;
+        }
+        catch {
+            if (!url.startsWith("file:"))
+                down.add(url);
+            return false;
+        }
+    };
+}
+/** `f` over `items`, at most `limit` at once, results in order. */
+async function mapLimit(items, limit, f) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await f(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/**
+ * Of the `uploaded` paths, those signed by a key the job trusts (not `ownKey`, signing-key's name)
+ * that one of its http(s)/file substituters serves. Bounded (parallel lookups of bounded time);
+ * undefined when anything could not be asked: it is only a hint.
+ */
+async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
+    if (uploaded.length === 0)
+        return undefined;
+    const conf = await run("nix", [...NIX_COMMAND, ...(await configShowArgs(nixVersion))[0]], { timeoutMs });
+    if (conf.code !== 0)
+        return undefined;
+    const { substituters, trustedPublicKeys } = parseShowConfig(conf.stdout);
+    const trusted = new Set(trustedPublicKeys.map((k) => k.slice(0, k.indexOf(":"))).filter((k) => k && k !== ownKey));
+    const subs = substituters.filter((s) => /^(https?|file):/.test(s));
+    if (trusted.size === 0 || subs.length === 0)
+        return undefined;
+    const metas = [];
+    for (const chunk of chunks(uploaded)) {
+        const r = await run("nix", [...NIX_COMMAND, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs });
+        if (r.code !== 0)
+            return undefined;
+        try {
+            metas.push(...parsePathMetas(r.stdout));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const signed = metas.flatMap((m) => {
+        const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
+        return key ? [{ m, key }] : [];
+    });
+    const ask = lookups(timeoutMs);
+    const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
+        for (const s of subs)
+            if (await ask(s, m.path))
+                return { m, entry: `${key}=${s.replace(/\/+$/, "")}` };
+        return undefined;
+    });
+    const hits = found.filter((f) => f !== undefined);
+    return { paths: hits.length, narBytes: hits.reduce((n, h) => n + h.m.narSize, 0), entries: [...new Set(hits.map((h) => h.entry))] };
+}
+
+;// CONCATENATED MODULE: ./src/nix/locate.ts
+
+
+
+
+
+
+/**
+ * The first executable `cmd` on env.PATH, as a shell would find it. Synchronous on purpose: a few
+ * stat calls, and the main step's `nix --version` must not wait for the rest of the code to load.
+ */
+function which(cmd, env) {
+    for (const dir of (env.PATH ?? "").split((external_node_path_default()).delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = external_node_path_default().join(dir, cmd);
+        try {
+            (0,external_node_fs_.accessSync)(candidate, external_node_fs_.constants.X_OK);
+            return candidate;
+        }
+        catch {
+            /* not here */
+        }
+    }
+    return undefined;
+}
+/**
+ * Finds nix on PATH and learns its version (see nixVersionOf), the slowest of all probes: the main
+ * step starts this before loading the rest of its code.
+ */
+function locateNix(env) {
+    const nixPath = which("nix", env);
+    return { path: nixPath, version: nixPath ? nixVersionOf(nixPath, env) : Promise.resolve(undefined) };
+}
+/**
+ * Which Nix `nixPath` is and its version: from the name of the store path it lives in when it has
+ * one, else by running `nix --version`.
+ */
+async function nixVersionOf(nixPath, env) {
+    const named = versionFromStorePath(realPathOf(nixPath));
+    if (named)
+        return named;
+    const r = await exec_run(nixPath, ["--version"], { env });
+    if (r.code !== 0)
+        return undefined;
+    const version = parseNixVersion(r.stdout);
+    if (version === undefined) {
+        step_io/* warning */.$e(notUnderstood("nix --version", undefined, `no version in "${answer_excerpt(r.stdout) || "(nothing)"}"`, "the action goes on as with an old Nix: newer commands and flags stay off, and nix-version cannot be checked; upstream Nix, Lix and Determinate Nix are known"));
+    }
+    return version;
+}
+/** `p` with every symlink resolved; `p` itself when that fails. */
+function realPathOf(p) {
+    try {
+        return (0,external_node_fs_.realpathSync)(p);
+    }
+    catch {
+        return p;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/pusher.ts
+
+
+
 
 
 
@@ -892,6 +1739,9 @@ async function runPusher() {
     watchQueue(p);
     log(`started (pid ${process.pid}, niceness ${(0,external_node_os_.getPriority)()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
     await writeStatus(p, "running");
+    // after the status: post sees a started pusher at once; no upload starts before the front is up
+    p.skipper = await skipperFor(h, p.to.env);
+    p.to.via = p.skipper;
     // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
     for (;;)
         await turn(p);
@@ -904,6 +1754,19 @@ function drainStopBy(dir) {
     }
     catch {
         return 0;
+    }
+}
+/** skip-upstream's front for the pusher's copies; undefined when off or when it cannot start (whole closures go). */
+async function skipperFor(h, env) {
+    if (h.skipUpstream.length === 0 || !frontCovers(h.target))
+        return undefined;
+    try {
+        const nixVersion = await locateNix(process.env).version;
+        return await startSkipper({ target: h.target, upstreams: h.skipUpstream, netrc: h.netrc, keyFile: h.key ? SECRET_FD_PATH : undefined, nixVersion, env, log });
+    }
+    catch (e) {
+        log(`skip-upstream: could not start the local front (${String(e)}); whole closures are pushed`);
+        return undefined;
     }
 }
 /** Reads the whole of stdin: main's handoff (it closes its end once written). */
@@ -1100,6 +1963,8 @@ async function writeStatus(p, state) {
         refused: [...p.refused],
         uploaded: p.to.copied.paths.size,
         narBytes: p.to.copied.narBytes,
+        uploadedPaths: [...p.to.copied.paths],
+        skipped: p.skipper?.skipped(),
         uploads: runningGroups(),
         state,
     };
@@ -1149,12 +2014,12 @@ function waker() {
 
 /***/ }),
 
-/***/ 20:
+/***/ 5020:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(113);
-/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(432);
+/* harmony import */ var _push_pusher_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1480);
+/* harmony import */ var _unhandled_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9432);
 
 
 // This process holds the signing key: a SIGUSR1 from anyone must not open Node's inspector, which it
@@ -1168,7 +2033,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 814:
+/***/ 7814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -1179,11 +2044,11 @@ __webpack_async_result__();
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
 /* unused harmony exports summaryHtml, actionsIo, useFlavour, getInput, inputName, setOutput, exportVariable, addPath, saveState, getState, setSecret, error, appendSummary, appendSummaryTable, group */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 
 
@@ -1321,13 +2186,13 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 432:
+/***/ 9432:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ reportUnhandledRejections)
 /* harmony export */ });
-/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(814);
+/* harmony import */ var _step_io_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7814);
 
 /** Installs the entry's one `unhandledRejection` handler; `name` starts its message. */
 function reportUnhandledRejections(name, policy) {
@@ -1345,28 +2210,28 @@ function reportUnhandledRejections(name, policy) {
 
 /***/ }),
 
-/***/ 421:
+/***/ 1421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
-/***/ 24:
+/***/ 3024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 161:
+/***/ 8161:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
-/***/ 760:
+/***/ 6760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -1404,6 +2269,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -1532,6 +2400,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -1548,11 +2438,74 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 /******/ 
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(20);
+/******/ var __webpack_exports__ = __nccwpck_require__(5020);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

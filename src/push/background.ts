@@ -1,3 +1,4 @@
+import type { Upstream } from "../skip-upstream.js";
 import * as io from "../step-io.js";
 import { existsSync, type FSWatcher, readFileSync, watch } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
@@ -32,6 +33,9 @@ export interface Handoff {
   parallel: number;
   /** Exit after this long without a new queue entry and nothing to upload (the bound for a lost job). */
   idleMs: number;
+  /** skip-upstream (empty: off), and the netrc input for the front to reach push-to: on stdin, like the key. */
+  skipUpstream: Upstream[];
+  netrc: string;
 }
 
 /** What the pusher reports, rewritten (atomically) after each upload; post reads it. */
@@ -44,6 +48,10 @@ export interface PusherStatus {
   /** Paths nix uploaded (deps included) and their NAR bytes. */
   uploaded: number;
   narBytes: number;
+  /** The paths behind `uploaded` (for the summary's word on upstreams). */
+  uploadedPaths?: string[];
+  /** What skip-upstream left out. */
+  skipped?: { paths: number; narBytes: number };
   /** Process groups of the nix copies running now: a post step kills them if the pusher died. */
   uploads: number[];
   /** running | drained | stopped: <why> */
@@ -77,6 +85,8 @@ export async function startPusher(inputs: Inputs, queueFile: string, storeDir: s
     deadline: lifetime.deadline,
     parallel: 2,
     idleMs: idleLimitFrom(process.env),
+    skipUpstream: inputs.skipUpstream,
+    netrc: inputs.skipUpstream.length > 0 ? inputs.netrc : "",
   };
   const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pusher", "index.js");
   if (!existsSync(bundle)) {

@@ -49,6 +49,11 @@ export interface CopyTo {
   budget: Budget;
   /** What every attempt uploaded, added up (parseCopyLog). */
   copied: Copied;
+  /**
+   * skip-upstream's front (src/push/skip.ts): each attempt first has it vouch for what an upstream
+   * serves of the paths' closure, then copies to its URL instead of `url`.
+   */
+  via?: { url: string; prepare(paths: string[], timeoutMs: number): Promise<void> };
 }
 
 /** What the caller says, and decides, while a chunk is copied. Every message is the caller's. */
@@ -89,7 +94,8 @@ export async function copyChunk(to: CopyTo, given: string[], on: CopyEvents = {}
     }
     if (remaining(to.budget) <= 0) return { ok: false, attempt, paths };
     on.starting?.(attempt, paths);
-    const r = await run("nix", copyArgs(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+    await to.via?.prepare(paths, remaining(to.budget));
+    const r = await run("nix", copyArgs(to.via?.url ?? to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
     const before = to.copied.paths.size;
     parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
     if (r.code === 0) {

@@ -24,6 +24,8 @@ import { uploadEnv } from "./upload-tmp.js";
 import { attribute, jobFolders, onlyAttributed } from "./attribute.js";
 import { buildPushUrl, type PushUrl } from "./url.js";
 import { NIX_FLAKES } from "../nix/features.js";
+import type { Upstream } from "../skip-upstream.js";
+import { alsoServed, frontCovers, type Skipped, startSkipper } from "./skip.js";
 
 interface Clock {
   deadline: number;
@@ -97,13 +99,15 @@ async function push(inputs: Inputs, target: PushTarget, limits: Limits, dir: str
   if (left.length === 0) {
     const none = chosen.leftOut ? "nothing of this job's to push" : "nothing new to push";
     const result = incomplete(state) ?? (chosen.valid.length === 0 ? none : "ok (all uploaded during the job)");
-    await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
+    const upstream = await upstreamNote(chosen, target, state, during, []);
+    await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result, upstream });
     return;
   }
-  const { copied, seconds, failure, unpushed } = await upload(left, chosen, target, state);
+  const { copied, seconds, failure, unpushed, skipped } = await upload(left, chosen, target, state);
   const why = failure ? `${failure.message}; ${unpushedText(unpushed, chosen.valid.length - state.gone)}` : undefined;
   const result = why ? `failed: ${why}` : (incomplete(state) ?? "ok");
-  await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
+  const upstream = await upstreamNote(chosen, target, state, during, [...copied.paths], skipped);
+  await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result, upstream });
   if (why) throw new ActionError(why);
   io.info(
     `push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
@@ -147,6 +151,11 @@ interface Selection {
   key: string | undefined;
   /** diff: new store paths left out as not attributable to this job (push-unattributed: false). */
   leftOut?: number;
+  /** skip-upstream, and what the front needs to reach push-to (the netrc input, kept in memory). */
+  skip: Upstream[];
+  netrc: string;
+  /** signing-key's name: its own signatures are no upstream's. */
+  keyName: string;
 }
 
 /** The job's paths (plan's method), less what push-filter drops and what the store no longer holds. */
@@ -169,7 +178,8 @@ async function select(plan: PushPlan, inputs: Inputs, target: PushTarget, state:
       `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
       `(selected in ${Date.now() - state.started} ms)`,
   );
-  return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut };
+  const keyName = inputs.signingPublicKey.slice(0, inputs.signingPublicKey.indexOf(":"));
+  return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut, skip: inputs.skipUpstream, netrc: inputs.netrc, keyName };
 }
 
 /**
@@ -214,6 +224,8 @@ interface Sent {
   failure?: ActionError;
   /** Selected paths no copy of post's finished (those of the chunk that failed and of every later one). */
   unpushed: number;
+  /** What skip-upstream left out, when it ran. */
+  skipped?: Skipped;
 }
 
 /** The summary's words for what a failed push left: how many selected paths, and that this step did not push them. */
@@ -230,6 +242,8 @@ async function upload(paths: string[], chosen: Selection, target: PushTarget, st
   const copyTo: CopyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
   let finished = 0;
   const goneBefore = state.gone;
+  const skipper = chosen.skip.length > 0 && frontCovers(target) ? await startSkipperFor(chosen, target, state) : undefined;
+  copyTo.via = skipper;
   try {
     for (const n of to.notes) io.info(`push: ${n}`);
     if (to.signLocally && key) await signLocally(paths, key, state.clock);
@@ -237,13 +251,54 @@ async function upload(paths: string[], chosen: Selection, target: PushTarget, st
       await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
       finished += chunk.length;
     }
-    return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0 };
+    return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0, skipped: skipper?.skipped() };
   } catch (e) {
     const failure = e instanceof ActionError ? e : new ActionError(e instanceof Error ? e.message : String(e));
     // paths found gone from the store in the failed chunk are not left: nothing could push them
     const unpushed = Math.max(0, paths.length - finished - (state.gone - goneBefore));
-    return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed };
+    return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed, skipped: skipper?.skipped() };
+  } finally {
+    await skipper?.stop();
   }
+}
+
+/** The front for skip-upstream, or undefined (warned: the closures then go whole) when it cannot start. */
+async function startSkipperFor(chosen: Selection, target: PushTarget, state: Run): Promise<Awaited<ReturnType<typeof startSkipper>> | undefined> {
+  try {
+    const keyFile = chosen.key && !chosen.to.signLocally ? SECRET_FD_PATH : undefined;
+    const s = await startSkipper({ target, upstreams: chosen.skip, netrc: chosen.netrc, keyFile, nixVersion: state.version, env: state.uploadEnv, log: (m) => io.info(`push: ${m}`) });
+    io.info(`push: skip-upstream: nix copy writes through a local front on 127.0.0.1 that answers for what ${chosen.skip.map((u) => u.key).join(", ")} serve(s)`);
+    return s;
+  } catch (e) {
+    io.warning(`push: skip-upstream: could not start the local front (${String(e)}); whole closures are pushed`);
+    return undefined;
+  }
+}
+
+/**
+ * The summary's word on upstreams: with skip-upstream, what it left out (post's and the pusher's);
+ * without it, what of this push the job's own substituters also serve, and the entry that would
+ * skip it (a hint: asked within bounds, silent when it cannot be told).
+ */
+async function upstreamNote(chosen: Selection, target: PushTarget, state: Run, during: During | undefined, uploaded: string[], skipped?: Skipped): Promise<string | undefined> {
+  if (chosen.skip.length > 0) {
+    if (!frontCovers(target)) {
+      const why = `${io.inputName("skip-upstream")} works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
+      io.info(`push: ${why}`);
+      return why;
+    }
+    const paths = (skipped?.paths ?? 0) + (during?.skipped?.paths ?? 0);
+    const bytes = (skipped?.narBytes ?? 0) + (during?.skipped?.narBytes ?? 0);
+    return `${paths} path(s) (${bytes} NAR bytes) left out: served by ${chosen.skip.map((u) => u.url).join(" ")}`;
+  }
+  const all = [...uploaded, ...(during?.uploadedPaths ?? [])];
+  const also = await alsoServed(all, chosen.keyName, state.version, Math.max(1000, Math.min(20_000, state.clock.left()))).catch(() => undefined);
+  if (!also || also.paths === 0) return undefined;
+  const text =
+    `${also.paths} path(s) (${also.narBytes} NAR bytes) of this push are also served by the job's substituters; ` +
+    `${io.inputName("skip-upstream")}: "${also.entries.join(" ")}" would leave them out (see docs/push.md for when that is safe)`;
+  io.info(`push: ${text}`);
+  return text;
 }
 
 interface During {
@@ -251,6 +306,9 @@ interface During {
   uploaded: number;
   narBytes: number;
   waitedSeconds: number;
+  /** The paths it uploaded, and what its skip-upstream left out. */
+  uploadedPaths: string[];
+  skipped?: Skipped;
 }
 
 /**
@@ -272,7 +330,14 @@ async function afterPusher(dir: string, pid: number | undefined, clock: Clock): 
   if (log) await io.group("Background pusher log", async () => io.info(log.trimEnd()));
   if (pid === undefined) io.info("push: the background pusher was not running any more when post started; post pushes what it did not send");
   if (status?.refused.length) io.info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
-  return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
+  return {
+    sent: new Set(status?.sent ?? []),
+    uploaded: status?.uploaded ?? 0,
+    narBytes: status?.narBytes ?? 0,
+    waitedSeconds,
+    uploadedPaths: status?.uploadedPaths ?? [],
+    skipped: status?.skipped,
+  };
 }
 
 /** The summary's result when something was not understood: what was done may be short of the job. */

@@ -10,6 +10,9 @@ import { outputsOfDerivations } from "./outputs.js";
 import { errorLine, redactCredentials } from "./report.js";
 import { filterPaths, parseQueue } from "./select.js";
 import { uploadEnv } from "./upload-tmp.js";
+import { frontCovers, type Skipper, startSkipper } from "./skip.js";
+import { locateNix } from "../nix/locate.js";
+import { SECRET_FD_PATH } from "../exec.js";
 
 /**
  * The queue is watched (inotify): a line the hook appends wakes the pusher at once, and so do the
@@ -48,6 +51,8 @@ interface Pusher {
   reported: string;
   watcher?: FSWatcher;
   wake: Waker;
+  /** skip-upstream's front, when it is on. */
+  skipper?: Skipper;
 }
 
 /**
@@ -71,6 +76,9 @@ export async function runPusher(): Promise<void> {
   watchQueue(p);
   log(`started (pid ${process.pid}, niceness ${getPriority()}), following ${h.queueFile} (${p.watcher ? "change events" : `read every ${TICK_MS} ms`}), ${h.parallel} upload(s) at once`);
   await writeStatus(p, "running");
+  // after the status: post sees a started pusher at once; no upload starts before the front is up
+  p.skipper = await skipperFor(h, p.to.env);
+  p.to.via = p.skipper;
   // bounded: every turn either ends the process or naps (a tick at most); the idle limit ends a lost job
   for (;;) await turn(p);
 }
@@ -82,6 +90,18 @@ function drainStopBy(dir: string): number {
     return Number.isFinite(n) && n > 0 ? n : 0;
   } catch {
     return 0;
+  }
+}
+
+/** skip-upstream's front for the pusher's copies; undefined when off or when it cannot start (whole closures go). */
+async function skipperFor(h: Handoff, env: NodeJS.ProcessEnv): Promise<Skipper | undefined> {
+  if (h.skipUpstream.length === 0 || !frontCovers(h.target)) return undefined;
+  try {
+    const nixVersion = await locateNix(process.env).version;
+    return await startSkipper({ target: h.target, upstreams: h.skipUpstream, netrc: h.netrc, keyFile: h.key ? SECRET_FD_PATH : undefined, nixVersion, env, log });
+  } catch (e) {
+    log(`skip-upstream: could not start the local front (${String(e)}); whole closures are pushed`);
+    return undefined;
   }
 }
 
@@ -269,6 +289,8 @@ async function writeStatus(p: Pusher, state: string): Promise<void> {
     refused: [...p.refused],
     uploaded: p.to.copied.paths.size,
     narBytes: p.to.copied.narBytes,
+    uploadedPaths: [...p.to.copied.paths],
+    skipped: p.skipper?.skipped(),
     uploads: runningGroups(),
     state,
   };

@@ -117,6 +117,8 @@ export interface SummaryRow {
   during?: { uploaded: number; narBytes: number; waitedSeconds: number };
   /** diff: new store paths left out as not attributable to this job; undefined: none were judged. */
   leftOut?: number;
+  /** skip-upstream's count, or (off) what the job's substituters also serve of the push. */
+  upstream?: string;
 }
 
 export function mbPerSecond(bytes: number, seconds: number): string {
@@ -143,6 +145,10 @@ export function summaryTable(r: SummaryRow): SummaryRows {
   if (r.leftOut !== undefined) {
     head.push("left out (not attributable to this job)");
     row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
+  }
+  if (r.upstream) {
+    head.push("upstream");
+    row.push(r.upstream);
   }
   return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }

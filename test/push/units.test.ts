@@ -147,6 +147,13 @@ describe("nix output parsing (pure, fed real Nix 2.8 lines)", () => {
     expect(t[0].slice(-3).map((c) => c.data)).toEqual(["uploaded during the job", "NAR bytes during the job", "post waited (s)"]);
     expect(t[1].slice(-3).map((c) => c.data)).toEqual(["7", "7000000", "1.3"]);
   });
+
+  it("summaryTable ends with the word on upstreams when there is one, and has no such column otherwise", () => {
+    const note = "2 path(s) (10 NAR bytes) left out: served by https://cache.nixos.org";
+    const t = summaryTable({ cache: "file:///c", method: "hook", selected: 3, uploaded: 1, narBytes: 1, seconds: 1, result: "ok", upstream: note });
+    expect([t[0].at(-1)?.data, t[1].at(-1)?.data]).toEqual(["upstream", note]);
+    expect(summaryTable({ cache: "file:///c", method: "hook", selected: 3, uploaded: 1, narBytes: 1, seconds: 1, result: "ok" })[0].map((c) => c.data)).not.toContain("upstream");
+  });
 });
 
 describe("the job summary is written as @actions/core writes it, without loading it", () => {

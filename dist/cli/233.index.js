@@ -1,5 +1,5 @@
-export const id = 547;
-export const ids = [547];
+export const id = 233;
+export const ids = [233];
 export const modules = {
 
 /***/ 3916:
@@ -975,6 +975,8 @@ async function startPusher(inputs, queueFile, storeDir, dir, limits, lifetime) {
         deadline: lifetime.deadline,
         parallel: 2,
         idleMs: idleLimitFrom(process.env),
+        skipUpstream: inputs.skipUpstream,
+        netrc: inputs.skipUpstream.length > 0 ? inputs.netrc : "",
     };
     const bundle = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(node_path__WEBPACK_IMPORTED_MODULE_3___default().dirname((0,node_url__WEBPACK_IMPORTED_MODULE_4__.fileURLToPath)(import.meta.url)), "..", "pusher", "index.js");
     if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(bundle)) {
@@ -1593,7 +1595,7 @@ async function group(name, fn) {
 
 /***/ }),
 
-/***/ 3547:
+/***/ 6233:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1656,7 +1658,46 @@ async function publicKeyOf(secret) {
 
 // EXTERNAL MODULE: ./src/push-target.ts
 var push_target = __webpack_require__(7409);
+;// CONCATENATED MODULE: ./src/skip-upstream.ts
+/**
+ * The skip-upstream input, parsed once by readInputs: which upstream caches' paths the push leaves
+ * out (src/push/skip.ts does it).
+ */
+/**
+ * Parses `skip-upstream`: whitespace-separated `KEY-NAME=URL` entries (the key name as in the
+ * upstream's public key, before its colon; the URL http(s):// or file:///). Returns the error text
+ * for the first bad entry, or the entries.
+ */
+function parseSkipUpstream(text) {
+    const out = [];
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        const eq = word.indexOf("=");
+        const key = eq > 0 ? word.slice(0, eq) : "";
+        const url = eq > 0 ? word.slice(eq + 1) : "";
+        if (!key || !url)
+            return `"${word}" is not KEY-NAME=URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        if (key.includes(":"))
+            return `"${key}" is a whole public key; give only its name, the part before the colon (e.g. cache.nixos.org-1)`;
+        let u;
+        try {
+            u = new URL(url);
+        }
+        catch {
+            return `"${url}" (for ${key}) is not a URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        }
+        if (!["http:", "https:", "file:"].includes(u.protocol))
+            return `"${url}" (for ${key}) must be an http://, https:// or file:/// URL`;
+        if (u.protocol === "file:" && (u.host !== "" || !u.pathname.startsWith("/")))
+            return `"${url}" (for ${key}) must be an absolute file URL with three slashes`;
+        if (u.search)
+            return `"${url}" (for ${key}) must have no query: it is only asked whether it serves a path's .narinfo`;
+        out.push({ key, url: url.replace(/\/+$/, "") });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -1667,7 +1708,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = [
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "skip-upstream", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ];
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -1705,19 +1746,13 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const skipUpstream = await check(() => skipUpstreamInput(get), []);
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
     const netrc = await check(() => netrcText(get, mask), "");
     const installerUrl = await check(() => installerUrlInput(get), "");
     const installerSha256 = await check(() => sha256(get), "");
-    const nixVersion = get("nix-version").trim();
-    if (nixVersion) {
-        // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
-        if (semver.validRange(nixVersion) === null) {
-            errors.push(`${step_io/* inputName */.yu("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-        }
-    }
+    const nixVersion = await check(() => nixVersionRange(get), "");
     const pushPaths = words(get("push-paths"));
     if (errors.length > 0)
         throw new src_errors/* InputError */.d(errors.join("\n"));
@@ -1737,12 +1772,24 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
+        skipUpstream,
         installer,
         installerUrl,
         installerSha256,
         init,
         nixVersion,
     };
+}
+/** nix-version: a semver range, or empty. */
+async function nixVersionRange(get) {
+    const range = get("nix-version").trim();
+    if (!range)
+        return "";
+    // semver only when there is a range to check: loading it is most of what reading inputs costs
+    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
+    if (semver.validRange(range) === null)
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("nix-version")}: "${range}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    return range;
 }
 function words(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
@@ -1837,6 +1884,12 @@ function pushUrl(get) {
     if (text === "")
         return undefined;
     return (0,push_target/* pushTarget */.El)(text, parseStoreUrl("push-to", text, push_target/* PUSH_SCHEMES */.A2));
+}
+function skipUpstreamInput(get) {
+    const parsed = parseSkipUpstream(get("skip-upstream"));
+    if (typeof parsed === "string")
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("skip-upstream")}: ${parsed}`);
+    return parsed;
 }
 function regex(get, name) {
     const text = get(name).trim();
@@ -3305,6 +3358,10 @@ function summaryTable(r) {
         head.push("left out (not attributable to this job)");
         row.push(r.leftOut > 0 ? `${r.leftOut} (push-unattributed: true pushes them)` : "0");
     }
+    if (r.upstream) {
+        head.push("upstream");
+        row.push(r.upstream);
+    }
     return [head.map((data) => ({ data, header: true })), row.map((data) => ({ data }))];
 }
 /** `scheme://user:password@host` → `scheme://***@host`, wherever it appears in a message (a bare user stays). */
@@ -3313,7 +3370,7 @@ function redactCredentials(text) {
 }
 
 // EXTERNAL MODULE: ./src/push/url.ts
-var url = __webpack_require__(7265);
+var push_url = __webpack_require__(7265);
 ;// CONCATENATED MODULE: ./src/push/copy.ts
 
 
@@ -3357,7 +3414,8 @@ async function copyChunk(to, given, on = {}) {
         if (remaining(to.budget) <= 0)
             return { ok: false, attempt, paths };
         on.starting?.(attempt, paths);
-        const r = await (0,exec/* run */.eF)("nix", (0,url/* copyArgs */.H)(to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
+        await to.via?.prepare(paths, remaining(to.budget));
+        const r = await (0,exec/* run */.eF)("nix", (0,push_url/* copyArgs */.H)(to.via?.url ?? to.url, paths), { env: to.env, timeoutMs: remaining(to.budget), secret: to.key, spool: true });
         const before = to.copied.paths.size;
         parseCopyLog(r.stderr + r.stdout, to.target.binaryCache, to.copied);
         if (r.code === 0) {
@@ -3664,7 +3722,422 @@ function onlyAttributed(candidates, closure) {
     return { keep, leftOut: candidates.length - keep.length };
 }
 
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
+;// CONCATENATED MODULE: ./src/push/upstream.ts
+
+/**
+ * Reads `nix path-info --json` (with `-r`) with the fields a narinfo needs: the list of ≤ 2.18 and
+ * the object keyed by store path of 2.19 on (format 1, which 2.34 prints with `--json-format 1`).
+ * Paths that are not valid (null) are left out. Anything else is an UnknownAnswer.
+ */
+function parsePathMetas(stdout) {
+    let data;
+    try {
+        data = JSON.parse(stdout);
+    }
+    catch {
+        throw new answer/* UnknownAnswer */.by(`not JSON (${(0,answer/* excerpt */.Kb)(stdout) || "empty"})`);
+    }
+    if (data === null || typeof data !== "object")
+        throw new answer/* UnknownAnswer */.by(`${(0,answer/* excerpt */.Kb)(stdout)}, not a list or an object`);
+    const entries = Array.isArray(data)
+        ? data.map((e) => [String(e?.path), e])
+        : Object.entries(data);
+    const out = [];
+    for (const [path, raw] of entries) {
+        if (raw === null || raw.valid === false)
+            continue;
+        const e = raw;
+        const refs = e.references;
+        if (typeof e.narHash !== "string" || typeof e.narSize !== "number" || !Array.isArray(refs) || !path.startsWith("/")) {
+            throw new answer/* UnknownAnswer */.by(`an entry without path, narHash, narSize or references (${(0,answer/* excerpt */.Kb)(JSON.stringify(raw))})`);
+        }
+        out.push({
+            path,
+            narHash: e.narHash,
+            narSize: e.narSize,
+            references: refs.map(String),
+            signatures: Array.isArray(e.signatures) ? e.signatures.map(String) : [],
+            ca: typeof e.ca === "string" ? e.ca : undefined,
+            deriver: typeof e.deriver === "string" ? e.deriver : undefined,
+        });
+    }
+    return out;
+}
+/** The names of the keys that signed `m` (a signature is `name:base64`). */
+function signerNames(m) {
+    return m.signatures.map((s) => s.slice(0, Math.max(0, s.indexOf(":")))).filter(Boolean);
+}
+/** The first upstream whose key signed `m`, or undefined. */
+function upstreamOf(m, upstreams) {
+    const names = new Set(signerNames(m));
+    return upstreams.find((u) => names.has(u.key));
+}
+const BASE32 = "0123456789abcdfghijklmnpqrsvwxyz";
+/** Nix's base-32 (its own alphabet and bit order), as in store path hashes and narinfo NarHash. */
+function nixBase32(bytes) {
+    const len = Math.ceil((bytes.length * 8) / 5);
+    let s = "";
+    for (let n = len - 1; n >= 0; n--) {
+        const b = n * 5;
+        const i = Math.floor(b / 8);
+        const j = b % 8;
+        const c = (bytes[i] >> j) | (i + 1 < bytes.length ? bytes[i + 1] << (8 - j) : 0);
+        s += BASE32[c & 0x1f];
+    }
+    return s;
+}
+/** `sha256-<base64>` (SRI) → `sha256:<base32>`, the form every Nix reads in a narinfo; other forms pass as they are. */
+function narinfoHash(hash) {
+    const m = hash.match(/^(sha256|sha512)-([A-Za-z0-9+/=]+)$/);
+    return m ? `${m[1]}:${nixBase32(Buffer.from(m[2], "base64"))}` : hash;
+}
+/** The hash part of a store path (`/nix/store/<hash>-name` → `<hash>`): the name of its narinfo. */
+function hashPart(storePath) {
+    return storePath.slice(storePath.lastIndexOf("/") + 1, storePath.lastIndexOf("/") + 33);
+}
+const baseName = (p) => p.slice(p.lastIndexOf("/") + 1);
+/**
+ * A narinfo for `m`, enough for Nix to take the path as valid in the cache (it checks a reference's
+ * narinfo before it adds a path that uses it). Its URL names no file: nothing downloads through the
+ * front, the consumers of the team's cache fetch such paths from the upstream.
+ */
+function narinfoText(m) {
+    const hash = narinfoHash(m.narHash);
+    const lines = [
+        `StorePath: ${m.path}`,
+        `URL: nar/${hash.slice(hash.indexOf(":") + 1)}.nar`,
+        "Compression: none",
+        `NarHash: ${hash}`,
+        `NarSize: ${m.narSize}`,
+        `References: ${m.references.map(baseName).join(" ")}`,
+    ];
+    if (m.deriver)
+        lines.push(`Deriver: ${baseName(m.deriver)}`);
+    for (const s of m.signatures)
+        lines.push(`Sig: ${s}`);
+    if (m.ca)
+        lines.push(`CA: ${m.ca}`);
+    return lines.join("\n") + "\n";
+}
+
+;// CONCATENATED MODULE: ./src/push/front.ts
+
+
+
+
+
+
+
+
+
+async function startFront(target, netrc) {
+    const backend = backendOf(target, netrc);
+    const token = (0,external_node_crypto_.randomBytes)(16).toString("hex");
+    const narinfos = new Map();
+    const server = external_node_http_default().createServer((req, res) => {
+        void front_answer(req, res, token, narinfos, backend).catch(() => {
+            if (!res.headersSent)
+                res.writeHead(502);
+            res.end();
+        });
+    });
+    const port = await new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve(server.address().port));
+    });
+    return {
+        base: `http://127.0.0.1:${port}/${token}`,
+        vouch: (metas) => {
+            for (const m of metas)
+                narinfos.set(`${hashPart(m.path)}.narinfo`, narinfoText(m));
+        },
+        vouched: () => narinfos.size,
+        stop: () => new Promise((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+            // a cache that never answers must not keep the step's process alive
+            if (backend.kind === "http")
+                for (const r of backend.open)
+                    r.destroy();
+        }),
+    };
+}
+function backendOf(target, netrc) {
+    const url = new URL(target.base);
+    if (url.protocol === "file:")
+        return { kind: "dir", root: external_node_path_default().resolve(decodeURIComponent(url.pathname)) };
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new Error(`no local front for ${url.protocol}// caches`);
+    const user = decodeURIComponent(url.username);
+    const login = user ? { user, password: target.password } : netrcLogin(netrc, url.hostname);
+    url.username = "";
+    url.password = "";
+    const auth = login ? `Basic ${Buffer.from(`${login.user}:${login.password}`).toString("base64")}` : undefined;
+    return { kind: "http", url, auth, open: new Set() };
+}
+/** The login and password of `host`'s netrc entry (or of `default`), as curl would send them. */
+function netrcLogin(netrc, host) {
+    const w = netrc.split(/\s+/).filter(Boolean);
+    let found;
+    let current;
+    for (let i = 0; i < w.length; i++) {
+        if (w[i] === "machine" || w[i] === "default") {
+            if (found)
+                break;
+            const matches = w[i] === "default" || w[i + 1] === host;
+            current = matches ? { user: "", password: "" } : undefined;
+            if (matches)
+                found = current;
+            if (w[i] === "machine")
+                i++;
+        }
+        else if (current && (w[i] === "login" || w[i] === "password")) {
+            current[w[i] === "login" ? "user" : "password"] = w[i + 1] ?? "";
+            i++;
+        }
+    }
+    return found;
+}
+async function front_answer(req, res, token, narinfos, backend) {
+    const url = new URL(req.url ?? "/", "http://x");
+    const prefix = `/${token}/`;
+    if (!url.pathname.startsWith(prefix))
+        return void res.writeHead(404).end();
+    const rest = url.pathname.slice(prefix.length);
+    const vouched = narinfos.get(rest);
+    if (vouched !== undefined && (req.method === "GET" || req.method === "HEAD")) {
+        res.writeHead(200, { "content-type": "text/x-nix-narinfo", "content-length": Buffer.byteLength(vouched) });
+        return void res.end(req.method === "HEAD" ? undefined : vouched);
+    }
+    if (backend.kind === "dir")
+        return fromDir(req, res, backend.root, rest);
+    return forward(req, res, backend, rest + url.search);
+}
+async function fromDir(req, res, root, rest) {
+    const file = external_node_path_default().resolve(root, decodeURIComponent(rest));
+    if (!file.startsWith(root + (external_node_path_default()).sep))
+        return void res.writeHead(400).end();
+    if (req.method === "PUT") {
+        await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+        // written aside and renamed: a reader never sees half a file, as with an object store
+        const tmp = `${file}.tmp-${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`;
+        try {
+            await (0,external_node_stream_promises_.pipeline)(req, (0,external_node_fs_.createWriteStream)(tmp, { mode: 0o644 }));
+            await (0,promises_.rename)(tmp, file);
+        }
+        catch (e) {
+            await (0,promises_.rm)(tmp, { force: true });
+            throw e;
+        }
+        return void res.writeHead(200).end();
+    }
+    if (req.method !== "GET" && req.method !== "HEAD")
+        return void res.writeHead(405).end();
+    const st = await (0,promises_.stat)(file).catch(() => undefined);
+    if (!st?.isFile())
+        return void res.writeHead(404).end();
+    res.writeHead(200, { "content-length": st.size });
+    if (req.method === "HEAD")
+        return void res.end();
+    await (0,external_node_stream_promises_.pipeline)((0,external_node_fs_.createReadStream)(file), res);
+}
+// `expect`: this server has already answered curl's 100-continue; the body is on its way
+const HOP_BY_HOP = new Set(["host", "authorization", "connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "upgrade", "expect"]);
+/** The request, streamed to the cache and its answer back, with the cache's credentials added. */
+function forward(req, res, backend, rest) {
+    const to = new URL(backend.url.href.replace(/\/+$/, "") + "/" + rest);
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers))
+        if (!HOP_BY_HOP.has(k) && v !== undefined)
+            headers[k] = v;
+    if (backend.auth)
+        headers.authorization = backend.auth;
+    const lib = to.protocol === "https:" ? (external_node_https_default()) : (external_node_http_default());
+    return new Promise((resolve, reject) => {
+        const out = lib.request(to, { method: req.method, headers }, (answer) => {
+            const back = {};
+            for (const [k, v] of Object.entries(answer.headers))
+                if (!HOP_BY_HOP.has(k) && v !== undefined)
+                    back[k] = v;
+            res.writeHead(answer.statusCode ?? 502, back);
+            (0,external_node_stream_promises_.pipeline)(answer, res).then(resolve, reject);
+        });
+        backend.open.add(out);
+        out.on("close", () => backend.open.delete(out));
+        out.on("error", reject);
+        (0,external_node_stream_promises_.pipeline)(req, out).catch(reject);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/push/skip.ts
+
+
+
+
+
+
+
+
+
+
+/** Narinfo lookups at once, and the bound of each: an upstream that is slow or down only means "push it". */
+const PARALLEL = 32;
+const LOOKUP_MS = 10_000;
+/** All of one check's lookups: a cache that is down costs at most this, not a timeout per path. */
+const CHECK_MS = 30_000;
+/** Schemes the front can stand in front of; s3:// and ssh:// get whole closures. */
+function frontCovers(target) {
+    return ["file:", "http:", "https:"].includes(target.scheme);
+}
+async function startSkipper(o) {
+    const front = await startFront(o.target, o.netrc);
+    const decided = new Set();
+    const count = { paths: 0, narBytes: 0 };
+    const { url } = (0,push_url/* buildPushUrl */.M)({ ...o.target, base: front.base }, { keyFile: o.keyFile });
+    return {
+        url,
+        skipped: () => ({ ...count }),
+        stop: () => front.stop(),
+        prepare: async (paths, timeoutMs) => {
+            const t0 = Date.now();
+            const metas = await closureMetas(paths, o, timeoutMs);
+            if (!metas)
+                return;
+            const open = metas.filter((m) => !decided.has(m.path));
+            for (const m of open)
+                decided.add(m.path);
+            const candidates = open.flatMap((m) => {
+                const u = upstreamOf(m, o.upstreams);
+                return u ? [{ m, u }] : [];
+            });
+            const ask = lookups(Math.min(timeoutMs, CHECK_MS));
+            const served = await mapLimit(candidates, PARALLEL, async ({ m, u }) => ((await ask(u.url, m.path)) ? m : undefined));
+            const vouched = served.filter((m) => m !== undefined);
+            front.vouch(vouched);
+            for (const m of vouched) {
+                count.paths++;
+                count.narBytes += m.narSize;
+            }
+            if (candidates.length > 0) {
+                o.log(`skip-upstream: ${vouched.length} of ${candidates.length} upstream-signed path(s) in the closure are served upstream and not sent (${open.length} new path(s) looked at in ${Date.now() - t0} ms)`);
+            }
+        },
+    };
+}
+/** The closure of `paths` with each path's metadata, or undefined (logged) when Nix could not say. */
+async function closureMetas(paths, o, timeoutMs) {
+    // this Nix's likeliest spelling only: a refusal pushes the closure whole, as any failure here does
+    const [args] = await pathInfoJsonArgs(o.nixVersion);
+    const out = [];
+    for (const chunk of chunks(paths)) {
+        const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, "path-info", ...args, "-r", ...chunk], { env: o.env, timeoutMs });
+        if (r.code !== 0) {
+            o.log(`skip-upstream: could not read the closure (${r.timedOut ? "timed out" : errorLine(r.stderr)}); it is pushed whole`);
+            return undefined;
+        }
+        try {
+            out.push(...parsePathMetas(r.stdout));
+        }
+        catch (e) {
+            o.log(`skip-upstream: nix path-info's JSON was not understood (${e.message}); the closure is pushed whole`);
+            return undefined;
+        }
+    }
+    return out;
+}
+/**
+ * Narinfo lookups within `totalMs` for all: `ask(url, path)` is true when the binary cache at `url`
+ * answers for `path`'s narinfo (a HEAD, or the file). Any doubt is false; a cache that did not answer
+ * at all (down, unreachable, slow past LOOKUP_MS) is not asked again, and past `totalMs` none is.
+ */
+function lookups(totalMs) {
+    const all = AbortSignal.timeout(Math.max(1, totalMs));
+    const down = new Set();
+    return async (url, storePath) => {
+        const name = `${hashPart(storePath)}.narinfo`;
+        if (down.has(url) || all.aborted)
+            return false;
+        try {
+            if (url.startsWith("file:"))
+                return (await (0,promises_.stat)(`${decodeURIComponent(new URL(url).pathname).replace(/\/+$/, "")}/${name}`)).isFile();
+            const r = await fetch(`${url.replace(/\/+$/, "")}/${name}`, { method: "HEAD", signal: AbortSignal.any([all, AbortSignal.timeout(LOOKUP_MS)]) });
+            return r.ok;
+        }
+        catch {
+            if (!url.startsWith("file:"))
+                down.add(url);
+            return false;
+        }
+    };
+}
+/** `f` over `items`, at most `limit` at once, results in order. */
+async function mapLimit(items, limit, f) {
+    const out = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await f(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return out;
+}
+/**
+ * Of the `uploaded` paths, those signed by a key the job trusts (not `ownKey`, signing-key's name)
+ * that one of its http(s)/file substituters serves. Bounded (parallel lookups of bounded time);
+ * undefined when anything could not be asked: it is only a hint.
+ */
+async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
+    if (uploaded.length === 0)
+        return undefined;
+    const conf = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...(await configShowArgs(nixVersion))[0]], { timeoutMs });
+    if (conf.code !== 0)
+        return undefined;
+    const { substituters, trustedPublicKeys } = parseShowConfig(conf.stdout);
+    const trusted = new Set(trustedPublicKeys.map((k) => k.slice(0, k.indexOf(":"))).filter((k) => k && k !== ownKey));
+    const subs = substituters.filter((s) => /^(https?|file):/.test(s));
+    if (trusted.size === 0 || subs.length === 0)
+        return undefined;
+    const metas = [];
+    for (const chunk of chunks(uploaded)) {
+        const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs });
+        if (r.code !== 0)
+            return undefined;
+        try {
+            metas.push(...parsePathMetas(r.stdout));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const signed = metas.flatMap((m) => {
+        const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
+        return key ? [{ m, key }] : [];
+    });
+    const ask = lookups(timeoutMs);
+    const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
+        for (const s of subs)
+            if (await ask(s, m.path))
+                return { m, entry: `${key}=${s.replace(/\/+$/, "")}` };
+        return undefined;
+    });
+    const hits = found.filter((f) => f !== undefined);
+    return { paths: hits.length, narBytes: hits.reduce((n, h) => n + h.m.narSize, 0), entries: [...new Set(hits.map((h) => h.entry))] };
+}
+
 ;// CONCATENATED MODULE: ./src/push/push.ts
+
 
 
 
@@ -3744,13 +4217,15 @@ async function push(inputs, target, limits, dir) {
     if (left.length === 0) {
         const none = chosen.leftOut ? "nothing of this job's to push" : "nothing new to push";
         const result = incomplete(state) ?? (chosen.valid.length === 0 ? none : "ok (all uploaded during the job)");
-        await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result });
+        const upstream = await upstreamNote(chosen, target, state, during, []);
+        await writeSummary({ ...row, selected: chosen.valid.length, uploaded: 0, narBytes: 0, seconds: 0, result, upstream });
         return;
     }
-    const { copied, seconds, failure, unpushed } = await upload(left, chosen, target, state);
+    const { copied, seconds, failure, unpushed, skipped } = await upload(left, chosen, target, state);
     const why = failure ? `${failure.message}; ${unpushedText(unpushed, chosen.valid.length - state.gone)}` : undefined;
     const result = why ? `failed: ${why}` : (incomplete(state) ?? "ok");
-    await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result });
+    const upstream = await upstreamNote(chosen, target, state, during, [...copied.paths], skipped);
+    await writeSummary({ ...row, selected: chosen.valid.length - state.gone, uploaded: copied.paths.size, narBytes: copied.narBytes, seconds, result, upstream });
     if (why)
         throw new src_errors/* ActionError */.l(why);
     step_io/* info */.pq(`push: ${copied.paths.size} path(s) uploaded (${copied.narBytes} NAR bytes, ${seconds.toFixed(1)} s, ${mbPerSecond(copied.narBytes, seconds)} MB/s) to ${target.display}; ` +
@@ -3786,7 +4261,7 @@ async function push_push_select(plan, inputs, target, state) {
     const { keep, leftOut } = plan.method === "diff" && !inputs.pushUnattributed ? await attributed(filtered.keep, plan, state) : { keep: filtered.keep, leftOut: undefined };
     // the key reaches nix through a pipe (exec's `secret`), never a file
     const key = inputs.signingKey || undefined;
-    const to = (0,url/* buildPushUrl */.M)(target, { keyFile: key ? exec/* SECRET_FD_PATH */.eb : undefined });
+    const to = (0,push_url/* buildPushUrl */.M)(target, { keyFile: key ? exec/* SECRET_FD_PATH */.eb : undefined });
     // The hook names only what Nix has just built and registered, so its paths are checked only when a
     // copy fails (one deleted since, by a garbage collection): that saves a nix-store run per push. A
     // store diff also sees half-built and deleted entries, push-paths are the user's words, and signing
@@ -3797,7 +4272,8 @@ async function push_push_select(plan, inputs, target, state) {
         `${leftOut === undefined ? "" : `${leftOut} not attributable to this job, `}` +
         `${checkFirst ? `${keep.length - valid.length} no longer valid` : "validity checked if a copy fails"}, ${valid.length} to push ` +
         `(selected in ${Date.now() - state.started} ms)`);
-    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut };
+    const keyName = inputs.signingPublicKey.slice(0, inputs.signingPublicKey.indexOf(":"));
+    return { valid, uncheckedIn: checkFirst ? undefined : plan.storeDir, to, key, leftOut, skip: inputs.skipUpstream, netrc: inputs.netrc, keyName };
 }
 /**
  * The diff's paths this job can be shown to have produced or used (src/push/attribute.ts): through a
@@ -3841,6 +4317,8 @@ async function upload(paths, chosen, target, state) {
     const copyTo = { target, url: to.url, key: to.signLocally ? undefined : key, env: state.uploadEnv, limits: state.limits, budget, copied };
     let finished = 0;
     const goneBefore = state.gone;
+    const skipper = chosen.skip.length > 0 && frontCovers(target) ? await startSkipperFor(chosen, target, state) : undefined;
+    copyTo.via = skipper;
     try {
         for (const n of to.notes)
             step_io/* info */.pq(`push: ${n}`);
@@ -3850,14 +4328,55 @@ async function upload(paths, chosen, target, state) {
             await copyWithRetries(copyTo, chunk, state, chosen.uncheckedIn);
             finished += chunk.length;
         }
-        return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0 };
+        return { copied, seconds: (Date.now() - t0) / 1000, unpushed: 0, skipped: skipper?.skipped() };
     }
     catch (e) {
         const failure = e instanceof src_errors/* ActionError */.l ? e : new src_errors/* ActionError */.l(e instanceof Error ? e.message : String(e));
         // paths found gone from the store in the failed chunk are not left: nothing could push them
         const unpushed = Math.max(0, paths.length - finished - (state.gone - goneBefore));
-        return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed };
+        return { copied, seconds: (Date.now() - t0) / 1000, failure, unpushed, skipped: skipper?.skipped() };
     }
+    finally {
+        await skipper?.stop();
+    }
+}
+/** The front for skip-upstream, or undefined (warned: the closures then go whole) when it cannot start. */
+async function startSkipperFor(chosen, target, state) {
+    try {
+        const keyFile = chosen.key && !chosen.to.signLocally ? exec/* SECRET_FD_PATH */.eb : undefined;
+        const s = await startSkipper({ target, upstreams: chosen.skip, netrc: chosen.netrc, keyFile, nixVersion: state.version, env: state.uploadEnv, log: (m) => step_io/* info */.pq(`push: ${m}`) });
+        step_io/* info */.pq(`push: skip-upstream: nix copy writes through a local front on 127.0.0.1 that answers for what ${chosen.skip.map((u) => u.key).join(", ")} serve(s)`);
+        return s;
+    }
+    catch (e) {
+        step_io/* warning */.$e(`push: skip-upstream: could not start the local front (${String(e)}); whole closures are pushed`);
+        return undefined;
+    }
+}
+/**
+ * The summary's word on upstreams: with skip-upstream, what it left out (post's and the pusher's);
+ * without it, what of this push the job's own substituters also serve, and the entry that would
+ * skip it (a hint: asked within bounds, silent when it cannot be told).
+ */
+async function upstreamNote(chosen, target, state, during, uploaded, skipped) {
+    if (chosen.skip.length > 0) {
+        if (!frontCovers(target)) {
+            const why = `${step_io/* inputName */.yu("skip-upstream")} works with file:// and http(s):// push-to; ${target.scheme}// gets whole closures`;
+            step_io/* info */.pq(`push: ${why}`);
+            return why;
+        }
+        const paths = (skipped?.paths ?? 0) + (during?.skipped?.paths ?? 0);
+        const bytes = (skipped?.narBytes ?? 0) + (during?.skipped?.narBytes ?? 0);
+        return `${paths} path(s) (${bytes} NAR bytes) left out: served by ${chosen.skip.map((u) => u.url).join(" ")}`;
+    }
+    const all = [...uploaded, ...(during?.uploadedPaths ?? [])];
+    const also = await alsoServed(all, chosen.keyName, state.version, Math.max(1000, Math.min(20_000, state.clock.left()))).catch(() => undefined);
+    if (!also || also.paths === 0)
+        return undefined;
+    const text = `${also.paths} path(s) (${also.narBytes} NAR bytes) of this push are also served by the job's substituters; ` +
+        `${step_io/* inputName */.yu("skip-upstream")}: "${also.entries.join(" ")}" would leave them out (see docs/push.md for when that is safe)`;
+    step_io/* info */.pq(`push: ${text}`);
+    return text;
 }
 /**
  * Waits for the background pusher (signalled to drain) to exit, within the push's time; stops it if
@@ -3882,7 +4401,14 @@ async function afterPusher(dir, pid, clock) {
         step_io/* info */.pq("push: the background pusher was not running any more when post started; post pushes what it did not send");
     if (status?.refused.length)
         step_io/* info */.pq(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
-    return { sent: new Set(status?.sent ?? []), uploaded: status?.uploaded ?? 0, narBytes: status?.narBytes ?? 0, waitedSeconds };
+    return {
+        sent: new Set(status?.sent ?? []),
+        uploaded: status?.uploaded ?? 0,
+        narBytes: status?.narBytes ?? 0,
+        waitedSeconds,
+        uploadedPaths: status?.uploadedPaths ?? [],
+        skipped: status?.skipped,
+    };
 }
 /** The summary's result when something was not understood: what was done may be short of the job. */
 function incomplete(run) {

@@ -1,5 +1,5 @@
-export const id = 488;
-export const ids = [488];
+export const id = 176;
+export const ids = [176];
 export const modules = {
 
 /***/ 3916:
@@ -421,7 +421,7 @@ function load(key) {
 
 /***/ }),
 
-/***/ 1488:
+/***/ 8176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1297,7 +1297,46 @@ async function publicKeyOf(secret) {
 
 // EXTERNAL MODULE: ./src/push-target.ts
 var push_target = __webpack_require__(7409);
+;// CONCATENATED MODULE: ./src/skip-upstream.ts
+/**
+ * The skip-upstream input, parsed once by readInputs: which upstream caches' paths the push leaves
+ * out (src/push/skip.ts does it).
+ */
+/**
+ * Parses `skip-upstream`: whitespace-separated `KEY-NAME=URL` entries (the key name as in the
+ * upstream's public key, before its colon; the URL http(s):// or file:///). Returns the error text
+ * for the first bad entry, or the entries.
+ */
+function parseSkipUpstream(text) {
+    const out = [];
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+        const eq = word.indexOf("=");
+        const key = eq > 0 ? word.slice(0, eq) : "";
+        const url = eq > 0 ? word.slice(eq + 1) : "";
+        if (!key || !url)
+            return `"${word}" is not KEY-NAME=URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        if (key.includes(":"))
+            return `"${key}" is a whole public key; give only its name, the part before the colon (e.g. cache.nixos.org-1)`;
+        let u;
+        try {
+            u = new URL(url);
+        }
+        catch {
+            return `"${url}" (for ${key}) is not a URL; write e.g. cache.nixos.org-1=https://cache.nixos.org`;
+        }
+        if (!["http:", "https:", "file:"].includes(u.protocol))
+            return `"${url}" (for ${key}) must be an http://, https:// or file:/// URL`;
+        if (u.protocol === "file:" && (u.host !== "" || !u.pathname.startsWith("/")))
+            return `"${url}" (for ${key}) must be an absolute file URL with three slashes`;
+        if (u.search)
+            return `"${url}" (for ${key}) must have no query: it is only asked whether it serves a path's .narinfo`;
+        out.push({ key, url: url.replace(/\/+$/, "") });
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -1308,7 +1347,7 @@ const INITS = ["auto", "systemd", "none"];
 /** Every input of action.yml (test/readme.test.ts checks both ways): the CLI reads each from a variable. */
 const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     "mode", "substituters", "trusted-public-keys", "extra-conf", "access-tokens", "netrc", "push-to", "signing-key",
-    "push-filter", "push-paths", "push-during-build", "push-unattributed", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
+    "push-filter", "push-paths", "push-during-build", "push-unattributed", "skip-upstream", "fail-on-push-error", "push-timeout", "installer", "installer-url", "installer-sha256", "init", "nix-version",
 ]));
 /**
  * The inputs that carry secrets (masked as they are read; action.yml says "Masked"). Never component
@@ -1346,19 +1385,13 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
     const signing = await check(() => signingKey(get, mask), { key: "", pub: "" });
     const pushTo = await check(() => pushUrl(get), undefined);
     const pushFilter = await check(() => regex(get, "push-filter"), "");
+    const skipUpstream = await check(() => skipUpstreamInput(get), []);
     const extraConf = await check(() => confLines(get, "extra-conf"), "");
     const accessTokens = await check(() => tokens(get, mask), "");
     const netrc = await check(() => netrcText(get, mask), "");
     const installerUrl = await check(() => installerUrlInput(get), "");
     const installerSha256 = await check(() => sha256(get), "");
-    const nixVersion = get("nix-version").trim();
-    if (nixVersion) {
-        // semver only when there is a range to check: loading it is most of what reading inputs costs
-        const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
-        if (semver.validRange(nixVersion) === null) {
-            errors.push(`${step_io/* inputName */.yu("nix-version")}: "${nixVersion}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
-        }
-    }
+    const nixVersion = await check(() => nixVersionRange(get), "");
     const pushPaths = words(get("push-paths"));
     if (errors.length > 0)
         throw new src_errors/* InputError */.d(errors.join("\n"));
@@ -1378,12 +1411,24 @@ async function readInputs(get = (n) => step_io/* getInput */.V4(n), mask = (s) =
         pushTimeoutMs,
         pushDuringBuild,
         pushUnattributed,
+        skipUpstream,
         installer,
         installerUrl,
         installerSha256,
         init,
         nixVersion,
     };
+}
+/** nix-version: a semver range, or empty. */
+async function nixVersionRange(get) {
+    const range = get("nix-version").trim();
+    if (!range)
+        return "";
+    // semver only when there is a range to check: loading it is most of what reading inputs costs
+    const { default: semver } = await __webpack_require__.e(/* import() */ 88).then(__webpack_require__.t.bind(__webpack_require__, 2088, 23));
+    if (semver.validRange(range) === null)
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("nix-version")}: "${range}" is not a semver range; write e.g. ">=2.18" or "2.24.x"`);
+    return range;
 }
 function words(text) {
     return text.split(/\s+/).filter((w) => w.length > 0);
@@ -1478,6 +1523,12 @@ function pushUrl(get) {
     if (text === "")
         return undefined;
     return (0,push_target/* pushTarget */.El)(text, parseStoreUrl("push-to", text, push_target/* PUSH_SCHEMES */.A2));
+}
+function skipUpstreamInput(get) {
+    const parsed = parseSkipUpstream(get("skip-upstream"));
+    if (typeof parsed === "string")
+        throw new src_errors/* InputError */.d(`${step_io/* inputName */.yu("skip-upstream")}: ${parsed}`);
+    return parsed;
 }
 function regex(get, name) {
     const text = get(name).trim();
