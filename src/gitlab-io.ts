@@ -126,6 +126,10 @@ export class GitlabIo implements StepIo {
     return inputVariable(name);
   }
 
+  stepName(step: "main" | "post"): string {
+    return step === "main" ? "nix-runner-action setup" : "nix-runner-action push";
+  }
+
   setOutput(name: string, value: string): void {
     this.outputs.set(outputVariable(name), value.replace(/\r?\n/g, " "));
     if (this.o.dotenvFile === undefined) return;

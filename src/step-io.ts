@@ -25,6 +25,8 @@ export interface StepIo {
   getInput(name: string): string;
   /** How messages name input `name` to the user (the action: the input; GitLab: its variable). */
   inputName(name: string): string;
+  /** How messages name a step to the user (the action: "the main step", "post"; GitLab's CLI: "nix-runner-action setup", "… push"). */
+  stepName(step: "main" | "post"): string;
   setOutput(name: string, value: string): void;
   /** For later steps, and for this process and its children. */
   exportVariable(name: string, value: string): void;
@@ -107,6 +109,7 @@ export const actionsIo: StepIo = {
   /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
   getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
   inputName: (name) => name,
+  stepName: (step) => (step === "main" ? "the main step" : "post"),
   setOutput(name, value) {
     if (fileCommand("OUTPUT", keyValue(name, value))) return;
     process.stdout.write(EOL);
@@ -155,6 +158,7 @@ export function useFlavour(next: StepIo): StepIo {
 
 export const getInput = (name: string): string => flavour.getInput(name);
 export const inputName = (name: string): string => flavour.inputName(name);
+export const stepName = (step: "main" | "post"): string => flavour.stepName(step);
 export const setOutput = (name: string, value: string): void => flavour.setOutput(name, value);
 export const exportVariable = (name: string, value: string): void => flavour.exportVariable(name, value);
 export const addPath = (dir: string): void => flavour.addPath(dir);

@@ -27,7 +27,7 @@ __webpack_async_result__();
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
-/* unused harmony exports summaryHtml, actionsIo, useFlavour, getInput, inputName, setOutput, exportVariable, addPath, saveState, getState, setSecret, appendSummary, jobDir, appendSummaryTable, group */
+/* unused harmony exports summaryHtml, actionsIo, useFlavour, getInput, inputName, stepName, setOutput, exportVariable, addPath, saveState, getState, setSecret, appendSummary, jobDir, appendSummaryTable, group */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
@@ -88,6 +88,7 @@ const actionsIo = {
     /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
     getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
     inputName: (name) => name,
+    stepName: (step) => (step === "main" ? "the main step" : "post"),
     setOutput(name, value) {
         if (fileCommand("OUTPUT", keyValue(name, value)))
             return;
@@ -138,6 +139,7 @@ function useFlavour(next) {
 }
 const getInput = (name) => flavour.getInput(name);
 const inputName = (name) => flavour.inputName(name);
+const stepName = (step) => flavour.stepName(step);
 const setOutput = (name, value) => flavour.setOutput(name, value);
 const exportVariable = (name, value) => flavour.exportVariable(name, value);
 const addPath = (dir) => flavour.addPath(dir);

@@ -31,6 +31,7 @@ __webpack_async_result__();
 /* harmony export */   jy: () => (/* binding */ jobDir),
 /* harmony export */   lS: () => (/* binding */ raw),
 /* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   u: () => (/* binding */ stepName),
 /* harmony export */   yu: () => (/* binding */ inputName)
 /* harmony export */ });
 /* unused harmony exports summaryHtml, actionsIo, useFlavour, setOutput, exportVariable, addPath, saveState, error, appendSummary */
@@ -94,6 +95,7 @@ const actionsIo = {
     /** INPUT_<NAME>, spaces as underscores, as the runner passes it. */
     getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim(),
     inputName: (name) => name,
+    stepName: (step) => (step === "main" ? "the main step" : "post"),
     setOutput(name, value) {
         if (fileCommand("OUTPUT", keyValue(name, value)))
             return;
@@ -144,6 +146,7 @@ function useFlavour(next) {
 }
 const getInput = (name) => flavour.getInput(name);
 const inputName = (name) => flavour.inputName(name);
+const stepName = (step) => flavour.stepName(step);
 const setOutput = (name, value) => flavour.setOutput(name, value);
 const exportVariable = (name, value) => flavour.exportVariable(name, value);
 const addPath = (dir) => flavour.addPath(dir);
@@ -2801,7 +2804,7 @@ async function pushFromPost(jobDirPath, fit = (l) => l) {
     }
     catch (e) {
         if (e instanceof InputError) {
-            step_io/* warning */.$e(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+            step_io/* warning */.$e(`push skipped: the inputs are invalid (${step_io/* stepName */.u("main")} reported this): ${e.message.split("\n")[0]}`);
             return;
         }
         throw e;
@@ -2858,7 +2861,7 @@ function planOf(inputs) {
     const plan = load(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
     if (plan)
         return plan;
-    throw new errors_ActionError(`the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in ${step_io/* inputName */.yu("push-paths")}`);
+    throw new errors_ActionError(`${step_io/* stepName */.u("main")} did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix ${step_io/* stepName */.u("main")}'s error, or list what to push in ${step_io/* inputName */.yu("push-paths")}`);
 }
 function newRun(plan, limits, dir) {
     const started = Date.now();
@@ -2872,7 +2875,7 @@ function newRun(plan, limits, dir) {
 async function drainPusher(plan, dir, clock) {
     const pid = plan.method === "hook" ? livePusher(dir) : undefined;
     if (pid !== undefined && !(await signalDrain(dir, pid, 10_000, drainDeadline(clock.deadline, Date.now())))) {
-        step_io/* info */.pq("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+        step_io/* info */.pq(`push: the background pusher had not finished starting after 10 s; stopped it, ${step_io/* stepName */.u("post")} pushes everything`);
     }
     return { pid, ran: pid !== undefined || (0,external_node_fs_.existsSync)(job_dir_jobFiles(dir).pusherStatus) };
 }
@@ -2923,7 +2926,7 @@ function leftAfter(valid, during) {
         return valid;
     const left = valid.filter((p) => !during.sent.has(p));
     step_io/* info */.pq(`push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
-        `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`);
+        `${step_io/* stepName */.u("post")} waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for ${step_io/* stepName */.u("post")}`);
     return left;
 }
 /** The summary's words for what a failed push left: how many selected paths, and that this step did not push them. */
@@ -3020,9 +3023,9 @@ async function afterPusher(dir, pid, clock) {
     if (log)
         await step_io/* group */.Os("Background pusher log", async () => step_io/* info */.pq(log.trimEnd()));
     if (pid === undefined)
-        step_io/* info */.pq("push: the background pusher was not running any more when post started; post pushes what it did not send");
+        step_io/* info */.pq(`push: the background pusher was not running any more when ${step_io/* stepName */.u("post")} started; ${step_io/* stepName */.u("post")} pushes what it did not send`);
     if (status?.refused.length)
-        step_io/* info */.pq(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
+        step_io/* info */.pq(`push: the background pusher gave up on ${status.refused.length} path(s); ${step_io/* stepName */.u("post")} retries them`);
     return {
         sent: new Set(status?.sent ?? []),
         uploaded: status?.uploaded ?? 0,

@@ -66,7 +66,7 @@ export async function pushFromPost(jobDirPath: string, fit: (l: Limits) => Limit
     inputs = await readInputs();
   } catch (e) {
     if (e instanceof InputError) {
-      io.warning(`push skipped: the inputs are invalid (the main step reported this): ${e.message.split("\n")[0]}`);
+      io.warning(`push skipped: the inputs are invalid (${io.stepName("main")} reported this): ${e.message.split("\n")[0]}`);
       return;
     }
     throw e;
@@ -120,7 +120,7 @@ function planOf(inputs: Inputs): PushPlan {
   const plan = load<PushPlan>(StateKey.PushPlan) ?? pushPathsPlan(inputs.pushPaths, storeDirOf(process.env));
   if (plan) return plan;
   throw new ActionError(
-    `the main step did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix the main step's error, or list what to push in ${io.inputName("push-paths")}`,
+    `${io.stepName("main")} did not get far enough to record how to find what this job built (no push plan in its state), so nothing was pushed; fix ${io.stepName("main")}'s error, or list what to push in ${io.inputName("push-paths")}`,
   );
 }
 
@@ -137,7 +137,7 @@ function newRun(plan: PushPlan, limits: Limits, dir: string): Run {
 async function drainPusher(plan: PushPlan, dir: string, clock: Clock): Promise<{ pid: number | undefined; ran: boolean }> {
   const pid = plan.method === "hook" ? livePusher(dir) : undefined;
   if (pid !== undefined && !(await signalDrain(dir, pid, 10_000, drainDeadline(clock.deadline, Date.now())))) {
-    io.info("push: the background pusher had not finished starting after 10 s; stopped it, post pushes everything");
+    io.info(`push: the background pusher had not finished starting after 10 s; stopped it, ${io.stepName("post")} pushes everything`);
   }
   return { pid, ran: pid !== undefined || existsSync(jobFiles(dir).pusherStatus) };
 }
@@ -212,7 +212,7 @@ function leftAfter(valid: string[], during: During | undefined): string[] {
   const left = valid.filter((p) => !during.sent.has(p));
   io.info(
     `push: the background pusher uploaded ${during.uploaded} path(s) (${during.narBytes} NAR bytes) during the job; ` +
-      `post waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for post`,
+      `${io.stepName("post")} waited ${during.waitedSeconds.toFixed(1)} s for it; ${left.length} of ${valid.length} selected path(s) left for ${io.stepName("post")}`,
   );
   return left;
 }
@@ -328,8 +328,8 @@ async function afterPusher(dir: string, pid: number | undefined, clock: Clock): 
   const status = await readStatus(dir);
   const log = await pusherLog(dir);
   if (log) await io.group("Background pusher log", async () => io.info(log.trimEnd()));
-  if (pid === undefined) io.info("push: the background pusher was not running any more when post started; post pushes what it did not send");
-  if (status?.refused.length) io.info(`push: the background pusher gave up on ${status.refused.length} path(s); post retries them`);
+  if (pid === undefined) io.info(`push: the background pusher was not running any more when ${io.stepName("post")} started; ${io.stepName("post")} pushes what it did not send`);
+  if (status?.refused.length) io.info(`push: the background pusher gave up on ${status.refused.length} path(s); ${io.stepName("post")} retries them`);
   return {
     sent: new Set(status?.sent ?? []),
     uploaded: status?.uploaded ?? 0,

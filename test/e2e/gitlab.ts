@@ -268,7 +268,7 @@ const pusherStarted = check("setup started one background pusher", (r) => {
   expect(seen(r).pushers).toBe(1);
 });
 const pusherGoneBeforePush = check("push found the pusher gone and pushed what it had not sent", (r) =>
-  expect(r.log).toContain("push: the background pusher was not running any more when post started; post pushes what it did not send"));
+  expect(r.log).toContain("push: the background pusher was not running any more when nix-runner-action push started; nix-runner-action push pushes what it did not send"));
 const noContainerRunning = check("no container of the run still running after gitlab-ci-local exited", (r) => expect(seen(r).running).toEqual([]));
 
 /** gl-job's checks in each environment: the shell executor, the Nix job image, the shared store, all on the row's Nix. */
@@ -307,7 +307,7 @@ export const GITLAB_KINDS: Record<GitlabKind, KindSpec> = {
         expect(r.log).toContain('build > ERROR: NIX_RUNNER_MODE must be one of auto, image, native, install (got "imgae")')),
       check("the script did not run", (r) => expect(r.log).not.toContain("build > E2E-REACHED-42")),
       check("push in after_script said it skips invalid inputs", (r) =>
-        expect(r.log).toMatch(/push skipped: the inputs are invalid \(the main step reported this\): NIX_RUNNER_MODE must be one of/)),
+        expect(r.log).toMatch(/push skipped: the inputs are invalid \(nix-runner-action setup reported this\): NIX_RUNNER_MODE must be one of/)),
       check("no Actions command (::…) reached the log", (r) => expect(r.log).not.toMatch(/^\S+ > ::/m)),
       ...(row.env === "host" ? [] : [noContainerRunning]),
     ],
@@ -332,7 +332,7 @@ export const GITLAB_KINDS: Record<GitlabKind, KindSpec> = {
       runnerPassed,
       pusherGoneBeforePush,
       check("the pusher had sent part of the builds, push the rest", (r) =>
-        expect(r.log).toMatch(/push: the background pusher uploaded \d+ path\(s\) .*; [1-3] of 4 selected path\(s\) left for post/)),
+        expect(r.log).toMatch(/push: the background pusher uploaded \d+ path\(s\) .*; [1-3] of 4 selected path\(s\) left for nix-runner-action push/)),
       ...builtAndPushed("first"),
       ...builtAndPushed("second"),
       ...keyNowhere,
