@@ -52,11 +52,18 @@ const rootExpr = () => {
   return drv("nra-up-root", "echo $deps > $out", `deps = [ ${deps.join(" ")} ];`);
 };
 
-/** NAR bytes of `paths` (a list ≤ 2.18, an object keyed by path after; 2.34 wants --json-format 1). */
+/**
+ * NAR bytes of `paths` (a list ≤ 2.18, an object keyed by path after). 2.34 wants --json-format 1,
+ * which older versions and Lix refuse: asked that way first, then without, as the action does.
+ */
 function narBytes(paths) {
-  const [maj, min] = NIX_VERSION.split(".").map(Number);
-  const json = maj > 2 || min >= 34 ? ["--json", "--json-format", "1"] : ["--json"];
-  const data = JSON.parse(sh("nix", ["path-info", ...json, ...paths]));
+  let out;
+  try {
+    out = sh("nix", ["path-info", "--json", "--json-format", "1", ...paths]);
+  } catch {
+    out = sh("nix", ["path-info", "--json", ...paths]);
+  }
+  const data = JSON.parse(out);
   const entries = Array.isArray(data) ? data : Object.values(data);
   return entries.reduce((s, e) => s + Number(e.narSize), 0);
 }

@@ -4105,9 +4105,12 @@ async function mapLimit(items, limit, f) {
  * undefined when anything could not be asked: it is only a hint.
  */
 async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
-    if (uploaded.length === 0)
+    // one budget for all of it, not one per command: it runs within the push's bound
+    const deadline = Date.now() + timeoutMs;
+    const left = () => deadline - Date.now();
+    if (uploaded.length === 0 || left() <= 0)
         return undefined;
-    const conf = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...(await configShowArgs(nixVersion))[0]], { timeoutMs });
+    const conf = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, ...(await configShowArgs(nixVersion))[0]], { timeoutMs: left() });
     if (conf.code !== 0)
         return undefined;
     const { substituters, trustedPublicKeys } = parseShowConfig(conf.stdout);
@@ -4117,7 +4120,9 @@ async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
         return undefined;
     const metas = [];
     for (const chunk of chunks(uploaded)) {
-        const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs });
+        if (left() <= 0)
+            return undefined;
+        const r = await (0,exec/* run */.eF)("nix", [...features/* NIX_COMMAND */.g, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs: left() });
         if (r.code !== 0)
             return undefined;
         try {
@@ -4131,7 +4136,9 @@ async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
         const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
         return key ? [{ m, key }] : [];
     });
-    const ask = lookups(timeoutMs);
+    if (left() <= 0)
+        return undefined;
+    const ask = lookups(left());
     const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
         for (const s of subs)
             if (await ask(s, m.path))
@@ -4376,7 +4383,8 @@ async function upstreamNote(chosen, target, state, during, uploaded, skipped) {
         return `${paths} path(s) (${bytes} NAR bytes) left out: served by ${chosen.skip.map((u) => u.url).join(" ")}`;
     }
     const all = [...uploaded, ...(during?.uploadedPaths ?? [])];
-    const also = await alsoServed(all, chosen.keyName, state.version, Math.max(1000, Math.min(20_000, state.clock.left()))).catch(() => undefined);
+    // a hint only: at most 20 s, and never past the push's bound (a second of it is left for the summary)
+    const also = await alsoServed(all, chosen.keyName, state.version, Math.min(20_000, state.clock.left() - 1000)).catch(() => undefined);
     if (!also || also.paths === 0)
         return undefined;
     const text = `${also.paths} path(s) (${also.narBytes} NAR bytes) of this push are also served by the job's substituters; ` +

@@ -1591,9 +1591,12 @@ async function mapLimit(items, limit, f) {
  * undefined when anything could not be asked: it is only a hint.
  */
 async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
-    if (uploaded.length === 0)
+    // one budget for all of it, not one per command: it runs within the push's bound
+    const deadline = Date.now() + timeoutMs;
+    const left = () => deadline - Date.now();
+    if (uploaded.length === 0 || left() <= 0)
         return undefined;
-    const conf = await run("nix", [...NIX_COMMAND, ...(await configShowArgs(nixVersion))[0]], { timeoutMs });
+    const conf = await run("nix", [...NIX_COMMAND, ...(await configShowArgs(nixVersion))[0]], { timeoutMs: left() });
     if (conf.code !== 0)
         return undefined;
     const { substituters, trustedPublicKeys } = parseShowConfig(conf.stdout);
@@ -1603,7 +1606,9 @@ async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
         return undefined;
     const metas = [];
     for (const chunk of chunks(uploaded)) {
-        const r = await run("nix", [...NIX_COMMAND, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs });
+        if (left() <= 0)
+            return undefined;
+        const r = await run("nix", [...NIX_COMMAND, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs: left() });
         if (r.code !== 0)
             return undefined;
         try {
@@ -1617,7 +1622,9 @@ async function alsoServed(uploaded, ownKey, nixVersion, timeoutMs) {
         const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
         return key ? [{ m, key }] : [];
     });
-    const ask = lookups(timeoutMs);
+    if (left() <= 0)
+        return undefined;
+    const ask = lookups(left());
     const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
         for (const s of subs)
             if (await ask(s, m.path))

@@ -292,7 +292,8 @@ async function upstreamNote(chosen: Selection, target: PushTarget, state: Run, d
     return `${paths} path(s) (${bytes} NAR bytes) left out: served by ${chosen.skip.map((u) => u.url).join(" ")}`;
   }
   const all = [...uploaded, ...(during?.uploadedPaths ?? [])];
-  const also = await alsoServed(all, chosen.keyName, state.version, Math.max(1000, Math.min(20_000, state.clock.left()))).catch(() => undefined);
+  // a hint only: at most 20 s, and never past the push's bound (a second of it is left for the summary)
+  const also = await alsoServed(all, chosen.keyName, state.version, Math.min(20_000, state.clock.left() - 1000)).catch(() => undefined);
   if (!also || also.paths === 0) return undefined;
   const text =
     `${also.paths} path(s) (${also.narBytes} NAR bytes) of this push are also served by the job's substituters; ` +

@@ -157,8 +157,11 @@ export interface AlsoServed {
  * undefined when anything could not be asked: it is only a hint.
  */
 export async function alsoServed(uploaded: string[], ownKey: string, nixVersion: NixVersion | undefined, timeoutMs: number): Promise<AlsoServed | undefined> {
-  if (uploaded.length === 0) return undefined;
-  const conf = await run("nix", [...NIX_COMMAND, ...(await configShowArgs(nixVersion))[0]], { timeoutMs });
+  // one budget for all of it, not one per command: it runs within the push's bound
+  const deadline = Date.now() + timeoutMs;
+  const left = () => deadline - Date.now();
+  if (uploaded.length === 0 || left() <= 0) return undefined;
+  const conf = await run("nix", [...NIX_COMMAND, ...(await configShowArgs(nixVersion))[0]], { timeoutMs: left() });
   if (conf.code !== 0) return undefined;
   const { substituters, trustedPublicKeys } = parseShowConfig(conf.stdout);
   const trusted = new Set(trustedPublicKeys.map((k) => k.slice(0, k.indexOf(":"))).filter((k) => k && k !== ownKey));
@@ -166,7 +169,8 @@ export async function alsoServed(uploaded: string[], ownKey: string, nixVersion:
   if (trusted.size === 0 || subs.length === 0) return undefined;
   const metas: PathMeta[] = [];
   for (const chunk of chunks(uploaded)) {
-    const r = await run("nix", [...NIX_COMMAND, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs });
+    if (left() <= 0) return undefined;
+    const r = await run("nix", [...NIX_COMMAND, "path-info", ...(await pathInfoJsonArgs(nixVersion))[0], ...chunk], { timeoutMs: left() });
     if (r.code !== 0) return undefined;
     try {
       metas.push(...parsePathMetas(r.stdout));
@@ -178,7 +182,8 @@ export async function alsoServed(uploaded: string[], ownKey: string, nixVersion:
     const key = m.signatures.map((s) => s.slice(0, s.indexOf(":"))).find((k) => trusted.has(k));
     return key ? [{ m, key }] : [];
   });
-  const ask = lookups(timeoutMs);
+  if (left() <= 0) return undefined;
+  const ask = lookups(left());
   const found = await mapLimit(signed, PARALLEL, async ({ m, key }) => {
     for (const s of subs) if (await ask(s, m.path)) return { m, entry: `${key}=${s.replace(/\/+$/, "")}` };
     return undefined;
