@@ -21,6 +21,26 @@ export function alive(pid) {
 }
 
 /**
+ * True while a process of group `pgid` runs. Zombies do not count: they have ended, and only their
+ * parent can reap them (an orphan's is PID 1, which on some machines reaps late), while
+ * `kill(-pgid, 0)` still finds them.
+ * @param {number} pgid
+ */
+export function groupAlive(pgid) {
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(group) === pgid && state !== "Z") return true;
+    } catch {
+      /* gone */
+    }
+  }
+  return false;
+}
+
+/**
  * Stops a child this process started: SIGTERM, up to `graceMs` to exit, then SIGKILL.
  * @param {import("node:child_process").ChildProcess} child @param {number} [graceMs]
  */

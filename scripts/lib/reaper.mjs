@@ -14,7 +14,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { alive, stopPids } from "./process.mjs";
+import { alive, groupAlive, stopPids } from "./process.mjs";
 
 const SELF = fileURLToPath(import.meta.url);
 const PODMAN = path.join(path.dirname(SELF), "../containers/podman.sh");
@@ -47,7 +47,7 @@ export async function reap(work, o = {}) {
   /** @type {string[]} */
   const stopped = [];
   const entries = ledger(work).reverse();
-  const groups = entries.flatMap((e) => (e.group && alive(-e.group) ? [-e.group] : []));
+  const groups = entries.flatMap((e) => (e.group && groupAlive(e.group) ? [-e.group] : []));
   if (groups.length) stopped.push(`process groups ${groups.map((g) => -g).join(", ")}`);
   await stopPids(groups, 2000);
   for (const e of entries) {
