@@ -216,6 +216,13 @@ class Builder {
     return spawnSync("bash", [path.join(HERE, "podman.sh"), "image", "exists", tag], { stdio: ["ignore", "ignore", "inherit"] }).status === 0;
   }
 
+  /** The image's environment as JSON ("" when it has none). @param {string} tag */
+  envOf(tag) {
+    const args = [path.join(HERE, "podman.sh"), "image", "inspect", "--format", "{{json .Config.Env}}", tag];
+    const r = spawnSync("bash", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return r.status === 0 ? r.stdout.trim() : "";
+  }
+
   /** True when the image `tag` was made by these scripts (its recipe label). @param {string} tag */
   have(tag) {
     const args = [path.join(HERE, "podman.sh"), "image", "inspect", "--format", '{{index .Labels "nra.recipe"}}', tag];
@@ -364,11 +371,13 @@ class Builder {
   /** @param {string} tag @param {string} [nixRemote] */
   shared(tag, nixRemote) {
     const t0 = Date.now();
-    this.storePaths();
-    if (!this.force && this.have(tag)) return `${tag} kept (its store paths are in this store)`;
+    // the image holds no store: kept only when it names the store paths just made in this store (the
+    // same recipe with another nix binary, e.g. .tools/ moved, makes other paths)
+    const env = imageEnv(this.storePaths(), nixRemote);
+    if (!this.force && this.have(tag) && this.envOf(tag) === JSON.stringify(env)) return `${tag} kept (its store paths are in this store)`;
     const r = path.join(this.work, "shared-root");
     this.rootFs(r, false);
-    this.load(r, tag, imageEnv(this.storePaths(), nixRemote));
+    this.load(r, tag, env);
     rmSync(r, { recursive: true, force: true });
     return `${tag} built in ${seconds(t0)} s`;
   }
