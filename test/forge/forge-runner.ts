@@ -167,6 +167,9 @@ export { podmanEnv };
 
 /** Podman's Docker API service for docker-mode jobs (FORGE_PODMAN_STORAGE), this Gitea's registry insecure (HTTP on 127.0.0.1). */
 export async function startPodman(registryHosts: string[]): Promise<Podman> {
+  // volumes a runner keeps across jobs (act-toolcache) from an earlier run: removed, so every run
+  // starts from nothing (a volume made before .tools/ moved names a folder that is gone)
+  execFileSync("podman", ["volume", "rm", "-f", "-a"], { env: { ...process.env, ...podmanEnv(FORGE_PODMAN_STORAGE) }, stdio: "ignore" });
   const dir = tempDir("nra-forge-podman-");
   const registriesConf = path.join(dir, "registries.conf");
   writeFileSync(
